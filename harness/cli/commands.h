@@ -1,0 +1,34 @@
+// The modharness subcommands: each is a function from its arguments to an exit code (see args.h).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mh::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;  // one line for the top-level --help
+    int (*run)(const Args& args);
+};
+
+// Kernel provisioning (cmd_kernel.cpp): fetch, list, path.
+int cmd_kernel(const Args& args);
+// Seed modules (cmd_seeds.cpp): build the corpus modules against a kernel.
+int cmd_seeds(const Args& args);
+// Run a case list in VMs (cmd_run.cpp).
+int cmd_run(const Args& args);
+// Accelerator probe (cmd_accel.cpp).
+int cmd_accel(const Args& args);
+// ELF model (cmd_elf.cpp): inspect, gen, malformations, check-package.
+int cmd_inspect(const Args& args);
+int cmd_gen(const Args& args);
+int cmd_malformations(const Args& args);
+int cmd_check_package(const Args& args);
+
+const std::vector<Command>& all_commands();
+
+}  // namespace mh::cli

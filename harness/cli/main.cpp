@@ -1,0 +1,60 @@
+// modharness entry point: dispatches to subcommands and prints the top-level help.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+
+namespace mh::cli {
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> commands = {
+        {"run", "run a case list on a kernel inside disposable QEMU VMs; print a table / JSON lines", cmd_run},
+        {"kernel", "fetch Debian kernels (+headers) into the cache, list them, print paths", cmd_kernel},
+        {"seeds", "build the seed modules in corpus/modules against a kernel's headers", cmd_seeds},
+        {"accel", "probe whether KVM really boots a kernel here, else TCG", cmd_accel},
+        {"inspect", "print what the ELF reader sees in a module file, with errors", cmd_inspect},
+        {"gen", "write a module (synthesised or from a seed) with malformations applied", cmd_gen},
+        {"malformations", "list the malformation catalogue (text or --json)", cmd_malformations},
+        {"check-package", "parse + round-trip every .ko in a kernel package or directory", cmd_check_package},
+    };
+    return commands;
+}
+
+static void print_help() {
+    std::printf(
+        "modharness — conformance, fuzzing and benchmarks for init_module(2) / finit_module(2)\n"
+        "\n"
+        "The module syscalls are only ever called inside disposable QEMU VMs booted on real\n"
+        "kernels; the host never calls them.\n"
+        "\n"
+        "usage: modharness <command> [options]     (modharness <command> --help for details)\n\n"
+        "commands:\n");
+    for (const auto& c : all_commands())
+        std::printf("  %-15s %.*s\n", std::string(c.name).c_str(), static_cast<int>(c.summary.size()), c.summary.data());
+    std::printf(
+        "\nenvironment:\n"
+        "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
+        "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage, 3 environment, 130 interrupted\n");
+}
+
+}  // namespace mh::cli
+
+int main(int argc, char** argv) {
+    using namespace mh::cli;
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+        print_help();
+        return argc < 2 ? kExitUsage : kExitOk;
+    }
+    if (std::string(argv[1]) == "--version") {
+        std::printf("modharness 0.1.0\n");
+        return kExitOk;
+    }
+    std::string name = argv[1];
+    Args args(argv + 2, argv + argc);
+    for (const auto& c : all_commands())
+        if (c.name == name) return c.run(args);
+    std::fprintf(stderr, "modharness: unknown command '%s' (try modharness --help)\n", name.c_str());
+    return kExitUsage;
+}

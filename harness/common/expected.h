@@ -1,0 +1,61 @@
+// Errors as values: Expected<T> holds a T or an Error, for every reader of untrusted bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace mh {
+
+// An error with a human-readable message. Messages name the object, the field,
+// the offending value and the limit it broke, so a user can act on them.
+struct Error {
+    std::string message;
+};
+
+inline Error make_error(std::string message) { return Error{std::move(message)}; }
+
+template <typename T>
+class [[nodiscard]] Expected {
+public:
+    Expected(T value) : v_(std::move(value)) {}
+    Expected(Error error) : v_(std::move(error)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<0>(v_); }
+    const T& value() const& { return std::get<0>(v_); }
+    T&& value() && { return std::get<0>(std::move(v_)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+
+    const Error& error() const { return std::get<1>(v_); }
+    template <typename U>
+    T value_or(U&& fallback) const { return ok() ? value() : T(std::forward<U>(fallback)); }
+
+private:
+    std::variant<T, Error> v_;
+};
+
+// Expected<void>: success or an Error.
+struct Ok {};
+using Status = Expected<Ok>;
+inline Status ok_status() { return Ok{}; }
+
+}  // namespace mh
+
+// Propagate an error from an Expected expression, otherwise bind its value.
+#define MH_TRY_ASSIGN(var, expr)                      \
+    auto var##_expected_ = (expr);                    \
+    if (!var##_expected_.ok()) return var##_expected_.error(); \
+    auto var = std::move(var##_expected_).value()
+
+#define MH_TRY(expr)                                  \
+    do {                                              \
+        auto mh_status_ = (expr);                     \
+        if (!mh_status_.ok()) return mh_status_.error(); \
+    } while (0)

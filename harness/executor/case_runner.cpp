@@ -1,0 +1,217 @@
+// Case execution: set up inputs in a child, call the syscall, time it, collect taint and kernel log.
+#include "harness/executor/case_runner.h"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "harness/inputs/buffers.h"
+#include "harness/inputs/fd_kinds.h"
+
+namespace mh::executor {
+namespace {
+
+// Written by the child, read by the parent after the child exits (or is killed).
+struct SharedResult {
+    int stage;  // 0 nothing, 1 set up, 2 syscall returned
+    long ret;
+    int err;
+    uint64_t ns;
+    char setup_error[480];
+};
+
+uint64_t now_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+void set_setup_error(SharedResult* r, const std::string& msg) {
+    std::snprintf(r->setup_error, sizeof r->setup_error, "%s", msg.c_str());
+}
+
+// Drops CAP_SYS_MODULE from every set (root without the capability: contract P1).
+bool drop_cap_sys_module() {
+    if (::prctl(PR_CAPBSET_DROP, CAP_SYS_MODULE, 0, 0, 0) != 0) return false;
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &hdr, data) != 0) return false;
+    for (auto& d : data) {
+        d.effective &= ~(1u << (CAP_SYS_MODULE % 32));
+        d.permitted &= ~(1u << (CAP_SYS_MODULE % 32));
+        d.inheritable &= ~(1u << (CAP_SYS_MODULE % 32));
+    }
+    return ::syscall(SYS_capset, &hdr, data) == 0;
+}
+
+bool write_sysctl(const std::string& assignment, std::string& error) {
+    auto eq = assignment.find('=');
+    std::string path = "/proc/sys/" + assignment.substr(0, eq);
+    std::string value = assignment.substr(eq + 1);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::write(fd, value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
+        error = "sysctl " + path + ": " + std::strerror(errno);
+        if (fd >= 0) ::close(fd);
+        return false;
+    }
+    ::close(fd);
+    return true;
+}
+
+[[noreturn]] void child_main(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
+    std::string err;
+    if (!c.sysctl.empty() && !write_sysctl(c.sysctl, err)) {
+        set_setup_error(out, err);
+        ::_exit(0);
+    }
+    if (c.privilege == Privilege::NoCap && !drop_cap_sys_module()) {
+        set_setup_error(out, std::string("dropping CAP_SYS_MODULE: ") + std::strerror(errno));
+        ::_exit(0);
+    }
+    if (c.privilege == Privilege::UserNs && ::unshare(CLONE_NEWUSER) != 0) {
+        set_setup_error(out, std::string("unshare(CLONE_NEWUSER): ") + std::strerror(errno));
+        ::_exit(0);
+    }
+    auto params = inputs::prepare_params(c.params_kind, c.params);
+    if (!params) {
+        set_setup_error(out, params.error().message);
+        ::_exit(0);
+    }
+    const char* params_ptr = static_cast<const char*>(params->ptr);
+    sys::RawResult r{0, 0};
+    uint64_t t0 = 0, t1 = 0;
+    if (c.call == Call::Init) {
+        auto buf = inputs::prepare_buffer(c.buffer, c.image);
+        if (!buf) {
+            set_setup_error(out, buf.error().message);
+            ::_exit(0);
+        }
+        unsigned long len = c.has_len ? static_cast<unsigned long>(c.len) : buf->len;
+        out->stage = 1;
+        t0 = now_ns();
+        r = backend.init_module(buf->ptr, len, params_ptr);
+        t1 = now_ns();
+    } else if (c.call == Call::Finit) {
+        auto fd = inputs::prepare_fd(c.fd, c.image, env.scratch_dir);
+        if (!fd) {
+            set_setup_error(out, fd.error().message);
+            ::_exit(0);
+        }
+        out->stage = 1;
+        t0 = now_ns();
+        r = backend.finit_module(fd->fd, params_ptr, static_cast<unsigned long>(c.flags));
+        t1 = now_ns();
+        inputs::release_fd(*fd);
+    } else {
+        out->stage = 1;
+    }
+    out->ret = r.ret;
+    out->err = r.err;
+    out->ns = t1 - t0;
+    out->stage = 2;
+    ::_exit(0);
+}
+
+std::string hex(uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string s;
+    for (const auto& l : lines) {
+        if (!s.empty()) s.push_back('\n');
+        s += l;
+    }
+    // Bounded: a console flood must not make a frame unbounded.
+    if (s.size() > 16384) s = s.substr(0, 16384) + "\n[truncated]";
+    return s;
+}
+
+}  // namespace
+
+CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env) {
+    CaseOutcome out;
+    KvRecord& rec = out.record;
+    rec.set("type", "result");
+    rec.set("idx", std::to_string(c.idx));
+    rec.set("id", c.id);
+
+    void* page = ::mmap(nullptr, sizeof(SharedResult), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) {
+        rec.set("setup_error", std::string("mmap: ") + std::strerror(errno));
+        return out;
+    }
+    auto* shared = static_cast<SharedResult*>(page);
+    std::memset(shared, 0, sizeof *shared);
+
+    uint64_t taint_before = backend.taint();
+    (void)backend.new_kernel_log();  // discard anything older than this case
+
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        rec.set("setup_error", std::string("fork: ") + std::strerror(errno));
+        ::munmap(page, sizeof(SharedResult));
+        return out;
+    }
+    if (pid == 0) child_main(c, backend, env, shared);
+
+    int status = 0;
+    bool timed_out = false;
+    uint64_t deadline = now_ns() + static_cast<uint64_t>(c.timeout_ms) * 1000000ull;
+    for (;;) {
+        pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) break;
+        if (w < 0 && errno != EINTR) break;
+        if (now_ns() > deadline) {
+            timed_out = true;
+            ::kill(pid, SIGKILL);
+            // A task stuck uninterruptibly in the kernel will not die: give it a moment, then move on.
+            uint64_t grace = now_ns() + 500000000ull;
+            while (::waitpid(pid, &status, WNOHANG) == 0 && now_ns() < grace) ::usleep(1000);
+            break;
+        }
+        ::usleep(200);
+    }
+
+    bool loaded = shared->stage == 2 && shared->ret == 0 && c.call != Call::None;
+    if (shared->setup_error[0]) rec.set("setup_error", shared->setup_error);
+    if (shared->stage == 2) {
+        rec.set("ret", std::to_string(shared->ret));
+        rec.set("errno", std::to_string(shared->err));
+        rec.set("ns", std::to_string(shared->ns));
+    }
+    if (timed_out) rec.set("timed_out", "1");
+    if (!timed_out && WIFSIGNALED(status)) rec.set("signal", std::to_string(WTERMSIG(status)));
+
+    if (loaded && c.unload && !c.module_name.empty()) {
+        auto u = backend.delete_module(c.module_name.c_str(), O_NONBLOCK);
+        rec.set("unload", std::to_string(u.err));
+    }
+    uint64_t taint_after = backend.taint();
+    rec.set("taint_before", hex(taint_before));
+    rec.set("taint_after", hex(taint_after));
+    auto log = backend.new_kernel_log();
+    if (!log.empty()) rec.set("kmsg", join_lines(log));
+
+    uint64_t added = taint_after & ~taint_before;
+    out.poisoned = timed_out || (added & kPoisoningTaintMask) != 0 || (!timed_out && WIFSIGNALED(status)) ||
+                   c.poison_after;
+    if (out.poisoned) rec.set("poisoned", "1");
+    ::munmap(page, sizeof(SharedResult));
+    return out;
+}
+
+}  // namespace mh::executor

@@ -1,0 +1,27 @@
+// Runs one guest case in a child process with a timeout and turns what happened into a result record.
+#pragma once
+
+#include <string>
+
+#include "harness/common/kv.h"
+#include "harness/executor/backend.h"
+#include "harness/executor/guest_case.h"
+
+namespace mh::executor {
+
+struct RunnerEnv {
+    std::string scratch_dir = "/tmp";  // writable directory for fd kinds that need files
+};
+
+struct CaseOutcome {
+    KvRecord record;       // type=result ... (sent to the host)
+    bool poisoned = false; // the VM must not run further cases (oops, WARN, hang, one-way sysctl)
+};
+
+CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env);
+
+// Taint bits after which the kernel is not trusted for further cases (see report/taint for names):
+// B bad page (5), D die/oops (7), W warning (9), L soft lockup (14), M machine check (4).
+inline constexpr uint64_t kPoisoningTaintMask = (1u << 4) | (1u << 5) | (1u << 7) | (1u << 9) | (1u << 14);
+
+}  // namespace mh::executor

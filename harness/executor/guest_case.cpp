@@ -1,0 +1,123 @@
+// Guest case codec and validation.
+#include "harness/executor/guest_case.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include "harness/inputs/buffers.h"
+#include "harness/inputs/fd_kinds.h"
+
+namespace mh::executor {
+
+Expected<uint64_t> parse_u64(const std::string& text) {
+    if (text.empty()) return make_error("empty number");
+    const char* s = text.c_str();
+    bool negative = *s == '-';
+    if (negative) ++s;
+    errno = 0;
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(s, &end, 0);
+    if (errno != 0 || end == s || *end != '\0' || *s == '-' || *s == '+')
+        return make_error("'" + text + "' is not a number (decimal, 0x hex or negative)");
+    return negative ? static_cast<uint64_t>(0) - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+}
+
+Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
+    GuestCase c;
+    for (const auto& [key, value] : rec.items()) {
+        auto bad = [&](const std::string& why) { return make_error("case key '" + key + "': " + why); };
+        if (key == "idx") {
+            auto v = parse_u64(value);
+            if (!v || *v > 1000000) return bad("bad index '" + value + "'");
+            c.idx = static_cast<int>(*v);
+        } else if (key == "id") {
+            c.id = value;
+        } else if (key == "call") {
+            if (value == "init") c.call = Call::Init;
+            else if (value == "finit") c.call = Call::Finit;
+            else if (value == "none") c.call = Call::None;
+            else return bad("'" + value + "' is not init, finit or none");
+        } else if (key == "img") {
+            c.image = value;
+        } else if (key == "modname") {
+            c.module_name = value;
+        } else if (key == "buf") {
+            if (!inputs::is_buffer_kind(value)) return bad("unknown buffer kind '" + value + "'");
+            c.buffer = value;
+        } else if (key == "len") {
+            auto v = parse_u64(value);
+            if (!v) return bad(v.error().message);
+            c.has_len = true;
+            c.len = *v;
+        } else if (key == "fd") {
+            if (!inputs::is_fd_kind(value)) return bad("unknown fd kind '" + value + "'");
+            c.fd = value;
+        } else if (key == "flags") {
+            auto v = parse_u64(value);
+            if (!v) return bad(v.error().message);
+            c.flags = *v;
+        } else if (key == "params") {
+            c.params = value;
+        } else if (key == "params_ptr") {
+            bool known = false;
+            for (auto k : inputs::params_kind_names()) known |= (k == value);
+            if (!known) return bad("unknown params pointer kind '" + value + "'");
+            c.params_kind = value;
+        } else if (key == "priv") {
+            if (value == "root") c.privilege = Privilege::Root;
+            else if (value == "nocap") c.privilege = Privilege::NoCap;
+            else if (value == "userns") c.privilege = Privilege::UserNs;
+            else return bad("'" + value + "' is not root, nocap or userns");
+        } else if (key == "timeout_ms") {
+            auto v = parse_u64(value);
+            if (!v || *v == 0 || *v > 600000) return bad("timeout must be 1..600000 ms");
+            c.timeout_ms = static_cast<uint32_t>(*v);
+        } else if (key == "unload") {
+            if (value != "yes" && value != "no") return bad("must be yes or no");
+            c.unload = value == "yes";
+        } else if (key == "poison_after") {
+            if (value != "yes" && value != "no") return bad("must be yes or no");
+            c.poison_after = value == "yes";
+        } else if (key == "sysctl") {
+            if (value.find('=') == std::string::npos || value.find("..") != std::string::npos)
+                return bad("must be path=value under /proc/sys");
+            c.sysctl = value;
+        } else {
+            return make_error("unknown case key '" + key + "'");
+        }
+    }
+    if (c.call != Call::None && c.image.empty() && !(c.call == Call::Init && c.buffer != "image" && c.buffer != "mmap" &&
+                                                    c.buffer != "guard_tail") &&
+        !(c.call == Call::Finit && c.fd != "file" && c.fd != "path" && c.fd != "wronly" && c.fd != "rdwr" &&
+          c.fd != "accmode3" && c.fd != "memfd" && c.fd != "held_writer"))
+        return make_error("case '" + c.id + "' needs an image for its buffer/fd kind");
+    return c;
+}
+
+KvRecord to_record(const GuestCase& c) {
+    KvRecord r;
+    r.set("idx", std::to_string(c.idx));
+    r.set("id", c.id);
+    r.set("call", c.call == Call::Init ? "init" : c.call == Call::Finit ? "finit" : "none");
+    if (!c.image.empty()) r.set("img", c.image);
+    if (!c.module_name.empty()) r.set("modname", c.module_name);
+    if (c.buffer != "image") r.set("buf", c.buffer);
+    if (c.has_len) r.set("len", std::to_string(c.len));
+    if (c.fd != "file") r.set("fd", c.fd);
+    if (c.flags) r.set("flags", "0x" + [&] {
+        char b[32];
+        std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(c.flags));
+        return std::string(b);
+    }());
+    if (!c.params.empty()) r.set("params", c.params);
+    if (c.params_kind != "string") r.set("params_ptr", c.params_kind);
+    if (c.privilege != Privilege::Root) r.set("priv", c.privilege == Privilege::NoCap ? "nocap" : "userns");
+    if (c.timeout_ms != 10000) r.set("timeout_ms", std::to_string(c.timeout_ms));
+    if (!c.unload) r.set("unload", "no");
+    if (c.poison_after) r.set("poison_after", "yes");
+    if (!c.sysctl.empty()) r.set("sysctl", c.sysctl);
+    return r;
+}
+
+}  // namespace mh::executor

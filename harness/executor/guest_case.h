@@ -1,0 +1,42 @@
+// A case as the guest executor runs it: every input already resolved to a file in the initramfs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "harness/common/expected.h"
+#include "harness/common/kv.h"
+
+namespace mh::executor {
+
+enum class Call { Init, Finit, None };
+enum class Privilege { Root, NoCap, UserNs };
+
+struct GuestCase {
+    int idx = 0;
+    std::string id;
+    Call call = Call::Finit;
+    std::string image;            // path inside the guest ("" = no image)
+    std::string module_name;      // for delete_module after a successful load
+    std::string buffer = "image"; // inputs::buffer kinds (init_module)
+    bool has_len = false;         // pass `len` instead of the image length
+    uint64_t len = 0;
+    std::string fd = "file";      // inputs::fd kinds (finit_module)
+    uint64_t flags = 0;
+    std::string params;           // param_values text
+    std::string params_kind = "string";
+    Privilege privilege = Privilege::Root;
+    uint32_t timeout_ms = 10000;
+    bool unload = true;
+    bool poison_after = false;    // e.g. modules_disabled: the VM is not reusable afterwards
+    std::string sysctl;           // "path=value" written under /proc/sys before the call
+};
+
+// Parses and validates a case record (unknown keys and bad values are errors naming the key).
+Expected<GuestCase> parse_guest_case(const KvRecord& rec);
+KvRecord to_record(const GuestCase& c);
+
+// Numbers in case files: decimal, 0x hex, or negative (two's complement for flags).
+Expected<uint64_t> parse_u64(const std::string& text);
+
+}  // namespace mh::executor

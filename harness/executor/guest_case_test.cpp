@@ -1,0 +1,36 @@
+// Guest case records: parse, validate, round trip.
+#include "harness/executor/guest_case.h"
+
+#include <gtest/gtest.h>
+
+using namespace mh;
+using namespace mh::executor;
+
+TEST(GuestCase, RoundTrip) {
+    auto rec = kv_parse("idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no");
+    ASSERT_TRUE(rec.ok());
+    auto c = parse_guest_case(*rec);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->idx, 4);
+    EXPECT_EQ(c->call, Call::Init);
+    EXPECT_EQ(c->len, 64u);
+    EXPECT_EQ(c->flags, ~uint64_t{0});
+    EXPECT_EQ(c->params, "a=1");
+    EXPECT_EQ(c->privilege, Privilege::NoCap);
+    EXPECT_FALSE(c->unload);
+    auto back = parse_guest_case(to_record(*c));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(kv_format(to_record(*back)), kv_format(to_record(*c)));
+}
+
+TEST(GuestCase, Errors) {
+    for (const char* line : {"idx=1 call=open", "idx=1 bogus=1", "idx=1 fd=nonsense", "idx=1 buf=weird",
+                             "idx=1 len=12abc", "idx=1 timeout_ms=0", "idx=1 call=finit fd=file",
+                             "idx=1 sysctl=../../etc"}) {
+        auto rec = kv_parse(line);
+        ASSERT_TRUE(rec.ok()) << line;
+        EXPECT_FALSE(parse_guest_case(*rec).ok()) << line;
+    }
+    auto ok = kv_parse("idx=1 call=finit fd=minus1");
+    EXPECT_TRUE(parse_guest_case(*ok).ok());
+}
