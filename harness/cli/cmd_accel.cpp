@@ -1,0 +1,38 @@
+// `modharness accel`: show which accelerator runs would use for a kernel, probing if needed.
+#include <cstdio>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/vm/accel_probe.h"
+#include "harness/vm/kernel_cache.h"
+#include "harness/vm/run_session.h"
+
+namespace mh::cli {
+
+int cmd_accel(const Args& args) {
+    auto p = parse_args(args, {{"kernel", true}, {"qemu", true}, {"reprobe", false}, {"help", false}});
+    if (!p) {
+        std::fprintf(stderr, "modharness accel: %s\n", p.error().message.c_str());
+        return kExitUsage;
+    }
+    if (p->has("help")) {
+        std::puts(
+            "usage: modharness accel [--kernel K] [--qemu PATH] [--reprobe]\n\n"
+            "Decides between KVM and TCG for kernel K the way every run does: KVM is used only when\n"
+            "/dev/kvm opens and a probe guest (this kernel + the real executor) boots and answers\n"
+            "within 20 s. Some hosts expose a /dev/kvm on which stock kernels hang; the probe catches\n"
+            "that once and caches the answer under the cache directory (--reprobe ignores the cache).");
+        return kExitOk;
+    }
+    auto k = vm::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);
+    if (!k) {
+        std::fprintf(stderr, "modharness accel: %s\n", k.error().message.c_str());
+        return kExitEnvironment;
+    }
+    auto d = vm::decide_accel(k->bzimage, vm::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"),
+                              !p->has("reprobe"));
+    std::printf("%s: %s\n", vm::accel_name(d.accel).c_str(), d.reason.c_str());
+    return kExitOk;
+}
+
+}  // namespace mh::cli

@@ -1,0 +1,119 @@
+// `modharness run`: execute a case list on a kernel inside disposable VMs.
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
+#include "harness/cli/run_options.h"
+#include "harness/cli/run_output.h"
+#include "harness/vm/result_json.h"
+#include "harness/vm/run_session.h"
+
+namespace mh::cli {
+namespace {
+
+constexpr const char* kRunHelp = R"(usage: modharness run [options] CASEFILE...
+
+Runs every case of the case files on one kernel. Each case calls init_module(2) or
+finit_module(2) inside a disposable QEMU VM; a crash or hang restarts the VM and the batch
+continues at the next case. Results are appended to OUT/results.jsonl as they arrive.
+
+Case files: one case per line, key=value words; see docs/case-format.md. Example:
+  id=ok-finit   call=finit image=seed:ok                 expect=0
+  id=bad-flags  call=finit image=seed:ok flags=0x100      expect=EINVAL
+  id=null-buf   call=init  buf=null len=4096 image=none   expect=EFAULT
+
+options:
+)";
+
+}  // namespace
+
+int cmd_run(const Args& args) {
+    auto specs = session_option_specs();
+    specs.push_back({"json", true});
+    specs.push_back({"quiet", false});
+    specs.push_back({"help", false});
+    auto p = parse_args(args, specs);
+    if (!p) {
+        std::fprintf(stderr, "modharness run: %s\n", p.error().message.c_str());
+        return kExitUsage;
+    }
+    if (p->has("help")) {
+        std::fputs(kRunHelp, stdout);
+        print_session_option_help(stdout);
+        std::fputs("  --json FILE         also write the JSON result lines to FILE ('-' = stdout, table goes to stderr)\n"
+                   "  --quiet             no progress lines\n"
+                   "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment, 130 interrupted\n",
+                   stdout);
+        return kExitOk;
+    }
+    if (p->positionals.empty()) {
+        std::fprintf(stderr, "modharness run: no case file given (see modharness run --help)\n");
+        return kExitUsage;
+    }
+    std::vector<vm::HostCase> cases;
+    for (const auto& f : p->positionals) {
+        auto c = vm::load_case_file(f);
+        if (!c) {
+            std::fprintf(stderr, "modharness run: %s\n", c.error().message.c_str());
+            return kExitUsage;
+        }
+        for (auto& hc : *c) {
+            hc.guest.idx = static_cast<int>(cases.size());
+            cases.push_back(std::move(hc));
+        }
+    }
+    auto opts = session_options_from(*p, "run");
+    if (!opts) {
+        std::fprintf(stderr, "modharness run: %s\n", opts.error().message.c_str());
+        return kExitUsage;
+    }
+    std::string json_path = p->get_or("json", "");
+    bool json_stdout = json_path == "-";
+    std::FILE* human = json_stdout ? stderr : stdout;
+    std::ofstream json_file;
+    if (!json_path.empty() && !json_stdout) {
+        json_file.open(json_path, std::ios::trunc);
+        if (!json_file) {
+            std::fprintf(stderr, "modharness run: cannot write %s\n", json_path.c_str());
+            return kExitUsage;
+        }
+    }
+    bool quiet = p->has("quiet");
+    size_t total = cases.size(), done = 0;
+    opts->interrupted = install_interrupt_flag();
+    opts->on_progress = [&](const std::string& s) {
+        if (!quiet) std::fprintf(stderr, "modharness: %s\n", s.c_str());
+    };
+    vm::Kernel kernel_for_json;
+    opts->on_case = [&](const vm::HostCase& hc, const vm::CaseOutcome& co) {
+        ++done;
+        if (!quiet)
+            std::fprintf(stderr, "[%zu/%zu] %-28s %s %s\n", done, total, co.id.c_str(),
+                         std::string(report::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
+        (void)hc;
+    };
+    auto r = vm::run_session(std::move(cases), *opts);
+    if (!r) {
+        std::fprintf(stderr, "modharness run: %s\n", r.error().message.c_str());
+        return kExitEnvironment;
+    }
+    if (!json_path.empty()) {
+        std::ifstream in(r->results_file);
+        std::string line;
+        while (std::getline(in, line)) {
+            if (json_stdout) std::cout << line << "\n";
+            else json_file << line << "\n";
+        }
+    }
+    std::fputc('\n', human);
+    print_case_table(human, r->records);
+    print_summary(human, *r);
+    if (r->stats.interrupted) return kExitInterrupted;
+    return exit_code_for(r->records);
+}
+
+}  // namespace mh::cli

@@ -1,0 +1,69 @@
+// Parsing of the VM session options.
+#include "harness/cli/run_options.h"
+
+#include <ctime>
+
+
+namespace mh::cli {
+
+std::vector<OptionSpec> session_option_specs() {
+    return {{"kernel", true},  {"build-tree", true}, {"accel", true},        {"machine", true},
+            {"memory", true},  {"qemu", true},       {"cmdline", true, true}, {"out", true},
+            {"no-fetch", false}, {"boot-timeout", true}};
+}
+
+void print_session_option_help(std::FILE* out) {
+    std::fputs(
+        "  --kernel K          debian-6.1-cloud (default), debian-6.12-cloud, debian-6.1, debian-6.12,\n"
+        "                      a Debian package name, or a path to your own bzImage\n"
+        "  --build-tree DIR    kernel build tree for seed module builds (with a bzImage path)\n"
+        "  --accel A           auto (default: KVM only if a probe guest boots on it), tcg, kvm\n"
+        "  --machine M         microvm (default) or pc\n"
+        "  --memory MB         guest memory (default 1024)\n"
+        "  --qemu PATH         QEMU binary (default qemu-system-x86_64)\n"
+        "  --cmdline WORD      extra guest kernel command-line word (repeatable), e.g. module.sig_enforce=1\n"
+        "  --out DIR           output directory (default mh-results/<command>-<UTC time>)\n"
+        "  --no-fetch          never download a kernel; fail if it is not cached\n"
+        "  --boot-timeout S    seconds a VM may take to reach the executor (default 60)\n",
+        out);
+}
+
+Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command) {
+    vm::SessionOptions o;
+    o.kernel = p.get_or("kernel", o.kernel);
+    o.build_tree = p.get_or("build-tree", "");
+    o.accel = p.get_or("accel", o.accel);
+    if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm") return make_error("--accel must be auto, tcg or kvm");
+    o.machine = p.get_or("machine", o.machine);
+    if (o.machine != "microvm" && o.machine != "pc") return make_error("--machine must be microvm or pc");
+    if (auto m = p.get("memory")) {
+        try {
+            o.memory_mb = std::stoi(*m);
+        } catch (...) {
+            return make_error("--memory must be a number of MiB");
+        }
+        if (o.memory_mb < 128 || o.memory_mb > 65536) return make_error("--memory must be 128..65536 MiB");
+    }
+    o.qemu = p.get_or("qemu", o.qemu);
+    o.guest_cmdline_extra = p.all("cmdline");
+    o.fetch = !p.has("no-fetch");
+    if (auto b = p.get("boot-timeout")) {
+        try {
+            o.boot_timeout = std::chrono::seconds(std::stoi(*b));
+        } catch (...) {
+            return make_error("--boot-timeout must be a number of seconds");
+        }
+    }
+    if (auto out = p.get("out")) {
+        o.out_dir = *out;
+    } else {
+        char stamp[32];
+        std::time_t t = std::time(nullptr);
+        std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&t));
+        o.out_dir = std::filesystem::path("mh-results") / (command + "-" + stamp);
+    }
+    // MALFORM_HOOK (wired when the catalogue lands)
+    return o;
+}
+
+}  // namespace mh::cli

@@ -1,0 +1,64 @@
+// Table and summary printing for `modharness run`.
+#include "harness/cli/run_output.h"
+
+#include <map>
+
+#include "harness/cli/args.h"
+#include "harness/sys/errno_names.h"
+
+namespace mh::cli {
+
+void print_case_table(std::FILE* out, const std::vector<vm::CaseRecord>& records) {
+    std::fprintf(out, "%4s  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", "idx", "case", "call", "verdict", "got", "expected",
+                 "time", "detail");
+    for (const auto& r : records) {
+        const auto& o = r.outcome.observation;
+        std::string got = "-";
+        if (o.has_result) got = o.ret == 0 ? "0" : sys::errno_name(o.err);
+        std::string want = "-";
+        if (r.host.expect) {
+            want.clear();
+            for (int e : *r.host.expect) want += (want.empty() ? "" : "|") + sys::errno_name(e);
+        }
+        std::string time = "-";
+        if (r.outcome.guest)
+            if (auto ns = r.outcome.guest->get("ns")) {
+                char b[32];
+                std::snprintf(b, sizeof b, "%.1f us", std::stod(*ns) / 1000.0);
+                time = b;
+            }
+        const auto& g = r.host.guest;
+        std::string call = g.call == executor::Call::Init ? "init" : g.call == executor::Call::Finit ? "finit" : "none";
+        std::string detail;
+        auto v = r.outcome.judgement.verdict;
+        if (v != report::Verdict::Pass && v != report::Verdict::Ran) detail = r.outcome.judgement.reason;
+        std::fprintf(out, "%4d  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", r.outcome.idx, r.outcome.id.substr(0, 28).c_str(),
+                     call.c_str(), std::string(report::verdict_name(v)).c_str(), got.c_str(), want.substr(0, 22).c_str(),
+                     time.c_str(), detail.c_str());
+    }
+}
+
+void print_summary(std::FILE* out, const vm::SessionResult& r) {
+    std::map<std::string, int> counts;
+    for (const auto& rec : r.records) ++counts[std::string(report::verdict_name(rec.outcome.judgement.verdict))];
+    std::string line;
+    for (const char* v : {"PASS", "FAIL", "KERNEL", "BROK", "CONF", "RAN"})
+        if (counts[v]) line += (line.empty() ? "" : ", ") + std::to_string(counts[v]) + " " + v;
+    std::fprintf(out, "\n%zu cases on %s (%s): %s\n", r.records.size(), r.kernel.release.c_str(), r.kernel.version.c_str(),
+                 line.c_str());
+    std::fprintf(out, "%d VM(s), %d boot failure(s), %d kernel event(s), %.1f s wall", r.stats.vms, r.stats.boot_failures,
+                 r.stats.kernel_events, r.stats.wall_seconds);
+    if (r.stats.first_result_seconds >= 0) std::fprintf(out, ", boot-to-first-result %.2f s", r.stats.first_result_seconds);
+    std::fprintf(out, "\naccelerator: %s\nresults: %s\n", r.accel_reason.c_str(), r.results_file.string().c_str());
+    if (r.stats.interrupted) std::fprintf(out, "INTERRUPTED: results above are complete up to the last case shown\n");
+}
+
+int exit_code_for(const std::vector<vm::CaseRecord>& records) {
+    for (const auto& r : records) {
+        auto v = r.outcome.judgement.verdict;
+        if (v == report::Verdict::Fail || v == report::Verdict::Brok || v == report::Verdict::Kernel) return kExitFindings;
+    }
+    return kExitOk;
+}
+
+}  // namespace mh::cli

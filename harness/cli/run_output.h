@@ -1,0 +1,19 @@
+// Terminal output for case runs: the per-case table and the verdict summary.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "harness/vm/run_session.h"
+
+namespace mh::cli {
+
+// One row per case: idx, id, call, verdict, errno, expected, duration, reason.
+void print_case_table(std::FILE* out, const std::vector<vm::CaseRecord>& records);
+// "12 cases: 10 PASS, 1 FAIL, 1 KERNEL" and run facts.
+void print_summary(std::FILE* out, const vm::SessionResult& r);
+// kExitOk, or kExitFindings when any FAIL/BROK/KERNEL.
+int exit_code_for(const std::vector<vm::CaseRecord>& records);
+
+}  // namespace mh::cli

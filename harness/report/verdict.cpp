@@ -1,0 +1,66 @@
+// Verdict rules, in priority order: KERNEL > BROK > PASS/FAIL/RAN.
+#include "harness/report/verdict.h"
+
+#include <algorithm>
+
+#include "harness/sys/errno_names.h"
+
+namespace mh::report {
+
+std::string_view verdict_name(Verdict v) {
+    switch (v) {
+        case Verdict::Pass: return "PASS";
+        case Verdict::Fail: return "FAIL";
+        case Verdict::Conf: return "CONF";
+        case Verdict::Brok: return "BROK";
+        case Verdict::Kernel: return "KERNEL";
+        case Verdict::Ran: return "RAN";
+    }
+    return "?";
+}
+
+Judgement judge(const Observation& o, const std::optional<std::vector<int>>& expected) {
+    Judgement j;
+    if (!o.crashes.empty()) {
+        j.verdict = Verdict::Kernel;
+        j.title = o.crashes.front().title;
+        j.reason = "kernel report: " + j.title;
+        return j;
+    }
+    if (o.vm_event == "died" || o.vm_event == "hung" || o.timed_out) {
+        j.verdict = Verdict::Kernel;
+        j.title = o.vm_event == "died" ? "VM died during the call" : "hang: call did not return";
+        j.reason = j.title;
+        return j;
+    }
+    if (o.vm_event == "no-boot") {
+        j.verdict = Verdict::Brok;
+        j.reason = "the VM did not boot";
+        return j;
+    }
+    if (!o.setup_error.empty()) {
+        j.verdict = Verdict::Brok;
+        j.reason = "setup failed: " + o.setup_error;
+        return j;
+    }
+    if (!o.has_result) {
+        j.verdict = Verdict::Brok;
+        j.reason = "no result from the guest";
+        return j;
+    }
+    int got = o.ret == 0 ? 0 : o.err;
+    std::string got_name = sys::errno_name(got);
+    if (!expected) {
+        j.verdict = Verdict::Ran;
+        j.reason = got_name;
+        return j;
+    }
+    bool ok = std::find(expected->begin(), expected->end(), got) != expected->end();
+    j.verdict = ok ? Verdict::Pass : Verdict::Fail;
+    std::string want;
+    for (int e : *expected) want += (want.empty() ? "" : "|") + sys::errno_name(e);
+    j.reason = ok ? got_name : "got " + got_name + ", expected " + want;
+    return j;
+}
+
+}  // namespace mh::report

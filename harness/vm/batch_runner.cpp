@@ -1,0 +1,251 @@
+// The VM monitor loop. VM control (VmProcess), console parsing (report) and verdicts (report/verdict)
+// stay in their own files; this file only joins them over time.
+#include "harness/vm/batch_runner.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "harness/common/frame.h"
+#include "harness/vm/vm_process.h"
+
+namespace mh::vm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Reads what was appended to a file since the last call.
+class Tail {
+public:
+    explicit Tail(std::filesystem::path p) : path_(std::move(p)) {}
+    ~Tail() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    std::string read_new() {
+        if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+        std::string out;
+        if (fd_ < 0) return out;
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+        return out;
+    }
+
+private:
+    std::filesystem::path path_;
+    int fd_ = -1;
+};
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+uint64_t parse_hex(const std::optional<std::string>& s) { return s ? std::strtoull(s->c_str(), nullptr, 0) : 0; }
+
+report::Observation observe(const KvRecord& r) {
+    report::Observation o;
+    o.setup_error = r.get_or("setup_error", "");
+    o.has_result = r.has("ret");
+    o.ret = std::strtol(r.get_or("ret", "0").c_str(), nullptr, 10);
+    o.err = std::atoi(r.get_or("errno", "0").c_str());
+    o.timed_out = r.get("timed_out") == "1";
+    o.signal = std::atoi(r.get_or("signal", "0").c_str());
+    o.taint_before = parse_hex(r.get("taint_before"));
+    o.taint_after = parse_hex(r.get("taint_after"));
+    return o;
+}
+
+std::string excerpt_of(const std::vector<report::CrashReport>& crashes, const std::string& console) {
+    if (!crashes.empty()) return crashes.front().excerpt;
+    // No parsed report: the console tail is the best evidence of what happened.
+    return console.size() > 4000 ? console.substr(console.size() - 4000) : console;
+}
+
+}  // namespace
+
+Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& opt) {
+    BatchStats stats;
+    auto batch_start = Clock::now();
+    const int n = static_cast<int>(batch.cases.size());
+    int next = 0;
+    int consecutive_failures = 0;
+    std::error_code ec;
+    std::filesystem::create_directories(opt.work_dir, ec);
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    auto interrupted = [&] { return opt.interrupted && opt.interrupted->load(); };
+
+    while (next < n && !interrupted()) {
+        int vm_index = ++stats.vms;
+        VmConfig vm = opt.vm;
+        vm.initrd = batch.initrd;
+        vm.console_log = opt.work_dir / ("console-" + std::to_string(vm_index) + ".log");
+        vm.results_file = opt.work_dir / ("results-" + std::to_string(vm_index) + ".bin");
+        std::filesystem::remove(vm.results_file, ec);
+        GuestCmdline cl = opt.cmdline;
+        cl.token = batch.token;
+        cl.start_case = next;
+        vm.append = guest_cmdline(cl);
+        auto qemu_log = opt.work_dir / ("qemu-" + std::to_string(vm_index) + ".log");
+        auto vm_start = Clock::now();
+        auto proc = VmProcess::start(qemu_argv(vm), qemu_log);
+        if (!proc) return proc.error();
+        if (vm_index > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
+
+        Tail results(vm.results_file);
+        FrameDecoder decoder;
+        bool booted = false, ended = false, results_seen = false;
+        int current = -1;  // case started but not finished
+        auto current_start = Clock::now();
+        std::optional<CaseOutcome> held;  // a poisoned case waits for the console evidence
+        std::string vm_event;
+        std::vector<CaseOutcome> finished_here;
+
+        auto handle = [&](const std::string& payload) {
+            auto rec = kv_parse(payload);
+            if (!rec) return;
+            std::string type = rec->get_or("type", "");
+            if (type == "hello") {
+                booted = true;
+            } else if (type == "start") {
+                current = std::atoi(rec->get_or("idx", "-1").c_str());
+                current_start = Clock::now();
+            } else if (type == "result") {
+                int idx = std::atoi(rec->get_or("idx", "-1").c_str());
+                if (idx < 0 || idx >= n) return;
+                if (!results_seen && stats.first_result_seconds < 0) stats.first_result_seconds = seconds_since(vm_start);
+                results_seen = true;
+                CaseOutcome co;
+                co.idx = idx;
+                co.id = batch.cases[static_cast<size_t>(idx)].guest.id;
+                co.guest = *rec;
+                co.observation = observe(*rec);
+                co.vm_index = vm_index;
+                co.console_log = vm.console_log;
+                current = -1;
+                next = idx + 1;
+                if (rec->get("poisoned") == "1") {
+                    held = co;
+                } else {
+                    co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(idx)].expect);
+                    if (opt.on_case) opt.on_case(co);
+                }
+            } else if (type == "end") {
+                ended = true;
+            } else if (type == "error") {
+                progress("guest error: " + rec->get_or("message", "?"));
+            }
+        };
+
+        std::optional<int> status;
+        while (!(status = proc->poll())) {
+            for (auto& p : decoder.feed(results.read_new())) handle(p);
+            if (interrupted()) {
+                proc->kill();
+                break;
+            }
+            if (!booted && Clock::now() - vm_start > opt.boot_timeout) {
+                vm_event = "no-boot";
+                proc->kill();
+                break;
+            }
+            if (current >= 0) {
+                const auto& gc = batch.cases[static_cast<size_t>(current)].guest;
+                auto limit = std::chrono::milliseconds(gc.timeout_ms) + opt.case_grace;
+                if (Clock::now() - current_start > limit) {
+                    vm_event = "hung";
+                    proc->kill();
+                    break;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        // Whatever the guest managed to send before the end still counts.
+        for (auto& p : decoder.feed(results.read_new())) handle(p);
+        stats.bad_frames += decoder.bad_frames();
+        if (interrupted()) {
+            stats.interrupted = true;
+            // A held result is real data: keep it, judged without console evidence.
+            if (held) {
+                held->judgement = report::judge(held->observation, batch.cases[static_cast<size_t>(held->idx)].expect);
+                if (opt.on_case) opt.on_case(*held);
+            }
+            break;
+        }
+
+        std::string console = read_file(vm.console_log);
+        auto crashes = report::parse_console(console);
+        if (held) {
+            held->observation.crashes = crashes;
+            held->console_excerpt = excerpt_of(crashes, console);
+            held->judgement = report::judge(held->observation, batch.cases[static_cast<size_t>(held->idx)].expect);
+            if (held->judgement.verdict == report::Verdict::Kernel) ++stats.kernel_events;
+            if (opt.on_case) opt.on_case(*held);
+        }
+        if (ended) {
+            consecutive_failures = 0;
+            next = n;
+            break;
+        }
+        if (current >= 0) {
+            // The VM crashed or hung inside this case: it is the one to blame.
+            CaseOutcome co;
+            co.idx = current;
+            co.id = batch.cases[static_cast<size_t>(current)].guest.id;
+            co.vm_index = vm_index;
+            co.console_log = vm.console_log;
+            co.observation.vm_event = vm_event.empty() ? "died" : vm_event;
+            co.observation.crashes = crashes;
+            co.console_excerpt = excerpt_of(crashes, console);
+            co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(current)].expect);
+            ++stats.kernel_events;
+            if (opt.on_case) opt.on_case(co);
+            next = current + 1;
+            consecutive_failures = 0;
+            progress("case " + co.id + ": " + co.judgement.reason + " — restarting the VM");
+            continue;
+        }
+        if (held || results_seen) {
+            consecutive_failures = 0;
+            continue;  // poisoned and rebooted on purpose: resume at `next`
+        }
+        // Nothing at all from this VM.
+        ++stats.boot_failures;
+        ++consecutive_failures;
+        std::string qemu_text = read_file(qemu_log);
+        progress("VM " + std::to_string(vm_index) + " produced no result (" +
+                 (vm_event.empty() ? describe_wait_status(status.value_or(0)) : vm_event) + ")" +
+                 (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));
+        if (consecutive_failures >= opt.max_boot_failures) {
+            for (int i = next; i < n; ++i) {
+                CaseOutcome co;
+                co.idx = i;
+                co.id = batch.cases[static_cast<size_t>(i)].guest.id;
+                co.vm_index = vm_index;
+                co.console_log = vm.console_log;
+                co.observation.vm_event = "no-boot";
+                co.console_excerpt = excerpt_of(crashes, console + qemu_text);
+                co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(i)].expect);
+                if (opt.on_case) opt.on_case(co);
+            }
+            next = n;
+            break;
+        }
+    }
+    stats.completed = next >= n && !stats.interrupted;
+    stats.wall_seconds = seconds_since(batch_start);
+    return stats;
+}
+
+}  // namespace mh::vm

@@ -1,0 +1,58 @@
+// Runs a prepared batch in as many fresh VMs as it takes: boots, watches results, console and
+// timeouts, restarts after a crash and resumes at the next case.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/common/kv.h"
+#include "harness/report/console_parser.h"
+#include "harness/report/verdict.h"
+#include "harness/vm/batch_builder.h"
+#include "harness/vm/qemu_argv.h"
+
+namespace mh::vm {
+
+struct CaseOutcome {
+    int idx = 0;
+    std::string id;
+    std::optional<KvRecord> guest;  // the guest's result frame, if one arrived
+    report::Observation observation;
+    report::Judgement judgement;
+    int vm_index = 0;               // which VM of the batch ran it (1-based)
+    std::filesystem::path console_log;
+    std::string console_excerpt;    // for KERNEL verdicts
+};
+
+struct RunnerOptions {
+    VmConfig vm;                      // kernel, machine, accel, memory (initrd/logs are set per VM)
+    GuestCmdline cmdline;             // token and start are set per VM
+    std::filesystem::path work_dir;   // console-N.log, results-N.bin, qemu-N.log
+    std::chrono::seconds boot_timeout{60};
+    std::chrono::seconds case_grace{20};  // host waits this much beyond a case's own timeout
+    int max_boot_failures = 3;            // consecutive VMs that produced nothing
+    const std::atomic<bool>* interrupted = nullptr;
+    std::function<void(const CaseOutcome&)> on_case;     // called once per case, as soon as it is final
+    std::function<void(const std::string&)> on_progress;  // human progress lines
+};
+
+struct BatchStats {
+    int vms = 0;
+    int boot_failures = 0;
+    int kernel_events = 0;                // VMs that ended in a crash/hang
+    double first_result_seconds = -1;     // first VM: QEMU start -> first result frame
+    double wall_seconds = 0;
+    size_t bad_frames = 0;
+    bool interrupted = false;
+    bool completed = false;               // every case has an outcome
+};
+
+Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& options);
+
+}  // namespace mh::vm

@@ -1,0 +1,60 @@
+// QEMU and guest command lines; see DESIGN.md "Facts about the machines" for why each word is there.
+#include "harness/vm/qemu_argv.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace mh::vm {
+
+std::string accel_name(Accel a) { return a == Accel::Kvm ? "kvm" : "tcg"; }
+
+std::vector<std::string> qemu_argv(const VmConfig& c) {
+    std::vector<std::string> a = {c.qemu};
+    if (c.machine == "microvm") {
+        // No ACPI/PCI/RTC firmware work: the fastest boot under TCG.
+        a.insert(a.end(), {"-M", "microvm,x-option-roms=off,isa-serial=on,rtc=on"});
+    } else {
+        a.insert(a.end(), {"-M", c.machine});
+    }
+    a.insert(a.end(), {"-accel", accel_name(c.accel)});
+    if (c.accel == Accel::Kvm) a.insert(a.end(), {"-cpu", "host"});
+    a.insert(a.end(), {"-m", std::to_string(c.memory_mb), "-smp", std::to_string(c.cpus)});
+    a.insert(a.end(), {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
+    // No network and no host filesystem: the initramfs is the guest's whole world.
+    a.insert(a.end(), {"-net", "none"});
+    a.insert(a.end(), {"-kernel", c.kernel.string(), "-initrd", c.initrd.string(), "-append", c.append});
+    a.insert(a.end(), {"-chardev", "file,id=con,path=" + c.console_log.string(), "-serial", "chardev:con"});
+    // A second UART only for results, so console floods and oopses can't corrupt them.
+    a.insert(a.end(), {"-chardev", "file,id=res,path=" + c.results_file.string(), "-device",
+                       "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
+    a.insert(a.end(), c.extra_args.begin(), c.extra_args.end());
+    return a;
+}
+
+std::string guest_cmdline(const GuestCmdline& c) {
+    // reboot=t + panic=-1 with -no-reboot: every way the guest ends makes QEMU exit.
+    std::string out = "console=ttyS0 reboot=t panic=-1 loglevel=" + std::to_string(c.loglevel);
+    if (c.tsc_khz) out += " tsc_early_khz=" + std::to_string(*c.tsc_khz);
+    out += " modharness.guest=" + c.token;
+    if (c.start_case) out += " modharness.start=" + std::to_string(c.start_case);
+    for (const auto& e : c.extra) out += " " + e;
+    return out;
+}
+
+std::optional<long> tsc_khz_from_cpuinfo(const std::string& cpuinfo) {
+    std::istringstream in(cpuinfo);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("cpu MHz", 0) != 0) continue;
+        auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        char* end = nullptr;
+        double mhz = std::strtod(line.c_str() + colon + 1, &end);
+        if (end == line.c_str() + colon + 1 || mhz <= 0) continue;
+        return std::lround(mhz * 1000.0);
+    }
+    return std::nullopt;
+}
+
+}  // namespace mh::vm

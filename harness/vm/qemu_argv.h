@@ -1,0 +1,44 @@
+// Pure functions that build the QEMU command line and the guest kernel command line.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mh::vm {
+
+enum class Accel { Tcg, Kvm };
+std::string accel_name(Accel a);
+
+struct VmConfig {
+    std::string qemu = "qemu-system-x86_64";
+    std::string machine = "microvm";  // "microvm" (fast, default) or "pc"
+    Accel accel = Accel::Tcg;
+    int memory_mb = 1024;
+    int cpus = 1;
+    std::filesystem::path kernel;
+    std::filesystem::path initrd;
+    std::string append;                    // kernel command line
+    std::filesystem::path console_log;     // ttyS0: kernel console
+    std::filesystem::path results_file;    // ttyS1: framed results
+    std::vector<std::string> extra_args;   // appended verbatim (user's escape hatch)
+};
+
+// Never includes a network device or a writable host disk: the guest sees only its initramfs.
+std::vector<std::string> qemu_argv(const VmConfig& config);
+
+struct GuestCmdline {
+    std::string token;                  // modharness.guest=
+    int start_case = 0;                 // modharness.start=
+    std::optional<long> tsc_khz;        // tsc_early_khz= (TCG boots hang without it on busy hosts)
+    int loglevel = 5;                   // 5: WARNING and worse reach the console, boot chatter does not
+    std::vector<std::string> extra;     // e.g. module.sig_enforce=1
+};
+
+std::string guest_cmdline(const GuestCmdline& c);
+
+// Host TSC frequency in kHz from /proc/cpuinfo text ("cpu MHz : 2599.998" -> 2599998).
+std::optional<long> tsc_khz_from_cpuinfo(const std::string& cpuinfo);
+
+}  // namespace mh::vm

@@ -1,0 +1,84 @@
+// QEMU argv and guest command line: the words that make boots fast, safe and always terminate.
+#include "harness/vm/qemu_argv.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+
+using namespace mh::vm;
+
+namespace {
+bool has_pair(const std::vector<std::string>& a, const std::string& k, const std::string& v) {
+    for (size_t i = 0; i + 1 < a.size(); ++i)
+        if (a[i] == k && a[i + 1] == v) return true;
+    return false;
+}
+bool contains(const std::vector<std::string>& a, const std::string& s) { return std::find(a.begin(), a.end(), s) != a.end(); }
+}  // namespace
+
+TEST(QemuArgv, MicrovmTcgDefaults) {
+    VmConfig c;
+    c.kernel = "/k/vmlinuz";
+    c.initrd = "/tmp/i.cpio";
+    c.append = "console=ttyS0";
+    c.console_log = "/tmp/con.log";
+    c.results_file = "/tmp/res.bin";
+    auto a = qemu_argv(c);
+    EXPECT_EQ(a[0], "qemu-system-x86_64");
+    EXPECT_TRUE(has_pair(a, "-accel", "tcg"));
+    EXPECT_TRUE(has_pair(a, "-kernel", "/k/vmlinuz"));
+    EXPECT_TRUE(has_pair(a, "-initrd", "/tmp/i.cpio"));
+    EXPECT_TRUE(has_pair(a, "-append", "console=ttyS0"));
+    EXPECT_TRUE(has_pair(a, "-m", "1024"));
+    EXPECT_TRUE(has_pair(a, "-net", "none"));
+    EXPECT_TRUE(contains(a, "-no-reboot"));
+    EXPECT_TRUE(contains(a, "-nodefaults"));
+    EXPECT_TRUE(has_pair(a, "-chardev", "file,id=con,path=/tmp/con.log"));
+    EXPECT_TRUE(has_pair(a, "-chardev", "file,id=res,path=/tmp/res.bin"));
+    EXPECT_TRUE(has_pair(a, "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"));
+    EXPECT_FALSE(contains(a, "-cpu"));
+    // Nothing that gives the guest a disk, a share or a network.
+    for (const auto& w : a) {
+        EXPECT_EQ(w.find("-drive"), std::string::npos);
+        EXPECT_EQ(w.find("virtfs"), std::string::npos);
+        EXPECT_EQ(w.find("netdev"), std::string::npos);
+    }
+    ASSERT_GE(a.size(), 3u);
+    EXPECT_EQ(a[2].rfind("microvm", 0), 0u);
+}
+
+TEST(QemuArgv, KvmAndPcAndExtras) {
+    VmConfig c;
+    c.accel = Accel::Kvm;
+    c.machine = "pc";
+    c.memory_mb = 2048;
+    c.extra_args = {"-s"};
+    auto a = qemu_argv(c);
+    EXPECT_TRUE(has_pair(a, "-accel", "kvm"));
+    EXPECT_TRUE(has_pair(a, "-cpu", "host"));
+    EXPECT_TRUE(has_pair(a, "-M", "pc"));
+    EXPECT_TRUE(has_pair(a, "-m", "2048"));
+    EXPECT_EQ(a.back(), "-s");
+}
+
+TEST(GuestCmdline, Words) {
+    GuestCmdline g;
+    g.token = "abc123";
+    g.tsc_khz = 2599998;
+    g.start_case = 7;
+    g.extra = {"module.sig_enforce=1"};
+    auto s = guest_cmdline(g);
+    for (const char* w : {"console=ttyS0", "reboot=t", "panic=-1", "loglevel=5", "tsc_early_khz=2599998",
+                          "modharness.guest=abc123", "modharness.start=7", "module.sig_enforce=1"})
+        EXPECT_NE(s.find(w), std::string::npos) << w;
+    g.start_case = 0;
+    g.tsc_khz.reset();
+    s = guest_cmdline(g);
+    EXPECT_EQ(s.find("modharness.start"), std::string::npos);
+    EXPECT_EQ(s.find("tsc_early_khz"), std::string::npos);
+}
+
+TEST(GuestCmdline, TscFromCpuinfo) {
+    EXPECT_EQ(tsc_khz_from_cpuinfo("processor\t: 0\ncpu MHz\t\t: 2599.998\n"), 2599998);
+    EXPECT_EQ(tsc_khz_from_cpuinfo("processor : 0\n"), std::nullopt);
+    EXPECT_EQ(tsc_khz_from_cpuinfo("cpu MHz : garbage\n"), std::nullopt);
+}

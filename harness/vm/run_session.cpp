@@ -1,0 +1,128 @@
+// run_session: the pipeline behind `modharness run` (and the conformance suite).
+#include "harness/vm/run_session.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "harness/vm/accel_probe.h"
+#include "harness/vm/result_json.h"
+#include "harness/vm/seed_modules.h"
+
+#ifndef MH_EXECUTOR_BUILD_PATH
+#define MH_EXECUTOR_BUILD_PATH ""
+#endif
+
+namespace mh::vm {
+namespace {
+
+std::optional<long> host_tsc_khz() {
+    std::ifstream in("/proc/cpuinfo");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return tsc_khz_from_cpuinfo(ss.str());
+}
+
+// Appends one line and makes it durable before returning: a killed run loses nothing it reported.
+class DurableLines {
+public:
+    explicit DurableLines(const std::filesystem::path& p) {
+        fd_ = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    }
+    ~DurableLines() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool ok() const { return fd_ >= 0; }
+    bool append(const std::string& line) {
+        std::string l = line + "\n";
+        if (::write(fd_, l.data(), l.size()) != static_cast<ssize_t>(l.size())) return false;
+        return ::fdatasync(fd_) == 0;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+std::filesystem::path default_executor_path() {
+    if (const char* e = std::getenv("MH_EXECUTOR"); e && *e) return e;
+    return MH_EXECUTOR_BUILD_PATH;
+}
+
+Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& opt) {
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    SessionResult result;
+    auto kernel = resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    if (!kernel) return kernel.error();
+    result.kernel = *kernel;
+    std::filesystem::path executor = opt.executor.empty() ? default_executor_path() : opt.executor;
+    if (executor.empty() || !std::filesystem::exists(executor))
+        return make_error("guest executor not found at '" + executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
+
+    // Only the seeds the cases name are built.
+    std::set<std::string> wanted;
+    for (const auto& hc : cases)
+        if (hc.image.rfind("seed:", 0) == 0) wanted.insert(hc.image.substr(5));
+    BatchInputs inputs;
+    inputs.executor = executor;
+    if (!wanted.empty()) {
+        progress("building seed modules for " + kernel->release + " ...");
+        auto seeds = build_seed_modules(*kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
+        if (!seeds) return make_error("seed modules: " + seeds.error().message);
+        inputs.seeds = seeds->modules;
+    }
+    if (opt.malform) inputs.malform = opt.malform;
+
+    std::error_code ec;
+    std::filesystem::create_directories(opt.out_dir, ec);
+    if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
+    if (!batch) return batch.error();
+
+    auto accel = accel_from_option(opt.accel, kernel->bzimage, executor, opt.qemu);
+    if (!accel) return accel.error();
+    result.accel_reason = accel->reason;
+    progress("accelerator: " + accel_name(accel->accel) + " (" + accel->reason + ")");
+
+    result.results_file = opt.out_dir / "results.jsonl";
+    DurableLines sink(result.results_file);
+    if (!sink.ok()) return make_error("cannot write " + result.results_file.string());
+
+    RunnerOptions ro;
+    ro.vm.qemu = opt.qemu;
+    ro.vm.kernel = kernel->bzimage;
+    ro.vm.machine = opt.machine;
+    ro.vm.accel = accel->accel;
+    ro.vm.memory_mb = opt.memory_mb;
+    ro.cmdline.tsc_khz = host_tsc_khz();
+    ro.cmdline.extra = opt.guest_cmdline_extra;
+    ro.work_dir = opt.out_dir;
+    ro.boot_timeout = opt.boot_timeout;
+    ro.interrupted = opt.interrupted;
+    ro.on_progress = opt.on_progress;
+    std::string write_error;
+    ro.on_case = [&](const CaseOutcome& co) {
+        const HostCase& hc = batch->cases[static_cast<size_t>(co.idx)];
+        if (!sink.append(result_to_json(hc, co, *kernel).dump()) && write_error.empty())
+            write_error = "cannot append to " + result.results_file.string() + " (disk full?)";
+        result.records.push_back({hc, co});
+        if (opt.on_case) opt.on_case(hc, co);
+    };
+    auto stats = run_batch(*batch, ro);
+    if (!stats) return stats.error();
+    result.stats = *stats;
+    if (!write_error.empty()) return make_error(write_error);
+    std::sort(result.records.begin(), result.records.end(),
+              [](const CaseRecord& a, const CaseRecord& b) { return a.outcome.idx < b.outcome.idx; });
+    return result;
+}
+
+}  // namespace mh::vm

@@ -1,0 +1,53 @@
+// One run of a case list on one kernel: kernel, seeds, batch, accelerator, VMs, durable results.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/vm/batch_runner.h"
+#include "harness/vm/host_case.h"
+#include "harness/vm/kernel_cache.h"
+
+namespace mh::vm {
+
+struct SessionOptions {
+    std::string kernel = "debian-6.1-cloud";
+    std::filesystem::path build_tree;          // for a user's bzImage
+    bool fetch = true;                          // download a missing Debian kernel
+    std::string accel = "auto";                 // auto | tcg | kvm
+    std::string machine = "microvm";
+    int memory_mb = 1024;
+    std::string qemu = "qemu-system-x86_64";
+    std::vector<std::string> guest_cmdline_extra;  // e.g. module.sig_enforce=1
+    std::filesystem::path out_dir;             // results.jsonl, console logs
+    std::filesystem::path executor;            // the guest /init
+    std::chrono::seconds boot_timeout{60};
+    const std::atomic<bool>* interrupted = nullptr;
+    std::function<void(const std::string&)> on_progress;
+    std::function<void(const HostCase&, const CaseOutcome&)> on_case;
+    MalformFn malform;                          // the ELF malformation catalogue
+};
+
+struct CaseRecord {
+    HostCase host;
+    CaseOutcome outcome;
+};
+
+struct SessionResult {
+    Kernel kernel;
+    std::string accel_reason;
+    BatchStats stats;
+    std::vector<CaseRecord> records;           // in case order; only cases that finished
+    std::filesystem::path results_file;        // JSON lines, written as cases finish
+};
+
+Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& options);
+
+// Where the guest executor binary is: $MH_EXECUTOR, else the build tree's.
+std::filesystem::path default_executor_path();
+
+}  // namespace mh::vm
