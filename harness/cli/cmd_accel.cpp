@@ -20,7 +20,7 @@ int cmd_accel(const Args& args) {
             "usage: modharness accel [--kernel K] [--qemu PATH] [--reprobe]\n\n"
             "Decides between KVM and TCG for kernel K the way every run does: KVM is used only when\n"
             "/dev/kvm opens and a probe guest (this kernel + the real executor) boots and answers\n"
-            "within 20 s. Some hosts expose a /dev/kvm on which stock kernels hang; the probe catches\n"
+            "within 10 s. Some hosts expose a /dev/kvm on which stock kernels hang; the probe catches\n"
             "that once and caches the answer under the cache directory (--reprobe ignores the cache).");
         return kExitOk;
     }

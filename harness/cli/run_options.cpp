@@ -1,6 +1,8 @@
 // Parsing of the VM session options.
 #include "harness/cli/run_options.h"
 
+#include "harness/elf/malform/malformation.h"
+
 #include <ctime>
 
 
@@ -62,7 +64,9 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
         std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&t));
         o.out_dir = std::filesystem::path("mh-results") / (command + "-" + stamp);
     }
-    // MALFORM_HOOK (wired when the catalogue lands)
+    o.malform = [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
+        return elf::apply_malformation(id, image, seed);
+    };
     return o;
 }
 

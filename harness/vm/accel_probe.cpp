@@ -63,7 +63,7 @@ AccelDecision decide_accel(const std::filesystem::path& kernel, const std::files
     opt.vm.kernel = kernel;
     opt.vm.accel = Accel::Kvm;
     opt.work_dir = work;
-    opt.boot_timeout = std::chrono::seconds(20);
+    opt.boot_timeout = std::chrono::seconds(10);
     opt.max_boot_failures = 1;
     bool got = false;
     opt.on_case = [&](const CaseOutcome& co) { got = co.guest.has_value(); };

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages, as root), configures and builds modharness into ./build.
+# Idempotent and quick when nothing is missing. Usage: scripts/setup.sh [extra cmake -D options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake g++ gcc-12 make pkg-config git
+  googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  liblzma-dev zlib1g-dev libzstd-dev libelf1 xz-utils zstd cpio
+  qemu-system-x86 clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 3
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  }
+fi
+
+BUILD_DIR=${MH_BUILD_DIR:-build}
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ "$#" -gt 0 ]; then
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+fi
+cmake --build "$BUILD_DIR" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" || true
+test -x "$BUILD_DIR/harness/cli/modharness" || { echo "setup: build failed (run: cmake --build $BUILD_DIR)" >&2; exit 1; }
+echo "setup: ok ($BUILD_DIR/harness/cli/modharness)" >&2

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): set up, fetch the two default kernels, run unit + VM tests.
+# Usage: scripts/test.sh [ctest -L regex]   (default: all labels: unit, vm, fuzz)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+BUILD_DIR=${MH_BUILD_DIR:-build}
+MH="$BUILD_DIR/harness/cli/modharness"
+# Kernels for the VM tests (cached after the first time; a few seconds when cached).
+"$MH" kernel fetch debian-6.1-cloud >/dev/null
+"$MH" kernel fetch debian-6.12-cloud >/dev/null
+LABELS=${1:-unit|vm|fuzz}
+cd "$BUILD_DIR"
+ctest -L "$LABELS" --output-on-failure -j2 --timeout 1800

@@ -1,0 +1,43 @@
+// VM test support: one run_session per call, with the malformation catalogue wired in.
+#include "tests/vm/vm_test_support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "harness/elf/malform/malformation.h"
+
+namespace mh::vmtest {
+
+std::string source_dir() {
+    if (const char* s = std::getenv("MH_SOURCE_DIR"); s && *s) return s;
+    return MH_SOURCE_DIR_DEFAULT;
+}
+
+std::string kernel_test_name(const std::string& kernel) {
+    std::string s = kernel;
+    for (auto& c : s)
+        if (c == '-' || c == '.') c = '_';
+    return s;
+}
+
+Expected<Run> run_cases(const std::string& kernel, const std::string& case_text, const std::string& name) {
+    auto cases = vm::parse_case_text(case_text, name);
+    if (!cases) return cases.error();
+    vm::SessionOptions opt;
+    opt.kernel = kernel;
+    opt.fetch = true;
+    opt.out_dir = std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid()));
+    opt.malform = [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
+        return elf::apply_malformation(id, image, seed);
+    };
+    auto r = vm::run_session(std::move(*cases), opt);
+    if (!r) return r.error();
+    Run run;
+    run.session = std::move(r).value();
+    for (const auto& rec : run.session.records) run.by_id[rec.outcome.id] = rec;
+    return run;
+}
+
+}  // namespace mh::vmtest
