@@ -1,0 +1,150 @@
+// `modharness kernel`: fetch Debian kernels + headers into the cache, list them, print paths.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/vm/cache_dir.h"
+#include "harness/vm/debian_packages.h"
+#include "harness/vm/kernel_cache.h"
+
+namespace mh::cli {
+namespace {
+
+void print_kernel_help() {
+    std::printf(
+        "usage: modharness kernel fetch NAME... [--refresh] [--quiet]\n"
+        "       modharness kernel list [--json]\n"
+        "       modharness kernel path NAME [--build-tree DIR]\n"
+        "       modharness kernel info NAME [--build-tree DIR]\n"
+        "\n"
+        "Kernels to test come from Debian's archive: `apt-get download` of the kernel image and its\n"
+        "headers, unpacked with `dpkg-deb -x` into the cache. Nothing is installed into the system.\n"
+        "A cached kernel is used without any apt call; --refresh re-resolves an alias (e.g. after a\n"
+        "Debian point release).\n"
+        "\n"
+        "NAME is one of:\n");
+    for (const auto& a : mh::vm::kernel_aliases())
+        std::printf("  %-20s %s%s\n", std::string(a.alias).c_str(), std::string(a.description).c_str(),
+                    a.alias == mh::vm::kDefaultKernel ? "" : "");
+    std::printf(
+        "  linux-image-...      a Debian image package, versioned or meta (linux-image-6.1.0-56-cloud-amd64)\n"
+        "  6.1.0-56-cloud-amd64 a release (uname -r) of a Debian kernel\n"
+        "  PATH                 your own bzImage (path, e.g. ./arch/x86/boot/bzImage); --build-tree DIR\n"
+        "                       names its build tree for seed-module builds\n"
+        "The default kernel everywhere is %s.\n"
+        "\n"
+        "Cache: %s/kernels/<release>/ (set MH_CACHE_DIR to move it). Fetching uses apt-get, so the\n"
+        "package lists must be current ('apt-get update' as root).\n"
+        "exit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image)\n",
+        std::string(mh::vm::kDefaultKernel).c_str(), mh::vm::cache_root().string().c_str());
+}
+
+std::string human_size(std::uintmax_t bytes) {
+    char buf[32];
+    if (bytes >= (1ull << 30)) {
+        std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(1ull << 30));
+    } else {
+        std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / static_cast<double>(1ull << 20));
+    }
+    return buf;
+}
+
+int list_kernels(bool json) {
+    auto records = mh::vm::cached_kernel_records();
+    if (json) {
+        for (const auto& [dir, rec] : records) {
+            auto j = nlohmann::json::parse(mh::vm::kernel_record_to_json(rec));
+            j["dir"] = dir.string();
+            std::printf("%s\n", j.dump().c_str());
+        }
+        return kExitOk;
+    }
+    if (records.empty()) {
+        std::printf("no kernels cached in %s (try: modharness kernel fetch %s)\n", mh::vm::kernels_dir().string().c_str(),
+                    std::string(mh::vm::kDefaultKernel).c_str());
+        return kExitOk;
+    }
+    std::printf("%-34s %-32s %-10s %9s  %-7s %s\n", "NAME", "RELEASE", "VERSION", "SIZE", "HEADERS", "FETCHED");
+    for (const auto& [dir, rec] : records) {
+        std::string names;
+        for (const auto& n : rec.names) names += (names.empty() ? "" : ",") + n;
+        std::printf("%-34s %-32s %-10s %9s  %-7s %s\n", names.c_str(), rec.release.c_str(), rec.version.c_str(),
+                    human_size(rec.size_bytes).c_str(), rec.build_tree.empty() ? "no" : "yes", rec.fetched_at.c_str());
+    }
+    return kExitOk;
+}
+
+void print_info(const mh::vm::Kernel& k) {
+    std::printf("name:        %s\nrelease:     %s\nversion:     %s\nbzimage:     %s\nbuild tree:  %s\nmodules dir: %s\n",
+                k.name.c_str(), k.release.c_str(), k.version.c_str(), k.bzimage.string().c_str(),
+                k.build_tree.empty() ? "(none)" : k.build_tree.string().c_str(),
+                k.modules_dir.empty() ? "(none)" : k.modules_dir.string().c_str());
+    for (const auto& [key, value] : k.config) std::printf("  %-32s %s\n", key.c_str(), value.c_str());
+}
+
+}  // namespace
+
+int cmd_kernel(const Args& args) {
+    auto parsed = parse_args(args, {{"help", false}, {"refresh", false}, {"quiet", false}, {"json", false}, {"build-tree", true}});
+    if (!parsed) {
+        std::fprintf(stderr, "modharness kernel: %s\n", parsed.error().message.c_str());
+        return kExitUsage;
+    }
+    const auto& p = *parsed;
+    if (p.has("help") || p.positionals.empty()) {
+        print_kernel_help();
+        return p.has("help") ? kExitOk : kExitUsage;
+    }
+    const std::string& sub = p.positionals[0];
+    std::vector<std::string> names(p.positionals.begin() + 1, p.positionals.end());
+
+    if (sub == "list") return list_kernels(p.has("json"));
+
+    if (sub == "fetch") {
+        if (names.empty()) names.push_back(std::string(mh::vm::kDefaultKernel));
+        int rc = kExitOk;
+        for (const auto& name : names) {
+            if (mh::vm::looks_like_path(name)) {
+                std::fprintf(stderr, "modharness kernel fetch: '%s' is a path; a user's bzImage needs no fetch (use it directly)\n", name.c_str());
+                rc = kExitUsage;
+                continue;
+            }
+            mh::vm::FetchOptions o;
+            o.refresh = p.has("refresh");
+            o.verbose = !p.has("quiet");
+            auto k = mh::vm::fetch_kernel(name, o);
+            if (!k) {
+                std::fprintf(stderr, "modharness kernel fetch %s: %s\n", name.c_str(), k.error().message.c_str());
+                rc = kExitEnvironment;
+                continue;
+            }
+            std::printf("%s\t%s\t%s\n", name.c_str(), k->release.c_str(), k->bzimage.string().c_str());
+        }
+        return rc;
+    }
+
+    if (sub == "path" || sub == "info") {
+        if (names.size() != 1) {
+            std::fprintf(stderr, "modharness kernel %s: needs exactly one NAME (see --help)\n", sub.c_str());
+            return kExitUsage;
+        }
+        auto k = mh::vm::resolve_kernel(names[0], /*fetch=*/false, p.get_or("build-tree", ""));
+        if (!k) {
+            std::fprintf(stderr, "modharness kernel %s: %s\n", sub.c_str(), k.error().message.c_str());
+            return kExitEnvironment;
+        }
+        if (sub == "path") {
+            std::printf("%s\n", k->bzimage.string().c_str());
+        } else {
+            print_info(*k);
+        }
+        return kExitOk;
+    }
+
+    std::fprintf(stderr, "modharness kernel: unknown subcommand '%s' (fetch, list, path, info; see --help)\n", sub.c_str());
+    return kExitUsage;
+}
+
+}  // namespace mh::cli

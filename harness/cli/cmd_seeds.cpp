@@ -1,0 +1,96 @@
+// `modharness seeds`: build the corpus seed modules against a kernel's headers (cached per release).
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/vm/kernel_cache.h"
+#include "harness/vm/seed_modules.h"
+
+namespace mh::cli {
+namespace {
+
+void print_seeds_help() {
+    std::printf(
+        "usage: modharness seeds [--kernel K] [--build-tree DIR] [--big-size SIZE] [--no-fetch]\n"
+        "                        [--verbose] [--list] [SEED...]\n"
+        "\n"
+        "Builds the seed modules of corpus/modules against kernel K's headers with kbuild\n"
+        "(make -C <headers> M=<dir> modules) and caches them under <cache>/seeds/<release>/; a seed is\n"
+        "rebuilt only when its sources change. Prints one line per seed: name, .ko path.\n"
+        "\n"
+        "options:\n"
+        "  --kernel K        alias, Debian package, release or path to a bzImage (default %s);\n"
+        "                    a Debian kernel missing from the cache is fetched unless --no-fetch\n"
+        "  --build-tree DIR  kernel build tree to build against (needed for your own bzImage)\n"
+        "  --big-size SIZE   also build big_<SIZE> (e.g. 64M: module mh_big_64m with a 64 MiB payload)\n"
+        "  --list            print the seed catalogue and exit\n"
+        "  --verbose         show make's output\n"
+        "\n"
+        "SEED: names from --list, or big_<size> (big_64m); default: every catalogue seed.\n"
+        "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed)\n",
+        std::string(mh::vm::kDefaultKernel).c_str());
+}
+
+}  // namespace
+
+int cmd_seeds(const Args& args) {
+    auto parsed = parse_args(args, {{"help", false},
+                                    {"kernel", true},
+                                    {"build-tree", true},
+                                    {"big-size", true, true},
+                                    {"list", false},
+                                    {"verbose", false},
+                                    {"no-fetch", false}});
+    if (!parsed) {
+        std::fprintf(stderr, "modharness seeds: %s\n", parsed.error().message.c_str());
+        return kExitUsage;
+    }
+    const auto& p = *parsed;
+    if (p.has("help")) {
+        print_seeds_help();
+        return kExitOk;
+    }
+    if (p.has("list")) {
+        for (const auto& s : mh::vm::seed_catalogue())
+            std::printf("%-10s %-12s %s%s\n", std::string(s.name).c_str(), std::string(s.module).c_str(), std::string(s.summary).c_str(),
+                        s.fault ? "  [fault]" : "");
+        return kExitOk;
+    }
+
+    std::vector<std::string> names = p.positionals;
+    for (const auto& size_text : p.all("big-size")) {
+        auto size = mh::vm::parse_size(size_text);
+        if (!size) {
+            std::fprintf(stderr, "modharness seeds: --big-size: %s\n", size.error().message.c_str());
+            return kExitUsage;
+        }
+        if (names.empty()) names = mh::vm::default_seed_names();
+        names.push_back(mh::vm::big_seed_name(*size));
+    }
+    for (const auto& n : names) {
+        if (auto spec = mh::vm::parse_seed_name(n); !spec) {
+            std::fprintf(stderr, "modharness seeds: %s\n", spec.error().message.c_str());
+            return kExitUsage;
+        }
+    }
+
+    auto kernel = mh::vm::resolve_kernel(p.get_or("kernel", std::string(mh::vm::kDefaultKernel)), !p.has("no-fetch"), p.get_or("build-tree", ""));
+    if (!kernel) {
+        std::fprintf(stderr, "modharness seeds: %s\n", kernel.error().message.c_str());
+        return kExitEnvironment;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto set = mh::vm::build_seed_modules(*kernel, names, p.has("verbose"));
+    if (!set) {
+        std::fprintf(stderr, "modharness seeds: %s\n", set.error().message.c_str());
+        return kExitEnvironment;
+    }
+    for (const auto& [name, ko] : set->modules) std::printf("%-10s %s\n", name.c_str(), ko.string().c_str());
+    std::fprintf(stderr, "modharness seeds: %zu modules for %s in %.2f s (%s)\n", set->modules.size(), kernel->release.c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), set->dir.string().c_str());
+    return kExitOk;
+}
+
+}  // namespace mh::cli
