@@ -46,6 +46,11 @@ constexpr Pattern kPatterns[] = {
      "BUG: unable to handle kernel", false},
     {CrashKind::Oops, "BUG: kernel NULL pointer dereference", "", TitleRule::IpFunction,
      "BUG: kernel NULL pointer dereference", false},
+    // arm64 do_kernel_fault() words the same faults without "BUG: "; titles match x86's.
+    {CrashKind::Oops, "Unable to handle kernel paging request at virtual address", "", TitleRule::IpFunction,
+     "BUG: unable to handle kernel paging request", false},
+    {CrashKind::Oops, "Unable to handle kernel NULL pointer dereference at virtual address", "",
+     TitleRule::IpFunction, "BUG: unable to handle kernel NULL pointer dereference", false},
     {CrashKind::SoftLockup, "watchdog: BUG: soft lockup", "", TitleRule::SoftLockup, "BUG: soft lockup", false, "softlockup"},
     {CrashKind::SoftLockup, "BUG: soft lockup", "", TitleRule::SoftLockup, "BUG: soft lockup", false, "softlockup"},
     {CrashKind::Bug, "BUG: ", "", TitleRule::BugGeneric, "", false},
@@ -77,67 +82,20 @@ constexpr Pattern kPatterns[] = {
     {CrashKind::Oops, "stack guard page: ", "", TitleRule::IpFunction, "stack guard page", false},
     {CrashKind::Oops, "int3: ", "", TitleRule::IpFunction, "int3", false},
     {CrashKind::Oops, "Internal error: Oops", "", TitleRule::IpFunction, "Oops", false},
-    // x86 __die_header(): "Oops: 0002 [#1] ..." (6.1 page faults) and, from 6.10 on, a prefix
-    // to every die() string: "Oops: general protection fault, ...". See match_message().
-    {CrashKind::Oops, "Oops: ", "", TitleRule::IpFunction, "Oops", false},
-};
-
-constexpr std::string_view kOopsPrefix = "Oops: ";
-
-// A report is absorbed, not split, when a panic follows it within this many lines
-// (6.x prints "---[ end trace ]---", the RIP summary and "Kernel Offset" before panicking).
-constexpr std::size_t kPanicAbsorbLines = 40;
-// A die header ("Oops: 0000 [#1]") belongs to an oops/BUG report opened this recently.
-constexpr std::size_t kOopsHeaderAbsorbLines = 30;
-// Bytes of each line kept for title building; frames and RIP lines are far shorter.
-constexpr std::size_t kTitleLineBytes = 512;
-
-const Pattern* match_row(std::string_view msg) {
-    for (const Pattern& p : kPatterns) {
-        if (!starts_with(msg, p.prefix)) continue;
-        if (!p.also.empty() && msg.find(p.also, p.prefix.size()) == std::string_view::npos) continue;
-        return &p;
-    }
-    return nullptr;
-}
-
-// "Oops: 0002 [#1]" or 6.12's "Oops: Oops: 0002 [#1]": the header of a page fault report.
-bool is_bare_oops_header(std::string_view msg) {
-    if (!starts_with(msg, kOopsPrefix)) return false;
-    std::string_view rest = msg.substr(kOopsPrefix.size());
-    if (starts_with(rest, kOopsPrefix)) return true;
-    return !rest.empty() && ((rest[0] >= '0' && rest[0] <= '9') || (rest[0] >= 'a' && rest[0] <= 'f'));
-}
-
-struct Match {
-    const Pattern* pattern = nullptr;
-    std::string_view message;  // the message the title is built from
-};
-
-Match match_message(std::string_view msg) {
-    const Pattern* p = match_row(msg);
-    if (p == nullptr) return {};
-    // 6.10+ "Oops: general protection fault, ...": title it like the 6.1 line without prefix.
-    if (p->prefix == kOopsPrefix && !is_bare_oops_header(msg)) {
-        std::string_view inner = msg.substr(kOopsPrefix.size());
-        const Pattern* q = match_row(inner);
-        if (q != nullptr && q->prefix != kOopsPrefix) return {q, inner};
-    }
-    return {p, msg};
-}
-
-// x86 __die_header(): "<what>: 0000 [#1] PREEMPT SMP ...". It follows the line that says
-// why the kernel died ("BUG: unable to handle page fault", "kernel BUG at", "PANIC: double
-// fault") and is part of that report.
+    // The die() header: x86 "<what>: 0000 [#1] PREEMPT SMP ...", arm64 "Internal error: Oops:
+// 0000000096000004 [#1] ...". It follows the line that says why the kernel died ("BUG: unable
+// to handle page fault", "kernel BUG at", "PANIC: double fault") and is part of that report.
 bool is_die_header(std::string_view msg) {
     std::size_t pos = msg.find(" [#");
-    if (pos == std::string_view::npos || pos < 6) return false;
-    if (msg[pos - 6] != ':' || msg[pos - 5] != ' ') return false;
-    for (std::size_t k = pos - 4; k < pos; ++k) {
-        char c = msg[k];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (pos == std::string_view::npos) return false;
+    std::size_t digits = 0;
+    while (digits < pos) {
+        char c = msg[pos - 1 - digits];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) break;
+        ++digits;
     }
-    return true;
+    if (digits < 4 || digits > 16 || pos < digits + 2) return false;
+    return msg[pos - digits - 1] == ' ' && msg[pos - digits - 2] == ':';
 }
 
 bool is_end_marker(std::string_view msg) {
@@ -151,6 +109,7 @@ bool is_equals_rule(std::string_view msg) { return msg.size() >= 10 && msg.subst
 struct Collecting {
     const Pattern* pattern = nullptr;
     std::string start;               // message of the opening line
+    std::string caller;              // printk caller id of the opening line ("T80"), if any
     std::vector<std::string> body;   // messages of the following lines, for titles
     std::size_t begin = 0;
     std::size_t end = 0;             // end of the last line taken
@@ -191,7 +150,8 @@ public:
             std::size_t line_end = nl == std::string_view::npos ? console_.size() : nl + 1;
             std::size_t text_end = nl == std::string_view::npos ? console_.size() : nl;
             clean_line(console_.substr(pos, text_end - pos), clean);
-            on_line(pos, line_end, strip_console_prefix(clean));
+            ConsolePrefix prefix = split_console_prefix(clean);
+            on_line(pos, line_end, prefix.message, prefix.caller);
             pos = line_end;
         }
         if (cur_) finish();
@@ -199,13 +159,20 @@ public:
     }
 
 private:
-    void on_line(std::size_t begin, std::size_t end, std::string_view msg) {
+    void on_line(std::size_t begin, std::size_t end, std::string_view msg, std::string_view caller) {
         Match m = match_message(msg);
         if (!cur_) {
-            if (m.pattern != nullptr) open(m, begin, end);
+            if (m.pattern != nullptr) open(m, begin, end, caller);
             return;
         }
         Collecting& c = *cur_;
+        if (m.pattern != nullptr && !c.closed && c.lines < kConcurrentStartLines && !caller.empty() &&
+            !c.caller.empty() && caller != c.caller && m.pattern->kind != CrashKind::Panic) {
+            // Another CPU reporting at the same moment: keep its lines, not its title.
+            c.end = end;
+            ++c.lines;
+            return;
+        }
         if (m.pattern != nullptr) {
             bool panic = m.pattern->kind == CrashKind::Panic &&
                          (c.closed || c.pattern->panic_hint.empty() ||
@@ -220,7 +187,7 @@ private:
                 return;
             }
             finish();
-            open(m, begin, end);
+            open(m, begin, end, caller);
             return;
         }
         if (c.closed) {
@@ -241,10 +208,11 @@ private:
         }
     }
 
-    void open(const Match& m, std::size_t begin, std::size_t end) {
+    void open(const Match& m, std::size_t begin, std::size_t end, std::string_view caller) {
         cur_.emplace();
         Collecting& c = *cur_;
         c.pattern = m.pattern;
+        c.caller = std::string(caller.substr(0, 16));
         c.start = std::string(m.message.substr(0, kTitleLineBytes));
         c.begin = begin;
         c.end = end;

@@ -52,7 +52,8 @@ const FrameFilter kKasanFrames{
      "test_and_set_bit", "set_bit", "clear_bit", "change_bit", "test_bit", "__set_bit",
      "__clear_bit"},
     {"__asan_", "__kasan_", "kasan_", "check_memory_region", "instrument_", "dump_stack",
-     "__dump_stack", "print_address_description", "print_report", "__hwasan", "show_stack"}};
+     "__dump_stack", "print_address_description", "print_report", "__hwasan", "show_stack",
+     "__list_add_valid", "__list_del_entry_valid"}};
 
 // UBSAN prints its own handler frames first.
 const FrameFilter kUbsanFrames{

@@ -79,7 +79,7 @@ void clean_line(std::string_view raw, std::string& out) {
     }
 }
 
-std::string_view strip_console_prefix(std::string_view line) {
+ConsolePrefix split_console_prefix(std::string_view line) {
     std::string_view s = line;
     // Syslog level "<N>".
     if (s.size() >= 3 && s[0] == '<') {
@@ -87,19 +87,31 @@ std::string_view strip_console_prefix(std::string_view line) {
         while (i < s.size() && i < 5 && is_digit(s[i])) ++i;
         if (i > 1 && i < s.size() && s[i] == '>') s.remove_prefix(i + 1);
     }
-    if (std::size_t k = kmsg_header_len(s); k != 0) return s.substr(k);
+    if (std::size_t k = kmsg_header_len(s); k != 0) {
+        std::string_view header = s.substr(0, k);
+        std::string_view caller;
+        if (std::size_t c = header.find("caller="); c != std::string_view::npos)
+            caller = header.substr(c + 7, k - 1 - (c + 7));
+        return {s.substr(k), caller};
+    }
     std::size_t limit = std::min(s.size(), kTimestampSearchBytes);
     for (std::size_t pos = 0; pos < limit; ++pos) {
         if (s[pos] != '[') continue;
         std::size_t t = timestamp_len(s.substr(pos));
         if (t == 0) continue;
         s.remove_prefix(pos + t);
-        s.remove_prefix(caller_id_len(s));
+        std::string_view caller;
+        if (std::size_t c = caller_id_len(s); c != 0) {
+            caller = ltrim(s.substr(1, c - 2));
+            s.remove_prefix(c);
+        }
         if (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-        return s;
+        return {s, caller};
     }
-    return s;
+    return {s, {}};
 }
+
+std::string_view strip_console_prefix(std::string_view line) { return split_console_prefix(line).message; }
 
 std::string_view symbol_name(std::string_view token) {
     if (token.empty() || !is_ident_start(token.front())) return {};

@@ -16,6 +16,15 @@ void clean_line(std::string_view raw, std::string& out);
 // and a caller id ("[ T1234]" / "[    C0]"), then the single space printk puts after them.
 std::string_view strip_console_prefix(std::string_view line);
 
+// The same split, also returning the printk caller id ("T1234" for a task, "C0" for a CPU in
+// interrupt context; empty when the kernel does not print them), which tells interleaved
+// output of concurrent reporters apart.
+struct ConsolePrefix {
+    std::string_view message;
+    std::string_view caller;
+};
+ConsolePrefix split_console_prefix(std::string_view line);
+
 // "func+0x12/0x34", "func.isra.0+0x1/0x2" -> "func". Compiler clone suffixes (.isra.N,
 // .constprop.N, .cold, .part.N, .llvm.N) are dropped because they change between builds of
 // the same source, and titles must stay stable. Empty when `token` does not start with an

@@ -110,9 +110,10 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         auto current_start = Clock::now();
         std::optional<CaseOutcome> held;  // a poisoned case waits for the console evidence
         std::string vm_event;
-        std::vector<CaseOutcome> finished_here;
+        auto last_frame = Clock::now();
 
         auto handle = [&](const std::string& payload) {
+            last_frame = Clock::now();
             auto rec = kv_parse(payload);
             if (!rec) return;
             std::string type = rec->get_or("type", "");
@@ -168,6 +169,11 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                     proc->kill();
                     break;
                 }
+            } else if (booted && Clock::now() - last_frame > opt.idle_timeout) {
+                // Stuck between cases (e.g. unloading): no case to blame, the next VM resumes.
+                vm_event = "idle";
+                proc->kill();
+                break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }

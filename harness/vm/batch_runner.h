@@ -36,6 +36,7 @@ struct RunnerOptions {
     std::filesystem::path work_dir;   // console-N.log, results-N.bin, qemu-N.log
     std::chrono::seconds boot_timeout{60};
     std::chrono::seconds case_grace{20};  // host waits this much beyond a case's own timeout
+    std::chrono::seconds idle_timeout{60};  // booted guest silent between cases for this long: kill
     int max_boot_failures = 3;            // consecutive VMs that produced nothing
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const CaseOutcome&)> on_case;     // called once per case, as soon as it is final

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <system_error>
 
 #include "harness/vm/cache_dir.h"
@@ -345,17 +347,39 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
     MH_TRY_ASSIGN(lock, FileLock::acquire(set.dir / ".lock"));
     const std::string tree_id = build_tree_identity(k.build_tree);
 
+    // Work out what is cached; build the rest, `jobs` makes at a time (each is mostly one
+    // compiler process, so two overlap well even on two cores).
+    struct Pending {
+        const SeedSpec* spec;
+        fs::path source;
+        fs::path final_dir;
+    };
+    std::vector<Pending> pending;
     for (const auto& spec : specs) {
         const fs::path source = source_root / spec.source_dir;
         MH_TRY_ASSIGN(hash, seed_source_hash(source, spec, tree_id));
         const fs::path final_dir = set.dir / (spec.name + "-" + hash);
         const fs::path ko = final_dir / (spec.module + ".ko");
-        if (!fs::exists(final_dir / ".mh-built", ec) || !fs::exists(ko, ec)) {
-            if (options.verbose) std::fprintf(stderr, "modharness: building seed '%s' for %s\n", spec.name.c_str(), k.release.c_str());
-            MH_TRY(build_one(k, spec, source, final_dir, options));
-            remove_stale_builds(set.dir, spec, final_dir);
-        }
+        if (!fs::exists(final_dir / ".mh-built", ec) || !fs::exists(ko, ec)) pending.push_back({&spec, source, final_dir});
         set.modules[spec.name] = ko;
+    }
+    // Verbose output of two makes would interleave mid-line: one at a time then.
+    const std::size_t jobs = options.verbose ? 1 : std::max<std::size_t>(1, options.jobs);
+    for (std::size_t start = 0; start < pending.size(); start += jobs) {
+        std::vector<std::future<Status>> running;
+        for (std::size_t i = start; i < std::min(pending.size(), start + jobs); ++i) {
+            const Pending& p = pending[i];
+            if (options.verbose) std::fprintf(stderr, "modharness: building seed '%s' for %s\n", p.spec->name.c_str(), k.release.c_str());
+            running.push_back(std::async(std::launch::async, [&k, &p, &options] { return build_one(k, *p.spec, p.source, p.final_dir, options); }));
+        }
+        std::optional<Error> first_error;
+        for (auto& f : running) {
+            Status st = f.get();
+            if (!st && !first_error) first_error = st.error();
+        }
+        if (first_error) return *first_error;
+        for (std::size_t i = start; i < std::min(pending.size(), start + jobs); ++i)
+            remove_stale_builds(set.dir, *pending[i].spec, pending[i].final_dir);
     }
     return set;
 }

@@ -67,6 +67,7 @@ struct SeedBuildOptions {
     bool verbose = false;                                  // echo make's output
     std::filesystem::path source_root;                     // empty: corpus_modules_dir()
     std::chrono::seconds make_timeout{900};                // per module
+    unsigned jobs = 2;                                     // makes run at once (one per module dir)
 };
 
 // Builds (or returns cached) seed modules for kernel k under <cache>/seeds/<release>/, one make
