@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake g++ gcc-12 make pkg-config git
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  liblzma-dev zlib1g-dev libzstd-dev libelf1 xz-utils zstd cpio
+  liblzma-dev zlib1g-dev libzstd-dev libelf1 libelf-dev bc xz-utils zstd cpio
   qemu-system-x86 clang libclang-rt-14-dev
 )
 

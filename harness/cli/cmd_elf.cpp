@@ -16,6 +16,7 @@
 #include "harness/cli/commands.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
+#include "harness/elf/module_check.h"
 #include "harness/elf/profile.h"
 #include "harness/elf/reader.h"
 #include "harness/elf/signature.h"
@@ -251,7 +252,7 @@ int cmd_gen_impl(const Args& args) {
         auto p = extract_profile(*bytes, fs::path(*src).filename().string());
         if (!p) return usage_error("gen", *src + ": " + p.error().message);
         std::string text = profile_to_text(*p);
-        return write_out(*out, Bytes(text.begin(), text.end()));
+        return write_out(*out, bytes_of(text));
     }
     if (parsed->has("profile") == parsed->has("seed")) return usage_error("gen", "give exactly one of --profile or --seed");
     auto number = [](const std::string& s, long long& v) {
@@ -365,32 +366,6 @@ bool is_module_file(const fs::path& p) {
     return false;
 }
 
-// Every check a module must pass: strict parse, names, contents, symbols, relocations, special
-// sections, and a byte-identical spec round trip.
-Status check_module(const Bytes& file) {
-    Bytes bytes = file;
-    if (detect_compression(file) != Compression::none) {
-        MH_TRY_ASSIGN(plain, decompress(file));
-        bytes = std::move(plain);
-    }
-    auto img = strip_signature(bytes);
-    MH_TRY_ASSIGN(view, ElfView::parse(img));
-    for (size_t i = 1; i < view.section_count(); ++i) {
-        MH_TRY(view.section_name(i));
-        MH_TRY(view.section_data(i));
-    }
-    MH_TRY_ASSIGN(syms, view.symbols());
-    for (const auto& s : syms)
-        if (!s.name_error.empty()) return make_error(s.name_error);
-    for (size_t r : view.sections_of_type(kShtRela)) MH_TRY(view.relocations(r));
-    MH_TRY(read_modinfo(view));
-    MH_TRY_ASSIGN(tm, read_this_module(view));
-    if (!tm.name_terminated || tm.name.empty()) return make_error("bad module name");
-    MH_TRY_ASSIGN(spec, spec_from_image(bytes));
-    if (emit(spec) != bytes) return make_error("parse -> spec -> emit is not byte-identical");
-    return ok_status();
-}
-
 int run_quiet(const std::vector<std::string>& argv) {
     std::vector<char*> cargv;
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -453,7 +428,7 @@ int cmd_check_package_impl(const Args& args) {
         if (ec) break;
         if (!it->is_regular_file() || !is_module_file(it->path())) continue;
         auto file = read_file(it->path().string());
-        Status st = file ? check_module(*file) : Status(file.error());
+        Status st = file ? check_module_file(*file) : Status(file.error());
         std::string kind(file ? compression_name(detect_compression(*file)) : "unreadable");
         if (file) bytes_in += file->size();
         fs::path rel = fs::relative(it->path(), root, ec);

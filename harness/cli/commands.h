@@ -21,6 +21,9 @@ int cmd_kernel(const Args& args);
 int cmd_seeds(const Args& args);
 // Run a case list in VMs (cmd_run.cpp).
 int cmd_run(const Args& args);
+// Conformance suite (cmd_conform.cpp) and the diff of two runs (cmd_diff.cpp).
+int cmd_conform(const Args& args);
+int cmd_diff(const Args& args);
 // Accelerator probe (cmd_accel.cpp).
 int cmd_accel(const Args& args);
 // ELF model (cmd_elf.cpp): inspect, gen, malformations, check-package.

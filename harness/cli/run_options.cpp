@@ -67,6 +67,7 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
     o.malform = [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
         return elf::apply_malformation(id, image, seed);
     };
+    o.known_malformation = [](const std::string& id) { return elf::find_malformation(id) != nullptr; };
     return o;
 }
 

@@ -8,9 +8,9 @@ namespace mh::elf {
 std::vector<uint8_t> build_modinfo(const std::vector<std::pair<std::string, std::string>>& entries) {
     std::vector<uint8_t> out;
     for (const auto& [k, v] : entries) {
-        out.insert(out.end(), k.begin(), k.end());
+        append_chars(out, k);
         out.push_back('=');
-        out.insert(out.end(), v.begin(), v.end());
+        append_chars(out, v);
         out.push_back(0);
     }
     return out;
@@ -40,7 +40,7 @@ uint32_t SymtabBuilder::add(std::string_view name, uint8_t bind, uint8_t type, u
     Sym s;
     if (!name.empty()) {
         s.name = static_cast<uint32_t>(strtab_.size());
-        strtab_.insert(strtab_.end(), name.begin(), name.end());
+        append_chars(strtab_, name);
         strtab_.push_back(0);
     }
     s.info = static_cast<uint8_t>((bind << 4) | (type & 0xf));

@@ -24,7 +24,7 @@ public:
     SymtabBuilder();
     // Returns the symbol index; locals must be added before globals (ELF rule, sh_info = first global).
     uint32_t add(std::string_view name, uint8_t bind, uint8_t type, uint16_t shndx, uint64_t value, uint64_t size);
-    uint32_t first_global() const { return first_global_; }
+    uint32_t first_global() const { return first_global_ ? first_global_ : static_cast<uint32_t>(syms_.size()); }
     std::vector<uint8_t> symtab_bytes() const;
     const std::vector<uint8_t>& strtab_bytes() const { return strtab_; }
 

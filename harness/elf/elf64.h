@@ -6,6 +6,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace mh::elf {
 
@@ -90,6 +91,19 @@ struct Rela {
 };
 
 // Little-endian loads/stores at a raw pointer; callers have bounds-checked the range.
+// Appends text to a byte buffer with memcpy. (Inserting char iterators into a byte vector threw
+// length_error in the clang 14 ASan/UBSan fuzz build on valid ranges; this form does not.)
+inline void append_chars(std::vector<uint8_t>& out, std::string_view s) {
+    size_t at = out.size();
+    out.resize(at + s.size());
+    if (!s.empty()) std::memcpy(out.data() + at, s.data(), s.size());
+}
+inline std::vector<uint8_t> bytes_of(std::string_view s) {
+    std::vector<uint8_t> out;
+    append_chars(out, s);
+    return out;
+}
+
 template <typename T>
 inline T load_le(const uint8_t* p) {
     T v{};

@@ -56,3 +56,23 @@ TEST(Spec, AppendSectionKeepsOtherSectionsReadable) {
 
 }  // namespace
 }  // namespace mh::elf
+
+#include "harness/elf/module_check.h"
+
+namespace mh::elf {
+namespace {
+
+TEST(ModuleCheck, RealModulesPassBrokenOnesDoNot) {
+    EXPECT_TRUE(check_module_file(test::real_61()).ok());
+    EXPECT_TRUE(check_module_file(test::real_612_xz()).ok());
+    EXPECT_TRUE(check_module_file(test::synthetic()).ok());
+    auto bad = test::real_61();
+    bad[60] = 0;  // e_shnum = 0
+    EXPECT_FALSE(check_module_file(bad).ok());
+    auto cut = test::real_612_xz();
+    cut.resize(cut.size() / 2);
+    EXPECT_FALSE(check_module_file(cut).ok());
+}
+
+}  // namespace
+}  // namespace mh::elf

@@ -1,6 +1,8 @@
 // Unit tests for profile extraction, the profile text format and module synthesis.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "harness/elf/profile.h"
 #include "harness/elf/reader.h"
 #include "harness/elf/synth.h"
@@ -84,6 +86,31 @@ TEST(Synth, PlainRetHasNoImports) {
     auto syms = v.symbols().value();
     for (const auto& s : syms) EXPECT_FALSE(s.raw.shndx == kShnUndef && !s.name.empty()) << s.name;
     EXPECT_EQ(read_versions(v).value().entries.size(), 1u);
+}
+
+}  // namespace
+}  // namespace mh::elf
+
+namespace mh::elf {
+namespace {
+
+// Every committed profile parses and synthesises a module the reader accepts with that vermagic.
+TEST(Profile, CommittedProfilesSynthesise) {
+    auto dir = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "corpus" / "profiles";
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        if (e.path().extension() != ".profile") continue;
+        ++n;
+        auto p = load_profile(e.path().string());
+        ASSERT_TRUE(p.ok()) << p.error().message;
+        EXPECT_NE(p->crc("module_layout"), nullptr) << e.path();
+        EXPECT_NE(p->crc("__x86_return_thunk"), nullptr) << e.path();
+        auto img = emit(synthesize(*p, SynthOptions{}).value());
+        auto v = ElfView::parse(img).value();
+        EXPECT_EQ(modinfo_value(read_modinfo(v).value(), "vermagic").value(), p->vermagic);
+        EXPECT_EQ(read_this_module(v).value().size, p->this_module_size);
+    }
+    EXPECT_GE(n, 2u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "harness/elf/reader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "harness/common/checked.h"

@@ -13,6 +13,11 @@
 
 namespace mh::elf {
 
+// So callers can spell the result types either way (mh::Expected or mh::elf::Expected).
+using ::mh::Error;
+using ::mh::Expected;
+using ::mh::Status;
+
 struct ReadOptions {
     // Refuse anything but e_machine == EM_X86_64 and e_type == ET_REL. Tools that show malformed
     // modules (inspect, malformation tests) turn this off to see the rest of the file.

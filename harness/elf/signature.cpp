@@ -1,6 +1,8 @@
 // Parsing and building of module signature trailers, mirroring kernel/module_signature.c's prechecks.
 #include "harness/elf/signature.h"
 
+#include "harness/elf/elf64.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -60,7 +62,7 @@ std::vector<uint8_t> append_signature(std::span<const uint8_t> payload, std::spa
     out.insert(out.end(), blob.begin(), blob.end());
     auto enc = encode_module_signature(info);
     out.insert(out.end(), enc.begin(), enc.end());
-    out.insert(out.end(), kSigMarker.begin(), kSigMarker.end());
+    append_chars(out, kSigMarker);
     return out;
 }
 

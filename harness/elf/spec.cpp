@@ -130,7 +130,7 @@ void auto_layout(ModuleSpec& spec) {
                 continue;
             }
             s.hdr.name = static_cast<uint32_t>(tab.size());
-            tab.insert(tab.end(), s.name.begin(), s.name.end());
+            append_chars(tab, s.name);
             tab.push_back(0);
         }
         spec.sections[static_cast<size_t>(shstr)].data = std::move(tab);
@@ -166,7 +166,14 @@ void move_section_table_to_end(ModuleSpec& spec) {
 
 void move_section_to_end(ModuleSpec& spec, size_t index) {
     auto& s = spec.sections.at(index);
+    // The end of everything else: the section's own (possibly far away) old offset must not count.
+    uint64_t saved = s.hdr.offset;
+    s.hdr.offset = 0;
+    std::vector<uint8_t> own = std::move(s.data);
+    s.data.clear();
     uint64_t end = content_end(spec);
+    s.data = std::move(own);
+    s.hdr.offset = saved;
     uint64_t align = s.hdr.addralign && s.hdr.addralign <= 4096 ? s.hdr.addralign : 1;
     // The old bytes must read as zeros afterwards, not as stale copies of the section.
     if (placeable(s.hdr.offset, s.data.size()) && s.hdr.offset >= kEhdrSize) {
@@ -184,7 +191,7 @@ uint32_t add_section_name(ModuleSpec& spec, std::string_view name) {
     if (str.hdr.type == kShtNobits) return 0;
     uint32_t off = static_cast<uint32_t>(str.data.size());
     std::vector<uint8_t> grown = str.data;
-    grown.insert(grown.end(), name.begin(), name.end());
+    append_chars(grown, name);
     grown.push_back(0);
     set_section_data(spec, idx, std::move(grown));
     return off;

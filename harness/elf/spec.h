@@ -38,8 +38,9 @@ struct ModuleSpec {
 };
 
 // Anything placed beyond this offset is skipped (the header still says where it would be), so a
-// huge sh_offset or e_shoff never makes the serialiser fail or allocate without bound.
-inline constexpr uint64_t kMaxEmitSize = 1ull << 31;
+// huge sh_offset or e_shoff never makes the serialiser fail or allocate without bound. Debian's
+// largest modules are tens of MiB uncompressed.
+inline constexpr uint64_t kMaxEmitSize = 256ull << 20;
 
 // Serialises: blobs, then section data, then the section header table, then the ELF header
 // (later writes win where they overlap). Never fails.

@@ -123,7 +123,7 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
     set(kBss, ".bss", hdr(kShtNobits, kShfWrite | kShfAlloc, 1), {});
     set(kComment, ".comment", hdr(kShtProgbits, kShfMerge | kShfStrings, 1, 0, 0, 1),
         [&] {
-            std::vector<uint8_t> c(comment.begin(), comment.end());
+            std::vector<uint8_t> c = bytes_of(comment);
             c.push_back(0);
             return c;
         }());

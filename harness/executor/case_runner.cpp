@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "harness/inputs/buffers.h"
+#include "harness/report/taint.h"
 #include "harness/inputs/fd_kinds.h"
 
 namespace mh::executor {
@@ -83,7 +84,7 @@ bool write_sysctl(const std::string& assignment, std::string& error) {
         set_setup_error(out, std::string("unshare(CLONE_NEWUSER): ") + std::strerror(errno));
         ::_exit(0);
     }
-    auto params = inputs::prepare_params(c.params_kind, c.params);
+    auto params = inputs::prepare_params(c.params_kind, c.params + std::string(c.params_fill, 'x'));
     if (!params) {
         set_setup_error(out, params.error().message);
         ::_exit(0);
@@ -97,7 +98,7 @@ bool write_sysctl(const std::string& assignment, std::string& error) {
             set_setup_error(out, buf.error().message);
             ::_exit(0);
         }
-        unsigned long len = c.has_len ? static_cast<unsigned long>(c.len) : buf->len;
+        unsigned long len = effective_len(c, buf->len);
         out->stage = 1;
         t0 = now_ns();
         r = backend.init_module(buf->ptr, len, params_ptr);
@@ -207,7 +208,8 @@ CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv
     if (!log.empty()) rec.set("kmsg", join_lines(log));
 
     uint64_t added = taint_after & ~taint_before;
-    out.poisoned = timed_out || (added & kPoisoningTaintMask) != 0 || (!timed_out && WIFSIGNALED(status)) ||
+    // D/W/B/L/M taints: the kernel is not trusted for further cases.
+    out.poisoned = timed_out || report::is_poisoning_taint(added) || (!timed_out && WIFSIGNALED(status)) ||
                    c.poison_after;
     if (out.poisoned) rec.set("poisoned", "1");
     ::munmap(page, sizeof(SharedResult));

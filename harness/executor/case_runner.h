@@ -20,8 +20,4 @@ struct CaseOutcome {
 
 CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env);
 
-// Taint bits after which the kernel is not trusted for further cases (see report/taint for names):
-// B bad page (5), D die/oops (7), W warning (9), L soft lockup (14), M machine check (4).
-inline constexpr uint64_t kPoisoningTaintMask = (1u << 4) | (1u << 5) | (1u << 7) | (1u << 9) | (1u << 14);
-
 }  // namespace mh::executor

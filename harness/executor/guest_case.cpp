@@ -46,8 +46,15 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             if (!inputs::is_buffer_kind(value)) return bad("unknown buffer kind '" + value + "'");
             c.buffer = value;
         } else if (key == "len") {
-            auto v = parse_u64(value);
+            std::string number = value;
+            if (value.rfind("image", 0) == 0 && value.size() > 6 &&
+                (value[5] == '+' || value[5] == '-' || value[5] == '/')) {
+                c.len_op = value[5];
+                number = value.substr(6);
+            }
+            auto v = parse_u64(number);
             if (!v) return bad(v.error().message);
+            if (c.len_op == '/' && *v == 0) return bad("division by zero");
             c.has_len = true;
             c.len = *v;
         } else if (key == "fd") {
@@ -59,6 +66,10 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             c.flags = *v;
         } else if (key == "params") {
             c.params = value;
+        } else if (key == "params_fill") {
+            auto v = parse_u64(value);
+            if (!v || *v > (64u << 20)) return bad("params_fill must be 0..64 MiB");
+            c.params_fill = *v;
         } else if (key == "params_ptr") {
             bool known = false;
             for (auto k : inputs::params_kind_names()) known |= (k == value);
@@ -95,6 +106,17 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
     return c;
 }
 
+unsigned long effective_len(const GuestCase& c, unsigned long image_len) {
+    if (!c.has_len) return image_len;
+    unsigned long n = static_cast<unsigned long>(c.len);
+    switch (c.len_op) {
+        case '+': return image_len + n;
+        case '-': return n > image_len ? 0 : image_len - n;
+        case '/': return image_len / n;
+        default: return n;
+    }
+}
+
 KvRecord to_record(const GuestCase& c) {
     KvRecord r;
     r.set("idx", std::to_string(c.idx));
@@ -103,7 +125,7 @@ KvRecord to_record(const GuestCase& c) {
     if (!c.image.empty()) r.set("img", c.image);
     if (!c.module_name.empty()) r.set("modname", c.module_name);
     if (c.buffer != "image") r.set("buf", c.buffer);
-    if (c.has_len) r.set("len", std::to_string(c.len));
+    if (c.has_len) r.set("len", (c.len_op ? std::string("image") + c.len_op : std::string()) + std::to_string(c.len));
     if (c.fd != "file") r.set("fd", c.fd);
     if (c.flags) r.set("flags", "0x" + [&] {
         char b[32];
@@ -111,6 +133,7 @@ KvRecord to_record(const GuestCase& c) {
         return std::string(b);
     }());
     if (!c.params.empty()) r.set("params", c.params);
+    if (c.params_fill) r.set("params_fill", std::to_string(c.params_fill));
     if (c.params_kind != "string") r.set("params_ptr", c.params_kind);
     if (c.privilege != Privilege::Root) r.set("priv", c.privilege == Privilege::NoCap ? "nocap" : "userns");
     if (c.timeout_ms != 10000) r.set("timeout_ms", std::to_string(c.timeout_ms));

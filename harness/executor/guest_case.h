@@ -21,9 +21,12 @@ struct GuestCase {
     std::string buffer = "image"; // inputs::buffer kinds (init_module)
     bool has_len = false;         // pass `len` instead of the image length
     uint64_t len = 0;
+    // len relative to the image: "image+N", "image-N", "image/N" (len_op '+', '-', '/').
+    char len_op = 0;
     std::string fd = "file";      // inputs::fd kinds (finit_module)
     uint64_t flags = 0;
     std::string params;           // param_values text
+    uint64_t params_fill = 0;     // 'x' bytes appended to params (long-string cases)
     std::string params_kind = "string";
     Privilege privilege = Privilege::Root;
     uint32_t timeout_ms = 10000;
@@ -35,6 +38,9 @@ struct GuestCase {
 // Parses and validates a case record (unknown keys and bad values are errors naming the key).
 Expected<GuestCase> parse_guest_case(const KvRecord& rec);
 KvRecord to_record(const GuestCase& c);
+
+// The length init_module is given for an image of `image_len` bytes.
+unsigned long effective_len(const GuestCase& c, unsigned long image_len);
 
 // Numbers in case files: decimal, 0x hex, or negative (two's complement for flags).
 Expected<uint64_t> parse_u64(const std::string& text);

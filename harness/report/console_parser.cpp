@@ -82,7 +82,65 @@ constexpr Pattern kPatterns[] = {
     {CrashKind::Oops, "stack guard page: ", "", TitleRule::IpFunction, "stack guard page", false},
     {CrashKind::Oops, "int3: ", "", TitleRule::IpFunction, "int3", false},
     {CrashKind::Oops, "Internal error: Oops", "", TitleRule::IpFunction, "Oops", false},
-    // The die() header: x86 "<what>: 0000 [#1] PREEMPT SMP ...", arm64 "Internal error: Oops:
+    // x86 __die_header(): "Oops: 0002 [#1] ..." (6.1 page faults) and, from 6.10 on, a prefix
+    // to every die() string: "Oops: general protection fault, ...". See match_message().
+    {CrashKind::Oops, "Oops: ", "", TitleRule::IpFunction, "Oops", false},
+};
+
+constexpr std::string_view kOopsPrefix = "Oops: ";
+
+// A report is absorbed, not split, when a panic follows it within this many lines
+// (6.x prints "---[ end trace ]---", the RIP summary and "Kernel Offset" before panicking).
+constexpr std::size_t kPanicAbsorbLines = 40;
+// A die header ("Oops: 0000 [#1]") belongs to an oops/BUG report opened this recently.
+constexpr std::size_t kOopsHeaderAbsorbLines = 30;
+// A report start printed by another task or CPU this soon after a report opened is a
+// concurrent reporter of the same event (SMP interleaving), not a new incident.
+constexpr std::size_t kConcurrentStartLines = 20;
+// Bytes of each line kept for title building; frames and RIP lines are far shorter.
+constexpr std::size_t kTitleLineBytes = 512;
+
+const Pattern* match_row(std::string_view msg) {
+    for (const Pattern& p : kPatterns) {
+        if (!starts_with(msg, p.prefix)) continue;
+        if (!p.also.empty() && msg.find(p.also, p.prefix.size()) == std::string_view::npos) continue;
+        return &p;
+    }
+    return nullptr;
+}
+
+// "Oops: 0002 [#1]" or 6.12's "Oops: Oops: 0002 [#1]": the header of a page fault report.
+bool is_bare_oops_header(std::string_view msg) {
+    if (!starts_with(msg, kOopsPrefix)) return false;
+    std::string_view rest = msg.substr(kOopsPrefix.size());
+    if (starts_with(rest, kOopsPrefix)) return true;
+    // An error code ("0002 [#1]"), not a word: "Oops: divide error: ..." starts with a hex
+    // letter too.
+    std::size_t digits = 0;
+    while (digits < rest.size() && ((rest[digits] >= '0' && rest[digits] <= '9') ||
+                                    (rest[digits] >= 'a' && rest[digits] <= 'f')))
+        ++digits;
+    return digits >= 4 && (digits == rest.size() || rest[digits] == ' ');
+}
+
+struct Match {
+    const Pattern* pattern = nullptr;
+    std::string_view message;  // the message the title is built from
+};
+
+Match match_message(std::string_view msg) {
+    const Pattern* p = match_row(msg);
+    if (p == nullptr) return {};
+    // 6.10+ "Oops: general protection fault, ...": title it like the 6.1 line without prefix.
+    if (p->prefix == kOopsPrefix && !is_bare_oops_header(msg)) {
+        std::string_view inner = msg.substr(kOopsPrefix.size());
+        const Pattern* q = match_row(inner);
+        if (q != nullptr && q->prefix != kOopsPrefix) return {q, inner};
+    }
+    return {p, msg};
+}
+
+// The die() header: x86 "<what>: 0000 [#1] PREEMPT SMP ...", arm64 "Internal error: Oops:
 // 0000000096000004 [#1] ...". It follows the line that says why the kernel died ("BUG: unable
 // to handle page fault", "kernel BUG at", "PANIC: double fault") and is part of that report.
 bool is_die_header(std::string_view msg) {
@@ -166,6 +224,8 @@ private:
             return;
         }
         Collecting& c = *cur_;
+        // Absorbing has a limit too, or a flood of panics would grow one report forever.
+        bool room = c.lines < kMaxReportLines;
         if (m.pattern != nullptr && !c.closed && c.lines < kConcurrentStartLines && !caller.empty() &&
             !c.caller.empty() && caller != c.caller && m.pattern->kind != CrashKind::Panic) {
             // Another CPU reporting at the same moment: keep its lines, not its title.
@@ -180,7 +240,7 @@ private:
             bool die_header = is_die_header(msg) && !c.closed && !c.has_die_header &&
                               c.lines < kOopsHeaderAbsorbLines &&
                               (c.pattern->kind == CrashKind::Oops || c.pattern->kind == CrashKind::Bug);
-            if (panic || die_header) {
+            if (room && (panic || die_header)) {
                 if (die_header) c.has_die_header = true;
                 c.closed = false;
                 take(c, begin, end, msg);

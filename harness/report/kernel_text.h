@@ -1,6 +1,7 @@
 // Kernel console text helpers: printk prefixes, symbol names, RIP lines and stack frames.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 

@@ -82,10 +82,18 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             if (auto n = elf::module_name(as_span(bytes))) base_name = *n;
             for (const auto& id : hc.malformations) {
                 if (!inputs.malform) return fail("malformations are not available in this build");
+                if (inputs.known_malformation && !inputs.known_malformation(id))
+                    return fail("unknown malformation '" + id + "' (see modharness malformations)");
                 auto m = inputs.malform(id, as_span(bytes), hc.malform_seed);
-                if (!m) return fail("malformation " + id + ": " + m.error().message);
+                if (!m) {
+                    // Known but not applicable to this image (e.g. needs a signed module): CONF, not fatal.
+                    hc.skip_reason = "malformation " + id + " does not apply to " + hc.image + ": " + m.error().message;
+                    break;
+                }
                 bytes.assign(m->begin(), m->end());
             }
+            if (!hc.skip_reason.empty()) continue;
+            hc.image_bytes = bytes.size();
             if (auto n = elf::module_name(as_span(bytes))) hc.guest.module_name = *n;
             else hc.guest.module_name = base_name;
             std::string name = content_name(bytes);

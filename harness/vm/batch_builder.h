@@ -21,6 +21,7 @@ struct BatchInputs {
     std::filesystem::path executor;                      // the static guest /init
     std::map<std::string, std::filesystem::path> seeds;  // "ok" -> .../mh_ok.ko
     MalformFn malform;                                   // applies a catalogue malformation
+    std::function<bool(const std::string&)> known_malformation;  // id check (unknown ids are errors)
 };
 
 struct PreparedBatch {
@@ -32,6 +33,8 @@ struct PreparedBatch {
 };
 
 // Resolves every case's image (seed, file, malformations), deduplicates identical images, writes
+// <work_dir>/initrd.cpio. A malformation that does not apply to its image sets the case's
+// skip_reason (the case is not sent to the guest) instead of failing the batch. Also
 // <work_dir>/initrd.cpio. Errors name the case (file:line) and the image.
 Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs,
                                     const std::filesystem::path& work_dir);

@@ -71,6 +71,16 @@ std::string excerpt_of(const std::vector<report::CrashReport>& crashes, const st
     return console.size() > 4000 ? console.substr(console.size() - 4000) : console;
 }
 
+report::Judgement judge_case(const HostCase& hc, const report::Observation& o) {
+    auto j = report::judge(o, hc.expect);
+    if (!hc.conf_reason.empty() && (j.verdict == report::Verdict::Ran || j.verdict == report::Verdict::Pass ||
+                                     j.verdict == report::Verdict::Fail)) {
+        j.verdict = report::Verdict::Conf;
+        j.reason = hc.conf_reason;
+    }
+    return j;
+}
+
 }  // namespace
 
 Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& opt) {
@@ -104,6 +114,9 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (vm_index > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
 
         Tail results(vm.results_file);
+        Tail console_tail(vm.console_log);
+        std::string console_partial;
+        std::optional<Clock::time_point> crash_seen;  // first crash line on the live console
         FrameDecoder decoder;
         bool booted = false, ended = false, results_seen = false;
         int current = -1;  // case started but not finished
@@ -139,7 +152,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 if (rec->get("poisoned") == "1") {
                     held = co;
                 } else {
-                    co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(idx)].expect);
+                    co.judgement = judge_case(batch.cases[static_cast<size_t>(idx)], co.observation);
                     if (opt.on_case) opt.on_case(co);
                 }
             } else if (type == "end") {
@@ -152,6 +165,21 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         std::optional<int> status;
         while (!(status = proc->poll())) {
             for (auto& p : decoder.feed(results.read_new())) handle(p);
+            // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG)
+            // would otherwise cost the whole case timeout and flood the log.
+            if (!crash_seen) {
+                console_partial += console_tail.read_new();
+                size_t nl;
+                while (!crash_seen && (nl = console_partial.find('\n')) != std::string::npos) {
+                    if (report::crash_start_kind(std::string_view(console_partial).substr(0, nl))) crash_seen = Clock::now();
+                    console_partial.erase(0, nl + 1);
+                }
+                if (console_partial.size() > 65536) console_partial.clear();
+            } else if (Clock::now() - *crash_seen > opt.crash_grace) {
+                if (vm_event.empty()) vm_event = "died";
+                proc->kill();
+                break;
+            }
             if (interrupted()) {
                 proc->kill();
                 break;
@@ -184,7 +212,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             stats.interrupted = true;
             // A held result is real data: keep it, judged without console evidence.
             if (held) {
-                held->judgement = report::judge(held->observation, batch.cases[static_cast<size_t>(held->idx)].expect);
+                held->judgement = judge_case(batch.cases[static_cast<size_t>(held->idx)], held->observation);
                 if (opt.on_case) opt.on_case(*held);
             }
             break;
@@ -195,7 +223,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (held) {
             held->observation.crashes = crashes;
             held->console_excerpt = excerpt_of(crashes, console);
-            held->judgement = report::judge(held->observation, batch.cases[static_cast<size_t>(held->idx)].expect);
+            held->judgement = judge_case(batch.cases[static_cast<size_t>(held->idx)], held->observation);
             if (held->judgement.verdict == report::Verdict::Kernel) ++stats.kernel_events;
             if (opt.on_case) opt.on_case(*held);
         }
@@ -214,7 +242,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             co.observation.vm_event = vm_event.empty() ? "died" : vm_event;
             co.observation.crashes = crashes;
             co.console_excerpt = excerpt_of(crashes, console);
-            co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(current)].expect);
+            co.judgement = judge_case(batch.cases[static_cast<size_t>(current)], co.observation);
             ++stats.kernel_events;
             if (opt.on_case) opt.on_case(co);
             next = current + 1;
@@ -235,6 +263,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                  (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));
         if (consecutive_failures >= opt.max_boot_failures) {
             for (int i = next; i < n; ++i) {
+                if (!batch.cases[static_cast<size_t>(i)].skip_reason.empty()) continue;  // reported elsewhere
                 CaseOutcome co;
                 co.idx = i;
                 co.id = batch.cases[static_cast<size_t>(i)].guest.id;
@@ -242,7 +271,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 co.console_log = vm.console_log;
                 co.observation.vm_event = "no-boot";
                 co.console_excerpt = excerpt_of(crashes, console + qemu_text);
-                co.judgement = report::judge(co.observation, batch.cases[static_cast<size_t>(i)].expect);
+                co.judgement = judge_case(batch.cases[static_cast<size_t>(i)], co.observation);
                 if (opt.on_case) opt.on_case(co);
             }
             next = n;

@@ -37,6 +37,9 @@ struct RunnerOptions {
     std::chrono::seconds boot_timeout{60};
     std::chrono::seconds case_grace{20};  // host waits this much beyond a case's own timeout
     std::chrono::seconds idle_timeout{60};  // booted guest silent between cases for this long: kill
+    // After a crash report appears on the console the guest gets this long to report and reboot
+    // by itself (oops and WARN do, in well under a second); then the host kills it.
+    std::chrono::seconds crash_grace{5};
     int max_boot_failures = 3;            // consecutive VMs that produced nothing
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const CaseOutcome&)> on_case;     // called once per case, as soon as it is final

@@ -21,6 +21,10 @@ Expected<std::vector<int>> parse_expect(const std::string& text) {
     std::istringstream in(text);
     while (std::getline(in, item, ',')) {
         if (item.empty()) continue;
+        if (item == "*") {
+            out.push_back(kAnyResult);
+            continue;
+        }
         if (item == "sentinel") {
             out.push_back(131);  // ENOTRECOVERABLE: what corpus/modules/sentinel's init returns
             continue;

@@ -17,11 +17,17 @@ struct HostCase {
     std::string image = "seed:ok";        // seed:NAME | file:PATH | none
     std::vector<std::string> malformations;  // catalogue ids applied in order
     uint64_t malform_seed = 0;
-    std::optional<std::vector<int>> expect;  // acceptable errnos; 0 = success
+    std::optional<std::vector<int>> expect;  // acceptable errnos; 0 = success; kAnyResult = anything
+    std::string conf_reason;              // non-empty: verdict CONF (e.g. no contract rule for this kernel)
+    std::string skip_reason;              // non-empty: not run at all, verdict CONF (input not applicable)
+    uint64_t image_bytes = 0;             // size of the resolved image (set when the batch is built)
     std::string input_class;              // contract.md §3 id, e.g. "F1"
     std::string note;
     std::string source;                   // "file:line" for error messages
 };
+
+// In `expect`: any result conforms (the contract records what each kernel does).
+inline constexpr int kAnyResult = -1;
 
 // The keys a host case line may use besides the guest keys.
 const std::vector<std::string>& host_only_keys();

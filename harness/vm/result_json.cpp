@@ -3,20 +3,11 @@
 
 #include <sstream>
 
+#include "harness/report/taint.h"
 #include "harness/sys/errno_names.h"
 
 namespace mh::vm {
 namespace {
-
-std::string taint_letters_added(uint64_t before, uint64_t after) {
-    // Kernel taint letters by bit (kernel/panic.c taint_flags), for the added bits only.
-    static const char* letters = "PFSRMBUDAWCIOELKXTN";
-    std::string out;
-    uint64_t added = after & ~before;
-    for (int b = 0; b < 19; ++b)
-        if (added & (uint64_t{1} << b)) out.push_back(letters[b]);
-    return out;
-}
 
 std::vector<std::string> split_lines(const std::string& s) {
     std::vector<std::string> out;
@@ -66,7 +57,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const K
     if (!o.setup_error.empty()) j["setup_error"] = o.setup_error;
     j["taint_before"] = o.taint_before;
     j["taint_after"] = o.taint_after;
-    j["taint_added"] = taint_letters_added(o.taint_before, o.taint_after);
+    j["taint_added"] = report::taint_letters(report::taint_added(o.taint_before, o.taint_after));
     if (co.guest) {
         if (auto k = co.guest->get("kmsg")) j["kmsg"] = split_lines(*k);
         if (auto u = co.guest->get("unload")) j["unload_errno"] = sys::errno_name(std::atoi(u->c_str()));

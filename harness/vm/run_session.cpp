@@ -80,12 +80,14 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         inputs.seeds = seeds->modules;
     }
     if (opt.malform) inputs.malform = opt.malform;
+    inputs.known_malformation = opt.known_malformation;
 
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
     if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
     auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
     if (!batch) return batch.error();
+    if (opt.before_run) opt.before_run(batch->cases, *kernel);
 
     auto accel = accel_from_option(opt.accel, kernel->bzimage, executor, opt.qemu);
     if (!accel) return accel.error();
@@ -116,6 +118,17 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         result.records.push_back({hc, co});
         if (opt.on_case) opt.on_case(hc, co);
     };
+    // Cases whose input could not be made (e.g. a malformation that needs a signed module) are
+    // recorded as CONF without a VM.
+    for (const auto& hc : batch->cases) {
+        if (hc.skip_reason.empty()) continue;
+        CaseOutcome co;
+        co.idx = hc.guest.idx;
+        co.id = hc.guest.id;
+        co.judgement.verdict = report::Verdict::Conf;
+        co.judgement.reason = hc.skip_reason;
+        ro.on_case(co);
+    }
     auto stats = run_batch(*batch, ro);
     if (!stats) return stats.error();
     result.stats = *stats;

@@ -30,6 +30,10 @@ struct SessionOptions {
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
     MalformFn malform;                          // the ELF malformation catalogue
+    std::function<bool(const std::string&)> known_malformation;
+    // Called once images are resolved (image_bytes set) and the kernel is known, before any VM:
+    // the conformance suite sets each case's expectation from the contract here.
+    std::function<void(std::vector<HostCase>&, const Kernel&)> before_run;
 };
 
 struct CaseRecord {

@@ -456,7 +456,7 @@ std::vector<Malformation> build_catalogue() {
                                    {"signature", "needs-signed"}, sig_payload_modified(), verify_sig_payload_modified())));
     t.push_back(custom("sig-marker-not-at-end", "the marker followed by one more byte: not a signature any more", "B6", {"signature", "junk"},
                        append_row([](auto, Rng& r) {
-                           Bytes b(kSigMarker.begin(), kSigMarker.end());
+                           Bytes b = bytes_of(kSigMarker);
                            b.push_back(static_cast<uint8_t>(r.next()));
                            return b;
                        }, false),
@@ -480,7 +480,7 @@ std::vector<Malformation> build_catalogue() {
     t.push_back(custom("trailing-zeros", "4 KiB of zeros appended", "B6", JK, append_row([](auto, Rng&) { return Bytes(4096, 0); }, false),
                        verify_appended_tail(false)));
     t.push_back(custom("trailing-partial-marker", "the first 27 bytes of the signature marker appended", "B6", {"junk", "signature"},
-                       append_row([](auto, Rng&) { return Bytes(kSigMarker.begin(), kSigMarker.end() - 1); }, false),
+                       append_row([](auto, Rng&) { return bytes_of(kSigMarker.substr(0, kSigMarker.size() - 1)); }, false),
                        verify_appended_tail(false)));
     t.push_back(custom("trailing-junk-after-signature", "junk after an existing trailer (the signature is no longer seen)", "B6", JK,
                        append_row([](auto, Rng& r) { return random_bytes(r, 1 + r.below(64)); }, true), verify_appended_tail(true)));

@@ -216,7 +216,7 @@ ApplyFn undefined_unknown_symbol(bool weak) {
         Bytes strtab = spec.sections[str].data;
         std::string name = "mh_no_such_symbol_" + std::to_string(rng.below(1000000));
         uint32_t off = static_cast<uint32_t>(strtab.size());
-        strtab.insert(strtab.end(), name.begin(), name.end());
+        append_chars(strtab, name);
         strtab.push_back(0);
         set_section_data(spec, str, std::move(strtab));
         uint8_t* p = spec.sections[st].data.data() + si * kSymSize;

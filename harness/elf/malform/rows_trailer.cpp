@@ -6,7 +6,7 @@
 namespace mh::elf::malform {
 
 ApplyFn sig_marker_only() {
-    return [](std::span<const uint8_t>, uint64_t) -> Expected<Bytes> { return Bytes(kSigMarker.begin(), kSigMarker.end()); };
+    return [](std::span<const uint8_t>, uint64_t) -> Expected<Bytes> { return bytes_of(kSigMarker); };
 }
 
 ApplyFn sig_short_info() {
@@ -14,7 +14,7 @@ ApplyFn sig_short_info() {
         Rng rng(seed);
         Bytes out(1 + rng.below(kModuleSignatureSize), 0);
         for (auto& b : out) b = static_cast<uint8_t>(rng.next());
-        out.insert(out.end(), kSigMarker.begin(), kSigMarker.end());
+        append_chars(out, kSigMarker);
         return out;
     };
 }

@@ -1,0 +1,157 @@
+// The terminal summary of a conformance run: per-class verdict table, totals, non-PASS cases.
+#include "conformance/report/summary_text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "conformance/report/case_evidence.h"
+#include "conformance/report/markup_escape.h"
+#include "conformance/report/run_view.h"
+
+namespace mh::conformance {
+namespace {
+
+constexpr std::size_t kWidth = 100;
+constexpr std::size_t kRule = 98;  // width of the class table
+
+template <typename... T>
+std::string fmt(const char* f, T... v) {
+    char buf[512];
+    int n = std::snprintf(buf, sizeof buf, f, v...);
+    return n < 0 ? std::string() : std::string(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1));
+}
+
+std::string row(const std::string& cls, const std::string& title, int cases, const std::array<int, kVerdicts.size()>& v,
+                const std::map<std::string, int>& followed) {
+    auto f = [&](const char* k) {
+        auto it = followed.find(k);
+        return it == followed.end() ? 0 : it->second;
+    };
+    return fmt("%-7s %-28s %5d %4d %4d %4d %4d %6d %4d  %4d %4d %4d %7d\n", terminal_clean(cls, 7).c_str(),
+               terminal_clean(title, 28).c_str(), cases, v[0], v[1], v[2], v[3], v[4], v[5], f("man"), f("code"),
+               f("both"), f("neither"));
+}
+
+bool incomplete(const nlohmann::json& group) {
+    if (!group.is_object()) return false;
+    auto it = group.find("completed");
+    return it != group.end() && it->is_boolean() && !it->get<bool>();
+}
+
+}  // namespace
+
+std::string terminal_clean(std::string_view s, std::size_t max_cols) {
+    // Same printable/unprintable split as the XML escaper, minus entities: a terminal wants text.
+    struct Piece {
+        std::string text;
+        std::size_t cols;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b == '\n' || b == '\t' || b == '\r') {
+            pieces.push_back({" ", 1});
+            ++i;
+        } else if (b < 0x20 || b == 0x7F) {
+            pieces.push_back({markup_text(s.substr(i, 1)), 4});
+            ++i;
+        } else if (b < 0x80) {
+            pieces.push_back({std::string(1, static_cast<char>(b)), 1});
+            ++i;
+        } else {
+            // A multi-byte sequence the escaper keeps verbatim is one column; otherwise \xNN per byte.
+            std::size_t n = std::min<std::size_t>(b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2, s.size() - i);
+            std::string_view seq = s.substr(i, n);
+            if (markup_text(seq) == seq) {
+                pieces.push_back({std::string(seq), 1});
+                i += n;
+            } else {
+                pieces.push_back({markup_text(s.substr(i, 1)), 4});
+                ++i;
+            }
+        }
+    }
+    std::size_t total = 0;
+    for (const auto& p : pieces) total += p.cols;
+    std::string out;
+    if (max_cols == std::string_view::npos || total <= max_cols) {
+        for (const auto& p : pieces) out += p.text;
+        return out;
+    }
+    std::size_t budget = max_cols >= 3 ? max_cols - 3 : 0, cols = 0;
+    for (const auto& p : pieces) {
+        if (cols + p.cols > budget) break;
+        out += p.text;
+        cols += p.cols;
+    }
+    return out + std::string("...").substr(0, std::min<std::size_t>(3, max_cols));
+}
+
+std::string summary_text(const nlohmann::json& run) {
+    std::string out;
+    auto cases = run_cases(run);
+    out += terminal_clean("conformance run: " + kernel_label(run), kWidth) + "\n";
+    out += terminal_clean(fmt("  %zu cases, %.1f s wall, accel %s, started %s", cases.size(), num(run, "wall_seconds"),
+                              or_dash(str(run, "accel")).c_str(), or_dash(str(run, "started_utc")).c_str()),
+                          kWidth) +
+           "\n";
+    if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
+        for (const auto& g : run["groups"]) {
+            std::string line = fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events, %.1f s%s",
+                                   or_dash(str(g, "name")).c_str(), static_cast<int>(num(g, "cases")),
+                                   static_cast<int>(num(g, "vms")), static_cast<int>(num(g, "boot_failures")),
+                                   static_cast<int>(num(g, "kernel_events")), num(g, "wall_seconds"),
+                                   incomplete(g) ? "  INCOMPLETE" : "");
+            out += terminal_clean(line, kWidth) + "\n";
+        }
+    }
+    out += "\n";
+    out += std::string(kRule - 22, ' ') + "- man page followed --\n";  // over the last 22 columns
+    out += fmt("%-7s %-28s %5s %4s %4s %4s %4s %6s %4s  %4s %4s %4s %7s\n", "class", "title", "cases", "PASS", "FAIL",
+               "CONF", "BROK", "KERNEL", "RAN", "man", "code", "both", "neither");
+    out += std::string(kRule, '-') + "\n";
+    std::array<int, kVerdicts.size()> total{};
+    std::map<std::string, int> total_followed;
+    int total_cases = 0;
+    const auto& classes = obj(run, "classes");
+    for (const auto& [cls, t] : tally_by_class(run)) {
+        out += row(cls, str(obj(classes, cls), "title"), t.cases, t.verdicts, t.followed);
+        for (std::size_t i = 0; i < total.size(); ++i) total[i] += t.verdicts[i];
+        for (const auto& [k, n] : t.followed) total_followed[k] += n;
+        total_cases += t.cases;
+    }
+    out += std::string(kRule, '-') + "\n";
+    out += row("total", "", total_cases, total, total_followed);
+    out += "man page followed: the errno matched the man page (man), the contract from the kernel code (code),\n"
+           "both, or neither; cases where the page is silent or that gave no result are not counted.\n";
+
+    // Worst first, run order within a verdict: the top lines are what to look at.
+    std::vector<const nlohmann::json*> bad;
+    for (const auto* c : cases) {
+        std::string v = str(*c, "verdict");
+        if (v != "PASS" && v != "RAN") bad.push_back(c);
+    }
+    std::stable_sort(bad.begin(), bad.end(), [](const nlohmann::json* x, const nlohmann::json* y) {
+        return verdict_severity(str(*x, "verdict")) > verdict_severity(str(*y, "verdict"));
+    });
+    out += "\n";
+    if (bad.empty()) {
+        out += "every judged case PASSed\n";
+        return out;
+    }
+    out += fmt("non-PASS cases (%zu):\n", bad.size());
+    for (const auto* c : bad) {
+        std::string v = str(*c, "verdict");
+        out += terminal_clean(fmt("  %-6s %s  [%s %s]  %s", or_dash(v).c_str(), case_key(*c).c_str(),
+                                  case_class(*c).c_str(), case_call(*c).c_str(), got_vs_expected(*c).c_str()),
+                              kWidth) +
+               "\n";
+        std::string why = str(*c, "reason");
+        std::string title = str(*c, "title");
+        if (!title.empty() && why.find(title) == std::string::npos) why = why.empty() ? title : why + ": " + title;
+        if (!why.empty()) out += "         " + terminal_clean(why, kWidth - 9) + "\n";
+    }
+    return out;
+}
+
+}  // namespace mh::conformance

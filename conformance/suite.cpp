@@ -1,0 +1,322 @@
+// Conformance suite driver: groups -> cases -> run_session per group -> contract verdicts -> run JSON.
+#include "conformance/suite.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "conformance/report/run_file.h"
+#include "harness/elf/malform/malformation.h"
+#include "harness/report/console_parser.h"
+#include "harness/sys/errno_names.h"
+#include "harness/vm/result_json.h"
+
+#ifndef MH_CONFORMANCE_DIR_DEFAULT
+#define MH_CONFORMANCE_DIR_DEFAULT "conformance"
+#endif
+
+namespace mh::conformance {
+namespace {
+
+std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r");
+    size_t e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    std::string w;
+    while (in >> w) out.push_back(w);
+    return out;
+}
+
+std::string utc_now() {
+    char b[32];
+    std::time_t t = std::time(nullptr);
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return b;
+}
+
+void write_atomically(const std::filesystem::path& path, const std::string& text) {
+    auto tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+}
+
+std::string log_class_of(const std::optional<KvRecord>& guest) {
+    if (!guest) return "";
+    auto kmsg = guest->get("kmsg");
+    if (!kmsg) return "";
+    std::istringstream in(*kmsg);
+    std::string line, first_taint;
+    auto ends_with = [](const std::string& s, const std::string& suffix) {
+        return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    while (std::getline(in, line)) {
+        auto c = report::classify_module_log_line(line);
+        if (c.empty()) continue;
+        // Taint notices accompany every unsigned load; the interesting line is the rejection.
+        if (!ends_with(c, "-taint")) return c;
+        if (first_taint.empty()) first_taint = c;
+    }
+    return first_taint;
+}
+
+}  // namespace
+
+std::filesystem::path default_conformance_dir() {
+    if (const char* d = std::getenv("MH_CONFORMANCE_DIR"); d && *d) return d;
+    return MH_CONFORMANCE_DIR_DEFAULT;
+}
+
+Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std::string& source_name) {
+    std::vector<GroupDef> out;
+    std::istringstream in(text);
+    std::string line;
+    int lineno = 0;
+    while (std::getline(in, line)) {
+        ++lineno;
+        auto t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        auto where = source_name + ":" + std::to_string(lineno) + ": ";
+        if (t.rfind("group ", 0) != 0) return make_error(where + "line must start with 'group'");
+        std::vector<std::string> f;
+        std::string item;
+        std::istringstream fs(t.substr(6));
+        while (std::getline(fs, item, '|')) f.push_back(trim(item));
+        if (f.size() != 3) return make_error(where + "group needs: NAME | cmdline words or - | sources");
+        GroupDef g;
+        g.name = f[0];
+        if (f[1] != "-") g.cmdline = words(f[1]);
+        g.sources = words(f[2]);
+        if (g.name.empty() || g.sources.empty()) return make_error(where + "group needs a name and sources");
+        out.push_back(g);
+    }
+    if (out.empty()) return make_error(source_name + ": no groups");
+    return out;
+}
+
+GroupCases malformation_cases() {
+    GroupCases gc;
+    for (const auto& m : elf::malformation_catalogue()) {
+        std::string cls(m.contract_id);
+        if (cls == "fuzz" || cls == "R7") continue;
+        std::string id(m.id);
+        auto add = [&](const std::string& suffix, const char* call, unsigned flags, const std::string& klass) {
+            std::string line = "id=mal-" + id + "-" + suffix + " call=" + call + " image=seed:sentinel malform=" + id;
+            if (flags) line += " flags=" + std::to_string(flags);
+            auto hc = vm::parse_host_case(line, "catalogue:" + id, 0);
+            if (!hc) return;  // ids are kebab-case; cannot fail for catalogue rows
+            hc->input_class = klass;
+            gc.cases.push_back(*hc);
+            gc.meta.push_back({klass, id, true});
+        };
+        if (m.compressed()) {
+            add("finit-compressed", "finit", 4, cls);
+            add("finit", "finit", 0, "E1");  // compressed bytes are not ELF without the flag
+            add("init", "init", 0, "E1");
+        } else {
+            add("init", "init", 0, cls);
+            add("finit", "finit", 0, cls);
+        }
+    }
+    return gc;
+}
+
+std::string effective_class(const vm::HostCase& hc, const CaseMeta& meta) {
+    if (!meta.generated || hc.image == "none" || !hc.skip_reason.empty()) return meta.class_id;
+    bool sig_class = !meta.class_id.empty() && meta.class_id[0] == 'S';
+    if (hc.guest.call == executor::Call::Init && executor::effective_len(hc.guest, hc.image_bytes) < 64) return "B1";
+    if (hc.guest.call == executor::Call::Finit && hc.guest.flags == 0) {
+        if (hc.image_bytes == 0) return "F9";
+        if (hc.image_bytes < 64 && !sig_class) return "F16";
+    }
+    return meta.class_id;
+}
+
+Expected<GroupCases> build_group_cases(const GroupDef& group, const std::filesystem::path& dir) {
+    GroupCases out;
+    std::set<std::string> ids;
+    for (const auto& src : group.sources) {
+        GroupCases part;
+        if (src == "@malformations") {
+            part = malformation_cases();
+        } else {
+            auto cases = vm::load_case_file(dir / "cases" / src);
+            if (!cases) return cases.error();
+            for (auto& hc : *cases) {
+                if (hc.input_class.empty()) return make_error(hc.source + ": conformance cases need class=");
+                if (hc.expect) return make_error(hc.source + ": conformance cases take expect= from the contract, not the case");
+                part.meta.push_back({hc.input_class, hc.malformations.size() == 1 ? hc.malformations[0] : "", false});
+                part.cases.push_back(hc);
+            }
+        }
+        for (size_t i = 0; i < part.cases.size(); ++i) {
+            if (!ids.insert(part.cases[i].guest.id).second)
+                return make_error("group " + group.name + ": duplicate case id " + part.cases[i].guest.id);
+            part.cases[i].guest.idx = static_cast<int>(out.cases.size());
+            out.cases.push_back(part.cases[i]);
+            out.meta.push_back(part.meta[i]);
+        }
+    }
+    return out;
+}
+
+std::string followed(const ErrnoSet& code, const ErrnoSet& man, int got) {
+    if (!man || man->empty()) return "-";
+    auto in = [got](const ErrnoSet& s) { return !s || std::find(s->begin(), s->end(), got) != s->end(); };
+    bool c = code && in(code), m = in(man);
+    if (c && m) return "both";
+    if (c) return "code";
+    if (m) return "man";
+    return "neither";
+}
+
+Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
+    using nlohmann::json;
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    auto contract = load_contract(opt.conformance_dir / "contract.txt");
+    if (!contract) return contract.error();
+    std::ifstream gin(opt.conformance_dir / "groups.txt");
+    if (!gin) return make_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
+    std::stringstream gss;
+    gss << gin.rdbuf();
+    auto groups = parse_groups(gss.str(), (opt.conformance_dir / "groups.txt").string());
+    if (!groups) return groups.error();
+
+    auto t0 = std::chrono::steady_clock::now();
+    json run;
+    run["schema"] = std::string(kRunSchema);
+    run["tool"] = {{"name", "modharness"}, {"version", "0.1.0"}};
+    run["started_utc"] = utc_now();
+    run["groups"] = json::array();
+    run["cases"] = json::array();
+    json classes = json::object();
+    for (const auto& [id, c] : contract->classes) classes[id] = {{"title", c.title}, {"section", c.section}};
+    run["classes"] = classes;
+    std::map<std::string, int> summary;
+    std::error_code ec;
+    std::filesystem::create_directories(opt.session.out_dir, ec);
+
+    for (const auto& group : *groups) {
+        if (!opt.only_groups.empty() &&
+            std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
+            continue;
+        auto gc = build_group_cases(group, opt.conformance_dir);
+        if (!gc) return gc.error();
+        // Optional subset (CI): by case id substring or exact class.
+        GroupCases selected;
+        for (size_t i = 0; i < gc->cases.size(); ++i) {
+            const auto& id = gc->cases[i].guest.id;
+            if (!opt.case_filter.empty() && id.find(opt.case_filter) == std::string::npos &&
+                gc->meta[i].class_id != opt.case_filter)
+                continue;
+            selected.cases.push_back(gc->cases[i]);
+            selected.cases.back().guest.idx = static_cast<int>(selected.meta.size());
+            selected.meta.push_back(gc->meta[i]);
+        }
+        if (selected.cases.empty()) continue;
+        progress("group " + group.name + ": " + std::to_string(selected.cases.size()) + " cases");
+
+        vm::SessionOptions so = opt.session;
+        so.out_dir = opt.session.out_dir / group.name;
+        so.guest_cmdline_extra.insert(so.guest_cmdline_extra.end(), group.cmdline.begin(), group.cmdline.end());
+        bool enforce = std::find(group.cmdline.begin(), group.cmdline.end(), "module.sig_enforce=1") != group.cmdline.end();
+        std::vector<const Rule*> rules(selected.cases.size(), nullptr);
+        std::vector<std::string> eff_class(selected.cases.size());
+        json kernel_json;
+        so.before_run = [&](std::vector<vm::HostCase>& cases, const vm::Kernel& k) {
+            KernelFacts facts;
+            facts.version = parse_version(k.version).value_or(Version{{0}});
+            facts.config = k.config;
+            facts.sig_enforce = enforce || (k.config.count("CONFIG_MODULE_SIG_FORCE") && k.config.at("CONFIG_MODULE_SIG_FORCE") == "y");
+            kernel_json = {{"name", k.name}, {"release", k.release}, {"version", k.version}, {"config", k.config}};
+            for (size_t i = 0; i < cases.size(); ++i) {
+                eff_class[i] = effective_class(cases[i], selected.meta[i]);
+                cases[i].input_class = eff_class[i];
+                rules[i] = find_rule(*contract, eff_class[i], selected.meta[i].malformation, facts);
+                if (!rules[i]) {
+                    cases[i].conf_reason = "no contract rule for class " + eff_class[i] + " on " + k.version +
+                                           (facts.sig_enforce ? " with sig_enforce" : "");
+                    continue;
+                }
+                if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
+                else cases[i].expect = std::vector<int>{vm::kAnyResult};
+            }
+        };
+        auto user_on_case = opt.session.on_case;
+        json group_cases = json::array();
+        so.on_case = [&](const vm::HostCase& hc, const vm::CaseOutcome& co) {
+            if (user_on_case) user_on_case(hc, co);
+        };
+        auto result = vm::run_session(selected.cases, so);
+        if (!result) return make_error("group " + group.name + ": " + result.error().message);
+        run["kernel"] = kernel_json;
+        run["accel_reason"] = result->accel_reason;
+        run["accel"] = result->accel_reason.find("KVM guest booted") != std::string::npos || result->accel_reason == "--accel kvm"
+                           ? "kvm"
+                           : "tcg";
+        for (const auto& rec : result->records) {
+            size_t i = static_cast<size_t>(rec.outcome.idx);
+            json j = vm::result_to_json(rec.host, rec.outcome, result->kernel);
+            j["group"] = group.name;
+            j["class"] = eff_class[i];
+            const Rule* r = rules[i];
+            j["expect"] = json::array();
+            if (r) {
+                if (r->expect) {
+                    for (int e : *r->expect) j["expect"].push_back(sys::errno_name(e));
+                } else {
+                    j["expect"].push_back("*");
+                }
+                j["man_expect"] = json::array();
+                if (!r->man) j["man_expect"].push_back("*");
+                else
+                    for (int e : *r->man) j["man_expect"].push_back(sys::errno_name(e));
+                j["contract_source"] = r->source;
+                j["man_source"] = r->man_source;
+                j["contract_line"] = r->line;
+            }
+            const auto& o = rec.outcome.observation;
+            int got = o.ret == 0 ? 0 : o.err;
+            bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
+            j["followed"] = (r && judged) ? followed(r->expect, r->man, got) : "-";
+            j["log_class"] = log_class_of(rec.outcome.guest);
+            if (!selected.meta[i].malformation.empty()) j["malformation"] = selected.meta[i].malformation;
+            ++summary[std::string(report::verdict_name(rec.outcome.judgement.verdict))];
+            run["cases"].push_back(j);
+        }
+        run["groups"].push_back({{"name", group.name},
+                                 {"cmdline", group.cmdline},
+                                 {"cases", result->records.size()},
+                                 {"vms", result->stats.vms},
+                                 {"boot_failures", result->stats.boot_failures},
+                                 {"kernel_events", result->stats.kernel_events},
+                                 {"wall_seconds", result->stats.wall_seconds},
+                                 {"first_result_seconds", result->stats.first_result_seconds},
+                                 {"completed", result->stats.completed}});
+        run["summary"] = summary;
+        run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        write_atomically(opt.session.out_dir / "conformance.json", run.dump(1));
+        if (result->stats.interrupted) {
+            run["interrupted"] = true;
+            write_atomically(opt.session.out_dir / "conformance.json", run.dump(1));
+            break;
+        }
+    }
+    return run;
+}
+
+}  // namespace mh::conformance

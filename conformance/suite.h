@@ -1,0 +1,67 @@
+// The conformance suite: groups of cases (hand-written + generated from the malformation
+// catalogue), judged against the contract for the kernel under test, written as one run JSON.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conformance/contract.h"
+#include "harness/common/expected.h"
+#include "harness/vm/host_case.h"
+#include "harness/vm/run_session.h"
+
+namespace mh::conformance {
+
+
+struct GroupDef {
+    std::string name;
+    std::vector<std::string> cmdline;  // extra guest kernel command-line words
+    std::vector<std::string> sources;  // case files, or "@malformations"
+};
+
+Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std::string& source_name);
+
+// Per-case conformance facts kept beside the HostCase.
+struct CaseMeta {
+    std::string class_id;
+    std::string malformation;  // for generated cases
+    bool generated = false;
+};
+
+struct GroupCases {
+    std::vector<vm::HostCase> cases;
+    std::vector<CaseMeta> meta;  // same order
+};
+
+// Cases of one group, in run order; ids are unique across the group.
+Expected<GroupCases> build_group_cases(const GroupDef& group, const std::filesystem::path& conformance_dir);
+
+// The cases generated from the malformation catalogue (every row with a contract class except
+// fuzz-only and R7 rows, whose effect is memory corruption rather than an errno).
+GroupCases malformation_cases();
+
+// The class a case is judged under once its image size is known (e.g. an init_module image
+// shorter than 64 bytes is B1 whatever malformation made it).
+std::string effective_class(const vm::HostCase& hc, const CaseMeta& meta);
+
+struct SuiteOptions {
+    vm::SessionOptions session;                 // kernel, accel, out_dir (the run directory)...
+    std::filesystem::path conformance_dir;      // contract.txt, groups.txt, cases/
+    std::vector<std::string> only_groups;       // empty = all
+    std::string case_filter;                    // substring of case id or class ("" = all)
+    std::function<void(const std::string&)> on_progress;
+};
+
+// Runs every group and returns the run JSON (also written to out_dir/conformance.json, rewritten
+// after each group so an interrupted suite still leaves a readable run).
+Expected<nlohmann::json> run_suite(const SuiteOptions& options);
+
+// Which of the contract and the man page the observed result agrees with.
+std::string followed(const ErrnoSet& code, const ErrnoSet& man, int got);
+
+std::filesystem::path default_conformance_dir();
+
+}  // namespace mh::conformance

@@ -1,0 +1,143 @@
+// `modharness conform`: the conformance suite on one or more kernels, with reports and a diff.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "conformance/report/report.h"
+#include "conformance/suite.h"
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
+#include "harness/cli/run_options.h"
+
+namespace mh::cli {
+namespace {
+
+constexpr const char* kConformHelp = R"(usage: modharness conform [options]
+
+Runs the conformance suite: every input class of the errno contract (conformance/contract.txt)
+on both syscalls -- privilege, buffers and lengths, every fd kind, flags and compression,
+signature trailers (also in a module.sig_enforce=1 VM), every malformation of the ELF catalogue,
+parameters, init return values, duplicates -- inside disposable VMs on the kernel(s) given.
+Each case's acceptable errnos come from the contract for that kernel version and config; where
+the man page says otherwise, the report shows which one the kernel followed.
+
+With two --kernel options both are run and diffed (what changed from A to B).
+
+Outputs (OUT, per kernel a subdirectory when several are given):
+  conformance.json   the run (schema modharness.conformance/1; see docs/conformance-json.md)
+  report.html        self-contained HTML report      junit.xml   JUnit XML for CI systems
+  summary.txt        the terminal summary             <group>/results.jsonl, console logs
+  diff.{txt,json,html}  with two kernels
+
+options:
+  --kernel K          kernel to test (repeatable; default debian-6.1-cloud)
+  --group NAME        only this group (repeatable): default, sig_enforce
+  --only TEXT         only cases whose id contains TEXT, or whose class is TEXT (e.g. F1)
+  --conformance-dir D contract, groups and case files (default: the source tree's conformance/)
+)";
+
+std::string safe_name(std::string s) {
+    for (auto& c : s)
+        if (c == '/' || c == ' ') c = '_';
+    return s;
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::trunc);
+    out << text;
+}
+
+bool has_findings(const nlohmann::json& run) {
+    for (const auto& c : run.value("cases", nlohmann::json::array())) {
+        auto v = c.value("verdict", "");
+        if (v == "FAIL" || v == "BROK" || v == "KERNEL") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int cmd_conform(const Args& args) {
+    auto specs = session_option_specs();
+    for (auto& s : specs)
+        if (s.name == "kernel") s.repeatable = true;
+    specs.push_back({"group", true, true});
+    specs.push_back({"only", true});
+    specs.push_back({"conformance-dir", true});
+    specs.push_back({"quiet", false});
+    specs.push_back({"help", false});
+    auto p = parse_args(args, specs);
+    if (!p) {
+        std::fprintf(stderr, "modharness conform: %s\n", p.error().message.c_str());
+        return kExitUsage;
+    }
+    if (p->has("help")) {
+        std::fputs(kConformHelp, stdout);
+        print_session_option_help(stdout);
+        std::puts("  --quiet             no per-case progress lines\n\n"
+                  "exit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment, 130 interrupted");
+        return kExitOk;
+    }
+    auto base = session_options_from(*p, "conform");
+    if (!base) {
+        std::fprintf(stderr, "modharness conform: %s\n", base.error().message.c_str());
+        return kExitUsage;
+    }
+    auto kernels = p->all("kernel");
+    if (kernels.empty()) kernels.push_back(base->kernel);
+    if (kernels.size() > 2) {
+        std::fprintf(stderr, "modharness conform: at most two --kernel options (A and B)\n");
+        return kExitUsage;
+    }
+    bool quiet = p->has("quiet");
+    auto interrupted = install_interrupt_flag();
+    std::vector<nlohmann::json> runs;
+    int exit_code = kExitOk;
+    for (const auto& k : kernels) {
+        conformance::SuiteOptions so;
+        so.session = *base;
+        so.session.kernel = k;
+        so.session.interrupted = interrupted;
+        so.session.out_dir = kernels.size() > 1 ? base->out_dir / safe_name(k) : base->out_dir;
+        so.conformance_dir = p->get_or("conformance-dir", conformance::default_conformance_dir().string());
+        so.only_groups = p->all("group");
+        so.case_filter = p->get_or("only", "");
+        so.on_progress = [&](const std::string& s) { std::fprintf(stderr, "modharness: [%s] %s\n", k.c_str(), s.c_str()); };
+        so.session.on_progress = so.on_progress;
+        size_t done = 0;
+        so.session.on_case = [&](const vm::HostCase&, const vm::CaseOutcome& co) {
+            ++done;
+            if (!quiet)
+                std::fprintf(stderr, "[%zu] %-44s %-6s %s\n", done, co.id.substr(0, 44).c_str(),
+                             std::string(report::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
+        };
+        auto run = conformance::run_suite(so);
+        if (!run) {
+            std::fprintf(stderr, "modharness conform: %s\n", run.error().message.c_str());
+            return kExitEnvironment;
+        }
+        write_file(so.session.out_dir / "junit.xml", conformance::junit_xml(*run));
+        write_file(so.session.out_dir / "report.html", conformance::html_report(*run));
+        auto summary = conformance::summary_text(*run);
+        write_file(so.session.out_dir / "summary.txt", summary);
+        std::fputs(summary.c_str(), stdout);
+        std::printf("reports: %s/{conformance.json,report.html,junit.xml,summary.txt}\n", so.session.out_dir.c_str());
+        if (has_findings(*run)) exit_code = kExitFindings;
+        runs.push_back(*run);
+        if (interrupted->load()) return kExitInterrupted;
+    }
+    if (runs.size() == 2) {
+        auto diff = conformance::diff_runs(runs[0], runs[1]);
+        write_file(base->out_dir / "diff.json", diff.dump(1));
+        auto text = conformance::diff_text(diff);
+        write_file(base->out_dir / "diff.txt", text);
+        write_file(base->out_dir / "diff.html", conformance::diff_html(diff));
+        std::fputs(text.c_str(), stdout);
+        std::printf("diff: %s/diff.{txt,json,html}\n", base->out_dir.c_str());
+        if (!conformance::diff_is_empty(diff)) exit_code = kExitFindings;
+    }
+    return exit_code;
+}
+
+}  // namespace mh::cli
