@@ -5,9 +5,17 @@
 
 namespace mh::conformance {
 
+std::string errno_set_text(const std::vector<std::string>& set, const std::string& empty_text) {
+    if (set.empty()) return empty_text;
+    if (set.size() == 1 && set[0] == "*") return "any";
+    return join(set, "|");
+}
+
+std::string man_text(const nlohmann::json& c) { return errno_set_text(str_list(c, "man_expect"), "silent"); }
+
 std::string got_vs_expected(const nlohmann::json& c) {
     std::string got = str(c, "errno");
-    return (got.empty() ? std::string("no result") : "got " + got) + ", expected " + join(str_list(c, "expect"), "|");
+    return (got.empty() ? std::string("no result") : "got " + got) + ", expected " + errno_set_text(str_list(c, "expect"));
 }
 
 std::string input_words(const nlohmann::json& c) {
@@ -30,8 +38,7 @@ std::string evidence_text(const nlohmann::json& c) {
     line("reason", str(c, "reason"));
     line("title", str(c, "title"));
     line("contract", str(c, "contract_source"));
-    auto man = str_list(c, "man_expect");
-    line("man page", (man.empty() ? std::string("silent") : join(man, "|")) +
+    line("man page", man_text(c) +
                          (str(c, "man_source").empty() ? "" : " (" + str(c, "man_source") + ")"));
     line("followed", str(c, "followed"));
     line("log class", str(c, "log_class"));

@@ -3,9 +3,14 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace mh::conformance {
 
+// An errno set for people: "EIO|EINVAL"; ["*"] (any result is recorded) -> "any"; [] -> `empty_text`.
+std::string errno_set_text(const std::vector<std::string>& set, const std::string& empty_text = "-");
+// The man page's set: "silent" when the page says nothing.
+std::string man_text(const nlohmann::json& c);
 // "got EINVAL, expected EIO" / "no result, expected EIO".
 std::string got_vs_expected(const nlohmann::json& c);
 // "call=finit fd=closed flags=256 image=seed:sentinel" from the case's input object (keys sorted).

@@ -83,7 +83,12 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
     for (const auto& c : calls) out += html_el("th", c);
     out += "</tr>\n";
     const auto& classes = obj(run, "classes");
+    std::vector<std::string> idle;  // declared by the contract, no case in this run
     for (const auto& [cls, t] : tallies) {
+        if (t.cases == 0) {
+            idle.push_back(cls);
+            continue;
+        }
         out += "<tr>" + html_el("td", cls) + html_el("td", str(obj(classes, cls), "title")) +
                html_el("td", std::to_string(t.cases), "n");
         for (const auto& call : calls) {
@@ -92,7 +97,11 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
         }
         out += "</tr>\n";
     }
-    return out + "</table>\n";
+    out += "</table>\n";
+    if (!idle.empty())
+        out += html_el("p", "Classes without cases in this run (" + std::to_string(idle.size()) + "): " + join(idle),
+                       "muted") + "\n";
+    return out;
 }
 
 std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const std::vector<const nlohmann::json*>& cases) {
@@ -112,7 +121,7 @@ std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const
             if (case_class(*c) != cls) continue;
             std::string f = str(*c, "followed");
             if (f != "code" && f != "neither") continue;
-            man.insert(join(str_list(*c, "man_expect"), "|"));
+            man.insert(man_text(*c));
             got.insert(or_dash(str(*c, "errno")));
             if (!str(*c, "man_source").empty()) man_src.insert(str(*c, "man_source"));
             if (ids.size() < 5) ids.push_back(case_key(*c));
@@ -140,8 +149,7 @@ std::string evidence_section(const nlohmann::json& c) {
     kv("got vs expected", got_vs_expected(c));
     kv("reason", str(c, "reason"));
     kv("crash title", str(c, "title"));
-    auto man = str_list(c, "man_expect");
-    kv("man page", man.empty() ? "silent" : join(man, "|"));
+    kv("man page", man_text(c));
     kv("man page source", str(c, "man_source"));
     kv("contract source", str(c, "contract_source"));
     kv("followed", str(c, "followed"));
@@ -169,10 +177,9 @@ std::string all_cases(const std::vector<const nlohmann::json*>& cases) {
                       "<th>taint +</th></tr>\n";
     for (const auto* c : cases) {
         std::string v = str(*c, "verdict");
-        auto man = str_list(*c, "man_expect");
         out += "<tr>" + html_el("td", case_key(*c)) + html_el("td", case_class(*c)) + html_el("td", case_call(*c)) +
                html_el("td", or_dash(v), verdict_css(v)) + html_el("td", or_dash(str(*c, "errno"))) +
-               html_el("td", join(str_list(*c, "expect"), "|")) + html_el("td", man.empty() ? "-" : join(man, "|")) +
+               html_el("td", errno_set_text(str_list(*c, "expect"))) + html_el("td", man_text(*c)) +
                html_el("td", or_dash(str(*c, "followed"))) + html_el("td", or_dash(str(*c, "log_class"))) +
                html_el("td", or_dash(str(*c, "taint_added"))) + "</tr>\n";
     }

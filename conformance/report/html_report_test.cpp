@@ -40,6 +40,8 @@ TEST(HtmlReport, MatrixCells) {
                        "<td class=\"v-pass\">1 PASS</td><td class=\"v-pass\">1 PASS</td></tr>"));
     EXPECT_TRUE(has(h, "<td class=\"v-kernel\">1 KERNEL</td>"));
     EXPECT_TRUE(has(h, "<td>F1</td><td>fd -1, closed fd, fd &gt;= RLIMIT</td>"));
+    EXPECT_FALSE(has(h, "<tr><td>F13</td>"));
+    EXPECT_TRUE(has(h, "<p class=\"muted\">Classes without cases in this run (1): F13</p>"));
     // A cell holding PASS and FAIL is coloured by the worse one.
     auto run = testing::run_a();
     run["cases"][4]["verdict"] = "FAIL";  // e1-bad-magic-finit

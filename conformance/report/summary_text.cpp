@@ -114,7 +114,12 @@ std::string summary_text(const nlohmann::json& run) {
     std::map<std::string, int> total_followed;
     int total_cases = 0;
     const auto& classes = obj(run, "classes");
+    std::vector<std::string> idle;  // declared by the contract, no case in this run (e.g. a filtered CI run)
     for (const auto& [cls, t] : tally_by_class(run)) {
+        if (t.cases == 0) {
+            idle.push_back(cls);
+            continue;
+        }
         out += row(cls, str(obj(classes, cls), "title"), t.cases, t.verdicts, t.followed);
         for (std::size_t i = 0; i < total.size(); ++i) total[i] += t.verdicts[i];
         for (const auto& [k, n] : t.followed) total_followed[k] += n;
@@ -122,6 +127,19 @@ std::string summary_text(const nlohmann::json& run) {
     }
     out += std::string(kRule, '-') + "\n";
     out += row("total", "", total_cases, total, total_followed);
+    if (!idle.empty()) {
+        // Word-wrapped so a filtered run's long list of untouched classes stays within the width.
+        std::string line = "classes without cases in this run (" + std::to_string(idle.size()) + "):";
+        for (const auto& cls : idle) {
+            std::string word = " " + terminal_clean(cls, 20);
+            if (line.size() + word.size() > kWidth) {
+                out += line + "\n";
+                line = " ";
+            }
+            line += word;
+        }
+        out += line + "\n";
+    }
     out += "man page followed: the errno matched the man page (man), the contract from the kernel code (code),\n"
            "both, or neither; cases where the page is silent or that gave no result are not counted.\n";
 

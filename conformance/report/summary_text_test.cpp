@@ -35,8 +35,9 @@ TEST(SummaryText, ClassRowsAndTotals) {
     EXPECT_EQ(row_numbers(s, "E12"), (V{"1", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0"}));
     EXPECT_EQ(row_numbers(s, "S1"), (V{"1", "1", "0", "0", "0", "0", "0", "0", "1", "0", "0"}));
     EXPECT_EQ(row_numbers(s, "total"), (V{"14", "10", "1", "1", "1", "1", "0", "0", "2", "7", "1"}));
-    // A class the run declares but never ran still gets its (empty) row: visible, not hidden.
-    EXPECT_EQ(row_numbers(s, "F13"), (V{"0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"}));
+    // A class the run declares but never ran is named under the table, not given a row of zeros.
+    EXPECT_EQ(row_numbers(s, "F13"), V{});
+    EXPECT_NE(s.find("\nclasses without cases in this run (1): F13\n"), std::string::npos);
     EXPECT_NE(s.find("F12     sysfs attribute file"), std::string::npos);
 }
 
@@ -86,6 +87,15 @@ TEST(SummaryText, KernelBytesCannotDriveTheTerminal) {
     for (unsigned char c : s) EXPECT_TRUE(c >= 0x20 || c == '\n') << int(c);
     EXPECT_NE(s.find("\\x1B]0;pwned\\x07 long xxx"), std::string::npos);
     EXPECT_NE(s.find("xxx...\n"), std::string::npos);
+    for (const auto& l : lines_of(s)) EXPECT_LE(columns(l), 100u) << l;
+}
+
+TEST(SummaryText, ManyIdleClassesWrap) {
+    auto run = testing::run_a();
+    for (int i = 100; i < 200; ++i) run["classes"]["X" + std::to_string(i)] = {{"title", "t"}};
+    std::string s = summary_text(run);
+    EXPECT_NE(s.find("classes without cases in this run (101): F13 X100 X101"), std::string::npos);
+    EXPECT_NE(s.find(" X198 X199\n"), std::string::npos);
     for (const auto& l : lines_of(s)) EXPECT_LE(columns(l), 100u) << l;
 }
 
