@@ -138,22 +138,30 @@ std::string diff_text(const nlohmann::json& diff) {
         for (const auto& cls : diff["classes"]) {
             std::string title = str(cls, "title");
             out += "\n" + terminal_clean(str(cls, "class") + (title.empty() ? "" : "  " + title), 100) + "\n";
-            if (cls.is_object() && cls.contains("changed") && cls["changed"].is_array())
+            if (cls.is_object() && cls.contains("changed") && cls["changed"].is_array()) {
+                // One line per case when every case of the class fits in 100 columns; otherwise the
+                // whole class gets one line per field, so init/finit twins read the same way.
+                std::vector<std::pair<std::string, std::vector<std::string>>> entries;
+                bool fits = true;
                 for (const auto& ch : cls["changed"]) {
-                    // One line when it fits in 100 columns, else the case and then one line per field.
                     const auto &sa = obj(ch, "a"), &sb = obj(ch, "b");
                     std::string head = "  changed  " + str(ch, "group") + "/" + str(ch, "id") + " [" + str(ch, "call") + "]";
                     std::vector<std::string> parts;
                     for (const auto& f : str_list(ch, "fields"))
                         parts.push_back(f + " " + or_dash(str(sa, f)) + " -> " + or_dash(str(sb, f)));
                     std::string one = head + "  " + join(parts, "; ");
-                    if (terminal_clean(one) == terminal_clean(one, 100)) {
-                        out += terminal_clean(one) + "\n";
+                    fits = fits && terminal_clean(one) == terminal_clean(one, 100);
+                    entries.emplace_back(head, parts);
+                }
+                for (const auto& [head, parts] : entries) {
+                    if (fits) {
+                        out += terminal_clean(head + "  " + join(parts, "; ")) + "\n";
                         continue;
                     }
                     out += terminal_clean(head, 100) + "\n";
                     for (const auto& part : parts) out += terminal_clean("             " + part, 100) + "\n";
                 }
+            }
             for (const char* k : {"only_a", "only_b"}) {
                 if (!cls.is_object() || !cls.contains(k) || !cls[k].is_array()) continue;
                 for (const auto& c : cls[k])

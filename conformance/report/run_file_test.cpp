@@ -59,6 +59,7 @@ TEST(LoadRun, ErrorsNameTheFile) {
     auto empty = load_run(temp_file("empty.json", ""));
     ASSERT_FALSE(empty.ok());
     EXPECT_NE(empty.error().message.find("empty file"), std::string::npos);
+    std::filesystem::remove_all(bad.parent_path());
 }
 
 TEST(ParseRun, SchemaChecks) {

@@ -1,7 +1,9 @@
 // Batch assembly: images in /mh/img/<hash>.ko, cases in /mh/cases, executor as /init.
 #include "harness/vm/batch_builder.h"
 
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -70,6 +72,21 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 auto r = read_whole(it->second, "seed module");
                 if (!r) return fail(r.error().message);
                 bytes = std::move(r).value();
+            } else if (hc.image.rfind("synth:", 0) == 0) {
+                // synth:RET or synth:RET:NAME
+                std::string spec = hc.image.substr(6);
+                std::string name = "mh_synth";
+                if (auto colon = spec.find(':'); colon != std::string::npos) {
+                    name = spec.substr(colon + 1);
+                    spec = spec.substr(0, colon);
+                }
+                char* end = nullptr;
+                long ret = std::strtol(spec.c_str(), &end, 0);
+                if (spec.empty() || *end || ret < INT32_MIN || ret > INT32_MAX) return fail("synth: needs an int init value");
+                if (!inputs.synth) return fail("module synthesis is not available here");
+                auto m = inputs.synth(static_cast<int32_t>(ret), name);
+                if (!m) return fail("synth: " + m.error().message);
+                bytes.assign(m->begin(), m->end());
             } else {
                 auto r = read_whole(hc.image.substr(5), "image file");
                 if (!r) return fail(r.error().message);

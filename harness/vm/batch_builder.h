@@ -22,6 +22,8 @@ struct BatchInputs {
     std::map<std::string, std::filesystem::path> seeds;  // "ok" -> .../mh_ok.ko
     MalformFn malform;                                   // applies a catalogue malformation
     std::function<bool(const std::string&)> known_malformation;  // id check (unknown ids are errors)
+    // Compiler-free module for the kernel under test whose init returns `init_ret` (synth:RET[:NAME]).
+    std::function<Expected<std::vector<uint8_t>>(int32_t init_ret, const std::string& name)> synth;
 };
 
 struct PreparedBatch {

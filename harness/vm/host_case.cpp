@@ -46,8 +46,8 @@ Expected<HostCase> parse_host_case(const std::string& line, const std::string& s
     guest.set("idx", std::to_string(idx));
     for (const auto& [k, v] : rec->items()) {
         if (k == "image") {
-            if (v != "none" && v.rfind("seed:", 0) != 0 && v.rfind("file:", 0) != 0)
-                return make_error(source + ": image='" + v + "' must be seed:NAME, file:PATH or none");
+            if (v != "none" && v.rfind("seed:", 0) != 0 && v.rfind("file:", 0) != 0 && v.rfind("synth:", 0) != 0)
+                return make_error(source + ": image='" + v + "' must be seed:NAME, file:PATH, synth:RET[:NAME] or none");
             hc.image = v;
         } else if (k == "malform") {
             std::istringstream in(v);

@@ -14,7 +14,7 @@ namespace mh::vm {
 
 struct HostCase {
     executor::GuestCase guest;            // img/modname are filled in when the batch is built
-    std::string image = "seed:ok";        // seed:NAME | file:PATH | none
+    std::string image = "seed:ok";        // seed:NAME | file:PATH | synth:RET[:NAME] | none
     std::vector<std::string> malformations;  // catalogue ids applied in order
     uint64_t malform_seed = 0;
     std::optional<std::vector<int>> expect;  // acceptable errnos; 0 = success; kAnyResult = anything

@@ -10,7 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "harness/elf/spec.h"
+#include "harness/elf/synth.h"
 #include "harness/vm/accel_probe.h"
+#include "harness/vm/kernel_profile.h"
 #include "harness/vm/result_json.h"
 #include "harness/vm/seed_modules.h"
 
@@ -81,6 +84,19 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     }
     if (opt.malform) inputs.malform = opt.malform;
     inputs.known_malformation = opt.known_malformation;
+    inputs.synth = [k = *kernel](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
+        auto profile = profile_for_kernel(k);
+        if (!profile) return profile.error();
+        elf::SynthOptions so;
+        so.init_ret = init_ret;
+        so.name = name;
+        // A plain `ret`: a `jmp __x86_return_thunk` without a .return_sites entry is never patched,
+        // and 6.12 WARNs ("Unpatched return thunk in use") the first time it runs.
+        so.epilogue = elf::Epilogue::ret;
+        auto spec = elf::synthesize(*profile, so);
+        if (!spec) return spec.error();
+        return elf::emit(*spec);
+    };
 
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
