@@ -316,10 +316,10 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        write_atomically(opt.session.out_dir / "conformance.json", run.dump(1));
+        write_atomically(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            write_atomically(opt.session.out_dir / "conformance.json", run.dump(1));
+            write_atomically(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
             break;
         }
     }

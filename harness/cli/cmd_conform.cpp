@@ -129,7 +129,7 @@ int cmd_conform(const Args& args) {
     }
     if (runs.size() == 2) {
         auto diff = conformance::diff_runs(runs[0], runs[1]);
-        write_file(base->out_dir / "diff.json", diff.dump(1));
+        write_file(base->out_dir / "diff.json", diff.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
         auto text = conformance::diff_text(diff);
         write_file(base->out_dir / "diff.txt", text);
         write_file(base->out_dir / "diff.html", conformance::diff_html(diff));

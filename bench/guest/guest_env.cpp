@@ -1,0 +1,135 @@
+// The guest bench's surroundings: guard (shared with the executor), mounts, results port, power-off.
+#include "bench/guest/guest_env.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "harness/common/frame.h"
+#include "harness/executor/guard.h"
+
+namespace mh::bench {
+namespace {
+
+constexpr uint64_t kRamfsMagic = 0x858458f6;
+constexpr uint64_t kTmpfsMagic = 0x01021994;
+
+std::optional<std::string> slurp(const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+void ensure_node(const char* path, mode_t mode, unsigned major, unsigned minor) {
+    struct stat st {};
+    if (::stat(path, &st) != 0) ::mknod(path, mode, ::makedev(major, minor));
+}
+
+void write_all(int fd, const std::string& s) {
+    size_t off = 0;
+    while (off < s.size()) {
+        ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> guest_refusal() {
+    executor::GuardFacts facts;
+    facts.pid = ::getpid();
+    if (facts.pid != 1) return executor::refusal_reason(facts);
+    struct statfs sfs {};
+    if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
+    if (auto tok = slurp(executor::kTokenPath)) facts.token = trim(*tok);
+    // Only inside our own initramfs (token file present, ramfs root) do we mount /proc ourselves.
+    if (facts.token && (facts.root_fs_magic == kRamfsMagic || facts.root_fs_magic == kTmpfsMagic) &&
+        !slurp("/proc/cmdline")) {
+        ::mkdir("/proc", 0755);
+        ::mount("proc", "/proc", "proc", 0, nullptr);
+    }
+    facts.cmdline = slurp("/proc/cmdline");
+    return executor::refusal_reason(facts);
+}
+
+void mount_guest_filesystems() {
+    ::mkdir("/sys", 0755);
+    ::mkdir("/dev", 0755);
+    ::mkdir("/tmp", 01777);
+    ::mount("sysfs", "/sys", "sysfs", 0, nullptr);
+    if (::mount("devtmpfs", "/dev", "devtmpfs", 0, nullptr) != 0) {
+        ensure_node("/dev/console", S_IFCHR | 0600, 5, 1);
+        ensure_node("/dev/null", S_IFCHR | 0666, 1, 3);
+    }
+    ensure_node("/dev/ttyS1", S_IFCHR | 0600, 4, 65);
+    ::mount("tmpfs", "/tmp", "tmpfs", 0, "size=50%");
+}
+
+[[noreturn]] void power_off() {
+    ::sync();
+    // With reboot=t on the kernel command line and -no-reboot, QEMU exits here (DESIGN.md).
+    ::reboot(RB_AUTOBOOT);
+    ::_exit(1);
+}
+
+int refuse_and_exit(const std::string& why) {
+    std::fprintf(stderr, "mh-guest-bench: refusing to run: %s\n", why.c_str());
+    std::fprintf(stderr, "mh-guest-bench: this program is the /init of a modharness bench VM; it must never run on a real machine.\n");
+    if (::getpid() == 1) power_off();
+    return 2;
+}
+
+ResultsPort::ResultsPort() {
+    fd_ = ::open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd_ < 0) return;
+    termios t{};
+    if (::tcgetattr(fd_, &t) == 0) {
+        ::cfmakeraw(&t);
+        ::cfsetospeed(&t, B115200);
+        ::tcsetattr(fd_, TCSANOW, &t);
+    }
+}
+
+ResultsPort::~ResultsPort() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void ResultsPort::send(const KvRecord& rec) {
+    write_all(fd_ >= 0 ? fd_ : 1, frame_encode(kv_format(rec)));
+    if (fd_ >= 0) ::tcdrain(fd_);
+}
+
+void ResultsPort::send_chunked(const std::string& stream, const std::string& text, size_t chunk_bytes) {
+    size_t total = (text.size() + chunk_bytes - 1) / chunk_bytes;
+    for (size_t i = 0; i < total; ++i) {
+        KvRecord r;
+        r.set("type", "chunk");
+        r.set("stream", stream);
+        r.set("seq", std::to_string(i));
+        r.set("total", std::to_string(total));
+        r.set("data", text.substr(i * chunk_bytes, chunk_bytes));
+        write_all(fd_ >= 0 ? fd_ : 1, frame_encode(kv_format(r)));
+    }
+    if (fd_ >= 0) ::tcdrain(fd_);
+}
+
+}  // namespace mh::bench

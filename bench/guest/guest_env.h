@@ -1,0 +1,40 @@
+// The guest bench's surroundings: the harness-VM guard, mounts, the framed results port, power-off.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "harness/common/kv.h"
+
+namespace mh::bench {
+
+// Decides whether we are PID 1 of a harness VM (harness/executor/guard.h, the executor's rule);
+// mounts /proc only inside our own initramfs to read the command line. nullopt = allowed.
+std::optional<std::string> guest_refusal();
+
+// sysfs, devtmpfs, tmpfs /tmp (as the executor does).
+void mount_guest_filesystems();
+
+// Refuses loudly; as PID 1 it powers the VM off, elsewhere it returns the exit code 2.
+int refuse_and_exit(const std::string& why);
+
+[[noreturn]] void power_off();
+
+// Raw /dev/ttyS1 writer of CRC frames (harness/common/frame.h); console fallback.
+class ResultsPort {
+public:
+    ResultsPort();
+    ~ResultsPort();
+    ResultsPort(const ResultsPort&) = delete;
+    ResultsPort& operator=(const ResultsPort&) = delete;
+    bool on_serial() const { return fd_ >= 0; }
+    // Sends one record and waits until it has left (so host arrival times mean something).
+    void send(const KvRecord& rec);
+    // Sends a large text as numbered chunks: type=chunk stream=NAME seq=i total=n data=...
+    void send_chunked(const std::string& stream, const std::string& text, size_t chunk_bytes = 3000);
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace mh::bench
