@@ -215,13 +215,20 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             continue;
         auto gc = build_group_cases(group, opt.conformance_dir);
         if (!gc) return gc.error();
-        // Optional subset (CI): by case id substring or exact class.
+        // Optional subset (CI): comma-separated items, each a case id substring or an exact class.
+        std::vector<std::string> filters;
+        {
+            std::istringstream fin(opt.case_filter);
+            std::string f;
+            while (std::getline(fin, f, ','))
+                if (!f.empty()) filters.push_back(f);
+        }
         GroupCases selected;
         for (size_t i = 0; i < gc->cases.size(); ++i) {
             const auto& id = gc->cases[i].guest.id;
-            if (!opt.case_filter.empty() && id.find(opt.case_filter) == std::string::npos &&
-                gc->meta[i].class_id != opt.case_filter)
-                continue;
+            bool keep = filters.empty();
+            for (const auto& f : filters) keep |= id.find(f) != std::string::npos || gc->meta[i].class_id == f;
+            if (!keep) continue;
             selected.cases.push_back(gc->cases[i]);
             selected.cases.back().guest.idx = static_cast<int>(selected.meta.size());
             selected.meta.push_back(gc->meta[i]);

@@ -51,7 +51,7 @@ struct SuiteOptions {
     vm::SessionOptions session;                 // kernel, accel, out_dir (the run directory)...
     std::filesystem::path conformance_dir;      // contract.txt, groups.txt, cases/
     std::vector<std::string> only_groups;       // empty = all
-    std::string case_filter;                    // substring of case id or class ("" = all)
+    std::string case_filter;                    // comma list: case id substrings or classes ("" = all)
     std::function<void(const std::string&)> on_progress;
 };
 

@@ -42,6 +42,7 @@ Expected<Manifest> parse_manifest(const std::string& text) {
             e.klass = rec->get_or("class", "");
             e.call = rec->get_or("call", "init");
             e.path = rec->get_or("path", "");
+            e.name = rec->get_or("name", "");
             e.flags = static_cast<unsigned long>(num("flags", 0));
             e.reps = static_cast<int>(num("reps", 50));
             m.rejects.push_back(e);

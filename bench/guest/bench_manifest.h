@@ -24,6 +24,7 @@ struct RejectEntry {
     std::string klass;       // bad-flags, bad-fd, elf-header, section-table, signature, vermagic
     std::string call;        // init | finit
     std::string path;        // "" for bad-fd
+    std::string name;        // module name, to unload it should a "bad" input load after all
     unsigned long flags = 0;
     int reps = 50;
 };

@@ -33,7 +33,7 @@ Outputs (OUT, per kernel a subdirectory when several are given):
 options:
   --kernel K          kernel to test (repeatable; default debian-6.1-cloud)
   --group NAME        only this group (repeatable): default, sig_enforce
-  --only TEXT         only cases whose id contains TEXT, or whose class is TEXT (e.g. F1)
+  --only LIST         only cases whose id contains an item or whose class is one (e.g. F1,G1,bad-magic)
   --conformance-dir D contract, groups and case files (default: the source tree's conformance/)
 )";
 

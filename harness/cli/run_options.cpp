@@ -1,7 +1,6 @@
 // Parsing of the VM session options.
 #include "harness/cli/run_options.h"
 
-#include "harness/elf/malform/malformation.h"
 
 #include <ctime>
 
@@ -64,10 +63,6 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
         std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&t));
         o.out_dir = std::filesystem::path("mh-results") / (command + "-" + stamp);
     }
-    o.malform = [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
-        return elf::apply_malformation(id, image, seed);
-    };
-    o.known_malformation = [](const std::string& id) { return elf::find_malformation(id) != nullptr; };
     return o;
 }
 

@@ -5,6 +5,7 @@
 
 #include "harness/elf/profile.h"
 #include "harness/elf/reader.h"
+#include "harness/elf/signature.h"
 #include "harness/elf/synth.h"
 #include "harness/elf/test_support.h"
 
@@ -111,6 +112,47 @@ TEST(Profile, CommittedProfilesSynthesise) {
         EXPECT_EQ(read_this_module(v).value().size, p->this_module_size);
     }
     EXPECT_GE(n, 2u);
+}
+
+}  // namespace
+}  // namespace mh::elf
+
+namespace mh::elf {
+namespace {
+
+// The synthesised module's special sections look like the real ones of the same kernel:
+// same type, flags and alignment; the same struct module size; init/exit relocated the same way.
+TEST(Synth, ShapeMatchesRealModulesOfTheSameKernel) {
+    for (const auto& real : {test::real_61(), decompress(test::real_612_xz()).value()}) {
+        auto prof = extract_profile(real, "real").value();
+        auto synth = emit(synthesize(prof, SynthOptions{}).value());
+        auto rv = ElfView::parse(strip_signature(real)).value();
+        auto sv = ElfView::parse(synth).value();
+        for (std::string_view name : {".init.text", ".exit.text", ".modinfo", "__versions", ".gnu.linkonce.this_module",
+                                      ".rela.gnu.linkonce.this_module", ".symtab", ".strtab", ".shstrtab", ".bss"}) {
+            SCOPED_TRACE(std::string(name));
+            auto ri = rv.find_section(name), si = sv.find_section(name);
+            ASSERT_TRUE(ri && si);
+            const Shdr &r = rv.section(*ri), &s = sv.section(*si);
+            EXPECT_EQ(s.type, r.type);
+            EXPECT_EQ(s.flags, r.flags);
+            // Code alignment differs between builds (6.1: .init.text 1, 6.12: 16); synthesis uses 16.
+            if (!(r.flags & kShfExecinstr)) {
+                EXPECT_EQ(s.addralign, r.addralign);
+            }
+            EXPECT_EQ(s.entsize, r.entsize);
+            if (name == ".gnu.linkonce.this_module") {
+                EXPECT_EQ(s.size, r.size);
+            }
+        }
+        // Both import __x86_return_thunk with the same CRC (the synthesised one copies it).
+        auto rvers = read_versions(rv).value(), svers = read_versions(sv).value();
+        for (const auto& e : svers.entries) {
+            bool found = false;
+            for (const auto& x : rvers.entries) found |= x.name == e.name && x.crc == e.crc;
+            EXPECT_TRUE(found) << e.name;
+        }
+    }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
 #include "harness/vm/accel_probe.h"
@@ -82,8 +83,13 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         if (!seeds) return make_error("seed modules: " + seeds.error().message);
         inputs.seeds = seeds->modules;
     }
-    if (opt.malform) inputs.malform = opt.malform;
-    inputs.known_malformation = opt.known_malformation;
+    // The ELF malformation catalogue unless the caller injects something else (tests).
+    inputs.malform = opt.malform ? opt.malform : [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
+        return elf::apply_malformation(id, image, seed);
+    };
+    inputs.known_malformation = opt.known_malformation ? opt.known_malformation : [](const std::string& id) {
+        return elf::find_malformation(id) != nullptr;
+    };
     inputs.synth = [k = *kernel](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
         auto profile = profile_for_kernel(k);
         if (!profile) return profile.error();

@@ -29,8 +29,8 @@ struct SessionOptions {
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
-    MalformFn malform;                          // the ELF malformation catalogue
-    std::function<bool(const std::string&)> known_malformation;
+    MalformFn malform;                          // default: the ELF malformation catalogue
+    std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
     // Called once images are resolved (image_bytes set) and the kernel is known, before any VM:
     // the conformance suite sets each case's expectation from the contract here.
     std::function<void(std::vector<HostCase>&, const Kernel&)> before_run;

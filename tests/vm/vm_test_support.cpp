@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "harness/elf/malform/malformation.h"
 
 namespace mh::vmtest {
 
@@ -29,9 +28,6 @@ Expected<Run> run_cases(const std::string& kernel, const std::string& case_text,
     opt.kernel = kernel;
     opt.fetch = true;
     opt.out_dir = std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid()));
-    opt.malform = [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
-        return elf::apply_malformation(id, image, seed);
-    };
     auto r = vm::run_session(std::move(*cases), opt);
     if (!r) return r.error();
     Run run;

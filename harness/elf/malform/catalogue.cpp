@@ -211,7 +211,7 @@ std::vector<Malformation> build_catalogue() {
                             field(so::offset, 8, [](Rng&, const FieldCtx& c) { return ~0ull - c.view.section(c.index).size / 2; })));
     t.push_back(shdr_fields("section-size-huge", "a PROGBITS section's sh_size = 2^63 + random", "E6", S, progbits_sel(),
                             field(so::size, 8, [](Rng& r, const FieldCtx&) { return (1ull << 63) + r.below(1u << 20); })));
-    t.push_back(shdr_fields("section-offset-into-header", "a PROGBITS section's sh_offset = 0 (its contents are the ELF header)", "E6", S,
+    t.push_back(shdr_fields("section-offset-into-header", "a PROGBITS section's sh_offset = 0 (its contents are the ELF header)", "E6", SO,
                             progbits_sel(), field(so::offset, 8, fixed(0))));
     // ---- section header string table (E7–E11) ----
     t.push_back(shdr_fields("shstrtab-size-zero", ".shstrtab sh_size = 0", "E7", {"section", "strtab"}, shstrtab_sel(), field(so::size, 8, fixed(0))));
@@ -394,13 +394,17 @@ std::vector<Malformation> build_catalogue() {
                              rela_type([](Rng& r, const FieldCtx&) { return 43 + r.below(200); })));
     t.push_back(section_edit("rela-type-32-overflow", "a relocation retyped R_X86_64_32: module addresses overflow it", "R5", RE, rela_sel(),
                              rela_type(fixed(kRX86_64_32))));
-    t.push_back(section_edit("rela-addend-huge", "a relocation addend of 2^40: 32-bit forms overflow", "R5", RE, rela_sel(),
-                             rela_field(16, 8, add(kLarge))));
+    // Only 32-bit forms: a 64-bit one would accept the huge addend and leave a wild pointer.
+    auto is32 = [](uint32_t ty) { return ty == kRX86_64_PC32 || ty == kRX86_64_PLT32 || ty == kRX86_64_32 || ty == kRX86_64_32S; };
+    t.push_back(section_edit("rela-addend-huge", "a 32-bit relocation's addend + 2^40: the result overflows", "R5", RE, rela_sel(is32),
+                             rela_field(16, 8, add(kLarge), is32)));
     t.push_back(section_edit("rela-nonzero-target", "the bytes a relocation will write are not zero", "R5", RE, rela_target_sel(),
                              rela_target_nonzero()));
-    t.push_back(shdr_fields("rela-info-oob", "a RELA section's sh_info (target) >= e_shnum: silently skipped", "R6", RE, rela_sel(),
+    t.push_back(shdr_fields("rela-info-oob", "a RELA section's sh_info (target) >= e_shnum: silently skipped", "R6",
+                            {"relocation", "oops-risk"}, rela_sel(),
                             field(so::info, 4, shnum_plus(100))));
-    t.push_back(shdr_fields("rela-info-nonalloc", "a RELA section targets a non-ALLOC section: silently skipped", "R6", RE, rela_sel(),
+    t.push_back(shdr_fields("rela-info-nonalloc", "a RELA section targets a non-ALLOC section: silently skipped", "R6",
+                            {"relocation", "oops-risk"}, rela_sel(),
                             field(so::info, 4, index_of_nonalloc())));
     t.push_back(shdr_fields("rela-link-zero", "a RELA section's sh_link = 0 (the loader uses its own symtab index)", "R6",
                             {"relocation", "record"}, rela_sel(), field(so::link, 4, fixed(0))));

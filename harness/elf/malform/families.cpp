@@ -133,12 +133,17 @@ Selector exec_sel() {
     };
 }
 
-Selector rela_sel() {
-    return [](const ElfView& v, Rng& rng) {
+Selector rela_sel(RelaTypeFilter type_ok) {
+    return [type_ok](const ElfView& v, Rng& rng) {
         std::vector<size_t> c;
         for (size_t i : v.sections_of_type(kShtRela)) {
             const Shdr& s = v.section(i);
-            if (s.size >= kRelaSize && s.info < v.section_count() && (v.section(s.info).flags & kShfAlloc)) c.push_back(i);
+            if (s.size < kRelaSize || s.info >= v.section_count() || !(v.section(s.info).flags & kShfAlloc)) continue;
+            if (type_ok) {
+                auto relas = v.relocations(i);
+                if (!relas || std::none_of(relas->begin(), relas->end(), [&](const Rela& r) { return type_ok(r.type()); })) continue;
+            }
+            c.push_back(i);
         }
         return pick(c, rng, "non-empty RELA section for an ALLOC section");
     };

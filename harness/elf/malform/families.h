@@ -46,7 +46,10 @@ Selector alloc_sel();      // a random SHF_ALLOC, non-NOBITS section
 Selector nonalloc_sel();   // a non-ALLOC section that is not the symtab/strtab/shstrtab/RELA (e.g. .comment)
 Selector nobits_sel();     // a SHT_NOBITS section
 Selector exec_sel();       // a random SHF_EXECINSTR section
-Selector rela_sel();       // a random non-empty RELA section that applies to an ALLOC section
+// A random non-empty RELA section that applies to an ALLOC section (and, with type_ok, holds at
+// least one relocation of an accepted type).
+using RelaTypeFilter = std::function<bool(uint32_t type)>;
+Selector rela_sel(RelaTypeFilter type_ok = {});
 
 struct FieldCtx {
     std::span<const uint8_t> image;  // payload

@@ -48,7 +48,8 @@ EditFn this_module_name(std::vector<std::string_view> candidates);  // "" = all-
 EditFn this_module_unterminate();
 enum class SymPick { init_module, defined_global, undefined_named, any_named };
 EditFn symbol_field(SymPick pick, size_t field, size_t width, ValueFn value);
-EditFn rela_field(size_t field, size_t width, ValueFn value);        // field: 0 offset, 8 info, 16 addend
+// field: 0 offset, 8 info, 16 addend; with type_ok only relocations of accepted types are edited.
+EditFn rela_field(size_t field, size_t width, ValueFn value, RelaTypeFilter type_ok = {});
 EditFn rela_type(ValueFn type);                                       // keeps the symbol index
 EditFn rela_symbol(ValueFn sym);                                      // keeps the type
 Selector rela_target_sel();                                           // the target section of a random RELA

@@ -193,11 +193,13 @@ EditFn symbol_field(SymPick pick, size_t field, size_t width, ValueFn value) {
     };
 }
 
-EditFn rela_field(size_t field, size_t width, ValueFn value) {
-    return [field, width, value](Rng& rng, const ElfView& v, size_t idx, std::span<uint8_t> d) -> Status {
-        size_t n = d.size() / kRelaSize;
-        if (n == 0) return make_error("relocation section is empty");
-        uint64_t off = rng.below(n) * kRelaSize + field;
+EditFn rela_field(size_t field, size_t width, ValueFn value, RelaTypeFilter type_ok) {
+    return [field, width, value, type_ok](Rng& rng, const ElfView& v, size_t idx, std::span<uint8_t> d) -> Status {
+        std::vector<size_t> c;
+        for (size_t i = 0; i < d.size() / kRelaSize; ++i)
+            if (!type_ok || type_ok(static_cast<uint32_t>(get_le(d, i * kRelaSize + 8, 4)))) c.push_back(i);
+        if (c.empty()) return make_error("relocation section has no relocation to edit");
+        uint64_t off = c[rng.below(c.size())] * kRelaSize + field;
         uint64_t old = get_le(d, off, width);
         uint64_t nv = value(rng, FieldCtx{v.image(), v, idx, old});
         if (nv == old) return make_error("relocation field already has that value");
