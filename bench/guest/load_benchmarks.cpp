@@ -111,7 +111,7 @@ void run_load(benchmark::State& state, BenchContext& ctx, const std::string& ben
         state.counters["errno"] = err;
         if (r.ret != 0) {
             ctx.on_sample(bench_name, t1 - t0, err);
-            state.SkipWithError((std::string("load failed: ") + std::strerror(err)).c_str());
+            state.SkipWithError(("load failed: errno " + std::to_string(err) + " (" + std::strerror(err) + ")").c_str());
             // A module left over from a failed unload blocks every later load of that name.
             if (err == EEXIST) sys::delete_module(m.name.c_str(), O_NONBLOCK);
             break;

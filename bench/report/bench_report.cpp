@@ -279,7 +279,7 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
             any_xz = true;
             auto a = pooled(k, "xz/finit_compressed/" + label), b = pooled(k, "xz/user_xz/" + label);
             auto cell = [](const std::vector<double>& v, const SeriesData* s) -> std::string {
-                if (v.empty()) return s && !s->error.empty() ? s->error + " (errno " + std::to_string(s->err) + ")" : "—";
+                if (v.empty()) return s && !s->error.empty() ? s->error : "—";
                 auto x = summarize(v);
                 return us(x.median) + " [" + us(x.ci_lo) + "–" + us(x.ci_hi) + "]";
             };
@@ -324,11 +324,18 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
     }
 
     md << "## Plots\n\n![latency](latency.svg)\n\n![ratio](ratio.svg)\n\n![unload](unload.svg)\n";
-    PlotSpec lat{"Load latency vs module size (" + ACC + ")", "module size (bytes)", "latency (µs)"};
-    PlotSpec rat{"Ratio to init_module from a buffer (" + ACC + ")", "module size (bytes)", "latency / buffer-path latency"};
+    auto spec = [](std::string title, std::string x, std::string y) {
+        PlotSpec p;
+        p.title = std::move(title);
+        p.x_label = std::move(x);
+        p.y_label = std::move(y);
+        return p;
+    };
+    PlotSpec lat = spec("Load latency vs module size (" + ACC + ", log-log)", "module size (bytes)", "latency (µs)");
+    PlotSpec rat = spec("Ratio to init_module from a buffer (" + ACC + ")", "module size (bytes)", "latency / buffer-path latency");
     rat.log_y = false;
     rat.y_reference = {1.0};
-    PlotSpec unl{"delete_module latency vs module size (" + ACC + ")", "module size (bytes)", "latency (µs)"};
+    PlotSpec unl = spec("delete_module latency vs module size (" + ACC + ")", "module size (bytes)", "latency (µs)");
     auto write = [&](const std::string& name, const std::string& text) -> Status {
         std::ofstream o(dir / name, std::ios::binary);
         o << text;

@@ -1,6 +1,7 @@
 // Closed-form weighted linear least squares.
 #include "bench/report/cost_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mh::bench {

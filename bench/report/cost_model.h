@@ -1,6 +1,7 @@
 // The cost model of a load path: latency = fixed + per_byte × size, fitted by least squares.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace mh::bench {

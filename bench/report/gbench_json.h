@@ -22,6 +22,9 @@ struct SeriesData {
 // "load/buffer/8k/iterations:1/repeats:9/manual_time" -> "load/buffer/8k".
 std::string base_benchmark_name(const std::string& gb_name);
 
+// Bare NaN / inf values (Google Benchmark writes them for degenerate aggregates) -> null.
+std::string sanitize_gbench_json(const std::string& text);
+
 // Per-repetition entries (run_type "iteration") grouped by base name; aggregates ignored.
 Expected<std::map<std::string, SeriesData>> parse_gbench_json(const std::string& text);
 

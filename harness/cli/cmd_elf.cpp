@@ -204,7 +204,8 @@ int cmd_inspect_impl(const Args& args) {
 void print_gen_help() {
     std::printf(
         "usage: modharness gen (--profile PROFILE | --seed MODULE) [--init-ret N] [--name NAME]\n"
-        "                      [--epilogue auto|thunk|ret] [--malform ID[,ID...]] [--seed-value S] -o OUT\n"
+        "                      [--epilogue auto|thunk|ret] [--no-imports] [--malform ID[,ID...]]\n"
+        "                      [--seed-value S] -o OUT\n"
         "       modharness gen --extract-profile MODULE -o PROFILE\n"
         "\n"
         "Writes a kernel module image, without a compiler:\n"
@@ -213,8 +214,11 @@ void print_gen_help() {
         "                   use -131, -ENOTRECOVERABLE, as the 'every loader check passed' sentinel)\n"
         "  --seed MODULE    start from an existing .ko (.ko.xz/.gz/.zst are decompressed)\n"
         "  --name NAME      module name for a synthesised module (default mh_synth)\n"
-        "  --epilogue E     how synthesised functions return: thunk = jmp __x86_return_thunk like every\n"
-        "                   Debian module (needs its CRC in the profile), ret = plain ret, auto (default)\n"
+        "  --epilogue E     how synthesised functions return: ret = plain ret (default, 'auto'; loads on\n"
+        "                   Debian 6.1 and 6.12), thunk = jmp __x86_return_thunk listed in .return_sites\n"
+        "                   like every Debian module (not yet VM-verified)\n"
+        "  --no-imports     do not import __x86_return_thunk (by default one unexecuted PC32 reference\n"
+        "                   gives the symbol/CRC/relocation malformations something to act on)\n"
         "  --malform IDS    apply catalogue malformations in order (repeatable or comma-separated);\n"
         "                   see `modharness malformations`. Structural ones drop a signature trailer.\n"
         "  --seed-value S   seed for the malformations' random choices (default 1): same S, same bytes\n"
@@ -237,7 +241,7 @@ int write_out(const std::string& path, const Bytes& b) {
 
 int cmd_gen_impl(const Args& args) {
     auto parsed = parse_args(args, {{"help", false}, {"profile", true}, {"seed", true}, {"init-ret", true}, {"name", true},
-                                    {"epilogue", true}, {"malform", true, true}, {"seed-value", true}, {"o", true}, {"output", true},
+                                    {"epilogue", true}, {"no-imports", false}, {"malform", true, true}, {"seed-value", true}, {"o", true}, {"output", true},
                                     {"extract-profile", true}});
     if (!parsed) return usage_error("gen", parsed.error().message);
     if (parsed->has("help")) {
@@ -275,6 +279,7 @@ int cmd_gen_impl(const Args& args) {
             o.init_ret = static_cast<int32_t>(v);
         }
         o.name = parsed->get_or("name", o.name);
+        o.imports = !parsed->has("no-imports");
         std::string ep = parsed->get_or("epilogue", "auto");
         if (ep == "thunk") o.epilogue = Epilogue::thunk;
         else if (ep == "ret") o.epilogue = Epilogue::ret;
@@ -283,8 +288,8 @@ int cmd_gen_impl(const Args& args) {
         if (!spec) return usage_error("gen", spec.error().message);
         image = emit(*spec);
     } else {
-        if (parsed->has("init-ret") || parsed->has("name") || parsed->has("epilogue"))
-            return usage_error("gen", "--init-ret/--name/--epilogue only apply with --profile");
+        if (parsed->has("init-ret") || parsed->has("name") || parsed->has("epilogue") || parsed->has("no-imports"))
+            return usage_error("gen", "--init-ret/--name/--epilogue/--no-imports only apply with --profile");
         auto bytes = load_module_file(*parsed->get("seed"));
         if (!bytes) return usage_error("gen", bytes.error().message);
         image = std::move(bytes).value();

@@ -10,7 +10,7 @@ namespace mh::cli {
 std::vector<OptionSpec> session_option_specs() {
     return {{"kernel", true},  {"build-tree", true}, {"accel", true},        {"machine", true},
             {"memory", true},  {"qemu", true},       {"cmdline", true, true}, {"out", true},
-            {"no-fetch", false}, {"boot-timeout", true}};
+            {"no-fetch", false}, {"boot-timeout", true}, {"resume", false}};
 }
 
 void print_session_option_help(std::FILE* out) {
@@ -25,7 +25,9 @@ void print_session_option_help(std::FILE* out) {
         "  --cmdline WORD      extra guest kernel command-line word (repeatable), e.g. module.sig_enforce=1\n"
         "  --out DIR           output directory (default mh-results/<command>-<UTC time>)\n"
         "  --no-fetch          never download a kernel; fail if it is not cached\n"
-        "  --boot-timeout S    seconds a VM may take to reach the executor (default 60)\n",
+        "  --boot-timeout S    seconds a VM may take to reach the executor (default 60)\n"
+        "  --resume            continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
+        "                      are kept and not run again; the report covers every case once\n",
         out);
 }
 
@@ -48,6 +50,8 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
     o.qemu = p.get_or("qemu", o.qemu);
     o.guest_cmdline_extra = p.all("cmdline");
     o.fetch = !p.has("no-fetch");
+    o.resume = p.has("resume");
+    if (o.resume && !p.has("out")) return make_error("--resume needs the --out DIR of the run to continue");
     if (auto b = p.get("boot-timeout")) {
         try {
             o.boot_timeout = std::chrono::seconds(std::stoi(*b));

@@ -44,49 +44,75 @@ TEST(Profile, BadTextIsAnError) {
 }
 
 TEST(Synth, ModuleHasEverythingTheLoaderLooksFor) {
-    for (bool ibt : {false, true}) {
-        auto prof = example_profile();
-        prof.ibt = ibt;
-        SynthOptions o;
-        o.init_ret = -131;
-        o.name = "mh_sentinel";
-        auto img = emit(synthesize(prof, o).value());
-        auto v = ElfView::parse(img);
-        ASSERT_TRUE(v.ok()) << v.error().message;
-        auto tm = read_this_module(*v).value();
-        EXPECT_EQ(tm.name, "mh_sentinel");
-        EXPECT_EQ(tm.size, prof.this_module_size);
-        auto mi = read_modinfo(*v).value();
-        EXPECT_EQ(modinfo_value(mi, "vermagic").value(), prof.vermagic);
-        EXPECT_EQ(modinfo_value(mi, "name").value(), "mh_sentinel");
-        auto vers = read_versions(*v).value();
-        ASSERT_EQ(vers.entries.size(), 2u);
-        EXPECT_EQ(vers.entries[0].name, "module_layout");
-        // The profile re-extracted from the synthesised module matches the one it was built from.
-        auto again = extract_profile(img, "synth").value();
-        EXPECT_EQ(again.init_offset, prof.init_offset);
-        EXPECT_EQ(again.exit_offset, prof.exit_offset);
-        EXPECT_EQ(again.ibt, ibt);
-        // init code: [endbr64] mov $-131,%eax; jmp rel32 (relocated to __x86_return_thunk)
-        auto text = v->section_data(v->find_section(".init.text").value()).value();
-        size_t at = ibt ? 4 : 0;
-        ASSERT_GE(text.size(), at + 10);
-        EXPECT_EQ(text[at], 0xb8);
-        EXPECT_EQ(load_le<int32_t>(text.data() + at + 1), -131);
-        EXPECT_EQ(text[at + 5], 0xe9);
-        // No W+X section anywhere.
-        for (const auto& s : v->sections()) EXPECT_FALSE((s.flags & kShfWrite) && (s.flags & kShfExecinstr));
-    }
+    for (Epilogue ep : {Epilogue::automatic, Epilogue::thunk})
+        for (bool ibt : {false, true}) {
+            SCOPED_TRACE(std::string(ep == Epilogue::thunk ? "thunk" : "ret") + (ibt ? " ibt" : ""));
+            auto prof = example_profile();
+            prof.ibt = ibt;
+            SynthOptions o;
+            o.init_ret = -131;
+            o.name = "mh_sentinel";
+            o.epilogue = ep;
+            auto img = emit(synthesize(prof, o).value());
+            auto v = ElfView::parse(img);
+            ASSERT_TRUE(v.ok()) << v.error().message;
+            auto tm = read_this_module(*v).value();
+            EXPECT_EQ(tm.name, "mh_sentinel");
+            EXPECT_EQ(tm.size, prof.this_module_size);
+            auto mi = read_modinfo(*v).value();
+            EXPECT_EQ(modinfo_value(mi, "vermagic").value(), prof.vermagic);
+            EXPECT_EQ(modinfo_value(mi, "name").value(), "mh_sentinel");
+            auto vers = read_versions(*v).value();
+            ASSERT_EQ(vers.entries.size(), 2u);
+            EXPECT_EQ(vers.entries[0].name, "module_layout");
+            EXPECT_EQ(vers.entries[1].name, "__x86_return_thunk");
+            // The profile re-extracted from the synthesised module matches the one it was built from.
+            auto again = extract_profile(img, "synth").value();
+            EXPECT_EQ(again.init_offset, prof.init_offset);
+            EXPECT_EQ(again.exit_offset, prof.exit_offset);
+            EXPECT_EQ(again.ibt, ibt);
+            // init code: [endbr64] mov $-131,%eax; ret | jmp rel32 (to __x86_return_thunk)
+            auto text = v->section_data(v->find_section(".init.text").value()).value();
+            size_t at = ibt ? 4 : 0;
+            ASSERT_GE(text.size(), at + 7);
+            EXPECT_EQ(text[at], 0xb8);
+            EXPECT_EQ(load_le<int32_t>(text.data() + at + 1), -131);
+            EXPECT_EQ(text[at + 5], ep == Epilogue::thunk ? 0xe9 : 0xc3);
+            // The thunk form lists both jumps in .return_sites, like real modules, so they get patched.
+            EXPECT_EQ(v->find_section(".return_sites").has_value(), ep == Epilogue::thunk);
+            if (ep == Epilogue::thunk) {
+                auto rs = v->find_sections(".rela.return_sites");
+                ASSERT_EQ(rs.size(), 1u);
+                auto relas = v->relocations(rs[0]).value();
+                ASSERT_EQ(relas.size(), 2u);
+                EXPECT_EQ(relas[0].type(), kRX86_64_PC32);
+                EXPECT_EQ(relas[0].addend, static_cast<int64_t>(at + 5));  // the jmp opcode
+            }
+            // No W+X section anywhere.
+            for (const auto& s : v->sections()) EXPECT_FALSE((s.flags & kShfWrite) && (s.flags & kShfExecinstr));
+        }
 }
 
-TEST(Synth, PlainRetHasNoImports) {
+TEST(Synth, PlainRetImportsOnlyWhatTheKernelExports) {
     SynthOptions o;
     o.epilogue = Epilogue::ret;
     auto img = emit(synthesize(example_profile(), o).value());
     auto v = ElfView::parse(img).value();
     auto syms = v.symbols().value();
-    for (const auto& s : syms) EXPECT_FALSE(s.raw.shndx == kShnUndef && !s.name.empty()) << s.name;
-    EXPECT_EQ(read_versions(v).value().entries.size(), 1u);
+    std::vector<std::string> undef;
+    for (const auto& s : syms)
+        if (s.raw.shndx == kShnUndef && !s.name.empty()) undef.emplace_back(s.name);
+    EXPECT_EQ(undef, std::vector<std::string>{"__x86_return_thunk"});
+    EXPECT_FALSE(v.find_section(".rela.init.text").has_value());  // code references nothing
+    EXPECT_TRUE(v.find_section(".rela.rodata.mh_imports").has_value());
+    // A kernel whose reference module does not import the thunk: no imports at all.
+    auto prof = example_profile();
+    prof.crcs = {*prof.crc("module_layout")};
+    auto img2 = emit(synthesize(prof, o).value());
+    auto v2 = ElfView::parse(img2).value();
+    auto syms2 = v2.symbols().value();
+    for (const auto& s : syms2) EXPECT_FALSE(s.raw.shndx == kShnUndef && !s.name.empty()) << s.name;
+    EXPECT_EQ(read_versions(v2).value().entries.size(), 1u);
 }
 
 }  // namespace

@@ -65,28 +65,50 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
         return make_error("synthesize: profile offsets (init " + std::to_string(p.init_offset) + ", exit " +
                           std::to_string(p.exit_offset) + ") do not fit struct module size " + std::to_string(p.this_module_size));
     const VersionEntry* thunk_crc = p.crc("__x86_return_thunk");
-    bool thunk = o.epilogue == Epilogue::thunk || (o.epilogue == Epilogue::automatic && p.rethunk && thunk_crc);
+    bool thunk = o.epilogue == Epilogue::thunk;
+    // Import the thunk only when a reference module of this kernel did: that proves the export.
+    bool import = thunk || (o.imports && thunk_crc != nullptr);
 
-    // Section indices, fixed by construction.
-    enum : uint16_t { kNull, kInit, kRelaInit, kExit, kRelaExit, kModinfo, kVersions, kThis, kRelaThis, kBss, kComment,
-                      kSymtab, kStrtab, kShstrtab, kCount };
+    // Plan the section list first: relocation sections need the symtab index.
+    std::vector<std::string> names = {"", ".init.text"};
+    if (thunk) names.push_back(".rela.init.text");
+    if (o.with_exit) names.push_back(".exit.text");
+    if (o.with_exit && thunk) names.push_back(".rela.exit.text");
+    if (import) names.insert(names.end(), {".rodata.mh_imports", ".rela.rodata.mh_imports"});
+    if (thunk) names.insert(names.end(), {".return_sites", ".rela.return_sites"});
+    names.insert(names.end(), {".modinfo", "__versions", ".gnu.linkonce.this_module", ".rela.gnu.linkonce.this_module", ".bss",
+                               ".comment", ".symtab", ".strtab", ".shstrtab"});
+    auto idx = [&](std::string_view n) {
+        for (size_t i = 0; i < names.size(); ++i)
+            if (names[i] == n) return static_cast<uint16_t>(i);
+        return uint16_t{0};
+    };
+    const uint16_t kInit = idx(".init.text"), kExit = idx(".exit.text"), kThis = idx(".gnu.linkonce.this_module"),
+                   kSymtab = idx(".symtab"), kStrtab = idx(".strtab"), kImports = idx(".rodata.mh_imports");
 
     std::vector<uint8_t> init_code, exit_code;
     long init_reloc = emit_function(init_code, p.ibt, true, o.init_ret, thunk);
     long exit_reloc = o.with_exit ? emit_function(exit_code, p.ibt, false, 0, thunk) : -1;
 
     SymtabBuilder syms;
-    syms.add("", kStbLocal, kSttSection, kInit, 0, 0);
-    if (o.with_exit) syms.add("", kStbLocal, kSttSection, kExit, 0, 0);
-    uint32_t this_sym = syms.add("__this_module", kStbGlobal, kSttObject, kThis, 0, p.this_module_size);
+    uint32_t init_sec_sym = syms.add("", kStbLocal, kSttSection, kInit, 0, 0);
+    uint32_t exit_sec_sym = o.with_exit ? syms.add("", kStbLocal, kSttSection, kExit, 0, 0) : 0;
+    syms.add("__this_module", kStbGlobal, kSttObject, kThis, 0, p.this_module_size);
     uint32_t init_sym = syms.add("init_module", kStbGlobal, kSttFunc, kInit, 0, init_code.size());
     uint32_t exit_sym = o.with_exit ? syms.add("cleanup_module", kStbGlobal, kSttFunc, kExit, 0, exit_code.size()) : 0;
-    uint32_t thunk_sym = thunk ? syms.add("__x86_return_thunk", kStbGlobal, kSttNotype, kShnUndef, 0, 0) : 0;
-    (void)this_sym;
+    uint32_t thunk_sym = import ? syms.add("__x86_return_thunk", kStbGlobal, kSttNotype, kShnUndef, 0, 0) : 0;
 
-    std::vector<Rela> init_relas, exit_relas, this_relas;
-    if (init_reloc >= 0) init_relas.push_back({static_cast<uint64_t>(init_reloc), Rela::make_info(thunk_sym, kRX86_64_PLT32), -4});
-    if (exit_reloc >= 0) exit_relas.push_back({static_cast<uint64_t>(exit_reloc), Rela::make_info(thunk_sym, kRX86_64_PLT32), -4});
+    std::vector<Rela> init_relas, exit_relas, this_relas, site_relas, import_relas;
+    if (init_reloc >= 0) {
+        init_relas.push_back({static_cast<uint64_t>(init_reloc), Rela::make_info(thunk_sym, kRX86_64_PLT32), -4});
+        // .return_sites: `.long jmp - .` so the loader rewrites the jmp for the running mitigation.
+        site_relas.push_back({0, Rela::make_info(init_sec_sym, kRX86_64_PC32), init_reloc - 1});
+    }
+    if (exit_reloc >= 0) {
+        exit_relas.push_back({static_cast<uint64_t>(exit_reloc), Rela::make_info(thunk_sym, kRX86_64_PLT32), -4});
+        site_relas.push_back({4 * site_relas.size(), Rela::make_info(exit_sec_sym, kRX86_64_PC32), exit_reloc - 1});
+    }
+    if (import) import_relas.push_back({0, Rela::make_info(thunk_sym, kRX86_64_PC32), 0});
     this_relas.push_back({p.init_offset, Rela::make_info(init_sym, kRX86_64_64), 0});
     if (o.with_exit) this_relas.push_back({p.exit_offset, Rela::make_info(exit_sym, kRX86_64_64), 0});
 
@@ -99,37 +121,44 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
 
     std::vector<VersionEntry> versions;
     if (const VersionEntry* ml = p.crc("module_layout")) versions.push_back(*ml);
-    if (thunk) versions.push_back(thunk_crc ? *thunk_crc : VersionEntry{0, "__x86_return_thunk", true});
+    if (import) versions.push_back(thunk_crc ? *thunk_crc : VersionEntry{0, "__x86_return_thunk", true});
 
     std::vector<uint8_t> this_module(p.this_module_size, 0);
     std::copy(o.name.begin(), o.name.end(), this_module.begin() + kThisModuleNameOffset);
+    std::vector<uint8_t> comment = bytes_of("modharness synth");
+    comment.push_back(0);
 
-    std::string comment = "modharness synth";
     ModuleSpec spec;
     spec.ehdr = default_ehdr();
-    spec.sections.resize(kCount);
-    auto set = [&](uint16_t i, std::string name, Shdr h, std::vector<uint8_t> data) {
-        spec.sections[i] = SectionSpec{std::move(name), h, std::move(data)};
+    spec.sections.resize(names.size());
+    auto set = [&](std::string_view name, Shdr h, std::vector<uint8_t> data) {
+        uint16_t i = idx(name);
+        spec.sections[i] = SectionSpec{std::string(name), h, std::move(data)};
     };
-    set(kInit, ".init.text", hdr(kShtProgbits, kShfAlloc | kShfExecinstr, 16), init_code);
-    set(kRelaInit, ".rela.init.text", hdr(kShtRela, kShfInfoLink, 8, kSymtab, kInit, kRelaSize), build_relas(init_relas));
-    set(kExit, ".exit.text", hdr(kShtProgbits, kShfAlloc | kShfExecinstr, 16), exit_code);
-    set(kRelaExit, ".rela.exit.text", hdr(kShtRela, kShfInfoLink, 8, kSymtab, kExit, kRelaSize), build_relas(exit_relas));
-    set(kModinfo, ".modinfo", hdr(kShtProgbits, kShfAlloc, 1), build_modinfo(modinfo));
-    set(kVersions, "__versions", hdr(kShtProgbits, kShfAlloc, 32), build_versions(versions));
-    set(kThis, ".gnu.linkonce.this_module", hdr(kShtProgbits, kShfWrite | kShfAlloc, 64), this_module);
-    set(kRelaThis, ".rela.gnu.linkonce.this_module", hdr(kShtRela, kShfInfoLink, 8, kSymtab, kThis, kRelaSize),
-        build_relas(this_relas));
-    set(kBss, ".bss", hdr(kShtNobits, kShfWrite | kShfAlloc, 1), {});
-    set(kComment, ".comment", hdr(kShtProgbits, kShfMerge | kShfStrings, 1, 0, 0, 1),
-        [&] {
-            std::vector<uint8_t> c = bytes_of(comment);
-            c.push_back(0);
-            return c;
-        }());
-    set(kSymtab, ".symtab", hdr(kShtSymtab, 0, 8, kStrtab, syms.first_global(), kSymSize), syms.symtab_bytes());
-    set(kStrtab, ".strtab", hdr(kShtStrtab, 0, 1), syms.strtab_bytes());
-    set(kShstrtab, ".shstrtab", hdr(kShtStrtab, 0, 1), {});
+    auto rela = [&](std::string_view name, uint16_t target, const std::vector<Rela>& r) {
+        set(name, hdr(kShtRela, kShfInfoLink, 8, kSymtab, target, kRelaSize), build_relas(r));
+    };
+    set(".init.text", hdr(kShtProgbits, kShfAlloc | kShfExecinstr, 16), init_code);
+    if (thunk) rela(".rela.init.text", kInit, init_relas);
+    if (o.with_exit) set(".exit.text", hdr(kShtProgbits, kShfAlloc | kShfExecinstr, 16), exit_code);
+    if (o.with_exit && thunk) rela(".rela.exit.text", kExit, exit_relas);
+    if (import) {
+        set(".rodata.mh_imports", hdr(kShtProgbits, kShfAlloc, 4), std::vector<uint8_t>(4, 0));
+        rela(".rela.rodata.mh_imports", kImports, import_relas);
+    }
+    if (thunk) {
+        set(".return_sites", hdr(kShtProgbits, kShfAlloc, 1), std::vector<uint8_t>(4 * site_relas.size(), 0));
+        rela(".rela.return_sites", idx(".return_sites"), site_relas);
+    }
+    set(".modinfo", hdr(kShtProgbits, kShfAlloc, 1), build_modinfo(modinfo));
+    set("__versions", hdr(kShtProgbits, kShfAlloc, 32), build_versions(versions));
+    set(".gnu.linkonce.this_module", hdr(kShtProgbits, kShfWrite | kShfAlloc, 64), this_module);
+    rela(".rela.gnu.linkonce.this_module", kThis, this_relas);
+    set(".bss", hdr(kShtNobits, kShfWrite | kShfAlloc, 1), {});
+    set(".comment", hdr(kShtProgbits, kShfMerge | kShfStrings, 1, 0, 0, 1), comment);
+    set(".symtab", hdr(kShtSymtab, 0, 8, kStrtab, syms.first_global(), kSymSize), syms.symtab_bytes());
+    set(".strtab", hdr(kShtStrtab, 0, 1), syms.strtab_bytes());
+    set(".shstrtab", hdr(kShtStrtab, 0, 1), {});
     auto_layout(spec);
     return spec;
 }

@@ -11,9 +11,10 @@
 namespace mh::elf {
 
 enum class Epilogue {
-    automatic,  // thunk when the profile says rethunk and knows the CRC of __x86_return_thunk, else ret
-    thunk,      // `jmp __x86_return_thunk` + R_X86_64_PLT32, as every Debian module returns
-    ret,        // plain `ret` (c3): no imports at all, loads with or without rethunk
+    automatic,  // = ret: the form the VM tests load on Debian 6.1 and 6.12 without any WARN
+    thunk,      // `jmp __x86_return_thunk` (R_X86_64_PLT32) listed in .return_sites so the loader
+                // patches it, as every Debian module returns (not yet VM-verified)
+    ret,        // plain `ret` (c3)
 };
 
 struct SynthOptions {
@@ -22,11 +23,16 @@ struct SynthOptions {
     std::string license = "GPL";
     Epilogue epilogue = Epilogue::automatic;
     bool with_exit = true;          // cleanup_module, so a module whose init returns 0 can be unloaded
+    bool imports = true;            // import __x86_return_thunk when the profile knows its CRC (see below)
 };
 
-// Sections: .init.text, .rela.init.text, .exit.text, .rela.exit.text, .modinfo, __versions,
-// .gnu.linkonce.this_module, .rela.gnu.linkonce.this_module, .bss (empty), .comment, .symtab,
-// .strtab, .shstrtab. init: [endbr64] mov $init_ret,%eax; ret|jmp __x86_return_thunk.
+// Sections: .init.text, .exit.text, .modinfo, __versions, .gnu.linkonce.this_module and its
+// relocations, .bss (empty), .comment, .symtab, .strtab, .shstrtab; with the thunk epilogue also
+// .rela.init.text, .rela.exit.text, .return_sites. init: [endbr64] mov $init_ret,%eax; ret|jmp.
+// When the profile knows the CRC of __x86_return_thunk (the kernel exports it), the module also
+// imports it through one unexecuted PC32 reference in .rodata.mh_imports (+ __versions entry), so
+// symbol-resolution, CRC and 32-bit relocation malformations have something to act on.
+// An exit-only-thunk mismatch is impossible: both functions use the same epilogue.
 Expected<ModuleSpec> synthesize(const KernelProfile& profile, const SynthOptions& options);
 
 // A built-in profile shaped like Debian 6.1 cloud (for tests and fuzz seeds; not for loading).

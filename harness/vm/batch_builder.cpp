@@ -111,6 +111,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             }
             if (!hc.skip_reason.empty()) continue;
             hc.image_bytes = bytes.size();
+            if (hc.recorded) continue;  // resolved for its size only: it is not run again
             if (auto n = elf::module_name(as_span(bytes))) hc.guest.module_name = *n;
             else hc.guest.module_name = base_name;
             std::string name = content_name(bytes);
@@ -118,6 +119,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             if (inserted) cpio.add_file(it->second.substr(1), bytes);
             hc.guest.image = it->second;
         }
+        if (hc.recorded) continue;
         case_lines += kv_format(executor::to_record(hc.guest));
         case_lines.push_back('\n');
     }

@@ -3,6 +3,7 @@
 #include "harness/vm/batch_runner.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -89,6 +90,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
     const int n = static_cast<int>(batch.cases.size());
     int next = 0;
     int consecutive_failures = 0;
+    std::map<int, int> qemu_retries;  // case idx -> times QEMU was killed from outside during it
     std::error_code ec;
     std::filesystem::create_directories(opt.work_dir, ec);
     auto progress = [&](const std::string& s) {
@@ -163,6 +165,11 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         };
 
         std::optional<int> status;
+        bool killed_by_us = false;
+        auto kill_vm = [&] {
+            killed_by_us = true;
+            proc->kill();
+        };
         while (!(status = proc->poll())) {
             for (auto& p : decoder.feed(results.read_new())) handle(p);
             // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG)
@@ -177,16 +184,16 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 if (console_partial.size() > 65536) console_partial.clear();
             } else if (Clock::now() - *crash_seen > opt.crash_grace) {
                 if (vm_event.empty()) vm_event = "died";
-                proc->kill();
+                kill_vm();
                 break;
             }
             if (interrupted()) {
-                proc->kill();
+                kill_vm();
                 break;
             }
             if (!booted && Clock::now() - vm_start > opt.boot_timeout) {
                 vm_event = "no-boot";
-                proc->kill();
+                kill_vm();
                 break;
             }
             if (current >= 0) {
@@ -194,13 +201,13 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 auto limit = std::chrono::milliseconds(gc.timeout_ms) + opt.case_grace;
                 if (Clock::now() - current_start > limit) {
                     vm_event = "hung";
-                    proc->kill();
+                    kill_vm();
                     break;
                 }
             } else if (booted && Clock::now() - last_frame > opt.idle_timeout) {
                 // Stuck between cases (e.g. unloading): no case to blame, the next VM resumes.
                 vm_event = "idle";
-                proc->kill();
+                kill_vm();
                 break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -231,6 +238,28 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             consecutive_failures = 0;
             next = n;
             break;
+        }
+        // QEMU killed by someone else (OOM killer, an operator): not the kernel's doing. Run the
+        // case again in a fresh VM once; a second time it is BROK, never KERNEL.
+        bool qemu_killed = !killed_by_us && status && WIFSIGNALED(*status);
+        if (qemu_killed && current >= 0) {
+            int& tries = qemu_retries[current];
+            if (++tries <= 1) {
+                progress("QEMU was killed (" + describe_wait_status(*status) + ") during case " +
+                         batch.cases[static_cast<size_t>(current)].guest.id + ": running it again in a fresh VM");
+                next = current;
+                continue;
+            }
+            CaseOutcome co;
+            co.idx = current;
+            co.id = batch.cases[static_cast<size_t>(current)].guest.id;
+            co.vm_index = vm_index;
+            co.console_log = vm.console_log;
+            co.judgement.verdict = report::Verdict::Brok;
+            co.judgement.reason = "QEMU was killed twice during this case (" + describe_wait_status(*status) + ")";
+            if (opt.on_case) opt.on_case(co);
+            next = current + 1;
+            continue;
         }
         if (current >= 0) {
             // The VM crashed or hung inside this case: it is the one to blame.
@@ -263,7 +292,8 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                  (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));
         if (consecutive_failures >= opt.max_boot_failures) {
             for (int i = next; i < n; ++i) {
-                if (!batch.cases[static_cast<size_t>(i)].skip_reason.empty()) continue;  // reported elsewhere
+                const auto& c = batch.cases[static_cast<size_t>(i)];
+                if (!c.skip_reason.empty() || c.recorded) continue;  // reported elsewhere
                 CaseOutcome co;
                 co.idx = i;
                 co.id = batch.cases[static_cast<size_t>(i)].guest.id;

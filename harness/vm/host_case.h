@@ -21,6 +21,7 @@ struct HostCase {
     std::string conf_reason;              // non-empty: verdict CONF (e.g. no contract rule for this kernel)
     std::string skip_reason;              // non-empty: not run at all, verdict CONF (input not applicable)
     uint64_t image_bytes = 0;             // size of the resolved image (set when the batch is built)
+    bool recorded = false;                // --resume: already in results.jsonl, not run again
     std::string input_class;              // contract.md §3 id, e.g. "F1"
     std::string note;
     std::string source;                   // "file:line" for error messages

@@ -1,6 +1,7 @@
 // Result record: inputs, observation, verdict and evidence of one case.
 #include "harness/vm/result_json.h"
 
+#include <fstream>
 #include <sstream>
 
 #include "harness/report/taint.h"
@@ -75,6 +76,81 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const K
     j["vm"] = co.vm_index;
     j["console_log"] = co.console_log.string();
     return j;
+}
+
+Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
+    if (!j.is_object() || j.value("schema", "") != kResultSchema) return make_error("not a " + std::string(kResultSchema) + " record");
+    CaseOutcome co;
+    co.idx = j.value("idx", 0);
+    co.id = j.value("id", "");
+    if (co.id.empty()) return make_error("result record without id");
+    static const std::map<std::string, report::Verdict> verdicts = {
+        {"PASS", report::Verdict::Pass}, {"FAIL", report::Verdict::Fail},     {"CONF", report::Verdict::Conf},
+        {"BROK", report::Verdict::Brok}, {"KERNEL", report::Verdict::Kernel}, {"RAN", report::Verdict::Ran}};
+    auto v = verdicts.find(j.value("verdict", ""));
+    if (v == verdicts.end()) return make_error("result record " + co.id + " has no valid verdict");
+    co.judgement.verdict = v->second;
+    co.judgement.reason = j.value("reason", "");
+    co.judgement.title = j.value("title", "");
+    auto& o = co.observation;
+    o.has_result = j.contains("ret");
+    o.ret = j.value("ret", 0L);
+    if (o.has_result && o.ret != 0) o.err = sys::errno_from_name(j.value("errno", "0")).value_or(0);
+    o.setup_error = j.value("setup_error", "");
+    o.taint_before = j.value("taint_before", uint64_t{0});
+    o.taint_after = j.value("taint_after", uint64_t{0});
+    o.vm_event = j.value("vm_event", "");
+    o.timed_out = j.value("timed_out", false);
+    o.signal = j.value("signal", 0);
+    if (j.contains("crashes") && j["crashes"].is_array())
+        for (const auto& c : j["crashes"]) {
+            report::CrashReport r;
+            r.title = c.value("title", "");
+            o.crashes.push_back(r);
+        }
+    KvRecord guest;
+    if (j.contains("ns")) guest.set("ns", std::to_string(j.value("ns", uint64_t{0})));
+    if (j.contains("kmsg") && j["kmsg"].is_array()) {
+        std::string k;
+        for (const auto& line : j["kmsg"]) k += (k.empty() ? "" : "\n") + line.get<std::string>();
+        guest.set("kmsg", k);
+    }
+    if (o.has_result || !guest.items().empty()) co.guest = guest;
+    co.vm_index = j.value("vm", 0);
+    co.console_log = j.value("console_log", "");
+    co.console_excerpt = j.value("console_excerpt", "");
+    return co;
+}
+
+Expected<RecordedResults> read_recorded_results(const std::filesystem::path& file) {
+    RecordedResults out;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return out;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error("cannot read " + file.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    size_t last_nl = text.rfind('\n');
+    size_t complete = last_nl == std::string::npos ? 0 : last_nl + 1;
+    if (complete < text.size()) {
+        ++out.dropped;  // torn final line
+        std::filesystem::resize_file(file, complete, ec);
+        if (ec) return make_error("cannot truncate the torn last line of " + file.string() + ": " + ec.message());
+    }
+    std::istringstream lines(text.substr(0, complete));
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        auto co = j.is_discarded() ? Expected<CaseOutcome>(make_error("bad JSON")) : outcome_from_json(j);
+        if (!co) {
+            ++out.dropped;
+            continue;
+        }
+        out.by_id[co->id] = std::move(co).value();
+    }
+    return out;
 }
 
 }  // namespace mh::vm

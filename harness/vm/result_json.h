@@ -1,6 +1,8 @@
 // The stable, versioned JSON form of one case result (one line of results.jsonl).
 #pragma once
 
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,5 +15,18 @@ namespace mh::vm {
 inline constexpr const char* kResultSchema = "modharness.result/1";
 
 nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const Kernel& kernel);
+
+// The outcome part back from a result line (for --resume: cases already recorded are not rerun).
+// Inputs are not reconstructed; the caller pairs the outcome with its HostCase by id.
+Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j);
+
+// Reads a results.jsonl written by an interrupted run: every complete, parseable line with a
+// known schema, keyed by case id. A torn last line (power cut mid-write) is cut off the file so
+// appending continues on a clean line; `dropped` counts lines that could not be used.
+struct RecordedResults {
+    std::map<std::string, CaseOutcome> by_id;
+    size_t dropped = 0;
+};
+Expected<RecordedResults> read_recorded_results(const std::filesystem::path& results_file);
 
 }  // namespace mh::vm

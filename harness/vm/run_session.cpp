@@ -107,6 +107,18 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
     if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    result.results_file = opt.out_dir / "results.jsonl";
+    RecordedResults recorded;
+    if (opt.resume) {
+        auto r = read_recorded_results(result.results_file);
+        if (!r) return r.error();
+        recorded = std::move(r).value();
+        if (recorded.dropped) progress("resume: ignored " + std::to_string(recorded.dropped) + " unreadable line(s) of " + result.results_file.string());
+        for (auto& hc : cases)
+            if (recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+    } else if (std::filesystem::exists(result.results_file, ec) && std::filesystem::file_size(result.results_file, ec) > 0) {
+        return make_error(result.results_file.string() + " already has results: use --resume to continue that run, or another --out");
+    }
     auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
     if (!batch) return batch.error();
     if (opt.before_run) opt.before_run(batch->cases, *kernel);
@@ -116,7 +128,6 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     result.accel_reason = accel->reason;
     progress("accelerator: " + accel_name(accel->accel) + " (" + accel->reason + ")");
 
-    result.results_file = opt.out_dir / "results.jsonl";
     DurableLines sink(result.results_file);
     if (!sink.ok()) return make_error("cannot write " + result.results_file.string());
 
@@ -143,7 +154,16 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     // Cases whose input could not be made (e.g. a malformation that needs a signed module) are
     // recorded as CONF without a VM.
     for (const auto& hc : batch->cases) {
-        if (hc.skip_reason.empty()) continue;
+        if (!hc.recorded) continue;
+        CaseOutcome co = recorded.by_id.at(hc.guest.id);
+        co.idx = hc.guest.idx;
+        result.records.push_back({hc, co});
+        ++result.resumed;
+        if (opt.on_case) opt.on_case(hc, co);
+    }
+    if (result.resumed) progress("resume: " + std::to_string(result.resumed) + " case(s) already recorded, not run again");
+    for (const auto& hc : batch->cases) {
+        if (hc.skip_reason.empty() || hc.recorded) continue;
         CaseOutcome co;
         co.idx = hc.guest.idx;
         co.id = hc.guest.id;
@@ -151,7 +171,11 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         co.judgement.reason = hc.skip_reason;
         ro.on_case(co);
     }
-    auto stats = run_batch(*batch, ro);
+    bool anything_to_run = false;
+    for (const auto& hc : batch->cases) anything_to_run |= !hc.recorded && hc.skip_reason.empty();
+    BatchStats nothing;
+    nothing.completed = true;
+    auto stats = anything_to_run ? run_batch(*batch, ro) : Expected<BatchStats>(nothing);
     if (!stats) return stats.error();
     result.stats = *stats;
     if (!write_error.empty()) return make_error(write_error);

@@ -26,6 +26,7 @@ struct SessionOptions {
     std::filesystem::path out_dir;             // results.jsonl, console logs
     std::filesystem::path executor;            // the guest /init
     std::chrono::seconds boot_timeout{60};
+    bool resume = false;                        // keep out_dir/results.jsonl, run only cases not in it
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
@@ -42,6 +43,7 @@ struct CaseRecord {
 };
 
 struct SessionResult {
+    size_t resumed = 0;                        // cases taken from an earlier run's results.jsonl
     Kernel kernel;
     std::string accel_reason;
     BatchStats stats;

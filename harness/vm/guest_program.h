@@ -1,0 +1,56 @@
+// Boot a guest program (any /init that speaks the framed results protocol) in one VM and collect
+// its frames with host arrival times; plus packing a dynamic binary and its libraries into a cpio.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/common/kv.h"
+#include "harness/report/console_parser.h"
+#include "harness/vm/cpio.h"
+#include "harness/vm/qemu_argv.h"
+
+namespace mh::vm {
+
+// Adds `binary` at `dest` plus its ELF interpreter and every shared library `ldd` lists, each at
+// its host path (symlinks resolved to file contents). The parent directories are added too.
+Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary, const std::string& dest);
+
+// The shared-library paths in `ldd` output ("libx.so => /lib/libx.so (0x..)", "/lib64/ld-linux... (0x..)").
+std::vector<std::string> parse_ldd_output(const std::string& text);
+
+struct GuestFrame {
+    double host_seconds = 0;  // since QEMU started, when the host read the frame
+    KvRecord record;
+};
+
+struct GuestProgramOptions {
+    VmConfig vm;                                   // initrd, append (with token), kernel, logs set by the caller
+    std::chrono::seconds boot_timeout{90};         // no `hello` frame by then: kill ("no-boot")
+    std::chrono::seconds idle_timeout{300};        // booted but silent this long: kill ("idle")
+    std::chrono::seconds total_timeout{3600};
+    std::chrono::seconds crash_grace{5};           // crash seen on the console: kill after this
+    const std::atomic<bool>* interrupted = nullptr;
+    std::function<void(const GuestFrame&)> on_frame;  // live, as frames arrive
+};
+
+struct GuestProgramResult {
+    std::vector<GuestFrame> frames;
+    bool booted = false;       // a `hello` frame arrived
+    bool ended = false;        // an `end` frame arrived
+    std::string vm_event;      // "", "no-boot", "idle", "timeout", "crash", "interrupted"
+    std::string exit_status;   // "exited 0", ...
+    double wall_seconds = 0;
+    size_t bad_frames = 0;
+    std::vector<report::CrashReport> crashes;  // from the console log
+};
+
+// Runs one VM to its end (or a watchdog). Error only when QEMU cannot be started.
+Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& options);
+
+}  // namespace mh::vm

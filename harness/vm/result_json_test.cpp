@@ -1,0 +1,85 @@
+// Result records: JSON round trip of the outcome, and reading a results.jsonl cut by a crash.
+#include "harness/vm/result_json.h"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+using namespace mh;
+using namespace mh::vm;
+
+namespace {
+
+HostCase host_case() {
+    auto hc = parse_host_case("id=c1 call=finit image=seed:ok flags=0x100 expect=EINVAL", "t:1", 0);
+    EXPECT_TRUE(hc.ok());
+    return *hc;
+}
+
+CaseOutcome outcome() {
+    CaseOutcome co;
+    co.idx = 0;
+    co.id = "c1";
+    KvRecord g;
+    g.set("ret", "-1");
+    g.set("errno", "22");
+    g.set("ns", "1234");
+    g.set("kmsg", "line one\nline two");
+    co.guest = g;
+    co.observation.has_result = true;
+    co.observation.ret = -1;
+    co.observation.err = 22;
+    co.observation.taint_after = 0x3000;
+    co.judgement.verdict = report::Verdict::Pass;
+    co.judgement.reason = "EINVAL";
+    co.vm_index = 2;
+    return co;
+}
+
+}  // namespace
+
+TEST(ResultJson, OutcomeRoundTrip) {
+    Kernel k;
+    k.name = "debian-6.1-cloud";
+    auto j = result_to_json(host_case(), outcome(), k);
+    EXPECT_EQ(j["schema"], kResultSchema);
+    EXPECT_EQ(j["errno"], "EINVAL");
+    EXPECT_EQ(j["taint_added"], "OE");
+    auto back = outcome_from_json(j);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->id, "c1");
+    EXPECT_EQ(back->judgement.verdict, report::Verdict::Pass);
+    EXPECT_EQ(back->observation.err, 22);
+    EXPECT_EQ(back->observation.taint_after, 0x3000u);
+    EXPECT_EQ(back->guest->get("kmsg"), "line one\nline two");
+    EXPECT_EQ(back->vm_index, 2);
+    EXPECT_FALSE(outcome_from_json(nlohmann::json::object()).ok());
+    EXPECT_FALSE(outcome_from_json(nlohmann::json{{"schema", kResultSchema}, {"id", "x"}, {"verdict", "MAYBE"}}).ok());
+}
+
+TEST(ResultJson, TornLastLineIsCutAndGarbageSkipped) {
+    Kernel k;
+    auto line = result_to_json(host_case(), outcome(), k).dump();
+    auto other = outcome();
+    other.id = "c2";
+    auto line2 = result_to_json(host_case(), other, k).dump();
+    auto path = std::filesystem::path(::testing::TempDir()) / "torn-results.jsonl";
+    {
+        std::ofstream out(path, std::ios::trunc);
+        out << line << "\n" << "{not json}\n" << line2 << "\n" << line2.substr(0, line2.size() / 2);
+    }
+    auto r = read_recorded_results(path);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->by_id.size(), 2u);
+    EXPECT_EQ(r->dropped, 2u);  // the garbage line and the torn tail
+    // The torn tail is gone: the file now ends with a newline, ready for appending.
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str().back(), '\n');
+    EXPECT_EQ(ss.str().size(), line.size() + 1 + 11 + line2.size() + 1);
+    auto missing = read_recorded_results(std::filesystem::path(::testing::TempDir()) / "no-such.jsonl");
+    ASSERT_TRUE(missing.ok());
+    EXPECT_TRUE(missing->by_id.empty());
+}
