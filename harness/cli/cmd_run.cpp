@@ -54,6 +54,11 @@ int cmd_run(const Args& args) {
         std::fprintf(stderr, "modharness run: no case file given (see modharness run --help)\n");
         return kExitUsage;
     }
+    auto opts = session_options_from(*p, "run");
+    if (!opts) {
+        std::fprintf(stderr, "modharness run: %s\n", opts.error().message.c_str());
+        return kExitUsage;
+    }
     std::vector<vm::HostCase> cases;
     for (const auto& f : p->positionals) {
         auto c = vm::load_case_file(f);
@@ -65,11 +70,6 @@ int cmd_run(const Args& args) {
             hc.guest.idx = static_cast<int>(cases.size());
             cases.push_back(std::move(hc));
         }
-    }
-    auto opts = session_options_from(*p, "run");
-    if (!opts) {
-        std::fprintf(stderr, "modharness run: %s\n", opts.error().message.c_str());
-        return kExitUsage;
     }
     std::string json_path = p->get_or("json", "");
     bool json_stdout = json_path == "-";
