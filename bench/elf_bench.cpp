@@ -24,7 +24,9 @@ Bytes make_module() {
         std::fprintf(stderr, "MH_BENCH_MODULE: %s\n", b.error().message.c_str());
         std::exit(2);
     }
-    ModuleSpec spec = synthesize(example_profile(), SynthOptions{}).value();
+    SynthOptions o;
+    o.epilogue = Epilogue::thunk;  // has .rela.init.text to grow
+    ModuleSpec spec = synthesize(example_profile(), o).value();
     long symtab = find_spec_section(spec, ".symtab"), strtab = find_spec_section(spec, ".strtab");
     SymtabBuilder syms;
     for (int i = 0; i < 800; ++i)
@@ -33,11 +35,11 @@ Bytes make_module() {
     spec.sections[static_cast<size_t>(symtab)].hdr.info = syms.first_global();
     spec.sections[static_cast<size_t>(strtab)].data = syms.strtab_bytes();
     // Grow .init.text to 40 KB of int3 and give it 1200 PC32 relocations.
-    auto& text = spec.sections[1];
+    auto& text = spec.sections[static_cast<size_t>(find_spec_section(spec, ".init.text"))];
     text.data.resize(40 * 1024, 0xcc);
     std::vector<Rela> relas;
     for (uint32_t i = 0; i < 1200; ++i) relas.push_back({uint64_t{i} * 32, Rela::make_info(1 + i % 800, kRX86_64_PC32), -4});
-    spec.sections[2].data = build_relas(relas);
+    spec.sections[static_cast<size_t>(find_spec_section(spec, ".rela.init.text"))].data = build_relas(relas);
     auto_layout(spec);
     return emit(spec);
 }
