@@ -5,24 +5,11 @@
 #include <set>
 #include <sstream>
 
+#include "harness/common/text.h"
 #include "harness/sys/errno_names.h"
 
 namespace mh::conformance {
 namespace {
-
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t\r");
-    size_t e = s.find_last_not_of(" \t\r");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(s);
-    while (std::getline(in, item, sep)) out.push_back(trim(item));
-    return out;
-}
 
 // Fields are separated by " | " so that a bare '|' can appear inside source text (A|B flags).
 std::vector<std::string> split_fields(const std::string& s) {
@@ -60,7 +47,7 @@ Expected<VersionRange> parse_range(const std::string& text) {
 Expected<std::vector<Condition>> parse_conditions(const std::string& text) {
     std::vector<Condition> out;
     if (text == "-") return out;
-    for (const auto& atom : split(text, ',')) {
+    for (const auto& atom : split_trimmed(text, ',')) {
         Condition c;
         if (atom == "sig_enforce" || atom == "!sig_enforce") {
             c.key = "sig_enforce";
@@ -108,7 +95,7 @@ bool ranges_overlap(const VersionRange& a, const VersionRange& b) {
 
 std::optional<Version> parse_version(const std::string& text) {
     Version v;
-    for (const auto& part : split(text, '.')) {
+    for (const auto& part : split_trimmed(text, '.')) {
         if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
         v.parts.push_back(std::stoi(part));
     }
@@ -135,7 +122,7 @@ Expected<ErrnoSet> parse_errno_set(const std::string& text) {
     if (text == "*") return ErrnoSet{};
     std::vector<int> out;
     if (text == "-") return ErrnoSet{out};
-    for (const auto& item : split(text, ',')) {
+    for (const auto& item : split_trimmed(text, ',')) {
         if (item == "sentinel") {
             out.push_back(131);  // ENOTRECOVERABLE, the sentinel seed's init value
             continue;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "conformance/report/run_file.h"
+#include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/report/console_parser.h"
 #include "harness/sys/errno_names.h"
@@ -20,20 +21,6 @@
 
 namespace mh::conformance {
 namespace {
-
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t\r");
-    size_t e = s.find_last_not_of(" \t\r");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> words(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    std::string w;
-    while (in >> w) out.push_back(w);
-    return out;
-}
 
 std::string utc_now() {
     char b[32];
@@ -89,10 +76,7 @@ Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std:
         if (t.empty() || t[0] == '#') continue;
         auto where = source_name + ":" + std::to_string(lineno) + ": ";
         if (t.rfind("group ", 0) != 0) return make_error(where + "line must start with 'group'");
-        std::vector<std::string> f;
-        std::string item;
-        std::istringstream fs(t.substr(6));
-        while (std::getline(fs, item, '|')) f.push_back(trim(item));
+        auto f = split_trimmed(t.substr(6), '|');
         if (f.size() != 3) return make_error(where + "group needs: NAME | cmdline words or - | sources");
         GroupDef g;
         g.name = f[0];
