@@ -91,6 +91,13 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
     int next = 0;
     int consecutive_failures = 0;
     std::map<int, int> qemu_retries;  // case idx -> times QEMU was killed from outside during it
+    // Exactly one outcome per case, whatever frames arrive (a replayed or forged frame is ignored).
+    std::vector<bool> reported(static_cast<size_t>(n), false);
+    auto emit = [&](const CaseOutcome& co) {
+        if (co.idx < 0 || co.idx >= n || reported[static_cast<size_t>(co.idx)]) return;
+        reported[static_cast<size_t>(co.idx)] = true;
+        if (opt.on_case) opt.on_case(co);
+    };
     std::error_code ec;
     std::filesystem::create_directories(opt.work_dir, ec);
     auto progress = [&](const std::string& s) {
@@ -155,7 +162,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                     held = co;
                 } else {
                     co.judgement = judge_case(batch.cases[static_cast<size_t>(idx)], co.observation);
-                    if (opt.on_case) opt.on_case(co);
+                    emit(co);
                 }
             } else if (type == "end") {
                 ended = true;
@@ -220,7 +227,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             // A held result is real data: keep it, judged without console evidence.
             if (held) {
                 held->judgement = judge_case(batch.cases[static_cast<size_t>(held->idx)], held->observation);
-                if (opt.on_case) opt.on_case(*held);
+                emit(*held);
             }
             break;
         }
@@ -232,7 +239,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             held->console_excerpt = excerpt_of(crashes, console);
             held->judgement = judge_case(batch.cases[static_cast<size_t>(held->idx)], held->observation);
             if (held->judgement.verdict == report::Verdict::Kernel) ++stats.kernel_events;
-            if (opt.on_case) opt.on_case(*held);
+            emit(*held);
         }
         if (ended) {
             consecutive_failures = 0;
@@ -257,7 +264,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             co.console_log = vm.console_log;
             co.judgement.verdict = report::Verdict::Brok;
             co.judgement.reason = "QEMU was killed twice during this case (" + describe_wait_status(*status) + ")";
-            if (opt.on_case) opt.on_case(co);
+            emit(co);
             next = current + 1;
             continue;
         }
@@ -273,7 +280,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             co.console_excerpt = excerpt_of(crashes, console);
             co.judgement = judge_case(batch.cases[static_cast<size_t>(current)], co.observation);
             ++stats.kernel_events;
-            if (opt.on_case) opt.on_case(co);
+            emit(co);
             next = current + 1;
             consecutive_failures = 0;
             progress("case " + co.id + ": " + co.judgement.reason + " — restarting the VM");
@@ -302,7 +309,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 co.observation.vm_event = "no-boot";
                 co.console_excerpt = excerpt_of(crashes, console + qemu_text);
                 co.judgement = judge_case(batch.cases[static_cast<size_t>(i)], co.observation);
-                if (opt.on_case) opt.on_case(co);
+                emit(co);
             }
             next = n;
             break;
