@@ -14,5 +14,13 @@ for k in debian-6.1-cloud debian-6.12-cloud; do
   "$MH" check-package "$("$MH" kernel info "$k" | sed -n 's/^modules dir: *//p')" | tail -n 3
 done
 LABELS=${1:-unit|vm|fuzz}
+# libFuzzer smoke (label fuzz): the host fuzz targets need clang, so they get their own build dir.
+if [[ "fuzz" =~ $LABELS ]]; then
+  FUZZ_DIR=${MH_FUZZ_BUILD_DIR:-build-fuzz}
+  [ -f "$FUZZ_DIR/CMakeCache.txt" ] || cmake -S . -B "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DMH_FUZZ=ON -DMH_BENCH=OFF >/dev/null
+  cmake --build "$FUZZ_DIR" -j"$(nproc)" --target elf_reader_fuzz elf_roundtrip_fuzz 2>&1 | grep -E "error|Error" || true
+  ctest --test-dir "$FUZZ_DIR" -L fuzz --output-on-failure -j2
+fi
 cd "$BUILD_DIR"
 ctest -L "$LABELS" --output-on-failure -j2 --timeout 1800
