@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "harness/inputs/buffers.h"
 #include "harness/report/taint.h"
@@ -30,6 +31,11 @@ struct SharedResult {
     int err;
     uint64_t ns;
     char setup_error[480];
+    // Concurrent cases: one slot per caller (slot 0 is also copied into ret/err/ns).
+    int callers_done;
+    long rets[kMaxConcurrent];
+    int errs[kMaxConcurrent];
+    uint64_t nss[kMaxConcurrent];
 };
 
 uint64_t now_ns() {
@@ -70,6 +76,85 @@ bool write_sysctl(const std::string& assignment, std::string& error) {
     return true;
 }
 
+// Sets up the input for one caller and makes the call; false (with setup_error set) when the
+// input could not be made.
+bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out,
+              sys::RawResult& r, uint64_t& ns) {
+    auto params = inputs::prepare_params(c.params_kind, c.params + std::string(c.params_fill, 'x'));
+    if (!params) {
+        set_setup_error(out, params.error().message);
+        return false;
+    }
+    const char* params_ptr = static_cast<const char*>(params->ptr);
+    uint64_t t0 = 0, t1 = 0;
+    if (call == Call::Init) {
+        auto buf = inputs::prepare_buffer(c.buffer, c.image);
+        if (!buf) {
+            set_setup_error(out, buf.error().message);
+            return false;
+        }
+        unsigned long len = effective_len(c, buf->len);
+        out->stage = 1;
+        t0 = now_ns();
+        r = backend.init_module(buf->ptr, len, params_ptr);
+        t1 = now_ns();
+    } else if (call == Call::Finit) {
+        auto fd = inputs::prepare_fd(c.fd, c.image, env.scratch_dir);
+        if (!fd) {
+            set_setup_error(out, fd.error().message);
+            return false;
+        }
+        out->stage = 1;
+        t0 = now_ns();
+        r = backend.finit_module(fd->fd, params_ptr, static_cast<unsigned long>(c.flags));
+        t1 = now_ns();
+        inputs::release_fd(*fd);
+    } else {
+        out->stage = 1;
+    }
+    ns = t1 - t0;
+    return true;
+}
+
+// Forks c.concurrent callers that block on a pipe and are released together, so their calls
+// overlap in the kernel (idempotent finit_module, duplicate-name waits).
+void run_concurrent(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
+    int gate[2];
+    if (::pipe(gate) != 0) {
+        set_setup_error(out, std::string("pipe: ") + std::strerror(errno));
+        ::_exit(0);
+    }
+    std::vector<pid_t> kids;
+    for (int i = 0; i < c.concurrent; ++i) {
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            ::close(gate[1]);
+            char go;
+            (void)::read(gate[0], &go, 1);
+            Call call = (c.race_init && i == c.concurrent - 1) ? Call::Init : c.call;
+            sys::RawResult r{0, 0};
+            uint64_t ns = 0;
+            if (!one_call(c, call, backend, env, out, r, ns)) ::_exit(0);
+            out->rets[i] = r.ret;
+            out->errs[i] = r.err;
+            out->nss[i] = ns;
+            __atomic_add_fetch(&out->callers_done, 1, __ATOMIC_SEQ_CST);
+            ::_exit(0);
+        }
+        if (pid > 0) kids.push_back(pid);
+    }
+    ::close(gate[0]);
+    // Let every caller reach read() before opening the gate: they start within microseconds.
+    ::usleep(20000);
+    std::string go(static_cast<size_t>(c.concurrent), 'g');
+    (void)::write(gate[1], go.data(), go.size());
+    ::close(gate[1]);
+    for (pid_t k : kids) ::waitpid(k, nullptr, 0);
+    if (out->callers_done != c.concurrent && !out->setup_error[0])
+        set_setup_error(out, "only " + std::to_string(out->callers_done) + " of " + std::to_string(c.concurrent) +
+                                 " concurrent callers returned");
+}
+
 [[noreturn]] void child_main(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
     std::string err;
     if (!c.sysctl.empty() && !write_sysctl(c.sysctl, err)) {
@@ -84,42 +169,21 @@ bool write_sysctl(const std::string& assignment, std::string& error) {
         set_setup_error(out, std::string("unshare(CLONE_NEWUSER): ") + std::strerror(errno));
         ::_exit(0);
     }
-    auto params = inputs::prepare_params(c.params_kind, c.params + std::string(c.params_fill, 'x'));
-    if (!params) {
-        set_setup_error(out, params.error().message);
-        ::_exit(0);
+    if (c.concurrent > 1) {
+        run_concurrent(c, backend, env, out);
+        if (out->setup_error[0]) ::_exit(0);
     }
-    const char* params_ptr = static_cast<const char*>(params->ptr);
     sys::RawResult r{0, 0};
-    uint64_t t0 = 0, t1 = 0;
-    if (c.call == Call::Init) {
-        auto buf = inputs::prepare_buffer(c.buffer, c.image);
-        if (!buf) {
-            set_setup_error(out, buf.error().message);
-            ::_exit(0);
-        }
-        unsigned long len = effective_len(c, buf->len);
-        out->stage = 1;
-        t0 = now_ns();
-        r = backend.init_module(buf->ptr, len, params_ptr);
-        t1 = now_ns();
-    } else if (c.call == Call::Finit) {
-        auto fd = inputs::prepare_fd(c.fd, c.image, env.scratch_dir);
-        if (!fd) {
-            set_setup_error(out, fd.error().message);
-            ::_exit(0);
-        }
-        out->stage = 1;
-        t0 = now_ns();
-        r = backend.finit_module(fd->fd, params_ptr, static_cast<unsigned long>(c.flags));
-        t1 = now_ns();
-        inputs::release_fd(*fd);
+    uint64_t ns = 0;
+    if (c.concurrent == 1) {
+        if (!one_call(c, c.call, backend, env, out, r, ns)) ::_exit(0);
     } else {
-        out->stage = 1;
+        r = {out->rets[0], out->errs[0]};
+        ns = out->nss[0];
     }
     out->ret = r.ret;
     out->err = r.err;
-    out->ns = t1 - t0;
+    out->ns = ns;
     out->stage = 2;
     ::_exit(0);
 }
@@ -188,6 +252,16 @@ CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv
     }
 
     bool loaded = shared->stage == 2 && shared->ret == 0 && c.call != Call::None;
+    if (c.concurrent > 1 && shared->stage == 2) {
+        std::string rets, errs;
+        for (int i = 0; i < c.concurrent; ++i) {
+            rets += (i ? "," : "") + std::to_string(shared->rets[i]);
+            errs += (i ? "," : "") + std::to_string(shared->errs[i]);
+            loaded |= shared->rets[i] == 0;
+        }
+        rec.set("rets", rets);
+        rec.set("errnos", errs);
+    }
     if (shared->setup_error[0]) rec.set("setup_error", shared->setup_error);
     if (shared->stage == 2) {
         rec.set("ret", std::to_string(shared->ret));

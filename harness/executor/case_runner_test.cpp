@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -57,7 +58,7 @@ TEST(CaseRunner, SuccessfulInitIsTimedAndUnloaded) {
 
 TEST(CaseRunner, FailureIsRecordedAndNotUnloaded) {
     FakeBackend be;
-    be.on_finit = [](int, unsigned long) { return sys::RawResult{-1, 8}; };
+    be.on_finit = [](int, unsigned long, int) { return sys::RawResult{-1, 8}; };
     auto c = base_case(Call::Finit);
     c.flags = 0x100;
     auto out = run_case(c, be, env());
@@ -127,4 +128,22 @@ TEST(CaseRunner, SetupErrorIsBrokenNotACall) {
     EXPECT_TRUE(out.record.has("setup_error"));
     EXPECT_FALSE(out.record.has("ret"));
     EXPECT_EQ(be.state->init_calls, 0);
+}
+
+TEST(CaseRunner, ConcurrentCallersAllReport) {
+    FakeBackend be;
+    // The fake "kernel": the first finit wins, later ones see EEXIST (6.1 behaviour for a LIVE module).
+    be.on_finit = [](int, unsigned long, int nth) { return nth == 1 ? sys::RawResult{0, 0} : sys::RawResult{-1, 17}; };
+    be.on_init = [](unsigned long) { return sys::RawResult{-1, 17}; };
+    auto c = base_case(Call::Finit);
+    c.concurrent = 4;
+    c.race_init = true;
+    auto out = run_case(c, be, env());
+    ASSERT_TRUE(out.record.has("rets")) << kv_format(out.record);
+    EXPECT_EQ(be.state->finit_calls + be.state->init_calls, 4);
+    EXPECT_EQ(be.state->init_calls, 1);
+    auto errs = *out.record.get("errnos");
+    EXPECT_EQ(std::count(errs.begin(), errs.end(), ','), 3);
+    EXPECT_EQ(out.record.get("unload"), "0");  // one caller loaded it: unloaded once
+    EXPECT_EQ(be.state->delete_calls, 1);
 }

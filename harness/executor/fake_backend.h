@@ -33,21 +33,21 @@ public:
     ~FakeBackend() override { ::munmap(state, sizeof(FakeKernelState)); }
 
     sys::RawResult init_module(const void*, unsigned long len, const char* params) override {
-        ++state->init_calls;
+        __atomic_add_fetch(&state->init_calls, 1, __ATOMIC_SEQ_CST);  // callers may run concurrently
         state->last_len = len;
         if (params) std::strncpy(state->last_params, params, sizeof state->last_params - 1);
         if (on_init) return on_init(len);
         return {0, 0};
     }
     sys::RawResult finit_module(int fd, const char*, unsigned long flags) override {
-        ++state->finit_calls;
+        int n = __atomic_add_fetch(&state->finit_calls, 1, __ATOMIC_SEQ_CST);
         state->last_flags = flags;
         state->last_fd_was_open = ::fcntl(fd, F_GETFD) >= 0;
-        if (on_finit) return on_finit(fd, flags);
+        if (on_finit) return on_finit(fd, flags, n);
         return {0, 0};
     }
     sys::RawResult delete_module(const char*, unsigned) override {
-        ++state->delete_calls;
+        __atomic_add_fetch(&state->delete_calls, 1, __ATOMIC_SEQ_CST);
         return {0, 0};
     }
     uint64_t taint() override { return state->taint; }
@@ -59,7 +59,7 @@ public:
 
     FakeKernelState* state;
     std::function<sys::RawResult(unsigned long)> on_init;
-    std::function<sys::RawResult(int, unsigned long)> on_finit;
+    std::function<sys::RawResult(int, unsigned long, int nth_call)> on_finit;
     std::vector<std::string> log;
 };
 

@@ -90,6 +90,14 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
         } else if (key == "poison_after") {
             if (value != "yes" && value != "no") return bad("must be yes or no");
             c.poison_after = value == "yes";
+        } else if (key == "concurrent") {
+            auto v = parse_u64(value);
+            if (!v || *v < 1 || *v > static_cast<uint64_t>(kMaxConcurrent))
+                return bad("must be 1.." + std::to_string(kMaxConcurrent));
+            c.concurrent = static_cast<int>(*v);
+        } else if (key == "race") {
+            if (value != "init") return bad("only race=init is known");
+            c.race_init = true;
         } else if (key == "sysctl") {
             if (value.find('=') == std::string::npos || value.find("..") != std::string::npos)
                 return bad("must be path=value under /proc/sys");
@@ -98,6 +106,8 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             return make_error("unknown case key '" + key + "'");
         }
     }
+    if (c.race_init && (c.concurrent < 2 || c.call != Call::Finit))
+        return make_error("case '" + c.id + "': race=init needs call=finit and concurrent >= 2");
     if (c.call != Call::None && c.image.empty() && !(c.call == Call::Init && c.buffer != "image" && c.buffer != "mmap" &&
                                                     c.buffer != "guard_tail") &&
         !(c.call == Call::Finit && c.fd != "file" && c.fd != "path" && c.fd != "wronly" && c.fd != "rdwr" &&
@@ -140,6 +150,8 @@ KvRecord to_record(const GuestCase& c) {
     if (!c.unload) r.set("unload", "no");
     if (c.poison_after) r.set("poison_after", "yes");
     if (!c.sysctl.empty()) r.set("sysctl", c.sysctl);
+    if (c.concurrent != 1) r.set("concurrent", std::to_string(c.concurrent));
+    if (c.race_init) r.set("race", "init");
     return r;
 }
 

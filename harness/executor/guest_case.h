@@ -12,6 +12,8 @@ namespace mh::executor {
 enum class Call { Init, Finit, None };
 enum class Privilege { Root, NoCap, UserNs };
 
+inline constexpr int kMaxConcurrent = 8;
+
 struct GuestCase {
     int idx = 0;
     std::string id;
@@ -33,6 +35,11 @@ struct GuestCase {
     bool unload = true;
     bool poison_after = false;    // e.g. modules_disabled: the VM is not reusable afterwards
     std::string sysctl;           // "path=value" written under /proc/sys before the call
+    // Concurrency (contract §2.7): `concurrent` callers start the call at the same moment, each
+    // with its own fd on the same file (same inode); with race=init the last one calls
+    // init_module with the same image instead.
+    int concurrent = 1;
+    bool race_init = false;
 };
 
 // Parses and validates a case record (unknown keys and bad values are errors naming the key).

@@ -48,16 +48,25 @@ Judgement judge(const Observation& o, const std::optional<std::vector<int>>& exp
         j.reason = "no result from the guest";
         return j;
     }
-    int got = o.ret == 0 ? 0 : o.err;
-    std::string got_name = sys::errno_name(got);
+    // One result, or one per concurrent caller: every one must be acceptable.
+    std::vector<int> gots;
+    if (o.caller_rets.empty()) {
+        gots.push_back(o.ret == 0 ? 0 : o.err);
+    } else {
+        for (size_t i = 0; i < o.caller_rets.size(); ++i)
+            gots.push_back(o.caller_rets[i] == 0 ? 0 : (i < o.caller_errs.size() ? o.caller_errs[i] : 0));
+    }
+    std::string got_name;
+    for (int g : gots) got_name += (got_name.empty() ? "" : ",") + sys::errno_name(g);
     if (!expected) {
         j.verdict = Verdict::Ran;
         j.reason = got_name;
         return j;
     }
     // -1 in the set: any result conforms (recorded for diffs, see vm::kAnyResult).
-    bool ok = std::find(expected->begin(), expected->end(), got) != expected->end() ||
-              std::find(expected->begin(), expected->end(), -1) != expected->end();
+    bool any = std::find(expected->begin(), expected->end(), -1) != expected->end();
+    bool ok = true;
+    for (int g : gots) ok &= any || std::find(expected->begin(), expected->end(), g) != expected->end();
     j.verdict = ok ? Verdict::Pass : Verdict::Fail;
     std::string want;
     for (int e : *expected) want += (want.empty() ? "" : "|") + (e < 0 ? std::string("*") : sys::errno_name(e));

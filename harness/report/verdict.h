@@ -27,6 +27,9 @@ struct Observation {
     uint64_t taint_before = 0;
     uint64_t taint_after = 0;
     std::string vm_event;         // "" | "died" (VM ended mid-case) | "hung" (host timeout) | "no-boot"
+    // Concurrent cases: every caller's return value and errno (ret/err above are caller 0's).
+    std::vector<long> caller_rets;
+    std::vector<int> caller_errs;
     std::vector<CrashReport> crashes;  // console reports attributed to this case
 };
 

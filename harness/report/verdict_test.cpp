@@ -51,3 +51,14 @@ TEST(Verdict, Broken) {
     nb.vm_event = "no-boot";
     EXPECT_EQ(judge(nb, std::nullopt).verdict, Verdict::Brok);
 }
+
+TEST(Verdict, ConcurrentCallersMustAllConform) {
+    Observation o;
+    o.has_result = true;
+    o.caller_rets = {0, -1, -1};
+    o.caller_errs = {0, 17, 17};
+    auto j = judge(o, std::vector<int>{0, 17});
+    EXPECT_EQ(j.verdict, Verdict::Pass);
+    EXPECT_EQ(j.reason, "0,EEXIST,EEXIST");
+    EXPECT_EQ(judge(o, std::vector<int>{0}).verdict, Verdict::Fail);
+}

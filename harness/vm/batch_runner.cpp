@@ -63,6 +63,16 @@ report::Observation observe(const KvRecord& r) {
     o.signal = std::atoi(r.get_or("signal", "0").c_str());
     o.taint_before = parse_hex(r.get("taint_before"));
     o.taint_after = parse_hex(r.get("taint_after"));
+    auto numbers = [](const std::string& list) {
+        std::vector<long> out;
+        std::istringstream in(list);
+        std::string item;
+        while (std::getline(in, item, ',')) out.push_back(std::strtol(item.c_str(), nullptr, 10));
+        return out;
+    };
+    if (auto rets = r.get("rets")) o.caller_rets = numbers(*rets);
+    if (auto errs = r.get("errnos"))
+        for (long e : numbers(*errs)) o.caller_errs.push_back(static_cast<int>(e));
     return o;
 }
 

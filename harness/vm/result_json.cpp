@@ -56,6 +56,14 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const K
         if (co.guest && co.guest->has("ns")) j["ns"] = std::stoull(*co.guest->get("ns"));
     }
     if (!o.setup_error.empty()) j["setup_error"] = o.setup_error;
+    if (!o.caller_rets.empty()) {
+        nlohmann::json callers = nlohmann::json::array();
+        for (size_t i = 0; i < o.caller_rets.size(); ++i) {
+            int e = i < o.caller_errs.size() ? o.caller_errs[i] : 0;
+            callers.push_back(o.caller_rets[i] == 0 ? "0" : sys::errno_name(e));
+        }
+        j["callers"] = callers;
+    }
     j["taint_before"] = o.taint_before;
     j["taint_after"] = o.taint_after;
     j["taint_added"] = report::taint_letters(report::taint_added(o.taint_before, o.taint_after));
@@ -102,6 +110,12 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
     o.vm_event = j.value("vm_event", "");
     o.timed_out = j.value("timed_out", false);
     o.signal = j.value("signal", 0);
+    if (j.contains("callers") && j["callers"].is_array())
+        for (const auto& c : j["callers"]) {
+            int e = sys::errno_from_name(c.get<std::string>()).value_or(0);
+            o.caller_rets.push_back(e == 0 ? 0 : -1);
+            o.caller_errs.push_back(e);
+        }
     if (j.contains("crashes") && j["crashes"].is_array())
         for (const auto& c : j["crashes"]) {
             report::CrashReport r;

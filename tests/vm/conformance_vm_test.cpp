@@ -15,7 +15,7 @@ namespace {
 // One or more classes from every part of the contract, kept small enough for CI (no kernel events).
 constexpr const char* kSubset =
     "P1,P2,P5,B1,B2,B4,B7,F1,F2,F3,F5,F6,F7,F8,F9,F10,F13,F14,G1,G2,G3,G5,G7,G10,E1,E2,E3,E4,M1,M6,M11,M12,"
-    "M15,M16,R3,R5,S1,S3,S5,A1,A4,A5,W1,W2,K1";
+    "M15,M16,R3,R5,S1,S3,S5,A1,A4,A5,W1,W2,K1,K2,K3,K8";
 }  // namespace
 
 class ConformanceVm : public ::testing::TestWithParam<const char*> {};
