@@ -155,9 +155,13 @@ Expected<GroupCases> build_group_cases(const GroupDef& group, const std::filesys
     return out;
 }
 
-std::string followed(const ErrnoSet& code, const ErrnoSet& man, int got) {
-    if (!man || man->empty()) return "-";
-    auto in = [got](const ErrnoSet& s) { return !s || std::find(s->begin(), s->end(), got) != s->end(); };
+std::string followed(const ErrnoSet& code, const ErrnoSet& man, const std::vector<int>& gots) {
+    if (!man || man->empty() || gots.empty()) return "-";
+    auto in = [&gots](const ErrnoSet& s) {
+        for (int g : gots)
+            if (s && std::find(s->begin(), s->end(), g) == s->end()) return false;
+        return true;
+    };
     bool c = code && in(code), m = in(man);
     if (c && m) return "both";
     if (c) return "code";
@@ -280,9 +284,12 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                 j["contract_line"] = r->line;
             }
             const auto& o = rec.outcome.observation;
-            int got = o.ret == 0 ? 0 : o.err;
+            std::vector<int> gots;  // one result, or one per concurrent caller
+            if (o.caller_rets.empty()) gots.push_back(o.ret == 0 ? 0 : o.err);
+            for (size_t c = 0; c < o.caller_rets.size(); ++c)
+                gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
             bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
-            j["followed"] = (r && judged) ? followed(r->expect, r->man, got) : "-";
+            j["followed"] = (r && judged) ? followed(r->expect, r->man, gots) : "-";
             j["log_class"] = log_class_of(rec.outcome.guest);
             // O and E are added by the first unsigned out-of-tree module of each boot: history, not
             // the case. Keep them in the raw field, leave them out of the one diffs compare.

@@ -59,8 +59,9 @@ struct SuiteOptions {
 // after each group so an interrupted suite still leaves a readable run).
 Expected<nlohmann::json> run_suite(const SuiteOptions& options);
 
-// Which of the contract and the man page the observed result agrees with.
-std::string followed(const ErrnoSet& code, const ErrnoSet& man, int got);
+// Which of the contract and the man page the observed results (one, or one per concurrent
+// caller) all agree with: both, code, man, neither; "-" when the page is silent.
+std::string followed(const ErrnoSet& code, const ErrnoSet& man, const std::vector<int>& gots);
 
 std::filesystem::path default_conformance_dir();
 

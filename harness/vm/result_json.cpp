@@ -1,6 +1,7 @@
 // Result record: inputs, observation, verdict and evidence of one case.
 #include "harness/vm/result_json.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -57,12 +58,17 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const K
     }
     if (!o.setup_error.empty()) j["setup_error"] = o.setup_error;
     if (!o.caller_rets.empty()) {
-        nlohmann::json callers = nlohmann::json::array();
+        std::vector<std::string> callers;
         for (size_t i = 0; i < o.caller_rets.size(); ++i) {
             int e = i < o.caller_errs.size() ? o.caller_errs[i] : 0;
             callers.push_back(o.caller_rets[i] == 0 ? "0" : sys::errno_name(e));
         }
         j["callers"] = callers;
+        // Which caller wins a race varies from run to run; the multiset of results does not.
+        std::sort(callers.begin(), callers.end());
+        std::string all;
+        for (const auto& c : callers) all += (all.empty() ? "" : ",") + c;
+        if (o.has_result) j["errno"] = all;
     }
     j["taint_before"] = o.taint_before;
     j["taint_after"] = o.taint_after;
