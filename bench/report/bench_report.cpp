@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "bench/report/cost_model.h"
+#include "harness/elf/compression.h"
 #include "bench/report/stats.h"
 #include "bench/report/svg_plot.h"
 
@@ -91,6 +92,65 @@ std::vector<std::pair<std::string, double>> sizes_of(const GuestRun& run) {
     return v;
 }
 
+Expected<ReportInput> load_report_input(const std::filesystem::path& dir) {
+    std::ifstream sf(dir / "summary.json");
+    if (!sf) return make_error("no summary.json in " + dir.string());
+    nlohmann::json js;
+    try {
+        js = nlohmann::json::parse(sf);
+    } catch (const std::exception& e) {
+        return make_error("summary.json: " + std::string(e.what()));
+    }
+    ReportInput in;
+    in.accel = js.value("accel", "");
+    in.date = js.value("date", "");
+    in.command = js.value("command", "");
+    in.host_notes = js.value("host", "");
+    if (in.host_notes.empty()) {
+        // Reports written before "host" was in summary.json keep it in report.md only.
+        std::ifstream md(dir / "report.md");
+        std::string line;
+        while (std::getline(md, line))
+            if (line.rfind("- Host: ", 0) == 0) in.host_notes = line.substr(8);
+    }
+    for (const auto& jk : js.value("kernels", nlohmann::json::array())) {
+        KernelRuns k;
+        k.kernel = jk.value("kernel", "");
+        k.release = jk.value("release", "");
+        size_t index = 0;
+        for (const auto& f : jk.value("run_facts", nlohmann::json::array())) {
+            ++index;
+            GuestRun r;
+            r.skew_start = f.value("skew_start", 0.0);
+            r.skew_end = f.value("skew_end", 0.0);
+            r.wall_seconds = f.value("wall_seconds", 0.0);
+            r.boot_retries = f.value("boot_retries", 0);
+            r.notes = f.value("notes", std::vector<std::string>{});
+            auto stem = dir / k.kernel / ("gbench-run" + std::to_string(f.value("run", static_cast<int>(index))) + ".json");
+            std::string text;
+            if (std::filesystem::exists(stem.string() + ".gz")) {
+                auto raw = elf::read_file(stem.string() + ".gz");
+                if (!raw) return raw.error();
+                auto plain = elf::decompress(*raw);
+                if (!plain) return make_error(stem.string() + ".gz: " + plain.error().message);
+                text.assign(plain->begin(), plain->end());
+            } else {
+                std::ifstream g(stem);
+                if (!g) return make_error("missing " + stem.string() + "(.gz)");
+                std::stringstream ss;
+                ss << g.rdbuf();
+                text = ss.str();
+            }
+            auto series = parse_gbench_json(text);
+            if (!series) return series.error();
+            r.series = std::move(*series);
+            k.runs.push_back(std::move(r));
+        }
+        in.kernels.push_back(std::move(k));
+    }
+    return in;
+}
+
 Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -100,14 +160,16 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
     js["accel"] = in.accel;
     js["date"] = in.date;
     js["command"] = in.command;
+    js["host"] = in.host_notes;
     std::string ACC = in.accel;
     std::transform(ACC.begin(), ACC.end(), ACC.begin(), ::toupper);
 
     md << "# Module load latency: finit_module (fd) vs init_module (buffer) — " << ACC << "\n\n";
     md << "**Accelerator: " << ACC << ".** ";
     if (in.accel == "tcg")
-        md << "Absolute times are those of software emulation (slow); the ratios between paths and the per-byte costs "
-              "relative to the guest's own memcpy are what carry over to real hardware.\n\n";
+        md << "Absolute times are those of software emulation (slow); compare the ratios between paths and the per-byte "
+              "costs relative to the guest's own memcpy, which are what can carry over to real hardware (fixed costs "
+              "tied to the timer tick and page-fault costs are relatively larger under emulation).\n\n";
     else
         md << "\n\n";
     md << "- Date (UTC): " << in.date << "\n- Command: `" << in.command << "`\n";
@@ -136,7 +198,8 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
             for (const auto& n : r.notes) notes += (notes.empty() ? "" : "; ") + n;
             md << "| " << ri + 1 << " | " << fmt("%.1f", r.wall_seconds) << " | " << r.boot_retries << " | "
                << fmt("%.4f", r.skew_start) << " | " << fmt("%.4f", r.skew_end) << " | " << notes << " |\n";
-            jk["run_facts"].push_back({{"wall_seconds", r.wall_seconds}, {"boot_retries", r.boot_retries},
+            jk["run_facts"].push_back({{"run", r.run_index > 0 ? r.run_index : static_cast<int>(ri + 1)},
+                                       {"wall_seconds", r.wall_seconds}, {"boot_retries", r.boot_retries},
                                        {"skew_start", r.skew_start}, {"skew_end", r.skew_end}, {"notes", r.notes}});
         }
         md << "\n";
@@ -207,9 +270,10 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
             md << "\n";
         }
         md << "\n";
-        for (const char* rp : kRatioPaths)
-            if (!ratio_pts[rp].empty())
-                ratio_series.push_back({(two ? k.kernel + ": " : std::string()) + rp + "/buffer", ratio_pts[rp], ki > 0});
+        for (size_t ri = 0; ri < std::size(kRatioPaths); ++ri)
+            if (!ratio_pts[kRatioPaths[ri]].empty())
+                ratio_series.push_back({(two ? k.kernel + ": " : std::string()) + kRatioPaths[ri] + "/buffer",
+                                        ratio_pts[kRatioPaths[ri]], ki > 0, static_cast<int>(ri)});
 
         // Cost models.
         double memcpy_b = per_byte(k, "calib/memcpy");
@@ -222,7 +286,8 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
            << fmt("%.3f", cold_b) << " ns/byte (" << fmt("%.0f", cold_b > 0 ? 1e3 / cold_b : 0) << " MB/s).\n\n";
         md << "| path | fixed µs | per-byte ns | × memcpy | × page-cache read | R² |\n|---|---|---|---|---|---|\n";
         jk["reference_ns_per_byte"] = {{"memcpy", memcpy_b}, {"pagecache_read", pc_b}, {"cold_read", cold_b}};
-        for (const auto& p : load_paths()) {
+        for (size_t pi = 0; pi < load_paths().size(); ++pi) {
+            const auto& p = load_paths()[pi];
             std::vector<double> xs, ys;
             std::vector<PlotPoint> pts;
             for (const auto& [label, bytes] : sizes) {
@@ -233,7 +298,7 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
                 ys.push_back(s.median);
                 pts.push_back({bytes, s.median / 1e3, s.ci_lo / 1e3, s.ci_hi / 1e3});
             }
-            if (!pts.empty()) lat_series.push_back({(two ? k.kernel + ": " : std::string()) + p.id, pts, ki > 0});
+            if (!pts.empty()) lat_series.push_back({(two ? k.kernel + ": " : std::string()) + p.id, pts, ki > 0, static_cast<int>(pi)});
             auto m = fit_cost_model(xs, ys);
             if (!m.ok) continue;
             md << "| " << p.id << " | " << us(m.fixed_ns) << " | " << fmt("%.3f", m.per_byte_ns) << " | "
@@ -264,7 +329,7 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
             jk["unload"][label] = {{"median_ns", s.median}, {"p95_ns", s.p95}, {"ci_lo_ns", s.ci_lo}, {"ci_hi_ns", s.ci_hi}, {"n", s.n}};
             upts.push_back({bytes, s.median / 1e3, s.ci_lo / 1e3, s.ci_hi / 1e3});
         }
-        if (!upts.empty()) unload_series.push_back({(two ? k.kernel + ": " : std::string()) + "delete_module", upts, ki > 0});
+        if (!upts.empty()) unload_series.push_back({(two ? k.kernel + ": " : std::string()) + "delete_module", upts, ki > 0, 0});
         md << "\n";
 
         // Compression.
@@ -323,6 +388,54 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
         js["kernels"].push_back(jk);
     }
 
+    if (two) {
+        // Side by side: the headline numbers of both kernels (details in the sections above).
+        md << "## Comparison\n\n| size |";
+        for (const auto& jk : js["kernels"])
+            for (const char* rp : kRatioPaths) md << " " << jk["kernel"].get<std::string>() << " " << rp << "/buffer |";
+        md << "\n|---|";
+        for (size_t i = 0; i < js["kernels"].size() * std::size(kRatioPaths); ++i) md << "---|";
+        md << "\n";
+        std::map<double, std::string> labels;
+        for (const auto& k : in.kernels)
+            for (auto& [label, bytes] : kernel_sizes(k)) labels[bytes] = label;
+        std::set<std::string> seen;
+        for (const auto& [bytes, label] : labels) {
+            if (!seen.insert(label).second) continue;
+            md << "| " << label << " |";
+            for (const auto& jk : js["kernels"])
+                for (const char* rp : kRatioPaths) {
+                    std::string key = std::string(rp) + "/buffer";
+                    if (jk.contains("ratios") && jk["ratios"].contains(label) && jk["ratios"][label].contains(key)) {
+                        const auto& r = jk["ratios"][label][key];
+                        md << " " << fmt("%.3f", r["ratio"].get<double>()) << " [" << fmt("%.2f", r["ci_lo"].get<double>()) << "–"
+                           << fmt("%.2f", r["ci_hi"].get<double>()) << "] |";
+                    } else {
+                        md << " — |";
+                    }
+                }
+            md << "\n";
+        }
+        md << "\n| path |";
+        for (const auto& jk : js["kernels"]) md << " " << jk["kernel"].get<std::string>() << " per-byte ns (× memcpy) | fixed µs |";
+        md << "\n|---|";
+        for (size_t i = 0; i < js["kernels"].size(); ++i) md << "---|---|";
+        md << "\n";
+        for (const auto& p : load_paths()) {
+            md << "| " << p.id << " |";
+            for (const auto& jk : js["kernels"]) {
+                if (!jk.contains("cost_model") || !jk["cost_model"].contains(p.id)) {
+                    md << " — | — |";
+                    continue;
+                }
+                const auto& c = jk["cost_model"][p.id];
+                md << " " << fmt("%.3f", c["per_byte_ns"].get<double>()) << " (" << fmt("%.2f", c["x_memcpy"].get<double>())
+                   << "×) | " << us(c["fixed_ns"].get<double>()) << " |";
+            }
+            md << "\n";
+        }
+        md << "\n";
+    }
     md << "## Plots\n\n![latency](latency.svg)\n\n![ratio](ratio.svg)\n\n![unload](unload.svg)\n";
     auto spec = [](std::string title, std::string x, std::string y) {
         PlotSpec p;

@@ -19,6 +19,7 @@ struct GuestRun {
     std::vector<std::string> notes;       // "store: ext4 ...", "bench_seconds: ..."
     double wall_seconds = 0;              // QEMU start to exit
     int boot_retries = 0;
+    int run_index = 0;                    // N of <kernel>/gbench-runN.json (0: position in the list)
 };
 
 struct KernelRuns {
@@ -44,6 +45,10 @@ const std::vector<PathInfo>& load_paths();
 
 // Writes report.md, summary.json, latency.svg, ratio.svg, unload.svg into `dir` (created).
 Status write_report(const ReportInput& input, const std::filesystem::path& dir);
+
+// Reads back what write_report needs from a report directory (summary.json + <kernel>/gbench-runN.json[.gz]),
+// so a report can be re-rendered by newer code without re-running VMs.
+Expected<ReportInput> load_report_input(const std::filesystem::path& dir);
 
 // Size labels of the load series present in a run, sorted by bytes ("8k", "64k", ...).
 std::vector<std::pair<std::string, double>> sizes_of(const GuestRun& run);

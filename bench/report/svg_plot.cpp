@@ -21,7 +21,7 @@ std::string num(double v) {
 std::string short_num(double v) {
     char buf[64];
     double a = std::fabs(v);
-    if (a >= 1e6 || (a > 0 && a < 1e-2)) std::snprintf(buf, sizeof buf, "%.0e", v);
+    if (a >= 1e9 || (a > 0 && a < 1e-2)) std::snprintf(buf, sizeof buf, "%.0e", v);
     else if (a >= 100 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
     else std::snprintf(buf, sizeof buf, "%.2g", v);
     return buf;
@@ -30,13 +30,20 @@ std::string short_num(double v) {
 struct Axis {
     double lo = 0, hi = 1;
     bool log = false;
+    bool bytes = false;  // log axis of byte sizes: ticks at 8 KiB × powers of 8 (8 KiB, 64 KiB, 512 KiB, 4 MiB, ...)
     double to_unit(double v) const {
         if (log) return (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo));
         return (v - lo) / (hi - lo);
     }
     std::vector<double> ticks() const {
         std::vector<double> t;
-        if (log) {
+        if (log && bytes) {
+            for (double e = std::floor(std::log2(lo)); e <= std::ceil(std::log2(hi)); e += 1) {
+                double v = std::pow(2.0, e);
+                if (static_cast<long long>(e) % 3 == 1 && v >= lo * 0.999 && v <= hi * 1.001) t.push_back(v);
+            }
+            if (t.size() < 2) t = {lo, hi};
+        } else if (log) {
             for (double e = std::floor(std::log10(lo)); e <= std::ceil(std::log10(hi)); e += 1) {
                 double v = std::pow(10.0, e);
                 if (v >= lo * 0.999 && v <= hi * 1.001) t.push_back(v);
@@ -56,9 +63,10 @@ struct Axis {
     }
 };
 
-Axis make_axis(std::vector<double> vals, bool log) {
+Axis make_axis(std::vector<double> vals, bool log, bool bytes = false) {
     Axis a;
     a.log = log;
+    a.bytes = bytes;
     vals.erase(std::remove_if(vals.begin(), vals.end(), [&](double v) { return !std::isfinite(v) || (log && v <= 0); }),
                vals.end());
     if (vals.empty()) {
@@ -69,7 +77,11 @@ Axis make_axis(std::vector<double> vals, bool log) {
     auto [mn, mx] = std::minmax_element(vals.begin(), vals.end());
     a.lo = *mn;
     a.hi = *mx;
-    if (log) {
+    if (log && bytes) {
+        a.lo = std::pow(2.0, std::floor(std::log2(a.lo)));
+        a.hi = std::pow(2.0, std::ceil(std::log2(a.hi)));
+        if (a.hi <= a.lo) a.hi = a.lo * 2;
+    } else if (log) {
         a.lo = std::pow(10.0, std::floor(std::log10(a.lo)));
         a.hi = std::pow(10.0, std::ceil(std::log10(a.hi)));
         if (a.hi <= a.lo) a.hi = a.lo * 10;
@@ -122,8 +134,9 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
             }
         }
     for (double r : spec.y_reference) ys.push_back(r);
-    Axis ax = make_axis(xs, spec.log_x), ay = make_axis(ys, spec.log_y);
-    const double left = 80, right = 210, top = 40, bottom = 60;
+    const bool x_bytes = spec.x_label.find("bytes") != std::string::npos;
+    Axis ax = make_axis(xs, spec.log_x, x_bytes), ay = make_axis(ys, spec.log_y);
+    const double left = 80, right = 330, top = 40, bottom = 60;
     const double pw = spec.width - left - right, ph = spec.height - top - bottom;
     auto X = [&](double v) { return left + ax.to_unit(v) * pw; };
     auto Y = [&](double v) { return top + (1 - ay.to_unit(v)) * ph; };
@@ -140,9 +153,7 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
     for (double t : ax.ticks()) {
         o += "<line x1=\"" + num(X(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(X(t)) + "\" y2=\"" + num(top + ph) +
              "\" stroke=\"#ddd\"/>\n";
-        std::string lab = spec.x_label.find("bytes") != std::string::npos || spec.x_label.find("size") != std::string::npos
-                              ? format_bytes(t)
-                              : short_num(t);
+        std::string lab = x_bytes ? format_bytes(t) : short_num(t);
         o += "<text x=\"" + num(X(t)) + "\" y=\"" + num(top + ph + 16) + "\" text-anchor=\"middle\">" + xml_escape(lab) + "</text>\n";
     }
     for (double t : ay.ticks()) {
@@ -164,7 +175,9 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
     size_t ci = 0;
     double ly = top + 8;
     for (const auto& s : series) {
-        std::string color = kColors[ci++ % (sizeof kColors / sizeof kColors[0])];
+        size_t idx = s.color >= 0 ? static_cast<size_t>(s.color) : ci;
+        ++ci;
+        std::string color = kColors[idx % (sizeof kColors / sizeof kColors[0])];
         std::string pts;
         for (const auto& p : s.points) {
             if (!valid(p.x, p.y)) continue;

@@ -16,13 +16,14 @@ struct PlotSeries {
     std::string label;
     std::vector<PlotPoint> points;
     bool dashed = false;
+    int color = -1;  // palette index; -1: next unused (same index = same colour, e.g. one path on two kernels)
 };
 
 struct PlotSpec {
     std::string title;
     std::string x_label, y_label;
     bool log_x = true, log_y = true;
-    int width = 820, height = 520;
+    int width = 1000, height = 540;
     std::vector<double> y_reference;  // horizontal guide lines (e.g. ratio 1.0)
 };
 

@@ -10,6 +10,8 @@
 #include "harness/cli/commands.h"
 
 #if MH_HAVE_BENCH
+#include <lzma.h>
+
 #include "bench/report/bench_report.h"
 #include "bench/report/chunks.h"
 #include "harness/cli/interrupt.h"
@@ -51,7 +53,7 @@ options:
   --sizes LIST        module payload sizes (default 8k,64k,512k,4m,16m,64m)
   --repeat N          VM runs per kernel (default 1; 2+ gives the run-to-run spread of the ratios)
   --reps N            samples per path for sizes below --large-from (default 21)
-  --reps-large N      samples per path from --large-from up (default 9)
+  --reps-large N      samples per path from --large-from up (default 15)
   --large-from SIZE   (default 4m)
   --reject-reps N     samples per rejection class (default 60)
   --xz-max SIZE       largest size also measured xz-compressed (default 4m; 0 = none)
@@ -62,6 +64,8 @@ options:
   --out DIR           report directory (default bench/results/<kernel>[+<K2>]-<accel>-<UTC date>)
   --no-fetch          never download a kernel
   --no-interleave     run benchmarks one after another instead of randomly interleaved repetitions
+  --keep-work         keep the initramfs, the module store and the raw result frames
+  --rerender DIR      only rewrite the report in DIR from its saved raw data (no VM)
 
 exit codes: 0 ok, 1 a run failed to produce results, 2 usage, 3 environment, 130 interrupted
 )";
@@ -105,11 +109,28 @@ std::string host_notes() {
 
 struct Plan {
     std::vector<std::string> sizes{"8k", "64k", "512k", "4m", "16m", "64m"};
-    int repeat = 1, reps = 21, reps_large = 9, reject_reps = 60, calib_reps = 7;
+    int repeat = 1, reps = 21, reps_large = 15, reject_reps = 60, calib_reps = 9;
     uint64_t large_from = 4u << 20, xz_max = 4u << 20, calib_bytes = 64u << 20;
     int memory_mb = 2048;
     bool interleave = true;
 };
+
+// xz exactly as Kbuild's modules_install writes .ko.xz (scripts/Makefile.modinst:
+// `xz --check=crc32 --lzma2=dict=1MiB`): the dictionary size sets what both decoders allocate, so
+// the generic preset-6 (8 MiB dictionary) would misstate the fixed cost of both xz paths.
+Expected<std::string> kbuild_xz(const std::vector<uint8_t>& raw) {
+    lzma_options_lzma opt{};
+    if (lzma_lzma_preset(&opt, 6)) return make_error("lzma preset");
+    opt.dict_size = 1u << 20;
+    lzma_filter filters[] = {{LZMA_FILTER_LZMA2, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
+    std::string out(lzma_stream_buffer_bound(raw.size()), '\0');
+    size_t pos = 0;
+    lzma_ret r = lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, nullptr, raw.data(), raw.size(),
+                                           reinterpret_cast<uint8_t*>(out.data()), &pos, out.size());
+    if (r != LZMA_OK) return make_error("xz encoding failed (" + std::to_string(static_cast<int>(r)) + ")");
+    out.resize(pos);
+    return out;
+}
 
 std::string label_of(const std::string& size) {
     std::string l = size;
@@ -163,10 +184,10 @@ Expected<fs::path> prepare_initrd(const vm::Kernel& k, const Plan& plan, const f
         if (payload <= plan.xz_max) {
             auto raw = elf::read_file(ko.string());
             if (!raw) return raw.error();
-            auto xz = elf::compress(*raw, elf::Compression::xz, elf::XzCheck::crc32);
+            auto xz = kbuild_xz(*raw);
             if (!xz) return xz.error();
             std::string xzfile = file + ".xz";
-            if (auto s = write_text(work / "store" / xzfile, std::string(xz->begin(), xz->end())); !s) return s.error();
+            if (auto s = write_text(work / "store" / xzfile, *xz); !s) return s.error();
             m.set("xz", "/store/" + xzfile);
         }
         m.set("reps", std::to_string(payload >= plan.large_from ? plan.reps_large : plan.reps));
@@ -295,7 +316,8 @@ bench::GuestRun collect(const vm::GuestProgramResult& r, const fs::path& dir, in
                                    (r.vm_event.empty() ? r.exit_status : r.vm_event) + ")";
         return run;
     }
-    (void)write_text(dir / ("gbench-run" + std::to_string(run_index) + ".json"), *json);
+    // Raw data for --rerender; gzip: the JSON of one VM is ~0.9 MB and compresses ~10x.
+    (void)write_text(dir / ("gbench-run" + std::to_string(run_index) + ".json.gz"), vm::gzip_compress(*json, 9));
     auto series = bench::parse_gbench_json(*json);
     if (!series) {
         error = series.error().message;
@@ -312,7 +334,7 @@ int cmd_bench(const Args& args) {
                                      {"reps", true},        {"reps-large", true},  {"large-from", true}, {"reject-reps", true},
                                      {"xz-max", true},      {"calib-bytes", true}, {"quick", false},     {"accel", true},
                                      {"memory", true},      {"out", true},         {"no-fetch", false},  {"no-interleave", false},
-                                     {"help", false}};
+                                     {"rerender", true},    {"keep-work", false}, {"help", false}};
     auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness bench: %s\n", p.error().message.c_str());
@@ -320,6 +342,19 @@ int cmd_bench(const Args& args) {
     }
     if (p->has("help")) {
         std::fputs(kBenchHelp, stdout);
+        return kExitOk;
+    }
+    if (auto dir = p->get("rerender")) {
+        auto input = bench::load_report_input(*dir);
+        if (!input) {
+            std::fprintf(stderr, "modharness bench: %s\n", input.error().message.c_str());
+            return kExitUsage;
+        }
+        if (auto s = bench::write_report(*input, *dir); !s) {
+            std::fprintf(stderr, "modharness bench: %s\n", s.error().message.c_str());
+            return kExitEnvironment;
+        }
+        std::printf("%s\n", (fs::path(*dir) / "report.md").c_str());
         return kExitOk;
     }
     Plan plan;
@@ -434,6 +469,10 @@ int cmd_bench(const Args& args) {
             vm::GuestCmdline cl;
             cl.token = token;
             cl.tsc_khz = tsc;
+            // Under TCG the clocksource watchdog compares the TSC with late-firing jiffies and
+            // marks it unstable (seen on 6.12): the guest then times with 4 ms jiffies. QEMU's
+            // virtual TSC is what we want; the skew check against host wall time verifies it.
+            cl.extra.push_back("tsc=reliable");
             go.vm.append = vm::guest_cmdline(cl);
             go.interrupted = interrupted;
             size_t samples = 0;
@@ -465,6 +504,7 @@ int cmd_bench(const Args& args) {
             std::string error;
             auto gr = collect(*res, kdir, run, error);
             gr.boot_retries = retries;
+            gr.run_index = run;
             for (const auto& n : prep_notes) gr.notes.push_back(n);
             if (!res->crashes.empty()) gr.notes.push_back("console: " + res->crashes.front().title);
             if (!error.empty()) {
@@ -472,9 +512,15 @@ int cmd_bench(const Args& args) {
                 std::fprintf(stderr, "modharness bench: %s run %d: %s (console: %s)\n", kr.kernel.c_str(), run, error.c_str(),
                              go.vm.console_log.c_str());
             }
+            // The raw frames duplicate gbench-runN.json once that parsed: keep them only for failures.
+            if (error.empty() && !p->has("keep-work")) fs::remove(go.vm.results_file, ec);
             if (!gr.series.empty()) kr.runs.push_back(std::move(gr));
         }
-        if (!p->has("keep-work")) fs::remove(*initrd, ec);
+        // The inputs are rebuilt from the seed cache on every run; only the manifest is worth keeping.
+        if (!p->has("keep-work")) {
+            fs::remove(*initrd, ec);
+            fs::remove_all(work / "store", ec);
+        }
         report.kernels.push_back(std::move(kr));
     }
     report.host_notes = "before: " + notes_before + " | after: " + host_notes();
