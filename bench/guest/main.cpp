@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "bench/guest/bench_manifest.h"
-#include "bench/guest/guest_env.h"
+#include "harness/executor/guest_env.h"
 #include "bench/guest/load_benchmarks.h"
 #include "bench/guest/module_store.h"
 
@@ -31,6 +31,7 @@ public:
     }
 };
 using namespace mh::bench;
+using namespace mh::executor;
 
 constexpr const char* kManifestPath = "/mh/bench.conf";
 constexpr const char* kJsonPath = "/tmp/gbench.json";
@@ -79,8 +80,8 @@ void clock_check(ResultsPort& port, const std::string& phase, double sleep_s) {
 int main() {
     // Nothing before this line may touch the module syscalls: benchmarks are registered later,
     // at run time, never by static initialisers.
-    if (auto why = guest_refusal()) return refuse_and_exit(*why);
-    mount_guest_filesystems();
+    if (auto why = guest_refusal()) return refuse_and_exit("mh-guest-bench", *why);
+    mount_guest_filesystems("size=50%");
     ResultsPort port;
 
     KvRecord hello;

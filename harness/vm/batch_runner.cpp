@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness/common/frame.h"
+#include "harness/vm/file_tail.h"
 #include "harness/vm/vm_process.h"
 
 namespace mh::vm {
@@ -22,34 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Reads what was appended to a file since the last call.
-class Tail {
-public:
-    explicit Tail(std::filesystem::path p) : path_(std::move(p)) {}
-    ~Tail() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    std::string read_new() {
-        if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        std::string out;
-        if (fd_ < 0) return out;
-        char buf[65536];
-        ssize_t n;
-        while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-        return out;
-    }
-
-private:
-    std::filesystem::path path_;
-    int fd_ = -1;
-};
-
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 uint64_t parse_hex(const std::optional<std::string>& s) { return s ? std::strtoull(s->c_str(), nullptr, 0) : 0; }
 
@@ -132,8 +105,8 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (!proc) return proc.error();
         if (vm_index > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
 
-        Tail results(vm.results_file);
-        Tail console_tail(vm.console_log);
+        FileTail results(vm.results_file);
+        FileTail console_tail(vm.console_log);
         std::string console_partial;
         std::optional<Clock::time_point> crash_seen;  // first crash line on the live console
         FrameDecoder decoder;
@@ -242,7 +215,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             break;
         }
 
-        std::string console = read_file(vm.console_log);
+        std::string console = read_whole_file(vm.console_log);
         auto crashes = report::parse_console(console);
         if (held) {
             held->observation.crashes = crashes;
@@ -303,7 +276,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         // Nothing at all from this VM.
         ++stats.boot_failures;
         ++consecutive_failures;
-        std::string qemu_text = read_file(qemu_log);
+        std::string qemu_text = read_whole_file(qemu_log);
         progress("VM " + std::to_string(vm_index) + " produced no result (" +
                  (vm_event.empty() ? describe_wait_status(status.value_or(0)) : vm_event) + ")" +
                  (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "harness/common/frame.h"
+#include "harness/vm/file_tail.h"
 #include "harness/vm/process.h"
 #include "harness/vm/vm_process.h"
 
@@ -19,36 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Reads what was appended to a file since the last call.
-class Tail {
-public:
-    explicit Tail(std::filesystem::path p) : path_(std::move(p)) {}
-    ~Tail() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Tail(const Tail&) = delete;
-    Tail& operator=(const Tail&) = delete;
-    std::string read_new() {
-        if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        std::string out;
-        if (fd_ < 0) return out;
-        char buf[65536];
-        ssize_t n;
-        while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-        return out;
-    }
-
-private:
-    std::filesystem::path path_;
-    int fd_ = -1;
-};
 
 void add_parents(CpioWriter& cpio, const std::string& path, std::set<std::string>& dirs) {
     size_t pos = 0;
@@ -90,12 +61,12 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
     if (!ldd->success()) return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
     for (const auto& lib : parse_ldd_output(ldd->out)) {
-        std::string data = read_file(lib);
+        std::string data = read_whole_file(lib);
         if (data.empty()) return make_error("cannot read library " + lib);
         add_parents(cpio, lib, dirs);
         cpio.add_file(lib.substr(1), data, 0755);
     }
-    std::string prog = read_file(binary);
+    std::string prog = read_whole_file(binary);
     if (prog.empty()) return make_error("cannot read " + binary.string());
     std::string d = dest;
     while (!d.empty() && d.front() == '/') d.erase(0, 1);
@@ -114,7 +85,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     auto start = Clock::now();
     auto proc = VmProcess::start(qemu_argv(opt.vm), log);
     if (!proc) return proc.error();
-    Tail results(opt.vm.results_file), console(opt.vm.console_log);
+    FileTail results(opt.vm.results_file), console(opt.vm.console_log);
     FrameDecoder decoder;
     std::string console_partial;
     std::optional<Clock::time_point> crash_seen;
@@ -164,7 +135,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     res.bad_frames = decoder.bad_frames();
     res.exit_status = status ? describe_wait_status(*status) : "killed";
     res.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    res.crashes = report::parse_console(read_file(opt.vm.console_log));
+    res.crashes = report::parse_console(read_whole_file(opt.vm.console_log));
     return res;
 }
 

@@ -36,6 +36,9 @@ std::string guest_cmdline(const GuestCmdline& c) {
     // reboot=t + panic=-1 with -no-reboot: every way the guest ends makes QEMU exit.
     std::string out = "console=ttyS0 reboot=t panic=-1 loglevel=" + std::to_string(c.loglevel);
     if (c.tsc_khz) out += " tsc_early_khz=" + std::to_string(*c.tsc_khz);
+    // Under TCG on a busy host the clocksource watchdog can declare the TSC unstable and fall back
+    // to jiffies (4 ms steps): every duration we record would lose its precision.
+    out += " tsc=reliable";
     out += " modharness.guest=" + c.token;
     if (c.start_case) out += " modharness.start=" + std::to_string(c.start_case);
     for (const auto& e : c.extra) out += " " + e;

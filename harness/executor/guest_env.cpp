@@ -1,5 +1,5 @@
-// The guest bench's surroundings: guard (shared with the executor), mounts, results port, power-off.
-#include "bench/guest/guest_env.h"
+// Guest /init surroundings shared by the executor and the guest bench: guard, mounts, results port, power-off.
+#include "harness/executor/guest_env.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -18,7 +18,7 @@
 #include "harness/common/frame.h"
 #include "harness/executor/guard.h"
 
-namespace mh::bench {
+namespace mh::executor {
 namespace {
 
 constexpr uint64_t kRamfsMagic = 0x858458f6;
@@ -55,12 +55,12 @@ void write_all(int fd, const std::string& s) {
 }  // namespace
 
 std::optional<std::string> guest_refusal() {
-    executor::GuardFacts facts;
+    GuardFacts facts;
     facts.pid = ::getpid();
-    if (facts.pid != 1) return executor::refusal_reason(facts);
+    if (facts.pid != 1) return refusal_reason(facts);
     struct statfs sfs {};
     if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = slurp(executor::kTokenPath)) facts.token = trim(*tok);
+    if (auto tok = slurp(kTokenPath)) facts.token = trim(*tok);
     // Only inside our own initramfs (token file present, ramfs root) do we mount /proc ourselves.
     if (facts.token && (facts.root_fs_magic == kRamfsMagic || facts.root_fs_magic == kTmpfsMagic) &&
         !slurp("/proc/cmdline")) {
@@ -68,10 +68,10 @@ std::optional<std::string> guest_refusal() {
         ::mount("proc", "/proc", "proc", 0, nullptr);
     }
     facts.cmdline = slurp("/proc/cmdline");
-    return executor::refusal_reason(facts);
+    return refusal_reason(facts);
 }
 
-void mount_guest_filesystems() {
+void mount_guest_filesystems(const char* tmpfs_options) {
     ::mkdir("/sys", 0755);
     ::mkdir("/dev", 0755);
     ::mkdir("/tmp", 01777);
@@ -79,9 +79,12 @@ void mount_guest_filesystems() {
     if (::mount("devtmpfs", "/dev", "devtmpfs", 0, nullptr) != 0) {
         ensure_node("/dev/console", S_IFCHR | 0600, 5, 1);
         ensure_node("/dev/null", S_IFCHR | 0666, 1, 3);
+        ensure_node("/dev/zero", S_IFCHR | 0666, 1, 5);
+        ensure_node("/dev/kmsg", S_IFCHR | 0644, 1, 11);
     }
     ensure_node("/dev/ttyS1", S_IFCHR | 0600, 4, 65);
-    ::mount("tmpfs", "/tmp", "tmpfs", 0, "size=50%");
+    ::mount("debugfs", "/sys/kernel/debug", "debugfs", 0, nullptr);
+    ::mount("tmpfs", "/tmp", "tmpfs", 0, tmpfs_options);
 }
 
 [[noreturn]] void power_off() {
@@ -91,9 +94,10 @@ void mount_guest_filesystems() {
     ::_exit(1);
 }
 
-int refuse_and_exit(const std::string& why) {
-    std::fprintf(stderr, "mh-guest-bench: refusing to run: %s\n", why.c_str());
-    std::fprintf(stderr, "mh-guest-bench: this program is the /init of a modharness bench VM; it must never run on a real machine.\n");
+int refuse_and_exit(const std::string& program, const std::string& why) {
+    std::fprintf(stderr, "%s: refusing to run: %s\n", program.c_str(), why.c_str());
+    std::fprintf(stderr, "%s: this program is the /init of a modharness VM; it must never run on a real machine.\n",
+                 program.c_str());
     if (::getpid() == 1) power_off();
     return 2;
 }
@@ -132,4 +136,4 @@ void ResultsPort::send_chunked(const std::string& stream, const std::string& tex
     if (fd_ >= 0) ::tcdrain(fd_);
 }
 
-}  // namespace mh::bench
+}  // namespace mh::executor

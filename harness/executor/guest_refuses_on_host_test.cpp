@@ -1,4 +1,5 @@
-// The real guest bench binary, run on this host, refuses and makes no module syscall — also as PID 1
+// A real guest /init binary (MH_GUEST_BINARY: the executor, the guest bench), run on this host,
+// refuses and makes no module syscall — also as PID 1
 // of a fresh PID namespace. A seccomp filter kills it with SIGSYS if it ever tries.
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -43,32 +44,32 @@ void install_trap_filter() {
     if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) ::_exit(91);
 }
 
-[[noreturn]] void exec_guest_bench() {
+[[noreturn]] void exec_guest_binary() {
     int devnull = ::open("/dev/null", O_WRONLY);
     if (devnull >= 0) ::dup2(devnull, 2);
     install_trap_filter();
-    char* argv[] = {const_cast<char*>(MH_GUEST_BENCH_PATH), nullptr};
+    char* argv[] = {const_cast<char*>(MH_GUEST_BINARY), nullptr};
     ::execv(argv[0], argv);
     ::_exit(92);
 }
 
 }  // namespace
 
-TEST(GuestBenchGuard, RefusesAsOrdinaryProcess) {
+TEST(GuestGuard, RefusesAsOrdinaryProcess) {
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
-    if (pid == 0) exec_guest_bench();
+    if (pid == 0) exec_guest_binary();
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << " (SIGSYS = module syscall attempted)";
     EXPECT_EQ(WEXITSTATUS(status), 2);
 }
 
-TEST(GuestBenchGuard, RefusesAsPid1OfPidNamespace) {
+TEST(GuestGuard, RefusesAsPid1OfPidNamespace) {
     if (::unshare(CLONE_NEWPID) != 0) GTEST_SKIP() << "cannot create a PID namespace here (needs root)";
     pid_t pid = ::fork();  // first child of the new namespace: PID 1 there
     ASSERT_GE(pid, 0);
-    if (pid == 0) exec_guest_bench();
+    if (pid == 0) exec_guest_binary();
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << " (SIGSYS = module syscall attempted)";

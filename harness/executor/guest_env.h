@@ -1,4 +1,4 @@
-// The guest bench's surroundings: the harness-VM guard, mounts, the framed results port, power-off.
+// A guest /init's surroundings (executor and bench): the harness-VM guard, mounts, the framed results port, power-off.
 #pragma once
 
 #include <optional>
@@ -6,17 +6,17 @@
 
 #include "harness/common/kv.h"
 
-namespace mh::bench {
+namespace mh::executor {
 
 // Decides whether we are PID 1 of a harness VM (harness/executor/guard.h, the executor's rule);
 // mounts /proc only inside our own initramfs to read the command line. nullopt = allowed.
 std::optional<std::string> guest_refusal();
 
-// sysfs, devtmpfs, tmpfs /tmp (as the executor does).
-void mount_guest_filesystems();
+// sysfs, devtmpfs (or the few device nodes we need), debugfs, tmpfs /tmp with `tmpfs_options`.
+void mount_guest_filesystems(const char* tmpfs_options = "size=75%");
 
-// Refuses loudly; as PID 1 it powers the VM off, elsewhere it returns the exit code 2.
-int refuse_and_exit(const std::string& why);
+// Refuses loudly, naming `program`; as PID 1 it powers the VM off, elsewhere it returns exit code 2.
+int refuse_and_exit(const std::string& program, const std::string& why);
 
 [[noreturn]] void power_off();
 
@@ -37,4 +37,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace mh::bench
+}  // namespace mh::executor
