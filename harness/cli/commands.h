@@ -26,6 +26,8 @@ int cmd_conform(const Args& args);
 int cmd_diff(const Args& args);
 // Load-latency benchmark, fd vs buffer path, in VMs (cmd_bench.cpp).
 int cmd_bench(const Args& args);
+// Harness throughput figures (cmd_throughput.cpp).
+int cmd_throughput(const Args& args);
 // Accelerator probe (cmd_accel.cpp).
 int cmd_accel(const Args& args);
 // ELF model (cmd_elf.cpp): inspect, gen, malformations, check-package.

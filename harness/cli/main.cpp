@@ -16,6 +16,7 @@ const std::vector<Command>& all_commands() {
         {"kernel", "fetch Debian kernels (+headers) into the cache, list them, print paths", cmd_kernel},
         {"seeds", "build the seed modules in corpus/modules against a kernel's headers", cmd_seeds},
         {"bench", "load-latency benchmark in VMs: finit_module (fd) vs init_module (buffer) by size; report + plots", cmd_bench},
+        {"throughput", "the harness's own speed: boot-to-first-result, conformance cases/s", cmd_throughput},
         {"accel", "probe whether KVM really boots a kernel here, else TCG", cmd_accel},
         {"inspect", "print what the ELF reader sees in a module file, with errors", cmd_inspect},
         {"gen", "write a module (synthesised or from a seed) with malformations applied", cmd_gen},
