@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -90,8 +91,11 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     inputs.known_malformation = opt.known_malformation ? opt.known_malformation : [](const std::string& id) {
         return elf::find_malformation(id) != nullptr;
     };
-    inputs.synth = [k = *kernel](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
-        auto profile = profile_for_kernel(k);
+    // The profile is looked up once, on the first synth: case.
+    auto profile_cache = std::make_shared<std::optional<Expected<elf::KernelProfile>>>();
+    inputs.synth = [k = *kernel, profile_cache](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
+        if (!*profile_cache) *profile_cache = profile_for_kernel(k);
+        const auto& profile = **profile_cache;
         if (!profile) return profile.error();
         elf::SynthOptions so;
         so.init_ret = init_ret;
