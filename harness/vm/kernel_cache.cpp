@@ -105,6 +105,9 @@ std::string build_tree_release(const fs::path& tree) {
     return {};
 }
 
+// Names of kernels modharness builds itself (modharness kernel build-fuzz) rather than fetches.
+bool is_built_kernel_name(const std::string& name) { return name.rfind("fuzz-", 0) == 0; }
+
 bool record_matches(const KernelRecord& rec, const std::string& name) {
     if (name == rec.release) return true;
     if (std::find(rec.names.begin(), rec.names.end(), name) != rec.names.end()) return true;
@@ -227,6 +230,8 @@ std::vector<Kernel> cached_kernels() {
 Expected<Kernel> find_cached_kernel(const std::string& name) {
     for (const auto& [dir, rec] : cached_kernel_records())
         if (record_matches(rec, name)) return kernel_from_record(rec, dir, name);
+    if (is_built_kernel_name(name))
+        return make_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" + (name.find("-sig") != std::string::npos ? " --signing" : ""));
     if (!find_alias(name) && name.rfind("linux-", 0) != 0 && release_from_package("linux-image-" + name).empty())
         return make_error("unknown kernel '" + name + "': not an alias (see modharness kernel --help), a Debian package name, a release, "
                           "a cached kernel or a path to a bzImage");
@@ -270,6 +275,8 @@ Expected<Kernel> user_kernel(const fs::path& bzimage, const fs::path& build_tree
 }
 
 Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& options) {
+    // Kernels we build (fuzz-6.12) are not in Debian's archive: apt could only fail.
+    if (is_built_kernel_name(name)) return find_cached_kernel(name);
     if (!options.refresh) {
         if (auto k = find_cached_kernel(name)) return k;
     }

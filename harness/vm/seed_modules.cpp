@@ -135,6 +135,10 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
     std::vector<std::string> argv{"make", "-C", k.build_tree.string(), "M=" + tmp.string(), "modules",
                                   // No pahole on the host, no vmlinux in headers: BTF for a seed is useless anyway.
                                   "CONFIG_DEBUG_INFO_BTF_MODULES="};
+    // A kernel tree built with only `bzImage modules_prepare` has no Module.symvers: modpost
+    // then knows no exports and would fail every module; warnings instead (Debian headers and
+    // `modharness kernel build-fuzz` trees have the file, so this never applies to them).
+    if (!fs::exists(k.build_tree / "Module.symvers", ec)) argv.push_back("KBUILD_MODPOST_WARN=1");
     if (spec.source_dir == "big") {
         MH_TRY(write_blob(tmp / "blob.bin", spec.big_bytes));
         argv.push_back("MH_BIG_NAME=" + spec.module);
