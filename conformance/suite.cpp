@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "conformance/report/run_file.h"
+#include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/report/console_parser.h"
@@ -21,24 +22,6 @@
 
 namespace mh::conformance {
 namespace {
-
-std::string utc_now() {
-    char b[32];
-    std::time_t t = std::time(nullptr);
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return b;
-}
-
-void write_atomically(const std::filesystem::path& path, const std::string& text) {
-    auto tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-}
 
 std::string log_class_of(const std::optional<KvRecord>& guest) {
     if (!guest) return "";
@@ -187,7 +170,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     json run;
     run["schema"] = std::string(kRunSchema);
     run["tool"] = {{"name", "modharness"}, {"version", "0.1.0"}};
-    run["started_utc"] = utc_now();
+    run["started_utc"] = utc_now_iso();
     run["groups"] = json::array();
     run["cases"] = json::array();
     json classes = json::object();
@@ -314,10 +297,10 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        write_atomically(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            write_atomically(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
             break;
         }
     }

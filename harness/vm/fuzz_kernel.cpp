@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "harness/common/files.h"
 #include "harness/vm/file_lock.h"
 #include "harness/vm/kernel_tree.h"
 #include "harness/vm/process.h"
@@ -68,34 +69,6 @@ struct Fnv {
         return buf;
     }
 };
-
-Expected<std::string> read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error("cannot read '" + p.string() + "'");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-Status write_text_atomic(const fs::path& p, const std::string& text) {
-    fs::path tmp = p;
-    tmp += ".tmp." + std::to_string(getpid());
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!(o << text)) return make_error("cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    fs::rename(tmp, p, ec);
-    if (ec) return make_error("cannot rename '" + tmp.string() + "' to '" + p.string() + "': " + ec.message());
-    return ok_status();
-}
-
-std::string utc_now_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -197,7 +170,7 @@ std::vector<std::string> nice_make(unsigned jobs, std::vector<std::string> targe
 }
 
 std::string tree_release(const fs::path& tree) {
-    auto r = read_text(tree / "include/config/kernel.release");
+    auto r = read_text_file(tree / "include/config/kernel.release");
     if (!r) return {};
     std::string rel = *r;
     while (!rel.empty() && (rel.back() == '\n' || rel.back() == ' ')) rel.pop_back();
@@ -217,7 +190,7 @@ Status retire_other_builds(const fs::path& keep, const std::string& variant_name
         auto it = std::find(rec.names.begin(), rec.names.end(), std::string(kFuzzKernelName));
         if (it == rec.names.end()) continue;
         rec.names.erase(it);
-        MH_TRY(write_text_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
+        MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
     }
     return ok_status();
 }
@@ -374,7 +347,7 @@ Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text) {
 Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     const fs::path tarball = options.tarball.empty() ? fs::path(kFuzzSourceTarball) : options.tarball;
     const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path() : options.fragment;
-    MH_TRY_ASSIGN(base_fragment, read_text(fragment_path));
+    MH_TRY_ASSIGN(base_fragment, read_text_file(fragment_path));
     MH_TRY(check_requirements(options.signing, tarball));
 
     const std::string merged = fuzz_fragment(base_fragment, options.signing);
@@ -392,15 +365,15 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     MH_TRY_ASSIGN(lock, FileLock::acquire(kernels_dir() / ".fuzz-build.lock"));
     std::error_code ec;
     if (!options.rebuild) {
-        auto rec_text = read_text(dir / kKernelRecordFile);
-        auto info_text = read_text(dir / kFuzzBuildInfoFile);
+        auto rec_text = read_text_file(dir / kKernelRecordFile);
+        auto info_text = read_text_file(dir / kFuzzBuildInfoFile);
         if (rec_text && info_text) {
             auto rec = kernel_record_from_json(*rec_text);
             auto info = fuzz_build_info_from_json(*info_text);
             if (rec && info && info->config_hash == hash && fs::is_regular_file(dir / rec->bzimage, ec)) {
                 if (std::find(rec->names.begin(), rec->names.end(), std::string(kFuzzKernelName)) == rec->names.end()) {
                     rec->names.insert(rec->names.begin(), std::string(kFuzzKernelName));
-                    MH_TRY(write_text_atomic(dir / kKernelRecordFile, kernel_record_to_json(*rec)));
+                    MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(*rec)));
                 }
                 MH_TRY(retire_other_builds(dir, variant));
                 progress(options.verbose, "fuzz kernel " + rec->release + " already built in " + dir.string());
@@ -433,24 +406,24 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
         info.extract_seconds = seconds_since(t0);
         std::ofstream(dir / kExtractedStamp) << info.extract_seconds << "\n";
     } else {
-        if (auto t = read_text(dir / kExtractedStamp)) info.extract_seconds = std::atof(t->c_str());
+        if (auto t = read_text_file(dir / kExtractedStamp)) info.extract_seconds = std::atof(t->c_str());
         progress(options.verbose, "resuming the build in " + tree.string());
     }
 
     const auto t0 = std::chrono::steady_clock::now();
     {
         const fs::path mk = tree / "kernel" / "module" / "Makefile";
-        MH_TRY_ASSIGN(text, read_text(mk));
+        MH_TRY_ASSIGN(text, read_text_file(mk));
         MH_TRY_ASSIGN(edit, remove_kcov_exclusion(text));
-        if (edit.changed) MH_TRY(write_text_atomic(mk, edit.text));
+        if (edit.changed) MH_TRY(write_file_atomic(mk, edit.text));
     }
     const fs::path fragment_file = dir / "fuzz.config";
-    MH_TRY(write_text_atomic(fragment_file, merged));
+    MH_TRY(write_file_atomic(fragment_file, merged));
     progress(options.verbose, "configuring: make tinyconfig + " + fragment_path.string() + (options.signing ? " + signing" : ""));
     MH_TRY(run_step({"make", "tinyconfig"}, tree, options, "make tinyconfig", kToolTimeout));
     MH_TRY(run_step({"scripts/kconfig/merge_config.sh", "-m", ".config", fragment_file.string()}, tree, options, "merge_config.sh", kToolTimeout));
     MH_TRY(run_step({"make", "olddefconfig"}, tree, options, "make olddefconfig", kToolTimeout));
-    MH_TRY_ASSIGN(config_text, read_text(tree / ".config"));
+    MH_TRY_ASSIGN(config_text, read_text_file(tree / ".config"));
     const auto config = parse_kernel_config(config_text);
     if (auto bad = config_mismatches(parse_kernel_config(merged), config); !bad.empty()) {
         std::string list;
@@ -491,8 +464,8 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     rec.extract_seconds = info.extract_seconds;
     rec.size_bytes = tree_size_bytes(dir);
     rec.fetched_at = info.built_at;
-    MH_TRY(write_text_atomic(dir / kFuzzBuildInfoFile, fuzz_build_info_to_json(info)));
-    MH_TRY(write_text_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
+    MH_TRY(write_file_atomic(dir / kFuzzBuildInfoFile, fuzz_build_info_to_json(info)));
+    MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
     MH_TRY(retire_other_builds(dir, variant));
     progress(options.verbose, "fuzz kernel " + rec.release + " ready in " + dir.string());
     return FuzzKernel{kernel_from_record(rec, dir, std::string(kFuzzKernelName)), dir, info, true};

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "harness/common/files.h"
 #include "harness/vm/cache_dir.h"
 #include "harness/vm/file_lock.h"
 #include "harness/vm/kernel_tree.h"
@@ -23,34 +24,6 @@ namespace {
 using Json = nlohmann::json;
 constexpr int kRecordFormat = 1;
 constexpr std::chrono::seconds kDpkgTimeout{600};
-
-Expected<std::string> read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error("cannot read '" + p.string() + "'");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-Status write_text_atomic(const fs::path& p, const std::string& text) {
-    fs::path tmp = p;
-    tmp += ".tmp." + std::to_string(getpid());
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!(o << text)) return make_error("cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    fs::rename(tmp, p, ec);
-    if (ec) return make_error("cannot rename '" + tmp.string() + "' to '" + p.string() + "': " + ec.message());
-    return ok_status();
-}
-
-std::string utc_now_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -92,12 +65,12 @@ Status extract_deb(const fs::path& deb, const fs::path& root) {
 
 // UTS_RELEASE from include/generated/utsrelease.h, else include/config/kernel.release, else "".
 std::string build_tree_release(const fs::path& tree) {
-    if (auto h = read_text(tree / "include/generated/utsrelease.h")) {
+    if (auto h = read_text_file(tree / "include/generated/utsrelease.h")) {
         auto q = h->find('"');
         auto e = q == std::string::npos ? q : h->find('"', q + 1);
         if (e != std::string::npos) return h->substr(q + 1, e - q - 1);
     }
-    if (auto r = read_text(tree / "include/config/kernel.release")) {
+    if (auto r = read_text_file(tree / "include/config/kernel.release")) {
         std::string rel = *r;
         while (!rel.empty() && (rel.back() == '\n' || rel.back() == ' ')) rel.pop_back();
         return rel;
@@ -116,7 +89,7 @@ bool record_matches(const KernelRecord& rec, const std::string& name) {
 }
 
 Status save_record(const fs::path& dir, const KernelRecord& rec) {
-    return write_text_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec));
+    return write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec));
 }
 
 // Fills release-dependent paths, version and config of a freshly extracted tree.
@@ -132,7 +105,7 @@ Status describe_tree(const fs::path& root, KernelRecord& rec) {
     fs::path mods = fs::path("lib/modules") / rel;
     if (fs::is_directory(root / mods, ec)) rec.modules_dir = mods.string();
     fs::path config_path = root / "boot" / ("config-" + rel);
-    if (auto text = read_text(config_path)) {
+    if (auto text = read_text_file(config_path)) {
         rec.config = loader_config(parse_kernel_config(*text));
         if (rec.version.empty()) rec.version = version_from_config_header(*text);
     } else {
@@ -211,7 +184,7 @@ std::vector<std::pair<fs::path, KernelRecord>> cached_kernel_records() {
     if (!fs::is_directory(dir, ec)) return out;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         if (!entry.is_directory(ec) || entry.path().filename().string().front() == '.') continue;
-        auto text = read_text(entry.path() / kKernelRecordFile);
+        auto text = read_text_file(entry.path() / kKernelRecordFile);
         if (!text) continue;  // a partial or foreign directory
         auto rec = kernel_record_from_json(*text);
         if (rec) out.emplace_back(entry.path(), std::move(*rec));
@@ -258,7 +231,7 @@ Expected<Kernel> user_kernel(const fs::path& bzimage, const fs::path& build_tree
         if (!fs::is_regular_file(bt / "Makefile", ec))
             return make_error("build tree '" + build_tree.string() + "' has no Makefile (want a kernel tree after 'make modules_prepare' or a headers tree)");
         k.build_tree = bt;
-        if (auto cfg = read_text(bt / ".config")) {
+        if (auto cfg = read_text_file(bt / ".config")) {
             k.config = loader_config(parse_kernel_config(*cfg));
             k.version = version_from_config_header(*cfg);
         }
@@ -291,7 +264,7 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
     // Another process may have fetched it while we resolved or waited; an alias may now name a
     // kernel we already have: remember the name and reuse it.
     std::error_code ec;
-    if (auto text = read_text(final_dir / kKernelRecordFile)) {
+    if (auto text = read_text_file(final_dir / kKernelRecordFile)) {
         if (auto rec = kernel_record_from_json(*text)) {
             if (std::find(rec->names.begin(), rec->names.end(), name) == rec->names.end()) {
                 rec->names.push_back(name);
