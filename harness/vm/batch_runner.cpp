@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness/common/frame.h"
+#include "harness/vm/crash_watch.h"
 #include "harness/vm/file_tail.h"
 #include "harness/vm/vm_process.h"
 
@@ -106,9 +107,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (vm_index > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
 
         FileTail results(vm.results_file);
-        FileTail console_tail(vm.console_log);
-        std::string console_partial;
-        std::optional<Clock::time_point> crash_seen;  // first crash line on the live console
+        ConsoleCrashWatch crash_watch(vm.console_log);
         FrameDecoder decoder;
         bool booted = false, ended = false, results_seen = false;
         int current = -1;  // case started but not finished
@@ -164,15 +163,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             for (auto& p : decoder.feed(results.read_new())) handle(p);
             // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG)
             // would otherwise cost the whole case timeout and flood the log.
-            if (!crash_seen) {
-                console_partial += console_tail.read_new();
-                size_t nl;
-                while (!crash_seen && (nl = console_partial.find('\n')) != std::string::npos) {
-                    if (report::crash_start_kind(std::string_view(console_partial).substr(0, nl))) crash_seen = Clock::now();
-                    console_partial.erase(0, nl + 1);
-                }
-                if (console_partial.size() > 65536) console_partial.clear();
-            } else if (Clock::now() - *crash_seen > opt.crash_grace) {
+            if (crash_watch.overdue(opt.crash_grace)) {
                 if (vm_event.empty()) vm_event = "died";
                 kill_vm();
                 break;

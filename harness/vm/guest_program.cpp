@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "harness/common/frame.h"
+#include "harness/vm/crash_watch.h"
 #include "harness/vm/file_tail.h"
 #include "harness/vm/process.h"
 #include "harness/vm/vm_process.h"
@@ -85,10 +86,9 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     auto start = Clock::now();
     auto proc = VmProcess::start(qemu_argv(opt.vm), log);
     if (!proc) return proc.error();
-    FileTail results(opt.vm.results_file), console(opt.vm.console_log);
+    FileTail results(opt.vm.results_file);
+    ConsoleCrashWatch crash_watch(opt.vm.console_log);
     FrameDecoder decoder;
-    std::string console_partial;
-    std::optional<Clock::time_point> crash_seen;
     auto last = Clock::now();
     auto take = [&](const std::string& chunk) {
         for (auto& payload : decoder.feed(chunk)) {
@@ -106,15 +106,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     std::optional<int> status;
     while (!(status = proc->poll())) {
         take(results.read_new());
-        if (!crash_seen) {
-            console_partial += console.read_new();
-            size_t nl;
-            while (!crash_seen && (nl = console_partial.find('\n')) != std::string::npos) {
-                if (report::crash_start_kind(std::string_view(console_partial).substr(0, nl))) crash_seen = Clock::now();
-                console_partial.erase(0, nl + 1);
-            }
-            if (console_partial.size() > 65536) console_partial.clear();
-        } else if (Clock::now() - *crash_seen > opt.crash_grace) {
+        if (crash_watch.overdue(opt.crash_grace)) {
             res.vm_event = "crash";
             proc->kill();
             break;

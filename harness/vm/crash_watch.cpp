@@ -1,0 +1,21 @@
+// Line-at-a-time crash detection on the live console (report::crash_start_kind).
+#include "harness/vm/crash_watch.h"
+
+#include "harness/report/console_parser.h"
+
+namespace mh::vm {
+
+bool ConsoleCrashWatch::overdue(std::chrono::steady_clock::duration grace) {
+    if (crash_seen_) return std::chrono::steady_clock::now() - *crash_seen_ > grace;
+    partial_ += tail_.read_new();
+    size_t nl;
+    while (!crash_seen_ && (nl = partial_.find('\n')) != std::string::npos) {
+        if (report::crash_start_kind(std::string_view(partial_).substr(0, nl))) crash_seen_ = std::chrono::steady_clock::now();
+        partial_.erase(0, nl + 1);
+    }
+    // A flood without newlines must not grow memory; such a line is no report start anyway.
+    if (partial_.size() > 65536) partial_.clear();
+    return false;
+}
+
+}  // namespace mh::vm

@@ -1,0 +1,26 @@
+// Watches a guest's live console for the first crash line, so the host can stop a guest that
+// reported a crash but neither reboots nor answers (an oops loop, a lock held after a BUG).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "harness/vm/file_tail.h"
+
+namespace mh::vm {
+
+class ConsoleCrashWatch {
+public:
+    explicit ConsoleCrashWatch(std::filesystem::path console_log) : tail_(std::move(console_log)) {}
+    // Reads what the console appended; true once `grace` has passed since the first crash line.
+    bool overdue(std::chrono::steady_clock::duration grace);
+
+private:
+    FileTail tail_;
+    std::string partial_;
+    std::optional<std::chrono::steady_clock::time_point> crash_seen_;
+};
+
+}  // namespace mh::vm
