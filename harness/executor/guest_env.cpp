@@ -24,13 +24,6 @@ namespace {
 constexpr uint64_t kRamfsMagic = 0x858458f6;
 constexpr uint64_t kTmpfsMagic = 0x01021994;
 
-std::optional<std::string> slurp(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
@@ -54,20 +47,28 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
+std::optional<std::string> read_guest_file(const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 std::optional<std::string> guest_refusal() {
     GuardFacts facts;
     facts.pid = ::getpid();
     if (facts.pid != 1) return refusal_reason(facts);
     struct statfs sfs {};
     if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = slurp(kTokenPath)) facts.token = trim(*tok);
+    if (auto tok = read_guest_file(kTokenPath)) facts.token = trim(*tok);
     // Only inside our own initramfs (token file present, ramfs root) do we mount /proc ourselves.
     if (facts.token && (facts.root_fs_magic == kRamfsMagic || facts.root_fs_magic == kTmpfsMagic) &&
-        !slurp("/proc/cmdline")) {
+        !read_guest_file("/proc/cmdline")) {
         ::mkdir("/proc", 0755);
         ::mount("proc", "/proc", "proc", 0, nullptr);
     }
-    facts.cmdline = slurp("/proc/cmdline");
+    facts.cmdline = read_guest_file("/proc/cmdline");
     return refusal_reason(facts);
 }
 

@@ -12,6 +12,9 @@ namespace mh::executor {
 // mounts /proc only inside our own initramfs to read the command line. nullopt = allowed.
 std::optional<std::string> guest_refusal();
 
+// The whole file, or nullopt (guest side: /proc/cmdline, /mh/token, /mh/cases).
+std::optional<std::string> read_guest_file(const char* path);
+
 // sysfs, devtmpfs (or the few device nodes we need), debugfs, tmpfs /tmp with `tmpfs_options`.
 void mount_guest_filesystems(const char* tmpfs_options = "size=75%");
 

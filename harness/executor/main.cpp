@@ -21,19 +21,12 @@ using namespace mh::executor;
 constexpr const char* kExecutorVersion = "1";
 constexpr const char* kCasesPath = "/mh/cases";
 
-std::optional<std::string> slurp(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 }  // namespace
 
 int main() {
     if (auto why = guest_refusal()) return refuse_and_exit("modharness-executor", *why);
-    auto cmdline = slurp("/proc/cmdline").value_or("");
+    auto cmdline = read_guest_file("/proc/cmdline").value_or("");
 
     mount_guest_filesystems();
     ResultsPort channel;
@@ -51,7 +44,7 @@ int main() {
 
     int start = 0;
     if (auto s = cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
-    auto cases_text = slurp(kCasesPath);
+    auto cases_text = read_guest_file(kCasesPath);
     if (!cases_text) {
         KvRecord err;
         err.set("type", "error");

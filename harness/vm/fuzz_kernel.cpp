@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "harness/common/fnv.h"
 #include "harness/common/files.h"
 #include "harness/vm/file_lock.h"
 #include "harness/vm/kernel_tree.h"
@@ -49,25 +50,6 @@ constexpr Requirement kRequirements[] = {
     {"xz", "xz-utils", false, false},        {"objdump", "binutils", false, false},
     {"perl", "perl", false, false},          {"gelf.h", "libelf-dev", true, false},
     {"openssl", "openssl", false, true},     {"openssl/opensslv.h", "libssl-dev", true, true},
-};
-
-struct Fnv {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    void add(std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ull;
-        }
-        for (int i = 0; i < 8; ++i) {  // length-delimited: ("ab","c") != ("a","bc")
-            h ^= (s.size() >> (8 * i)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
-    }
-    std::string hex() const {
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-        return buf;
-    }
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <system_error>
 
+#include "harness/common/fnv.h"
 #include "harness/vm/cache_dir.h"
 #include "harness/vm/file_lock.h"
 #include "harness/vm/ko_facts.h"
@@ -28,26 +29,6 @@ namespace {
 // Bump when the build recipe (make arguments, verification, layout) changes.
 constexpr std::string_view kBuilderVersion = "seed-builder-1";
 constexpr std::size_t kMakeTailLines = 30;
-
-struct Fnv {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    void add(std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ull;
-        }
-        // Length-delimited, so ("ab","c") and ("a","bc") differ.
-        for (int i = 0; i < 8; ++i) {
-            h ^= (s.size() >> (8 * i)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
-    }
-    std::string hex() const {
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-        return buf;
-    }
-};
 
 Expected<std::string> read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
