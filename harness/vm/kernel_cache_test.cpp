@@ -10,37 +10,13 @@
 #include <map>
 
 #include "harness/vm/process.h"
+#include "harness/vm/test_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace mh::vm;
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "mh-kernel-cache-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-void write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string fake_bzimage(const std::string& version) {
-    std::string img(0x2000, '\0');
-    img.replace(0x202, 4, "HdrS");
-    img[0x206] = 0x0f, img[0x207] = 0x02;
-    img[0x20e] = 0x00, img[0x20f] = 0x03;
-    img.replace(0x500, version.size(), version);
-    return img;
-}
+using namespace mh::vm::testing;
 
 const std::string kRel = "6.1.0-56-cloud-amd64";
 
@@ -49,7 +25,7 @@ void make_deb(const fs::path& out_dir, const std::string& package, const std::st
               const std::function<void(const fs::path&)>& fill) {
     fs::path stage = out_dir / (".stage-" + package);
     fs::create_directories(stage / "DEBIAN");
-    write(stage / "DEBIAN/control", "Package: " + package + "\nVersion: " + version +
+    write_file(stage / "DEBIAN/control", "Package: " + package + "\nVersion: " + version +
                                         "\nArchitecture: amd64\nMaintainer: test <t@example.org>\nDescription: fake\n");
     fill(stage);
     auto r = run_process({"dpkg-deb", "-Znone", "--root-owner-group", "--build", stage.string(), (out_dir / (package + ".deb")).string()});
@@ -85,21 +61,21 @@ struct FakeArchive {
             if (fail_download) return mh::make_error("'apt-get download' failed: Temporary failure resolving 'deb.debian.org'");
             EXPECT_EQ(pkgs.size(), 4u);
             make_deb(dir, "linux-image-" + kRel + "-unsigned", "6.1.192-2", [](const fs::path& s) {
-                write(s / "boot" / ("vmlinuz-" + kRel), fake_bzimage(kRel + " (debian-kernel@lists.debian.org) #1 SMP"));
-                write(s / "boot" / ("config-" + kRel), "# Linux/x86 6.1.192 Kernel Configuration\nCONFIG_MODULES=y\nCONFIG_MODULE_SIG=y\n"
+                write_file(s / "boot" / ("vmlinuz-" + kRel), fake_bzimage(kRel + " (debian-kernel@lists.debian.org) #1 SMP"));
+                write_file(s / "boot" / ("config-" + kRel), "# Linux/x86 6.1.192 Kernel Configuration\nCONFIG_MODULES=y\nCONFIG_MODULE_SIG=y\n"
                                                        "# CONFIG_MODULE_SIG_FORCE is not set\nCONFIG_MODVERSIONS=y\n");
                 fs::create_directories(s / "lib/modules" / kRel / "kernel");
                 fs::create_symlink("/usr/src/linux-headers-" + kRel, s / "lib/modules" / kRel / "build");
             });
             make_deb(dir, "linux-headers-" + kRel, "6.1.192-2", [](const fs::path& s) {
-                write(s / "usr/src" / ("linux-headers-" + kRel) / "Makefile", "include /usr/src/linux-headers-6.1.0-56-common/Makefile\n");
+                write_file(s / "usr/src" / ("linux-headers-" + kRel) / "Makefile", "include /usr/src/linux-headers-6.1.0-56-common/Makefile\n");
                 fs::create_symlink("../../lib/linux-kbuild-6.1/scripts", s / "usr/src" / ("linux-headers-" + kRel) / "scripts");
             });
             if (!skip_common)
                 make_deb(dir, "linux-headers-6.1.0-56-common", "6.1.192-2", [](const fs::path& s) {
-                    write(s / "usr/src/linux-headers-6.1.0-56-common/Makefile", "all:\n\t@echo HEADERS_OK\n");
+                    write_file(s / "usr/src/linux-headers-6.1.0-56-common/Makefile", "all:\n\t@echo HEADERS_OK\n");
                 });
-            make_deb(dir, "linux-kbuild-6.1", "6.1.192-3", [](const fs::path& s) { write(s / "usr/lib/linux-kbuild-6.1/scripts/mod", "x"); });
+            make_deb(dir, "linux-kbuild-6.1", "6.1.192-3", [](const fs::path& s) { write_file(s / "usr/lib/linux-kbuild-6.1/scripts/mod", "x"); });
             return mh::ok_status();
         };
         return a;
@@ -108,7 +84,7 @@ struct FakeArchive {
 
 // Points the cache at a fresh directory for one test.
 struct ScopedCache {
-    TempDir dir;
+    TempDir dir{"mh-kernel-cache"};
     ScopedCache() { setenv("MH_CACHE_DIR", dir.path.c_str(), 1); }
     ~ScopedCache() { unsetenv("MH_CACHE_DIR"); }
 };
@@ -224,8 +200,8 @@ TEST(KernelCache, MissingPackageFileIsNamed) {
 }
 
 TEST(KernelCache, UserBzImageWithAndWithoutBuildTree) {
-    TempDir t;
-    write(t.path / "bzImage", fake_bzimage("6.13.0-rc1-fuzz (me@host) #3 SMP"));
+    TempDir t("mh-kernel-cache");
+    write_file(t.path / "bzImage", fake_bzimage("6.13.0-rc1-fuzz (me@host) #3 SMP"));
     auto k = resolve_kernel((t.path / "bzImage").string(), /*fetch=*/true);
     ASSERT_TRUE(k.ok()) << k.error().message;
     EXPECT_EQ(k->release, "6.13.0-rc1-fuzz");
@@ -233,15 +209,15 @@ TEST(KernelCache, UserBzImageWithAndWithoutBuildTree) {
     EXPECT_TRUE(k->build_tree.empty());
     EXPECT_TRUE(k->modules_dir.empty());
 
-    write(t.path / "tree/Makefile", "");
-    write(t.path / "tree/.config", "# Linux/x86 6.13.0-rc1 Kernel Configuration\nCONFIG_KCOV=y\nCONFIG_KASAN=y\n");
-    write(t.path / "tree/include/config/kernel.release", "6.13.0-rc1-fuzz\n");
+    write_file(t.path / "tree/Makefile", "");
+    write_file(t.path / "tree/.config", "# Linux/x86 6.13.0-rc1 Kernel Configuration\nCONFIG_KCOV=y\nCONFIG_KASAN=y\n");
+    write_file(t.path / "tree/include/config/kernel.release", "6.13.0-rc1-fuzz\n");
     auto with_tree = resolve_kernel((t.path / "bzImage").string(), true, t.path / "tree");
     ASSERT_TRUE(with_tree.ok()) << with_tree.error().message;
     EXPECT_EQ(with_tree->build_tree, t.path / "tree");
     EXPECT_EQ(with_tree->config.at("CONFIG_KCOV"), "y");
 
-    write(t.path / "tree/include/config/kernel.release", "6.1.0-other\n");
+    write_file(t.path / "tree/include/config/kernel.release", "6.1.0-other\n");
     auto mismatch = resolve_kernel((t.path / "bzImage").string(), true, t.path / "tree");
     ASSERT_FALSE(mismatch.ok());
     EXPECT_NE(mismatch.error().message.find("6.1.0-other"), std::string::npos);
@@ -249,7 +225,7 @@ TEST(KernelCache, UserBzImageWithAndWithoutBuildTree) {
     auto no_tree = resolve_kernel((t.path / "bzImage").string(), true, t.path / "nope");
     EXPECT_FALSE(no_tree.ok());
 
-    write(t.path / "notakernel", "hello");
+    write_file(t.path / "notakernel", "hello");
     auto bad = resolve_kernel((t.path / "notakernel").string(), true);
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("HdrS"), std::string::npos);

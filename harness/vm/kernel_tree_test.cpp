@@ -7,46 +7,21 @@
 #include <fstream>
 
 #include "harness/vm/process.h"
+#include "harness/vm/test_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace mh::vm;
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "mh-kernel-tree-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-void write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
-
-// A boot sector + setup header good enough for inspect_bzimage.
-std::string fake_bzimage(const std::string& version) {
-    std::string img(0x2000, '\0');
-    img.replace(0x202, 4, "HdrS");
-    img[0x206] = 0x0f, img[0x207] = 0x02;          // protocol 2.15
-    img[0x20e] = 0x00, img[0x20f] = 0x03;          // version string at 0x300 + 0x200
-    img.replace(0x500, version.size(), version);
-    return img;
-}
+using namespace mh::vm::testing;
 
 TEST(TreeFixup, RewritesAbsoluteLinksAndMakefileIncludeSoMakeWorks) {
-    TempDir t;
+    TempDir t("mh-kernel-tree");
     const fs::path root = t.path / "kernel";
     // Debian layout in miniature.
-    write(root / "usr/src/linux-headers-6.1.0-9-common/Makefile", "all:\n\t@echo COMMON_OK\n");
-    write(root / "usr/lib/linux-kbuild-6.1/scripts/x", "");
-    write(root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/Makefile", "include /usr/src/linux-headers-6.1.0-9-common/Makefile\n");
+    write_file(root / "usr/src/linux-headers-6.1.0-9-common/Makefile", "all:\n\t@echo COMMON_OK\n");
+    write_file(root / "usr/lib/linux-kbuild-6.1/scripts/x", "");
+    write_file(root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/Makefile", "include /usr/src/linux-headers-6.1.0-9-common/Makefile\n");
     fs::create_directories(root / "lib/modules/6.1.0-9-cloud-amd64");
     fs::create_symlink("/usr/src/linux-headers-6.1.0-9-cloud-amd64", root / "lib/modules/6.1.0-9-cloud-amd64/build");
     fs::create_symlink("../../lib/linux-kbuild-6.1/scripts", root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/scripts");
@@ -106,8 +81,8 @@ TEST(KernelConfig, ParsesValuesAndNotSet) {
 }
 
 TEST(BzImage, AcceptsABootHeaderAndReadsTheRelease) {
-    TempDir t;
-    write(t.path / "bz", fake_bzimage("6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP"));
+    TempDir t("mh-kernel-tree");
+    write_file(t.path / "bz", fake_bzimage("6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP"));
     auto info = inspect_bzimage(t.path / "bz");
     ASSERT_TRUE(info.ok()) << info.error().message;
     EXPECT_EQ(info->boot_protocol, 0x020f);
@@ -115,13 +90,13 @@ TEST(BzImage, AcceptsABootHeaderAndReadsTheRelease) {
 }
 
 TEST(BzImage, RejectsWithClearErrors) {
-    TempDir t;
-    write(t.path / "text", std::string(0x400, 'x'));
-    write(t.path / "short", "HdrS");
-    write(t.path / "vmlinux", std::string("\x7f" "ELF") + std::string(0x400, '\0'));
+    TempDir t("mh-kernel-tree");
+    write_file(t.path / "text", std::string(0x400, 'x'));
+    write_file(t.path / "short", "HdrS");
+    write_file(t.path / "vmlinux", std::string("\x7f" "ELF") + std::string(0x400, '\0'));
     std::string old = fake_bzimage("x");
     old[0x206] = 0x01, old[0x207] = 0x01;
-    write(t.path / "old", old);
+    write_file(t.path / "old", old);
     struct Case {
         fs::path path;
         const char* needle;
@@ -136,9 +111,9 @@ TEST(BzImage, RejectsWithClearErrors) {
 }
 
 TEST(TreeSize, CountsRegularFilesOnly) {
-    TempDir t;
-    write(t.path / "a", std::string(100, 'a'));
-    write(t.path / "d/b", std::string(50, 'b'));
+    TempDir t("mh-kernel-tree");
+    write_file(t.path / "a", std::string(100, 'a'));
+    write_file(t.path / "d/b", std::string(50, 'b'));
     fs::create_symlink(t.path / "a", t.path / "link");
     EXPECT_EQ(tree_size_bytes(t.path), 150u);
 }

@@ -9,23 +9,13 @@
 #include <set>
 
 #include "harness/vm/process.h"
+#include "harness/vm/test_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace mh::vm;
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "mh-seeds-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using namespace mh::vm::testing;
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -90,7 +80,7 @@ TEST(SeedSources, EveryCatalogueSeedHasGplKbuildSourcesWithDistinctPrefixedNames
 }
 
 TEST(SeedSources, HashFollowsSourcesAndParameters) {
-    TempDir t;
+    TempDir t("mh-seeds");
     std::ofstream(t.path / "Kbuild") << "obj-m := mh_ok.o\n";
     std::ofstream(t.path / "mh_ok.c") << "int x;\n";
     std::ofstream(t.path / "notes.txt") << "ignored\n";
@@ -111,7 +101,7 @@ TEST(SeedSources, HashFollowsSourcesAndParameters) {
 }
 
 TEST(SeedSources, BlobIsExactDeterministicAndNotZero) {
-    TempDir t;
+    TempDir t("mh-seeds");
     ASSERT_TRUE(write_blob(t.path / "a", 100003).ok());
     ASSERT_TRUE(write_blob(t.path / "b", 100003).ok());
     std::string a = slurp(t.path / "a");
@@ -122,7 +112,7 @@ TEST(SeedSources, BlobIsExactDeterministicAndNotZero) {
 }
 
 TEST(SeedVerify, ChecksNameLicenseVermagicAndPayload) {
-    TempDir t;
+    TempDir t("mh-seeds");
     std::ofstream(t.path / "m.c") << "__attribute__((section(\".modinfo\"), used)) static const char mi[] =\n"
                                      "  \"license=GPL\\0name=mh_ok\\0vermagic=6.1.0-56-cloud-amd64 SMP preempt mod_unload modversions \";\n"
                                      "__attribute__((section(\".gnu.linkonce.this_module\"), used)) static char tm[64];\n";
@@ -157,12 +147,12 @@ protected:
         setenv("MH_CACHE_DIR", cache_.path.c_str(), 1);  // build into a scratch cache
     }
     void TearDown() override { unsetenv("MH_CACHE_DIR"); }
-    TempDir cache_;
+    TempDir cache_{"mh-seeds"};
     Kernel kernel_;
 };
 
 TEST_F(SeedBuildWithKernel, BuildsVerifiesCachesAndRebuildsOnEdit) {
-    TempDir src;
+    TempDir src("mh-seeds");
     fs::copy(corpus_modules_dir(), src.path, fs::copy_options::recursive);
     SeedBuildOptions o;
     o.source_root = src.path;
