@@ -16,6 +16,7 @@ enum ExitCode : int {
     kExitFindings = 1,     // FAIL, BROK or KERNEL verdicts / a new crash
     kExitUsage = 2,        // bad command line or input file
     kExitEnvironment = 3,  // missing kernel, QEMU, headers, network...
+    kExitStorage = 4,      // results could not be stored (disk full, I/O error): stopped, --resume later
     kExitInterrupted = 130,
 };
 

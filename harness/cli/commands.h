@@ -35,6 +35,11 @@ int cmd_inspect(const Args& args);
 int cmd_gen(const Args& args);
 int cmd_malformations(const Args& args);
 int cmd_check_package(const Args& args);
+// KCOV coverage of the module loader by a set of reached PCs (cmd_cover.cpp).
+int cmd_cover(const Args& args);
+
+// Fuzzing campaigns (cmd_fuzz.cpp).
+int cmd_fuzz(const Args& args);
 
 const std::vector<Command>& all_commands();
 

@@ -17,6 +17,8 @@ const std::vector<Command>& all_commands() {
         {"seeds", "build the seed modules in corpus/modules against a kernel's headers", cmd_seeds},
         {"bench", "load-latency benchmark in VMs: finit_module (fd) vs init_module (buffer) by size; report + plots", cmd_bench},
         {"throughput", "the harness's own speed: boot-to-first-result, conformance cases/s", cmd_throughput},
+        {"fuzz", "time-boxed, resumable fuzzing campaign in VMs (libFuzzer/AFL++, KCOV or black-box); crashes grouped", cmd_fuzz},
+        {"cover", "KCOV coverage of the module loader by a set of PCs: per file/function, HTML with coloured sources", cmd_cover},
         {"accel", "probe whether KVM really boots a kernel here, else TCG", cmd_accel},
         {"inspect", "print what the ELF reader sees in a module file, with errors", cmd_inspect},
         {"gen", "write a module (synthesised or from a seed) with malformations applied", cmd_gen},
@@ -40,7 +42,8 @@ static void print_help() {
     std::printf(
         "\nenvironment:\n"
         "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
-        "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage, 3 environment, 130 interrupted\n");
+        "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage, 3 environment,\n"
+        "            4 results could not be stored (disk full: stopped, --resume later), 130 interrupted\n");
 }
 
 }  // namespace mh::cli

@@ -8,6 +8,7 @@
 
 #include "harness/common/kv.h"
 #include "harness/executor/case_runner.h"
+#include "harness/executor/fuzz_supervisor.h"
 #include "harness/executor/guard.h"
 #include "harness/executor/guest_case.h"
 #include "harness/executor/guest_env.h"
@@ -41,6 +42,17 @@ int main() {
     hello.set("taint", std::to_string(backend.taint()));
     hello.set("results_port", channel.on_serial() ? "ttyS1" : "console");
     channel.send(hello);
+
+    // A fuzzing VM: the host put an engine command line instead of cases.
+    if (auto conf = read_guest_file(kFuzzConfPath)) {
+        auto config = parse_fuzz_conf(*conf);
+        if (config) run_fuzz_supervisor(channel, *config);
+        KvRecord err;
+        err.set("type", "error");
+        err.set("message", config.error().message);
+        channel.send(err);
+        power_off();
+    }
 
     int start = 0;
     if (auto s = cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());

@@ -100,7 +100,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
             if (type == "hello") res.booted = true;
             if (type == "end") res.ended = true;
             if (opt.on_frame) opt.on_frame(f);
-            res.frames.push_back(std::move(f));
+            if (opt.keep_frames) res.frames.push_back(std::move(f));
         }
     };
     std::optional<int> status;

@@ -37,6 +37,7 @@ struct GuestProgramOptions {
     std::chrono::seconds crash_grace{5};           // crash seen on the console: kill after this
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const GuestFrame&)> on_frame;  // live, as frames arrive
+    bool keep_frames = true;  // false: frames only stream through on_frame (long fuzzing VMs)
 };
 
 struct GuestProgramResult {

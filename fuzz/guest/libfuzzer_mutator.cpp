@@ -1,0 +1,31 @@
+// libFuzzer custom mutator and crossover over the one mutator core (harness/fuzz/mutator.h);
+// libFuzzer's own byte mutation stays available to the core as its byte-level step.
+#include <cstring>
+
+#include "harness/fuzz/mutator.h"
+
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
+namespace {
+
+const mh::fuzz::Mutator& core() {
+    static const mh::fuzz::Mutator m({}, [](uint8_t* d, size_t s, size_t max) { return LLVMFuzzerMutate(d, s, max); });
+    return m;
+}
+
+uint64_t widen(unsigned seed) { return (static_cast<uint64_t>(seed) << 32) ^ (seed * 0x9e3779b97f4a7c15ull); }
+
+}  // namespace
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+    const auto out = core().mutate({data, size}, max_size, widen(seed));
+    std::memcpy(data, out.data(), out.size());
+    return out.size();
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t s2, uint8_t* out,
+                                            size_t max_out, unsigned int seed) {
+    const auto c = core().crossover({d1, s1}, {d2, s2}, max_out, widen(seed));
+    std::memcpy(out, c.data(), c.size());
+    return c.size();
+}

@@ -1,0 +1,46 @@
+// State shared between a guest fuzz target (libFuzzer or AFL++ child) and the guest supervisor
+// (harness/executor/fuzz_supervisor): a file on the guest's tmpfs mapped MAP_SHARED by both, so it
+// survives the target being killed by an oops and is readable after any kind of target death.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace mh::fuzz {
+
+inline constexpr const char* kSharedStatePath = "/tmp/mh-fuzz-state";
+inline constexpr uint64_t kSharedStateMagic = 0x4d48465a53543031ull;  // "MHFZST01"
+inline constexpr size_t kMaxSharedInput = 512 * 1024;                 // longer inputs are cut (flagged)
+inline constexpr size_t kPcRingSize = 1 << 16;
+inline constexpr size_t kErrnoSlots = 160;
+
+struct SharedState {
+    uint64_t magic;
+    std::atomic<uint64_t> execs;        // calls made
+    std::atomic<uint64_t> loaded;       // calls that returned 0 (module loaded, then unloaded)
+    std::atomic<uint64_t> errno_counts[kErrnoSlots];  // by errno of failed calls (last slot: other)
+    // The input being executed right now: written before each call, so a crash can name it.
+    std::atomic<uint64_t> input_seq;
+    std::atomic<uint32_t> input_len;
+    std::atomic<uint32_t> input_truncated;
+    uint8_t input[kMaxSharedInput];
+    // Set by the target when a call left a poisoning taint (WARN, KASAN 'B', oops 'D'): the
+    // supervisor reports the input above as a crash and restarts the VM.
+    std::atomic<uint64_t> taint_added;
+    // Taint after the last clean call: a target checks it before publishing its input, so an oops
+    // that killed the previous process (AFL++ forks, libFuzzer dies) leaves that input in place.
+    std::atomic<uint64_t> taint_base;
+    std::atomic<uint32_t> taint_base_valid;
+    std::atomic<uint32_t> feedback_kind;  // 1 = KCOV, 2 = black box (errno + log class)
+    // New kernel PCs (first time this target saw them): single producer, single consumer ring.
+    std::atomic<uint64_t> pc_head;  // written by the target
+    std::atomic<uint64_t> pc_tail;  // written by the supervisor
+    std::atomic<uint64_t> pc_dropped;
+    uint64_t pc_ring[kPcRingSize];
+};
+
+// Maps the state file (creating and sizing it when `create`); nullptr on failure.
+SharedState* map_shared_state(bool create);
+
+}  // namespace mh::fuzz

@@ -1,0 +1,262 @@
+// The guest fuzz supervisor (see fuzz_supervisor.h).
+#include "harness/executor/fuzz_supervisor.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include "fuzz/guest/shared_state.h"
+#include "harness/common/kv.h"
+#include "harness/report/taint.h"
+
+namespace mh::executor {
+
+namespace {
+
+using fuzz::SharedState;
+
+std::string hex(const uint8_t* p, size_t n) {
+    static const char* d = "0123456789abcdef";
+    std::string s(2 * n, '0');
+    for (size_t i = 0; i < n; ++i) {
+        s[2 * i] = d[p[i] >> 4];
+        s[2 * i + 1] = d[p[i] & 15];
+    }
+    return s;
+}
+
+std::string read_file(const std::string& path, size_t limit) {
+    std::string out;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[65536];
+    for (ssize_t n; out.size() < limit && (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+std::string tail_of(const std::string& path, size_t bytes) {
+    std::string all = read_file(path, 16 << 20);
+    return all.size() > bytes ? all.substr(all.size() - bytes) : all;
+}
+
+void write_proc(const char* path, const char* value) {
+    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    [[maybe_unused]] auto n = ::write(fd, value, std::strlen(value));
+    ::close(fd);
+}
+
+double mono_seconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+class Reporter {
+public:
+    Reporter(ResultsPort& port, SharedState& st, std::string watch) : port_(port), st_(st), watch_(std::move(watch)) {}
+
+    // New PCs (in frames of at most 400), counters; always one stats frame.
+    void stats(const char* phase) {
+        std::vector<uint64_t> pcs;
+        uint64_t tail = st_.pc_tail.load(std::memory_order_relaxed);
+        const uint64_t head = st_.pc_head.load(std::memory_order_acquire);
+        for (; tail < head; ++tail) pcs.push_back(st_.pc_ring[tail % fuzz::kPcRingSize]);
+        st_.pc_tail.store(tail, std::memory_order_release);
+        for (size_t at = 0; at < pcs.size(); at += 400) {
+            std::string list;
+            for (size_t i = at; i < pcs.size() && i < at + 400; ++i) {
+                char b[24];
+                std::snprintf(b, sizeof b, "%s%llx", list.empty() ? "" : ",", static_cast<unsigned long long>(pcs[i]));
+                list += b;
+            }
+            KvRecord r;
+            r.set("type", "pcs");
+            r.set("pcs", list);
+            port_.send(r);
+        }
+        KvRecord r;
+        r.set("type", "stats");
+        r.set("phase", phase);
+        r.set("execs", std::to_string(st_.execs.load()));
+        r.set("loaded", std::to_string(st_.loaded.load()));
+        r.set("feedback", st_.feedback_kind.load() == 1 ? "kcov" : st_.feedback_kind.load() == 2 ? "blackbox" : "none");
+        r.set("pc_dropped", std::to_string(st_.pc_dropped.load()));
+        std::string errnos;
+        for (size_t e = 0; e < fuzz::kErrnoSlots; ++e)
+            if (uint64_t n = st_.errno_counts[e].load()) errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
+        r.set("errnos", errnos);
+        port_.send(r);
+    }
+
+    // Files that appeared in the watched directory since the last call (at most `max` per call).
+    void corpus(size_t max) {
+        DIR* d = ::opendir(watch_.c_str());
+        if (!d) return;
+        size_t sent = 0;
+        while (dirent* e = ::readdir(d)) {
+            if (e->d_name[0] == '.' || sent_.count(e->d_name)) continue;
+            const std::string path = watch_ + "/" + e->d_name;
+            struct stat st {};
+            if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            const std::string bytes = read_file(path, 4 << 20);
+            KvRecord r;
+            r.set("type", "corpus");
+            r.set("name", e->d_name);
+            r.set("data", hex(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+            port_.send(r);
+            sent_.insert(e->d_name);
+            if (++sent >= max) break;
+        }
+        ::closedir(d);
+    }
+
+private:
+    ResultsPort& port_;
+    SharedState& st_;
+    std::string watch_;
+    std::set<std::string> sent_;
+};
+
+}  // namespace
+
+Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text) {
+    FuzzSupervisorConfig c;
+    std::istringstream in(text);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (line.empty() || line[0] == '#') continue;
+        auto rec = kv_parse(line);
+        if (!rec) return make_error("fuzz.conf line " + std::to_string(n) + ": " + rec.error().message);
+        const std::string type = rec->get("type").value_or("");
+        const std::string value = rec->get("value").value_or("");
+        if (type == "fuzz") {
+            if (auto v = rec->get("hang_s")) c.hang_seconds = std::atoi(v->c_str());
+            if (auto v = rec->get("stats_s")) c.stats_seconds = std::atoi(v->c_str());
+            if (auto v = rec->get("watch")) c.watch_dir = *v;
+        } else if (type == "arg") {
+            c.argv.push_back(value);
+        } else if (type == "env") {
+            c.env.push_back(value);
+        } else if (type == "mkdir") {
+            c.make_dirs.push_back(value);
+        } else {
+            return make_error("fuzz.conf line " + std::to_string(n) + ": unknown type '" + type + "'");
+        }
+    }
+    if (c.argv.empty()) return make_error("fuzz.conf: no engine command (type=arg lines)");
+    if (c.hang_seconds < 1 || c.stats_seconds < 1) return make_error("fuzz.conf: hang_s and stats_s must be >= 1");
+    return c;
+}
+
+void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) {
+    // An oops must kill only the calling task, so this process lives to name the input.
+    write_proc("/proc/sys/kernel/panic_on_oops", "0");
+    write_proc("/proc/sys/kernel/panic_on_warn", "0");
+    for (const auto& d : config.make_dirs) ::mkdir(d.c_str(), 0755);
+    ::mkdir(config.watch_dir.c_str(), 0755);
+    SharedState* st = fuzz::map_shared_state(true);
+    if (!st) {
+        KvRecord err;
+        err.set("type", "error");
+        err.set("message", std::string("cannot create ") + fuzz::kSharedStatePath + ": " + std::strerror(errno));
+        port.send(err);
+        power_off();
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int log = ::open("/tmp/engine.log", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log >= 0) {
+            ::dup2(log, 1);
+            ::dup2(log, 2);
+        }
+        for (const auto& e : config.env) ::putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> argv;
+        for (const auto& a : config.argv) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
+        ::_exit(127);
+    }
+    Reporter rep(port, *st, config.watch_dir);
+    KvRecord started;
+    started.set("type", "engine");
+    started.set("pid", std::to_string(pid));
+    port.send(started);
+
+    uint64_t last_execs = 0;
+    double last_progress = mono_seconds(), last_stats = 0;
+    int status = 0;
+    bool hung = false;
+    for (;;) {
+        const pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) break;
+        const double now = mono_seconds();
+        const uint64_t execs = st->execs.load();
+        if (execs != last_execs) {
+            last_execs = execs;
+            last_progress = now;
+        }
+        if (now - last_stats >= config.stats_seconds) {
+            rep.stats("run");
+            rep.corpus(32);
+            last_stats = now;
+        }
+        // A target saw a poisoning taint (AFL++ keeps going after its child dies: do not wait).
+        if (st->taint_added.load() != 0) break;
+        if (now - last_progress > config.hang_seconds && execs > 0) {
+            hung = true;  // the engine is stuck in a call; it cannot be killed out of the kernel, so report now
+            break;
+        }
+        ::usleep(200 * 1000);
+    }
+    rep.stats("final");
+    if (!hung) rep.corpus(1 << 20);
+
+    // The engine died without a word (an oops kills the calling task): compare the taint ourselves.
+    if (st->taint_added.load() == 0 && st->taint_base_valid.load()) {
+        const std::string now_text = read_file("/proc/sys/kernel/tainted", 64);
+        const uint64_t now = std::strtoull(now_text.c_str(), nullptr, 10);
+        const uint64_t added = now & ~st->taint_base.load();
+        if (report::is_poisoning_taint(added)) st->taint_added.store(added);
+    }
+    const uint64_t taint = st->taint_added.load();
+    const bool clean_end = !hung && WIFEXITED(status) && WEXITSTATUS(status) == 0 && taint == 0;
+    KvRecord r;
+    if (clean_end) {
+        r.set("type", "end");
+    } else {
+        r.set("type", "crash");
+        std::string kind = hung ? "hang"
+                           : taint ? "taint"
+                           : WIFSIGNALED(status) ? "signal-" + std::to_string(WTERMSIG(status))
+                                                 : "exit-" + std::to_string(WEXITSTATUS(status));
+        r.set("kind", kind);
+        r.set("taint_added", std::to_string(taint));
+        const uint32_t len = st->input_len.load();
+        r.set("input_seq", std::to_string(st->input_seq.load()));
+        r.set("input_truncated", st->input_truncated.load() ? "1" : "0");
+        if (st->input_seq.load() > 0) r.set("input", hex(st->input, len));
+        // Give the kernel a moment to finish printing its report before the VM goes away.
+        ::sleep(1);
+    }
+    r.set("engine_log", tail_of("/tmp/engine.log", 3000));
+    port.send(r);
+    power_off();
+}
+
+}  // namespace mh::executor

@@ -1,0 +1,129 @@
+// Building and booting one fuzzing VM (see fuzz_vm.h).
+#include "harness/fuzz/fuzz_vm.h"
+
+#include "harness/common/files.h"
+#include <set>
+
+#include "harness/vm/batch_builder.h"
+#include "harness/vm/cpio.h"
+#include "harness/vm/file_tail.h"
+#include "harness/vm/process.h"
+#include "harness/vm/qemu_argv.h"
+
+namespace mh::fuzz {
+
+namespace fs = std::filesystem;
+
+std::string to_hex(std::string_view bytes) {
+    static const char* d = "0123456789abcdef";
+    std::string s(2 * bytes.size(), '0');
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        const auto b = static_cast<uint8_t>(bytes[i]);
+        s[2 * i] = d[b >> 4];
+        s[2 * i + 1] = d[b & 15];
+    }
+    return s;
+}
+
+Expected<std::string> from_hex(std::string_view hex) {
+    if (hex.size() % 2) return make_error("odd hex length");
+    auto nib = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out(hex.size() / 2, '\0');
+    for (size_t i = 0; i < out.size(); ++i) {
+        const int hi = nib(hex[2 * i]), lo = nib(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return make_error("bad hex digit at " + std::to_string(2 * i));
+        out[i] = static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+}
+
+fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const fs::path out = dir / file.filename();
+    if (fs::exists(out, ec) && fs::last_write_time(out, ec) >= fs::last_write_time(file, ec)) return out;
+    auto r = vm::run_process({"strip", "--strip-debug", "-o", out.string(), file.string()});
+    if (!r || !r->success()) return file;
+    return out;
+}
+
+Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
+    std::error_code ec;
+    fs::create_directories(spec.work_dir, ec);
+    const std::string token = vm::random_token();
+
+    KvRecord head;
+    head.set("type", "fuzz");
+    head.set("hang_s", std::to_string(spec.hang_seconds));
+    head.set("stats_s", "2");
+    head.set("watch", spec.watch_dir);
+    std::string conf = kv_format(head) + "\n";
+    auto line = [&](const char* type, const std::string& value) {
+        KvRecord r;
+        r.set("type", type);
+        r.set("value", value);
+        conf += kv_format(r) + "\n";
+    };
+    for (const auto& a : spec.engine_argv) line("arg", a);
+    for (const auto& e : spec.engine_env) line("env", e);
+    for (const auto& d : spec.make_dirs) line("mkdir", d);
+
+    vm::CpioWriter cpio;
+    for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
+    const std::string exe = vm::read_whole_file(spec.executor);
+    if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
+    cpio.add_file("init", exe, 0755);
+    MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
+    for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));
+    cpio.add_file("mh/token", token + "\n");
+    cpio.add_file("mh/fuzz.conf", conf);
+    std::set<std::string> dirs;
+    for (const auto& f : spec.files) {
+        // Parent directories once each (the cpio writer does not invent them).
+        for (fs::path p = fs::path(f.path).parent_path(); !p.empty(); p = p.parent_path())
+            if (dirs.insert(p.string()).second && p.string() != "mh" && p.string() != "fuzz" && p.string() != "tmp") cpio.add_directory(p.string());
+        cpio.add_file(f.path, f.data, 0644);
+    }
+    const fs::path initrd = spec.work_dir / "initrd.cpio";
+    MH_TRY(write_file_atomic(initrd, cpio.finish()));
+
+    vm::GuestProgramOptions go;
+    go.vm.kernel = spec.kernel.bzimage;
+    go.vm.initrd = initrd;
+    go.vm.accel = spec.accel;
+    go.vm.memory_mb = spec.memory_mb;
+    go.vm.console_log = spec.work_dir / "console.log";
+    go.vm.results_file = spec.work_dir / "results.bin";
+    vm::GuestCmdline cl;
+    cl.token = token;
+    cl.tsc_khz = spec.tsc_khz;
+    cl.extra = {"nokaslr"};  // KCOV PCs must match vmlinux addresses
+    go.vm.append = vm::guest_cmdline(cl);
+    go.total_timeout = spec.total_timeout;
+    go.idle_timeout = std::chrono::seconds(std::max(60, 3 * spec.hang_seconds));
+    go.crash_grace = std::chrono::seconds(30);  // the supervisor needs time to send the input
+    go.interrupted = spec.interrupted;
+    go.keep_frames = false;
+
+    FuzzVmResult out;
+    go.on_frame = [&](const vm::GuestFrame& f) {
+        const std::string type = f.record.get_or("type", "");
+        if (type == "engine") out.engine_started_s = f.host_seconds;
+        else if (type == "crash") out.crash = f.record;
+        else if (type == "error") out.error = f.record;
+        else if (type == "end") out.ended = true;
+        if (spec.on_frame) spec.on_frame(f);
+    };
+    auto r = vm::run_guest_program(go);
+    if (!r) return r.error();
+    out.vm = std::move(*r);
+    out.console = vm::read_whole_file(go.vm.console_log);
+    return out;
+}
+
+}  // namespace mh::fuzz

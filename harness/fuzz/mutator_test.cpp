@@ -1,0 +1,116 @@
+// Mutator core: every step kind changes what it claims, is recorded, and respects max_size;
+// params follow the image's declared parameters.
+#include "harness/fuzz/mutator.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "harness/elf/reader.h"
+#include "harness/elf/test_support.h"
+#include "harness/fuzz/field_mutations.h"
+#include "harness/fuzz/param_mutations.h"
+
+namespace mh::fuzz {
+namespace {
+
+FuzzInput seed_input() {
+    FuzzInput in;
+    in.image = elf::test::synthetic(0);
+    return in;
+}
+
+TEST(Mutator, EachStepKindIsRecordedAndChangesTheInput) {
+    const Mutator m;
+    for (uint64_t seed = 1; seed < 40; ++seed) {
+        FuzzInput a = seed_input(), b = a, c = a, d = a;
+        if (m.catalogue_step(a, seed)) {
+            EXPECT_NE(a.image, seed_input().image) << seed;
+            EXPECT_EQ(a.history.back().kind, StepKind::catalogue);
+        }
+        ASSERT_TRUE(m.field_step(b, seed));
+        EXPECT_EQ(b.history.back().kind, StepKind::field);
+        ASSERT_TRUE(m.bytes_step(c, 1 << 20, seed));
+        EXPECT_EQ(c.history.back().kind, StepKind::bytes);
+        ASSERT_TRUE(m.call_step(d, seed));
+        EXPECT_EQ(d.history.back().kind, StepKind::call);
+        EXPECT_EQ(d.image, seed_input().image);  // a call step leaves the image alone
+    }
+}
+
+TEST(Mutator, MutateRespectsMaxSizeAndStaysDecodable) {
+    const Mutator m;
+    Bytes cur = encode(seed_input());
+    std::set<Bytes> distinct;
+    for (uint64_t seed = 0; seed < 300; ++seed) {
+        const size_t max = 4096 + seed * 37;
+        Bytes next = m.mutate(cur, max, seed);
+        ASSERT_LE(next.size(), max);
+        const FuzzInput in = decode(next);
+        EXPECT_FALSE(in.history.empty());
+        distinct.insert(next);
+        if (seed % 3 == 0) cur = next;  // walk, as an engine would
+    }
+    EXPECT_GT(distinct.size(), 250u);
+}
+
+TEST(Mutator, EngineByteMutatorIsUsedOnTheImageOnly) {
+    size_t calls = 0;
+    const Mutator m({0, 0, 1, 0}, [&](uint8_t* data, size_t size, size_t) {
+        ++calls;
+        data[0] ^= 0xff;
+        return size;
+    });
+    FuzzInput in = seed_input();
+    in.call.params = "keep=me";
+    const FuzzInput out = decode(m.mutate(encode(in), 1 << 20, 5));
+    EXPECT_GT(calls, 0u);
+    EXPECT_EQ(out.call.params, "keep=me");
+}
+
+TEST(Mutator, CrossoverRecordsASplice) {
+    const Mutator m;
+    FuzzInput a = seed_input(), b = seed_input();
+    b.call = {Syscall::finit_module, FdKind::file, 2, "x=1"};
+    for (uint64_t seed = 0; seed < 20; ++seed) {
+        const FuzzInput c = decode(m.crossover(encode(a), encode(b), 1 << 20, seed));
+        ASSERT_FALSE(c.history.empty());
+        EXPECT_EQ(c.history.back().kind, StepKind::splice);
+    }
+}
+
+TEST(FieldMutations, NamesAreReadableAndImagesKeepTheirSize) {
+    elf::malform::Rng rng(3);
+    std::set<std::string> names;
+    for (int i = 0; i < 200; ++i) {
+        Bytes img = elf::test::synthetic(0);
+        const size_t size = img.size();
+        const uint16_t id = mutate_field(img, rng);
+        ASSERT_NE(id, kNoFieldMutation);
+        EXPECT_EQ(img.size(), size);
+        names.insert(field_mutation_name(id));
+    }
+    EXPECT_GT(names.size(), 60u);
+    EXPECT_TRUE(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("shdr.", 0) == 0; }));
+    EXPECT_TRUE(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("sym.", 0) == 0; }));
+    Bytes tiny(10, 0);
+    EXPECT_EQ(mutate_field(tiny, rng), kNoFieldMutation);
+}
+
+TEST(ParamMutations, UseDeclaredParameters) {
+    const std::string modinfo = std::string("license=GPL\0parm=depth:how deep\0parmtype=depth:int\0parmtype=name:charp\0", 72);
+    const Bytes img(modinfo.begin(), modinfo.end());
+    const auto params = declared_params(img);
+    ASSERT_EQ(params.size(), 2u);
+    EXPECT_EQ(params[0].name, "depth");
+    EXPECT_EQ(params[0].type, "int");
+    elf::malform::Rng rng(1);
+    std::set<std::string> seen;
+    for (int i = 0; i < 400; ++i) seen.insert(mutate_params("", params, rng));
+    EXPECT_TRUE(seen.count("depth=13")) << "small ints are tried";
+    EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](const std::string& s) { return s.rfind("name=", 0) == 0; }));
+}
+
+}  // namespace
+}  // namespace mh::fuzz

@@ -1,0 +1,31 @@
+// The starting corpus of a campaign: seed modules built for the kernel (debug info stripped, so
+// inputs stay small), each encoded with a few calls (init_module, finit_module on a memfd,
+// declared parameters set).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/fuzz/fuzz_input.h"
+#include "harness/vm/kernel_cache.h"
+
+namespace mh::fuzz {
+
+struct NamedInput {
+    std::string name;  // "ok-init", "params-finit-memfd", ...
+    Bytes bytes;       // encoded
+};
+
+// Seeds used when --seeds is not given: the modules that load cleanly.
+std::vector<std::string> default_fuzz_seed_names();
+
+// Encodes the inputs for one seed module's bytes.
+std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& module);
+
+// Builds the seed modules for `k` (cached), strips them into work_dir, encodes them.
+Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
+                                                     const std::filesystem::path& work_dir);
+
+}  // namespace mh::fuzz
