@@ -48,30 +48,6 @@ std::filesystem::path default_conformance_dir() {
     return MH_CONFORMANCE_DIR_DEFAULT;
 }
 
-Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std::string& source_name) {
-    std::vector<GroupDef> out;
-    std::istringstream in(text);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-        ++lineno;
-        auto t = trim(line);
-        if (t.empty() || t[0] == '#') continue;
-        auto where = source_name + ":" + std::to_string(lineno) + ": ";
-        if (t.rfind("group ", 0) != 0) return make_error(where + "line must start with 'group'");
-        auto f = split_trimmed(t.substr(6), '|');
-        if (f.size() != 3) return make_error(where + "group needs: NAME | cmdline words or - | sources");
-        GroupDef g;
-        g.name = f[0];
-        if (f[1] != "-") g.cmdline = words(f[1]);
-        g.sources = words(f[2]);
-        if (g.name.empty() || g.sources.empty()) return make_error(where + "group needs a name and sources");
-        out.push_back(g);
-    }
-    if (out.empty()) return make_error(source_name + ": no groups");
-    return out;
-}
-
 GroupCases malformation_cases() {
     GroupCases gc;
     for (const auto& m : elf::malformation_catalogue()) {
@@ -298,6 +274,11 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        if (!result->stopped.empty()) {
+            // Results can no longer be stored: no further group, and the caller says why.
+            run["stopped"] = result->stopped;
+            break;
+        }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
             (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -9,20 +9,13 @@
 #include <vector>
 
 #include "conformance/contract.h"
+#include "conformance/groups.h"
 #include "harness/common/expected.h"
 #include "harness/vm/host_case.h"
 #include "harness/vm/run_session.h"
 
 namespace mh::conformance {
 
-
-struct GroupDef {
-    std::string name;
-    std::vector<std::string> cmdline;  // extra guest kernel command-line words
-    std::vector<std::string> sources;  // case files, or "@malformations"
-};
-
-Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std::string& source_name);
 
 // Per-case conformance facts kept beside the HostCase.
 struct CaseMeta {

@@ -19,7 +19,8 @@ if [[ "fuzz" =~ $LABELS ]]; then
   FUZZ_DIR=${MH_FUZZ_BUILD_DIR:-build-fuzz}
   [ -f "$FUZZ_DIR/CMakeCache.txt" ] || cmake -S . -B "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DMH_FUZZ=ON -DMH_BENCH=OFF >/dev/null
-  cmake --build "$FUZZ_DIR" -j"$(nproc)" --target elf_reader_fuzz elf_roundtrip_fuzz 2>&1 | grep -E "error|Error" || true
+  cmake --build "$FUZZ_DIR" -j"$(nproc)" --target elf_reader_fuzz elf_roundtrip_fuzz \
+    parser_cases_fuzz parser_contract_fuzz parser_profile_fuzz parser_console_fuzz parser_results_fuzz parser_run_fuzz 2>&1 | grep -E "error|Error" || true
   ctest --test-dir "$FUZZ_DIR" -L fuzz --output-on-failure -j2
 fi
 cd "$BUILD_DIR"

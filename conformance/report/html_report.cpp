@@ -110,9 +110,10 @@ std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const
     std::string rows;
     const auto& classes = obj(run, "classes");
     for (const auto& [cls, t] : tallies) {
+        const auto& followed = t.followed;  // clang 14 (the fuzz build) cannot capture a structured binding
         auto count = [&](const char* k) {
-            auto it = t.followed.find(k);
-            return it == t.followed.end() ? 0 : it->second;
+            auto it = followed.find(k);
+            return it == followed.end() ? 0 : it->second;
         };
         if (count("code") + count("neither") == 0) continue;
         std::set<std::string> man, got, man_src;

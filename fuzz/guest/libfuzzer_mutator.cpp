@@ -1,6 +1,10 @@
 // libFuzzer custom mutator and crossover over the one mutator core (harness/fuzz/mutator.h);
 // libFuzzer's own byte mutation stays available to the core as its byte-level step.
+#include <time.h>
+
 #include <cstring>
+
+#include "fuzz/guest/shared_state.h"
 
 #include "harness/fuzz/mutator.h"
 
@@ -13,11 +17,27 @@ const mh::fuzz::Mutator& core() {
     return m;
 }
 
+uint64_t now_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Time spent mutating, reported with the other engine statistics.
+struct MutatorClock {
+    uint64_t t0 = now_ns();
+    ~MutatorClock() {
+        static mh::fuzz::SharedState* st = mh::fuzz::map_shared_state(false);
+        if (st) st->mutator_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
+    }
+};
+
 uint64_t widen(unsigned seed) { return (static_cast<uint64_t>(seed) << 32) ^ (seed * 0x9e3779b97f4a7c15ull); }
 
 }  // namespace
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+    MutatorClock clock;
     const auto out = core().mutate({data, size}, max_size, widen(seed));
     std::memcpy(data, out.data(), out.size());
     return out.size();
@@ -25,6 +45,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 
 extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t s2, uint8_t* out,
                                             size_t max_out, unsigned int seed) {
+    MutatorClock clock;
     const auto c = core().crossover({d1, s1}, {d2, s2}, max_out, widen(seed));
     std::memcpy(out, c.data(), c.size());
     return c.size();

@@ -20,6 +20,9 @@ struct SharedState {
     std::atomic<uint64_t> execs;        // calls made
     std::atomic<uint64_t> loaded;       // calls that returned 0 (module loaded, then unloaded)
     std::atomic<uint64_t> errno_counts[kErrnoSlots];  // by errno of failed calls (last slot: other)
+    std::atomic<uint64_t> errno_ns[kErrnoSlots];      // time inside the call, by errno (slot 0: loaded)
+    std::atomic<uint64_t> target_ns;                  // time inside Target::run (call + feedback + checks)
+    std::atomic<uint64_t> mutator_ns;                 // time inside the custom mutator and crossover
     // The input being executed right now: written before each call, so a crash can name it.
     std::atomic<uint64_t> input_seq;
     std::atomic<uint32_t> input_len;

@@ -2,6 +2,7 @@
 #include "fuzz/guest/target.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -89,6 +90,12 @@ std::optional<std::string> refusal() {
     return executor::refusal_reason(f);
 }
 
+uint64_t now_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 long read_long(int fd) {
     char buf[32] = {};
     const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
@@ -157,9 +164,12 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     st.input_truncated.store(keep < size, std::memory_order_relaxed);
     st.input_seq.fetch_add(1, std::memory_order_release);
 
+    const uint64_t t0 = now_ns();
     const FuzzInput in = decode({data, size});
     m.kcov.reset();
+    const uint64_t c0 = now_ns();
     const CallResult r = m.exec.run(in);
+    const uint64_t call_ns = now_ns() - c0;
     const auto pcs = m.kcov.pcs();
 
     uint64_t prev = 0;
@@ -183,10 +193,13 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
         for (const auto& cls : m.new_log_classes()) sink(mix(outcome ^ std::hash<std::string>{}(cls)), ctx);
 
     st.execs.fetch_add(1, std::memory_order_relaxed);
+    const size_t slot = r.ret == 0 ? 0 : std::min<size_t>(static_cast<size_t>(r.err), kErrnoSlots - 1);
     if (r.ret == 0) st.loaded.fetch_add(1, std::memory_order_relaxed);
-    else st.errno_counts[std::min<size_t>(static_cast<size_t>(r.err), kErrnoSlots - 1)].fetch_add(1, std::memory_order_relaxed);
-
-    return poison_check(st);
+    else st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
+    st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
+    const bool clean = poison_check(st);
+    st.target_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
+    return clean;
 }
 
 bool Target::poison_check(SharedState& st) {

@@ -76,7 +76,8 @@ int cmd_conform(const Args& args) {
         std::fputs(kConformHelp, stdout);
         print_session_option_help(stdout);
         std::puts("  --quiet             no per-case progress lines\n\n"
-                  "exit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment, 130 interrupted");
+                  "exit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
+                  "4 results could not be stored (disk full: stopped, --resume later), 130 interrupted");
         return kExitOk;
     }
     auto base = session_options_from(*p, "conform");
@@ -116,6 +117,11 @@ int cmd_conform(const Args& args) {
         if (!run) {
             std::fprintf(stderr, "modharness conform: %s\n", run.error().message.c_str());
             return kExitEnvironment;
+        }
+        if (run->contains("stopped")) {
+            std::fprintf(stderr, "modharness conform: stopped: %s; the results stored before it are whole. Free some space, then run the same command with --resume\n",
+                         (*run)["stopped"].get<std::string>().c_str());
+            return kExitStorage;
         }
         write_file(so.session.out_dir / "junit.xml", conformance::junit_xml(*run));
         write_file(so.session.out_dir / "report.html", conformance::html_report(*run));

@@ -26,7 +26,7 @@ constexpr const char* kHelp =
     "sites); a site is reached when its PC (the call's return address, which is what KCOV_TRACE_PC\n"
     "records) is in PCS_FILE. Prints the total, a per-file and a per-function table (most missed\n"
     "sites first). The site map is built from vmlinux with objdump and addr2line on first use\n"
-    "(about 2 s) and cached beside vmlinux. See docs/coverage.md.\n"
+    "(well under a second) and cached beside vmlinux. See docs/coverage.md.\n"
     "\n"
     "  PCS_FILE         one hex PC per line (0xffffffff81234567 or without 0x; '#' comments and\n"
     "                   blank lines allowed; '-' = stdin). Without it: the ceiling, nothing reached\n"
@@ -127,7 +127,8 @@ int cmd_cover(const Args& args) {
         return kExitEnvironment;
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "site map: %d loader sites (%s, %.2f s)\n", sites->mapped_total(), sites->from_cache ? "cached" : "built", seconds);
+    std::fprintf(stderr, "site map: %d loader sites (%s, %.2f s)\n", sites->mapped_total(), sites->from_cache ? "cached" : "built",
+                 seconds);
 
     const fuzz::CoverageReport report = fuzz::coverage_report(*sites, reached);
     auto json_out = p->get("json");

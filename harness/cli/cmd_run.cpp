@@ -46,7 +46,8 @@ int cmd_run(const Args& args) {
         print_session_option_help(stdout);
         std::fputs("  --json FILE         also write the JSON result lines to FILE ('-' = stdout, table goes to stderr)\n"
                    "  --quiet             no progress lines\n"
-                   "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment, 130 interrupted\n",
+                   "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
+                   "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
                    stdout);
         return kExitOk;
     }
@@ -112,6 +113,12 @@ int cmd_run(const Args& args) {
     std::fputc('\n', human);
     print_case_table(human, r->records);
     print_summary(human, *r);
+    if (!r->stopped.empty()) {
+        // Last, on stderr, so it is the line a person sees and a log grep finds.
+        std::fflush(human);
+        std::fprintf(stderr, "modharness run: stopped: %s\n", stopped_message(*r).c_str());
+        return kExitStorage;
+    }
     if (r->stats.interrupted) return kExitInterrupted;
     return exit_code_for(r->records);
 }

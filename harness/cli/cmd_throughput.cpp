@@ -50,6 +50,10 @@ int cmd_throughput(const Args& args) {
             std::fprintf(stderr, "modharness throughput: %s\n", r.error().message.c_str());
             return kExitEnvironment;
         }
+        if (!r->stopped.empty()) {
+            std::fprintf(stderr, "modharness throughput: stopped: %s\n", r->stopped.c_str());
+            return kExitStorage;
+        }
         boots.push_back(r->stats.first_result_seconds);
     }
     std::sort(boots.begin(), boots.end());
@@ -62,6 +66,10 @@ int cmd_throughput(const Args& args) {
     if (!run) {
         std::fprintf(stderr, "modharness throughput: %s\n", run.error().message.c_str());
         return kExitEnvironment;
+    }
+    if (run->contains("stopped")) {
+        std::fprintf(stderr, "modharness throughput: stopped: %s\n", (*run)["stopped"].get<std::string>().c_str());
+        return kExitStorage;
     }
     double wall = run->value("wall_seconds", 0.0);
     size_t cases = (*run)["cases"].size();

@@ -40,6 +40,7 @@ int cmd_cover(const Args& args);
 
 // Fuzzing campaigns (cmd_fuzz.cpp).
 int cmd_fuzz(const Args& args);
+int cmd_repro(const Args& args);
 
 const std::vector<Command>& all_commands();
 

@@ -4,13 +4,15 @@
 
 #include <ctime>
 
+#include "harness/vm/seed_modules.h"
+
 
 namespace mh::cli {
 
 std::vector<OptionSpec> session_option_specs() {
     return {{"kernel", true},  {"build-tree", true}, {"accel", true},        {"machine", true},
             {"memory", true},  {"qemu", true},       {"cmdline", true, true}, {"out", true},
-            {"no-fetch", false}, {"boot-timeout", true}, {"resume", false}};
+            {"no-fetch", false}, {"boot-timeout", true}, {"resume", false}, {"min-free", true}};
 }
 
 void print_session_option_help(std::FILE* out) {
@@ -27,7 +29,9 @@ void print_session_option_help(std::FILE* out) {
         "  --no-fetch          never download a kernel; fail if it is not cached\n"
         "  --boot-timeout S    seconds a VM may take to reach the executor (default 60)\n"
         "  --resume            continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
-        "                      are kept and not run again; the report covers every case once\n",
+        "                      are kept and not run again; the report covers every case once\n"
+        "  --min-free SIZE     stop cleanly (exit 4) when --out has less free space than SIZE, checked\n"
+        "                      before each VM boots and while it runs (default 1M; 0 = never)\n",
         out);
 }
 
@@ -58,6 +62,11 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
         } catch (...) {
             return make_error("--boot-timeout must be a number of seconds");
         }
+    }
+    if (auto m = p.get("min-free")) {
+        auto bytes = vm::parse_size(*m);
+        if (!bytes) return make_error("--min-free: " + bytes.error().message);
+        o.min_free_bytes = *bytes;
     }
     if (auto out = p.get("out")) {
         o.out_dir = *out;

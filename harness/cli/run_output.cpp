@@ -51,6 +51,12 @@ void print_summary(std::FILE* out, const vm::SessionResult& r) {
     if (r.stats.first_result_seconds >= 0) std::fprintf(out, ", boot-to-first-result %.2f s", r.stats.first_result_seconds);
     std::fprintf(out, "\naccelerator: %s\nresults: %s\n", r.accel_reason.c_str(), r.results_file.string().c_str());
     if (r.stats.interrupted) std::fprintf(out, "INTERRUPTED: results above are complete up to the last case shown\n");
+    if (!r.stopped.empty()) std::fprintf(out, "STOPPED: %s\n", stopped_message(r).c_str());
+}
+
+std::string stopped_message(const vm::SessionResult& r) {
+    return r.stopped + "; " + r.results_file.string() + " keeps the " + std::to_string(r.records.size()) +
+           " result(s) stored before it, whole and once each. Free some space, then run the same command with --resume";
 }
 
 int exit_code_for(const std::vector<vm::CaseRecord>& records) {

@@ -13,6 +13,8 @@ namespace mh::cli {
 void print_case_table(std::FILE* out, const std::vector<vm::CaseRecord>& records);
 // "12 cases: 10 PASS, 1 FAIL, 1 KERNEL" and run facts.
 void print_summary(std::FILE* out, const vm::SessionResult& r);
+// Why a run stopped early (SessionResult::stopped) and what to do about it, in one line.
+std::string stopped_message(const vm::SessionResult& r);
 // kExitOk, or kExitFindings when any FAIL/BROK/KERNEL.
 int exit_code_for(const std::vector<vm::CaseRecord>& records);
 

@@ -43,6 +43,26 @@ TEST(Profile, BadTextIsAnError) {
     EXPECT_FALSE(profile_from_text("vermagic \"x\"\nthis_module_size 10\ninit_offset 8\n").ok());
 }
 
+TEST(Profile, NumbersAreStrictAndBounded) {
+    // Found by fuzz/parsers (profile): "-896" was read as 2^64 - 896 and synthesize() then asked
+    // for a vector that large; offsets near 2^64 wrapped past the bounds check.
+    const std::string base = "vermagic \"6.1.0 SMP \"\nexit_offset 848\n";
+    EXPECT_TRUE(profile_from_text(base + "this_module_size 896\ninit_offset 312\n").ok());
+    EXPECT_TRUE(profile_from_text(base + "this_module_size 0x380\ninit_offset 0x138\n").ok());
+    for (const char* bad : {"this_module_size -896\ninit_offset 312\n", "this_module_size  896\ninit_offset 312\n",
+                            "this_module_size +896\ninit_offset 312\n", "this_module_size 0x\ninit_offset 312\n",
+                            "this_module_size 99999999999\ninit_offset 312\n",
+                            "this_module_size 896\ninit_offset 18446744073709551612\n",
+                            "this_module_size 896\ninit_offset 889\n"})
+        EXPECT_FALSE(profile_from_text(base + bad).ok()) << bad;
+    KernelProfile p = example_profile();
+    p.this_module_size = kMaxThisModuleSize + 1;
+    EXPECT_FALSE(synthesize(p, SynthOptions{}).ok());
+    p = example_profile();
+    p.init_offset = ~uint64_t{0} - 3;
+    EXPECT_FALSE(synthesize(p, SynthOptions{}).ok());
+}
+
 TEST(Synth, ModuleHasEverythingTheLoaderLooksFor) {
     for (Epilogue ep : {Epilogue::automatic, Epilogue::thunk})
         for (bool ibt : {false, true}) {

@@ -1,6 +1,7 @@
 // Profile extraction from a reference .ko and the profile text format.
 #include "harness/elf/profile.h"
 
+#include <charconv>
 #include <cstdio>
 #include <sstream>
 
@@ -100,14 +101,15 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
         auto sp = line.find(' ');
         std::string key = line.substr(0, sp);
         std::string val = sp == std::string::npos ? "" : line.substr(sp + 1);
+        // Decimal or 0x hex, digits only: std::stoull would also take "-896" (as 2^64 - 896)
+        // and leading blanks.
         auto number = [&](uint64_t& out) -> bool {
-            try {
-                size_t used = 0;
-                out = std::stoull(val, &used, 0);
-                return used == val.size();
-            } catch (...) {
-                return false;
-            }
+            std::string_view v = val;
+            int base = 10;
+            if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) v.remove_prefix(2), base = 16;
+            if (v.empty()) return false;
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out, base);
+            return ec == std::errc() && end == v.data() + v.size();
         };
         uint64_t n = 0;
         if (key == "release") {
@@ -140,8 +142,12 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
         }
     }
     if (!have_vermagic || !have_size || !have_init) return make_error("profile: vermagic, this_module_size and init_offset are required");
-    if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.init_offset + 8 > p.this_module_size ||
-        p.exit_offset + 8 > p.this_module_size)
+    if (p.this_module_size > kMaxThisModuleSize)
+        return make_error("profile: this_module_size " + std::to_string(p.this_module_size) + " is larger than any struct module (" +
+                          std::to_string(kMaxThisModuleSize) + ")");
+    // Subtractions, not additions: an offset near 2^64 must not wrap around into range.
+    if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.init_offset > p.this_module_size - 8 ||
+        p.exit_offset > p.this_module_size - 8)
         return make_error("profile: init_offset " + std::to_string(p.init_offset) + " / exit_offset " +
                           std::to_string(p.exit_offset) + " do not fit in this_module_size " + std::to_string(p.this_module_size));
     if (p.release.empty()) p.release = p.vermagic.substr(0, p.vermagic.find(' '));

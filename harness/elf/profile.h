@@ -27,6 +27,10 @@ struct KernelProfile {
     const VersionEntry* crc(std::string_view symbol) const;
 };
 
+// sizeof(struct module) is about 1 KiB on every kernel: a profile claiming more than this is
+// corrupt, and would make the synthesiser allocate whatever it says.
+inline constexpr uint64_t kMaxThisModuleSize = 64 * 1024;
+
 // Extracts a profile from any module built for the kernel (plain, signed or compressed bytes).
 Expected<KernelProfile> extract_profile(std::span<const uint8_t> image, std::string source_name);
 

@@ -60,8 +60,11 @@ KernelProfile example_profile() {
 Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
     if (o.name.empty() || o.name.size() >= kThisModuleNameLen)
         return make_error("synthesize: module name '" + o.name + "' must be 1..55 bytes");
-    if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.init_offset + 8 > p.this_module_size ||
-        (o.with_exit && (p.exit_offset == 0 || p.exit_offset + 8 > p.this_module_size)))
+    // A profile may come from any file (extract_profile of a malformed module included): bound the
+    // size before allocating it, and compare without additions that could wrap.
+    if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.this_module_size > kMaxThisModuleSize ||
+        p.init_offset > p.this_module_size - 8 ||
+        (o.with_exit && (p.exit_offset == 0 || p.exit_offset > p.this_module_size - 8)))
         return make_error("synthesize: profile offsets (init " + std::to_string(p.init_offset) + ", exit " +
                           std::to_string(p.exit_offset) + ") do not fit struct module size " + std::to_string(p.this_module_size));
     const VersionEntry* thunk_crc = p.crc("__x86_return_thunk");

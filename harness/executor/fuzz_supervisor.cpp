@@ -17,6 +17,8 @@
 
 #include "fuzz/guest/shared_state.h"
 #include "harness/common/kv.h"
+#include "harness/common/packed_bytes.h"
+#include "harness/executor/kmsg.h"
 #include "harness/report/taint.h"
 
 namespace mh::executor {
@@ -24,16 +26,6 @@ namespace mh::executor {
 namespace {
 
 using fuzz::SharedState;
-
-std::string hex(const uint8_t* p, size_t n) {
-    static const char* d = "0123456789abcdef";
-    std::string s(2 * n, '0');
-    for (size_t i = 0; i < n; ++i) {
-        s[2 * i] = d[p[i] >> 4];
-        s[2 * i + 1] = d[p[i] & 15];
-    }
-    return s;
-}
 
 std::string read_file(const std::string& path, size_t limit) {
     std::string out;
@@ -58,6 +50,24 @@ void write_proc(const char* path, const char* value) {
     ::close(fd);
 }
 
+// The end of the kernel log (all levels, unlike the console at loglevel 1): where WARN and KASAN
+// reports are when the console stays quiet for speed.
+std::string kernel_log_tail(size_t bytes) {
+    std::string text;
+    const int fd = ::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return text;
+    char buf[8192];
+    for (int i = 0; i < 100000; ++i) {
+        const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+        if (n < 0 && errno == EPIPE) continue;  // overwritten while we read: go on with what is left
+        if (n <= 0) break;
+        text += kmsg_record_text(std::string(buf, static_cast<size_t>(n))) + "\n";
+        if (text.size() > 4 * bytes) text.erase(0, text.size() - 2 * bytes);
+    }
+    ::close(fd);
+    return text.size() > bytes ? text.substr(text.size() - bytes) : text;
+}
+
 double mono_seconds() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -67,6 +77,8 @@ double mono_seconds() {
 class Reporter {
 public:
     Reporter(ResultsPort& port, SharedState& st, std::string watch) : port_(port), st_(st), watch_(std::move(watch)) {}
+    double started = mono_seconds();
+    double sending = 0;  // seconds spent writing frames (the serial port costs guest CPU)
 
     // New PCs (in frames of at most 400), counters; always one stats frame.
     void stats(const char* phase) {
@@ -98,6 +110,15 @@ public:
         for (size_t e = 0; e < fuzz::kErrnoSlots; ++e)
             if (uint64_t n = st_.errno_counts[e].load()) errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
         r.set("errnos", errnos);
+        // Milliseconds spent inside calls, by outcome (0 = loaded), and inside the target overall.
+        std::string ms;
+        for (size_t e = 0; e < fuzz::kErrnoSlots; ++e)
+            if (uint64_t n = st_.errno_ns[e].load()) ms += (ms.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n / 1000000);
+        r.set("call_ms", ms);
+        r.set("target_ms", std::to_string(st_.target_ns.load() / 1000000));
+        r.set("mutator_ms", std::to_string(st_.mutator_ns.load() / 1000000));
+        r.set("engine_ms", std::to_string(static_cast<long>((mono_seconds() - started) * 1000)));
+        r.set("send_ms", std::to_string(static_cast<long>(sending * 1000)));
         port_.send(r);
     }
 
@@ -115,8 +136,11 @@ public:
             KvRecord r;
             r.set("type", "corpus");
             r.set("name", e->d_name);
-            r.set("data", hex(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+            r.set("size", std::to_string(bytes.size()));
+            r.set("data", pack_bytes(bytes));
+            const double t0 = mono_seconds();
             port_.send(r);
+            sending += mono_seconds() - t0;
             sent_.insert(e->d_name);
             if (++sent >= max) break;
         }
@@ -250,9 +274,15 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         const uint32_t len = st->input_len.load();
         r.set("input_seq", std::to_string(st->input_seq.load()));
         r.set("input_truncated", st->input_truncated.load() ? "1" : "0");
-        if (st->input_seq.load() > 0) r.set("input", hex(st->input, len));
-        // Give the kernel a moment to finish printing its report before the VM goes away.
+        if (st->input_seq.load() > 0) {
+            r.set("input_size", std::to_string(len));
+            r.set("input", pack_bytes(std::string_view(reinterpret_cast<const char*>(st->input), len)));
+        }
+        // Give the kernel a moment to finish its report, then send the log's end with the input.
         ::sleep(1);
+        const std::string klog = kernel_log_tail(24 * 1024);
+        r.set("kmsg_size", std::to_string(klog.size()));
+        r.set("kmsg", pack_bytes(klog));
     }
     r.set("engine_log", tail_of("/tmp/engine.log", 3000));
     port.send(r);

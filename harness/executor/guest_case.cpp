@@ -25,13 +25,23 @@ Expected<uint64_t> parse_u64(const std::string& text) {
 
 Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
     GuestCase c;
-    for (const auto& [key, value] : rec.items()) {
+    for (const auto& item : rec.items()) {
+        // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+        const std::string& key = item.first;
+        const std::string& value = item.second;
         auto bad = [&](const std::string& why) { return make_error("case key '" + key + "': " + why); };
         if (key == "idx") {
             auto v = parse_u64(value);
             if (!v || *v > 1000000) return bad("bad index '" + value + "'");
             c.idx = static_cast<int>(*v);
         } else if (key == "id") {
+            // Ids key results.jsonl (JSON: UTF-8 only) and --resume, and appear in tables and
+            // JUnit: plain ASCII words, or a resumed run would never recognise its own records.
+            if (value.empty() || value.size() > kMaxIdLen ||
+                value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:+@/-") !=
+                    std::string::npos)
+                return bad("'" + kv_escape(value) + "' must be 1.." + std::to_string(kMaxIdLen) +
+                           " letters, digits or ._:+@/-");
             c.id = value;
         } else if (key == "call") {
             if (value == "init") c.call = Call::Init;

@@ -1,6 +1,7 @@
 // A case as the guest executor runs it: every input already resolved to a file in the initramfs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -13,6 +14,7 @@ enum class Call { Init, Finit, None };
 enum class Privilege { Root, NoCap, UserNs };
 
 inline constexpr int kMaxConcurrent = 8;
+inline constexpr std::size_t kMaxIdLen = 200;  // case ids: letters, digits and ._:+@/-
 
 struct GuestCase {
     int idx = 0;

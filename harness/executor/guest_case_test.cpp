@@ -34,3 +34,17 @@ TEST(GuestCase, Errors) {
     auto ok = kv_parse("idx=1 call=finit fd=minus1");
     EXPECT_TRUE(parse_guest_case(*ok).ok());
 }
+
+TEST(GuestCase, IdsArePlainAsciiWords) {
+    // Found by fuzz/parsers (results): an id with a byte that is not UTF-8 was written to
+    // results.jsonl with U+FFFD in its place, so --resume never recognised the case as recorded.
+    for (const char* id : {"c%C1", "a%20b", "x%22y", "%00", "caf%C3%A9"}) {
+        auto rec = kv_parse(std::string("idx=1 call=none id=") + id);
+        ASSERT_TRUE(rec.ok()) << id;
+        EXPECT_FALSE(parse_guest_case(*rec).ok()) << id;
+    }
+    auto long_id = kv_parse("idx=1 call=none id=" + std::string(kMaxIdLen + 1, 'a'));
+    EXPECT_FALSE(parse_guest_case(*long_id).ok());
+    auto good = kv_parse("idx=1 call=none id=mal-ehdr_bad.magic:init+2@v/1");
+    EXPECT_TRUE(parse_guest_case(*good).ok());
+}

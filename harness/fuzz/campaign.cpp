@@ -17,10 +17,12 @@
 #include <unordered_set>
 
 #include "harness/common/files.h"
+#include "harness/common/packed_bytes.h"
 #include "harness/fuzz/crash_store.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/fuzz/fuzz_vm.h"
 #include "harness/fuzz/seed_inputs.h"
+#include "harness/report/console_parser.h"
 #include "harness/vm/accel_probe.h"
 #include "harness/vm/file_tail.h"
 #include "harness/vm/kernel_cache.h"
@@ -46,11 +48,6 @@ namespace {
 
 constexpr const char* kSchema = "modharness.fuzz/1";
 
-fs::path guest_fuzz_dir(const CampaignOptions& o) {
-    if (!o.guest_fuzz_dir.empty()) return o.guest_fuzz_dir;
-    if (const char* e = std::getenv("MH_GUEST_FUZZ_DIR")) return e;
-    return MH_GUEST_FUZZ_DIR;
-}
 
 // What goes into the VM for one engine run of `seconds`.
 struct EngineRun {
@@ -58,41 +55,47 @@ struct EngineRun {
     std::vector<std::string> argv, env, dirs;
     std::string watch = "/tmp/corpus";
     std::vector<fs::path> extra_programs;
+    std::vector<GuestFile> files;  // more initramfs files (AFL++'s custom mutator)
 };
 
 Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_t seed, size_t max_len) {
     EngineRun r;
-    const fs::path dir = guest_fuzz_dir(o);
     std::string variant;
     if (o.engine == "libfuzzer") variant = "structured";
     else if (o.engine == "libfuzzer-bytes") variant = "bytes";
     else if (o.engine == "random") variant = "random";
     else if (o.engine == "aflpp") {
         // afl-fuzz is the supervised engine; the target it forks is /fuzz/engine. The custom
-        // mutator goes in like a program (at its host path, with its libraries). AFL++ reads -i
+        // mutator goes in as /fuzz/mh-afl-mutator.so (its libraries are the target's). AFL++ reads -i
         // recursively: /mh/seeds and /mh/corpus (and /mh/token, /mh/fuzz.conf, which the mutator
         // declines to fuzz). New finds are exported by the mutator under content names to the
         // watch dir, so restarts do not send the imported corpus back under new queue names.
+        // The AFL++ pieces are built beside the libFuzzer ones.
+        auto libfuzzer_binary = guest_fuzzer_path("structured", o.guest_fuzz_dir);
+        if (!libfuzzer_binary) return libfuzzer_binary.error();
+        const fs::path dir = libfuzzer_binary->parent_path();
         r.binary = dir / "mh-afl-target";
         const fs::path mutator = dir / "mh-afl-mutator.so", afl_fuzz = "/usr/bin/afl-fuzz";
         std::error_code ec;
         for (const auto& p : {r.binary, mutator, afl_fuzz})
             if (!fs::exists(p, ec)) return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
-        const fs::path so = stripped_copy(mutator, o.out / "work" / "bin");
-        r.extra_programs = {afl_fuzz, so};
+        std::string so = vm::read_whole_file(stripped_copy(mutator, o.out / "work" / "bin"));
+        if (so.empty()) return make_error("cannot read " + mutator.string());
+        r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
+        r.extra_programs = {afl_fuzz};
         r.argv = {afl_fuzz.string(), "-i", "/mh", "-o", "/tmp/afl", "-V", std::to_string(std::max(1, static_cast<int>(seconds))),
                   "-t", "30000", "-m", "none", "-s", std::to_string(static_cast<uint32_t>(seed) | 1u), "--", "/fuzz/engine"};
-        r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=" + so.string(), "AFL_CUSTOM_MUTATOR_ONLY=1", "AFL_DISABLE_TRIM=1", "AFL_NO_UI=1",
+        r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=/fuzz/mh-afl-mutator.so", "AFL_CUSTOM_MUTATOR_ONLY=1", "AFL_DISABLE_TRIM=1", "AFL_NO_UI=1",
                  "AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_FAST_CAL=1",
                  "MH_AFL_MAX_LEN=" + std::to_string(max_len), "MH_AFL_EXPORT_DIR=/tmp/mh-afl-new"};
+        // The fuzz kernel has no flock(): AFL++ tolerates that only for an output dir that exists.
+        r.dirs = {"/tmp/afl", "/tmp/afl/default"};
         r.watch = "/tmp/mh-afl-new";
         return r;
     }
     else return make_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
-    r.binary = dir / ("mh-fuzz-" + variant);
-    std::error_code ec;
-    if (!fs::exists(r.binary, ec))
-        return make_error("guest fuzzer " + r.binary.string() + " not found (build the mh-guest-fuzzers target; needs clang)");
+    MH_TRY_ASSIGN(binary, guest_fuzzer_path(variant, o.guest_fuzz_dir));
+    r.binary = binary;
     r.argv = {"/fuzz/engine",
               "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(seconds))),
               "-timeout=0",  // per-input timeouts need setitimer (no POSIX timers in the fuzz kernel); the supervisor watches hangs
@@ -101,11 +104,26 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
               "-seed=" + std::to_string(static_cast<uint32_t>(seed) | 1u),
               "-print_final_stats=1",
               "-reload=0",
+              "-entropic=0",  // entropic re-weighs the whole corpus on every new input: too slow here
               "/tmp/corpus",
               "/mh/seeds",
               "/mh/corpus"};
     return r;
 }
+
+}  // namespace
+
+Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path& dir) {
+    fs::path d = dir;
+    if (d.empty()) d = std::getenv("MH_GUEST_FUZZ_DIR") ? fs::path(std::getenv("MH_GUEST_FUZZ_DIR")) : fs::path(MH_GUEST_FUZZ_DIR);
+    const fs::path p = d / ("mh-fuzz-" + variant);
+    std::error_code ec;
+    if (d.empty() || !fs::exists(p, ec))
+        return make_error("guest fuzzer " + p.string() + " not found (build the mh-guest-fuzzers target; it needs clang)");
+    return p;
+}
+
+namespace {
 
 std::map<int, uint64_t> parse_errnos(const std::string& s) {
     std::map<int, uint64_t> out;
@@ -358,13 +376,17 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             spec.make_dirs = er->dirs;
             spec.watch_dir = er->watch;
             spec.extra_programs = er->extra_programs;
+            spec.files = er->files;
             spec.accel = accel->accel;
             spec.memory_mb = opt.memory_mb;
             spec.tsc_khz = tsc;
             spec.work_dir = opt.out / "work" / ("job" + std::to_string(id));
             spec.total_timeout = std::chrono::seconds(static_cast<long>(remaining) + 300);
             spec.interrupted = opt.interrupted;
-            for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+            // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
+            if (opt.engine != "random")
+                for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+            spec.files.push_back({"mh/seeds/.keep", ""});
             {
                 std::lock_guard lock(st.mu);
                 for (const auto& name : st.corpus_names) {
@@ -413,7 +435,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                 } else if (type == "corpus") {
                     const std::string name = f.record.get_or("name", "");
                     if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' || st.corpus_names.count(name)) return;
-                    auto data = from_hex(f.record.get_or("data", ""));
+                    auto data = unpack_bytes(f.record.get_or("data", ""), std::strtoull(f.record.get_or("size", "0").c_str(), nullptr, 10));
                     if (data && write_file_atomic(opt.out / "corpus" / name, *data)) st.corpus_names.insert(name);
                 }
             };
@@ -451,8 +473,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                 continue;
             }
             no_boot = 0;
-            const bool console_crash = !r.vm.crashes.empty();
-            if (!r.crash && !console_crash && r.ended) continue;  // the engine's time ran out
+            if (!r.crash && r.vm.crashes.empty() && r.ended) continue;  // the engine's time ran out
             // An engine that dies before its first input is broken, not a kernel finding: stop.
             if (r.crash && r.crash->get_or("input_seq", "0") == "0" && r.crash->get_or("kind", "").rfind("exit-", 0) == 0) {
                 st.stop_reason = "the engine exited (" + r.crash->get_or("kind", "") + ") before running any input; its log ends:\n" +
@@ -463,16 +484,12 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             CrashEvent e;
             e.engine = opt.engine;
             e.campaign_seconds = st.elapsed();
-            if (r.crash) {
-                e.kind = r.crash->get_or("kind", "?");
-                if (auto in = from_hex(r.crash->get_or("input", ""))) e.input = *in;
-                e.input_truncated = r.crash->get_or("input_truncated", "0") == "1";
-            } else {
-                e.kind = r.vm.vm_event.empty() ? "vm-lost" : r.vm.vm_event;
-            }
-            if (console_crash) {
-                e.title = r.vm.crashes.front().title;
-                e.console_excerpt = r.vm.crashes.front().excerpt;
+            e.kind = r.crash ? r.crash->get_or("kind", "?") : (r.vm.vm_event.empty() ? "vm-lost" : r.vm.vm_event);
+            e.input = crash_input_of(r);
+            e.input_truncated = r.crash && r.crash->get_or("input_truncated", "0") == "1";
+            if (auto report = crash_report_of(r)) {
+                e.title = report->title;
+                e.console_excerpt = report->excerpt;
             } else if (e.kind == "hang") {
                 e.title = "hang: module syscall did not return";
             } else if (e.kind == "taint") {

@@ -72,6 +72,10 @@ struct CampaignSummary {
 
 Expected<CampaignSummary> run_campaign(const CampaignOptions& options);
 
+// A guest libFuzzer binary: mh-fuzz-<variant> (structured, bytes, random) in `dir`, else in
+// $MH_GUEST_FUZZ_DIR, else where this build put it. Error when it is not there.
+Expected<std::filesystem::path> guest_fuzzer_path(const std::string& variant, const std::filesystem::path& dir = {});
+
 std::string summary_json(const CampaignSummary& s);
 std::string summary_table(const CampaignSummary& s);
 

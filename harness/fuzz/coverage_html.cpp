@@ -68,8 +68,8 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
     b += "<p><b>reached " + std::to_string(r.reached) + " of " + std::to_string(r.sites) + " loader sites (" + pct(r.reached, r.sites) +
          "%)</b>";
     if (r.boot_only > 0)
-        b += "; " + std::to_string(r.boot_only) + " sites are __init code run once at boot (at most " + std::to_string(r.sites - r.boot_only) +
-             " reachable by a fuzzer)";
+        b += "; " + std::to_string(r.boot_only) + " sites are __init code run once at boot (at most " +
+             std::to_string(r.sites - r.boot_only) + " reachable by a fuzzer)";
     b += ".<br/><span class=\"muted\">A site is one <code>__sanitizer_cov_trace_pc</code> call in <code>kernel/module/*.o</code> as linked "
          "into vmlinux; it is reached when its return address is among the " +
          std::to_string(r.pcs) + " PCs given (" + std::to_string(r.pcs_elsewhere) + " of them are outside the loader).";

@@ -40,7 +40,8 @@ Expected<std::string> run_tool(const std::vector<std::string>& argv) {
     po.max_capture = 512u << 20;  // a disassembly of KASAN-inline code is large; never cut it
     auto r = vm::run_process(argv, po);
     if (!r) return make_error(argv[0] + ": " + r.error().message + " (install binutils)");
-    if (!r->success()) return make_error(vm::display_command(argv).substr(0, 200) + " failed (" + r->status_text() + "): " + vm::tail_lines(r->err, 5));
+    if (!r->success())
+        return make_error(vm::display_command(argv).substr(0, 200) + " failed (" + r->status_text() + "): " + vm::tail_lines(r->err, 5));
     if (r->truncated) return make_error(argv[0] + " output exceeded the capture limit");
     return std::move(r->out);
 }

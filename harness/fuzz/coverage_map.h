@@ -15,7 +15,7 @@ struct LoadSitesOptions {
 
 // The loader's KCOV sites of the kernel built in `build_tree` (needs vmlinux with debug info and
 // kernel/module/*.o; binutils' objdump and addr2line). From the cache file when it matches
-// vmlinux (milliseconds), else built (about 2 s) and cached; an unwritable cache is not an error.
+// vmlinux (about 1 ms), else built (0.2-0.4 s with vmlinux in the page cache) and cached; an unwritable cache is not an error.
 //
 // How: each object's function symbols (objdump -t) place its sections in vmlinux
 // (place_section); those ranges of vmlinux are disassembled (objdump -d --no-show-raw-insn) and

@@ -105,10 +105,10 @@ TEST(LoaderSitesReal, EverySiteOfTheLoaderMatchesTheCeiling) {
         for (std::uint64_t x = 0; pcs.size() < 40000; ++x) pcs.insert(0xffffffff82000000ull + 4 * x);
         fuzz::LoaderSiteSet set(*built);
         t0 = std::chrono::steady_clock::now();
-        std::size_t n = 0;
-        for (int i = 0; i < 100; ++i) n += set.count_reached(pcs);
+        std::size_t total = 0;
+        for (int i = 0; i < 100; ++i) total += set.count_reached(pcs);
         double count_us = seconds_since(t0) * 1e6 / 100;
-        EXPECT_EQ(n, 100 * expect);
+        EXPECT_EQ(total, 100 * expect);
         EXPECT_EQ(fuzz::count_reached_sites(*built, pcs), expect);
         std::printf("[ metrics  ] %s: %d loader sites + %d tail calls + %d KASAN ctor calls = count_kcov_sites %d; %d functions; "
                     "built %.2f s, cached %.3f s, count_reached over 40k PCs %.1f us\n",

@@ -2,6 +2,7 @@
 #include "harness/fuzz/fuzz_vm.h"
 
 #include "harness/common/files.h"
+#include "harness/common/packed_bytes.h"
 #include <set>
 
 #include "harness/vm/batch_builder.h"
@@ -14,32 +15,20 @@ namespace mh::fuzz {
 
 namespace fs = std::filesystem;
 
-std::string to_hex(std::string_view bytes) {
-    static const char* d = "0123456789abcdef";
-    std::string s(2 * bytes.size(), '0');
-    for (size_t i = 0; i < bytes.size(); ++i) {
-        const auto b = static_cast<uint8_t>(bytes[i]);
-        s[2 * i] = d[b >> 4];
-        s[2 * i + 1] = d[b & 15];
-    }
-    return s;
+std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r) {
+    if (!r.vm.crashes.empty()) return r.vm.crashes.front();
+    if (!r.crash) return std::nullopt;
+    auto klog = unpack_bytes(r.crash->get_or("kmsg", ""), std::strtoull(r.crash->get_or("kmsg_size", "0").c_str(), nullptr, 10));
+    if (!klog) return std::nullopt;
+    auto found = report::parse_console(*klog);
+    if (found.empty()) return std::nullopt;
+    return found.front();
 }
 
-Expected<std::string> from_hex(std::string_view hex) {
-    if (hex.size() % 2) return make_error("odd hex length");
-    auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out(hex.size() / 2, '\0');
-    for (size_t i = 0; i < out.size(); ++i) {
-        const int hi = nib(hex[2 * i]), lo = nib(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return make_error("bad hex digit at " + std::to_string(2 * i));
-        out[i] = static_cast<char>(hi * 16 + lo);
-    }
-    return out;
+std::string crash_input_of(const FuzzVmResult& r) {
+    if (!r.crash) return {};
+    auto in = unpack_bytes(r.crash->get_or("input", ""), std::strtoull(r.crash->get_or("input_size", "0").c_str(), nullptr, 10));
+    return in ? *in : std::string();
 }
 
 fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
@@ -103,6 +92,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     cl.token = token;
     cl.tsc_khz = spec.tsc_khz;
     cl.extra = {"nokaslr"};  // KCOV PCs must match vmlinux addresses
+    cl.loglevel = 1;
     go.vm.append = vm::guest_cmdline(cl);
     go.total_timeout = spec.total_timeout;
     go.idle_timeout = std::chrono::seconds(std::max(60, 3 * spec.hang_seconds));

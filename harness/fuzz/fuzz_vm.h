@@ -12,6 +12,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
+#include "harness/report/console_parser.h"
 #include "harness/vm/guest_program.h"
 #include "harness/vm/kernel_cache.h"
 
@@ -54,10 +55,13 @@ struct FuzzVmResult {
 
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec);
 
+// The kernel's report of a crash: from the console, else (the console runs at loglevel 1 for
+// speed, so WARN and KASAN text is only in the kernel log) from the log tail the supervisor sent.
+std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r);
+// The input the supervisor sent with its crash frame ("" when none).
+std::string crash_input_of(const FuzzVmResult& r);
+
 // `strip --strip-debug` copy of a binary or module into dir (cached by name); the input on failure.
 std::filesystem::path stripped_copy(const std::filesystem::path& file, const std::filesystem::path& dir);
-
-std::string to_hex(std::string_view bytes);
-Expected<std::string> from_hex(std::string_view hex);
 
 }  // namespace mh::fuzz

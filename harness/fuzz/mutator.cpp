@@ -16,16 +16,17 @@ namespace {
 
 using elf::malform::Rng;
 
-// Catalogue rows a fuzzer may use: no signed-only rows, compression wrappers now and then.
-const std::vector<uint16_t>& usable_rows() {
-    static const std::vector<uint16_t> rows = [] {
-        std::vector<uint16_t> r;
+// Catalogue rows a fuzzer may use (no signed-only rows), split by cost: a compression wrapper
+// takes milliseconds (xz), the others microseconds, so wrappers are drawn rarely.
+const std::vector<uint16_t>& usable_rows(bool wrappers) {
+    static const auto rows = [] {
+        std::pair<std::vector<uint16_t>, std::vector<uint16_t>> r;
         const auto& cat = elf::malformation_catalogue();
         for (size_t i = 0; i < cat.size(); ++i)
-            if (!cat[i].needs_signed_input) r.push_back(static_cast<uint16_t>(i));
+            if (!cat[i].needs_signed_input) (cat[i].compressed() ? r.second : r.first).push_back(static_cast<uint16_t>(i));
         return r;
     }();
-    return rows;
+    return wrappers ? rows.second : rows.first;
 }
 
 // Our own byte mutations (used when the engine offers none, e.g. AFL++ custom-only mode).
@@ -80,7 +81,7 @@ Mutator::Mutator(MutatorWeights weights, EngineByteMutator engine) : weights_(we
 
 bool Mutator::catalogue_step(FuzzInput& in, uint64_t seed) const {
     Rng rng(seed);
-    const auto& rows = usable_rows();
+    const auto& rows = usable_rows(rng.below(32) == 0);
     const auto& cat = elf::malformation_catalogue();
     for (int attempt = 0; attempt < 4; ++attempt) {
         const uint16_t row = rows[rng.below(rows.size())];

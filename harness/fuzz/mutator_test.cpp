@@ -114,3 +114,18 @@ TEST(ParamMutations, UseDeclaredParameters) {
 
 }  // namespace
 }  // namespace mh::fuzz
+
+namespace mh::fuzz {
+namespace {
+
+TEST(ParamMutations, NudgesIntegersTowardsNearbyValues) {
+    const std::vector<ModuleParam> declared{{"depth", "int"}};
+    elf::malform::Rng rng(9);
+    std::set<std::string> seen;
+    for (int i = 0; i < 600; ++i) seen.insert(mutate_params("depth=20 x=y", declared, rng));
+    for (const char* v : {"depth=19 x=y", "depth=21 x=y", "depth=16 x=y", "depth=24 x=y"}) EXPECT_TRUE(seen.count(v)) << v;
+    EXPECT_FALSE(seen.count("depth=25 x=y")) << "nudges are small";
+}
+
+}  // namespace
+}  // namespace mh::fuzz

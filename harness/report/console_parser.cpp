@@ -85,6 +85,10 @@ constexpr Pattern kPatterns[] = {
     // x86 __die_header(): "Oops: 0002 [#1] ..." (6.1 page faults) and, from 6.10 on, a prefix
     // to every die() string: "Oops: general protection fault, ...". See match_message().
     {CrashKind::Oops, "Oops: ", "", TitleRule::IpFunction, "Oops", false},
+    // mm/oom_kill.c dump_header(): "<comm> invoked oom-killer: gfp_mask=...". The guest ran out
+    // of memory: the VM's state is not trusted any more, and the call trace names the allocator.
+    // Its panics (panic_on_oom, "System is deadlocked on memory") belong to it.
+    {CrashKind::Oom, "", " invoked oom-killer: ", TitleRule::OutOfMemory, "out of memory", false, "emory"},
 };
 
 constexpr std::string_view kOopsPrefix = "Oops: ";
@@ -322,6 +326,7 @@ std::string_view crash_kind_name(CrashKind kind) {
         case CrashKind::SoftLockup: return "soft-lockup";
         case CrashKind::HungTask: return "hung-task";
         case CrashKind::RcuStall: return "rcu-stall";
+        case CrashKind::Oom: return "oom";
         case CrashKind::Other: return "other";
     }
     return "other";

@@ -11,7 +11,7 @@
 
 namespace mh::report {
 
-enum class CrashKind { Panic, Oops, Bug, Warning, Kasan, Ubsan, SoftLockup, HungTask, RcuStall, Other };
+enum class CrashKind { Panic, Oops, Bug, Warning, Kasan, Ubsan, SoftLockup, HungTask, RcuStall, Oom, Other };
 
 struct CrashReport {
     CrashKind kind = CrashKind::Other;
@@ -40,7 +40,7 @@ inline constexpr std::size_t kMaxReportLines = 400;    // an unterminated report
 std::vector<CrashReport> parse_console(std::string_view console);
 
 // Short stable name of a kind: "panic", "oops", "bug", "warning", "kasan", "ubsan",
-// "soft-lockup", "hung-task", "rcu-stall", "other". Used in goldens and machine output.
+// "soft-lockup", "hung-task", "rcu-stall", "oom", "other". Used in goldens and machine output.
 std::string_view crash_kind_name(CrashKind kind);
 
 // The kind of crash report a single console line (raw, with printk prefixes) would open, or

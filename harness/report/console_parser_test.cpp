@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <cstdlib>
 #include <filesystem>
@@ -149,6 +150,8 @@ TEST(ConsoleParser, EveryPatternRowHasAnExample) {
         {"int3: 0000 [#1] SMP\nRIP: 0010:f+0x1/0x2\n", CrashKind::Oops, "int3 in f"},
         {"Internal error: Oops - BUG: 00000000f2000800 [#1] SMP\npc : f+0x1/0x2\n", CrashKind::Oops, "Oops in f"},
         {"divide error: 0000 [#1] SMP\nRIP: 0010:f+0x1/0x2\n", CrashKind::Oops, "divide error in f"},
+        {"mh-exec invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n", CrashKind::Oom,
+         "out of memory"},
     };
     for (const Case& c : cases) {
         std::vector<CrashReport> r = parse_console(c.log);
@@ -156,6 +159,38 @@ TEST(ConsoleParser, EveryPatternRowHasAnExample) {
         EXPECT_EQ(r[0].kind, c.kind) << c.log;
         EXPECT_EQ(r[0].title, c.title) << c.log;
     }
+}
+
+TEST(ConsoleParser, OutOfMemoryIsTitledByTheAllocatingCaller) {
+    // Allocator and OOM-killer frames are skipped whichever allocator was used (6.12 names
+    // differ: alloc_pages_noprof, __kmalloc_noprof); its own panics join the report.
+    const char* v612 = "[    5.1] insmod invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                       "[    5.1] Call Trace:\n"
+                       "[    5.1]  <TASK>\n"
+                       "[    5.1]  dump_stack_lvl+0x5d/0x80\n"
+                       "[    5.1]  dump_header+0x43/0x1aa\n"
+                       "[    5.1]  oom_kill_process+0xfe/0x200\n"
+                       "[    5.1]  out_of_memory+0x24e/0x590\n"
+                       "[    5.1]  __alloc_pages_slowpath.constprop.0+0xac6/0xe70\n"
+                       "[    5.1]  __alloc_pages_noprof+0x30e/0x330\n"
+                       "[    5.1]  alloc_pages_mpol_noprof+0xd7/0x1d0\n"
+                       "[    5.1]  __kmalloc_large_noprof+0x1e/0xc0\n"
+                       "[    5.1]  my_init+0x40/0x1000 [mine]\n"
+                       "[    5.1]  do_one_initcall+0x5b/0x320\n"
+                       "[    5.2] Out of memory and no killable processes...\n"
+                       "[    5.2] Kernel panic - not syncing: System is deadlocked on memory\n";
+    auto r = parse_console(v612);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].kind, CrashKind::Oom);
+    EXPECT_EQ(r[0].title, "out of memory in my_init");
+    EXPECT_NE(r[0].excerpt.find("deadlocked on memory"), std::string::npos);
+    // An unrelated panic later is its own report.
+    auto two = parse_console(std::string(v612, std::strlen(v612) - std::strlen("[    5.2] Kernel panic - not syncing: System is deadlocked on memory\n")) +
+                             "[    9.0] Kernel panic - not syncing: VFS: Unable to mount root fs\n");
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(two[1].kind, CrashKind::Panic);
+    // The allocation-failure warning (warn_alloc) of a __GFP_RETRY_MAYFAIL request is not an OOM.
+    EXPECT_TRUE(parse_console("insmod: page allocation failure: order:10, mode:0x40cc0(GFP_KERNEL|__GFP_COMP)\n").empty());
 }
 
 TEST(ConsoleParser, TitlesAreStableAcrossRuns) {

@@ -61,6 +61,17 @@ const FrameFilter kUbsanFrames{
     {"dump_stack", "__dump_stack", "show_stack", "ubsan_", "__ubsan_", "handle_overflow",
      "handle_null_ptr_deref", "handle_object_size_mismatch"}};
 
+// The OOM killer's own frames and the allocator's: the caller that asked for memory is the
+// useful part ("out of memory in mh_oom_init"), whichever allocator entry point it used.
+const FrameFilter kAllocFrames{
+    {"out_of_memory", "dump_header", "kmalloc", "vmalloc", "vzalloc", "kvmalloc", "kvmalloc_node"},
+    {"dump_stack", "__dump_stack", "show_stack", "oom_", "__oom_", "out_of_memory", "__alloc_pages",
+     "alloc_pages", "__folio_alloc", "folio_alloc", "vma_alloc_folio", "__get_free_pages", "get_zeroed_page",
+     "get_page_from_freelist", "__kmalloc", "kmalloc_", "kmem_cache_alloc", "__kmem_cache_alloc", "slab_alloc",
+     "__slab_alloc", "___slab_alloc", "allocate_slab", "new_slab", "alloc_slab", "__kvmalloc", "__vmalloc",
+     "vmalloc_", "__alloc_frozen", "alloc_frozen", "pagefault_out_of_memory", "mem_cgroup_", "try_charge",
+     "obj_cgroup_charge"}};
+
 std::string with_function(std::string_view base, std::string_view fn) {
     std::string t(base);
     if (!fn.empty()) {
@@ -269,6 +280,9 @@ std::string build_title(TitleRule rule, std::string_view base, std::string_view 
             break;
         case TitleRule::Message:
             title = std::string(start);
+            break;
+        case TitleRule::OutOfMemory:
+            title = with_function(base, first_frame(body, kAllocFrames, false, false));
             break;
     }
     // Every title passes through the sanitiser: input bytes are arbitrary.

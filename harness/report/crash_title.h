@@ -21,6 +21,7 @@ enum class TitleRule {
     KernelBug,     // "kernel BUG at <file>" (line number dropped) or "kernel BUG in <function>"
     BugGeneric,    // "BUG: <leading words of the message up to the first variable part>"
     Message,       // the sanitised message itself (lockdep splats and other fixed texts)
+    OutOfMemory,   // "<base> in <first frame past the allocator and OOM killer>", or "<base>"
 };
 
 // The title of one report. `start` is the message (printk prefix removed) of the line that

@@ -27,6 +27,13 @@ Judgement judge(const Observation& o, const std::optional<std::vector<int>>& exp
         j.reason = "kernel report: " + j.title;
         return j;
     }
+    if (o.vm_event == "flood") {
+        // Not a crash, but the VM could not go on: its console output had to be cut off.
+        j.verdict = Verdict::Kernel;
+        j.title = "console flood";
+        j.reason = "console flood: the VM's console log passed its size limit and the VM was stopped";
+        return j;
+    }
     if (o.vm_event == "died" || o.vm_event == "hung" || o.timed_out) {
         j.verdict = Verdict::Kernel;
         j.title = o.vm_event == "died" ? "VM died during the call" : "hang: call did not return";

@@ -26,7 +26,7 @@ struct Observation {
     int signal = 0;               // the calling task was killed (e.g. by an oops)
     uint64_t taint_before = 0;
     uint64_t taint_after = 0;
-    std::string vm_event;         // "" | "died" (VM ended mid-case) | "hung" (host timeout) | "no-boot"
+    std::string vm_event;         // "" | "died" (VM ended mid-case) | "hung" (host timeout) | "no-boot" | "flood" (console limit)
     // Concurrent cases: every caller's return value and errno (ret/err above are caller 0's).
     std::vector<long> caller_rets;
     std::vector<int> caller_errs;

@@ -39,6 +39,11 @@ TEST(Verdict, KernelBeatsEverything) {
     Observation hang;
     hang.timed_out = true;
     EXPECT_EQ(judge(hang, std::nullopt).verdict, Verdict::Kernel);
+    Observation flood;
+    flood.vm_event = "flood";
+    auto fj = judge(flood, std::vector<int>{8});
+    EXPECT_EQ(fj.verdict, Verdict::Kernel);
+    EXPECT_EQ(fj.title, "console flood");
 }
 
 TEST(Verdict, Broken) {

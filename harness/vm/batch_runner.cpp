@@ -15,6 +15,7 @@
 #include "harness/common/frame.h"
 #include "harness/vm/crash_watch.h"
 #include "harness/vm/file_tail.h"
+#include "harness/vm/guest_observation.h"
 #include "harness/vm/vm_process.h"
 
 namespace mh::vm {
@@ -24,31 +25,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-
-uint64_t parse_hex(const std::optional<std::string>& s) { return s ? std::strtoull(s->c_str(), nullptr, 0) : 0; }
-
-report::Observation observe(const KvRecord& r) {
-    report::Observation o;
-    o.setup_error = r.get_or("setup_error", "");
-    o.has_result = r.has("ret");
-    o.ret = std::strtol(r.get_or("ret", "0").c_str(), nullptr, 10);
-    o.err = std::atoi(r.get_or("errno", "0").c_str());
-    o.timed_out = r.get("timed_out") == "1";
-    o.signal = std::atoi(r.get_or("signal", "0").c_str());
-    o.taint_before = parse_hex(r.get("taint_before"));
-    o.taint_after = parse_hex(r.get("taint_after"));
-    auto numbers = [](const std::string& list) {
-        std::vector<long> out;
-        std::istringstream in(list);
-        std::string item;
-        while (std::getline(in, item, ',')) out.push_back(std::strtol(item.c_str(), nullptr, 10));
-        return out;
-    };
-    if (auto rets = r.get("rets")) o.caller_rets = numbers(*rets);
-    if (auto errs = r.get("errnos"))
-        for (long e : numbers(*errs)) o.caller_errs.push_back(static_cast<int>(e));
-    return o;
-}
 
 std::string excerpt_of(const std::vector<report::CrashReport>& crashes, const std::string& console) {
     if (!crashes.empty()) return crashes.front().excerpt;
@@ -88,9 +64,14 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (opt.on_progress) opt.on_progress(s);
     };
     auto interrupted = [&] { return opt.interrupted && opt.interrupted->load(); };
+    auto must_stop = [&] {
+        if (stats.stopped.empty() && opt.stop_check) stats.stopped = opt.stop_check();
+        return !stats.stopped.empty();
+    };
 
     while (next < n && !interrupted()) {
-        int vm_index = ++stats.vms;
+        if (must_stop()) break;  // before the boot: a VM whose evidence cannot be kept is not started
+        int vm_index = opt.first_vm_index + stats.vms++;
         VmConfig vm = opt.vm;
         vm.initrd = batch.initrd;
         vm.console_log = opt.work_dir / ("console-" + std::to_string(vm_index) + ".log");
@@ -104,7 +85,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         auto vm_start = Clock::now();
         auto proc = VmProcess::start(qemu_argv(vm), qemu_log);
         if (!proc) return proc.error();
-        if (vm_index > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
+        if (stats.vms > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next));
 
         FileTail results(vm.results_file);
         ConsoleCrashWatch crash_watch(vm.console_log);
@@ -117,6 +98,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         auto last_frame = Clock::now();
 
         auto handle = [&](const std::string& payload) {
+            if (!stats.stopped.empty()) return;  // frames after a stop are left for --resume
             last_frame = Clock::now();
             auto rec = kv_parse(payload);
             if (!rec) return;
@@ -135,7 +117,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 co.idx = idx;
                 co.id = batch.cases[static_cast<size_t>(idx)].guest.id;
                 co.guest = *rec;
-                co.observation = observe(*rec);
+                co.observation = observation_from_record(*rec);
                 co.vm_index = vm_index;
                 co.console_log = vm.console_log;
                 current = -1;
@@ -145,6 +127,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                 } else {
                     co.judgement = judge_case(batch.cases[static_cast<size_t>(idx)], co.observation);
                     emit(co);
+                    must_stop();
                 }
             } else if (type == "end") {
                 ended = true;
@@ -159,8 +142,24 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             killed_by_us = true;
             proc->kill();
         };
+        auto last_stop_check = Clock::now();
         while (!(status = proc->poll())) {
             for (auto& p : decoder.feed(results.read_new())) handle(p);
+            if (Clock::now() - last_stop_check >= opt.stop_check_interval) {
+                last_stop_check = Clock::now();
+                must_stop();
+                std::error_code size_ec;
+                auto console_bytes = std::filesystem::file_size(vm.console_log, size_ec);
+                if (!size_ec && console_bytes > opt.max_console_bytes) {
+                    vm_event = "flood";
+                    kill_vm();
+                    break;
+                }
+            }
+            if (!stats.stopped.empty()) {
+                kill_vm();
+                break;
+            }
             // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG)
             // would otherwise cost the whole case timeout and flood the log.
             if (crash_watch.overdue(opt.crash_grace)) {
@@ -196,6 +195,12 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         // Whatever the guest managed to send before the end still counts.
         for (auto& p : decoder.feed(results.read_new())) handle(p);
         stats.bad_frames += decoder.bad_frames();
+        if (!stats.stopped.empty()) {
+            // Nothing more is reported, not even a held result: it could not be stored, and
+            // --resume runs every case without a record again.
+            proc->kill();
+            break;
+        }
         if (interrupted()) {
             stats.interrupted = true;
             // A held result is real data: keep it, judged without console evidence.
@@ -289,7 +294,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             break;
         }
     }
-    stats.completed = next >= n && !stats.interrupted;
+    stats.completed = next >= n && !stats.interrupted && stats.stopped.empty();
     stats.wall_seconds = seconds_since(batch_start);
     return stats;
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -41,8 +42,18 @@ struct RunnerOptions {
     // by itself (oops and WARN do, in well under a second); then the host kills it.
     std::chrono::seconds crash_grace{5};
     int max_boot_failures = 3;            // consecutive VMs that produced nothing
+    int first_vm_index = 1;               // number of the first VM (its console-N.log): a resumed run continues
+    // A console log growing past this is a flood (a module printing in a loop): the VM is
+    // stopped and the case in it gets vm_event "flood", so the log on disk stays bounded.
+    std::uint64_t max_console_bytes = 64ull << 20;
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const CaseOutcome&)> on_case;     // called once per case, as soon as it is final
+    // Why the batch must stop now, or "" to go on: asked before each VM boots, after every case
+    // and every `stop_check_interval` while a VM runs. A reason stops the batch at once: the VM
+    // is killed, nothing more is reported (a case in flight is left for --resume) and the reason
+    // is returned in BatchStats::stopped. run_session stops on results it cannot store.
+    std::function<std::string()> stop_check;
+    std::chrono::milliseconds stop_check_interval{250};
     std::function<void(const std::string&)> on_progress;  // human progress lines
 };
 
@@ -54,6 +65,7 @@ struct BatchStats {
     double wall_seconds = 0;
     size_t bad_frames = 0;
     bool interrupted = false;
+    std::string stopped;                  // the stop_check reason that ended the batch early
     bool completed = false;               // every case has an outcome
 };
 

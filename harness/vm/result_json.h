@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "harness/vm/batch_runner.h"
 #include "harness/vm/host_case.h"
@@ -15,6 +16,8 @@ namespace mh::vm {
 inline constexpr const char* kResultSchema = "modharness.result/1";
 
 nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const Kernel& kernel);
+// The results.jsonl line of a case: result_to_json serialised (never throws on odd bytes).
+std::string result_line(const HostCase& hc, const CaseOutcome& co, const Kernel& kernel);
 
 // The outcome part back from a result line (for --resume: cases already recorded are not rerun).
 // Inputs are not reconstructed; the caller pairs the outcome with its HostCase by id.
@@ -28,5 +31,8 @@ struct RecordedResults {
     size_t dropped = 0;
 };
 Expected<RecordedResults> read_recorded_results(const std::filesystem::path& results_file);
+// The parsing half of read_recorded_results, on text: lines that are not valid records and an
+// unterminated last line are counted in `dropped`; a later line of the same id wins.
+RecordedResults parse_recorded_results(std::string_view text);
 
 }  // namespace mh::vm

@@ -83,3 +83,49 @@ TEST(ResultJson, TornLastLineIsCutAndGarbageSkipped) {
     ASSERT_TRUE(missing.ok());
     EXPECT_TRUE(missing->by_id.empty());
 }
+
+TEST(ResultJson, WrongTypesAndRangesReadAsDefaultsNotExceptions) {
+    // A results.jsonl edited by hand or by another tool: --resume must not abort on it.
+    auto j = nlohmann::json::parse(R"({"schema":"modharness.result/1","id":"c1","verdict":"PASS","idx":"7",
+        "ret":1e300,"errno":5,"signal":99999999999,"taint_after":-1,"timed_out":"yes","vm":[1],
+        "callers":[1,"EINVAL",null],"crashes":[3,{"title":7},{"title":"t"}],"kmsg":["a",2,"b"],"ns":"x",
+        "reason":{},"console_log":false})");
+    auto co = outcome_from_json(j);
+    ASSERT_TRUE(co.ok()) << co.error().message;
+    EXPECT_EQ(co->idx, 0);
+    EXPECT_EQ(co->observation.ret, 0);
+    EXPECT_EQ(co->observation.signal, 0);
+    EXPECT_EQ(co->observation.taint_after, 0u);
+    EXPECT_FALSE(co->observation.timed_out);
+    EXPECT_EQ(co->observation.caller_errs, (std::vector<int>{0, 22, 0}));
+    ASSERT_EQ(co->observation.crashes.size(), 3u);
+    EXPECT_EQ(co->observation.crashes[2].title, "t");
+    EXPECT_EQ(co->guest->get("kmsg"), "a\nb");
+    EXPECT_EQ(co->vm_index, 0);
+    EXPECT_FALSE(outcome_from_json(nlohmann::json::parse(R"({"schema":"modharness.result/1","id":5,"verdict":"PASS"})")).ok());
+    EXPECT_FALSE(outcome_from_json(nlohmann::json::parse(R"({"schema":7})")).ok());
+}
+
+TEST(ResultJson, ResultLineSurvivesRawConsoleBytesAndBadGuestNumbers) {
+    // Console excerpts are raw serial bytes (a malformed module's name can put 0xff there), and a
+    // guest frame may carry a non-number: the line is still written and reads back.
+    CaseOutcome co = outcome();
+    co.console_excerpt = std::string("BUG: in mod\xff\xfe\n", 14);
+    co.judgement.title = "BUG in \xc3";
+    co.guest->set("ns", "12x");
+    std::string line = result_line(host_case(), co, Kernel{});
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_FALSE(j.contains("ns"));
+    auto back = parse_recorded_results(line + "\n");
+    EXPECT_EQ(back.dropped, 0u);
+    EXPECT_EQ(back.by_id.count("c1"), 1u);
+}
+
+TEST(ResultJson, ParseRecordedResultsCountsWhatItDrops) {
+    auto good = result_line(host_case(), outcome(), Kernel{});
+    auto r = parse_recorded_results(good + "\n\nnot json\n{\"schema\":\"other\"}\n" + good.substr(0, 20));
+    EXPECT_EQ(r.by_id.size(), 1u);
+    EXPECT_EQ(r.dropped, 3u);  // garbage, wrong schema, torn last line
+}

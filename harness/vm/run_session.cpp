@@ -15,8 +15,10 @@
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
 #include "harness/vm/accel_probe.h"
+#include "harness/vm/free_space.h"
 #include "harness/vm/kernel_profile.h"
 #include "harness/vm/result_json.h"
+#include "harness/vm/results_sink.h"
 #include "harness/vm/seed_modules.h"
 
 #ifndef MH_EXECUTOR_BUILD_PATH
@@ -33,25 +35,20 @@ std::optional<long> host_tsc_khz() {
     return tsc_khz_from_cpuinfo(ss.str());
 }
 
-// Appends one line and makes it durable before returning: a killed run loses nothing it reported.
-class DurableLines {
-public:
-    explicit DurableLines(const std::filesystem::path& p) {
-        fd_ = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+// One past the highest N of the console-N.log files in `dir` (1 if none): the VMs of a resumed
+// run get new numbers, so the console logs the recorded results point to are not overwritten.
+int next_vm_index(const std::filesystem::path& dir) {
+    int highest = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("console-", 0) != 0 || name.size() <= 12 || name.compare(name.size() - 4, 4, ".log") != 0) continue;
+        std::string digits = name.substr(8, name.size() - 12);
+        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        highest = std::max(highest, std::stoi(digits));
     }
-    ~DurableLines() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool ok() const { return fd_ >= 0; }
-    bool append(const std::string& line) {
-        std::string l = line + "\n";
-        if (::write(fd_, l.data(), l.size()) != static_cast<ssize_t>(l.size())) return false;
-        return ::fdatasync(fd_) == 0;
-    }
-
-private:
-    int fd_ = -1;
-};
+    return highest + 1;
+}
 
 }  // namespace
 
@@ -123,6 +120,19 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     } else if (std::filesystem::exists(result.results_file, ec) && std::filesystem::file_size(result.results_file, ec) > 0) {
         return make_error(result.results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
+    // Before the initramfs is written: a directory too full for it is "stopped", not an
+    // environment error, and the message is the one a full disk gives mid-run.
+    if (auto space = check_free_space(opt.out_dir, opt.min_free_bytes); !space) {
+        result.stopped = space.error().message;
+        for (const auto& hc : cases) {
+            if (!hc.recorded) continue;
+            CaseOutcome co = recorded.by_id.at(hc.guest.id);
+            co.idx = hc.guest.idx;
+            result.records.push_back({hc, co});
+            ++result.resumed;
+        }
+        return result;
+    }
     auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
     if (!batch) return batch.error();
     if (opt.before_run) opt.before_run(batch->cases, *kernel);
@@ -132,8 +142,8 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     result.accel_reason = accel->reason;
     progress("accelerator: " + accel_name(accel->accel) + " (" + accel->reason + ")");
 
-    DurableLines sink(result.results_file);
-    if (!sink.ok()) return make_error("cannot write " + result.results_file.string());
+    auto sink = ResultsSink::open(result.results_file);
+    if (!sink) return sink.error();
 
     RunnerOptions ro;
     ro.vm.qemu = opt.qemu;
@@ -145,15 +155,27 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     ro.cmdline.extra = opt.guest_cmdline_extra;
     ro.work_dir = opt.out_dir;
     ro.boot_timeout = opt.boot_timeout;
+    ro.max_console_bytes = opt.max_console_bytes;
+    if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
+    // The first result that cannot be stored stops the run: later ones could not be stored
+    // either, and a record missing from results.jsonl is simply run again by --resume.
     std::string write_error;
     ro.on_case = [&](const CaseOutcome& co) {
+        if (!write_error.empty()) return;
         const HostCase& hc = batch->cases[static_cast<size_t>(co.idx)];
-        if (!sink.append(result_to_json(hc, co, *kernel).dump()) && write_error.empty())
-            write_error = "cannot append to " + result.results_file.string() + " (disk full?)";
+        if (auto st = sink->append(result_line(hc, co, *kernel)); !st) {
+            write_error = st.error().message;
+            return;
+        }
         result.records.push_back({hc, co});
         if (opt.on_case) opt.on_case(hc, co);
+    };
+    ro.stop_check = [&]() -> std::string {
+        if (!write_error.empty()) return write_error;
+        auto space = check_free_space(opt.out_dir, opt.min_free_bytes);
+        return space ? std::string() : space.error().message;
     };
     // Cases whose input could not be made (e.g. a malformation that needs a signed module) are
     // recorded as CONF without a VM.
@@ -167,7 +189,7 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     }
     if (result.resumed) progress("resume: " + std::to_string(result.resumed) + " case(s) already recorded, not run again");
     for (const auto& hc : batch->cases) {
-        if (hc.skip_reason.empty() || hc.recorded) continue;
+        if (hc.skip_reason.empty() || hc.recorded || !write_error.empty()) continue;
         CaseOutcome co;
         co.idx = hc.guest.idx;
         co.id = hc.guest.id;
@@ -178,11 +200,12 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     bool anything_to_run = false;
     for (const auto& hc : batch->cases) anything_to_run |= !hc.recorded && hc.skip_reason.empty();
     BatchStats nothing;
-    nothing.completed = true;
-    auto stats = anything_to_run ? run_batch(*batch, ro) : Expected<BatchStats>(nothing);
+    nothing.completed = write_error.empty();
+    nothing.stopped = write_error;
+    auto stats = anything_to_run && write_error.empty() ? run_batch(*batch, ro) : Expected<BatchStats>(nothing);
     if (!stats) return stats.error();
     result.stats = *stats;
-    if (!write_error.empty()) return make_error(write_error);
+    result.stopped = result.stats.stopped;
     std::sort(result.records.begin(), result.records.end(),
               [](const CaseRecord& a, const CaseRecord& b) { return a.outcome.idx < b.outcome.idx; });
     return result;

@@ -9,6 +9,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/vm/batch_runner.h"
+#include "harness/vm/free_space.h"
 #include "harness/vm/host_case.h"
 #include "harness/vm/kernel_cache.h"
 
@@ -27,6 +28,10 @@ struct SessionOptions {
     std::filesystem::path executor;            // the guest /init
     std::chrono::seconds boot_timeout{60};
     bool resume = false;                        // keep out_dir/results.jsonl, run only cases not in it
+    // Free space out_dir must have before the initramfs is written, before each VM boots and
+    // while one runs (0: never checked); less stops the run like a failed results write.
+    std::uint64_t min_free_bytes = kDefaultMinFreeBytes;
+    std::uint64_t max_console_bytes = 64ull << 20;  // per VM; past it the VM is stopped (see RunnerOptions)
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
@@ -47,7 +52,11 @@ struct SessionResult {
     Kernel kernel;
     std::string accel_reason;
     BatchStats stats;
-    std::vector<CaseRecord> records;           // in case order; only cases that finished
+    std::vector<CaseRecord> records;           // in case order; only cases that finished and were stored
+    // Non-empty: the run stopped early because its results could not be stored (a failed
+    // results.jsonl write, or too little free space in out_dir); says which file and why.
+    // Every record above is in results.jsonl; --resume after freeing space runs the rest.
+    std::string stopped;
     std::filesystem::path results_file;        // JSON lines, written as cases finish
 };
 

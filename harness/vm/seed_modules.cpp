@@ -178,6 +178,10 @@ const std::vector<SeedInfo>& seed_catalogue() {
         {"oops", "mh_oops", "fault: init writes through NULL (oops, taint D)", true},
         {"warn", "mh_warn", "fault: init WARNs, then returns -ENOTRECOVERABLE", true},
         {"hang", "mh_hang", "fault: init never returns (killable=1 default: -EINTR on SIGKILL)", true},
+        {"oom", "mh_oom", "fault: init allocates until the guest is out of memory (OOM killer), then -ENOMEM", true},
+        {"flood", "mh_flood", "fault: init prints lines=20000 console warnings, then -ENOTRECOVERABLE", true},
+        {"kasan", "mh_kasan", "fault: init writes one byte past a kmalloc'd buffer (KASAN report on KASAN kernels), then -ENOTRECOVERABLE", true},
+        {"paramoops", "mh_paramoops", "fault: oopses only for depth=13 (fuzzing crash-pipeline demo); loads for any other value", true},
     };
     return table;
 }

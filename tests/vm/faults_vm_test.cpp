@@ -1,6 +1,12 @@
 // Fault seeds on real kernels: oops, WARN and a hang in init are KERNEL with a title, the VM is
-// replaced and the next case still runs; parameter errors come back as the contract says.
+// replaced and the next case still runs; parameter errors come back as the contract says. Guest
+// memory exhaustion and a console flood (Debian 6.1 only: the monitor logic is kernel-neutral).
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "tests/vm/vm_test_support.h"
 
@@ -42,3 +48,77 @@ id=param-unknown call=finit image=seed:params params=nosuchparam=1 expect=0
 
 INSTANTIATE_TEST_SUITE_P(DebianCloud, FaultsVm, ::testing::ValuesIn(vmtest::kTestKernels),
                          [](const ::testing::TestParamInfo<const char*>& p) { return vmtest::kernel_test_name(p.param); });
+
+namespace {
+
+// Each case id once in the session's results.jsonl, and nothing else there.
+void expect_one_record_per_case(const vmtest::Run& run, std::set<std::string> ids) {
+    std::ifstream in(run.session.results_file);
+    std::string line;
+    std::multiset<std::string> seen;
+    while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << line.substr(0, 200);
+        seen.insert(j.value("id", ""));
+    }
+    EXPECT_EQ(seen, std::multiset<std::string>(ids.begin(), ids.end()));
+}
+
+}  // namespace
+
+TEST(FaultsVm61, GuestOutOfMemoryIsContained) {
+    auto run = vmtest::run_cases(vmtest::kTestKernels[0], R"(
+id=before     call=finit image=seed:sentinel expect=sentinel
+id=oom        call=finit image=seed:oom timeout_ms=30000
+id=after-oom  call=init  image=seed:sentinel expect=sentinel
+)", "oom");
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    const auto& by = run->by_id;
+    ASSERT_EQ(by.size(), 3u);
+    const auto& oom = by.at("oom").outcome;
+    EXPECT_EQ(oom.judgement.verdict, report::Verdict::Kernel) << oom.judgement.reason;
+    EXPECT_EQ(oom.judgement.title, "out of memory in mh_oom_init");
+    ASSERT_FALSE(oom.observation.crashes.empty());
+    EXPECT_EQ(oom.observation.crashes.front().kind, report::CrashKind::Oom);
+    EXPECT_NE(oom.console_excerpt.find("Out of memory: Killed process"), std::string::npos) << oom.console_excerpt;
+    EXPECT_EQ(oom.observation.signal, 9) << "the OOM killer's SIGKILL of the loading task";
+    for (const char* id : {"before", "after-oom"})
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+    // The exhausted VM was replaced: one event, two VMs.
+    EXPECT_EQ(run->session.stats.vms, 2);
+    EXPECT_EQ(run->session.stats.kernel_events, 1);
+    EXPECT_LT(oom.vm_index, by.at("after-oom").outcome.vm_index);
+    expect_one_record_per_case(*run, {"before", "oom", "after-oom"});
+}
+
+TEST(FaultsVm61, ConsoleFloodIsJudgedAndTheLogBounded) {
+    // 20,000 warning lines (1.8 MB of console) are not a fault; a module that would print
+    // 2,000,000 (180 MB, minutes under TCG) is stopped at the console limit, lowered here to 4 MiB.
+    constexpr std::uint64_t kLimit = 4u << 20;
+    auto run = vmtest::run_cases(vmtest::kTestKernels[0], R"(
+id=flood         call=finit image=seed:flood timeout_ms=30000 expect=sentinel
+id=after-flood   call=init  image=seed:sentinel expect=sentinel
+id=endless       call=finit image=seed:flood params=lines=2000000 timeout_ms=60000 expect=sentinel
+id=after-endless call=finit image=seed:sentinel expect=sentinel
+)", "flood", [&](vm::SessionOptions& o) { o.max_console_bytes = kLimit; });
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    const auto& by = run->by_id;
+    ASSERT_EQ(by.size(), 4u);
+    for (const char* id : {"flood", "after-flood", "after-endless"})
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+    // The flood neither poisoned the VM nor reached the results: the next case ran in the same
+    // VM and the kernel log kept in the record is cut short by the executor.
+    EXPECT_EQ(by.at("flood").outcome.vm_index, by.at("after-flood").outcome.vm_index);
+    ASSERT_TRUE(by.at("flood").outcome.guest.has_value());
+    EXPECT_LT(by.at("flood").outcome.guest->get_or("kmsg", "").size(), 64u << 10);
+    const auto& endless = by.at("endless").outcome;
+    EXPECT_EQ(endless.judgement.verdict, report::Verdict::Kernel) << endless.judgement.reason;
+    EXPECT_EQ(endless.judgement.title, "console flood");
+    EXPECT_EQ(endless.observation.vm_event, "flood");
+    EXPECT_LT(endless.vm_index, by.at("after-endless").outcome.vm_index);
+    // Bounded: the limit plus what one check interval lets through.
+    auto size = std::filesystem::file_size(endless.console_log);
+    EXPECT_GT(size, kLimit);
+    EXPECT_LT(size, 2 * kLimit);
+    expect_one_record_per_case(*run, {"flood", "after-flood", "endless", "after-endless"});
+}

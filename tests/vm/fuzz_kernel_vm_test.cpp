@@ -48,17 +48,26 @@ TEST(FuzzKernelVm, LoaderIsInstrumentedAndCasesRun) {
 id=ok-init        call=init  image=seed:ok                expect=0
 id=ok-finit       call=finit image=seed:ok                expect=0
 id=truncated      call=init  image=seed:ok len=100        expect=ENOEXEC
+id=kasan          call=init  image=seed:kasan timeout_ms=10000
+id=after-kasan    call=init  image=seed:ok                expect=0
 id=oops           call=finit image=seed:oops timeout_ms=10000
 )", "fuzzkernel");
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
-    ASSERT_EQ(by.size(), 4u) << "every case has exactly one outcome";
-    for (const char* id : {"ok-init", "ok-finit", "truncated"}) {
+    ASSERT_EQ(by.size(), 6u) << "every case has exactly one outcome";
+    for (const char* id : {"ok-init", "ok-finit", "truncated", "after-kasan"}) {
         const auto& rec = by.at(id);
         EXPECT_EQ(rec.outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
     }
     ASSERT_TRUE(by.at("ok-finit").outcome.guest.has_value());
     EXPECT_EQ(by.at("ok-finit").outcome.guest->get("unload"), "0");
+
+    // KASAN fault: a slab out-of-bounds write in init is reported (taint B), titled, the VM is
+    // replaced, and the next case runs normally in the fresh VM (after-kasan above).
+    const auto& kasan = by.at("kasan").outcome;
+    EXPECT_EQ(kasan.judgement.verdict, report::Verdict::Kernel) << kasan.judgement.reason;
+    EXPECT_NE(kasan.judgement.title.find("KASAN: slab-out-of-bounds"), std::string::npos) << kasan.judgement.title;
+    EXPECT_NE(kasan.judgement.title.find("mh_kasan_init"), std::string::npos) << kasan.judgement.title;
 
     // A NULL write under KASAN inline: a KASAN null-ptr-deref report / general protection fault,
     // or a plain oops; PANIC_ON_OOPS ends the VM either way.

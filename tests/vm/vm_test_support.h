@@ -1,6 +1,7 @@
 // Helpers for VM tests: run cases from text on a kernel, index outcomes by case id.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -17,7 +18,9 @@ struct Run {
 };
 
 // Runs `case_text` (case-file syntax) on `kernel` under TCG-or-KVM (auto); output under a temp dir.
-Expected<Run> run_cases(const std::string& kernel, const std::string& case_text, const std::string& name);
+// `tweak` may change the session options (limits, timeouts) before the run.
+Expected<Run> run_cases(const std::string& kernel, const std::string& case_text, const std::string& name,
+                        const std::function<void(vm::SessionOptions&)>& tweak = {});
 
 // gtest parameter name for a kernel alias: "debian-6.1-cloud" -> "debian_6_1_cloud".
 std::string kernel_test_name(const std::string& kernel);

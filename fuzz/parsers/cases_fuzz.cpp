@@ -1,0 +1,33 @@
+// libFuzzer target: case files (docs/case-format.md), as `modharness run` reads them from users.
+// Properties: no crash, and every case that parses survives the trip to the guest: the record
+// the host writes into the initramfs parses back, in the guest's parser, to the same case.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz/parsers/fuzz_check.h"
+#include "harness/common/kv.h"
+#include "harness/executor/guest_case.h"
+#include "harness/vm/host_case.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    using namespace mh;
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    (void)vm::parse_expect(text);
+    auto cases = vm::parse_case_text(text, "fuzz.cases");
+    if (!cases) return 0;
+    for (const auto& hc : *cases) {
+        FUZZ_CHECK(!hc.guest.id.empty());
+        executor::GuestCase g = hc.guest;
+        if (hc.image != "none") g.image = "/mh/img/0";  // what build_batch sets
+        const std::string line = kv_format(executor::to_record(g));
+        FUZZ_CHECK(line.find('\n') == std::string::npos);
+        auto rec = kv_parse(line);
+        FUZZ_CHECK(rec.ok());
+        auto back = executor::parse_guest_case(*rec);
+        FUZZ_CHECK(back.ok());
+        FUZZ_CHECK(kv_format(executor::to_record(*back)) == line);
+        (void)executor::effective_len(*back, size);
+    }
+    return 0;
+}

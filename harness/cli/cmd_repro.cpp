@@ -1,0 +1,123 @@
+// `modharness repro`: replay a fuzzing crash in a fresh VM, say whether it reproduces, minimise it
+// and write a standalone C reproducer.
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
+#include "harness/common/files.h"
+#include "harness/fuzz/campaign.h"
+#include "harness/fuzz/triage.h"
+#include "harness/vm/accel_probe.h"
+#include "harness/vm/file_tail.h"
+#include "harness/vm/kernel_cache.h"
+#include "harness/vm/run_session.h"
+
+namespace mh::cli {
+namespace {
+
+constexpr const char* kHelp =
+    "usage: modharness repro CRASH [--kernel NAME] [--runs N] [--no-minimize] [--accel A]\n"
+    "\n"
+    "Replays a crash found by modharness fuzz in a fresh VM and says whether it reproduces (the\n"
+    "same title, from the console or the kernel log). CRASH is a crash group directory\n"
+    "(<fuzz out>/crashes/<title>/, holding input.bin and title.txt) or a single input file (then\n"
+    "any crash counts). Unless --no-minimize, the input is then minimised while the title holds\n"
+    "(call parameters, flags, syscall, fd kind, the image's tail; a few VMs), and minimized.bin and\n"
+    "repro.c (a standalone C program making the same call) are written beside it, with\n"
+    "triage.json.\n"
+    "\n"
+    "  --kernel NAME   the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)\n"
+    "  --runs N        replays of the original input, each in its own VM (default 1)\n"
+    "  --no-minimize   only replay\n"
+    "  --accel A       auto (default), tcg, kvm\n"
+    "\n"
+    "exit codes: 0 reproduced, 1 did not reproduce, 2 usage, 3 environment, 130 interrupted\n";
+
+}  // namespace
+
+int cmd_repro(const Args& args) {
+    auto p = parse_args(args, {{"kernel", true}, {"runs", true}, {"no-minimize", false}, {"accel", true}, {"help", false}});
+    if (!p) {
+        std::fprintf(stderr, "modharness repro: %s\n(see modharness repro --help)\n", p.error().message.c_str());
+        return kExitUsage;
+    }
+    if (p->has("help")) {
+        std::fputs(kHelp, stdout);
+        return kExitOk;
+    }
+    if (p->positionals.size() != 1) {
+        std::fprintf(stderr, "modharness repro: give one crash directory or input file (see --help)\n");
+        return kExitUsage;
+    }
+    const std::filesystem::path target = p->positionals[0];
+    std::error_code ec;
+    if (!std::filesystem::exists(target, ec)) {
+        std::fprintf(stderr, "modharness repro: %s does not exist\n", target.c_str());
+        return kExitUsage;
+    }
+    std::string kernel_name = p->get_or("kernel", "");
+    if (kernel_name.empty()) {
+        // <out>/crashes/<slug>/ -> <out>/campaign.json
+        const auto state = std::filesystem::absolute(target).parent_path().parent_path() / "campaign.json";
+        if (auto text = read_text_file(state)) {
+            auto j = nlohmann::json::parse(*text, nullptr, false);
+            if (!j.is_discarded()) kernel_name = j.value("kernel", "");
+        }
+        if (kernel_name.empty()) kernel_name = "fuzz-6.12";
+    }
+    fuzz::TriageOptions to;
+    to.minimise = !p->has("no-minimize");
+    to.runs = std::atoi(p->get_or("runs", "1").c_str());
+    if (to.runs < 1 || to.runs > 100) {
+        std::fprintf(stderr, "modharness repro: --runs must be 1..100\n");
+        return kExitUsage;
+    }
+    auto kernel = vm::resolve_kernel(kernel_name, false);
+    if (!kernel) {
+        std::fprintf(stderr, "modharness repro: %s\n", kernel.error().message.c_str());
+        return kExitEnvironment;
+    }
+    auto engine = fuzz::guest_fuzzer_path("structured");
+    if (!engine) {
+        std::fprintf(stderr, "modharness repro: %s\n", engine.error().message.c_str());
+        return kExitEnvironment;
+    }
+    fuzz::ReplayOptions ro;
+    ro.kernel = *kernel;
+    ro.executor = vm::default_executor_path();
+    ro.engine = *engine;
+    auto accel = vm::accel_from_option(p->get_or("accel", "auto"), kernel->bzimage, ro.executor, "qemu-system-x86_64");
+    if (!accel) {
+        std::fprintf(stderr, "modharness repro: %s\n", accel.error().message.c_str());
+        return kExitEnvironment;
+    }
+    ro.accel = accel->accel;
+    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(vm::read_whole_file("/proc/cpuinfo"));
+    ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
+    ro.interrupted = install_interrupt_flag();
+
+    std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
+    auto r = fuzz::triage_crash(ro, target, to);
+    if (!std::getenv("MH_KEEP_WORK")) std::filesystem::remove_all(ro.work_dir, ec);  // consoles of the replay VMs
+    if (ro.interrupted->load()) return kExitInterrupted;
+    if (!r) {
+        std::fprintf(stderr, "modharness repro: %s\n", r.error().message.c_str());
+        return kExitEnvironment;
+    }
+    std::printf("%s: %s (%d/%d runs)\n", r->reproduces() ? "REPRODUCED" : "did not reproduce",
+                r->expected_title.empty() ? r->observed_title.c_str() : r->expected_title.c_str(), r->reproduced_runs, r->runs);
+    if (!r->observed_title.empty() && !r->expected_title.empty() && r->observed_title != r->expected_title)
+        std::printf("  (the replay crashed differently: %s)\n", r->observed_title.c_str());
+    if (r->minimised) {
+        std::printf("minimised: %zu -> %zu bytes in %d VMs\n", r->input_bytes, r->minimised_bytes, r->vms);
+        for (const auto& s : r->minimise_steps) std::printf("  - %s\n", s.c_str());
+        const auto dir = std::filesystem::is_directory(target) ? target : target.parent_path();
+        std::printf("wrote %s, %s\n", (dir / "minimized.bin").c_str(), (dir / "repro.c").c_str());
+    }
+    return r->reproduces() ? kExitOk : kExitFindings;
+}
+
+}  // namespace mh::cli

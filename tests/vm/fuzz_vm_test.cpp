@@ -1,0 +1,118 @@
+// Fuzzing through the real CLI: a black-box campaign on a stock Debian kernel (no KCOV) that
+// streams corpus and stats and resumes; crash replay and minimisation with modharness repro; and,
+// when a KCOV fuzz kernel is cached, loader coverage from KCOV.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness/fuzz/fuzz_input.h"
+#include "harness/vm/kernel_cache.h"
+#include "harness/vm/seed_modules.h"
+#include "tests/vm/cli_support.h"
+#include "tests/vm/vm_test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mh;
+using namespace mh::vmtest;
+using nlohmann::json;
+
+namespace {
+
+json read_json(const fs::path& p) {
+    auto j = json::parse(read_text(p), nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << p;
+    return j;
+}
+
+// An encoded fuzz input: init_module of the named seed module, built for `kernel`.
+fs::path seed_input(const std::string& kernel, const std::string& seed, const fs::path& dir) {
+    auto k = vm::resolve_kernel(kernel, false);
+    EXPECT_TRUE(k.ok());
+    auto set = vm::build_seed_modules(*k, {seed}, false);
+    EXPECT_TRUE(set.ok());
+    const std::string ko = read_text(set->modules.at(seed));
+    fuzz::FuzzInput in;
+    in.image.assign(ko.begin(), ko.end());
+    const auto bytes = fuzz::encode(in);
+    const fs::path p = dir / (seed + ".input");
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    return p;
+}
+
+}  // namespace
+
+TEST(FuzzVm, BlackBoxCampaignOnAStockKernelStreamsAndResumes) {
+    auto dir = fresh_dir("fuzz-blackbox");
+    const auto out = dir / "out";
+    std::vector<std::string> cmd = {modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "40s", "--seeds", "ok,params",
+                                    "--out", out.string(), "--rng-seed", "7", "--quiet"};
+    const int first = wait_exit(spawn(cmd, dir / "log1"));
+    EXPECT_TRUE(first == 0 || first == 1) << read_text(dir / "log1");
+    EXPECT_TRUE(qemu_pids(out.string()).empty()) << "QEMU outlived the campaign";
+    const json s1 = read_json(out / "summary.json");
+    EXPECT_EQ(s1.value("feedback", ""), "blackbox") << "no KCOV on a Debian kernel: errno + log class feedback";
+    EXPECT_GT(s1.value("execs", 0), 50);
+    EXPECT_GT(s1.value("corpus", 0), 0) << "new inputs are synced back to the host";
+    size_t files = 0;
+    for ([[maybe_unused]] auto& e : fs::directory_iterator(out / "corpus")) ++files;
+    EXPECT_EQ(files, s1.value("corpus", size_t{0}));
+    EXPECT_FALSE(read_text(out / "coverage.jsonl").empty());
+    // Every crash event has a group with a title; the group keeps the input when one was sent.
+    std::ifstream idx(out / "crashes" / "index.jsonl");
+    for (std::string line; std::getline(idx, line);) {
+        const json e = json::parse(line);
+        EXPECT_TRUE(fs::exists(out / "crashes" / e.value("group", "?") / "title.txt")) << line;
+        if (e.value("has_input", false)) {
+            EXPECT_TRUE(fs::exists(out / "crashes" / e.value("group", "?") / "input.bin")) << line;
+        }
+    }
+
+    // The same command again continues: cumulative time, execs and VMs grow; the corpus is reused.
+    cmd[5] = "20s";
+    const int second = wait_exit(spawn(cmd, dir / "log2"));
+    EXPECT_TRUE(second == 0 || second == 1) << read_text(dir / "log2");
+    EXPECT_NE(read_text(dir / "log2").find("resuming"), std::string::npos);
+    const json s2 = read_json(out / "summary.json");
+    EXPECT_GT(s2.value("elapsed_s", 0.0), s1.value("elapsed_s", 0.0) + 15);
+    EXPECT_GT(s2.value("execs", 0), s1.value("execs", 0));
+    EXPECT_GT(s2.value("vms", 0), s1.value("vms", 0));
+    EXPECT_GE(s2.value("corpus", 0), s1.value("corpus", 0));
+
+    // Another engine into the same directory is refused, naming the problem.
+    std::vector<std::string> other = cmd;
+    other.insert(other.begin() + 2, {"--engine", "random"});
+    EXPECT_EQ(wait_exit(spawn(other, dir / "log3")), 3);
+    EXPECT_NE(read_text(dir / "log3").find("use another --out"), std::string::npos);
+}
+
+TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
+    auto dir = fresh_dir("fuzz-repro");
+    const fs::path oops = seed_input(kTestKernels[0], "oops", dir);
+    const int rc = wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], oops.string()}, dir / "log1"));
+    const std::string log = read_text(dir / "log1");
+    EXPECT_EQ(rc, 0) << log;
+    EXPECT_NE(log.find("REPRODUCED"), std::string::npos) << log;
+    EXPECT_NE(log.find("mh_oops_init"), std::string::npos) << "titled by the console parser: " << log;
+    ASSERT_TRUE(fs::exists(dir / "oops.input.repro.c"));
+    EXPECT_EQ(std::system(("cc -fsyntax-only " + (dir / "oops.input.repro.c").string()).c_str()), 0) << "the C reproducer compiles";
+
+    const fs::path ok = seed_input(kTestKernels[0], "ok", dir);
+    EXPECT_EQ(wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--no-minimize", ok.string()}, dir / "log2")), 1)
+        << "a module that loads does not reproduce anything: " << read_text(dir / "log2");
+    EXPECT_NE(read_text(dir / "log2").find("did not reproduce"), std::string::npos);
+}
+
+TEST(FuzzVm, KcovCampaignCoversTheLoader) {
+    auto k = vm::resolve_kernel("fuzz-6.12", false);
+    if (!k || k->build_tree.empty()) GTEST_SKIP() << "no fuzz kernel cached (modharness kernel build-fuzz)";
+    auto dir = fresh_dir("fuzz-kcov");
+    const auto out = dir / "out";
+    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", "fuzz-6.12", "--duration", "60s", "--out", out.string(), "--quiet"}, dir / "log"));
+    EXPECT_TRUE(rc == 0 || rc == 1) << read_text(dir / "log");
+    const json s = read_json(out / "summary.json");
+    EXPECT_EQ(s.value("feedback", ""), "kcov");
+    EXPECT_GT(s.value("loader_sites_total", 0), 1000);
+    EXPECT_GT(s.value("loader_share", 0.0), 0.3) << "a minute of structure-aware fuzzing reaches a third of the loader";
+}
