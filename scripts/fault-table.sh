@@ -23,6 +23,9 @@ run frames harness/common/frame_test
 run results harness/vm/result_json_test
 run runner harness/executor/case_runner_test
 run guard harness/executor/executor_refuses_on_host_test
+run fuzzkernel tests/fuzz_kernel_vm_test
+run fuzz tests/fuzz_vm_test
+run crashstore harness/fuzz/crash_store_test
 python3 - "$TMP" "$OUT" <<'PY'
 import json, sys, os, datetime
 tmp, out = sys.argv[1], sys.argv[2]
@@ -48,6 +51,10 @@ rows = [
  ("runner", "SetupErrorIsBrokenNotACall", "a case whose input cannot be set up", "setup_error (verdict BROK); no syscall made"),
  ("guard", "RefusesAsOrdinaryProcess", "the guest executor started on the host", "exit 2, no module syscall (seccomp would kill it)"),
  ("guard", "RefusesAsPid1OfPidNamespace", "the guest executor as PID 1 of a PID namespace on the host", "refuses (no token), no module syscall"),
+ ("fuzzkernel", "LoaderIsInstrumentedAndCasesRun", "module writes one byte past a kmalloc'd buffer in init, on the KASAN fuzz kernel (skipped where that kernel is not built)", "KERNEL 'KASAN: slab-out-of-bounds Write in mh_kasan_init'; VM replaced; next case PASS; then an oops, titled; 6 cases, 6 records"),
+ ("fuzz", "BlackBoxCampaignOnAStockKernelStreamsAndResumes", "a fuzzing campaign whose inputs oops/WARN the kernel over and over (Debian 6.1, black box), stopped at its time budget and run again", "every crash event has a titled group (input kept when sent); corpus/PCs/curve on disk; the rerun resumes (cumulative time, execs, VMs grow); no QEMU left; another engine into the same --out refused (exit 3)"),
+ ("fuzz", "ReproReplaysAKernelCrashAndWritesAReproducer", "a crash input replayed in a fresh VM (modharness repro)", "REPRODUCED with the console title (exit 0); a C reproducer that compiles; a harmless input: 'did not reproduce' (exit 1)"),
+ ("crashstore", "ReloadsAfterARestartAndSkipsATornLine", "the crash index torn by a power cut, then the campaign resumed", "the torn line is skipped; earlier titles are known (not new); repeats keep counting"),
  ("hostile", "UsageErrors", "bad options, unknown command, --resume without --out", "one clear message, exit 2"),
  ("hostile", "BadCaseFiles", "missing, binary, duplicate-id, bad-key, bad-errno, empty case files", "message names file:line, exit 2"),
  ("hostile", "NotAKernelAndMissingQemu", "a file that is not a bzImage, a missing path, an unknown kernel name", "message names it, exit 3, no VM booted"),
@@ -77,7 +84,7 @@ lines = ["# Faults x outcomes", "",
 for name, test, fault, outcome in rows:
     res, time = lookup(name, test)
     lines.append(f"| {fault} | {outcome} | `{name}: {test}` | {res} | {time} |")
-lines += ["", "Not covered yet: KASAN reports (needs the KCOV/KASAN fuzz kernel), the one-hour soak."]
+lines += ["", "The soak (conformance and fuzzing alternated; leftover processes and files, host memory) is reported separately: docs/soak.md (scripts/soak.sh)."]
 open(out, "w").write("\n".join(lines) + "\n")
 print("wrote", out, "-", sum(1 for r in rows if lookup(r[0], r[1])[0] == "pass"), "of", len(rows), "rows pass")
 PY

@@ -29,8 +29,15 @@ uint64_t splitmix(uint64_t& s) {
     return z ^ (z >> 31);
 }
 
+// MH_FUZZ_WEIGHTS (modharness fuzz --weights) shifts the mix of step kinds, as for libFuzzer.
+mh::fuzz::MutatorWeights weights_from_env() {
+    const char* w = std::getenv("MH_FUZZ_WEIGHTS");
+    auto parsed = mh::fuzz::parse_weights(w ? w : "");
+    return parsed ? *parsed : mh::fuzz::MutatorWeights{};
+}
+
 struct State {
-    mh::fuzz::Mutator core;
+    mh::fuzz::Mutator core{weights_from_env()};
     uint64_t rng = 0;
     size_t max_len = 0;  // the campaign's -max_len (MH_AFL_MAX_LEN); 0: AFL's own limit only
     std::string export_dir;

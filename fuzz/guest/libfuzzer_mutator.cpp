@@ -2,6 +2,7 @@
 // libFuzzer's own byte mutation stays available to the core as its byte-level step.
 #include <time.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "fuzz/guest/shared_state.h"
@@ -13,7 +14,14 @@ extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 namespace {
 
 const mh::fuzz::Mutator& core() {
-    static const mh::fuzz::Mutator m({}, [](uint8_t* d, size_t s, size_t max) { return LLVMFuzzerMutate(d, s, max); });
+    // MH_FUZZ_WEIGHTS (from modharness fuzz --weights) shifts the mix, e.g. towards call mutations.
+    static const mh::fuzz::Mutator m(
+        [] {
+            const char* w = std::getenv("MH_FUZZ_WEIGHTS");
+            auto parsed = mh::fuzz::parse_weights(w ? w : "");
+            return parsed ? *parsed : mh::fuzz::MutatorWeights{};
+        }(),
+        [](uint8_t* d, size_t s, size_t max) { return LLVMFuzzerMutate(d, s, max); });
     return m;
 }
 

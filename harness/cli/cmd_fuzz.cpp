@@ -11,6 +11,7 @@
 #include "harness/fuzz/campaign.h"
 #include "harness/fuzz/coverage_count.h"
 #include "harness/fuzz/coverage_map.h"
+#include "harness/fuzz/mutator.h"
 #include "harness/vm/kernel_cache.h"
 
 namespace mh::cli {
@@ -44,6 +45,8 @@ constexpr const char* kHelp =
     "  --accel A          auto (default), tcg, kvm\n"
     "  --memory MB        guest memory (default 1024)\n"
     "  --max-len N        largest input (default 1.5 x the largest seed)\n"
+    "  --weights W        mutation mix of the structure-aware engines, e.g. call=80,catalogue=10\n"
+    "                     (step kinds catalogue, field, bytes, call; default 30,30,25,15)\n"
     "  --rng-seed N       for reproducible engine seeds\n"
     "  --quiet            no progress lines\n"
     "\n"
@@ -81,7 +84,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 int cmd_fuzz(const Args& args) {
     auto p = parse_args(args, {{"kernel", true}, {"engine", true}, {"duration", true}, {"jobs", true}, {"out", true},
                                {"seeds", true}, {"seed-file", true, true}, {"known-crashes", true}, {"accel", true},
-                               {"memory", true}, {"max-len", true}, {"rng-seed", true}, {"quiet", false}, {"help", false}});
+                               {"memory", true}, {"max-len", true}, {"weights", true}, {"rng-seed", true}, {"quiet", false}, {"help", false}});
     if (!p) {
         std::fprintf(stderr, "modharness fuzz: %s\n(see modharness fuzz --help)\n", p.error().message.c_str());
         return kExitUsage;
@@ -101,6 +104,13 @@ int cmd_fuzz(const Args& args) {
     o.max_len = std::strtoull(p->get_or("max-len", "0").c_str(), nullptr, 10);
     o.rng_seed = std::strtoull(p->get_or("rng-seed", "0").c_str(), nullptr, 10);
     if (auto s = p->get("seeds")) o.seeds = split_commas(*s);
+    o.weights = p->get_or("weights", "");
+    if (!o.weights.empty()) {
+        if (auto w = fuzz::parse_weights(o.weights); !w) {
+            std::fprintf(stderr, "modharness fuzz: --%s\n", w.error().message.c_str());
+            return kExitUsage;
+        }
+    }
     for (const auto& f : p->all("seed-file")) o.seed_files.push_back(f);
     if (o.out.empty()) {
         std::fprintf(stderr, "modharness fuzz: --out DIR is required (campaign state, corpus and crashes go there)\n");

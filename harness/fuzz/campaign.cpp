@@ -21,6 +21,7 @@
 #include "harness/fuzz/crash_store.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/fuzz/fuzz_vm.h"
+#include "harness/fuzz/mutator.h"
 #include "harness/fuzz/seed_inputs.h"
 #include "harness/report/console_parser.h"
 #include "harness/vm/accel_probe.h"
@@ -241,6 +242,8 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     if (opt.out.empty()) return make_error("--out is required");
     if (opt.jobs < 1 || opt.jobs > 64) return make_error("--jobs must be 1..64");
     if (opt.duration_s <= 0) return make_error("--duration must be positive");
+    if (!opt.weights.empty())
+        if (auto w = parse_weights(opt.weights); !w) return w.error();
     auto kernel = vm::resolve_kernel(opt.kernel, false);
     if (!kernel) return kernel.error();
     const fs::path executor = opt.executor.empty() ? vm::default_executor_path() : opt.executor;
@@ -373,6 +376,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             spec.engine = engine_binary;
             spec.engine_argv = er->argv;
             spec.engine_env = er->env;
+            if (!opt.weights.empty()) spec.engine_env.push_back("MH_FUZZ_WEIGHTS=" + opt.weights);
             spec.make_dirs = er->dirs;
             spec.watch_dir = er->watch;
             spec.extra_programs = er->extra_programs;

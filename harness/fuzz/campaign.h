@@ -34,6 +34,7 @@ struct CampaignOptions {
     uint64_t rng_seed = 0;                   // 0: time-based
     size_t max_len = 0;                      // 0: 1.5 x the largest seed
     std::vector<double> checkpoints = {60, 300, 600, 1800};
+    std::string weights;                     // mutator step mix for the structure-aware engines ("" = default)
     std::vector<std::string> known_titles;   // crash titles not counted as new (e.g. from a triage list)
     std::filesystem::path guest_fuzz_dir;    // where mh-fuzz-* are (empty: the build's)
     std::filesystem::path executor;          // empty: the build's

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 
 #include "harness/elf/malform/families.h"
 #include "harness/elf/malform/malformation.h"
@@ -76,6 +77,30 @@ uint32_t new_flags(uint32_t old, Rng& rng) {
 }
 
 }  // namespace
+
+Expected<MutatorWeights> parse_weights(const std::string& text) {
+    MutatorWeights w;
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        const std::string item = text.substr(at, comma - at);
+        const size_t eq = item.find('=');
+        const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(value.c_str(), &end, 10);
+        if (eq == std::string::npos || value.empty() || *end != '\0' || v > 1000)
+            return make_error("weights: '" + item + "' is not NAME=0..1000 (names: catalogue, field, bytes, call)");
+        if (key == "catalogue") w.catalogue = static_cast<unsigned>(v);
+        else if (key == "field") w.field = static_cast<unsigned>(v);
+        else if (key == "bytes") w.bytes = static_cast<unsigned>(v);
+        else if (key == "call") w.call = static_cast<unsigned>(v);
+        else return make_error("weights: unknown step kind '" + key + "' (catalogue, field, bytes, call)");
+        at = comma + 1;
+    }
+    if (w.catalogue + w.field + w.bytes + w.call == 0) return make_error("weights: all zero");
+    return w;
+}
 
 Mutator::Mutator(MutatorWeights weights, EngineByteMutator engine) : weights_(weights), engine_(std::move(engine)) {}
 

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 
+#include "harness/common/expected.h"
 #include "harness/fuzz/fuzz_input.h"
 
 namespace mh::fuzz {
@@ -21,6 +23,10 @@ struct MutatorWeights {
     unsigned bytes = 25;
     unsigned call = 15;
 };
+
+// "catalogue=30,field=30,bytes=25,call=15" (any subset; the others keep their defaults). Error
+// names the bad item. Used for MH_FUZZ_WEIGHTS in the guest and --weights on the command line.
+Expected<MutatorWeights> parse_weights(const std::string& text);
 
 class Mutator {
 public:

@@ -129,3 +129,26 @@ TEST(ParamMutations, NudgesIntegersTowardsNearbyValues) {
 
 }  // namespace
 }  // namespace mh::fuzz
+
+namespace mh::fuzz {
+namespace {
+
+TEST(MutatorWeights, ParseAndRejectWithReasons) {
+    auto w = parse_weights("call=80,catalogue=10");
+    ASSERT_TRUE(w.ok());
+    EXPECT_EQ(w->call, 80u);
+    EXPECT_EQ(w->catalogue, 10u);
+    EXPECT_EQ(w->field, MutatorWeights{}.field);
+    EXPECT_TRUE(parse_weights("").ok());
+    EXPECT_NE(parse_weights("calls=1").error().message.find("unknown step kind 'calls'"), std::string::npos);
+    EXPECT_NE(parse_weights("call=x").error().message.find("'call=x'"), std::string::npos);
+    EXPECT_FALSE(parse_weights("catalogue=0,field=0,bytes=0,call=0").ok());
+    // Only call steps: the image is never touched.
+    const Mutator m(*parse_weights("catalogue=0,field=0,bytes=0,call=1"));
+    FuzzInput in;
+    in.image = {1, 2, 3, 4};
+    for (uint64_t seed = 0; seed < 50; ++seed) EXPECT_EQ(decode(m.mutate(encode(in), 4096, seed)).image, in.image);
+}
+
+}  // namespace
+}  // namespace mh::fuzz

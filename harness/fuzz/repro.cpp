@@ -2,6 +2,7 @@
 #include "harness/fuzz/repro.h"
 
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -46,7 +47,8 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     }
     const std::string culprit = crash_input_of(*r);
     for (size_t i = 0; i < inputs.size(); ++i)
-        if (culprit.size() == inputs[i].size() && std::equal(culprit.begin(), culprit.end(), inputs[i].begin())) out.crashing_index = static_cast<int>(i);
+        if (culprit.size() == inputs[i].size() && std::memcmp(culprit.data(), inputs[i].data(), culprit.size()) == 0)  // bytes, not signed chars
+            out.crashing_index = static_cast<int>(i);
     return out;
 }
 
@@ -124,7 +126,7 @@ Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const Bytes& inp
     while (res.vms < max_vms) {
         std::vector<Candidate> cands;
         for (auto& c : candidates(best))
-            if (tried.insert(encode(c.input)).second) cands.push_back(std::move(c));
+            if (!tried.count(encode(c.input))) cands.push_back(std::move(c));
         if (cands.empty()) break;
         std::vector<Bytes> batch;
         for (const auto& c : cands) batch.push_back(encode(c.input));
@@ -133,9 +135,13 @@ Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const Bytes& inp
         auto r = replay_inputs(vo, batch);
         ++res.vms;
         if (!r) return r.error();
+        // The VM ran the candidates in order up to the one that crashed (or all of them).
+        const size_t ran = r->crashing_index < 0 ? batch.size() : static_cast<size_t>(r->crashing_index) + 1;
+        for (size_t i = 0; i < ran; ++i) tried.insert(batch[i]);
         if (!r->crashed || r->crashing_index < 0) break;  // none of the simpler variants crashes
         if (r->title != title) {
-            // Another crash: that candidate is not equivalent; never try it again, go on.
+            // Another crash: that candidate is not equivalent; it is not tried again.
+            res.steps.push_back("rejected (" + cands[static_cast<size_t>(r->crashing_index)].step + "): crashed as '" + r->title + "'");
             continue;
         }
         best = cands[static_cast<size_t>(r->crashing_index)].input;
