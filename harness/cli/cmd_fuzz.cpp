@@ -171,7 +171,7 @@ int cmd_fuzz(const Args& args) {
     std::fputs(fuzz::summary_table(*s).c_str(), stdout);
     std::printf("summary: %s\n", (o.out / "summary.json").c_str());
     if (s->interrupted) return kExitInterrupted;
-    if (!s->stop_reason.empty() && s->stop_reason.find("cannot") != std::string::npos) return kExitStorage;
+    if (s->storage_error) return kExitStorage;
     if (!s->new_titles.empty()) return kExitFindings;
     if (!s->stop_reason.empty()) return kExitEnvironment;
     return kExitOk;

@@ -28,6 +28,7 @@
 #include "harness/vm/file_tail.h"
 #include "harness/vm/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
+#include "harness/vm/results_sink.h"
 #include "harness/vm/run_session.h"
 
 #ifndef MH_GUEST_FUZZ_DIR
@@ -140,22 +141,6 @@ std::map<int, uint64_t> parse_errnos(const std::string& s) {
     return out;
 }
 
-class Appender {
-public:
-    explicit Appender(const fs::path& p) { fd_ = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }
-    ~Appender() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool ok() const { return fd_ >= 0; }
-    bool write(const std::string& text, bool sync) {
-        if (fd_ < 0 || text.empty()) return fd_ >= 0;
-        if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) return false;
-        return !sync || ::fdatasync(fd_) == 0;
-    }
-
-private:
-    int fd_ = -1;
-};
 
 // Shared by the job threads; every member is guarded by mu.
 struct State {
@@ -177,6 +162,7 @@ struct State {
     Clock::time_point started;
     double last_curve = -1e9, last_progress = 0;
     std::string stop_reason;
+    bool storage_error = false;  // stop_reason is a failed write in --out (exit 4, not 3)
 
     double elapsed() const { return base_elapsed + std::chrono::duration<double>(Clock::now() - started).count(); }
     uint64_t execs() const {
@@ -211,11 +197,11 @@ void save_state(State& st, CrashStore& crashes, bool final_write) {
     (void)write_file_atomic(st.out / "campaign.json", j.dump(2) + "\n");
 }
 
-void add_curve_point(State& st, CrashStore& crashes, Appender& curve_file) {
+void add_curve_point(State& st, CrashStore& crashes, vm::ResultsSink& curve_file) {
     CurvePoint p{st.elapsed(), st.execs(), st.pcs.size(), st.loader, crashes.events()};
     st.curve.push_back(p);
     json j{{"t", p.t}, {"execs", p.execs}, {"pcs", p.pcs}, {"loader", p.loader}, {"crashes", p.crashes}};
-    curve_file.write(j.dump() + "\n", false);
+    (void)curve_file.append(j.dump());  // a lost curve point is not worth stopping for
 }
 
 std::string human(double v) {
@@ -321,8 +307,8 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     if (!probe) return probe.error();
     const fs::path engine_binary = stripped_copy(probe->binary, opt.out / "work" / "bin");
 
-    Appender pcs_file(opt.out / "pcs.txt"), curve_file(opt.out / "coverage.jsonl");
-    if (!pcs_file.ok() || !curve_file.ok()) return make_error("cannot write in " + opt.out.string());
+    MH_TRY_ASSIGN(pcs_file, vm::ResultsSink::open(opt.out / "pcs.txt"));
+    MH_TRY_ASSIGN(curve_file, vm::ResultsSink::open(opt.out / "coverage.jsonl"));
 
     st.started = Clock::now();
     const double end_at = st.base_elapsed + opt.duration_s;
@@ -332,6 +318,18 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     std::mt19937_64 rng(opt.rng_seed ? opt.rng_seed : static_cast<uint64_t>(Clock::now().time_since_epoch().count()));
     std::mutex rng_mu;
     std::atomic<bool> stop{false};
+    // Whole lines, fdatasync'd; a failed write (disk full) stops the campaign with its reason.
+    auto flush_pcs = [&]() {
+        if (st.pcs_pending.empty()) return;
+        std::string chunk = std::move(st.pcs_pending);
+        st.pcs_pending.clear();
+        chunk.pop_back();  // the sink adds the last newline
+        if (auto s = pcs_file.append(chunk); !s) {
+            st.stop_reason = s.error().message;
+            st.storage_error = true;
+            stop = true;
+        }
+    };
 
     auto progress_line = [&]() {
         // Caller holds st.mu.
@@ -424,8 +422,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                     st.vm_loaded[j] = std::strtoull(f.record.get_or("loaded", "0").c_str(), nullptr, 10);
                     st.vm_errnos[j] = parse_errnos(f.record.get_or("errnos", ""));
                     st.feedback = f.record.get_or("feedback", st.feedback);
-                    pcs_file.write(st.pcs_pending, true);
-                    st.pcs_pending.clear();
+                    flush_pcs();
                     const double el = st.elapsed();
                     if (el - st.last_curve >= 5) {
                         add_curve_point(st, crashes, curve_file);
@@ -440,7 +437,14 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                     const std::string name = f.record.get_or("name", "");
                     if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' || st.corpus_names.count(name)) return;
                     auto data = unpack_bytes(f.record.get_or("data", ""), std::strtoull(f.record.get_or("size", "0").c_str(), nullptr, 10));
-                    if (data && write_file_atomic(opt.out / "corpus" / name, *data)) st.corpus_names.insert(name);
+                    if (!data) return;  // a damaged frame: the input is not kept (counted nowhere else)
+                    if (auto w = write_file_atomic(opt.out / "corpus" / name, *data); !w) {
+                        st.stop_reason = w.error().message;
+                        st.storage_error = true;
+                        stop = true;
+                        return;
+                    }
+                    st.corpus_names.insert(name);
                 }
             };
             auto res = run_fuzz_vm(spec);
@@ -452,8 +456,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             }
             const auto& r = *res;
             std::lock_guard lock(st.mu);
-            pcs_file.write(st.pcs_pending, true);
-            st.pcs_pending.clear();
+            flush_pcs();
             ++st.vms;
             st.base_execs += st.vm_execs[j];
             st.base_loaded += st.vm_loaded[j];
@@ -507,6 +510,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             auto g = crashes.add(e);
             if (!g) {
                 st.stop_reason = g.error().message;  // results can no longer be recorded: stop, do not lose more
+                st.storage_error = true;
                 stop = true;
                 break;
             }
@@ -560,6 +564,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     }
     s.interrupted = opt.interrupted && opt.interrupted->load();
     s.stop_reason = st.stop_reason;
+    s.storage_error = st.storage_error;
     return s;
 }
 

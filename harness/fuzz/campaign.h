@@ -69,6 +69,7 @@ struct CampaignSummary {
     std::vector<CurvePoint> checkpoints;   // coverage at the requested times (when reached)
     bool interrupted = false;
     std::string stop_reason;               // "" when the budget ran out normally
+    bool storage_error = false;            // the stop was a failed write in --out
 };
 
 Expected<CampaignSummary> run_campaign(const CampaignOptions& options);

@@ -1,9 +1,6 @@
 // Crash grouping and storage (see crash_store.h).
 #include "harness/fuzz/crash_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -11,23 +8,11 @@
 #include "harness/common/files.h"
 #include "harness/fuzz/fnv_slug.h"
 #include "harness/fuzz/fuzz_input.h"
+#include "harness/vm/results_sink.h"
 
 namespace mh::fuzz {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bool append_durably(const fs::path& p, const std::string& line) {
-    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return false;
-    const std::string l = line + "\n";
-    const bool ok = ::write(fd, l.data(), l.size()) == static_cast<ssize_t>(l.size()) && ::fdatasync(fd) == 0;
-    ::close(fd);
-    return ok;
-}
-
-}  // namespace
 
 CrashStore::CrashStore(fs::path out_dir) : dir_(std::move(out_dir) / "crashes") {}
 
@@ -94,7 +79,8 @@ Expected<CrashGroup> CrashStore::add(const CrashEvent& e) {
     j["input_truncated"] = e.input_truncated;
     j["group"] = g.slug;
     j["at"] = utc_now_iso();
-    if (!append_durably(dir_ / "index.jsonl", j.dump())) return make_error("cannot append to " + (dir_ / "index.jsonl").string());
+    MH_TRY_ASSIGN(index, vm::ResultsSink::open(dir_ / "index.jsonl"));
+    MH_TRY(index.append(j.dump()));  // durable; on a full disk the error names the file and errno
     return g;
 }
 
