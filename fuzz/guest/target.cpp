@@ -3,13 +3,11 @@
 
 #include <fcntl.h>
 #include <time.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -17,7 +15,7 @@
 #include "fuzz/guest/call_exec.h"
 #include "fuzz/guest/kcov.h"
 #include "fuzz/guest/shared_state.h"
-#include "harness/executor/guard.h"
+#include "harness/executor/guest_env.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/report/module_log_class.h"
 #include "harness/report/taint.h"
@@ -64,32 +62,6 @@ private:
     size_t used_ = 0;
 };
 
-std::optional<std::string> slurp(const char* path) {
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-    ::close(fd);
-    return out;
-}
-
-// The executor's guard rule, for a process that is not PID 1 itself: PID 1 must be the harness
-// /init, the root an initramfs, and the initramfs token must match the kernel command line.
-std::optional<std::string> refusal() {
-    executor::GuardFacts f;
-    const auto init = slurp("/proc/1/cmdline");
-    f.pid = init && init->rfind("/init", 0) == 0 ? 1 : ::getpid();
-    struct statfs sfs {};
-    if (::statfs("/", &sfs) == 0) f.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto t = slurp(executor::kTokenPath)) {
-        while (!t->empty() && (t->back() == '\n' || t->back() == ' ')) t->pop_back();
-        f.token = *t;
-    }
-    f.cmdline = slurp("/proc/cmdline");
-    return executor::refusal_reason(f);
-}
-
 uint64_t now_ns() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -133,7 +105,7 @@ Target::Target() : impl_(std::make_unique<Impl>()) {}
 Target::~Target() = default;
 
 bool Target::init() {
-    if (auto why = refusal()) {
+    if (auto why = executor::guest_child_refusal()) {
         std::fprintf(stderr, "mh-fuzz: refusing to run: %s\nmh-fuzz: this program runs only inside a modharness fuzzing VM.\n", why->c_str());
         return false;
     }

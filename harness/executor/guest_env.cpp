@@ -72,6 +72,17 @@ std::optional<std::string> guest_refusal() {
     return refusal_reason(facts);
 }
 
+std::optional<std::string> guest_child_refusal() {
+    GuardFacts facts;
+    const auto init = read_guest_file("/proc/1/cmdline");
+    facts.pid = init && init->rfind("/init", 0) == 0 ? 1 : ::getpid();
+    struct statfs sfs {};
+    if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
+    if (auto tok = read_guest_file(kTokenPath)) facts.token = trim(*tok);
+    facts.cmdline = read_guest_file("/proc/cmdline");
+    return refusal_reason(facts);
+}
+
 void mount_guest_filesystems(const char* tmpfs_options) {
     ::mkdir("/sys", 0755);
     ::mkdir("/dev", 0755);

@@ -11,6 +11,9 @@ namespace mh::executor {
 // Decides whether we are PID 1 of a harness VM (harness/executor/guard.h, the executor's rule);
 // mounts /proc only inside our own initramfs to read the command line. nullopt = allowed.
 std::optional<std::string> guest_refusal();
+// The same rule for a descendant of the harness /init (the in-guest fuzz engines): instead of
+// being PID 1 itself, PID 1 must be /init; /proc must already be mounted (by that /init).
+std::optional<std::string> guest_child_refusal();
 
 // The whole file, or nullopt (guest side: /proc/cmdline, /mh/token, /mh/cases).
 std::optional<std::string> read_guest_file(const char* path);

@@ -18,6 +18,7 @@
 
 #include "harness/common/files.h"
 #include "harness/common/packed_bytes.h"
+#include "harness/common/text.h"
 #include "harness/fuzz/crash_store.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/fuzz/fuzz_vm.h"
@@ -128,15 +129,10 @@ Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path&
 namespace {
 
 std::map<int, uint64_t> parse_errnos(const std::string& s) {
-    std::map<int, uint64_t> out;
-    size_t at = 0;
-    while (at < s.size()) {
-        size_t comma = s.find(',', at);
-        if (comma == std::string::npos) comma = s.size();
-        const std::string item = s.substr(at, comma - at);
+    std::map<int, uint64_t> out;  // "8:117,22:42"
+    for (const auto& item : split_trimmed(s, ',')) {
         const size_t colon = item.find(':');
         if (colon != std::string::npos) out[std::atoi(item.c_str())] = std::strtoull(item.c_str() + colon + 1, nullptr, 10);
-        at = comma + 1;
     }
     return out;
 }
