@@ -1,14 +1,17 @@
-// The guest side of a fuzz input: one module syscall per input (see call_exec.h).
+// The guest side of a fuzz input: one module syscall per input, with its actions (see call_exec.h).
 #include "fuzz/guest/call_exec.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "harness/sys/syscalls.h"
 
@@ -37,22 +40,95 @@ int file_fd(const std::vector<uint8_t>& image, int mode) {
     return ok ? ::open(kFilePath, mode | O_CLOEXEC) : -1;
 }
 
+// Reads a file to its end and drops the bytes: the kernel's show/read functions are the point.
+void drain(int fd) {
+    static char buf[64 * 1024];
+    while (::read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+void read_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    drain(fd);
+    ::close(fd);
+}
+
+void write_file(const std::string& path, const char* text) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)!::write(fd, text, std::strlen(text));
+    ::close(fd);
+}
+
+void read_dir_files(const std::string& dir) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    while (const dirent* e = ::readdir(d))
+        if (e->d_name[0] != '.' || (e->d_name[1] && std::strcmp(e->d_name, "..") != 0)) read_file(dir + "/" + e->d_name);
+    ::closedir(d);
+}
+
+// Everything the kernel shows about a loaded module (kernel/module/sysfs.c, main.c show_*).
+void probe_sysfs(const std::string& name) {
+    const std::string base = "/sys/module/" + name;
+    for (const char* a : {"coresize", "initsize", "initstate", "taint", "refcnt", "version", "srcversion"}) read_file(base + "/" + a);
+    for (const char* sub : {"sections", "notes", "parameters", "holders"}) read_dir_files(base + "/" + sub);
+    write_file(base + "/uevent", "add");
+    read_file("/sys/module/compression");
+}
+
 }  // namespace
 
-CallExecutor::CallExecutor() { memfd_ = ::memfd_create("mh-fuzz", MFD_CLOEXEC); }
+CallExecutor::CallExecutor() {
+    memfd_ = ::memfd_create("mh-fuzz", MFD_CLOEXEC);
+    unmapped_ = ::mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
 
 CallExecutor::~CallExecutor() {
     if (memfd_ >= 0) ::close(memfd_);
+    if (kallsyms_fd_ >= 0) ::close(kallsyms_fd_);
+    if (unmapped_ != MAP_FAILED) ::munmap(unmapped_, 4096);
+}
+
+int CallExecutor::load_environment(const std::string& dir) {
+    env_dir_ = dir;
+    const auto before = loaded_names();  // fuzzed modules still loaded, when reloading mid-call
+    if (DIR* d = ::opendir(dir.c_str())) {
+        std::vector<std::string> files;
+        while (const dirent* e = ::readdir(d)) {
+            const std::string_view n(e->d_name);
+            if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(dir + "/" + e->d_name);
+        }
+        ::closedir(d);
+        std::sort(files.begin(), files.end());  // providers named to load before their users
+        auto load = [](const std::string& f) {
+            const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) return sys::RawResult{-1, errno};
+            const auto r = sys::finit_module(fd, "", 0);
+            ::close(fd);
+            return r;
+        };
+        for (const auto& f : files) {
+            auto r = load(f);
+            if (r.ret != 0 && r.err != EEXIST && ::access((f + ".unsigned").c_str(), R_OK) == 0) r = load(f + ".unsigned");  // cannot verify
+            if (r.ret != 0 && r.err != EEXIST) std::fprintf(stderr, "mh-fuzz: environment module %s: %s\n", f.c_str(), std::strerror(r.err));
+        }
+    }
+    for (auto& n : loaded_names())
+        if (std::find(before.begin(), before.end(), n) == before.end()) environment_.push_back(std::move(n));
+    return static_cast<int>(environment_.size());
 }
 
 CallResult CallExecutor::run(const FuzzInput& in) {
-    sys::RawResult r{-1, EBADF};
-    const char* params = in.call.params.c_str();
-    if (in.call.syscall == Syscall::init_module) {
-        r = sys::init_module(in.image.data(), in.image.size(), params);
-    } else {
-        int fd = -1;
-        int extra = -1;
+    const bool bad_params = (in.call.actions & kBadParamsPointer) && unmapped_ != MAP_FAILED;
+    const bool bad_image = (in.call.actions & kBadImagePointer) && unmapped_ != MAP_FAILED;
+    const char* params = bad_params ? static_cast<const char*>(unmapped_) : in.call.params.c_str();
+    const void* image = bad_image ? unmapped_ : static_cast<const void*>(in.image.data());
+    racer_pcs_ = {};
+    int fd = -1;
+    int extra = -1;
+    if (in.call.syscall == Syscall::finit_module) {
         switch (in.call.fd_kind) {
             case FdKind::memfd:
                 if (memfd_ >= 0 && ::ftruncate(memfd_, 0) == 0 && write_all(memfd_, in.image)) fd = memfd_;
@@ -69,28 +145,70 @@ CallResult CallExecutor::run(const FuzzInput& in) {
             }
             case FdKind::count: break;
         }
-        if (fd >= 0) r = sys::finit_module(fd, params, in.call.flags);
-        if (fd >= 0 && fd != memfd_) ::close(fd);
-        if (extra >= 0) ::close(extra);
     }
-    if (r.ret == 0) unload_all();
+    auto call = [&]() -> sys::RawResult {
+        if (in.call.syscall == Syscall::init_module) return sys::init_module(image, in.image.size(), params);
+        return fd >= 0 ? sys::finit_module(fd, params, in.call.flags) : sys::RawResult{-1, EBADF};
+    };
+
+    sys::RawResult raced{-1, 0};
+    // The racer first looks at /proc/modules (a module still COMING shows as "+"), then calls.
+    if (in.call.actions & kConcurrent) racer_.start([&] {
+            (void)loaded_names();
+            raced = call();
+        });
+    const sys::RawResult r = call();
+    if (in.call.actions & kConcurrent) racer_pcs_ = racer_.finish();
+
+    if (r.ret == 0 || raced.ret == 0) {
+        const auto names = loaded_names();
+        if (in.call.actions & kRepeat) (void)call();  // EEXIST: the module is still loaded
+        after_load(in, names);
+        unload(names, (in.call.actions & kForceUnload) != 0);
+    }
+    if (fd >= 0 && fd != memfd_) ::close(fd);
+    if (extra >= 0) ::close(extra);
     return {r.ret, r.ret == 0 ? 0 : r.err};
 }
 
-// Everything in /proc/modules: the fuzzing guest loads no module of its own.
-void CallExecutor::unload_all() {
-    FILE* f = std::fopen("/proc/modules", "re");
-    if (!f) return;
-    char line[512];
+void CallExecutor::after_load(const FuzzInput& in, const std::vector<std::string>& names) {
+    if (in.call.actions & kProbeSysfs)
+        for (const auto& n : names) probe_sysfs(n);
+    if (in.call.actions & kReadKallsyms) {
+        // The modules' symbols come after the kernel's: the whole file is read (costly, so rare).
+        if (kallsyms_fd_ < 0) kallsyms_fd_ = ::open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+        if (kallsyms_fd_ >= 0 && ::lseek(kallsyms_fd_, 0, SEEK_SET) == 0) drain(kallsyms_fd_);
+    }
+    if (in.call.actions & kUnloadProvider) {
+        // Refused (EWOULDBLOCK) while the new module uses it; if it went, load it back.
+        bool gone = false;
+        for (const auto& e : environment_) gone |= sys::delete_module(e.c_str(), O_NONBLOCK).ret == 0;
+        if (gone) load_environment(env_dir_);
+    }
+}
+
+// /proc/modules minus the environment (the fuzzing guest loads nothing else), newest first.
+std::vector<std::string> CallExecutor::loaded_names() const {
     std::vector<std::string> names;
+    FILE* f = std::fopen("/proc/modules", "re");
+    if (!f) return names;
+    char line[512];
     while (std::fgets(line, sizeof line, f)) {
         const char* sp = std::strchr(line, ' ');
-        if (sp) names.emplace_back(line, static_cast<size_t>(sp - line));
+        if (!sp) continue;
+        std::string n(line, static_cast<size_t>(sp - line));
+        if (std::find(environment_.begin(), environment_.end(), n) == environment_.end()) names.push_back(std::move(n));
     }
     std::fclose(f);
+    return names;
+}
+
+void CallExecutor::unload(const std::vector<std::string>& names, bool force_first) {
     for (const auto& n : names) {
+        if (force_first && sys::delete_module(n.c_str(), O_NONBLOCK | O_TRUNC).ret == 0) continue;
         auto r = sys::delete_module(n.c_str(), O_NONBLOCK);
-        if (r.ret != 0 && r.err == EBUSY) sys::delete_module(n.c_str(), O_NONBLOCK | O_TRUNC);  // no exit function: force
+        // No exit function (EBUSY) or a reference it keeps (EWOULDBLOCK): force, or it stays forever.
+        if (r.ret != 0 && (r.err == EBUSY || r.err == EWOULDBLOCK)) sys::delete_module(n.c_str(), O_NONBLOCK | O_TRUNC);
     }
 }
 

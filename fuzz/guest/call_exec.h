@@ -1,7 +1,15 @@
 // Makes the call a fuzzer input describes (guest only): init_module from a buffer or finit_module
-// on a descriptor of the chosen kind; unloads whatever loaded so state does not pile up.
+// on a descriptor of the chosen kind, with the input's actions around it (a racing second caller,
+// reading the loaded module's sysfs and kallsyms views, a repeat, unload modes); then unloads
+// whatever loaded so state does not pile up — except the environment's modules.
 #pragma once
 
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fuzz/guest/racer.h"
 #include "harness/fuzz/fuzz_input.h"
 
 namespace mh::fuzz {
@@ -11,6 +19,9 @@ struct CallResult {
     int err = 0;
 };
 
+// Where the campaign puts the environment's modules (mh_provider: symbols for mh_consumer).
+inline constexpr const char* kEnvironmentDir = "/mh/env";
+
 class CallExecutor {
 public:
     CallExecutor();
@@ -18,11 +29,25 @@ public:
     CallExecutor(const CallExecutor&) = delete;
     CallExecutor& operator=(const CallExecutor&) = delete;
 
+    // Loads every module in `dir` and keeps them loaded (inputs then import their symbols).
+    // Call only after the harness-VM guard. Returns how many are loaded.
+    int load_environment(const std::string& dir);
+
     CallResult run(const FuzzInput& in);
+    // PCs of the racing caller in the last run (empty unless it had the `concurrent` action).
+    std::span<const uint64_t> racer_pcs() const { return racer_pcs_; }
 
 private:
-    void unload_all();
+    std::vector<std::string> loaded_names() const;
+    void after_load(const FuzzInput& in, const std::vector<std::string>& names);
+    void unload(const std::vector<std::string>& names, bool force_first);
     int memfd_ = -1;
+    int kallsyms_fd_ = -1;
+    void* unmapped_ = nullptr;  // a PROT_NONE page: the bad-pointer actions' argument
+    std::string env_dir_;
+    std::vector<std::string> environment_;  // module names kept loaded
+    Racer racer_;
+    std::span<const uint64_t> racer_pcs_;
 };
 
 }  // namespace mh::fuzz

@@ -120,6 +120,7 @@ bool Target::init() {
         if (m.kmsg_fd >= 0) ::lseek(m.kmsg_fd, 0, SEEK_END);
     }
     m.state->feedback_kind = m.kcov.active() ? 1 : 2;
+    m.exec.load_environment(kEnvironmentDir);
     m.taint_fd = ::open("/proc/sys/kernel/tainted", O_RDONLY | O_CLOEXEC);
     return true;
 }
@@ -142,19 +143,20 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     const uint64_t c0 = now_ns();
     const CallResult r = m.exec.run(in);
     const uint64_t call_ns = now_ns() - c0;
-    const auto pcs = m.kcov.pcs();
 
-    uint64_t prev = 0;
-    for (uint64_t pc : pcs) {
-        sink(mix(pc ^ (prev >> 1)), ctx);  // edges: a PC and its predecessor
-        prev = pc;
-        if (m.seen.insert(pc)) {
-            const uint64_t head = st.pc_head.load(std::memory_order_relaxed);
-            if (head - st.pc_tail.load(std::memory_order_acquire) < kPcRingSize) {
-                st.pc_ring[head % kPcRingSize] = pc;
-                st.pc_head.store(head + 1, std::memory_order_release);
-            } else {
-                st.pc_dropped.fetch_add(1, std::memory_order_relaxed);
+    for (const auto pcs : {m.kcov.pcs(), m.exec.racer_pcs()}) {
+        uint64_t prev = 0;
+        for (uint64_t pc : pcs) {
+            sink(mix(pc ^ (prev >> 1)), ctx);  // edges: a PC and its predecessor
+            prev = pc;
+            if (m.seen.insert(pc)) {
+                const uint64_t head = st.pc_head.load(std::memory_order_relaxed);
+                if (head - st.pc_tail.load(std::memory_order_acquire) < kPcRingSize) {
+                    st.pc_ring[head % kPcRingSize] = pc;
+                    st.pc_head.store(head + 1, std::memory_order_release);
+                } else {
+                    st.pc_dropped.fetch_add(1, std::memory_order_relaxed);
+                }
             }
         }
     }

@@ -9,6 +9,7 @@
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
 #include "harness/fuzz/campaign.h"
+#include "harness/fuzz/seed_inputs.h"
 #include "harness/fuzz/triage.h"
 #include "harness/vm/accel_probe.h"
 #include "harness/vm/file_tail.h"
@@ -97,6 +98,9 @@ int cmd_repro(const Args& args) {
     ro.accel = accel->accel;
     ro.tsc_khz = vm::tsc_khz_from_cpuinfo(vm::read_whole_file("/proc/cpuinfo"));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
+    // The same environment modules as the campaign (inputs may import mh_provider's symbols).
+    if (auto env = fuzz::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);
+    else std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
     ro.interrupted = install_interrupt_flag();
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());

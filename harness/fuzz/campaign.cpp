@@ -288,7 +288,10 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
         if (!text) return make_error("seed file: " + text.error().message);
         seeds->push_back({f.filename().string(), Bytes(text->begin(), text->end())});
     }
+    auto environment = environment_files(*kernel, opt.out / "work");
+    if (!environment) return environment.error();
     size_t largest = 0;
+    fs::create_directories(opt.out / "seeds", ec);  // the encoded seeds, kept for the record
     for (const auto& s : *seeds) {
         largest = std::max(largest, s.bytes.size());
         (void)write_file_atomic(opt.out / "seeds" / s.name, std::string(s.bytes.begin(), s.bytes.end()));
@@ -385,6 +388,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             if (opt.engine != "random")
                 for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
             spec.files.push_back({"mh/seeds/.keep", ""});
+            spec.files.insert(spec.files.end(), environment->begin(), environment->end());
             {
                 std::lock_guard lock(st.mu);
                 for (const auto& name : st.corpus_names) {

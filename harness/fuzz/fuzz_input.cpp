@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "harness/fuzz/field_mutations.h"
+#include "harness/fuzz/modinfo_mutations.h"
 #include "harness/elf/malform/malformation.h"
 
 namespace mh::fuzz {
@@ -64,6 +65,7 @@ Bytes encode(const FuzzInput& in) {
     put(out, 6, static_cast<uint32_t>(params.size()), 2);
     put(out, 8, in.call.flags, 4);
     put(out, 12, static_cast<uint32_t>(steps), 2);
+    put(out, 14, in.call.actions & kActionMask, 2);
     size_t at = kHeaderBytes;
     if (!params.empty()) std::memcpy(out.data() + at, params.data(), params.size());
     at += params.size();
@@ -85,6 +87,7 @@ FuzzInput decode(std::span<const uint8_t> bytes) {
     in.call.syscall = (bytes[4] & 1) ? Syscall::finit_module : Syscall::init_module;
     in.call.fd_kind = static_cast<FdKind>(bytes[5] % static_cast<uint8_t>(FdKind::count));
     in.call.flags = get(bytes, 8, 4);
+    in.call.actions = static_cast<uint16_t>(get(bytes, 14, 2) & kActionMask);
     in.call.params.assign(reinterpret_cast<const char*>(bytes.data() + kHeaderBytes), l.params_len);
     const size_t h = kHeaderBytes + l.params_len;
     for (size_t i = 0; i < l.history_steps; ++i)
@@ -112,12 +115,13 @@ std::string describe_history(const std::vector<Step>& history) {
                 out += s.arg < catalogue.size() ? std::string(catalogue[s.arg].id) : "#" + std::to_string(s.arg);
                 break;
             case StepKind::field: out += "field:" + field_mutation_name(s.arg); break;
+            case StepKind::modinfo: out += "modinfo:" + modinfo_mutation_name(s.arg); break;
             case StepKind::bytes: out += s.arg == 0 ? "bytes:engine" : "bytes:" + std::to_string(s.arg); break;
             case StepKind::splice: out += "splice:" + std::to_string(s.arg); break;
             case StepKind::call: {
-                static const char* parts[] = {"syscall", "fd", "flags", "params"};
+                static const char* parts[] = {"syscall", "fd", "flags", "params", "actions"};
                 out += "call:";
-                out += s.arg < 4 ? parts[s.arg] : std::to_string(s.arg);
+                out += s.arg < 5 ? parts[s.arg] : std::to_string(s.arg);
                 break;
             }
             default: out += "?" + std::to_string(static_cast<int>(s.kind)); break;
@@ -131,6 +135,15 @@ std::string describe_call(const CallSpec& call) {
     if (call.syscall == Syscall::finit_module) out += " fd=" + std::string(fd_kind_name(call.fd_kind));
     out += " flags=" + std::to_string(call.flags);
     out += " params=\"" + call.params + "\"";
+    if (call.actions) out += " actions=" + describe_actions(call.actions);
+    return out;
+}
+
+std::string describe_actions(uint16_t actions) {
+    static const char* names[] = {"probe-sysfs", "read-kallsyms", "concurrent", "repeat", "force-unload", "unload-provider", "bad-params-pointer", "bad-image-pointer"};
+    std::string out;
+    for (unsigned bit = 0; bit < 8; ++bit)
+        if (actions & (1u << bit)) out += (out.empty() ? "" : ",") + std::string(names[bit]);
     return out;
 }
 

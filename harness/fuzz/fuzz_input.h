@@ -31,8 +31,24 @@ enum class StepKind : uint8_t {
     bytes = 3,      // arg = engine byte mutation (0 = the engine's own, 1.. = ours)
     splice = 4,     // arg = crossover kind
     call = 5,       // arg = which part of the call (CallPart)
+    modinfo = 6,    // arg = modinfo dictionary entry (modinfo_mutations.h)
 };
-enum class CallPart : uint16_t { syscall = 0, fd_kind = 1, flags = 2, params = 3 };
+enum class CallPart : uint16_t { syscall = 0, fd_kind = 1, flags = 2, params = 3, actions = 4 };
+
+// What the guest does around the call (bits of CallSpec::actions). Each reaches loader code one
+// call alone cannot: the views of a loaded module, a second caller, the unload paths.
+enum Action : uint16_t {
+    kProbeSysfs = 1u << 0,      // after a load: read /sys/module/<name>/* and write its uevent
+    kReadKallsyms = 1u << 1,    // after a load: read on in /proc/kallsyms (the modules' symbols)
+    kConcurrent = 1u << 2,      // a second thread makes the same call at the same time
+    kRepeat = 1u << 3,          // after a load: the same call again while it is still loaded
+    kForceUnload = 1u << 4,     // unload with O_TRUNC (forced) first
+    kUnloadProvider = 1u << 5,  // after a load: try to unload the environment's provider module
+    kBadParamsPointer = 1u << 6,  // the params argument points at an unmapped page (EFAULT)
+    kBadImagePointer = 1u << 7,   // init_module's image argument points at an unmapped page
+    kActionMask = (1u << 8) - 1,
+};
+std::string describe_actions(uint16_t actions);
 
 struct Step {
     StepKind kind{};
@@ -45,6 +61,7 @@ struct CallSpec {
     FdKind fd_kind = FdKind::memfd;
     uint32_t flags = 0;
     std::string params;
+    uint16_t actions = 0;  // Action bits
     bool operator==(const CallSpec&) const = default;
 };
 
@@ -58,10 +75,10 @@ struct FuzzInput {
 inline constexpr size_t kMaxHistory = 48;
 inline constexpr size_t kMaxParams = 1024;
 inline constexpr std::string_view kMagic = "MHF1";
-inline constexpr size_t kHeaderBytes = 16;  // magic, syscall, fd kind, params len, flags, history len
+inline constexpr size_t kHeaderBytes = 16;  // magic, syscall, fd kind, params len, flags, history len, actions
 
 // Layout: "MHF1" u8 syscall, u8 fd_kind, u16 params_len, u32 flags, u16 history_len (steps),
-// u16 reserved, params, history (3 bytes per step), image. Little endian.
+// u16 actions (0 in inputs older than actions: the plain call), params, history (3 bytes per step), image. Little endian.
 Bytes encode(const FuzzInput& in);
 
 // Total: bytes without the magic are a bare image for init_module(params ""), so raw ELF files,

@@ -10,7 +10,7 @@ namespace {
 
 FuzzInput sample() {
     FuzzInput in;
-    in.call = {Syscall::finit_module, FdKind::pipe, 4, "ival=3 sval=x"};
+    in.call = {Syscall::finit_module, FdKind::pipe, 4, "ival=3 sval=x", kConcurrent | kProbeSysfs};
     in.image = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 9, 9, 9};
     record(in, {StepKind::catalogue, 0});
     record(in, {StepKind::call, static_cast<uint16_t>(CallPart::params)});
@@ -51,6 +51,18 @@ TEST(FuzzInput, EveryTruncationAndRandomBytesDecodeWithinBounds) {
     }
 }
 
+TEST(FuzzInput, ActionsSitInTheFormerReservedFieldAndUnknownBitsAreDropped) {
+    Bytes b = encode(sample());
+    EXPECT_EQ(b[14], kConcurrent | kProbeSysfs);
+    EXPECT_EQ(describe_call(decode(b).call), "finit_module fd=pipe flags=4 params=\"ival=3 sval=x\" actions=probe-sysfs,concurrent");
+    b[14] = 0xff;
+    b[15] = 0xff;  // an old input's reserved bytes, or garbage: only the defined bits survive
+    EXPECT_EQ(decode(b).call.actions, kActionMask);
+    b[14] = b[15] = 0;
+    EXPECT_EQ(decode(b).call.actions, 0);
+    EXPECT_EQ(describe_call(decode(b).call), "finit_module fd=pipe flags=4 params=\"ival=3 sval=x\"");
+}
+
 TEST(FuzzInput, HistoryKeepsTheNewestSteps) {
     FuzzInput in;
     for (uint16_t i = 0; i < kMaxHistory + 10; ++i) record(in, {StepKind::bytes, i});
@@ -62,7 +74,7 @@ TEST(FuzzInput, HistoryKeepsTheNewestSteps) {
 TEST(FuzzInput, DescribesHistoryAndCall) {
     const FuzzInput in = sample();
     EXPECT_EQ(describe_history(in.history), "catalogue:ehdr-bad-magic call:params");
-    EXPECT_EQ(describe_call(in.call), "finit_module fd=pipe flags=4 params=\"ival=3 sval=x\"");
+    EXPECT_EQ(describe_call(in.call), "finit_module fd=pipe flags=4 params=\"ival=3 sval=x\" actions=probe-sysfs,concurrent");
 }
 
 }  // namespace

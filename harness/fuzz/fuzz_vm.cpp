@@ -91,7 +91,9 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     vm::GuestCmdline cl;
     cl.token = token;
     cl.tsc_khz = spec.tsc_khz;
-    cl.extra = {"nokaslr"};  // KCOV PCs must match vmlinux addresses
+    // nokaslr: KCOV PCs must match vmlinux addresses. module_blacklist: the loader's blacklist
+    // walk runs for every module that gets that far (only when the list is set).
+    cl.extra = {"nokaslr", "module_blacklist=mh_blacklisted,mh_fuzz_blocked"};
     cl.loglevel = 1;
     go.vm.append = vm::guest_cmdline(cl);
     go.total_timeout = spec.total_timeout;

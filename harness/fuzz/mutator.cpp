@@ -8,6 +8,7 @@
 #include "harness/elf/malform/families.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/fuzz/field_mutations.h"
+#include "harness/fuzz/modinfo_mutations.h"
 #include "harness/fuzz/param_mutations.h"
 #include "harness/sys/syscalls.h"
 
@@ -126,6 +127,13 @@ bool Mutator::catalogue_step(FuzzInput& in, uint64_t seed) const {
 
 bool Mutator::field_step(FuzzInput& in, uint64_t seed) const {
     Rng rng(seed);
+    if (rng.below(6) == 0) {  // a .modinfo key: strings byte mutation almost never spells
+        const uint16_t m = mutate_modinfo(in.image, rng);
+        if (m != kNoModinfoMutation) {
+            record(in, {StepKind::modinfo, m});
+            return true;
+        }
+    }
     const uint16_t id = mutate_field(in.image, rng);
     if (id == kNoFieldMutation) return false;
     record(in, {StepKind::field, id});
@@ -149,7 +157,7 @@ bool Mutator::bytes_step(FuzzInput& in, size_t max_image, uint64_t seed) const {
 
 bool Mutator::call_step(FuzzInput& in, uint64_t seed) const {
     Rng rng(seed);
-    const auto part = static_cast<CallPart>(rng.below(8) < 4 ? 3 : rng.below(3));  // params most often
+    const auto part = static_cast<CallPart>(rng.below(8) < 4 ? 3 : rng.below(4) == 3 ? 4 : rng.below(3));  // params most often
     switch (part) {
         case CallPart::syscall:
             in.call.syscall = in.call.syscall == Syscall::init_module ? Syscall::finit_module : Syscall::init_module;
@@ -160,6 +168,7 @@ bool Mutator::call_step(FuzzInput& in, uint64_t seed) const {
             break;
         case CallPart::flags: in.call.flags = new_flags(in.call.flags, rng); break;
         case CallPart::params: in.call.params = mutate_params(in.call.params, declared_params(in.image), rng).substr(0, kMaxParams); break;
+        case CallPart::actions: in.call.actions ^= static_cast<uint16_t>(1u << rng.below(8)); break;
     }
     record(in, {StepKind::call, static_cast<uint16_t>(part)});
     return true;

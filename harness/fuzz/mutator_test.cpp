@@ -10,6 +10,7 @@
 #include "harness/elf/reader.h"
 #include "harness/elf/test_support.h"
 #include "harness/fuzz/field_mutations.h"
+#include "harness/fuzz/modinfo_mutations.h"
 #include "harness/fuzz/param_mutations.h"
 
 namespace mh::fuzz {
@@ -30,13 +31,49 @@ TEST(Mutator, EachStepKindIsRecordedAndChangesTheInput) {
             EXPECT_EQ(a.history.back().kind, StepKind::catalogue);
         }
         ASSERT_TRUE(m.field_step(b, seed));
-        EXPECT_EQ(b.history.back().kind, StepKind::field);
+        EXPECT_TRUE(b.history.back().kind == StepKind::field || b.history.back().kind == StepKind::modinfo);
         ASSERT_TRUE(m.bytes_step(c, 1 << 20, seed));
         EXPECT_EQ(c.history.back().kind, StepKind::bytes);
         ASSERT_TRUE(m.call_step(d, seed));
         EXPECT_EQ(d.history.back().kind, StepKind::call);
         EXPECT_EQ(d.image, seed_input().image);  // a call step leaves the image alone
     }
+}
+
+TEST(Mutator, ModinfoStepsSetTheDictionaryValueTheHistoryNames) {
+    std::set<std::string> names;
+    for (uint64_t seed = 1; seed < 400; ++seed) {
+        Bytes image = elf::test::synthetic(0);
+        elf::malform::Rng rng(seed);
+        const uint16_t id = mutate_modinfo(image, rng);
+        ASSERT_NE(id, kNoModinfoMutation) << seed;
+        const std::string name = modinfo_mutation_name(id);
+        names.insert(name);
+        const auto eq = name.find('=');
+        auto view = elf::ElfView::parse(image);
+        ASSERT_TRUE(view) << name;
+        auto entries = elf::read_modinfo(*view);
+        ASSERT_TRUE(entries) << name;
+        EXPECT_EQ(elf::modinfo_value(*entries, name.substr(0, eq)), name.substr(eq + 1)) << name;
+    }
+    EXPECT_GE(names.size(), 20u);  // the whole dictionary comes up
+    Bytes junk(100, 0x41);
+    elf::malform::Rng rng(1);
+    EXPECT_EQ(mutate_modinfo(junk, rng), kNoModinfoMutation);
+    EXPECT_EQ(junk, Bytes(100, 0x41));
+}
+
+TEST(Mutator, CallStepsReachEveryActionOneBitAtATime) {
+    const Mutator m;
+    uint16_t seen = 0;
+    for (uint64_t seed = 1; seed < 2000; ++seed) {
+        FuzzInput in = seed_input();
+        ASSERT_TRUE(m.call_step(in, seed));
+        if (in.history.back().arg != static_cast<uint16_t>(CallPart::actions)) continue;
+        EXPECT_EQ(__builtin_popcount(in.call.actions), 1) << seed;  // one flip from none
+        seen |= in.call.actions;
+    }
+    EXPECT_EQ(seen, kActionMask);
 }
 
 TEST(Mutator, MutateRespectsMaxSizeAndStaysDecodable) {

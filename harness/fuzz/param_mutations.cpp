@@ -115,7 +115,7 @@ std::string mutate_params(const std::string& current, const std::vector<ModulePa
     }
     switch (choice) {
         case 6: return "";
-        case 7: return current + " nosuchparam=1";
+        case 7: return current + (rng.below(2) ? " nosuchparam=1" : " -- after=dashes");  // unknown; ignored after `--'
         case 8: return declared.empty() ? std::string("x") : declared[0].name;  // no '='
         default: {
             std::string s = current;

@@ -24,6 +24,7 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
         spec.files.push_back({name, std::string(inputs[i].begin(), inputs[i].end())});
         spec.engine_argv.push_back("/" + name);
     }
+    spec.files.insert(spec.files.end(), o.environment.begin(), o.environment.end());
     spec.accel = o.accel;
     spec.memory_mb = o.memory_mb;
     spec.tsc_khz = o.tsc_khz;
@@ -81,6 +82,17 @@ std::vector<Candidate> candidates(const FuzzInput& best) {
                 for (size_t j = 0; j < t.size(); ++j)
                     if (j != i) d.call.params += (d.call.params.empty() ? "" : " ") + t[j];
                 out.push_back({d, "params: dropped '" + t[i] + "'"});
+            }
+    }
+    if (best.call.actions != 0) {
+        FuzzInput c = best;
+        c.call.actions = 0;
+        out.push_back({c, "actions: cleared " + describe_actions(best.call.actions)});
+        for (unsigned bit = 0; bit < 16; ++bit)
+            if ((best.call.actions & (1u << bit)) && best.call.actions != (1u << bit)) {
+                FuzzInput d = best;
+                d.call.actions = static_cast<uint16_t>(best.call.actions & ~(1u << bit));
+                out.push_back({d, "actions: dropped " + describe_actions(static_cast<uint16_t>(1u << bit))});
             }
     }
     if (best.call.flags != 0) {
@@ -157,7 +169,12 @@ std::string c_reproducer(const FuzzInput& in, const std::string& title) {
       << "// Call: " << describe_call(in.call) << "\n"
       << "// It crashes the kernel it runs on: run it only inside a disposable VM, as root:\n"
       << "//   cc -O2 -o repro repro.c && MH_I_AM_IN_A_DISPOSABLE_VM=1 ./repro\n"
-      << "#define _GNU_SOURCE\n#include <fcntl.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+      << "// The fuzzing VM had mh_provider loaded (corpus/modules/provider): load it first if the\n"
+      << "// image imports its symbols.\n";
+    if (in.call.actions)
+        c << "// Not done here: the input's actions around the call (" << describe_actions(in.call.actions)
+          << "); if this does not crash, replay with `modharness repro`.\n";
+    c << "#define _GNU_SOURCE\n#include <fcntl.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
       << "#include <sys/mman.h>\n#include <sys/syscall.h>\n#include <unistd.h>\n\n"
       << "static const unsigned char image[" << std::max<size_t>(in.image.size(), 1) << "] = {";
     for (size_t i = 0; i < in.image.size(); ++i) {

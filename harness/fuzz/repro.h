@@ -10,6 +10,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/fuzz/fuzz_input.h"
+#include "harness/fuzz/fuzz_vm.h"
 #include "harness/vm/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -23,6 +24,7 @@ struct ReplayOptions {
     int memory_mb = 1024;
     std::optional<long> tsc_khz;
     std::filesystem::path work_dir;
+    std::vector<GuestFile> environment;  // the campaign's environment modules (environment_files)
     const std::atomic<bool>* interrupted = nullptr;
 };
 

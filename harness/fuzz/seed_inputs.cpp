@@ -1,15 +1,46 @@
 // Campaign seeds (see seed_inputs.h).
 #include "harness/fuzz/seed_inputs.h"
 
+#include <algorithm>
+
 #include "harness/elf/signature.h"
 #include "harness/fuzz/fuzz_vm.h"
 #include "harness/fuzz/param_mutations.h"
 #include "harness/vm/file_tail.h"
+#include "harness/vm/kernel_tree.h"
+#include "harness/vm/process.h"
 #include "harness/vm/seed_modules.h"
 
 namespace mh::fuzz {
 
-std::vector<std::string> default_fuzz_seed_names() { return {"ok", "params", "sentinel"}; }
+namespace fs = std::filesystem;
+
+std::vector<std::string> default_fuzz_seed_names() { return {"ok", "params", "sentinel", "consumer"}; }
+
+namespace {
+
+// Stripped copy of a seed; on a kernel that verifies signatures (a build tree with its signing
+// key: `kernel build-fuzz --signing`), signed with that key and hash, so a signed seed input
+// really verifies (`make modules` for an external module does not sign, and strip would drop it).
+std::string seed_bytes(const vm::Kernel& k, const fs::path& ko, const fs::path& dir) {
+    const fs::path stripped = stripped_copy(ko, dir);
+    std::string bytes = vm::read_whole_file(stripped);
+    const fs::path sign_file = k.build_tree / "scripts/sign-file", key = k.build_tree / "certs/signing_key.pem",
+                   cert = k.build_tree / "certs/signing_key.x509";
+    std::error_code ec;
+    if (k.build_tree.empty() || !fs::exists(sign_file, ec) || !fs::exists(key, ec) || !fs::exists(cert, ec)) return bytes;
+    const auto config = vm::parse_kernel_config(vm::read_whole_file(k.build_tree / ".config"));
+    if (!config.count("CONFIG_MODULE_SIG") || config.at("CONFIG_MODULE_SIG") != "y") return bytes;
+    auto hash = config.count("CONFIG_MODULE_SIG_HASH") ? config.at("CONFIG_MODULE_SIG_HASH") : std::string("sha512");
+    hash.erase(std::remove(hash.begin(), hash.end(), '"'), hash.end());
+    const fs::path out = dir / (ko.stem().string() + ".signed.ko");
+    auto r = vm::run_process({sign_file.string(), hash, key.string(), cert.string(), stripped.string(), out.string()});
+    if (!r || !r->success()) return bytes;  // unsigned then: the signature parser still sees mutants
+    std::string signed_bytes = vm::read_whole_file(out);
+    return signed_bytes.empty() ? bytes : signed_bytes;
+}
+
+}  // namespace
 
 std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& module) {
     std::vector<NamedInput> out;
@@ -38,6 +69,14 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
         in.call.params = params;
         out.push_back({seed + "-init-params", encode(in)});
     }
+    // The actions, so the corpus starts with the loaded-module views and a racing caller.
+    in.call = {};
+    in.call.actions = kProbeSysfs | kRepeat | kUnloadProvider | kForceUnload;
+    out.push_back({seed + "-init-actions", encode(in)});
+    in.call.actions = kConcurrent;
+    out.push_back({seed + "-init-race", encode(in)});
+    in.call.syscall = Syscall::finit_module;
+    out.push_back({seed + "-finit-memfd-race", encode(in)});
     return out;
 }
 
@@ -49,11 +88,27 @@ Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const s
     for (const auto& name : seeds) {
         auto it = set->modules.find(name);
         if (it == set->modules.end()) return make_error("seed '" + name + "' was not built");
-        const std::string bytes = vm::read_whole_file(stripped_copy(it->second, work_dir / "seeds"));
+        const std::string bytes = seed_bytes(k, it->second, work_dir / "seeds");
         if (bytes.empty()) return make_error("cannot read seed module " + it->second.string());
         auto inputs = seed_inputs_for(name, Bytes(bytes.begin(), bytes.end()));
         out.insert(out.end(), inputs.begin(), inputs.end());
     }
+    return out;
+}
+
+Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const fs::path& work_dir) {
+    auto set = vm::build_seed_modules(k, {"provider"}, false);
+    if (!set) return make_error("environment module: " + set.error().message);
+    auto it = set->modules.find("provider");
+    if (it == set->modules.end()) return make_error("environment module 'provider' was not built");
+    // Signed where the kernel checks signatures, with the unsigned copy as the guest's fallback
+    // (a kernel that cannot verify refuses the signed one: see fuzz_kernel.cpp on sha256).
+    const std::string bytes = seed_bytes(k, it->second, work_dir / "env");
+    const std::string unsigned_bytes = vm::read_whole_file(stripped_copy(it->second, work_dir / "env"));
+    if (bytes.empty() || unsigned_bytes.empty()) return make_error("cannot read environment module " + it->second.string());
+    const std::string name = "mh/env/" + it->second.filename().string();
+    std::vector<GuestFile> out{{name, bytes}};
+    if (unsigned_bytes != bytes) out.push_back({name + ".unsigned", unsigned_bytes});
     return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/fuzz/fuzz_input.h"
+#include "harness/fuzz/fuzz_vm.h"
 #include "harness/vm/kernel_cache.h"
 
 namespace mh::fuzz {
@@ -24,8 +25,14 @@ std::vector<std::string> default_fuzz_seed_names();
 // Encodes the inputs for one seed module's bytes.
 std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& module);
 
-// Builds the seed modules for `k` (cached), strips them into work_dir, encodes them.
+// Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
+// kernel's own key when the build signed them: strip drops the signature), encodes them.
 Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
                                                      const std::filesystem::path& work_dir);
+
+// The modules every fuzzing VM loads before the engine starts and keeps loaded (mh_provider,
+// whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files
+// under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir).
+Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const std::filesystem::path& work_dir);
 
 }  // namespace mh::fuzz

@@ -199,6 +199,10 @@ std::string fuzz_fragment(std::string_view base, bool signing) {
         // Unforced: unsigned seeds still load (tainting), signed ones reach the trailer parser.
         out += "CONFIG_MODULE_SIG=y\n";
         out += "# CONFIG_MODULE_SIG_FORCE is not set\n";
+        // Debian's "MODSIGN: check the attached signature against the blacklist hashes" patch
+        // hashes every verified module with sha256 and fails the load (ENOENT, no log line) when
+        // the kernel has no sha256; nothing selects it, and tinyconfig + SHA512 signing lacks it.
+        out += "CONFIG_CRYPTO_SHA256=y\n";
     }
     return out;
 }

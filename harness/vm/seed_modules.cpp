@@ -174,6 +174,8 @@ const std::vector<SeedInfo>& seed_catalogue() {
         {"sentinel", "mh_sentinel", "init returns -ENOTRECOVERABLE: every loader check passed, nothing stays loaded", false},
         {"params", "mh_params", "int ival, charp sval, bool bval parameters; ret= sets init's return value", false},
         {"big", "mh_big", "payload of real bytes (.incbin), 1 MiB; big_<size> variants e.g. big_64m", false},
+        {"provider", "mh_provider", "fuzzing environment: exports plain, GPL-only and namespaced symbols for mh_consumer; stays loaded in fuzzing VMs", false},
+        {"consumer", "mh_consumer", "imports from mh_provider (plain, GPL, namespaced, per-cpu) and calls the module API in init", false},
         {"panic", "mh_panic", "fault: init calls panic()", true},
         {"oops", "mh_oops", "fault: init writes through NULL (oops, taint D)", true},
         {"warn", "mh_warn", "fault: init WARNs, then returns -ENOTRECOVERABLE", true},

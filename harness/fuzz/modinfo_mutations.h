@@ -1,0 +1,23 @@
+// Modinfo mutation from a dictionary: one .modinfo key set to a value the loader reads (license
+// strings it compares, intree/staging/test/livepatch/retpoline flags, version and srcversion for
+// the sysfs attributes, import_ns, name). Byte mutation almost never spells these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/elf/malform/families.h"
+
+namespace mh::fuzz {
+
+// Sets one dictionary entry (added when the key is missing) and returns its id for the history,
+// or kNoModinfoMutation when the image has no .modinfo the ELF model can rebuild.
+uint16_t mutate_modinfo(std::vector<uint8_t>& image, elf::malform::Rng& rng);
+
+// "license=GPL v2" for an id returned above.
+std::string modinfo_mutation_name(uint16_t id);
+
+inline constexpr uint16_t kNoModinfoMutation = 0xffff;
+
+}  // namespace mh::fuzz
