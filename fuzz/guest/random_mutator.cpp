@@ -1,5 +1,7 @@
 // Baseline (d): every input is a fresh random ET_EXEC/ET_DYN-style image, as a syscall fuzzer
 // with an executable template would produce: a plausible ELF header, random everything else.
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "harness/elf/malform/families.h"
@@ -10,7 +12,10 @@ size_t random_image(uint8_t* data, size_t max_size, uint64_t seed) {
     mh::elf::malform::Rng rng(seed);
     size_t n = 64 + rng.below(4096);
     if (n > max_size) n = max_size;
-    for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(rng.next());
+    for (size_t i = 0; i < n; i += 8) {  // 8 random bytes per draw (a draw per byte cost ~30 us an image under TCG)
+        const uint64_t r = rng.next();
+        std::memcpy(data + i, &r, std::min<size_t>(8, n - i));
+    }
     if (n < 64) return n;
     static const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
     std::memcpy(data, ident, sizeof ident);

@@ -84,6 +84,7 @@ struct Target::Impl {
     PcSet seen;
     int taint_fd = -1;
     int kmsg_fd = -1;
+    bool recheck = true;  // read the taint before the next call too (see run)
 
     // Kernel-log classes of the lines this call printed (black-box feedback).
     std::vector<std::string> new_log_classes() {
@@ -130,7 +131,10 @@ bool Target::kcov() const { return impl_->kcov.active(); }
 bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx) {
     Impl& m = *impl_;
     SharedState& st = *m.state;
-    if (!poison_check(st)) return false;  // the input in the shared state is the culprit: keep it
+    // The input in the shared state (the previous one) is the culprit: keep it. The taint file is
+    // read here only when the previous call may have left work behind (first call of this process,
+    // or a module was loaded); after a rejected call the check that ended it is still current.
+    if (m.recheck ? !poison_check(st) : st.taint_added.load(std::memory_order_acquire) != 0) return false;
     const size_t keep = std::min(size, kMaxSharedInput);
     std::memcpy(st.input, data, keep);
     st.input_len.store(static_cast<uint32_t>(keep), std::memory_order_relaxed);
@@ -172,6 +176,7 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     else st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
     st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
     const bool clean = poison_check(st);
+    m.recheck = r.ret == 0 || in.call.actions != 0;  // a load, or actions that may load (the racer)
     st.target_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
     return clean;
 }
