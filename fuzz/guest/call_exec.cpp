@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "harness/sys/syscalls.h"
 
@@ -69,6 +70,23 @@ void read_dir_files(const std::string& dir) {
     ::closedir(d);
 }
 
+// The modules' part of /proc/kallsyms (module_get_kallsym). The kernel's ~27k symbols come first;
+// a KCOV trace of reading them would fill the buffer before the modules' part, so a thread
+// without KCOV reads up to the first module line ("\t[name]") and this (traced) thread the rest.
+void read_module_kallsyms() {
+    const int fd = ::open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    std::thread([fd] {
+        char buf[512];  // small reads: seq_file formats only about as much as is asked for
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf - 1)) > 0;) {
+            buf[n] = 0;
+            if (std::strchr(buf, '[')) break;
+        }
+    }).join();
+    drain(fd);
+    ::close(fd);
+}
+
 // Everything the kernel shows about a loaded module (kernel/module/sysfs.c, main.c show_*).
 void probe_sysfs(const std::string& name) {
     const std::string base = "/sys/module/" + name;
@@ -76,6 +94,18 @@ void probe_sysfs(const std::string& name) {
     for (const char* sub : {"sections", "notes", "parameters", "holders"}) read_dir_files(base + "/" + sub);
     write_file(base + "/uevent", "add");
     read_file("/sys/module/compression");
+}
+
+// Names in /proc/modules, newest first.
+std::vector<std::string> proc_modules() {
+    std::vector<std::string> names;
+    FILE* f = std::fopen("/proc/modules", "re");
+    if (!f) return names;
+    char line[512];
+    while (std::fgets(line, sizeof line, f))
+        if (const char* sp = std::strchr(line, ' ')) names.emplace_back(line, static_cast<size_t>(sp - line));
+    std::fclose(f);
+    return names;
 }
 
 }  // namespace
@@ -87,37 +117,53 @@ CallExecutor::CallExecutor() {
 
 CallExecutor::~CallExecutor() {
     if (memfd_ >= 0) ::close(memfd_);
-    if (kallsyms_fd_ >= 0) ::close(kallsyms_fd_);
     if (unmapped_ != MAP_FAILED) ::munmap(unmapped_, 4096);
 }
 
 int CallExecutor::load_environment(const std::string& dir) {
     env_dir_ = dir;
     const auto before = loaded_names();  // fuzzed modules still loaded, when reloading mid-call
-    if (DIR* d = ::opendir(dir.c_str())) {
-        std::vector<std::string> files;
-        while (const dirent* e = ::readdir(d)) {
-            const std::string_view n(e->d_name);
-            if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(dir + "/" + e->d_name);
-        }
-        ::closedir(d);
-        std::sort(files.begin(), files.end());  // providers named to load before their users
-        auto load = [](const std::string& f) {
-            const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) return sys::RawResult{-1, errno};
-            const auto r = sys::finit_module(fd, "", 0);
-            ::close(fd);
-            return r;
-        };
-        for (const auto& f : files) {
-            auto r = load(f);
-            if (r.ret != 0 && r.err != EEXIST && ::access((f + ".unsigned").c_str(), R_OK) == 0) r = load(f + ".unsigned");  // cannot verify
-            if (r.ret != 0 && r.err != EEXIST) std::fprintf(stderr, "mh-fuzz: environment module %s: %s\n", f.c_str(), std::strerror(r.err));
-        }
-    }
+    load_environment_files();
     for (auto& n : loaded_names())
         if (std::find(before.begin(), before.end(), n) == before.end()) environment_.push_back(std::move(n));
     return static_cast<int>(environment_.size());
+}
+
+// finit_module of every *.ko in the environment directory (sorted: providers are named to come first).
+void CallExecutor::load_environment_files(const char* params) const {
+    DIR* d = ::opendir(env_dir_.c_str());
+    if (!d) return;
+    std::vector<std::string> files;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string_view n(e->d_name);
+        if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(env_dir_ + "/" + e->d_name);
+    }
+    ::closedir(d);
+    std::sort(files.begin(), files.end());
+    auto load = [params](const std::string& f) {
+        const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return sys::RawResult{-1, errno};
+        const auto r = sys::finit_module(fd, params, 0);
+        ::close(fd);
+        return r;
+    };
+    for (const auto& f : files) {
+        const auto r = load(f);
+        if (r.ret != 0 && r.err != EEXIST) std::fprintf(stderr, "mh-fuzz: environment module %s: %s\n", f.c_str(), std::strerror(r.err));
+    }
+}
+
+// Loads the environment again unless all of it is loaded (a signed reload attempt is not free).
+void CallExecutor::ensure_environment() const {
+    const auto present = proc_modules();
+    for (const auto& e : environment_)
+        if (std::find(present.begin(), present.end(), e) == present.end()) return load_environment_files();
+}
+
+bool CallExecutor::unload_environment() {
+    bool gone = false;
+    for (const auto& e : environment_) gone |= sys::delete_module(e.c_str(), O_NONBLOCK).ret == 0;
+    return gone;
 }
 
 CallResult CallExecutor::run(const FuzzInput& in) {
@@ -152,13 +198,22 @@ CallResult CallExecutor::run(const FuzzInput& in) {
     };
 
     sys::RawResult raced{-1, 0};
-    // The racer first looks at /proc/modules (a module still COMING shows as "+"), then calls.
-    if (in.call.actions & kConcurrent) racer_.start([&] {
+    bool racing = false, provider_gone = false;
+    if ((in.call.actions & kRaceProvider) && (provider_gone = unload_environment())) {
+        // The provider comes back while the call resolves its symbols: still COMING (its init
+        // sleeps), so an importing module waits for it in resolve_symbol_wait.
+        racer_.start([this] { load_environment_files("init_delay_ms=50"); });
+        racing = true;
+    } else if (in.call.actions & kConcurrent) {
+        // The racer first looks at /proc/modules (a module still COMING shows as "+"), then calls.
+        racer_.start([&] {
             (void)loaded_names();
             raced = call();
         });
+        racing = true;
+    }
     const sys::RawResult r = call();
-    if (in.call.actions & kConcurrent) racer_pcs_ = racer_.finish();
+    if (racing) racer_pcs_ = racer_.finish();
 
     if (r.ret == 0 || raced.ret == 0) {
         const auto names = loaded_names();
@@ -166,6 +221,7 @@ CallResult CallExecutor::run(const FuzzInput& in) {
         after_load(in, names);
         unload(names, (in.call.actions & kForceUnload) != 0);
     }
+    if (provider_gone) ensure_environment();  // the racer's load may have lost the race
     if (fd >= 0 && fd != memfd_) ::close(fd);
     if (extra >= 0) ::close(extra);
     return {r.ret, r.ret == 0 ? 0 : r.err};
@@ -174,32 +230,16 @@ CallResult CallExecutor::run(const FuzzInput& in) {
 void CallExecutor::after_load(const FuzzInput& in, const std::vector<std::string>& names) {
     if (in.call.actions & kProbeSysfs)
         for (const auto& n : names) probe_sysfs(n);
-    if (in.call.actions & kReadKallsyms) {
-        // The modules' symbols come after the kernel's: the whole file is read (costly, so rare).
-        if (kallsyms_fd_ < 0) kallsyms_fd_ = ::open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
-        if (kallsyms_fd_ >= 0 && ::lseek(kallsyms_fd_, 0, SEEK_SET) == 0) drain(kallsyms_fd_);
-    }
-    if (in.call.actions & kUnloadProvider) {
-        // Refused (EWOULDBLOCK) while the new module uses it; if it went, load it back.
-        bool gone = false;
-        for (const auto& e : environment_) gone |= sys::delete_module(e.c_str(), O_NONBLOCK).ret == 0;
-        if (gone) load_environment(env_dir_);
-    }
+    if (in.call.actions & kReadKallsyms) read_module_kallsyms();
+    // Refused (EWOULDBLOCK) while the new module uses it; if it went, it is loaded back below.
+    if ((in.call.actions & kUnloadProvider) && unload_environment()) ensure_environment();
 }
 
 // /proc/modules minus the environment (the fuzzing guest loads nothing else), newest first.
 std::vector<std::string> CallExecutor::loaded_names() const {
     std::vector<std::string> names;
-    FILE* f = std::fopen("/proc/modules", "re");
-    if (!f) return names;
-    char line[512];
-    while (std::fgets(line, sizeof line, f)) {
-        const char* sp = std::strchr(line, ' ');
-        if (!sp) continue;
-        std::string n(line, static_cast<size_t>(sp - line));
+    for (auto& n : proc_modules())
         if (std::find(environment_.begin(), environment_.end(), n) == environment_.end()) names.push_back(std::move(n));
-    }
-    std::fclose(f);
     return names;
 }
 

@@ -39,10 +39,12 @@ public:
 
 private:
     std::vector<std::string> loaded_names() const;
+    void load_environment_files(const char* params = "") const;
+    void ensure_environment() const;
+    bool unload_environment();  // true when something went (nothing held it)
     void after_load(const FuzzInput& in, const std::vector<std::string>& names);
     void unload(const std::vector<std::string>& names, bool force_first);
     int memfd_ = -1;
-    int kallsyms_fd_ = -1;
     void* unmapped_ = nullptr;  // a PROT_NONE page: the bad-pointer actions' argument
     std::string env_dir_;
     std::vector<std::string> environment_;  // module names kept loaded

@@ -222,6 +222,17 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     started.set("pid", std::to_string(pid));
     port.send(started);
 
+    // A poisoning taint the target has not flagged: an oops kills only the calling thread, so the
+    // engine process may live on (its other threads) and would otherwise wait for the hang timeout.
+    auto kernel_poisoned = [&st] {
+        if (st->taint_added.load() != 0) return true;
+        if (!st->taint_base_valid.load()) return false;
+        const uint64_t now = std::strtoull(read_file("/proc/sys/kernel/tainted", 64).c_str(), nullptr, 10);
+        const uint64_t added = now & ~st->taint_base.load();
+        if (!report::is_poisoning_taint(added)) return false;
+        st->taint_added.store(added);
+        return true;
+    };
     uint64_t last_execs = 0;
     double last_progress = mono_seconds(), last_stats = 0;
     int status = 0;
@@ -240,8 +251,9 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
             rep.corpus(32);
             last_stats = now;
         }
-        // A target saw a poisoning taint (AFL++ keeps going after its child dies: do not wait).
-        if (st->taint_added.load() != 0) break;
+        // A poisoning taint (AFL++ keeps going after its child dies; an oopsed libFuzzer thread
+        // leaves the process alive): report at once, not after the hang timeout.
+        if (kernel_poisoned()) break;
         if (now - last_progress > config.hang_seconds && execs > 0) {
             hung = true;  // the engine is stuck in a call; it cannot be killed out of the kernel, so report now
             break;
@@ -251,13 +263,7 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     rep.stats("final");
     if (!hung) rep.corpus(1 << 20);
 
-    // The engine died without a word (an oops kills the calling task): compare the taint ourselves.
-    if (st->taint_added.load() == 0 && st->taint_base_valid.load()) {
-        const std::string now_text = read_file("/proc/sys/kernel/tainted", 64);
-        const uint64_t now = std::strtoull(now_text.c_str(), nullptr, 10);
-        const uint64_t added = now & ~st->taint_base.load();
-        if (report::is_poisoning_taint(added)) st->taint_added.store(added);
-    }
+    (void)kernel_poisoned();  // the engine died without a word (an oops killed the calling task)
     const uint64_t taint = st->taint_added.load();
     const bool clean_end = !hung && WIFEXITED(status) && WEXITSTATUS(status) == 0 && taint == 0;
     KvRecord r;

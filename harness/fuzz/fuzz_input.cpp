@@ -6,6 +6,7 @@
 
 #include "harness/fuzz/field_mutations.h"
 #include "harness/fuzz/modinfo_mutations.h"
+#include "harness/fuzz/section_name_mutations.h"
 #include "harness/elf/malform/malformation.h"
 
 namespace mh::fuzz {
@@ -116,6 +117,7 @@ std::string describe_history(const std::vector<Step>& history) {
                 break;
             case StepKind::field: out += "field:" + field_mutation_name(s.arg); break;
             case StepKind::modinfo: out += "modinfo:" + modinfo_mutation_name(s.arg); break;
+            case StepKind::section_name: out += "section-name:" + section_name_mutation_name(s.arg); break;
             case StepKind::bytes: out += s.arg == 0 ? "bytes:engine" : "bytes:" + std::to_string(s.arg); break;
             case StepKind::splice: out += "splice:" + std::to_string(s.arg); break;
             case StepKind::call: {
@@ -140,9 +142,9 @@ std::string describe_call(const CallSpec& call) {
 }
 
 std::string describe_actions(uint16_t actions) {
-    static const char* names[] = {"probe-sysfs", "read-kallsyms", "concurrent", "repeat", "force-unload", "unload-provider", "bad-params-pointer", "bad-image-pointer"};
+    static const char* names[] = {"probe-sysfs", "read-kallsyms", "concurrent", "repeat", "force-unload", "unload-provider", "bad-params-pointer", "bad-image-pointer", "race-provider"};
     std::string out;
-    for (unsigned bit = 0; bit < 8; ++bit)
+    for (unsigned bit = 0; bit < 9; ++bit)
         if (actions & (1u << bit)) out += (out.empty() ? "" : ",") + std::string(names[bit]);
     return out;
 }

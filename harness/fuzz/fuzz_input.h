@@ -32,6 +32,7 @@ enum class StepKind : uint8_t {
     splice = 4,     // arg = crossover kind
     call = 5,       // arg = which part of the call (CallPart)
     modinfo = 6,    // arg = modinfo dictionary entry (modinfo_mutations.h)
+    section_name = 7,  // arg = section-name dictionary entry (section_name_mutations.h)
 };
 enum class CallPart : uint16_t { syscall = 0, fd_kind = 1, flags = 2, params = 3, actions = 4 };
 
@@ -46,7 +47,8 @@ enum Action : uint16_t {
     kUnloadProvider = 1u << 5,  // after a load: try to unload the environment's provider module
     kBadParamsPointer = 1u << 6,  // the params argument points at an unmapped page (EFAULT)
     kBadImagePointer = 1u << 7,   // init_module's image argument points at an unmapped page
-    kActionMask = (1u << 8) - 1,
+    kRaceProvider = 1u << 8,      // the provider is unloaded and reloaded while the call runs
+    kActionMask = (1u << 9) - 1,
 };
 std::string describe_actions(uint16_t actions);
 

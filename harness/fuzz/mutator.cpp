@@ -9,6 +9,7 @@
 #include "harness/elf/malform/malformation.h"
 #include "harness/fuzz/field_mutations.h"
 #include "harness/fuzz/modinfo_mutations.h"
+#include "harness/fuzz/section_name_mutations.h"
 #include "harness/fuzz/param_mutations.h"
 #include "harness/sys/syscalls.h"
 
@@ -127,10 +128,17 @@ bool Mutator::catalogue_step(FuzzInput& in, uint64_t seed) const {
 
 bool Mutator::field_step(FuzzInput& in, uint64_t seed) const {
     Rng rng(seed);
-    if (rng.below(6) == 0) {  // a .modinfo key: strings byte mutation almost never spells
+    // Dictionaries: .modinfo keys and section names, strings byte mutation almost never spells.
+    if (const uint64_t d = rng.below(12); d < 2) {
         const uint16_t m = mutate_modinfo(in.image, rng);
         if (m != kNoModinfoMutation) {
             record(in, {StepKind::modinfo, m});
+            return true;
+        }
+    } else if (d == 2) {
+        const uint16_t m = mutate_section_name(in.image, rng);
+        if (m != kNoSectionNameMutation) {
+            record(in, {StepKind::section_name, m});
             return true;
         }
     }
@@ -168,7 +176,7 @@ bool Mutator::call_step(FuzzInput& in, uint64_t seed) const {
             break;
         case CallPart::flags: in.call.flags = new_flags(in.call.flags, rng); break;
         case CallPart::params: in.call.params = mutate_params(in.call.params, declared_params(in.image), rng).substr(0, kMaxParams); break;
-        case CallPart::actions: in.call.actions ^= static_cast<uint16_t>(1u << rng.below(8)); break;
+        case CallPart::actions: in.call.actions ^= static_cast<uint16_t>(1u << rng.below(9)); break;
     }
     record(in, {StepKind::call, static_cast<uint16_t>(part)});
     return true;

@@ -11,6 +11,7 @@
 #include "harness/elf/test_support.h"
 #include "harness/fuzz/field_mutations.h"
 #include "harness/fuzz/modinfo_mutations.h"
+#include "harness/fuzz/section_name_mutations.h"
 #include "harness/fuzz/param_mutations.h"
 
 namespace mh::fuzz {
@@ -31,7 +32,8 @@ TEST(Mutator, EachStepKindIsRecordedAndChangesTheInput) {
             EXPECT_EQ(a.history.back().kind, StepKind::catalogue);
         }
         ASSERT_TRUE(m.field_step(b, seed));
-        EXPECT_TRUE(b.history.back().kind == StepKind::field || b.history.back().kind == StepKind::modinfo);
+        const StepKind k = b.history.back().kind;
+        EXPECT_TRUE(k == StepKind::field || k == StepKind::modinfo || k == StepKind::section_name);
         ASSERT_TRUE(m.bytes_step(c, 1 << 20, seed));
         EXPECT_EQ(c.history.back().kind, StepKind::bytes);
         ASSERT_TRUE(m.call_step(d, seed));
@@ -61,6 +63,25 @@ TEST(Mutator, ModinfoStepsSetTheDictionaryValueTheHistoryNames) {
     elf::malform::Rng rng(1);
     EXPECT_EQ(mutate_modinfo(junk, rng), kNoModinfoMutation);
     EXPECT_EQ(junk, Bytes(100, 0x41));
+}
+
+TEST(Mutator, SectionNameStepsRenameOneSectionToTheDictionaryName) {
+    std::set<std::string> names;
+    for (uint64_t seed = 1; seed < 300; ++seed) {
+        Bytes image = elf::test::synthetic(0);
+        elf::malform::Rng rng(seed);
+        const uint16_t id = mutate_section_name(image, rng);
+        if (id == kNoSectionNameMutation) continue;  // e.g. the null section's empty name drawn
+        const std::string name = section_name_mutation_name(id);
+        names.insert(name);
+        auto view = elf::ElfView::parse(image);
+        ASSERT_TRUE(view) << name;
+        EXPECT_TRUE(view->find_section(name)) << name;
+    }
+    EXPECT_GE(names.size(), 30u);
+    Bytes junk(100, 0x41);
+    elf::malform::Rng rng(1);
+    EXPECT_EQ(mutate_section_name(junk, rng), kNoSectionNameMutation);
 }
 
 TEST(Mutator, CallStepsReachEveryActionOneBitAtATime) {

@@ -73,6 +73,10 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     in.call = {};
     in.call.actions = kProbeSysfs | kRepeat | kUnloadProvider | kForceUnload;
     out.push_back({seed + "-init-actions", encode(in)});
+    in.call.actions = kReadKallsyms;
+    out.push_back({seed + "-init-kallsyms", encode(in)});
+    in.call.actions = kRaceProvider;
+    out.push_back({seed + "-init-race-provider", encode(in)});
     in.call.actions = kConcurrent;
     out.push_back({seed + "-init-race", encode(in)});
     in.call.syscall = Syscall::finit_module;
@@ -101,15 +105,10 @@ Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const fs
     if (!set) return make_error("environment module: " + set.error().message);
     auto it = set->modules.find("provider");
     if (it == set->modules.end()) return make_error("environment module 'provider' was not built");
-    // Signed where the kernel checks signatures, with the unsigned copy as the guest's fallback
-    // (a kernel that cannot verify refuses the signed one: see fuzz_kernel.cpp on sha256).
-    const std::string bytes = seed_bytes(k, it->second, work_dir / "env");
-    const std::string unsigned_bytes = vm::read_whole_file(stripped_copy(it->second, work_dir / "env"));
-    if (bytes.empty() || unsigned_bytes.empty()) return make_error("cannot read environment module " + it->second.string());
-    const std::string name = "mh/env/" + it->second.filename().string();
-    std::vector<GuestFile> out{{name, bytes}};
-    if (unsigned_bytes != bytes) out.push_back({name + ".unsigned", unsigned_bytes});
-    return out;
+    // Unsigned: the actions unload and reload it, and an RSA verification costs milliseconds.
+    const std::string bytes = vm::read_whole_file(stripped_copy(it->second, work_dir / "env"));
+    if (bytes.empty()) return make_error("cannot read environment module " + it->second.string());
+    return std::vector<GuestFile>{{"mh/env/" + it->second.filename().string(), bytes}};
 }
 
 }  // namespace mh::fuzz

@@ -32,7 +32,7 @@ Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const s
 
 // The modules every fuzzing VM loads before the engine starts and keeps loaded (mh_provider,
 // whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files
-// under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir).
+// under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir), stripped and unsigned.
 Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const std::filesystem::path& work_dir);
 
 }  // namespace mh::fuzz

@@ -5,6 +5,7 @@
  * export tables, GPL and namespace checks, ref_module/module_use, per-CPU exports, symbol_get).
  * mh_consumer imports everything here. Init returns 0: it stays loaded in fuzzing VMs.
  */
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -42,8 +43,18 @@ EXPORT_SYMBOL_GPL(mh_provider_symget);
 DEFINE_PER_CPU(int, mh_provider_pcpu) = 5;
 EXPORT_PER_CPU_SYMBOL_GPL(mh_provider_pcpu);
 
+/*
+ * init_delay_ms keeps the module COMING for a while: a module that imports from it and loads
+ * meanwhile waits in resolve_symbol_wait (the fuzzer's race-provider action reloads it so).
+ */
+static unsigned int init_delay_ms;
+module_param(init_delay_ms, uint, 0444);
+MODULE_PARM_DESC(init_delay_ms, "sleep this long in init (at most 1000 ms)");
+
 static int __init mh_provider_init(void)
 {
+	if (init_delay_ms)
+		msleep(min(init_delay_ms, 1000u));
 	pr_info("mh_provider: loaded\n");
 	return 0;
 }
@@ -57,9 +68,9 @@ module_init(mh_provider_init);
 module_exit(mh_provider_exit);
 MODULE_LICENSE("GPL");
 /*
- * Marked in-tree (and signed by the campaign on signing kernels) so that loading this
- * environment module does not use up the once-per-boot "out-of-tree" and "verification failed"
- * messages: the first fuzzed module that earns them runs that loader code under KCOV.
+ * Marked in-tree so that loading this environment module does not use up the once-per-boot
+ * "out-of-tree module taints kernel" message: the first fuzzed module that earns it runs that
+ * loader code under KCOV.
  */
 MODULE_INFO(intree, "Y");
 MODULE_AUTHOR("modharness");

@@ -1,0 +1,45 @@
+// Section-name dictionary mutation (see section_name_mutations.h).
+#include "harness/fuzz/section_name_mutations.h"
+
+#include <string_view>
+
+#include "harness/elf/malform/rows.h"
+#include "harness/elf/reader.h"
+
+namespace mh::fuzz {
+
+namespace {
+
+// Names kernel/module/main.c (find_module_sections, layout, percpu, modinfo, versions), the x86
+// module_finalize and kallsyms care about.
+constexpr std::string_view kNames[] = {
+    ".ctors", ".init_array", "__obsparm", "__param", "__ksymtab", "__ksymtab_gpl", "__kcrctab",
+    "__kcrctab_gpl", "__ksymtab_strings", ".data..percpu", ".modinfo", "__versions",
+    ".gnu.linkonce.this_module", "__ex_table", ".altinstructions", "__jump_table",
+    ".static_call_sites", "__tracepoints_ptrs", "__bug_table", ".init.text", ".exit.text",
+    ".init.data", ".note.gnu.build-id", "__dyndbg", ".orc_unwind", ".orc_unwind_ip", ".BTF",
+    "__kunit_suites", ".printk_index", "__mcount_loc", ".symtab", ".strtab", ".rodata",
+    ".text", ".data", ".bss", ".exit.data", ".parainstructions", ".retpoline_sites",
+    ".return_sites", ".call_sites", ".ibt_endbr_seal", ".smp_locks", "_ftrace_events",
+    "__trace_printk_fmt", "__kprobes", "_error_injection_whitelist", ".static_call.text",
+};
+constexpr size_t kCount = sizeof kNames / sizeof kNames[0];
+
+}  // namespace
+
+uint16_t mutate_section_name(std::vector<uint8_t>& image, elf::malform::Rng& rng) {
+    auto view = elf::ElfView::parse(image);
+    if (!view || view->section_count() < 2) return kNoSectionNameMutation;
+    auto name = view->section_name(1 + rng.below(view->section_count() - 1));
+    if (!name || name->empty()) return kNoSectionNameMutation;
+    const std::string from(*name);
+    const auto id = static_cast<uint16_t>(rng.below(kCount));
+    auto out = elf::malform::rename_section(from, kNames[id])(image, rng.next());
+    if (!out) return kNoSectionNameMutation;
+    image = std::move(*out);
+    return id;
+}
+
+std::string section_name_mutation_name(uint16_t id) { return id < kCount ? std::string(kNames[id]) : "#" + std::to_string(id); }
+
+}  // namespace mh::fuzz
