@@ -205,8 +205,14 @@ CallResult CallExecutor::run(const FuzzInput& in) {
         racer_.start([this] { load_environment_files("init_delay_ms=50"); });
         racing = true;
     } else if (in.call.actions & kConcurrent) {
-        // The racer first looks at /proc/modules (a module still COMING shows as "+"), then calls.
-        racer_.start([&] {
+        // The racer first looks at the loading thread's wchan (a module init that sleeps shows
+        // as a module symbol) and at /proc/modules (a module still COMING shows as "+"), then calls.
+        const std::string wchan = "/proc/self/task/" + std::to_string(::gettid()) + "/wchan";
+        racer_.start([&, wchan] {
+            for (int i = 0; i < 3; ++i) {
+                ::usleep(2000);
+                read_file(wchan);
+            }
             (void)loaded_names();
             raced = call();
         });

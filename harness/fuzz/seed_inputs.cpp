@@ -79,6 +79,12 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     out.push_back({seed + "-init-race-provider", encode(in)});
     in.call.actions = kConcurrent;
     out.push_back({seed + "-init-race", encode(in)});
+    for (const auto& p : declared_params(in.image))
+        if (p.name == "nap_ms") {  // mh_consumer: init sleeps while the racer reads the loader's wchan
+            in.call.params = "nap_ms=10";
+            out.push_back({seed + "-init-race-nap", encode(in)});
+            in.call.params.clear();
+        }
     in.call.syscall = Syscall::finit_module;
     out.push_back({seed + "-finit-memfd-race", encode(in)});
     return out;

@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #ifdef CONFIG_X86
@@ -30,6 +31,15 @@ static DEFINE_PER_CPU(int, mh_consumer_pcpu);
 static int hold;
 module_param(hold, int, 0444);
 MODULE_PARM_DESC(hold, "keep one reference to this module, so only a forced unload removes it");
+
+/*
+ * nap_ms=N sleeps in init itself (schedule_timeout is a scheduler function, so the loading task's
+ * /proc/<pid>/wchan names mh_consumer_init: a module address, looked up by
+ * lookup_module_symbol_name). The fuzzer's concurrent action reads the loader's wchan meanwhile.
+ */
+static unsigned int nap_ms;
+module_param(nap_ms, uint, 0444);
+MODULE_PARM_DESC(nap_ms, "sleep this long in init (at most 1000 ms)");
 
 #define MH_ABSENT_MSR 0x12345678u
 
@@ -92,6 +102,8 @@ static int __init mh_consumer_init(void)
 	}
 	if (hold)
 		__module_get(THIS_MODULE);
+	if (nap_ms)
+		schedule_timeout_uninterruptible(msecs_to_jiffies(min(nap_ms, 1000u)));
 	refs = module_refcount(THIS_MODULE);
 
 	/*
