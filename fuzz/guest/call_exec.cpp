@@ -202,7 +202,7 @@ CallResult CallExecutor::run(const FuzzInput& in) {
     if ((in.call.actions & kRaceProvider) && (provider_gone = unload_environment())) {
         // The provider comes back while the call resolves its symbols: still COMING (its init
         // sleeps), so an importing module waits for it in resolve_symbol_wait.
-        racer_.start([this] { load_environment_files("init_delay_ms=50"); });
+        racer_.start([this] { load_environment_files("init_delay_ms=20"); });
         racing = true;
     } else if (in.call.actions & kConcurrent) {
         // The racer first looks at the loading thread's wchan (a module init that sleeps shows
