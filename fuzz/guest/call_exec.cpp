@@ -122,24 +122,35 @@ CallExecutor::~CallExecutor() {
 
 int CallExecutor::load_environment(const std::string& dir) {
     env_dir_ = dir;
-    const auto before = loaded_names();  // fuzzed modules still loaded, when reloading mid-call
     load_environment_files();
-    for (auto& n : loaded_names())
-        if (std::find(before.begin(), before.end(), n) == before.end()) environment_.push_back(std::move(n));
+    // Kept loaded: the modules named by the files (campaigns name them <module>.ko). Not "what is
+    // loaded now": under AFL++ every forked child calls this, after its parent loaded them.
+    environment_.clear();
+    const auto loaded = proc_modules();
+    for (const auto& f : environment_file_names()) {
+        std::string name = f.substr(0, f.size() - 3);
+        std::replace(name.begin(), name.end(), '-', '_');
+        if (std::find(loaded.begin(), loaded.end(), name) != loaded.end()) environment_.push_back(name);
+    }
     return static_cast<int>(environment_.size());
 }
 
-// finit_module of every *.ko in the environment directory (sorted: providers are named to come first).
-void CallExecutor::load_environment_files(const char* params) const {
-    DIR* d = ::opendir(env_dir_.c_str());
-    if (!d) return;
+// The *.ko files of the environment directory, sorted (providers are named to come first).
+std::vector<std::string> CallExecutor::environment_file_names() const {
     std::vector<std::string> files;
+    DIR* d = ::opendir(env_dir_.c_str());
+    if (!d) return files;
     while (const dirent* e = ::readdir(d)) {
         const std::string_view n(e->d_name);
-        if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(env_dir_ + "/" + e->d_name);
+        if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(n);
     }
     ::closedir(d);
     std::sort(files.begin(), files.end());
+    return files;
+}
+
+// finit_module of every environment module.
+void CallExecutor::load_environment_files(const char* params) const {
     auto load = [params](const std::string& f) {
         const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return sys::RawResult{-1, errno};
@@ -147,7 +158,8 @@ void CallExecutor::load_environment_files(const char* params) const {
         ::close(fd);
         return r;
     };
-    for (const auto& f : files) {
+    for (const auto& name : environment_file_names()) {
+        const std::string f = env_dir_ + "/" + name;
         const auto r = load(f);
         if (r.ret != 0 && r.err != EEXIST) std::fprintf(stderr, "mh-fuzz: environment module %s: %s\n", f.c_str(), std::strerror(r.err));
     }

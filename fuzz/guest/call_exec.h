@@ -39,6 +39,7 @@ public:
 
 private:
     std::vector<std::string> loaded_names() const;
+    std::vector<std::string> environment_file_names() const;
     void load_environment_files(const char* params = "") const;
     void ensure_environment() const;
     bool unload_environment();  // true when something went (nothing held it)
