@@ -249,7 +249,7 @@ void CallExecutor::after_load(const FuzzInput& in, const std::vector<std::string
     if (in.call.actions & kProbeSysfs)
         for (const auto& n : names) probe_sysfs(n);
     if (in.call.actions & kReadKallsyms) read_module_kallsyms();
-    // Refused (EWOULDBLOCK) while the new module uses it; if it went, it is loaded back below.
+    // Refused (EWOULDBLOCK) while the new module uses it; if it went, it is loaded back at once.
     if ((in.call.actions & kUnloadProvider) && unload_environment()) ensure_environment();
 }
 
