@@ -108,6 +108,27 @@ std::vector<std::string> proc_modules() {
     return names;
 }
 
+// The *.ko files of a directory (full paths), sorted: providers are named to load before their users.
+std::vector<std::string> ko_files(const std::string& dir) {
+    std::vector<std::string> files;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return files;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string_view n(e->d_name);
+        if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.push_back(dir + "/" + e->d_name);
+    }
+    ::closedir(d);
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// "mh_provider" for "/mh/env/mh_provider.ko".
+std::string ko_stem(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    return base.substr(0, base.size() - 3);
+}
+
 }  // namespace
 
 CallExecutor::CallExecutor() {
@@ -121,51 +142,31 @@ CallExecutor::~CallExecutor() {
 }
 
 int CallExecutor::load_environment(const std::string& dir) {
-    env_dir_ = dir;
+    environment_files_ = ko_files(dir);  // fixed for the VM's life: listed once
     load_environment_files();
     // Kept loaded: the modules named by the files (campaigns name them <module>.ko). Not "what is
     // loaded now": under AFL++ every forked child calls this, after its parent loaded them.
     environment_.clear();
     const auto loaded = proc_modules();
-    for (const auto& f : environment_file_names()) {
-        std::string name = f.substr(0, f.size() - 3);
+    for (const auto& f : environment_files_) {
+        std::string name = ko_stem(f);
         std::replace(name.begin(), name.end(), '-', '_');
         if (std::find(loaded.begin(), loaded.end(), name) != loaded.end()) environment_.push_back(name);
     }
     return static_cast<int>(environment_.size());
 }
 
-// The *.ko files of the environment directory, sorted (providers are named to come first).
-std::vector<std::string> CallExecutor::environment_file_names() const {
-    std::vector<std::string> files;
-    DIR* d = ::opendir(env_dir_.c_str());
-    if (!d) return files;
-    while (const dirent* e = ::readdir(d)) {
-        const std::string_view n(e->d_name);
-        if (n.size() > 3 && n.substr(n.size() - 3) == ".ko") files.emplace_back(n);
-    }
-    ::closedir(d);
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 // finit_module of every environment module.
 void CallExecutor::load_environment_files(const char* params) const {
-    auto load = [params](const std::string& f) {
+    for (const auto& f : environment_files_) {
         const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return sys::RawResult{-1, errno};
-        const auto r = sys::finit_module(fd, params, 0);
-        ::close(fd);
-        return r;
-    };
-    for (const auto& name : environment_file_names()) {
-        const std::string f = env_dir_ + "/" + name;
-        const auto r = load(f);
+        const auto r = fd < 0 ? sys::RawResult{-1, errno} : sys::finit_module(fd, params, 0);
+        if (fd >= 0) ::close(fd);
         if (r.ret != 0 && r.err != EEXIST) std::fprintf(stderr, "mh-fuzz: environment module %s: %s\n", f.c_str(), std::strerror(r.err));
     }
 }
 
-// Loads the environment again unless all of it is loaded (a signed reload attempt is not free).
+// Loads the environment again unless all of it is loaded (a reload attempt is a whole finit_module).
 void CallExecutor::ensure_environment() const {
     const auto present = proc_modules();
     for (const auto& e : environment_)

@@ -39,7 +39,6 @@ public:
 
 private:
     std::vector<std::string> loaded_names() const;
-    std::vector<std::string> environment_file_names() const;
     void load_environment_files(const char* params = "") const;
     void ensure_environment() const;
     bool unload_environment();  // true when something went (nothing held it)
@@ -47,8 +46,8 @@ private:
     void unload(const std::vector<std::string>& names, bool force_first);
     int memfd_ = -1;
     void* unmapped_ = nullptr;  // a PROT_NONE page: the bad-pointer actions' argument
-    std::string env_dir_;
-    std::vector<std::string> environment_;  // module names kept loaded
+    std::vector<std::string> environment_files_;  // the *.ko files of the environment directory
+    std::vector<std::string> environment_;        // module names kept loaded
     Racer racer_;
     std::span<const uint64_t> racer_pcs_;
 };

@@ -228,7 +228,7 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         if (st->taint_added.load() != 0) return true;
         if (!st->taint_base_valid.load()) return false;
         const uint64_t now = std::strtoull(read_file("/proc/sys/kernel/tainted", 64).c_str(), nullptr, 10);
-        const uint64_t added = now & ~st->taint_base.load();
+        const uint64_t added = report::taint_added(st->taint_base.load(), now);
         if (!report::is_poisoning_taint(added)) return false;
         st->taint_added.store(added);
         return true;
