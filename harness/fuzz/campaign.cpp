@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -385,12 +386,12 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             spec.total_timeout = std::chrono::seconds(static_cast<long>(remaining) + 300);
             spec.interrupted = opt.interrupted;
             // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
-            if (opt.engine != "random")
-                for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
             spec.files.push_back({"mh/seeds/.keep", ""});
             spec.files.insert(spec.files.end(), environment->begin(), environment->end());
             {
                 std::lock_guard lock(st.mu);
+                if (opt.engine != "random")
+                    for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
                 for (const auto& name : st.corpus_names) {
                     std::string data = vm::read_whole_file(opt.out / "corpus" / name);
                     if (!data.empty()) spec.files.push_back({"mh/corpus/" + name, std::move(data)});
@@ -513,6 +514,16 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                 st.storage_error = true;
                 stop = true;
                 break;
+            }
+            // A starting input that crashes would crash every later VM as it starts: drop it.
+            if (!e.input.empty()) {
+                const auto crashing = std::find_if(seeds->begin(), seeds->end(), [&](const NamedInput& s) {
+                    return s.bytes.size() == e.input.size() && std::memcmp(s.bytes.data(), e.input.data(), s.bytes.size()) == 0;
+                });
+                if (crashing != seeds->end()) {
+                    say("seed " + crashing->name + " crashes the kernel: left out of later VM starts");
+                    seeds->erase(crashing);
+                }
             }
             // The console of the VM that crashed, kept with the group's first event.
             if (g->count == 1) (void)write_file_atomic(opt.out / "crashes" / g->slug / "console.log", r.console);

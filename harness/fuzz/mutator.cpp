@@ -109,21 +109,24 @@ Mutator::Mutator(MutatorWeights weights, EngineByteMutator engine) : weights_(we
 bool Mutator::catalogue_step(FuzzInput& in, uint64_t seed) const {
     Rng rng(seed);
     const auto& rows = usable_rows(rng.below(32) == 0);
-    const auto& cat = elf::malformation_catalogue();
-    for (int attempt = 0; attempt < 4; ++attempt) {
-        const uint16_t row = rows[rng.below(rows.size())];
-        auto out = cat[row].apply(in.image, rng.next());
-        if (!out) continue;
-        in.image = std::move(*out);
-        // A compressed stream is only meaningful to finit_module with MODULE_INIT_COMPRESSED_FILE.
-        if (cat[row].compressed()) {
-            in.call.syscall = Syscall::finit_module;
-            in.call.flags |= sys::kModuleInitCompressedFile;
-        }
-        record(in, {StepKind::catalogue, row});
-        return true;
-    }
+    for (int attempt = 0; attempt < 4; ++attempt)
+        if (apply_catalogue_row(in, rows[rng.below(rows.size())], rng.next())) return true;
     return false;
+}
+
+bool apply_catalogue_row(FuzzInput& in, uint16_t row, uint64_t seed) {
+    const auto& cat = elf::malformation_catalogue();
+    if (row >= cat.size()) return false;
+    auto out = cat[row].apply(in.image, seed);
+    if (!out) return false;
+    in.image = std::move(*out);
+    // A compressed stream is only meaningful to finit_module with MODULE_INIT_COMPRESSED_FILE.
+    if (cat[row].compressed()) {
+        in.call.syscall = Syscall::finit_module;
+        in.call.flags |= sys::kModuleInitCompressedFile;
+    }
+    record(in, {StepKind::catalogue, row});
+    return true;
 }
 
 bool Mutator::field_step(FuzzInput& in, uint64_t seed) const {

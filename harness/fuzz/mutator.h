@@ -48,4 +48,8 @@ private:
     EngineByteMutator engine_;
 };
 
+// Applies catalogue row `row` to the image (a compressed row makes the call finit_module with
+// MODULE_INIT_COMPRESSED_FILE) and records the step; false when the row does not apply.
+bool apply_catalogue_row(FuzzInput& in, uint16_t row, uint64_t seed);
+
 }  // namespace mh::fuzz

@@ -65,23 +65,56 @@ TEST(Mutator, ModinfoStepsSetTheDictionaryValueTheHistoryNames) {
     EXPECT_EQ(junk, Bytes(100, 0x41));
 }
 
-TEST(Mutator, SectionNameStepsRenameOneSectionToTheDictionaryName) {
+TEST(Mutator, SectionNameStepsRenameOrAppendTheDictionaryName) {
     std::set<std::string> names;
-    for (uint64_t seed = 1; seed < 300; ++seed) {
-        Bytes image = elf::test::synthetic(0);
+    size_t appended = 0;
+    for (uint64_t seed = 1; seed < 400; ++seed) {
+        const Bytes before = elf::test::synthetic(0);
+        Bytes image = before;
         elf::malform::Rng rng(seed);
         const uint16_t id = mutate_section_name(image, rng);
         if (id == kNoSectionNameMutation) continue;  // e.g. the null section's empty name drawn
-        const std::string name = section_name_mutation_name(id);
+        std::string name = section_name_mutation_name(id);
         names.insert(name);
         auto view = elf::ElfView::parse(image);
-        ASSERT_TRUE(view) << name;
-        EXPECT_TRUE(view->find_section(name)) << name;
+        auto old = elf::ElfView::parse(before);
+        ASSERT_TRUE(view && old) << name;
+        if (name[0] == '+') {  // appended: one more section, empty and allocated
+            ++appended;
+            name.erase(0, 1);
+            ASSERT_EQ(view->section_count(), old->section_count() + 1) << name;
+            const auto& h = view->section(view->section_count() - 1);
+            EXPECT_EQ(view->section_name(view->section_count() - 1).value_or(""), name);
+            EXPECT_EQ(h.size, 0u) << name;
+            EXPECT_EQ(h.flags & 0x2, 0x2u) << name;
+        } else {
+            EXPECT_EQ(view->section_count(), old->section_count()) << name;
+            EXPECT_TRUE(view->find_section(name)) << name;
+        }
     }
-    EXPECT_GE(names.size(), 30u);
+    EXPECT_GE(names.size(), 50u);
+    EXPECT_GE(appended, 100u);
     Bytes junk(100, 0x41);
     elf::malform::Rng rng(1);
     EXPECT_EQ(mutate_section_name(junk, rng), kNoSectionNameMutation);
+}
+
+TEST(Mutator, ModinfoNameEntriesRenameStructModuleToo) {
+    std::set<std::string> renamed;
+    for (uint16_t id = 0; id < modinfo_dictionary_size(); ++id) {
+        const std::string entry = modinfo_mutation_name(id);
+        if (entry.rfind("name=", 0) != 0) continue;
+        Bytes image = elf::test::synthetic(0);
+        ASSERT_TRUE(apply_modinfo_entry(image, id, 1)) << entry;
+        auto name = elf::module_name(image);
+        ASSERT_TRUE(name) << entry;
+        EXPECT_EQ(*name, entry.substr(5));
+        renamed.insert(*name);
+    }
+    for (const char* by_name : {"ndiswrapper", "driverloader", "lve"}) EXPECT_TRUE(renamed.count(by_name)) << by_name;
+    Bytes image = elf::test::synthetic(0);
+    EXPECT_FALSE(apply_modinfo_entry(image, static_cast<uint16_t>(modinfo_dictionary_size()), 1));
+    EXPECT_EQ(image, elf::test::synthetic(0));
 }
 
 TEST(Mutator, CallStepsReachEveryActionOneBitAtATime) {
@@ -167,6 +200,7 @@ TEST(ParamMutations, UseDeclaredParameters) {
     std::set<std::string> seen;
     for (int i = 0; i < 400; ++i) seen.insert(mutate_params("", params, rng));
     EXPECT_TRUE(seen.count("depth=13")) << "small ints are tried";
+    for (const auto& w : param_dictionary()) EXPECT_TRUE(seen.count(w)) << w;
     EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](const std::string& s) { return s.rfind("name=", 0) == 0; }));
 }
 

@@ -103,6 +103,13 @@ std::optional<std::string> nudge_int(const std::string& current, elf::malform::R
 
 }  // namespace
 
+const std::vector<std::string>& param_dictionary() {
+    // What unknown_module_param_cb() and parse_args() look for besides declared names.
+    static const std::vector<std::string> words{"nosuchparam=1", "-- after=dashes", "async_probe",
+                                                "async_probe=0", "async_probe=maybe", "dyndbg=+p"};
+    return words;
+}
+
 std::string mutate_params(const std::string& current, const std::vector<ModuleParam>& declared, elf::malform::Rng& rng) {
     if (rng.below(10) < 3)
         if (auto nudged = nudge_int(current, rng)) return *nudged;
@@ -115,7 +122,11 @@ std::string mutate_params(const std::string& current, const std::vector<ModulePa
     }
     switch (choice) {
         case 6: return "";
-        case 7: return current + (rng.below(2) ? " nosuchparam=1" : " -- after=dashes");  // unknown; ignored after `--'
+        case 7: {
+            const auto& words = param_dictionary();
+            const std::string& w = words[rng.below(words.size())];
+            return current.empty() ? w : current + " " + w;
+        }
         case 8: return declared.empty() ? std::string("x") : declared[0].name;  // no '='
         default: {
             std::string s = current;

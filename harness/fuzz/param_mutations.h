@@ -22,6 +22,10 @@ struct ModuleParam {
 // works on damaged images).
 std::vector<ModuleParam> declared_params(std::span<const uint8_t> image);
 
+// Parameter words every module's parameter parser knows or rejects in its own way: an unknown
+// name, `--' (the rest is left alone), async_probe (with and without a boolean), dyndbg.
+const std::vector<std::string>& param_dictionary();
+
 // A new params string derived from `current` (may replace, append or damage it).
 std::string mutate_params(const std::string& current, const std::vector<ModuleParam>& declared, elf::malform::Rng& rng);
 

@@ -3,9 +3,13 @@
 
 #include <algorithm>
 
+#include "harness/elf/malform/malformation.h"
 #include "harness/elf/signature.h"
 #include "harness/fuzz/fuzz_vm.h"
+#include "harness/fuzz/modinfo_mutations.h"
+#include "harness/fuzz/mutator.h"
 #include "harness/fuzz/param_mutations.h"
+#include "harness/fuzz/section_name_mutations.h"
 #include "harness/vm/file_tail.h"
 #include "harness/vm/kernel_tree.h"
 #include "harness/vm/process.h"
@@ -92,6 +96,56 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     return out;
 }
 
+std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const Bytes& module) {
+    std::vector<NamedInput> out;
+    const auto payload = elf::strip_signature(module);
+    const bool is_signed = payload.size() != module.size();
+    FuzzInput base;
+    base.image.assign(payload.begin(), payload.end());
+    const auto& cat = elf::malformation_catalogue();
+    // Left out: the generic byte rows (contract id "fuzz": random edits, not catalogue entries),
+    // and rows that oops or WARN (tagged oops-risk, or KERNEL verdicts in conformance/baselines):
+    // as seeds they would crash every VM as it starts. The mutator still draws them all.
+    static constexpr std::string_view kPoisons[] = {"nobits-size-wrap32", "symtab-size-unaligned", "this-module-name-empty",
+                                                    "this-module-nobits", "symbol-undefined-unknown-weak", "rela-info-oob",
+                                                    "rela-info-nonalloc"};
+    for (size_t row = 0; row < cat.size(); ++row) {
+        if ((cat[row].needs_signed_input && !is_signed) || cat[row].contract_id == "fuzz") continue;
+        if (std::find(cat[row].tags.begin(), cat[row].tags.end(), "oops-risk") != cat[row].tags.end() ||
+            std::find(std::begin(kPoisons), std::end(kPoisons), cat[row].id) != std::end(kPoisons))
+            continue;
+        FuzzInput in = base;
+        if (cat[row].needs_signed_input) in.image = module;
+        if (apply_catalogue_row(in, static_cast<uint16_t>(row), row + 1))
+            out.push_back({seed + "-row-" + std::string(cat[row].id), encode(in)});
+    }
+    // Probing sysfs shows the attributes some entries create (version, srcversion, taint).
+    for (size_t id = 0; id < modinfo_dictionary_size(); ++id) {
+        FuzzInput in = base;
+        in.call.actions = kProbeSysfs;
+        if (apply_modinfo_entry(in.image, static_cast<uint16_t>(id), id + 1)) {
+            record(in, {StepKind::modinfo, static_cast<uint16_t>(id)});
+            out.push_back({seed + "-modinfo-" + std::to_string(id), encode(in)});
+        }
+    }
+    // The appending half of the section-name dictionary: a renamed section mostly breaks the
+    // image before the name matters, an appended empty one reaches the name's own branch.
+    for (size_t id = section_name_dictionary_size() / 2; id < section_name_dictionary_size(); ++id) {
+        FuzzInput in = base;
+        if (apply_section_name(in.image, static_cast<uint16_t>(id), id + 1)) {
+            record(in, {StepKind::section_name, static_cast<uint16_t>(id)});
+            out.push_back({seed + "-section-" + std::to_string(id), encode(in)});
+        }
+    }
+    const auto& words = param_dictionary();
+    for (size_t i = 0; i < words.size(); ++i) {
+        FuzzInput in = base;
+        in.call.params = words[i];
+        out.push_back({seed + "-param-" + std::to_string(i), encode(in)});
+    }
+    return out;
+}
+
 Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
                                                      const std::filesystem::path& work_dir) {
     auto set = vm::build_seed_modules(k, seeds, false);
@@ -104,6 +158,10 @@ Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const s
         if (bytes.empty()) return make_error("cannot read seed module " + it->second.string());
         auto inputs = seed_inputs_for(name, Bytes(bytes.begin(), bytes.end()));
         out.insert(out.end(), inputs.begin(), inputs.end());
+        if (&name == &seeds.front()) {
+            auto variants = dictionary_seed_inputs(name, Bytes(bytes.begin(), bytes.end()));
+            out.insert(out.end(), variants.begin(), variants.end());
+        }
     }
     return out;
 }

@@ -25,8 +25,17 @@ std::vector<std::string> default_fuzz_seed_names();
 // Encodes the inputs for one seed module's bytes.
 std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& module);
 
+// AFL's deterministic dictionary stage, done once on the host for one seed module: every
+// catalogue row (except the generic byte rows and those that oops or WARN), every .modinfo
+// dictionary entry (with a sysfs probe), every dictionary section name as an empty appended
+// section and every parameter word, each applied once to the seed and recorded in the history.
+// Random mutation of a corpus that is mostly broken images rarely lands these on an image that
+// loads; these give each one a loading starting point.
+std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const Bytes& module);
+
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
-// kernel's own key when the build signed them: strip drops the signature), encodes them.
+// kernel's own key when the build signed them: strip drops the signature), encodes them; the
+// first seed also gets its dictionary_seed_inputs.
 Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
                                                      const std::filesystem::path& work_dir);
 

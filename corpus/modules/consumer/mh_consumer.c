@@ -87,6 +87,9 @@ static int __init mh_consumer_init(void)
 		symbol_put(mh_provider_symget);
 		gotten = 1;
 	}
+	/* A plain (non-GPL) export: 6.12's __symbol_get refuses it with a warning, 6.1 hands it out. */
+	if (__symbol_get("mh_provider_value"))
+		__symbol_put("mh_provider_value");
 	/* symbol_put_addr drops the reference by address: __module_text_address() finds the owner. */
 	add = symbol_get(mh_provider_add);
 	if (add) {
