@@ -8,6 +8,7 @@
 #include "fuzz/guest/shared_state.h"
 
 #include "harness/fuzz/mutator.h"
+#include "harness/common/monotonic.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
@@ -25,18 +26,12 @@ const mh::fuzz::Mutator& core() {
     return m;
 }
 
-uint64_t now_ns() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 // Time spent mutating, reported with the other engine statistics.
 struct MutatorClock {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = mh::monotonic_ns();
     ~MutatorClock() {
         static mh::fuzz::SharedState* st = mh::fuzz::map_shared_state(false);
-        if (st) st->mutator_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
+        if (st) st->mutator_ns.fetch_add(mh::monotonic_ns() - t0, std::memory_order_relaxed);
     }
 };
 

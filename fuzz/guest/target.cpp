@@ -16,6 +16,7 @@
 #include "fuzz/guest/kcov.h"
 #include "fuzz/guest/shared_state.h"
 #include "harness/executor/guest_env.h"
+#include "harness/common/monotonic.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/report/module_log_class.h"
 #include "harness/report/taint.h"
@@ -61,12 +62,6 @@ private:
     std::vector<uint64_t> slots_;
     size_t used_ = 0;
 };
-
-uint64_t now_ns() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 long read_long(int fd) {
     char buf[32] = {};
@@ -141,12 +136,12 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     st.input_truncated.store(keep < size, std::memory_order_relaxed);
     st.input_seq.fetch_add(1, std::memory_order_release);
 
-    const uint64_t t0 = now_ns();
+    const uint64_t t0 = monotonic_ns();
     const FuzzInput in = decode({data, size});
     m.kcov.reset();
-    const uint64_t c0 = now_ns();
+    const uint64_t c0 = monotonic_ns();
     const CallResult r = m.exec.run(in);
-    const uint64_t call_ns = now_ns() - c0;
+    const uint64_t call_ns = monotonic_ns() - c0;
 
     for (const auto pcs : {m.kcov.pcs(), m.exec.racer_pcs()}) {
         uint64_t prev = 0;
@@ -177,7 +172,7 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
     const bool clean = poison_check(st);
     m.recheck = r.ret == 0 || in.call.actions != 0;  // a load, or actions that may load (the racer)
-    st.target_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
+    st.target_ns.fetch_add(monotonic_ns() - t0, std::memory_order_relaxed);
     return clean;
 }
 

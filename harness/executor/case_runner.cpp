@@ -17,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "harness/common/monotonic.h"
 #include "harness/inputs/buffers.h"
 #include "harness/report/taint.h"
 #include "harness/inputs/fd_kinds.h"
@@ -37,12 +38,6 @@ struct SharedResult {
     int errs[kMaxConcurrent];
     uint64_t nss[kMaxConcurrent];
 };
-
-uint64_t now_ns() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 void set_setup_error(SharedResult* r, const std::string& msg) {
     std::snprintf(r->setup_error, sizeof r->setup_error, "%s", msg.c_str());
@@ -95,9 +90,9 @@ bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const Runne
         }
         unsigned long len = effective_len(c, buf->len);
         out->stage = 1;
-        t0 = now_ns();
+        t0 = monotonic_ns();
         r = backend.init_module(buf->ptr, len, params_ptr);
-        t1 = now_ns();
+        t1 = monotonic_ns();
     } else if (call == Call::Finit) {
         auto fd = inputs::prepare_fd(c.fd, c.image, env.scratch_dir);
         if (!fd) {
@@ -105,9 +100,9 @@ bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const Runne
             return false;
         }
         out->stage = 1;
-        t0 = now_ns();
+        t0 = monotonic_ns();
         r = backend.finit_module(fd->fd, params_ptr, static_cast<unsigned long>(c.flags));
-        t1 = now_ns();
+        t1 = monotonic_ns();
         inputs::release_fd(*fd);
     } else {
         out->stage = 1;
@@ -235,17 +230,17 @@ CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv
 
     int status = 0;
     bool timed_out = false;
-    uint64_t deadline = now_ns() + static_cast<uint64_t>(c.timeout_ms) * 1000000ull;
+    uint64_t deadline = monotonic_ns() + static_cast<uint64_t>(c.timeout_ms) * 1000000ull;
     for (;;) {
         pid_t w = ::waitpid(pid, &status, WNOHANG);
         if (w == pid) break;
         if (w < 0 && errno != EINTR) break;
-        if (now_ns() > deadline) {
+        if (monotonic_ns() > deadline) {
             timed_out = true;
             ::kill(pid, SIGKILL);
             // A task stuck uninterruptibly in the kernel will not die: give it a moment, then move on.
-            uint64_t grace = now_ns() + 500000000ull;
-            while (::waitpid(pid, &status, WNOHANG) == 0 && now_ns() < grace) ::usleep(1000);
+            uint64_t grace = monotonic_ns() + 500000000ull;
+            while (::waitpid(pid, &status, WNOHANG) == 0 && monotonic_ns() < grace) ::usleep(1000);
             break;
         }
         ::usleep(200);

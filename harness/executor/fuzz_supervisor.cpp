@@ -17,6 +17,7 @@
 
 #include "fuzz/guest/shared_state.h"
 #include "harness/common/kv.h"
+#include "harness/common/monotonic.h"
 #include "harness/common/packed_bytes.h"
 #include "harness/executor/kmsg.h"
 #include "harness/report/taint.h"
@@ -68,16 +69,10 @@ std::string kernel_log_tail(size_t bytes) {
     return text.size() > bytes ? text.substr(text.size() - bytes) : text;
 }
 
-double mono_seconds() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 class Reporter {
 public:
     Reporter(ResultsPort& port, SharedState& st, std::string watch) : port_(port), st_(st), watch_(std::move(watch)) {}
-    double started = mono_seconds();
+    double started = monotonic_seconds();
     double sending = 0;  // seconds spent writing frames (the serial port costs guest CPU)
 
     // New PCs (in frames of at most 400), counters; always one stats frame.
@@ -117,7 +112,7 @@ public:
         r.set("call_ms", ms);
         r.set("target_ms", std::to_string(st_.target_ns.load() / 1000000));
         r.set("mutator_ms", std::to_string(st_.mutator_ns.load() / 1000000));
-        r.set("engine_ms", std::to_string(static_cast<long>((mono_seconds() - started) * 1000)));
+        r.set("engine_ms", std::to_string(static_cast<long>((monotonic_seconds() - started) * 1000)));
         r.set("send_ms", std::to_string(static_cast<long>(sending * 1000)));
         port_.send(r);
     }
@@ -138,9 +133,9 @@ public:
             r.set("name", e->d_name);
             r.set("size", std::to_string(bytes.size()));
             r.set("data", pack_bytes(bytes));
-            const double t0 = mono_seconds();
+            const double t0 = monotonic_seconds();
             port_.send(r);
-            sending += mono_seconds() - t0;
+            sending += monotonic_seconds() - t0;
             sent_.insert(e->d_name);
             if (++sent >= max) break;
         }
@@ -234,13 +229,13 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         return true;
     };
     uint64_t last_execs = 0;
-    double last_progress = mono_seconds(), last_stats = 0;
+    double last_progress = monotonic_seconds(), last_stats = 0;
     int status = 0;
     bool hung = false;
     for (;;) {
         const pid_t w = ::waitpid(pid, &status, WNOHANG);
         if (w == pid) break;
-        const double now = mono_seconds();
+        const double now = monotonic_seconds();
         const uint64_t execs = st->execs.load();
         if (execs != last_execs) {
             last_execs = execs;
