@@ -168,9 +168,14 @@ void CallExecutor::load_environment_files(const char* params) const {
 
 // Loads the environment again unless all of it is loaded (a reload attempt is a whole finit_module).
 void CallExecutor::ensure_environment() const {
+    if (!environment_listed()) load_environment_files();
+}
+
+bool CallExecutor::environment_listed() const {
     const auto present = proc_modules();
     for (const auto& e : environment_)
-        if (std::find(present.begin(), present.end(), e) == present.end()) return load_environment_files();
+        if (std::find(present.begin(), present.end(), e) == present.end()) return false;
+    return true;
 }
 
 bool CallExecutor::unload_environment() {
@@ -214,9 +219,11 @@ CallResult CallExecutor::run(const FuzzInput& in) {
     bool racing = false, provider_gone = false;
     if ((in.call.actions & kRaceProvider) && (provider_gone = unload_environment())) {
         // The provider comes back while the call resolves its symbols: still COMING (its init
-        // sleeps), so an importing module waits for it in resolve_symbol_wait.
-        racer_.start([this] { load_environment_files("init_delay_ms=20"); });
+        // sleeps), so an importing module waits for it in resolve_symbol_wait. The call starts
+        // once /proc/modules lists it (it does from COMING on), not before.
+        racer_.start([this] { load_environment_files("init_delay_ms=50"); });
         racing = true;
+        for (int ms = 0; ms < 300 && !environment_listed(); ++ms) ::usleep(1000);
     } else if (in.call.actions & kConcurrent) {
         // The racer first looks at the loading thread's wchan (a module init that sleeps shows
         // as a module symbol) and at /proc/modules (a module still COMING shows as "+"), then calls.

@@ -41,6 +41,7 @@ private:
     std::vector<std::string> loaded_names() const;
     void load_environment_files(const char* params = "") const;
     void ensure_environment() const;
+    bool environment_listed() const;  // every environment module in /proc/modules (COMING or LIVE)
     bool unload_environment();  // true when something went (nothing held it)
     void after_load(const FuzzInput& in, const std::vector<std::string>& names);
     void unload(const std::vector<std::string>& names, bool force_first);

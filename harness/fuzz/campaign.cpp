@@ -287,7 +287,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     for (const auto& f : opt.seed_files) {
         auto text = read_text_file(f);
         if (!text) return make_error("seed file: " + text.error().message);
-        seeds->push_back({f.filename().string(), Bytes(text->begin(), text->end())});
+        seeds->push_back({f.filename().string(), Bytes(text->begin(), text->end()), ""});
     }
     auto environment = environment_files(*kernel, opt.out / "work");
     if (!environment) return environment.error();
@@ -515,16 +515,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                 stop = true;
                 break;
             }
-            // A starting input that crashes would crash every later VM as it starts: drop it.
-            if (!e.input.empty()) {
-                const auto crashing = std::find_if(seeds->begin(), seeds->end(), [&](const NamedInput& s) {
-                    return s.bytes.size() == e.input.size() && std::memcmp(s.bytes.data(), e.input.data(), s.bytes.size()) == 0;
-                });
-                if (crashing != seeds->end()) {
-                    say("seed " + crashing->name + " crashes the kernel: left out of later VM starts");
-                    seeds->erase(crashing);
-                }
-            }
+            if (const std::string dropped = drop_crashing_seed(*seeds, e.input); !dropped.empty()) say(dropped);
             // The console of the VM that crashed, kept with the group's first event.
             if (g->count == 1) (void)write_file_atomic(opt.out / "crashes" / g->slug / "console.log", r.console);
             say(std::string(g->count == 1 ? "NEW crash" : "crash") + " (" + e.kind + "): " + e.title +

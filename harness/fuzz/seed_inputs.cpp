@@ -19,7 +19,9 @@ namespace mh::fuzz {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> default_fuzz_seed_names() { return {"ok", "params", "sentinel", "consumer"}; }
+// provider: the environment's own module, so renaming mutations turn it into a second exporter
+// of the same symbols (verify_exported_symbols).
+std::vector<std::string> default_fuzz_seed_names() { return {"ok", "params", "sentinel", "consumer", "provider"}; }
 
 namespace {
 
@@ -55,13 +57,13 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     const auto payload = elf::strip_signature(module);
     if (payload.size() != module.size()) {
         in.image = module;
-        out.push_back({seed + "-init-signed", encode(in)});
+        out.push_back({seed + "-init-signed", encode(in), seed});
     }
     in.image.assign(payload.begin(), payload.end());
-    out.push_back({seed + "-init", encode(in)});
+    out.push_back({seed + "-init", encode(in), seed});
     in.call.syscall = Syscall::finit_module;
     in.call.fd_kind = FdKind::memfd;
-    out.push_back({seed + "-finit-memfd", encode(in)});
+    out.push_back({seed + "-finit-memfd", encode(in), seed});
     // Every declared parameter set once, with a plain value of its type.
     std::string params;
     for (const auto& p : declared_params(in.image)) {
@@ -71,28 +73,44 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     if (!params.empty()) {
         in.call = {};
         in.call.params = params;
-        out.push_back({seed + "-init-params", encode(in)});
+        out.push_back({seed + "-init-params", encode(in), seed});
     }
     // The actions, so the corpus starts with the loaded-module views and a racing caller.
     in.call = {};
     in.call.actions = kProbeSysfs | kRepeat | kForceUnload;
-    out.push_back({seed + "-init-actions", encode(in)});
+    out.push_back({seed + "-init-actions", encode(in), seed});
     in.call.actions = kConcurrent;
-    out.push_back({seed + "-init-race", encode(in)});
+    out.push_back({seed + "-init-race", encode(in), seed});
     // An importing seed (mh_consumer, whose init can nap): the provider raced, the loader's wchan
     // read while init sleeps. Reading kallsyms (~27k lines each time) is left to the mutator.
     const auto declared = declared_params(in.image);
     if (std::any_of(declared.begin(), declared.end(), [](const ModuleParam& p) { return p.name == "nap_ms"; })) {
         in.call.actions = kRaceProvider;
-        out.push_back({seed + "-init-race-provider", encode(in)});
+        out.push_back({seed + "-init-race-provider", encode(in), seed});
         in.call.actions = kProbeSysfs | kUnloadProvider;  // refused while this module uses it
-        out.push_back({seed + "-init-unload-provider", encode(in)});
+        out.push_back({seed + "-init-unload-provider", encode(in), seed});
         in.call.actions = kConcurrent;
-        in.call.params = "nap_ms=10";
-        out.push_back({seed + "-init-race-nap", encode(in)});
+        in.call.params = "nap_ms=40";  // long enough for the racer's second load to find it COMING
+        out.push_back({seed + "-init-race-nap", encode(in), seed});
     }
     in.call.syscall = Syscall::finit_module;
-    out.push_back({seed + "-finit-memfd-race", encode(in)});
+    out.push_back({seed + "-finit-memfd-race", encode(in), seed});
+    return out;
+}
+
+std::vector<NamedInput> modinfo_seed_inputs(const std::string& seed, const Bytes& module) {
+    std::vector<NamedInput> out;
+    const auto payload = elf::strip_signature(module);
+    // Probing sysfs shows the attributes some entries create (version, srcversion, taint).
+    for (size_t id = 0; id < modinfo_dictionary_size(); ++id) {
+        FuzzInput in;
+        in.image.assign(payload.begin(), payload.end());
+        in.call.actions = kProbeSysfs;
+        if (apply_modinfo_entry(in.image, static_cast<uint16_t>(id), id + 1)) {
+            record(in, {StepKind::modinfo, static_cast<uint16_t>(id)});
+            out.push_back({seed + "-modinfo-" + std::to_string(id), encode(in), seed});
+        }
+    }
     return out;
 }
 
@@ -117,31 +135,24 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
         FuzzInput in = base;
         if (cat[row].needs_signed_input) in.image = module;
         if (apply_catalogue_row(in, static_cast<uint16_t>(row), row + 1))
-            out.push_back({seed + "-row-" + std::string(cat[row].id), encode(in)});
+            out.push_back({seed + "-row-" + std::string(cat[row].id), encode(in), seed});
     }
-    // Probing sysfs shows the attributes some entries create (version, srcversion, taint).
-    for (size_t id = 0; id < modinfo_dictionary_size(); ++id) {
-        FuzzInput in = base;
-        in.call.actions = kProbeSysfs;
-        if (apply_modinfo_entry(in.image, static_cast<uint16_t>(id), id + 1)) {
-            record(in, {StepKind::modinfo, static_cast<uint16_t>(id)});
-            out.push_back({seed + "-modinfo-" + std::to_string(id), encode(in)});
-        }
-    }
+    auto modinfo = modinfo_seed_inputs(seed, module);
+    out.insert(out.end(), modinfo.begin(), modinfo.end());
     // The appending half of the section-name dictionary: a renamed section mostly breaks the
     // image before the name matters, an appended empty one reaches the name's own branch.
     for (size_t id = section_name_dictionary_size() / 2; id < section_name_dictionary_size(); ++id) {
         FuzzInput in = base;
         if (apply_section_name(in.image, static_cast<uint16_t>(id), id + 1)) {
             record(in, {StepKind::section_name, static_cast<uint16_t>(id)});
-            out.push_back({seed + "-section-" + std::to_string(id), encode(in)});
+            out.push_back({seed + "-section-" + std::to_string(id), encode(in), seed});
         }
     }
     const auto& words = param_dictionary();
     for (size_t i = 0; i < words.size(); ++i) {
         FuzzInput in = base;
         in.call.params = words[i];
-        out.push_back({seed + "-param-" + std::to_string(i), encode(in)});
+        out.push_back({seed + "-param-" + std::to_string(i), encode(in), seed});
     }
     return out;
 }
@@ -156,14 +167,31 @@ Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const s
         if (it == set->modules.end()) return make_error("seed '" + name + "' was not built");
         const std::string bytes = seed_bytes(k, it->second, work_dir / "seeds");
         if (bytes.empty()) return make_error("cannot read seed module " + it->second.string());
-        auto inputs = seed_inputs_for(name, Bytes(bytes.begin(), bytes.end()));
+        const Bytes module(bytes.begin(), bytes.end());
+        auto inputs = seed_inputs_for(name, module);
         out.insert(out.end(), inputs.begin(), inputs.end());
-        if (&name == &seeds.front()) {
-            auto variants = dictionary_seed_inputs(name, Bytes(bytes.begin(), bytes.end()));
-            out.insert(out.end(), variants.begin(), variants.end());
-        }
+        auto variants = &name == &seeds.front() ? dictionary_seed_inputs(name, module) : modinfo_seed_inputs(name, module);
+        out.insert(out.end(), variants.begin(), variants.end());
     }
     return out;
+}
+
+std::string drop_crashing_seed(std::vector<NamedInput>& seeds, std::string_view input) {
+    const auto same = [&](const NamedInput& s) {
+        return s.bytes.size() == input.size() && std::equal(s.bytes.begin(), s.bytes.end(), input.begin(),
+                                                            [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
+    };
+    const auto it = std::find_if(seeds.begin(), seeds.end(), same);
+    if (it == seeds.end()) return "";
+    const NamedInput crashing = *it;
+    const bool whole_module = !crashing.module.empty() && decode(crashing.bytes).history.empty();
+    const auto gone = std::remove_if(seeds.begin(), seeds.end(),
+                                     [&](const NamedInput& s) { return whole_module ? s.module == crashing.module : same(s); });
+    const auto n = static_cast<size_t>(seeds.end() - gone);
+    seeds.erase(gone, seeds.end());
+    if (!whole_module) return "seed " + crashing.name + " crashes the kernel: left out of later VM starts";
+    return "seed " + crashing.name + " crashes the kernel unmodified: its module's " + std::to_string(n) +
+           " starting inputs are left out of later VM starts";
 }
 
 Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const fs::path& work_dir) {
@@ -171,8 +199,10 @@ Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const fs
     if (!set) return make_error("environment module: " + set.error().message);
     auto it = set->modules.find("provider");
     if (it == set->modules.end()) return make_error("environment module 'provider' was not built");
-    // Unsigned: the actions unload and reload it, and an RSA verification costs milliseconds.
-    const std::string bytes = vm::read_whole_file(stripped_copy(it->second, work_dir / "env"));
+    // Signed like the seeds (an RSA verification costs milliseconds, paid only when an action
+    // reloads it): an unsigned one would use up the once-per-boot "module verification failed"
+    // notice before the fuzzer runs.
+    const std::string bytes = seed_bytes(k, it->second, work_dir / "env");
     if (bytes.empty()) return make_error("cannot read environment module " + it->second.string());
     return std::vector<GuestFile>{{"mh/env/" + it->second.filename().string(), bytes}};
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/common/expected.h"
@@ -15,8 +16,9 @@
 namespace mh::fuzz {
 
 struct NamedInput {
-    std::string name;  // "ok-init", "params-finit-memfd", ...
-    Bytes bytes;       // encoded
+    std::string name;    // "ok-init", "params-finit-memfd", ...
+    Bytes bytes;         // encoded
+    std::string module;  // the seed module it was made from ("ok"); "" for a --seed-file
 };
 
 // Seeds used when --seeds is not given: the modules that load cleanly.
@@ -32,16 +34,25 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
 // Random mutation of a corpus that is mostly broken images rarely lands these on an image that
 // loads; these give each one a loading starting point.
 std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const Bytes& module);
+// Its .modinfo part alone, which every other seed gets: a license, a name (a renamed provider is a
+// second exporter of its symbols; an importer named lve is proprietary) matter for each module.
+std::vector<NamedInput> modinfo_seed_inputs(const std::string& seed, const Bytes& module);
 
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
 // kernel's own key when the build signed them: strip drops the signature), encodes them; the
-// first seed also gets its dictionary_seed_inputs.
+// first seed also gets its dictionary_seed_inputs, the others their modinfo_seed_inputs.
 Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
                                                      const std::filesystem::path& work_dir);
 
+// A starting input that crashes the kernel would crash every later VM as it starts: removes it
+// from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input
+// made from that module too. Returns a line for the log, "" when `input` is none of `seeds`.
+std::string drop_crashing_seed(std::vector<NamedInput>& seeds, std::string_view input);
+
 // The modules every fuzzing VM loads before the engine starts and keeps loaded (mh_provider,
 // whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files
-// under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir), stripped and unsigned.
+// under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir), stripped, and signed like the seeds
+// where the kernel's build signs modules.
 Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const std::filesystem::path& work_dir);
 
 }  // namespace mh::fuzz

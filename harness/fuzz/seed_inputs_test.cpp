@@ -73,3 +73,32 @@ TEST(DictionarySeeds, EachEntryOnceOnTheSeedWithItsHistory) {
 
 }  // namespace
 }  // namespace mh::fuzz
+
+namespace mh::fuzz {
+namespace {
+
+TEST(DictionarySeeds, ACrashingSeedIsLeftOutAndAnUnmodifiedOneTakesItsModuleAlong) {
+    std::vector<NamedInput> seeds;
+    for (const auto& s : seed_inputs_for("ok", elf::test::synthetic(0))) seeds.push_back({s.name, s.bytes, "ok"});
+    for (const auto& s : dictionary_seed_inputs("ok", elf::test::synthetic(0))) seeds.push_back({s.name, s.bytes, "ok"});
+    for (const auto& s : seed_inputs_for("other", elf::test::synthetic(1))) seeds.push_back({s.name, s.bytes, "other"});
+    const size_t others = static_cast<size_t>(std::count_if(seeds.begin(), seeds.end(), [](const NamedInput& s) { return s.module == "other"; }));
+    auto text = [](const NamedInput& s) { return std::string(s.bytes.begin(), s.bytes.end()); };
+    auto named = [&](const std::string& n) { return *std::find_if(seeds.begin(), seeds.end(), [&](const NamedInput& s) { return s.name == n; }); };
+
+    EXPECT_EQ(drop_crashing_seed(seeds, "not a seed"), "");
+    const size_t all = seeds.size();
+    // A mutated starting input: only itself.
+    const std::string row = text(named("ok-row-ehdr-bad-magic"));
+    EXPECT_NE(drop_crashing_seed(seeds, row).find("ok-row-ehdr-bad-magic"), std::string::npos);
+    EXPECT_EQ(seeds.size(), all - 1);
+    EXPECT_EQ(drop_crashing_seed(seeds, row), "") << "already gone";
+    // The module itself, unmodified: everything made from it, nothing else.
+    const std::string msg = drop_crashing_seed(seeds, text(named("ok-init")));
+    EXPECT_NE(msg.find("unmodified"), std::string::npos) << msg;
+    EXPECT_EQ(seeds.size(), others);
+    for (const auto& s : seeds) EXPECT_EQ(s.module, "other") << s.name;
+}
+
+}  // namespace
+}  // namespace mh::fuzz

@@ -103,6 +103,26 @@ TEST(FuzzVm, TheEnvironmentModuleLetsTheImportingSeedLoad) {
     EXPECT_TRUE(fs::exists(out / "seeds" / "consumer-init-race-nap")) << "the encoded seeds are kept, actions included";
 }
 
+TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
+    // mh_oops oopses in its init: kept as a starting input, it would crash every VM as it starts.
+    auto dir = fresh_dir("fuzz-crashing-seed");
+    const auto out = dir / "out";
+    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "45s", "--seeds", "ok,oops",
+                                    "--out", out.string(), "--rng-seed", "5"},
+                                   dir / "log"));
+    const std::string log = read_text(dir / "log");
+    EXPECT_EQ(rc, 1) << "a new crash title: " << log;
+    EXPECT_NE(log.find("crashes the kernel unmodified"), std::string::npos) << log;
+    int oops_events = 0;
+    std::ifstream idx(out / "crashes" / "index.jsonl");
+    for (std::string line; std::getline(idx, line);)
+        if (json::parse(line).value("group", "").find("mh-oops-init") != std::string::npos) ++oops_events;
+    EXPECT_EQ(oops_events, 1) << log;
+    const json s = read_json(out / "summary.json");
+    EXPECT_GE(s.value("vms", 0), 2) << "the campaign went on in a fresh VM: " << log;
+    EXPECT_GT(s.value("loaded", 0), 0) << "the ok seed still ran";
+}
+
 TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
     auto dir = fresh_dir("fuzz-repro");
     const fs::path oops = seed_input(kTestKernels[0], "oops", dir);
