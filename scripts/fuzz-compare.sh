@@ -50,7 +50,7 @@ def at(pts, t):
 lines = [f"# Fuzzing engines side by side on {kernel}", "",
          f"Produced by `scripts/fuzz-compare.sh {duration}` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC: the engines ran at",
          "the same time on this 2-core machine under TCG, one VM each (1 vCPU, 1 GiB), same seeds",
-         "(the default set: ok, params, sentinel, consumer, provider, plus the dictionary stage on ok; the random baseline gets none, as a syscall fuzzer has none; every VM keeps the environment module mh_provider loaded), same wall time. Loader sites: KCOV sites of kernel/module/*.c in the",
+         "(the default set: ok, params, sentinel, consumer, provider; (a) and (b) also run their dictionary stage, docs/fuzzing.md; the random baseline gets none, as a syscall fuzzer has none; every VM keeps the environment module mh_provider loaded), same wall time. Loader sites: KCOV sites of kernel/module/*.c in the",
          f"fuzz kernel's vmlinux (ceiling {ceiling}; see docs/coverage.md). Exec rates are per VM-second",
          "the engine ran; restarts are VM boots and shutdowns after crashes.", "",
          "| engine | " + " | ".join(f"loader @ {c//60} min" for c in cps) + " | execs | exec/s per VM | VMs | time lost to restarts | past ELF checks | crash titles |",

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -72,7 +71,9 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         // afl-fuzz is the supervised engine; the target it forks is /fuzz/engine. The custom
         // mutator goes in as /fuzz/mh-afl-mutator.so (its libraries are the target's). AFL++ reads -i
         // recursively: /mh/seeds and /mh/corpus (and /mh/token, /mh/fuzz.conf, which the mutator
-        // declines to fuzz). New finds are exported by the mutator under content names to the
+        // declines to fuzz), and calibrates each (3+ runs). The dictionary stage (/mh-stage) is a
+        // foreign sync dir instead, imported first: each input runs once and only the ones with
+        // new coverage are queued and calibrated (-F needs a main node: -M main). New finds are exported by the mutator under content names to the
         // watch dir, so restarts do not send the imported corpus back under new queue names.
         // The AFL++ pieces are built beside the libFuzzer ones.
         auto libfuzzer_binary = guest_fuzzer_path("structured", o.guest_fuzz_dir);
@@ -87,13 +88,13 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         if (so.empty()) return make_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};
-        r.argv = {afl_fuzz.string(), "-i", "/mh", "-o", "/tmp/afl", "-V", std::to_string(std::max(1, static_cast<int>(seconds))),
+        r.argv = {afl_fuzz.string(), "-i", "/mh", "-o", "/tmp/afl", "-M", "main", "-F", "/mh-stage", "-V", std::to_string(std::max(1, static_cast<int>(seconds))),
                   "-t", "30000", "-m", "none", "-s", std::to_string(static_cast<uint32_t>(seed) | 1u), "--", "/fuzz/engine"};
         r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=/fuzz/mh-afl-mutator.so", "AFL_CUSTOM_MUTATOR_ONLY=1", "AFL_DISABLE_TRIM=1", "AFL_NO_UI=1",
-                 "AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_FAST_CAL=1",
+                 "AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_FAST_CAL=1", "AFL_IMPORT_FIRST=1",
                  "MH_AFL_MAX_LEN=" + std::to_string(max_len), "MH_AFL_EXPORT_DIR=/tmp/mh-afl-new"};
         // The fuzz kernel has no flock(): AFL++ tolerates that only for an output dir that exists.
-        r.dirs = {"/tmp/afl", "/tmp/afl/default"};
+        r.dirs = {"/tmp/afl", "/tmp/afl/main"};
         r.watch = "/tmp/mh-afl-new";
         return r;
     }
@@ -111,6 +112,7 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
               "-entropic=0",  // entropic re-weighs the whole corpus on every new input: too slow here
               "/tmp/corpus",
               "/mh/seeds",
+              "/mh-stage",
               "/mh/corpus"};
     return r;
 }
@@ -151,6 +153,7 @@ struct State {
     uint64_t base_execs = 0, base_loaded = 0;     // finished VMs (and earlier runs)
     std::map<int, uint64_t> base_errnos;
     std::vector<uint64_t> vm_execs, vm_loaded;    // per job: the running VM's counters
+    std::vector<bool> stage_pending;              // per job: its next VM gets the dictionary stage
     std::vector<std::map<int, uint64_t>> vm_errnos;
     double base_elapsed = 0, base_engine = 0, base_restart = 0;
     int vms = 0;
@@ -287,16 +290,22 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     for (const auto& f : opt.seed_files) {
         auto text = read_text_file(f);
         if (!text) return make_error("seed file: " + text.error().message);
-        seeds->push_back({f.filename().string(), Bytes(text->begin(), text->end()), ""});
+        seeds->inputs.push_back({f.filename().string(), Bytes(text->begin(), text->end()), ""});
     }
+    // The dictionary stage is the structure-aware mutator's own deterministic work, not a seed:
+    // libFuzzer's byte mutation and the random baseline do not get it.
+    if (opt.engine != "libfuzzer" && opt.engine != "aflpp") seeds->stage.clear();
+    // A VM runs every starting input before it fuzzes (AFL++ calibrates each, AFL_FAST_CAL: 3 runs).
+    const uint64_t startup_execs = (seeds->inputs.size() + seeds->stage.size()) * (opt.engine == "aflpp" ? 3 : 1);
     auto environment = environment_files(*kernel, opt.out / "work");
     if (!environment) return environment.error();
     size_t largest = 0;
     fs::create_directories(opt.out / "seeds", ec);  // the encoded seeds, kept for the record
-    for (const auto& s : *seeds) {
-        largest = std::max(largest, s.bytes.size());
-        (void)write_file_atomic(opt.out / "seeds" / s.name, std::string(s.bytes.begin(), s.bytes.end()));
-    }
+    for (const auto* list : {&seeds->inputs, &seeds->stage})
+        for (const auto& s : *list) {
+            largest = std::max(largest, s.bytes.size());
+            (void)write_file_atomic(opt.out / "seeds" / s.name, std::string(s.bytes.begin(), s.bytes.end()));
+        }
     const size_t max_len = opt.max_len ? opt.max_len : largest + largest / 2 + 4096;
 
     auto accel = vm::accel_from_option(opt.accel, kernel->bzimage, executor, "qemu-system-x86_64");
@@ -313,6 +322,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     st.started = Clock::now();
     const double end_at = st.base_elapsed + opt.duration_s;
     st.vm_execs.assign(static_cast<size_t>(opt.jobs), 0);
+    st.stage_pending.assign(static_cast<size_t>(opt.jobs), true);
     st.vm_loaded.assign(static_cast<size_t>(opt.jobs), 0);
     st.vm_errnos.assign(static_cast<size_t>(opt.jobs), {});
     std::mt19937_64 rng(opt.rng_seed ? opt.rng_seed : static_cast<uint64_t>(Clock::now().time_since_epoch().count()));
@@ -387,11 +397,17 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             spec.interrupted = opt.interrupted;
             // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
             spec.files.push_back({"mh/seeds/.keep", ""});
+            spec.files.push_back({"mh-stage/.keep", ""});
             spec.files.insert(spec.files.end(), environment->begin(), environment->end());
             {
                 std::lock_guard lock(st.mu);
                 if (opt.engine != "random")
-                    for (const auto& s : *seeds) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+                    for (const auto& s : seeds->inputs) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+                // The stage goes into a job's VMs until one has run through it: its PCs are
+                // counted by then, and restarts after crashes do not pay for it again (libFuzzer
+                // does not copy starting inputs into its corpus, so later VMs fuzz on without them).
+                if (st.stage_pending[static_cast<size_t>(id)])
+                    for (const auto& s : seeds->stage) spec.files.push_back({"mh-stage/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
                 for (const auto& name : st.corpus_names) {
                     std::string data = vm::read_whole_file(opt.out / "corpus" / name);
                     if (!data.empty()) spec.files.push_back({"mh/corpus/" + name, std::move(data)});
@@ -459,6 +475,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             std::lock_guard lock(st.mu);
             flush_pcs();
             ++st.vms;
+            if (st.vm_execs[j] >= startup_execs) st.stage_pending[j] = false;
             st.base_execs += st.vm_execs[j];
             st.base_loaded += st.vm_loaded[j];
             for (auto [e, n] : st.vm_errnos[j]) st.base_errnos[e] += n;

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "harness/elf/elf64.h"
 #include "harness/elf/malform/rows.h"
 #include "harness/elf/reader.h"
 
@@ -43,8 +44,7 @@ bool apply_section_name(std::vector<uint8_t>& image, uint16_t id, uint64_t seed)
     if (id >= kCount) {
         // Empty: the loader's lookups see the name and find zero entries, so nothing is called
         // through it (an 8-byte .init_array would be a NULL constructor).
-        constexpr uint64_t kAllocWrite = 0x3;  // SHF_WRITE | SHF_ALLOC
-        edit = elf::malform::append_section_row(kNames[id - kCount], 1 /*SHT_PROGBITS*/, kAllocWrite, {});
+        edit = elf::malform::append_section_row(kNames[id - kCount], elf::kShtProgbits, elf::kShfAlloc | elf::kShfWrite, {});
     } else {
         auto view = elf::ElfView::parse(image);
         if (!view || view->section_count() < 2) return false;

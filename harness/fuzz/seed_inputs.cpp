@@ -2,6 +2,7 @@
 #include "harness/fuzz/seed_inputs.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/signature.h"
@@ -157,11 +158,10 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
     return out;
 }
 
-Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
-                                                     const std::filesystem::path& work_dir) {
+Expected<SeedInputs> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir) {
     auto set = vm::build_seed_modules(k, seeds, false);
     if (!set) return make_error("seed modules: " + set.error().message);
-    std::vector<NamedInput> out;
+    SeedInputs out;
     for (const auto& name : seeds) {
         auto it = set->modules.find(name);
         if (it == set->modules.end()) return make_error("seed '" + name + "' was not built");
@@ -169,28 +169,32 @@ Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const s
         if (bytes.empty()) return make_error("cannot read seed module " + it->second.string());
         const Bytes module(bytes.begin(), bytes.end());
         auto inputs = seed_inputs_for(name, module);
-        out.insert(out.end(), inputs.begin(), inputs.end());
+        out.inputs.insert(out.inputs.end(), inputs.begin(), inputs.end());
         auto variants = &name == &seeds.front() ? dictionary_seed_inputs(name, module) : modinfo_seed_inputs(name, module);
-        out.insert(out.end(), variants.begin(), variants.end());
+        out.stage.insert(out.stage.end(), variants.begin(), variants.end());
     }
     return out;
 }
 
-std::string drop_crashing_seed(std::vector<NamedInput>& seeds, std::string_view input) {
+std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input) {
     const auto same = [&](const NamedInput& s) {
         return s.bytes.size() == input.size() && std::equal(s.bytes.begin(), s.bytes.end(), input.begin(),
                                                             [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
     };
-    const auto it = std::find_if(seeds.begin(), seeds.end(), same);
-    if (it == seeds.end()) return "";
-    const NamedInput crashing = *it;
-    const bool whole_module = !crashing.module.empty() && decode(crashing.bytes).history.empty();
-    const auto gone = std::remove_if(seeds.begin(), seeds.end(),
-                                     [&](const NamedInput& s) { return whole_module ? s.module == crashing.module : same(s); });
-    const auto n = static_cast<size_t>(seeds.end() - gone);
-    seeds.erase(gone, seeds.end());
-    if (!whole_module) return "seed " + crashing.name + " crashes the kernel: left out of later VM starts";
-    return "seed " + crashing.name + " crashes the kernel unmodified: its module's " + std::to_string(n) +
+    std::optional<NamedInput> crashing;
+    for (const auto* list : {&seeds.inputs, &seeds.stage})
+        if (auto it = std::find_if(list->begin(), list->end(), same); it != list->end() && !crashing) crashing = *it;
+    if (!crashing) return "";
+    const bool whole_module = !crashing->module.empty() && decode(crashing->bytes).history.empty();
+    size_t n = 0;
+    for (auto* list : {&seeds.inputs, &seeds.stage}) {
+        const auto gone = std::remove_if(list->begin(), list->end(),
+                                         [&](const NamedInput& s) { return whole_module ? s.module == crashing->module : same(s); });
+        n += static_cast<size_t>(list->end() - gone);
+        list->erase(gone, list->end());
+    }
+    if (!whole_module) return "seed " + crashing->name + " crashes the kernel: left out of later VM starts";
+    return "seed " + crashing->name + " crashes the kernel unmodified: its module's " + std::to_string(n) +
            " starting inputs are left out of later VM starts";
 }
 

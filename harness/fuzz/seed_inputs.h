@@ -38,16 +38,22 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
 // second exporter of its symbols; an importer named lve is proprietary) matter for each module.
 std::vector<NamedInput> modinfo_seed_inputs(const std::string& seed, const Bytes& module);
 
+struct SeedInputs {
+    std::vector<NamedInput> inputs;  // seed_inputs_for each seed: every engine but random starts from these
+    std::vector<NamedInput> stage;   // the dictionary stage: structure-aware engines only (it is their mutator's work)
+};
+
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
 // kernel's own key when the build signed them: strip drops the signature), encodes them; the
-// first seed also gets its dictionary_seed_inputs, the others their modinfo_seed_inputs.
-Expected<std::vector<NamedInput>> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds,
-                                                     const std::filesystem::path& work_dir);
+// stage holds the first seed's dictionary_seed_inputs and the others' modinfo_seed_inputs.
+Expected<SeedInputs> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir);
 
 // A starting input that crashes the kernel would crash every later VM as it starts: removes it
 // from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input
-// made from that module too. Returns a line for the log, "" when `input` is none of `seeds`.
-std::string drop_crashing_seed(std::vector<NamedInput>& seeds, std::string_view input);
+// made from that module too, stage included. Returns a line for the log, "" when `input` is none
+// of them.
+std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input);
+
 
 // The modules every fuzzing VM loads before the engine starts and keeps loaded (mh_provider,
 // whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files

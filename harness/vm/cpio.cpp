@@ -20,8 +20,11 @@ void CpioWriter::add_entry(std::string_view path, uint32_t mode, std::string_vie
     while (!path.empty() && path.front() == '/') path.remove_prefix(1);  // archive paths are relative
     std::string name(path);
     char header[111];
+    // mtime 1, not 0: AFL++ imports a foreign sync dir's files only when newer than its last
+    // import, which starts at 0 (fixed, so archives stay reproducible).
+    constexpr unsigned kMtime = 1;
     std::snprintf(header, sizeof header, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", next_ino_++, mode,
-                  0u, 0u, 1u, 0u, static_cast<unsigned>(data.size()), 0u, 0u, rdev_major, rdev_minor,
+                  0u, 0u, 1u, kMtime, static_cast<unsigned>(data.size()), 0u, 0u, rdev_major, rdev_minor,
                   static_cast<unsigned>(name.size() + 1), 0u);
     out_.append(header, 110);
     out_.append(name);

@@ -27,6 +27,7 @@ std::vector<Entry> parse(const std::string& a) {
     while (off + 110 <= a.size()) {
         EXPECT_EQ(a.substr(off, 6), "070701");
         unsigned mode = field(1), filesize = field(6), namesize = field(11);
+        EXPECT_EQ(field(5), 1u) << "mtime: AFL++ skips foreign-sync files of mtime 0";
         std::string name = a.substr(off + 110, namesize - 1);
         size_t data_off = (off + 110 + namesize + 3) & ~size_t{3};
         out.push_back({name, mode, a.substr(data_off, filesize)});

@@ -84,8 +84,47 @@ std::vector<pid_t> qemu_pids(const std::string& needle) {
     return out;
 }
 
+namespace {
+
+// Removes the scratch directories of each test that passed (a failed test's stay, named in the
+// output, for a look at its logs). MH_KEEP_TEST_DIRS=1 keeps all of them.
+class ScratchCleanup : public ::testing::EmptyTestEventListener {
+public:
+    static ScratchCleanup& instance() {
+        static ScratchCleanup* c = [] {
+            auto* l = new ScratchCleanup;  // owned by gtest's listener list from here on
+            ::testing::UnitTest::GetInstance()->listeners().Append(l);
+            return l;
+        }();
+        return *c;
+    }
+    void add(const fs::path& d) { dirs_.push_back(d); }
+    void OnTestEnd(const ::testing::TestInfo& info) override {
+        const char* keep = std::getenv("MH_KEEP_TEST_DIRS");
+        for (const auto& d : dirs_) {
+            if (info.result()->Passed() && !(keep && *keep == '1')) {
+                std::error_code ec;
+                fs::remove_all(d, ec);
+            } else {
+                std::printf("kept %s\n", d.c_str());
+            }
+        }
+        dirs_.clear();
+    }
+
+private:
+    std::vector<fs::path> dirs_;
+};
+
+}  // namespace
+
+fs::path scratch_dir(const fs::path& dir) {
+    ScratchCleanup::instance().add(dir);
+    return dir;
+}
+
 fs::path fresh_dir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("mh-reliability-" + name + "-" + std::to_string(::getpid()));
+    auto d = scratch_dir(fs::temp_directory_path() / ("mh-reliability-" + name + "-" + std::to_string(::getpid())));
     fs::remove_all(d);
     fs::create_directories(d);
     return d;

@@ -26,8 +26,11 @@ bool wait_for_results(const std::filesystem::path& dir, size_t n, int seconds);
 // QEMU processes whose command line mentions `needle` (an output directory).
 std::vector<pid_t> qemu_pids(const std::string& needle);
 
-// An empty directory under the temp dir, named after the test.
+// An empty directory under the temp dir, named after the test; removed when the test passes.
 std::filesystem::path fresh_dir(const std::string& name);
+// Registers `dir` for removal when the running test passes (kept when it fails, or with
+// MH_KEEP_TEST_DIRS=1); returns it.
+std::filesystem::path scratch_dir(const std::filesystem::path& dir);
 // `n` sentinel cases c0..c<n-1>, alternating finit and init.
 void write_cases(const std::filesystem::path& file, int n);
 // The whole file ("" if missing).

@@ -1,6 +1,8 @@
 // VM test support: one run_session per call, with the malformation catalogue wired in.
 #include "tests/vm/vm_test_support.h"
 
+#include "tests/vm/cli_support.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -28,7 +30,7 @@ Expected<Run> run_cases(const std::string& kernel, const std::string& case_text,
     vm::SessionOptions opt;
     opt.kernel = kernel;
     opt.fetch = true;
-    opt.out_dir = std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid()));
+    opt.out_dir = scratch_dir(std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid())));
     if (tweak) tweak(opt);
     auto r = vm::run_session(std::move(*cases), opt);
     if (!r) return r.error();
