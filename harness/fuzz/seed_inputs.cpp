@@ -127,11 +127,10 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
     // as seeds they would crash every VM as it starts. The mutator still draws them all.
     static constexpr std::string_view kPoisons[] = {"nobits-size-wrap32", "symtab-size-unaligned", "this-module-name-empty",
                                                     "this-module-nobits", "symbol-undefined-unknown-weak", "rela-info-oob",
-                                                    "rela-info-nonalloc"};
+                                                    "rela-info-nonalloc", "orc-unwind-duplicate-empty"};
     for (size_t row = 0; row < cat.size(); ++row) {
         if ((cat[row].needs_signed_input && !is_signed) || cat[row].contract_id == "fuzz") continue;
-        if (std::find(cat[row].tags.begin(), cat[row].tags.end(), "oops-risk") != cat[row].tags.end() ||
-            std::find(std::begin(kPoisons), std::end(kPoisons), cat[row].id) != std::end(kPoisons))
+        if (cat[row].has_tag("oops-risk") || std::find(std::begin(kPoisons), std::end(kPoisons), cat[row].id) != std::end(kPoisons))
             continue;
         FuzzInput in = base;
         if (cat[row].needs_signed_input) in.image = module;
@@ -148,6 +147,14 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
             record(in, {StepKind::section_name, static_cast<uint16_t>(id)});
             out.push_back({seed + "-section-" + std::to_string(id), encode(in), seed});
         }
+    }
+    // Each action alone around the plain seed: the loaded module's kallsyms and sysfs views, a
+    // second caller, the unload paths (seed_inputs_for covers only a few combinations).
+    for (uint16_t bit = 0; (1u << bit) & kActionMask; ++bit) {
+        FuzzInput in = base;
+        in.call.actions = static_cast<uint16_t>(1u << bit);
+        record(in, {StepKind::call, static_cast<uint16_t>(CallPart::actions)});
+        out.push_back({seed + "-action-" + std::to_string(bit), encode(in), seed});
     }
     const auto& words = param_dictionary();
     for (size_t i = 0; i < words.size(); ++i) {

@@ -30,7 +30,8 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
 // AFL's deterministic dictionary stage, done once on the host for one seed module: every
 // catalogue row (except the generic byte rows and those that oops or WARN), every .modinfo
 // dictionary entry (with a sysfs probe), every dictionary section name as an empty appended
-// section and every parameter word, each applied once to the seed and recorded in the history.
+// section, every action alone and every parameter word, each applied once to the seed and
+// recorded in the history.
 // Random mutation of a corpus that is mostly broken images rarely lands these on an image that
 // loads; these give each one a loading starting point.
 std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const Bytes& module);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <set>
 #include <string>
 
@@ -21,6 +22,7 @@ TEST(DictionarySeeds, EachEntryOnceOnTheSeedWithItsHistory) {
     const Bytes module = elf::test::synthetic(0);
     const auto seeds = dictionary_seed_inputs("ok", module);
     std::set<std::string> names, rows, modinfo, sections, params;
+    uint16_t actions = 0;
     const auto& cat = elf::malformation_catalogue();
     for (const auto& s : seeds) {
         EXPECT_TRUE(names.insert(s.name).second) << "duplicate name " << s.name;
@@ -57,6 +59,11 @@ TEST(DictionarySeeds, EachEntryOnceOnTheSeedWithItsHistory) {
             ASSERT_TRUE(view) << name;
             EXPECT_TRUE(view->find_section(name.substr(1))) << name;
             sections.insert(name);
+        } else if (step.kind == StepKind::call) {
+            EXPECT_EQ(step.arg, static_cast<uint16_t>(CallPart::actions)) << s.name;
+            EXPECT_EQ(in.image, module) << s.name;
+            EXPECT_EQ(std::popcount(in.call.actions), 1) << s.name;
+            actions |= in.call.actions;
         } else {
             ADD_FAILURE() << s.name << ": unexpected step kind";
         }
@@ -64,6 +71,7 @@ TEST(DictionarySeeds, EachEntryOnceOnTheSeedWithItsHistory) {
     EXPECT_EQ(modinfo.size(), modinfo_dictionary_size());
     EXPECT_EQ(sections.size(), section_name_dictionary_size() / 2);
     EXPECT_EQ(params.size(), param_dictionary().size());
+    EXPECT_EQ(actions, kActionMask) << "every action once, reading kallsyms included";
     EXPECT_TRUE(rows.count("ehdr-bad-magic"));
     EXPECT_TRUE(rows.count("modinfo-duplicate"));
     EXPECT_FALSE(rows.count("this-module-name-unterminated"));  // oops-risk

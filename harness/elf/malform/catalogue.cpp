@@ -540,6 +540,12 @@ std::vector<Malformation> build_catalogue() {
                        region_bit_flip(true), verify_one_bit()));
     t.push_back(custom("gen-section-bit-flip", "flip one bit inside a PROGBITS section's contents", "fuzz", GE, region_bit_flip(false),
                        verify_one_bit()));
+    // ---- x86 unwind tables (M20); appended here because row ids are stable ----
+    // module_finalize() keeps the last section of each name, so a second, empty .orc_unwind
+    // makes unwind_module_init() see N .orc_unwind_ip entries against a 0-byte .orc_unwind.
+    t.push_back(custom("orc-unwind-duplicate-empty", "a second, empty .orc_unwind section: the ORC tables' sizes disagree", "M20",
+                       {"special", "arch"}, append_section_row(".orc_unwind", kShtProgbits, kShfAlloc, {}),
+                       verify_appended(".orc_unwind", kShfAlloc)));
     return t;
 }
 
