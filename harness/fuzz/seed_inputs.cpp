@@ -83,7 +83,8 @@ std::vector<NamedInput> seed_inputs_for(const std::string& seed, const Bytes& mo
     in.call.actions = kConcurrent;
     out.push_back({seed + "-init-race", encode(in), seed});
     // An importing seed (mh_consumer, whose init can nap): the provider raced, the loader's wchan
-    // read while init sleeps. Reading kallsyms (~27k lines each time) is left to the mutator.
+    // read while init sleeps. Reading kallsyms (~27k lines each time) is left to the mutator and
+    // the dictionary stage.
     const auto declared = declared_params(in.image);
     if (std::any_of(declared.begin(), declared.end(), [](const ModuleParam& p) { return p.name == "nap_ms"; })) {
         in.call.actions = kRaceProvider;
