@@ -222,8 +222,9 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     auto kernel_poisoned = [&st] {
         if (st->taint_added.load() != 0) return true;
         if (!st->taint_base_valid.load()) return false;
-        const uint64_t now = std::strtoull(read_file("/proc/sys/kernel/tainted", 64).c_str(), nullptr, 10);
-        const uint64_t added = report::taint_added(st->taint_base.load(), now);
+        const auto now = report::parse_taint_text(read_file("/proc/sys/kernel/tainted", 64));
+        if (!now) return false;
+        const uint64_t added = report::taint_added(st->taint_base.load(), *now);
         if (!report::is_poisoning_taint(added)) return false;
         st->taint_added.store(added);
         return true;

@@ -73,8 +73,9 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         // recursively: /mh/seeds and /mh/corpus (and /mh/token, /mh/fuzz.conf, which the mutator
         // declines to fuzz), and calibrates each (3+ runs). The dictionary stage (/mh-stage) is a
         // foreign sync dir instead, imported first: each input runs once and only the ones with
-        // new coverage are queued and calibrated (-F needs a main node: -M main). New finds are exported by the mutator under content names to the
-        // watch dir, so restarts do not send the imported corpus back under new queue names.
+        // new coverage are queued and calibrated (-F needs a main node: -M main). New finds are
+        // exported by the mutator under content names to the watch dir, so restarts do not send
+        // the imported corpus back under new queue names.
         // The AFL++ pieces are built beside the libFuzzer ones.
         auto libfuzzer_binary = guest_fuzzer_path("structured", o.guest_fuzz_dir);
         if (!libfuzzer_binary) return libfuzzer_binary.error();
@@ -395,12 +396,12 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             spec.work_dir = opt.out / "work" / ("job" + std::to_string(id));
             spec.total_timeout = std::chrono::seconds(static_cast<long>(remaining) + 300);
             spec.interrupted = opt.interrupted;
-            // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
             spec.files.push_back({"mh/seeds/.keep", ""});
             spec.files.push_back({"mh-stage/.keep", ""});
             spec.files.insert(spec.files.end(), environment->begin(), environment->end());
             {
                 std::lock_guard lock(st.mu);
+                // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
                 if (opt.engine != "random")
                     for (const auto& s : seeds->inputs) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
                 // The stage goes into a job's VMs until one has run through it: its PCs are

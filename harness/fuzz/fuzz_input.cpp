@@ -144,7 +144,8 @@ std::string describe_call(const CallSpec& call) {
 std::string describe_actions(uint16_t actions) {
     static const char* names[] = {"probe-sysfs", "read-kallsyms", "concurrent", "repeat", "force-unload", "unload-provider", "bad-params-pointer", "bad-image-pointer", "race-provider"};
     std::string out;
-    for (unsigned bit = 0; bit < 9; ++bit)
+    static_assert(sizeof names / sizeof names[0] == kActionCount);
+    for (unsigned bit = 0; bit < kActionCount; ++bit)
         if (actions & (1u << bit)) out += (out.empty() ? "" : ",") + std::string(names[bit]);
     return out;
 }

@@ -48,8 +48,9 @@ enum Action : uint16_t {
     kBadParamsPointer = 1u << 6,  // the params argument points at an unmapped page (EFAULT)
     kBadImagePointer = 1u << 7,   // init_module's image argument points at an unmapped page
     kRaceProvider = 1u << 8,      // the provider is unloaded and reloaded while the call runs
-    kActionMask = (1u << 9) - 1,
 };
+inline constexpr unsigned kActionCount = 9;  // the bits above
+inline constexpr uint16_t kActionMask = (1u << kActionCount) - 1;
 std::string describe_actions(uint16_t actions);
 
 struct Step {

@@ -179,7 +179,7 @@ bool Mutator::call_step(FuzzInput& in, uint64_t seed) const {
             break;
         case CallPart::flags: in.call.flags = new_flags(in.call.flags, rng); break;
         case CallPart::params: in.call.params = mutate_params(in.call.params, declared_params(in.image), rng).substr(0, kMaxParams); break;
-        case CallPart::actions: in.call.actions ^= static_cast<uint16_t>(1u << rng.below(9)); break;
+        case CallPart::actions: in.call.actions ^= static_cast<uint16_t>(1u << rng.below(kActionCount)); break;
     }
     record(in, {StepKind::call, static_cast<uint16_t>(part)});
     return true;

@@ -151,7 +151,7 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
     }
     // Each action alone around the plain seed: the loaded module's kallsyms and sysfs views, a
     // second caller, the unload paths (seed_inputs_for covers only a few combinations).
-    for (uint16_t bit = 0; (1u << bit) & kActionMask; ++bit) {
+    for (unsigned bit = 0; bit < kActionCount; ++bit) {
         FuzzInput in = base;
         in.call.actions = static_cast<uint16_t>(1u << bit);
         record(in, {StepKind::call, static_cast<uint16_t>(CallPart::actions)});
