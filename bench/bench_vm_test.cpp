@@ -8,22 +8,22 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/process.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/host/process.h"
 
 namespace fs = std::filesystem;
 
 TEST(BenchVm, QuickRunReportsBothPaths) {
-    if (!mh::vm::find_cached_kernel("debian-6.1-cloud")) GTEST_SKIP() << "debian-6.1-cloud not cached (modharness kernel fetch debian-6.1-cloud)";
+    if (!mh::kernels::find_cached_kernel("debian-6.1-cloud")) GTEST_SKIP() << "debian-6.1-cloud not cached (modharness kernel fetch debian-6.1-cloud)";
     fs::path out = fs::temp_directory_path() / ("mh-bench-vm-test-" + std::to_string(::getpid()));
-    mh::vm::ProcessOptions po;
+    mh::host::ProcessOptions po;
     po.timeout = std::chrono::milliseconds(170000);
     po.merge_stderr = true;
-    auto r = mh::vm::run_process({MH_MODHARNESS_PATH, "bench", "--quick", "--kernel", "debian-6.1-cloud", "--no-fetch",
+    auto r = mh::host::run_process({MH_MODHARNESS_PATH, "bench", "--quick", "--kernel", "debian-6.1-cloud", "--no-fetch",
                                   "--accel", "tcg", "--out", out.string()},
                                  po);
     ASSERT_TRUE(r) << r.error().message;
-    ASSERT_TRUE(r->success()) << r->status_text() << "\n" << mh::vm::tail_lines(r->out, 30);
+    ASSERT_TRUE(r->success()) << r->status_text() << "\n" << mh::host::tail_lines(r->out, 30);
     std::ifstream in(out / "summary.json");
     ASSERT_TRUE(in) << "no summary.json";
     auto j = nlohmann::json::parse(in);

@@ -14,7 +14,7 @@
 #include "harness/elf/malform/malformation.h"
 #include "harness/report/console_parser.h"
 #include "harness/sys/errno_names.h"
-#include "harness/vm/result_json.h"
+#include "harness/session/result_json.h"
 
 #ifndef MH_CONFORMANCE_DIR_DEFAULT
 #define MH_CONFORMANCE_DIR_DEFAULT "conformance"
@@ -57,7 +57,7 @@ GroupCases malformation_cases() {
         auto add = [&](const std::string& suffix, const char* call, unsigned flags, const std::string& klass) {
             std::string line = "id=mal-" + id + "-" + suffix + " call=" + call + " image=seed:sentinel malform=" + id;
             if (flags) line += " flags=" + std::to_string(flags);
-            auto hc = vm::parse_host_case(line, "catalogue:" + id, 0);
+            auto hc = session::parse_host_case(line, "catalogue:" + id, 0);
             if (!hc) return;  // ids are kebab-case; cannot fail for catalogue rows
             hc->input_class = klass;
             gc.cases.push_back(*hc);
@@ -75,7 +75,7 @@ GroupCases malformation_cases() {
     return gc;
 }
 
-std::string effective_class(const vm::HostCase& hc, const CaseMeta& meta) {
+std::string effective_class(const session::HostCase& hc, const CaseMeta& meta) {
     if (!meta.generated || hc.image == "none" || !hc.skip_reason.empty()) return meta.class_id;
     bool sig_class = !meta.class_id.empty() && meta.class_id[0] == 'S';
     if (hc.guest.call == executor::Call::Init && executor::effective_len(hc.guest, hc.image_bytes) < 64) return "B1";
@@ -94,7 +94,7 @@ Expected<GroupCases> build_group_cases(const GroupDef& group, const std::filesys
         if (src == "@malformations") {
             part = malformation_cases();
         } else {
-            auto cases = vm::load_case_file(dir / "cases" / src);
+            auto cases = session::load_case_file(dir / "cases" / src);
             if (!cases) return cases.error();
             for (auto& hc : *cases) {
                 if (hc.input_class.empty()) return make_error(hc.source + ": conformance cases need class=");
@@ -183,14 +183,14 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         if (selected.cases.empty()) continue;
         progress("group " + group.name + ": " + std::to_string(selected.cases.size()) + " cases");
 
-        vm::SessionOptions so = opt.session;
+        session::SessionOptions so = opt.session;
         so.out_dir = opt.session.out_dir / group.name;
         so.guest_cmdline_extra.insert(so.guest_cmdline_extra.end(), group.cmdline.begin(), group.cmdline.end());
         bool enforce = std::find(group.cmdline.begin(), group.cmdline.end(), "module.sig_enforce=1") != group.cmdline.end();
         std::vector<const Rule*> rules(selected.cases.size(), nullptr);
         std::vector<std::string> eff_class(selected.cases.size());
         json kernel_json;
-        so.before_run = [&](std::vector<vm::HostCase>& cases, const vm::Kernel& k) {
+        so.before_run = [&](std::vector<session::HostCase>& cases, const kernels::Kernel& k) {
             KernelFacts facts;
             facts.version = parse_version(k.version).value_or(Version{{0}});
             facts.config = k.config;
@@ -206,15 +206,15 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                     continue;
                 }
                 if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
-                else cases[i].expect = std::vector<int>{vm::kAnyResult};
+                else cases[i].expect = std::vector<int>{session::kAnyResult};
             }
         };
         auto user_on_case = opt.session.on_case;
         json group_cases = json::array();
-        so.on_case = [&](const vm::HostCase& hc, const vm::CaseOutcome& co) {
+        so.on_case = [&](const session::HostCase& hc, const session::CaseOutcome& co) {
             if (user_on_case) user_on_case(hc, co);
         };
-        auto result = vm::run_session(selected.cases, so);
+        auto result = session::run_session(selected.cases, so);
         if (!result) return make_error("group " + group.name + ": " + result.error().message);
         run["kernel"] = kernel_json;
         run["accel_reason"] = result->accel_reason;
@@ -223,7 +223,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                            : "tcg";
         for (const auto& rec : result->records) {
             size_t i = static_cast<size_t>(rec.outcome.idx);
-            json j = vm::result_to_json(rec.host, rec.outcome, result->kernel);
+            json j = session::result_to_json(rec.host, rec.outcome, result->kernel);
             j["group"] = group.name;
             j["class"] = eff_class[i];
             const Rule* r = rules[i];

@@ -11,8 +11,8 @@
 #include "conformance/contract.h"
 #include "conformance/groups.h"
 #include "harness/common/expected.h"
-#include "harness/vm/host_case.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/host_case.h"
+#include "harness/session/run_session.h"
 
 namespace mh::conformance {
 
@@ -25,7 +25,7 @@ struct CaseMeta {
 };
 
 struct GroupCases {
-    std::vector<vm::HostCase> cases;
+    std::vector<session::HostCase> cases;
     std::vector<CaseMeta> meta;  // same order
 };
 
@@ -38,10 +38,10 @@ GroupCases malformation_cases();
 
 // The class a case is judged under once its image size is known (e.g. an init_module image
 // shorter than 64 bytes is B1 whatever malformation made it).
-std::string effective_class(const vm::HostCase& hc, const CaseMeta& meta);
+std::string effective_class(const session::HostCase& hc, const CaseMeta& meta);
 
 struct SuiteOptions {
-    vm::SessionOptions session;                 // kernel, accel, out_dir (the run directory)...
+    session::SessionOptions session;                 // kernel, accel, out_dir (the run directory)...
     std::filesystem::path conformance_dir;      // contract.txt, groups.txt, cases/
     std::vector<std::string> only_groups;       // empty = all
     std::string case_filter;                    // comma list: case id substrings or classes ("" = all)

@@ -8,13 +8,13 @@
 #include "fuzz/parsers/fuzz_check.h"
 #include "harness/common/kv.h"
 #include "harness/executor/guest_case.h"
-#include "harness/vm/host_case.h"
+#include "harness/session/host_case.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace mh;
     const std::string text(reinterpret_cast<const char*>(data), size);
-    (void)vm::parse_expect(text);
-    auto cases = vm::parse_case_text(text, "fuzz.cases");
+    (void)session::parse_expect(text);
+    auto cases = session::parse_case_text(text, "fuzz.cases");
     if (!cases) return 0;
     for (const auto& hc : *cases) {
         FUZZ_CHECK(!hc.guest.id.empty());

@@ -12,9 +12,9 @@
 #include "harness/common/frame.h"
 #include "harness/common/kv.h"
 #include "harness/report/verdict.h"
-#include "harness/vm/guest_observation.h"
-#include "harness/vm/host_case.h"
-#include "harness/vm/result_json.h"
+#include "harness/session/guest_observation.h"
+#include "harness/session/host_case.h"
+#include "harness/session/result_json.h"
 
 namespace {
 
@@ -24,18 +24,18 @@ void guest_record(const mh::KvRecord& rec) {
     FUZZ_CHECK(again.ok());
     FUZZ_CHECK(again->items() == rec.items());
     // The id comes from the case file, through the case parser, never from the guest.
-    auto parsed = vm::parse_host_case("id=" + kv_escape(rec.get_or("id", "fuzz")) + " call=none image=none", "fuzz", 0);
-    vm::HostCase hc = parsed ? *parsed : *vm::parse_host_case("id=fuzz call=none image=none", "fuzz", 0);
-    vm::CaseOutcome co;
+    auto parsed = session::parse_host_case("id=" + kv_escape(rec.get_or("id", "fuzz")) + " call=none image=none", "fuzz", 0);
+    session::HostCase hc = parsed ? *parsed : *session::parse_host_case("id=fuzz call=none image=none", "fuzz", 0);
+    session::CaseOutcome co;
     co.id = hc.guest.id;
     co.guest = rec;
-    co.observation = vm::observation_from_record(rec);
+    co.observation = session::observation_from_record(rec);
     co.observation.crashes.push_back({report::CrashKind::Other, rec.get_or("title", "t"), 0, 1, rec.get_or("excerpt", "")});
     co.console_excerpt = rec.get_or("console", "");
     co.judgement = report::judge(co.observation, std::vector<int>{131});
-    const std::string line = vm::result_line(hc, co, vm::Kernel{});
+    const std::string line = session::result_line(hc, co, kernels::Kernel{});
     FUZZ_CHECK(line.find('\n') == std::string::npos);
-    auto back = vm::parse_recorded_results(line + "\n");
+    auto back = session::parse_recorded_results(line + "\n");
     FUZZ_CHECK(back.dropped == 0);
     FUZZ_CHECK(back.by_id.count(co.id) == 1);
 }
@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (auto rec = kv_parse(p)) guest_record(*rec);
     // The same bytes as one kv line and as results.jsonl.
     if (auto rec = kv_parse(bytes.substr(0, bytes.find('\n')))) guest_record(*rec);
-    auto recorded = vm::parse_recorded_results(bytes);
+    auto recorded = session::parse_recorded_results(bytes);
     for (const auto& [id, co] : recorded.by_id) FUZZ_CHECK(id == co.id && !id.empty());
     return 0;
 }

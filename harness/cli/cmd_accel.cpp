@@ -3,9 +3,9 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
-#include "harness/vm/accel_probe.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/accel_probe.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/session/run_session.h"
 
 namespace mh::cli {
 
@@ -24,12 +24,12 @@ int cmd_accel(const Args& args) {
             "that once and caches the answer under the cache directory (--reprobe ignores the cache).");
         return kExitOk;
     }
-    auto k = vm::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);
+    auto k = kernels::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);
     if (!k) {
         std::fprintf(stderr, "modharness accel: %s\n", k.error().message.c_str());
         return kExitEnvironment;
     }
-    auto d = vm::decide_accel(k->bzimage, vm::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"),
+    auto d = session::decide_accel(k->bzimage, session::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"),
                               !p->has("reprobe"));
     std::printf("%s: %s\n", vm::accel_name(d.accel).c_str(), d.reason.c_str());
     return kExitOk;

@@ -17,14 +17,14 @@
 #include "harness/cli/interrupt.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
-#include "harness/vm/accel_probe.h"
-#include "harness/vm/batch_builder.h"
+#include "harness/session/accel_probe.h"
+#include "harness/session/batch_builder.h"
 #include "harness/vm/cpio.h"
 #include "harness/vm/guest_program.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/process.h"
-#include "harness/vm/run_session.h"
-#include "harness/vm/seed_modules.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/host/process.h"
+#include "harness/session/run_session.h"
+#include "harness/kernels/seed_modules.h"
 #endif
 
 namespace mh::cli {
@@ -139,19 +139,19 @@ std::string label_of(const std::string& size) {
 }
 
 // Everything one kernel's VM needs: inputs on an ext4 image, brd, the bench binary, the manifest.
-Expected<fs::path> prepare_initrd(const vm::Kernel& k, const Plan& plan, const fs::path& work, const std::string& token,
+Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, const fs::path& work, const std::string& token,
                                   std::vector<std::string>& notes) {
     std::error_code ec;
     fs::remove_all(work / "store", ec);
     fs::create_directories(work / "store", ec);
     std::vector<std::string> seed_names;
     for (const auto& s : plan.sizes) {
-        auto b = vm::parse_size(s);
+        auto b = kernels::parse_size(s);
         if (!b) return make_error("--sizes: " + b.error().message);
-        seed_names.push_back(vm::big_seed_name(*b));
+        seed_names.push_back(kernels::big_seed_name(*b));
     }
     std::fprintf(stderr, "modharness bench: building seed modules for %s ...\n", k.release.c_str());
-    auto seeds = vm::build_seed_modules(k, seed_names, false);
+    auto seeds = kernels::build_seed_modules(k, seed_names, false);
     if (!seeds) return seeds.error();
 
     std::ostringstream conf;
@@ -166,8 +166,8 @@ Expected<fs::path> prepare_initrd(const vm::Kernel& k, const Plan& plan, const f
     std::string smallest_path, smallest_name, largest_path;
     uint64_t smallest = UINT64_MAX, largest = 0;
     for (size_t i = 0; i < plan.sizes.size(); ++i) {
-        auto payload = *vm::parse_size(plan.sizes[i]);
-        auto spec = vm::parse_seed_name(seed_names[i]);
+        auto payload = *kernels::parse_size(plan.sizes[i]);
+        auto spec = kernels::parse_seed_name(seed_names[i]);
         if (!spec) return spec.error();
         const auto& ko = seeds->modules.at(seed_names[i]);
         std::string label = label_of(plan.sizes[i]);
@@ -253,14 +253,14 @@ Expected<fs::path> prepare_initrd(const vm::Kernel& k, const Plan& plan, const f
     uint64_t image_kib = total / 1024 * 11 / 10 + 8192;
     fs::path image = work / "store.ext4";
     fs::remove(image, ec);
-    vm::ProcessOptions po;
+    host::ProcessOptions po;
     po.timeout = std::chrono::milliseconds(300000);
     po.merge_stderr = true;
-    auto mk = vm::run_process({"mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-b", "4096", "-m", "0", "-d",
+    auto mk = host::run_process({"mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-b", "4096", "-m", "0", "-d",
                                (work / "store").string(), image.string(), std::to_string(image_kib) + "k"},
                               po);
     if (!mk) return make_error("mke2fs: " + mk.error().message + " (install e2fsprogs)");
-    if (!mk->success()) return make_error("mke2fs: " + mk->status_text() + ": " + vm::tail_lines(mk->out, 5));
+    if (!mk->success()) return make_error("mke2fs: " + mk->status_text() + ": " + host::tail_lines(mk->out, 5));
 
     // brd from the kernel's own modules (Debian 6.12 ships .ko.xz: decompressed here).
     fs::path brd;
@@ -377,7 +377,7 @@ int cmd_bench(const Args& args) {
         auto size_opt = [&](const char* name, uint64_t& dst) -> bool {
             auto v = p->get(name);
             if (!v) return true;
-            auto b = *v == "0" ? Expected<uint64_t>(uint64_t{0}) : vm::parse_size(*v);
+            auto b = *v == "0" ? Expected<uint64_t>(uint64_t{0}) : kernels::parse_size(*v);
             if (!b) {
                 std::fprintf(stderr, "modharness bench: --%s: %s\n", name, b.error().message.c_str());
                 return false;
@@ -398,7 +398,7 @@ int cmd_bench(const Args& args) {
     }
     plan.interleave = !p->has("no-interleave");
     for (const auto& s : plan.sizes)
-        if (!vm::parse_size(s)) {
+        if (!kernels::parse_size(s)) {
             std::fprintf(stderr, "modharness bench: bad size '%s'\n", s.c_str());
             return kExitUsage;
         }
@@ -407,18 +407,18 @@ int cmd_bench(const Args& args) {
         return kExitUsage;
     }
 
-    std::vector<std::string> kernel_names = {p->get_or("kernel", std::string(vm::kDefaultKernel))};
+    std::vector<std::string> kernel_names = {p->get_or("kernel", std::string(kernels::kDefaultKernel))};
     if (auto c = p->get("compare")) kernel_names.push_back(*c);
-    std::vector<vm::Kernel> kernels;
+    std::vector<kernels::Kernel> kernels;
     for (const auto& n : kernel_names) {
-        auto k = vm::resolve_kernel(n, !p->has("no-fetch"));
+        auto k = kernels::resolve_kernel(n, !p->has("no-fetch"));
         if (!k) {
             std::fprintf(stderr, "modharness bench: %s\n", k.error().message.c_str());
             return kExitEnvironment;
         }
         kernels.push_back(*k);
     }
-    auto accel = vm::accel_from_option(p->get_or("accel", "auto"), kernels[0].bzimage, vm::default_executor_path(),
+    auto accel = session::accel_from_option(p->get_or("accel", "auto"), kernels[0].bzimage, session::default_executor_path(),
                                        "qemu-system-x86_64");
     if (!accel) {
         std::fprintf(stderr, "modharness bench: %s\n", accel.error().message.c_str());
@@ -427,7 +427,7 @@ int cmd_bench(const Args& args) {
     std::string accel_name = vm::accel_name(accel->accel);
     std::string kernels_label = kernel_names[0] + (kernel_names.size() > 1 ? "+" + kernel_names[1] : "");
     fs::path out = p->has("out") ? fs::path(*p->get("out"))
-                                 : vm::corpus_modules_dir().parent_path().parent_path() / "bench" / "results" /
+                                 : kernels::corpus_modules_dir().parent_path().parent_path() / "bench" / "results" /
                                        (kernels_label + "-" + accel_name + "-" + utc_stamp("%Y%m%dT%H%MZ"));
     std::error_code ec;
     fs::create_directories(out, ec);
@@ -451,7 +451,7 @@ int cmd_bench(const Args& args) {
         fs::path kdir = out / kernel_names[ki];
         fs::path work = kdir / "work";
         fs::create_directories(work, ec);
-        std::string token = vm::random_token();
+        std::string token = session::random_token();
         std::vector<std::string> prep_notes;
         auto initrd = prepare_initrd(k, plan, work, token, prep_notes);
         if (!initrd) {

@@ -107,7 +107,7 @@ int cmd_conform(const Args& args) {
         so.on_progress = [&](const std::string& s) { std::fprintf(stderr, "modharness: [%s] %s\n", k.c_str(), s.c_str()); };
         so.session.on_progress = so.on_progress;
         size_t done = 0;
-        so.session.on_case = [&](const vm::HostCase&, const vm::CaseOutcome& co) {
+        so.session.on_case = [&](const session::HostCase&, const session::CaseOutcome& co) {
             ++done;
             if (!quiet)
                 std::fprintf(stderr, "[%zu] %-44s %-6s %s\n", done, co.id.substr(0, 44).c_str(),

@@ -12,8 +12,8 @@
 #include "harness/fuzz/coverage_map.h"
 #include "harness/fuzz/coverage_pcs.h"
 #include "harness/fuzz/coverage_report.h"
-#include "harness/vm/fuzz_kernel.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/fuzz_kernel.h"
+#include "harness/kernels/kernel_cache.h"
 
 namespace mh::cli {
 namespace {
@@ -102,8 +102,8 @@ int cmd_cover(const Args& args) {
     if (auto bt = p->get("build-tree")) {
         tree = *bt;
     } else {
-        const std::string name = p->get_or("kernel", std::string(vm::kFuzzKernelName));
-        auto k = vm::resolve_kernel(name, /*fetch=*/false);
+        const std::string name = p->get_or("kernel", std::string(kernels::kFuzzKernelName));
+        auto k = kernels::resolve_kernel(name, /*fetch=*/false);
         if (!k) {
             std::fprintf(stderr, "modharness cover: %s\n", k.error().message.c_str());
             return kExitEnvironment;

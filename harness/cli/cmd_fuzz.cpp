@@ -12,7 +12,7 @@
 #include "harness/fuzz/coverage_count.h"
 #include "harness/fuzz/coverage_map.h"
 #include "harness/fuzz/mutator.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/kernel_cache.h"
 
 namespace mh::cli {
 namespace {
@@ -153,7 +153,7 @@ int cmd_fuzz(const Args& args) {
     };
     // Loader coverage when the kernel has a KCOV build tree (fuzz kernels); else PCs only.
     std::shared_ptr<fuzz::LoaderSiteSet> site_set;
-    if (auto k = vm::resolve_kernel(o.kernel, false); k && !k->build_tree.empty()) {
+    if (auto k = kernels::resolve_kernel(o.kernel, false); k && !k->build_tree.empty()) {
         if (auto sites = fuzz::load_loader_sites(k->build_tree)) {
             site_set = std::make_shared<fuzz::LoaderSiteSet>(*sites);
             o.loader_ceiling = site_set->size();

@@ -6,10 +6,10 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
-#include "harness/vm/cache_dir.h"
-#include "harness/vm/debian_packages.h"
-#include "harness/vm/fuzz_kernel.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/host/cache_dir.h"
+#include "harness/kernels/debian_packages.h"
+#include "harness/kernels/fuzz_kernel.h"
+#include "harness/kernels/kernel_cache.h"
 
 namespace mh::cli {
 namespace {
@@ -28,9 +28,9 @@ void print_kernel_help() {
         "Debian point release).\n"
         "\n"
         "NAME is one of:\n");
-    for (const auto& a : mh::vm::kernel_aliases())
+    for (const auto& a : mh::kernels::kernel_aliases())
         std::printf("  %-20s %s%s\n", std::string(a.alias).c_str(), std::string(a.description).c_str(),
-                    a.alias == mh::vm::kDefaultKernel ? "" : "");
+                    a.alias == mh::kernels::kDefaultKernel ? "" : "");
     std::printf(
         "  linux-image-...      a Debian image package, versioned or meta (linux-image-6.1.0-56-cloud-amd64)\n"
         "  6.1.0-56-cloud-amd64 a release (uname -r) of a Debian kernel\n"
@@ -50,7 +50,7 @@ void print_kernel_help() {
         "fuzz-6.12-nosig or fuzz-6.12-sig. See docs/fuzz-kernel.md.\n"
         "\n"
         "exit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed)\n",
-        std::string(mh::vm::kDefaultKernel).c_str(), mh::vm::cache_root().string().c_str());
+        std::string(mh::kernels::kDefaultKernel).c_str(), mh::host::cache_root().string().c_str());
 }
 
 std::string human_size(std::uintmax_t bytes) {
@@ -64,18 +64,18 @@ std::string human_size(std::uintmax_t bytes) {
 }
 
 int list_kernels(bool json) {
-    auto records = mh::vm::cached_kernel_records();
+    auto records = mh::kernels::cached_kernel_records();
     if (json) {
         for (const auto& [dir, rec] : records) {
-            auto j = nlohmann::json::parse(mh::vm::kernel_record_to_json(rec));
+            auto j = nlohmann::json::parse(mh::kernels::kernel_record_to_json(rec));
             j["dir"] = dir.string();
             std::printf("%s\n", j.dump().c_str());
         }
         return kExitOk;
     }
     if (records.empty()) {
-        std::printf("no kernels cached in %s (try: modharness kernel fetch %s)\n", mh::vm::kernels_dir().string().c_str(),
-                    std::string(mh::vm::kDefaultKernel).c_str());
+        std::printf("no kernels cached in %s (try: modharness kernel fetch %s)\n", mh::kernels::kernels_dir().string().c_str(),
+                    std::string(mh::kernels::kDefaultKernel).c_str());
         return kExitOk;
     }
     std::printf("%-34s %-32s %-10s %9s  %-7s %s\n", "NAME", "RELEASE", "VERSION", "SIZE", "HEADERS", "FETCHED");
@@ -88,7 +88,7 @@ int list_kernels(bool json) {
     return kExitOk;
 }
 
-void print_info(const mh::vm::Kernel& k) {
+void print_info(const mh::kernels::Kernel& k) {
     std::printf("name:        %s\nrelease:     %s\nversion:     %s\nbzimage:     %s\nbuild tree:  %s\nmodules dir: %s\n",
                 k.name.c_str(), k.release.c_str(), k.version.c_str(), k.bzimage.string().c_str(),
                 k.build_tree.empty() ? "(none)" : k.build_tree.string().c_str(),
@@ -101,7 +101,7 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
         std::fprintf(stderr, "modharness kernel build-fuzz: takes no NAME (got '%s'; see --help)\n", extra.front().c_str());
         return kExitUsage;
     }
-    mh::vm::FuzzBuildOptions o;
+    mh::kernels::FuzzBuildOptions o;
     if (auto jobs = p.get("jobs")) {
         char* end = nullptr;
         unsigned long n = std::strtoul(jobs->c_str(), &end, 10);
@@ -114,7 +114,7 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
     o.rebuild = p.has("rebuild");
     o.signing = p.has("signing");
     o.verbose = !p.has("quiet");
-    auto k = mh::vm::build_fuzz_kernel(o);
+    auto k = mh::kernels::build_fuzz_kernel(o);
     if (!k) {
         std::fprintf(stderr, "modharness kernel build-fuzz: %s\n", k.error().message.c_str());
         return kExitEnvironment;
@@ -148,18 +148,18 @@ int cmd_kernel(const Args& args) {
     if (sub == "list") return list_kernels(p.has("json"));
 
     if (sub == "fetch") {
-        if (names.empty()) names.push_back(std::string(mh::vm::kDefaultKernel));
+        if (names.empty()) names.push_back(std::string(mh::kernels::kDefaultKernel));
         int rc = kExitOk;
         for (const auto& name : names) {
-            if (mh::vm::looks_like_path(name)) {
+            if (mh::kernels::looks_like_path(name)) {
                 std::fprintf(stderr, "modharness kernel fetch: '%s' is a path; a user's bzImage needs no fetch (use it directly)\n", name.c_str());
                 rc = kExitUsage;
                 continue;
             }
-            mh::vm::FetchOptions o;
+            mh::kernels::FetchOptions o;
             o.refresh = p.has("refresh");
             o.verbose = !p.has("quiet");
-            auto k = mh::vm::fetch_kernel(name, o);
+            auto k = mh::kernels::fetch_kernel(name, o);
             if (!k) {
                 std::fprintf(stderr, "modharness kernel fetch %s: %s\n", name.c_str(), k.error().message.c_str());
                 rc = kExitEnvironment;
@@ -177,7 +177,7 @@ int cmd_kernel(const Args& args) {
             std::fprintf(stderr, "modharness kernel %s: needs exactly one NAME (see --help)\n", sub.c_str());
             return kExitUsage;
         }
-        auto k = mh::vm::resolve_kernel(names[0], /*fetch=*/false, p.get_or("build-tree", ""));
+        auto k = mh::kernels::resolve_kernel(names[0], /*fetch=*/false, p.get_or("build-tree", ""));
         if (!k) {
             std::fprintf(stderr, "modharness kernel %s: %s\n", sub.c_str(), k.error().message.c_str());
             return kExitEnvironment;

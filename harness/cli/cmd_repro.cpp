@@ -11,10 +11,10 @@
 #include "harness/fuzz/campaign.h"
 #include "harness/fuzz/seed_inputs.h"
 #include "harness/fuzz/triage.h"
-#include "harness/vm/accel_probe.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/accel_probe.h"
+#include "harness/host/file_tail.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/session/run_session.h"
 
 namespace mh::cli {
 namespace {
@@ -76,7 +76,7 @@ int cmd_repro(const Args& args) {
         std::fprintf(stderr, "modharness repro: --runs must be 1..100\n");
         return kExitUsage;
     }
-    auto kernel = vm::resolve_kernel(kernel_name, false);
+    auto kernel = kernels::resolve_kernel(kernel_name, false);
     if (!kernel) {
         std::fprintf(stderr, "modharness repro: %s\n", kernel.error().message.c_str());
         return kExitEnvironment;
@@ -88,15 +88,15 @@ int cmd_repro(const Args& args) {
     }
     fuzz::ReplayOptions ro;
     ro.kernel = *kernel;
-    ro.executor = vm::default_executor_path();
+    ro.executor = session::default_executor_path();
     ro.engine = *engine;
-    auto accel = vm::accel_from_option(p->get_or("accel", "auto"), kernel->bzimage, ro.executor, "qemu-system-x86_64");
+    auto accel = session::accel_from_option(p->get_or("accel", "auto"), kernel->bzimage, ro.executor, "qemu-system-x86_64");
     if (!accel) {
         std::fprintf(stderr, "modharness repro: %s\n", accel.error().message.c_str());
         return kExitEnvironment;
     }
     ro.accel = accel->accel;
-    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(vm::read_whole_file("/proc/cpuinfo"));
+    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(host::read_whole_file("/proc/cpuinfo"));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
     // The same environment modules as the campaign (inputs may import mh_provider's symbols).
     if (auto env = fuzz::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);

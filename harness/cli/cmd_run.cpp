@@ -9,8 +9,8 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/run_options.h"
 #include "harness/cli/run_output.h"
-#include "harness/vm/result_json.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/result_json.h"
+#include "harness/session/run_session.h"
 
 namespace mh::cli {
 namespace {
@@ -60,9 +60,9 @@ int cmd_run(const Args& args) {
         std::fprintf(stderr, "modharness run: %s\n", opts.error().message.c_str());
         return kExitUsage;
     }
-    std::vector<vm::HostCase> cases;
+    std::vector<session::HostCase> cases;
     for (const auto& f : p->positionals) {
-        auto c = vm::load_case_file(f);
+        auto c = session::load_case_file(f);
         if (!c) {
             std::fprintf(stderr, "modharness run: %s\n", c.error().message.c_str());
             return kExitUsage;
@@ -89,15 +89,15 @@ int cmd_run(const Args& args) {
     opts->on_progress = [&](const std::string& s) {
         if (!quiet) std::fprintf(stderr, "modharness: %s\n", s.c_str());
     };
-    vm::Kernel kernel_for_json;
-    opts->on_case = [&](const vm::HostCase& hc, const vm::CaseOutcome& co) {
+    kernels::Kernel kernel_for_json;
+    opts->on_case = [&](const session::HostCase& hc, const session::CaseOutcome& co) {
         ++done;
         if (!quiet)
             std::fprintf(stderr, "[%zu/%zu] %-28s %s %s\n", done, total, co.id.c_str(),
                          std::string(report::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         (void)hc;
     };
-    auto r = vm::run_session(std::move(cases), *opts);
+    auto r = session::run_session(std::move(cases), *opts);
     if (!r) {
         std::fprintf(stderr, "modharness run: %s\n", r.error().message.c_str());
         return kExitEnvironment;

@@ -5,8 +5,8 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/seed_modules.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/kernels/seed_modules.h"
 
 namespace mh::cli {
 namespace {
@@ -30,7 +30,7 @@ void print_seeds_help() {
         "\n"
         "SEED: names from --list, or big_<size> (big_64m); default: every catalogue seed.\n"
         "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed)\n",
-        std::string(mh::vm::kDefaultKernel).c_str());
+        std::string(mh::kernels::kDefaultKernel).c_str());
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ int cmd_seeds(const Args& args) {
         return kExitOk;
     }
     if (p.has("list")) {
-        for (const auto& s : mh::vm::seed_catalogue())
+        for (const auto& s : mh::kernels::seed_catalogue())
             std::printf("%-10s %-12s %s%s\n", std::string(s.name).c_str(), std::string(s.module).c_str(), std::string(s.summary).c_str(),
                         s.fault ? "  [fault]" : "");
         return kExitOk;
@@ -61,28 +61,28 @@ int cmd_seeds(const Args& args) {
 
     std::vector<std::string> names = p.positionals;
     for (const auto& size_text : p.all("big-size")) {
-        auto size = mh::vm::parse_size(size_text);
+        auto size = mh::kernels::parse_size(size_text);
         if (!size) {
             std::fprintf(stderr, "modharness seeds: --big-size: %s\n", size.error().message.c_str());
             return kExitUsage;
         }
-        if (names.empty()) names = mh::vm::default_seed_names();
-        names.push_back(mh::vm::big_seed_name(*size));
+        if (names.empty()) names = mh::kernels::default_seed_names();
+        names.push_back(mh::kernels::big_seed_name(*size));
     }
     for (const auto& n : names) {
-        if (auto spec = mh::vm::parse_seed_name(n); !spec) {
+        if (auto spec = mh::kernels::parse_seed_name(n); !spec) {
             std::fprintf(stderr, "modharness seeds: %s\n", spec.error().message.c_str());
             return kExitUsage;
         }
     }
 
-    auto kernel = mh::vm::resolve_kernel(p.get_or("kernel", std::string(mh::vm::kDefaultKernel)), !p.has("no-fetch"), p.get_or("build-tree", ""));
+    auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"), p.get_or("build-tree", ""));
     if (!kernel) {
         std::fprintf(stderr, "modharness seeds: %s\n", kernel.error().message.c_str());
         return kExitEnvironment;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto set = mh::vm::build_seed_modules(*kernel, names, p.has("verbose"));
+    auto set = mh::kernels::build_seed_modules(*kernel, names, p.has("verbose"));
     if (!set) {
         std::fprintf(stderr, "modharness seeds: %s\n", set.error().message.c_str());
         return kExitEnvironment;

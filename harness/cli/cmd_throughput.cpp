@@ -42,10 +42,10 @@ int cmd_throughput(const Args& args) {
     base->interrupted = interrupted;
     std::vector<double> boots;
     for (int i = 0; i < 3; ++i) {
-        auto cases = vm::parse_case_text("id=first call=finit fd=minus1 image=none expect=EBADF\n", "throughput");
-        vm::SessionOptions so = *base;
+        auto cases = session::parse_case_text("id=first call=finit fd=minus1 image=none expect=EBADF\n", "throughput");
+        session::SessionOptions so = *base;
         so.out_dir = base->out_dir / ("boot-" + std::to_string(i));
-        auto r = vm::run_session(*cases, so);
+        auto r = session::run_session(*cases, so);
         if (!r) {
             std::fprintf(stderr, "modharness throughput: %s\n", r.error().message.c_str());
             return kExitEnvironment;

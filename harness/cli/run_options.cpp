@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "harness/vm/seed_modules.h"
+#include "harness/kernels/seed_modules.h"
 
 
 namespace mh::cli {
@@ -35,8 +35,8 @@ void print_session_option_help(std::FILE* out) {
         out);
 }
 
-Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command) {
-    vm::SessionOptions o;
+Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command) {
+    session::SessionOptions o;
     o.kernel = p.get_or("kernel", o.kernel);
     o.build_tree = p.get_or("build-tree", "");
     o.accel = p.get_or("accel", o.accel);
@@ -64,7 +64,7 @@ Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std
         }
     }
     if (auto m = p.get("min-free")) {
-        auto bytes = vm::parse_size(*m);
+        auto bytes = kernels::parse_size(*m);
         if (!bytes) return make_error("--min-free: " + bytes.error().message);
         o.min_free_bytes = *bytes;
     }

@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "harness/cli/args.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/run_session.h"
 
 namespace mh::cli {
 
 std::vector<OptionSpec> session_option_specs();
 void print_session_option_help(std::FILE* out);
 // `command` names the default output directory: mh-results/<command>-<UTC time>.
-Expected<vm::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command);
+Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command);
 
 }  // namespace mh::cli

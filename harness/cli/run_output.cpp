@@ -8,7 +8,7 @@
 
 namespace mh::cli {
 
-void print_case_table(std::FILE* out, const std::vector<vm::CaseRecord>& records) {
+void print_case_table(std::FILE* out, const std::vector<session::CaseRecord>& records) {
     std::fprintf(out, "%4s  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", "idx", "case", "call", "verdict", "got", "expected",
                  "time", "detail");
     for (const auto& r : records) {
@@ -38,7 +38,7 @@ void print_case_table(std::FILE* out, const std::vector<vm::CaseRecord>& records
     }
 }
 
-void print_summary(std::FILE* out, const vm::SessionResult& r) {
+void print_summary(std::FILE* out, const session::SessionResult& r) {
     std::map<std::string, int> counts;
     for (const auto& rec : r.records) ++counts[std::string(report::verdict_name(rec.outcome.judgement.verdict))];
     std::string line;
@@ -54,12 +54,12 @@ void print_summary(std::FILE* out, const vm::SessionResult& r) {
     if (!r.stopped.empty()) std::fprintf(out, "STOPPED: %s\n", stopped_message(r).c_str());
 }
 
-std::string stopped_message(const vm::SessionResult& r) {
+std::string stopped_message(const session::SessionResult& r) {
     return r.stopped + "; " + r.results_file.string() + " keeps the " + std::to_string(r.records.size()) +
            " result(s) stored before it, whole and once each. Free some space, then run the same command with --resume";
 }
 
-int exit_code_for(const std::vector<vm::CaseRecord>& records) {
+int exit_code_for(const std::vector<session::CaseRecord>& records) {
     for (const auto& r : records) {
         auto v = r.outcome.judgement.verdict;
         if (v == report::Verdict::Fail || v == report::Verdict::Brok || v == report::Verdict::Kernel) return kExitFindings;

@@ -25,12 +25,12 @@
 #include "harness/fuzz/mutator.h"
 #include "harness/fuzz/seed_inputs.h"
 #include "harness/report/console_parser.h"
-#include "harness/vm/accel_probe.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/session/accel_probe.h"
+#include "harness/host/file_tail.h"
+#include "harness/kernels/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
-#include "harness/vm/results_sink.h"
-#include "harness/vm/run_session.h"
+#include "harness/session/results_sink.h"
+#include "harness/session/run_session.h"
 
 #ifndef MH_GUEST_FUZZ_DIR
 #define MH_GUEST_FUZZ_DIR ""
@@ -85,7 +85,7 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         std::error_code ec;
         for (const auto& p : {r.binary, mutator, afl_fuzz})
             if (!fs::exists(p, ec)) return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
-        std::string so = vm::read_whole_file(stripped_copy(mutator, o.out / "work" / "bin"));
+        std::string so = host::read_whole_file(stripped_copy(mutator, o.out / "work" / "bin"));
         if (so.empty()) return make_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};
@@ -198,7 +198,7 @@ void save_state(State& st, CrashStore& crashes, bool final_write) {
     (void)write_file_atomic(st.out / "campaign.json", j.dump(2) + "\n");
 }
 
-void add_curve_point(State& st, CrashStore& crashes, vm::ResultsSink& curve_file) {
+void add_curve_point(State& st, CrashStore& crashes, session::ResultsSink& curve_file) {
     CurvePoint p{st.elapsed(), st.execs(), st.pcs.size(), st.loader, crashes.events()};
     st.curve.push_back(p);
     json j{{"t", p.t}, {"execs", p.execs}, {"pcs", p.pcs}, {"loader", p.loader}, {"crashes", p.crashes}};
@@ -231,9 +231,9 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     if (opt.duration_s <= 0) return make_error("--duration must be positive");
     if (!opt.weights.empty())
         if (auto w = parse_weights(opt.weights); !w) return w.error();
-    auto kernel = vm::resolve_kernel(opt.kernel, false);
+    auto kernel = kernels::resolve_kernel(opt.kernel, false);
     if (!kernel) return kernel.error();
-    const fs::path executor = opt.executor.empty() ? vm::default_executor_path() : opt.executor;
+    const fs::path executor = opt.executor.empty() ? session::default_executor_path() : opt.executor;
     std::error_code ec;
     if (!fs::exists(executor, ec)) return make_error("guest executor not found at " + executor.string());
 
@@ -309,16 +309,16 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
         }
     const size_t max_len = opt.max_len ? opt.max_len : largest + largest / 2 + 4096;
 
-    auto accel = vm::accel_from_option(opt.accel, kernel->bzimage, executor, "qemu-system-x86_64");
+    auto accel = session::accel_from_option(opt.accel, kernel->bzimage, executor, "qemu-system-x86_64");
     if (!accel) return accel.error();
-    const auto tsc = vm::tsc_khz_from_cpuinfo(vm::read_whole_file("/proc/cpuinfo"));
+    const auto tsc = vm::tsc_khz_from_cpuinfo(host::read_whole_file("/proc/cpuinfo"));
     // Engine binaries are packed without debug info (7 MB -> 1 MB of initramfs).
     auto probe = engine_run(opt, 1, 1, max_len);
     if (!probe) return probe.error();
     const fs::path engine_binary = stripped_copy(probe->binary, opt.out / "work" / "bin");
 
-    MH_TRY_ASSIGN(pcs_file, vm::ResultsSink::open(opt.out / "pcs.txt"));
-    MH_TRY_ASSIGN(curve_file, vm::ResultsSink::open(opt.out / "coverage.jsonl"));
+    MH_TRY_ASSIGN(pcs_file, session::ResultsSink::open(opt.out / "pcs.txt"));
+    MH_TRY_ASSIGN(curve_file, session::ResultsSink::open(opt.out / "coverage.jsonl"));
 
     st.started = Clock::now();
     const double end_at = st.base_elapsed + opt.duration_s;
@@ -410,7 +410,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                 if (st.stage_pending[static_cast<size_t>(id)])
                     for (const auto& s : seeds->stage) spec.files.push_back({"mh-stage/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
                 for (const auto& name : st.corpus_names) {
-                    std::string data = vm::read_whole_file(opt.out / "corpus" / name);
+                    std::string data = host::read_whole_file(opt.out / "corpus" / name);
                     if (!data.empty()) spec.files.push_back({"mh/corpus/" + name, std::move(data)});
                 }
             }

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/fuzz/coverage_test_support.h"
-#include "harness/vm/test_files.h"
+#include "harness/host/test_files.h"
 
 using namespace mh::fuzz;
 
@@ -53,8 +53,8 @@ TEST(SiteCache, DamagedFilesAreRefused) {
 }
 
 TEST(SiteCache, KeyFollowsTheFile) {
-    mh::vm::testing::TempDir dir("mh-site-cache");
-    mh::vm::testing::write_file(dir.path / "vmlinux", "0123456789");
+    mh::host::testing::TempDir dir("mh-site-cache");
+    mh::host::testing::write_file(dir.path / "vmlinux", "0123456789");
     auto k = site_cache_key(dir.path / "vmlinux");
     ASSERT_TRUE(k.ok()) << k.error().message;
     EXPECT_EQ(k->vmlinux_size, 10u);

@@ -11,7 +11,7 @@
 #include "harness/fuzz/coverage_cache.h"
 #include "harness/fuzz/coverage_placement.h"
 #include "harness/fuzz/coverage_tool_output.h"
-#include "harness/vm/process.h"
+#include "harness/host/process.h"
 
 namespace mh::fuzz {
 namespace fs = std::filesystem;
@@ -35,13 +35,13 @@ std::string hex(std::uint64_t v) {
 }
 
 Expected<std::string> run_tool(const std::vector<std::string>& argv) {
-    vm::ProcessOptions po;
+    host::ProcessOptions po;
     po.timeout = kToolTimeout;
     po.max_capture = 512u << 20;  // a disassembly of KASAN-inline code is large; never cut it
-    auto r = vm::run_process(argv, po);
+    auto r = host::run_process(argv, po);
     if (!r) return make_error(argv[0] + ": " + r.error().message + " (install binutils)");
     if (!r->success())
-        return make_error(vm::display_command(argv).substr(0, 200) + " failed (" + r->status_text() + "): " + vm::tail_lines(r->err, 5));
+        return make_error(host::display_command(argv).substr(0, 200) + " failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
     if (r->truncated) return make_error(argv[0] + " output exceeded the capture limit");
     return std::move(r->out);
 }

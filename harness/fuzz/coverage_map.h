@@ -25,7 +25,7 @@ struct LoadSitesOptions {
 // addresses are then symbolised by ONE `addr2line -a -f -i` run.
 //
 // Checked, or an error: per object and section, the calls and tail jumps found in vmlinux equal
-// the relocations against __sanitizer_cov_trace_pc in the object (vm::count_kcov_sites' rule).
+// the relocations against __sanitizer_cov_trace_pc in the object (kernels::count_kcov_sites' rule).
 // Tail calls and KASAN's generated constructors are counted per object but not mapped (see
 // LoaderSites for why).
 Expected<LoaderSites> load_loader_sites(const std::filesystem::path& build_tree, const LoadSitesOptions& options = {});

@@ -8,9 +8,9 @@
 
 #include "harness/fuzz/coverage_count.h"
 #include "harness/fuzz/coverage_report.h"
-#include "harness/vm/fuzz_kernel.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/test_files.h"
+#include "harness/kernels/fuzz_kernel.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/host/test_files.h"
 
 using namespace mh;
 
@@ -19,8 +19,8 @@ namespace {
 // Every cached fuzzing-kernel variant with a vmlinux, once each.
 std::set<std::filesystem::path> fuzz_trees() {
     std::set<std::filesystem::path> trees;
-    for (auto name : {vm::kFuzzKernelName, vm::kFuzzKernelNameNoSig, vm::kFuzzKernelNameSig}) {
-        auto k = vm::find_cached_kernel(std::string(name));
+    for (auto name : {kernels::kFuzzKernelName, kernels::kFuzzKernelNameNoSig, kernels::kFuzzKernelNameSig}) {
+        auto k = kernels::find_cached_kernel(std::string(name));
         if (k && !k->build_tree.empty() && std::filesystem::exists(k->build_tree / "vmlinux")) trees.insert(k->build_tree);
     }
     return trees;
@@ -37,7 +37,7 @@ TEST(LoaderSitesReal, EverySiteOfTheLoaderMatchesTheCeiling) {
     if (trees.empty()) GTEST_SKIP() << "no fuzz kernel with a build tree in the cache (modharness kernel build-fuzz)";
     for (const auto& tree : trees) {
         SCOPED_TRACE(tree.string());
-        vm::testing::TempDir dir("mh-sites-real");  // keep the test from writing into the kernel cache
+        host::testing::TempDir dir("mh-sites-real");  // keep the test from writing into the kernel cache
         fuzz::LoadSitesOptions o;
         o.cache_file = dir.path / "sites.tsv";
         o.use_cache = false;
@@ -59,7 +59,7 @@ TEST(LoaderSitesReal, EverySiteOfTheLoaderMatchesTheCeiling) {
         }
 
         // The ceiling: mapped + KASAN-constructor calls == count_kcov_sites, object by object.
-        auto counts = vm::count_kcov_sites(tree);
+        auto counts = kernels::count_kcov_sites(tree);
         ASSERT_TRUE(counts.ok()) << counts.error().message;
         int sum = 0;
         for (const auto& [obj, n] : *counts) {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/vm/test_files.h"
+#include "harness/host/test_files.h"
 
 using namespace mh::fuzz;
 
@@ -29,8 +29,8 @@ TEST(ReadPcsFile, MissingFileIsNamed) {
     auto pcs = read_pcs_file("/nonexistent/pcs.txt");
     ASSERT_FALSE(pcs.ok());
     EXPECT_NE(pcs.error().message.find("/nonexistent/pcs.txt"), std::string::npos);
-    mh::vm::testing::TempDir dir("mh-pcs");
-    mh::vm::testing::write_file(dir.path / "p.txt", "ffffffff81000000\n");
+    mh::host::testing::TempDir dir("mh-pcs");
+    mh::host::testing::write_file(dir.path / "p.txt", "ffffffff81000000\n");
     auto ok = read_pcs_file(dir.path / "p.txt");
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     EXPECT_EQ(ok->size(), 1u);

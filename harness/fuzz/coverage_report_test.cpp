@@ -10,7 +10,7 @@
 #include "harness/fuzz/coverage_count.h"
 #include "harness/fuzz/coverage_html.h"
 #include "harness/fuzz/coverage_test_support.h"
-#include "harness/vm/test_files.h"
+#include "harness/host/test_files.h"
 
 using namespace mh::fuzz;
 
@@ -152,9 +152,9 @@ TEST(CoverageJson, SchemaTotalsAndEverySite) {
 }
 
 TEST(CoverageHtml, ColoursSourceLinesAndSurvivesMissingFiles) {
-    mh::vm::testing::TempDir dir("mh-cover-html");
-    mh::vm::testing::write_file(dir.path / "kernel/module/main.c", "int a;\nint ehdr(void) { <check> & }\nint b;\nint load(void);\n");
-    mh::vm::testing::write_file(dir.path / "kernel/module/decompress.c", "int __init init(void);\n");
+    mh::host::testing::TempDir dir("mh-cover-html");
+    mh::host::testing::write_file(dir.path / "kernel/module/main.c", "int a;\nint ehdr(void) { <check> & }\nint b;\nint load(void);\n");
+    mh::host::testing::write_file(dir.path / "kernel/module/decompress.c", "int __init init(void);\n");
     auto s = coverage_testing::sample_sites();
     s.build_tree = dir.path;
     auto r = coverage_report(s, kReached);

@@ -47,7 +47,7 @@ struct LoaderSites {
     //  - in KASAN's compiler-generated global (un)registration constructors (.text.startup /
     //    .text.exit, one each per object): not loader code, never run after boot, and no symbol
     //    tells one object's copy from another's.
-    // mapped + tail + constructor equals vm::count_kcov_sites() for every object (checked).
+    // mapped + tail + constructor equals kernels::count_kcov_sites() for every object (checked).
     std::map<std::string, int> mapped_per_object;
     std::map<std::string, int> tail_calls_per_object;
     std::map<std::string, int> constructor_calls_per_object;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "harness/vm/fuzz_kernel.h"
+#include "harness/kernels/fuzz_kernel.h"
 
 namespace mh::fuzz {
 namespace {
@@ -161,7 +161,7 @@ std::map<std::string, int> count_relocs_by_section(std::string_view text, std::s
         std::string name(text.substr(name_start, name_end - name_start));
         std::size_t next = text.find(kHeader, name_end);
         std::string_view body = text.substr(name_end, next == std::string_view::npos ? std::string_view::npos : next - name_end);
-        int n = vm::count_call_sites(body, symbol);
+        int n = kernels::count_call_sites(body, symbol);
         if (n > 0) out[name] += n;
         pos = next;
     }

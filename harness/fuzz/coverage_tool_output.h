@@ -45,7 +45,7 @@ struct KcovCall {
 Expected<std::vector<KcovCall>> parse_kcov_calls(std::string_view objdump_d, std::string_view symbol = kKcovPcSymbol);
 
 // Relocations against `symbol` per section in `objdump -dr` output of a relocatable object
-// ("Disassembly of section .text:" starts a section). Counted with vm::count_call_sites, the
+// ("Disassembly of section .text:" starts a section). Counted with kernels::count_call_sites, the
 // rule of the coverage ceiling, so the two always agree on what a site is.
 std::map<std::string, int> count_relocs_by_section(std::string_view objdump_dr, std::string_view symbol = kKcovPcSymbol);
 

@@ -8,7 +8,7 @@
 #include "harness/common/files.h"
 #include "harness/fuzz/fnv_slug.h"
 #include "harness/fuzz/fuzz_input.h"
-#include "harness/vm/results_sink.h"
+#include "harness/session/results_sink.h"
 
 namespace mh::fuzz {
 
@@ -79,7 +79,7 @@ Expected<CrashGroup> CrashStore::add(const CrashEvent& e) {
     j["input_truncated"] = e.input_truncated;
     j["group"] = g.slug;
     j["at"] = utc_now_iso();
-    MH_TRY_ASSIGN(index, vm::ResultsSink::open(dir_ / "index.jsonl"));
+    MH_TRY_ASSIGN(index, session::ResultsSink::open(dir_ / "index.jsonl"));
     MH_TRY(index.append(j.dump()));  // durable; on a full disk the error names the file and errno
     return g;
 }

@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "harness/fuzz/fuzz_input.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/test_files.h"
+#include "harness/host/file_tail.h"
+#include "harness/host/test_files.h"
 
 namespace mh::fuzz {
 namespace {
@@ -23,7 +23,7 @@ std::string encoded(const std::string& params) {
 }
 
 TEST(CrashStore, GroupsByTitleAndKeepsTheFirstInput) {
-    vm::testing::TempDir dir("mh-crashes");
+    host::testing::TempDir dir("mh-crashes");
     CrashStore store(dir.path);
     ASSERT_TRUE(store.load().ok());
     auto a = store.add({"BUG: x in f", "taint", encoded("a=1"), false, "report A", "libfuzzer", 1.0});
@@ -36,16 +36,16 @@ TEST(CrashStore, GroupsByTitleAndKeepsTheFirstInput) {
     EXPECT_EQ(store.groups().size(), 2u);
     EXPECT_EQ(store.new_titles(), 2);
     const auto g = dir.path / "crashes" / a->slug;
-    EXPECT_EQ(vm::read_whole_file(g / "input.bin"), encoded("a=1"));
-    EXPECT_EQ(vm::read_whole_file(g / "call.txt"), "init_module flags=0 params=\"a=1\"\n");
-    EXPECT_EQ(vm::read_whole_file(g / "history.txt"), "call:params\n");
-    EXPECT_EQ(vm::read_whole_file(g / "report.txt"), "report A");
+    EXPECT_EQ(host::read_whole_file(g / "input.bin"), encoded("a=1"));
+    EXPECT_EQ(host::read_whole_file(g / "call.txt"), "init_module flags=0 params=\"a=1\"\n");
+    EXPECT_EQ(host::read_whole_file(g / "history.txt"), "call:params\n");
+    EXPECT_EQ(host::read_whole_file(g / "report.txt"), "report A");
     EXPECT_TRUE(std::filesystem::exists(g / "repeat-2.bin"));
     EXPECT_FALSE(store.groups().at("WARNING in g").has_input);
 }
 
 TEST(CrashStore, ReloadsAfterARestartAndSkipsATornLine) {
-    vm::testing::TempDir dir("mh-crashes");
+    host::testing::TempDir dir("mh-crashes");
     {
         CrashStore store(dir.path);
         ASSERT_TRUE(store.add({"BUG: x in f", "taint", encoded(""), false, "", "aflpp", 1.0}).ok());

@@ -5,10 +5,10 @@
 #include "harness/common/packed_bytes.h"
 #include <set>
 
-#include "harness/vm/batch_builder.h"
+#include "harness/session/batch_builder.h"
 #include "harness/vm/cpio.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/process.h"
+#include "harness/host/file_tail.h"
+#include "harness/host/process.h"
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::fuzz {
@@ -36,7 +36,7 @@ fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
     fs::create_directories(dir, ec);
     const fs::path out = dir / file.filename();
     if (fs::exists(out, ec) && fs::last_write_time(out, ec) >= fs::last_write_time(file, ec)) return out;
-    auto r = vm::run_process({"strip", "--strip-debug", "-o", out.string(), file.string()});
+    auto r = host::run_process({"strip", "--strip-debug", "-o", out.string(), file.string()});
     if (!r || !r->success()) return file;
     return out;
 }
@@ -44,7 +44,7 @@ fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     std::error_code ec;
     fs::create_directories(spec.work_dir, ec);
-    const std::string token = vm::random_token();
+    const std::string token = session::random_token();
 
     KvRecord head;
     head.set("type", "fuzz");
@@ -64,7 +64,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
 
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
-    const std::string exe = vm::read_whole_file(spec.executor);
+    const std::string exe = host::read_whole_file(spec.executor);
     if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
     cpio.add_file("init", exe, 0755);
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
@@ -114,7 +114,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     auto r = vm::run_guest_program(go);
     if (!r) return r.error();
     out.vm = std::move(*r);
-    out.console = vm::read_whole_file(go.vm.console_log);
+    out.console = host::read_whole_file(go.vm.console_log);
     return out;
 }
 

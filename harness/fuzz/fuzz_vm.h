@@ -14,7 +14,7 @@
 #include "harness/common/kv.h"
 #include "harness/report/console_parser.h"
 #include "harness/vm/guest_program.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/kernel_cache.h"
 
 namespace mh::fuzz {
 
@@ -24,7 +24,7 @@ struct GuestFile {
 };
 
 struct FuzzVmSpec {
-    vm::Kernel kernel;
+    kernels::Kernel kernel;
     std::filesystem::path executor;            // static mh-executor
     std::filesystem::path engine;              // dynamic engine binary (packed with its libraries)
     std::string engine_dest = "fuzz/engine";   // where it goes in the initramfs

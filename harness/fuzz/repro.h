@@ -11,13 +11,13 @@
 #include "harness/common/expected.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/fuzz/fuzz_vm.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::fuzz {
 
 struct ReplayOptions {
-    vm::Kernel kernel;
+    kernels::Kernel kernel;
     std::filesystem::path executor;
     std::filesystem::path engine;      // a guest libFuzzer binary (runs the given files once each)
     vm::Accel accel = vm::Accel::Tcg;

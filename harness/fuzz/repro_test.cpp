@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "harness/vm/test_files.h"
+#include "harness/host/test_files.h"
 
 namespace mh::fuzz {
 namespace {
@@ -18,7 +18,7 @@ int compile(const std::string& source, const std::filesystem::path& dir, const s
 }
 
 TEST(CReproducer, EveryCallKindCompilesAndRefusesWithoutTheEnvironmentVariable) {
-    vm::testing::TempDir dir("mh-repro-c");
+    host::testing::TempDir dir("mh-repro-c");
     FuzzInput in;
     in.image = {0x7f, 'E', 'L', 'F', 0, 0xff};
     in.call.params = "a=\"q\\\" b=\x01";

@@ -11,10 +11,10 @@
 #include "harness/fuzz/mutator.h"
 #include "harness/fuzz/param_mutations.h"
 #include "harness/fuzz/section_name_mutations.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/kernel_tree.h"
-#include "harness/vm/process.h"
-#include "harness/vm/seed_modules.h"
+#include "harness/host/file_tail.h"
+#include "harness/kernels/kernel_tree.h"
+#include "harness/host/process.h"
+#include "harness/kernels/seed_modules.h"
 
 namespace mh::fuzz {
 
@@ -29,21 +29,21 @@ namespace {
 // Stripped copy of a seed; on a kernel that verifies signatures (a build tree with its signing
 // key: `kernel build-fuzz --signing`), signed with that key and hash, so a signed seed input
 // really verifies (`make modules` for an external module does not sign, and strip would drop it).
-std::string seed_bytes(const vm::Kernel& k, const fs::path& ko, const fs::path& dir) {
+std::string seed_bytes(const kernels::Kernel& k, const fs::path& ko, const fs::path& dir) {
     const fs::path stripped = stripped_copy(ko, dir);
-    std::string bytes = vm::read_whole_file(stripped);
+    std::string bytes = host::read_whole_file(stripped);
     const fs::path sign_file = k.build_tree / "scripts/sign-file", key = k.build_tree / "certs/signing_key.pem",
                    cert = k.build_tree / "certs/signing_key.x509";
     std::error_code ec;
     if (k.build_tree.empty() || !fs::exists(sign_file, ec) || !fs::exists(key, ec) || !fs::exists(cert, ec)) return bytes;
-    const auto config = vm::parse_kernel_config(vm::read_whole_file(k.build_tree / ".config"));
+    const auto config = kernels::parse_kernel_config(host::read_whole_file(k.build_tree / ".config"));
     if (!config.count("CONFIG_MODULE_SIG") || config.at("CONFIG_MODULE_SIG") != "y") return bytes;
     auto hash = config.count("CONFIG_MODULE_SIG_HASH") ? config.at("CONFIG_MODULE_SIG_HASH") : std::string("sha512");
     hash.erase(std::remove(hash.begin(), hash.end(), '"'), hash.end());
     const fs::path out = dir / (ko.stem().string() + ".signed.ko");
-    auto r = vm::run_process({sign_file.string(), hash, key.string(), cert.string(), stripped.string(), out.string()});
+    auto r = host::run_process({sign_file.string(), hash, key.string(), cert.string(), stripped.string(), out.string()});
     if (!r || !r->success()) return bytes;  // unsigned then: the signature parser still sees mutants
-    std::string signed_bytes = vm::read_whole_file(out);
+    std::string signed_bytes = host::read_whole_file(out);
     return signed_bytes.empty() ? bytes : signed_bytes;
 }
 
@@ -166,8 +166,8 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const By
     return out;
 }
 
-Expected<SeedInputs> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir) {
-    auto set = vm::build_seed_modules(k, seeds, false);
+Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir) {
+    auto set = kernels::build_seed_modules(k, seeds, false);
     if (!set) return make_error("seed modules: " + set.error().message);
     SeedInputs out;
     for (const auto& name : seeds) {
@@ -206,8 +206,8 @@ std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input) {
            " starting inputs are left out of later VM starts";
 }
 
-Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const fs::path& work_dir) {
-    auto set = vm::build_seed_modules(k, {"provider"}, false);
+Expected<std::vector<GuestFile>> environment_files(const kernels::Kernel& k, const fs::path& work_dir) {
+    auto set = kernels::build_seed_modules(k, {"provider"}, false);
     if (!set) return make_error("environment module: " + set.error().message);
     auto it = set->modules.find("provider");
     if (it == set->modules.end()) return make_error("environment module 'provider' was not built");

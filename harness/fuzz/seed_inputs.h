@@ -11,7 +11,7 @@
 #include "harness/common/expected.h"
 #include "harness/fuzz/fuzz_input.h"
 #include "harness/fuzz/fuzz_vm.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/kernel_cache.h"
 
 namespace mh::fuzz {
 
@@ -47,7 +47,7 @@ struct SeedInputs {
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
 // kernel's own key when the build signed them: strip drops the signature), encodes them; the
 // stage holds the first seed's dictionary_seed_inputs and the others' modinfo_seed_inputs.
-Expected<SeedInputs> build_seed_inputs(const vm::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir);
+Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir);
 
 // A starting input that crashes the kernel would crash every later VM as it starts: removes it
 // from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input
@@ -60,6 +60,6 @@ std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input);
 // whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files
 // under mh/env/ (fuzz/guest/call_exec.h kEnvironmentDir), stripped, and signed like the seeds
 // where the kernel's build signs modules.
-Expected<std::vector<GuestFile>> environment_files(const vm::Kernel& k, const std::filesystem::path& work_dir);
+Expected<std::vector<GuestFile>> environment_files(const kernels::Kernel& k, const std::filesystem::path& work_dir);
 
 }  // namespace mh::fuzz

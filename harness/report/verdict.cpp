@@ -70,7 +70,7 @@ Judgement judge(const Observation& o, const std::optional<std::vector<int>>& exp
         j.reason = got_name;
         return j;
     }
-    // -1 in the set: any result conforms (recorded for diffs, see vm::kAnyResult).
+    // -1 in the set: any result conforms (recorded for diffs, see session::kAnyResult).
     bool any = std::find(expected->begin(), expected->end(), -1) != expected->end();
     bool ok = true;
     for (int g : gots) ok &= any || std::find(expected->begin(), expected->end(), g) != expected->end();

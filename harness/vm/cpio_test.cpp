@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
+using namespace mh;
 using namespace mh::vm;
 
 namespace {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/vm/file_tail.h"
+#include "harness/host/file_tail.h"
 
 namespace mh::vm {
 
@@ -18,7 +18,7 @@ public:
     bool overdue(std::chrono::steady_clock::duration grace);
 
 private:
-    FileTail tail_;
+    host::FileTail tail_;
     std::string partial_;
     std::optional<std::chrono::steady_clock::time_point> crash_seen_;
 };

@@ -12,8 +12,8 @@
 
 #include "harness/common/frame.h"
 #include "harness/vm/crash_watch.h"
-#include "harness/vm/file_tail.h"
-#include "harness/vm/process.h"
+#include "harness/host/file_tail.h"
+#include "harness/host/process.h"
 #include "harness/vm/vm_process.h"
 
 namespace mh::vm {
@@ -55,19 +55,19 @@ std::vector<std::string> parse_ldd_output(const std::string& text) {
 }
 
 Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary, const std::string& dest) {
-    ProcessOptions po;
+    host::ProcessOptions po;
     po.timeout = std::chrono::milliseconds(30000);
-    auto ldd = run_process({"ldd", binary.string()}, po);
+    auto ldd = host::run_process({"ldd", binary.string()}, po);
     if (!ldd) return ldd.error();
-    if (!ldd->success()) return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + tail_lines(ldd->out + ldd->err, 5));
+    if (!ldd->success()) return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
     for (const auto& lib : parse_ldd_output(ldd->out)) {
-        std::string data = read_whole_file(lib);
+        std::string data = host::read_whole_file(lib);
         if (data.empty()) return make_error("cannot read library " + lib);
         add_parents(cpio, lib, dirs);
         cpio.add_file(lib.substr(1), data, 0755);
     }
-    std::string prog = read_whole_file(binary);
+    std::string prog = host::read_whole_file(binary);
     if (prog.empty()) return make_error("cannot read " + binary.string());
     std::string d = dest;
     while (!d.empty() && d.front() == '/') d.erase(0, 1);
@@ -86,7 +86,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     auto start = Clock::now();
     auto proc = VmProcess::start(qemu_argv(opt.vm), log);
     if (!proc) return proc.error();
-    FileTail results(opt.vm.results_file);
+    host::FileTail results(opt.vm.results_file);
     ConsoleCrashWatch crash_watch(opt.vm.console_log);
     FrameDecoder decoder;
     auto last = Clock::now();
@@ -127,7 +127,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     res.bad_frames = decoder.bad_frames();
     res.exit_status = status ? describe_wait_status(*status) : "killed";
     res.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    res.crashes = report::parse_console(read_whole_file(opt.vm.console_log));
+    res.crashes = report::parse_console(host::read_whole_file(opt.vm.console_log));
     return res;
 }
 

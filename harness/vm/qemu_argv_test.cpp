@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
+using namespace mh;
 using namespace mh::vm;
 
 namespace {

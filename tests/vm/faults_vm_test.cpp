@@ -100,7 +100,7 @@ id=flood         call=finit image=seed:flood timeout_ms=30000 expect=sentinel
 id=after-flood   call=init  image=seed:sentinel expect=sentinel
 id=endless       call=finit image=seed:flood params=lines=2000000 timeout_ms=60000 expect=sentinel
 id=after-endless call=finit image=seed:sentinel expect=sentinel
-)", "flood", [&](vm::SessionOptions& o) { o.max_console_bytes = kLimit; });
+)", "flood", [&](session::SessionOptions& o) { o.max_console_bytes = kLimit; });
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 4u);

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "harness/vm/fuzz_kernel.h"
-#include "harness/vm/kernel_cache.h"
+#include "harness/kernels/fuzz_kernel.h"
+#include "harness/kernels/kernel_cache.h"
 #include "tests/vm/vm_test_support.h"
 
 using namespace mh;
@@ -21,8 +21,8 @@ std::string read_all(const std::filesystem::path& p) {
 }  // namespace
 
 TEST(FuzzKernelVm, LoaderIsInstrumentedAndCasesRun) {
-    const std::string name(vm::kFuzzKernelName);
-    auto k = vm::find_cached_kernel(name);
+    const std::string name(kernels::kFuzzKernelName);
+    auto k = kernels::find_cached_kernel(name);
     if (!k) GTEST_SKIP() << "fuzz kernel not built (run: modharness kernel build-fuzz): " << k.error().message;
 
     // What the fuzzer relies on, from the kernel's own .config as recorded in the cache.
@@ -36,7 +36,7 @@ TEST(FuzzKernelVm, LoaderIsInstrumentedAndCasesRun) {
     EXPECT_TRUE(k->modules_dir.empty());
 
     // The loader itself carries KCOV call sites: the Makefile exclusion is gone.
-    auto sites = vm::count_kcov_sites(k->build_tree);
+    auto sites = kernels::count_kcov_sites(k->build_tree);
     ASSERT_TRUE(sites.ok()) << sites.error().message;
     int total = 0;
     for (const auto& [obj, n] : *sites) total += n;

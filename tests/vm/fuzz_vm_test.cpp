@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/fuzz/fuzz_input.h"
-#include "harness/vm/kernel_cache.h"
-#include "harness/vm/seed_modules.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/kernels/seed_modules.h"
 #include "tests/vm/cli_support.h"
 #include "tests/vm/vm_test_support.h"
 
@@ -29,9 +29,9 @@ json read_json(const fs::path& p) {
 
 // An encoded fuzz input: init_module of the named seed module, built for `kernel`.
 fs::path seed_input(const std::string& kernel, const std::string& seed, const fs::path& dir) {
-    auto k = vm::resolve_kernel(kernel, false);
+    auto k = kernels::resolve_kernel(kernel, false);
     EXPECT_TRUE(k.ok());
-    auto set = vm::build_seed_modules(*k, {seed}, false);
+    auto set = kernels::build_seed_modules(*k, {seed}, false);
     EXPECT_TRUE(set.ok());
     const std::string ko = read_text(set->modules.at(seed));
     fuzz::FuzzInput in;
@@ -141,7 +141,7 @@ TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
 }
 
 TEST(FuzzVm, KcovCampaignCoversTheLoader) {
-    auto k = vm::resolve_kernel("fuzz-6.12", false);
+    auto k = kernels::resolve_kernel("fuzz-6.12", false);
     if (!k || k->build_tree.empty()) GTEST_SKIP() << "no fuzz kernel cached (modharness kernel build-fuzz)";
     auto dir = fresh_dir("fuzz-kcov");
     const auto out = dir / "out";

@@ -24,15 +24,15 @@ std::string kernel_test_name(const std::string& kernel) {
 }
 
 Expected<Run> run_cases(const std::string& kernel, const std::string& case_text, const std::string& name,
-                        const std::function<void(vm::SessionOptions&)>& tweak) {
-    auto cases = vm::parse_case_text(case_text, name);
+                        const std::function<void(session::SessionOptions&)>& tweak) {
+    auto cases = session::parse_case_text(case_text, name);
     if (!cases) return cases.error();
-    vm::SessionOptions opt;
+    session::SessionOptions opt;
     opt.kernel = kernel;
     opt.fetch = true;
     opt.out_dir = scratch_dir(std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid())));
     if (tweak) tweak(opt);
-    auto r = vm::run_session(std::move(*cases), opt);
+    auto r = session::run_session(std::move(*cases), opt);
     if (!r) return r.error();
     Run run;
     run.session = std::move(r).value();

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "harness/vm/run_session.h"
+#include "harness/session/run_session.h"
 
 namespace mh::vmtest {
 
@@ -13,14 +13,14 @@ namespace mh::vmtest {
 inline const char* const kTestKernels[] = {"debian-6.1-cloud", "debian-6.12-cloud"};
 
 struct Run {
-    vm::SessionResult session;
-    std::map<std::string, vm::CaseRecord> by_id;
+    session::SessionResult session;
+    std::map<std::string, session::CaseRecord> by_id;
 };
 
 // Runs `case_text` (case-file syntax) on `kernel` under TCG-or-KVM (auto); output under a temp dir.
 // `tweak` may change the session options (limits, timeouts) before the run.
 Expected<Run> run_cases(const std::string& kernel, const std::string& case_text, const std::string& name,
-                        const std::function<void(vm::SessionOptions&)>& tweak = {});
+                        const std::function<void(session::SessionOptions&)>& tweak = {});
 
 // gtest parameter name for a kernel alias: "debian-6.1-cloud" -> "debian_6_1_cloud".
 std::string kernel_test_name(const std::string& kernel);

@@ -1,0 +1,88 @@
+// Tests for run_process: capture, exit codes, signals, timeouts, missing programs, cwd and env.
+#include "harness/host/process.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using mh::host::ProcessOptions;
+using mh::host::run_process;
+
+TEST(Process, CapturesStdoutAndStderrSeparately) {
+    auto r = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->out, "out\n");
+    EXPECT_EQ(r->err, "err\n");
+    EXPECT_EQ(r->exit_code, 3);
+    EXPECT_FALSE(r->success());
+    EXPECT_EQ(r->status_text(), "exit status 3");
+}
+
+TEST(Process, MergesStderr) {
+    ProcessOptions o;
+    o.merge_stderr = true;
+    auto r = run_process({"sh", "-c", "echo a; echo b >&2"}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->out, "a\nb\n");
+    EXPECT_TRUE(r->err.empty());
+    EXPECT_TRUE(r->success());
+}
+
+TEST(Process, ArgumentsAreNotInterpretedByAShell) {
+    auto r = run_process({"printf", "%s|", "a b", "$(x)", "'q'"});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->out, "a b|$(x)|'q'|");
+}
+
+TEST(Process, MissingProgramIsAnErrorNamingIt) {
+    auto r = run_process({"mh-no-such-program-xyz"});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("mh-no-such-program-xyz"), std::string::npos);
+}
+
+TEST(Process, TimeoutKillsTheProcessGroup) {
+    ProcessOptions o;
+    o.timeout = std::chrono::milliseconds(300);
+    // The grandchild keeps the pipe open: only a group kill ends the wait.
+    auto r = run_process({"sh", "-c", "sleep 30 & sleep 30"}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->timed_out);
+    EXPECT_LT(r->elapsed, std::chrono::seconds(5));
+    EXPECT_NE(r->status_text().find("timed out"), std::string::npos);
+}
+
+TEST(Process, SignalIsReported) {
+    auto r = run_process({"sh", "-c", "kill -9 $$"});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->term_signal, 9);
+}
+
+TEST(Process, CwdAndEnvironment) {
+    ProcessOptions o;
+    o.cwd = "/";
+    o.env_overrides = {"MH_PROCESS_TEST=42"};
+    auto r = run_process({"sh", "-c", "pwd; echo $MH_PROCESS_TEST"}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->out, "/\n42\n");
+    o.cwd = "/nonexistent-mh-dir";
+    auto bad = run_process({"true"}, o);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("/nonexistent-mh-dir"), std::string::npos);
+}
+
+TEST(Process, CaptureCapKeepsTheTail) {
+    ProcessOptions o;
+    o.max_capture = 10;
+    auto r = run_process({"sh", "-c", "printf 0123456789abcdef"}, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->out, "6789abcdef");
+    EXPECT_TRUE(r->truncated);
+}
+
+TEST(Process, TailLinesAndDisplay) {
+    EXPECT_EQ(mh::host::tail_lines("a\nb\nc\n", 2), "b\nc");
+    EXPECT_EQ(mh::host::tail_lines("a\nb", 5), "a\nb");
+    EXPECT_EQ(mh::host::display_command({"make", "-C", "/x y", "it's"}), "make -C '/x y' 'it'\\''s'");
+}
+
+}  // namespace

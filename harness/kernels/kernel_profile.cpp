@@ -1,0 +1,38 @@
+// Profile lookup for `image=synth:...` cases.
+#include "harness/kernels/kernel_profile.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#ifndef MH_CORPUS_PROFILES_DIR
+#define MH_CORPUS_PROFILES_DIR ""
+#endif
+
+namespace mh::kernels {
+
+std::filesystem::path corpus_profiles_dir() {
+    if (const char* d = std::getenv("MH_PROFILES_DIR"); d && *d) return d;
+    return MH_CORPUS_PROFILES_DIR;
+}
+
+Expected<elf::KernelProfile> profile_for_kernel(const Kernel& k) {
+    auto committed = corpus_profiles_dir() / ("debian-" + k.release + ".profile");
+    std::error_code ec;
+    if (!k.release.empty() && std::filesystem::exists(committed, ec)) return elf::load_profile(committed.string());
+    if (!k.modules_dir.empty() && std::filesystem::is_directory(k.modules_dir, ec)) {
+        for (auto it = std::filesystem::recursive_directory_iterator(k.modules_dir, ec);
+             it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+            auto name = it->path().filename().string();
+            if (name.size() < 4 || !(name.ends_with(".ko") || name.ends_with(".ko.xz"))) continue;
+            std::ifstream in(it->path(), std::ios::binary);
+            std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            auto p = elf::extract_profile(bytes, it->path().string());
+            if (p) return p;
+        }
+    }
+    return make_error("no synthesis profile for kernel " + k.name + ": neither " + committed.string() +
+                      " nor a readable module under " + (k.modules_dir.empty() ? "(no modules dir)" : k.modules_dir.string()));
+}
+
+}  // namespace mh::kernels

@@ -1,0 +1,141 @@
+// Batch assembly: images in /mh/img/<hash>.ko, cases in /mh/cases, executor as /init.
+#include "harness/session/batch_builder.h"
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "harness/common/crc32.h"
+#include "harness/common/kv.h"
+#include "harness/elf/reader.h"
+#include "harness/vm/cpio.h"
+
+namespace mh::session {
+namespace {
+
+Expected<std::string> read_whole(const std::filesystem::path& p, const std::string& what) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return make_error("cannot read " + what + " " + p.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Content name: two CRCs with different seeds and the length; collisions would need both to match.
+std::string content_name(const std::string& bytes) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%08x%08x-%zu", crc32(bytes), crc32(bytes, 0x5a5a5a5a), bytes.size());
+    return b;
+}
+
+}  // namespace
+
+std::string random_token() {
+    std::ifstream in("/dev/urandom", std::ios::binary);
+    unsigned char raw[16] = {};
+    in.read(reinterpret_cast<char*>(raw), sizeof raw);
+    std::string out;
+    char h[3];
+    for (unsigned char c : raw) {
+        std::snprintf(h, sizeof h, "%02x", c);
+        out += h;
+    }
+    return out;
+}
+
+Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs,
+                                    const std::filesystem::path& work_dir) {
+    PreparedBatch batch;
+    batch.token = random_token();
+    auto exe = read_whole(inputs.executor, "guest executor");
+    if (!exe) return exe.error();
+
+    vm::CpioWriter cpio;
+    for (const char* d : {"mh", "mh/img", "proc", "sys", "dev", "tmp"}) cpio.add_directory(d);
+    cpio.add_char_device("dev/console", 5, 1);
+    cpio.add_file("init", *exe, 0755);
+    cpio.add_file("mh/token", batch.token);
+
+    std::map<std::string, std::string> added;  // content name -> guest path
+    std::string case_lines;
+    for (auto& hc : cases) {
+        auto fail = [&](const std::string& why) { return make_error(hc.source + " (case " + hc.guest.id + "): " + why); };
+        if (hc.image != "none") {
+            std::string bytes;
+            std::string base_name;
+            if (hc.image.rfind("seed:", 0) == 0) {
+                std::string name = hc.image.substr(5);
+                auto it = inputs.seeds.find(name);
+                if (it == inputs.seeds.end()) return fail("no seed module '" + name + "' was built for this kernel");
+                auto r = read_whole(it->second, "seed module");
+                if (!r) return fail(r.error().message);
+                bytes = std::move(r).value();
+            } else if (hc.image.rfind("synth:", 0) == 0) {
+                // synth:RET or synth:RET:NAME
+                std::string spec = hc.image.substr(6);
+                std::string name = "mh_synth";
+                if (auto colon = spec.find(':'); colon != std::string::npos) {
+                    name = spec.substr(colon + 1);
+                    spec = spec.substr(0, colon);
+                }
+                char* end = nullptr;
+                long ret = std::strtol(spec.c_str(), &end, 0);
+                if (spec.empty() || *end || ret < INT32_MIN || ret > INT32_MAX) return fail("synth: needs an int init value");
+                if (!inputs.synth) return fail("module synthesis is not available here");
+                auto m = inputs.synth(static_cast<int32_t>(ret), name);
+                if (!m) return fail("synth: " + m.error().message);
+                bytes.assign(m->begin(), m->end());
+            } else {
+                auto r = read_whole(hc.image.substr(5), "image file");
+                if (!r) return fail(r.error().message);
+                bytes = std::move(r).value();
+            }
+            auto as_span = [](const std::string& s) {
+                return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+            };
+            // The name to unload by: the unmodified image's (malformations may make it unreadable).
+            if (auto n = elf::module_name(as_span(bytes))) base_name = *n;
+            for (const auto& id : hc.malformations) {
+                if (!inputs.malform) return fail("malformations are not available in this build");
+                if (inputs.known_malformation && !inputs.known_malformation(id))
+                    return fail("unknown malformation '" + id + "' (see modharness malformations)");
+                auto m = inputs.malform(id, as_span(bytes), hc.malform_seed);
+                if (!m) {
+                    // Known but not applicable to this image (e.g. needs a signed module): CONF, not fatal.
+                    hc.skip_reason = "malformation " + id + " does not apply to " + hc.image + ": " + m.error().message;
+                    break;
+                }
+                bytes.assign(m->begin(), m->end());
+            }
+            if (!hc.skip_reason.empty()) continue;
+            hc.image_bytes = bytes.size();
+            if (hc.recorded) continue;  // resolved for its size only: it is not run again
+            if (auto n = elf::module_name(as_span(bytes))) hc.guest.module_name = *n;
+            else hc.guest.module_name = base_name;
+            std::string name = content_name(bytes);
+            auto [it, inserted] = added.emplace(name, "/mh/img/" + name + ".ko");
+            if (inserted) cpio.add_file(it->second.substr(1), bytes);
+            hc.guest.image = it->second;
+        }
+        if (hc.recorded) continue;
+        case_lines += kv_format(executor::to_record(hc.guest));
+        case_lines.push_back('\n');
+    }
+    cpio.add_file("mh/cases", case_lines);
+    batch.image_count = added.size();
+
+    std::error_code ec;
+    std::filesystem::create_directories(work_dir, ec);
+    batch.initrd = work_dir / "initrd.cpio";
+    std::string archive = cpio.finish();
+    std::ofstream out(batch.initrd, std::ios::binary | std::ios::trunc);
+    out.write(archive.data(), static_cast<std::streamsize>(archive.size()));
+    if (!out) return make_error("cannot write " + batch.initrd.string());
+    batch.initrd_bytes = archive.size();
+    batch.cases = std::move(cases);
+    return batch;
+}
+
+}  // namespace mh::session

@@ -1,0 +1,228 @@
+// Result record: inputs, observation, verdict and evidence of one case.
+#include "harness/session/result_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "harness/report/taint.h"
+#include "harness/sys/errno_names.h"
+
+namespace mh::session {
+namespace {
+
+std::vector<std::string> split_lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    std::string l;
+    while (std::getline(in, l)) out.push_back(l);
+    return out;
+}
+
+// Typed reads of a results line that may have been edited or damaged: a missing field or one
+// of the wrong type or range reads as the fallback (nlohmann's value() would throw, and its
+// number conversions are unchecked).
+std::string str(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <typename T>
+T integer(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) return T{};
+    if (it->is_number_unsigned()) {
+        auto v = it->get<std::uint64_t>();
+        return std::in_range<T>(v) ? static_cast<T>(v) : T{};
+    }
+    if (it->is_number_integer()) {
+        auto v = it->get<std::int64_t>();
+        return std::in_range<T>(v) ? static_cast<T>(v) : T{};
+    }
+    return T{};
+}
+
+bool boolean(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+}  // namespace
+
+nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const kernels::Kernel& kernel) {
+    using nlohmann::json;
+    const auto& g = hc.guest;
+    const auto& o = co.observation;
+    json j;
+    j["schema"] = kResultSchema;
+    j["idx"] = co.idx;
+    j["id"] = co.id;
+    if (!hc.input_class.empty()) j["class"] = hc.input_class;
+    j["kernel"] = {{"name", kernel.name}, {"release", kernel.release}, {"version", kernel.version}};
+    json input = {{"call", g.call == executor::Call::Init ? "init" : g.call == executor::Call::Finit ? "finit" : "none"},
+                  {"image", hc.image}};
+    if (!hc.malformations.empty()) input["malform"] = hc.malformations, input["malform_seed"] = hc.malform_seed;
+    if (g.call == executor::Call::Init) {
+        input["buf"] = g.buffer;
+        if (g.has_len) input["len"] = g.len;
+    }
+    if (g.call == executor::Call::Finit) input["fd"] = g.fd, input["flags"] = g.flags;
+    if (!g.params.empty() || g.params_kind != "string") input["params"] = g.params, input["params_ptr"] = g.params_kind;
+    if (g.privilege != executor::Privilege::Root) input["priv"] = g.privilege == executor::Privilege::NoCap ? "nocap" : "userns";
+    if (!g.module_name.empty()) input["module"] = g.module_name;
+    j["input"] = input;
+    if (hc.expect) {
+        json e = json::array();
+        for (int x : *hc.expect) e.push_back(sys::errno_name(x));
+        j["expect"] = e;
+    }
+    j["verdict"] = std::string(report::verdict_name(co.judgement.verdict));
+    j["reason"] = co.judgement.reason;
+    if (!co.judgement.title.empty()) j["title"] = co.judgement.title;
+    if (o.has_result) {
+        j["ret"] = o.ret;
+        j["errno"] = o.ret == 0 ? "0" : sys::errno_name(o.err);
+        if (co.guest && co.guest->has("ns")) {
+            // From the guest's frame: only a well-formed number is passed on.
+            std::string ns = *co.guest->get("ns");
+            std::uint64_t v = 0;
+            auto [end, ec] = std::from_chars(ns.data(), ns.data() + ns.size(), v);
+            if (ec == std::errc() && end == ns.data() + ns.size()) j["ns"] = v;
+        }
+    }
+    if (!o.setup_error.empty()) j["setup_error"] = o.setup_error;
+    if (!o.caller_rets.empty()) {
+        std::vector<std::string> callers;
+        for (size_t i = 0; i < o.caller_rets.size(); ++i) {
+            int e = i < o.caller_errs.size() ? o.caller_errs[i] : 0;
+            callers.push_back(o.caller_rets[i] == 0 ? "0" : sys::errno_name(e));
+        }
+        j["callers"] = callers;
+        // Which caller wins a race varies from run to run; the multiset of results does not.
+        std::sort(callers.begin(), callers.end());
+        std::string all;
+        for (const auto& c : callers) all += (all.empty() ? "" : ",") + c;
+        if (o.has_result) j["errno"] = all;
+    }
+    j["taint_before"] = o.taint_before;
+    j["taint_after"] = o.taint_after;
+    j["taint_added"] = report::taint_letters(report::taint_added(o.taint_before, o.taint_after));
+    if (co.guest) {
+        if (auto k = co.guest->get("kmsg")) j["kmsg"] = split_lines(*k);
+        if (auto u = co.guest->get("unload")) j["unload_errno"] = sys::errno_name(std::atoi(u->c_str()));
+        if (co.guest->get("poisoned") == "1") j["vm_restarted_after"] = true;
+    }
+    if (!o.vm_event.empty()) j["vm_event"] = o.vm_event;
+    if (o.timed_out) j["timed_out"] = true;
+    if (o.signal) j["signal"] = o.signal;
+    if (!o.crashes.empty()) {
+        json cr = json::array();
+        for (const auto& c : o.crashes) cr.push_back({{"kind", std::string(report::crash_kind_name(c.kind))}, {"title", c.title}});
+        j["crashes"] = cr;
+    }
+    if (!co.console_excerpt.empty()) j["console_excerpt"] = co.console_excerpt;
+    j["vm"] = co.vm_index;
+    j["console_log"] = co.console_log.string();
+    return j;
+}
+
+std::string result_line(const HostCase& hc, const CaseOutcome& co, const kernels::Kernel& kernel) {
+    // Console excerpts and titles carry raw console bytes: invalid UTF-8 is replaced, not fatal.
+    return result_to_json(hc, co, kernel).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
+    if (!j.is_object() || str(j, "schema") != kResultSchema) return make_error("not a " + std::string(kResultSchema) + " record");
+    CaseOutcome co;
+    co.idx = integer<int>(j, "idx");
+    co.id = str(j, "id");
+    if (co.id.empty()) return make_error("result record without id");
+    static const std::map<std::string, report::Verdict> verdicts = {
+        {"PASS", report::Verdict::Pass}, {"FAIL", report::Verdict::Fail},     {"CONF", report::Verdict::Conf},
+        {"BROK", report::Verdict::Brok}, {"KERNEL", report::Verdict::Kernel}, {"RAN", report::Verdict::Ran}};
+    auto v = verdicts.find(str(j, "verdict"));
+    if (v == verdicts.end()) return make_error("result record " + co.id + " has no valid verdict");
+    co.judgement.verdict = v->second;
+    co.judgement.reason = str(j, "reason");
+    co.judgement.title = str(j, "title");
+    auto& o = co.observation;
+    o.has_result = j.contains("ret");
+    o.ret = integer<long>(j, "ret");
+    if (o.has_result && o.ret != 0) o.err = sys::errno_from_name(str(j, "errno")).value_or(0);
+    o.setup_error = str(j, "setup_error");
+    o.taint_before = integer<std::uint64_t>(j, "taint_before");
+    o.taint_after = integer<std::uint64_t>(j, "taint_after");
+    o.vm_event = str(j, "vm_event");
+    o.timed_out = boolean(j, "timed_out");
+    o.signal = integer<int>(j, "signal");
+    if (auto it = j.find("callers"); it != j.end() && it->is_array())
+        for (const auto& c : *it) {
+            int e = c.is_string() ? sys::errno_from_name(c.get<std::string>()).value_or(0) : 0;
+            o.caller_rets.push_back(e == 0 ? 0 : -1);
+            o.caller_errs.push_back(e);
+        }
+    if (auto it = j.find("crashes"); it != j.end() && it->is_array())
+        for (const auto& c : *it) {
+            report::CrashReport r;
+            if (c.is_object()) r.title = str(c, "title");
+            o.crashes.push_back(r);
+        }
+    KvRecord guest;
+    if (j.contains("ns")) guest.set("ns", std::to_string(integer<std::uint64_t>(j, "ns")));
+    if (auto it = j.find("kmsg"); it != j.end() && it->is_array()) {
+        std::string k;
+        for (const auto& line : *it)
+            if (line.is_string()) k += (k.empty() ? "" : "\n") + line.get<std::string>();
+        guest.set("kmsg", k);
+    }
+    if (o.has_result || !guest.items().empty()) co.guest = guest;
+    co.vm_index = integer<int>(j, "vm");
+    co.console_log = str(j, "console_log");
+    co.console_excerpt = str(j, "console_excerpt");
+    return co;
+}
+
+RecordedResults parse_recorded_results(std::string_view text) {
+    RecordedResults out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) {
+            ++out.dropped;  // torn final line
+            break;
+        }
+        std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.empty()) continue;
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        auto co = j.is_discarded() ? Expected<CaseOutcome>(make_error("bad JSON")) : outcome_from_json(j);
+        if (!co) {
+            ++out.dropped;
+            continue;
+        }
+        out.by_id[co->id] = std::move(co).value();
+    }
+    return out;
+}
+
+Expected<RecordedResults> read_recorded_results(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return RecordedResults{};
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error("cannot read " + file.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    size_t last_nl = text.rfind('\n');
+    size_t complete = last_nl == std::string::npos ? 0 : last_nl + 1;
+    if (complete < text.size()) {
+        std::filesystem::resize_file(file, complete, ec);
+        if (ec) return make_error("cannot truncate the torn last line of " + file.string() + ": " + ec.message());
+    }
+    return parse_recorded_results(text);
+}
+
+}  // namespace mh::session

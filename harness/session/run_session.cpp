@@ -1,0 +1,214 @@
+// run_session: the pipeline behind `modharness run` (and the conformance suite).
+#include "harness/session/run_session.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "harness/elf/malform/malformation.h"
+#include "harness/elf/spec.h"
+#include "harness/elf/synth.h"
+#include "harness/session/accel_probe.h"
+#include "harness/session/free_space.h"
+#include "harness/kernels/kernel_profile.h"
+#include "harness/session/result_json.h"
+#include "harness/session/results_sink.h"
+#include "harness/kernels/seed_modules.h"
+
+#ifndef MH_EXECUTOR_BUILD_PATH
+#define MH_EXECUTOR_BUILD_PATH ""
+#endif
+
+namespace mh::session {
+namespace {
+
+std::optional<long> host_tsc_khz() {
+    std::ifstream in("/proc/cpuinfo");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return vm::tsc_khz_from_cpuinfo(ss.str());
+}
+
+// One past the highest N of the console-N.log files in `dir` (1 if none): the VMs of a resumed
+// run get new numbers, so the console logs the recorded results point to are not overwritten.
+int next_vm_index(const std::filesystem::path& dir) {
+    int highest = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("console-", 0) != 0 || name.size() <= 12 || name.compare(name.size() - 4, 4, ".log") != 0) continue;
+        std::string digits = name.substr(8, name.size() - 12);
+        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        highest = std::max(highest, std::stoi(digits));
+    }
+    return highest + 1;
+}
+
+}  // namespace
+
+std::filesystem::path default_executor_path() {
+    if (const char* e = std::getenv("MH_EXECUTOR"); e && *e) return e;
+    return MH_EXECUTOR_BUILD_PATH;
+}
+
+Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& opt) {
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    SessionResult result;
+    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    if (!kernel) return kernel.error();
+    result.kernel = *kernel;
+    std::filesystem::path executor = opt.executor.empty() ? default_executor_path() : opt.executor;
+    if (executor.empty() || !std::filesystem::exists(executor))
+        return make_error("guest executor not found at '" + executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
+
+    // Only the seeds the cases name are built.
+    std::set<std::string> wanted;
+    for (const auto& hc : cases)
+        if (hc.image.rfind("seed:", 0) == 0) wanted.insert(hc.image.substr(5));
+    BatchInputs inputs;
+    inputs.executor = executor;
+    if (!wanted.empty()) {
+        progress("building seed modules for " + kernel->release + " ...");
+        auto seeds = kernels::build_seed_modules(*kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
+        if (!seeds) return make_error("seed modules: " + seeds.error().message);
+        inputs.seeds = seeds->modules;
+    }
+    // The ELF malformation catalogue unless the caller injects something else (tests).
+    inputs.malform = opt.malform ? opt.malform : [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
+        return elf::apply_malformation(id, image, seed);
+    };
+    inputs.known_malformation = opt.known_malformation ? opt.known_malformation : [](const std::string& id) {
+        return elf::find_malformation(id) != nullptr;
+    };
+    // The profile is looked up once, on the first synth: case.
+    auto profile_cache = std::make_shared<std::optional<Expected<elf::KernelProfile>>>();
+    inputs.synth = [k = *kernel, profile_cache](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
+        if (!*profile_cache) *profile_cache = kernels::profile_for_kernel(k);
+        const auto& profile = **profile_cache;
+        if (!profile) return profile.error();
+        elf::SynthOptions so;
+        so.init_ret = init_ret;
+        so.name = name;
+        // A plain `ret`: a `jmp __x86_return_thunk` without a .return_sites entry is never patched,
+        // and 6.12 WARNs ("Unpatched return thunk in use") the first time it runs.
+        so.epilogue = elf::Epilogue::ret;
+        auto spec = elf::synthesize(*profile, so);
+        if (!spec) return spec.error();
+        return elf::emit(*spec);
+    };
+
+    std::error_code ec;
+    std::filesystem::create_directories(opt.out_dir, ec);
+    if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    result.results_file = opt.out_dir / "results.jsonl";
+    RecordedResults recorded;
+    if (opt.resume) {
+        auto r = read_recorded_results(result.results_file);
+        if (!r) return r.error();
+        recorded = std::move(r).value();
+        if (recorded.dropped) progress("resume: ignored " + std::to_string(recorded.dropped) + " unreadable line(s) of " + result.results_file.string());
+        for (auto& hc : cases)
+            if (recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+    } else if (std::filesystem::exists(result.results_file, ec) && std::filesystem::file_size(result.results_file, ec) > 0) {
+        return make_error(result.results_file.string() + " already has results: use --resume to continue that run, or another --out");
+    }
+    // Before the initramfs is written: a directory too full for it is "stopped", not an
+    // environment error, and the message is the one a full disk gives mid-run.
+    if (auto space = check_free_space(opt.out_dir, opt.min_free_bytes); !space) {
+        result.stopped = space.error().message;
+        for (const auto& hc : cases) {
+            if (!hc.recorded) continue;
+            CaseOutcome co = recorded.by_id.at(hc.guest.id);
+            co.idx = hc.guest.idx;
+            result.records.push_back({hc, co});
+            ++result.resumed;
+        }
+        return result;
+    }
+    auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
+    if (!batch) return batch.error();
+    if (opt.before_run) opt.before_run(batch->cases, *kernel);
+
+    auto accel = accel_from_option(opt.accel, kernel->bzimage, executor, opt.qemu);
+    if (!accel) return accel.error();
+    result.accel_reason = accel->reason;
+    progress("accelerator: " + vm::accel_name(accel->accel) + " (" + accel->reason + ")");
+
+    auto sink = ResultsSink::open(result.results_file);
+    if (!sink) return sink.error();
+
+    RunnerOptions ro;
+    ro.vm.qemu = opt.qemu;
+    ro.vm.kernel = kernel->bzimage;
+    ro.vm.machine = opt.machine;
+    ro.vm.accel = accel->accel;
+    ro.vm.memory_mb = opt.memory_mb;
+    ro.cmdline.tsc_khz = host_tsc_khz();
+    ro.cmdline.extra = opt.guest_cmdline_extra;
+    ro.work_dir = opt.out_dir;
+    ro.boot_timeout = opt.boot_timeout;
+    ro.max_console_bytes = opt.max_console_bytes;
+    if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
+    ro.interrupted = opt.interrupted;
+    ro.on_progress = opt.on_progress;
+    // The first result that cannot be stored stops the run: later ones could not be stored
+    // either, and a record missing from results.jsonl is simply run again by --resume.
+    std::string write_error;
+    ro.on_case = [&](const CaseOutcome& co) {
+        if (!write_error.empty()) return;
+        const HostCase& hc = batch->cases[static_cast<size_t>(co.idx)];
+        if (auto st = sink->append(result_line(hc, co, *kernel)); !st) {
+            write_error = st.error().message;
+            return;
+        }
+        result.records.push_back({hc, co});
+        if (opt.on_case) opt.on_case(hc, co);
+    };
+    ro.stop_check = [&]() -> std::string {
+        if (!write_error.empty()) return write_error;
+        auto space = check_free_space(opt.out_dir, opt.min_free_bytes);
+        return space ? std::string() : space.error().message;
+    };
+    // Cases whose input could not be made (e.g. a malformation that needs a signed module) are
+    // recorded as CONF without a VM.
+    for (const auto& hc : batch->cases) {
+        if (!hc.recorded) continue;
+        CaseOutcome co = recorded.by_id.at(hc.guest.id);
+        co.idx = hc.guest.idx;
+        result.records.push_back({hc, co});
+        ++result.resumed;
+        if (opt.on_case) opt.on_case(hc, co);
+    }
+    if (result.resumed) progress("resume: " + std::to_string(result.resumed) + " case(s) already recorded, not run again");
+    for (const auto& hc : batch->cases) {
+        if (hc.skip_reason.empty() || hc.recorded || !write_error.empty()) continue;
+        CaseOutcome co;
+        co.idx = hc.guest.idx;
+        co.id = hc.guest.id;
+        co.judgement.verdict = report::Verdict::Conf;
+        co.judgement.reason = hc.skip_reason;
+        ro.on_case(co);
+    }
+    bool anything_to_run = false;
+    for (const auto& hc : batch->cases) anything_to_run |= !hc.recorded && hc.skip_reason.empty();
+    BatchStats nothing;
+    nothing.completed = write_error.empty();
+    nothing.stopped = write_error;
+    auto stats = anything_to_run && write_error.empty() ? run_batch(*batch, ro) : Expected<BatchStats>(nothing);
+    if (!stats) return stats.error();
+    result.stats = *stats;
+    result.stopped = result.stats.stopped;
+    std::sort(result.records.begin(), result.records.end(),
+              [](const CaseRecord& a, const CaseRecord& b) { return a.outcome.idx < b.outcome.idx; });
+    return result;
+}
+
+}  // namespace mh::session

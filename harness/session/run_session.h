@@ -1,0 +1,68 @@
+// One run of a case list on one kernel: kernel, seeds, batch, accelerator, VMs, durable results.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/session/batch_runner.h"
+#include "harness/session/free_space.h"
+#include "harness/session/host_case.h"
+#include "harness/kernels/kernel_cache.h"
+
+namespace mh::session {
+
+struct SessionOptions {
+    std::string kernel = "debian-6.1-cloud";
+    std::filesystem::path build_tree;          // for a user's bzImage
+    bool fetch = true;                          // download a missing Debian kernel
+    std::string accel = "auto";                 // auto | tcg | kvm
+    std::string machine = "microvm";
+    int memory_mb = 1024;
+    std::string qemu = "qemu-system-x86_64";
+    std::vector<std::string> guest_cmdline_extra;  // e.g. module.sig_enforce=1
+    std::filesystem::path out_dir;             // results.jsonl, console logs
+    std::filesystem::path executor;            // the guest /init
+    std::chrono::seconds boot_timeout{60};
+    bool resume = false;                        // keep out_dir/results.jsonl, run only cases not in it
+    // Free space out_dir must have before the initramfs is written, before each VM boots and
+    // while one runs (0: never checked); less stops the run like a failed results write.
+    std::uint64_t min_free_bytes = kDefaultMinFreeBytes;
+    std::uint64_t max_console_bytes = 64ull << 20;  // per VM; past it the VM is stopped (see RunnerOptions)
+    const std::atomic<bool>* interrupted = nullptr;
+    std::function<void(const std::string&)> on_progress;
+    std::function<void(const HostCase&, const CaseOutcome&)> on_case;
+    MalformFn malform;                          // default: the ELF malformation catalogue
+    std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
+    // Called once images are resolved (image_bytes set) and the kernel is known, before any VM:
+    // the conformance suite sets each case's expectation from the contract here.
+    std::function<void(std::vector<HostCase>&, const kernels::Kernel&)> before_run;
+};
+
+struct CaseRecord {
+    HostCase host;
+    CaseOutcome outcome;
+};
+
+struct SessionResult {
+    size_t resumed = 0;                        // cases taken from an earlier run's results.jsonl
+    kernels::Kernel kernel;
+    std::string accel_reason;
+    BatchStats stats;
+    std::vector<CaseRecord> records;           // in case order; only cases that finished and were stored
+    // Non-empty: the run stopped early because its results could not be stored (a failed
+    // results.jsonl write, or too little free space in out_dir); says which file and why.
+    // Every record above is in results.jsonl; --resume after freeing space runs the rest.
+    std::string stopped;
+    std::filesystem::path results_file;        // JSON lines, written as cases finish
+};
+
+Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& options);
+
+// Where the guest executor binary is: $MH_EXECUTOR, else the build tree's.
+std::filesystem::path default_executor_path();
+
+}  // namespace mh::session
