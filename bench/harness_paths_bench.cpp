@@ -8,10 +8,11 @@
 #include <sstream>
 #include <string>
 
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 #include "harness/common/kv.h"
 #include "harness/report/console_parser.h"
 #include "harness/vm/cpio.h"
+#include "harness/protocol/frame_types.h"
 
 namespace {
 
@@ -100,19 +101,18 @@ BENCHMARK(BM_InitramfsBuildGzip)->Unit(benchmark::kMillisecond);
 void BM_FrameDecode(benchmark::State& state) {
     std::string stream;
     for (int i = 0; i < 1000; ++i) {
-        mh::KvRecord r;
-        r.set("type", "result");
+        mh::KvRecord r = mh::protocol::make_record(mh::protocol::FrameType::Result);
         r.set("idx", std::to_string(i));
         r.set("id", "case-" + std::to_string(i));
         r.set("ret", "-1");
         r.set("errno", "8");
         r.set("ns", "123456");
         r.set("kmsg", "module: x86/modules: Skipping invalid relocation target, existing value is nonzero");
-        stream += mh::frame_encode(mh::kv_format(r));
+        stream += mh::protocol::frame_encode(mh::kv_format(r));
     }
     const size_t chunk = static_cast<size_t>(state.range(0));
     for (auto _ : state) {
-        mh::FrameDecoder d;
+        mh::protocol::FrameDecoder d;
         size_t frames = 0;
         for (size_t off = 0; off < stream.size(); off += chunk)
             frames += d.feed(std::string_view(stream).substr(off, chunk)).size();

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "harness/common/kv.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::bench {
 
@@ -18,16 +19,16 @@ Expected<Manifest> parse_manifest(const std::string& text) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
         if (!rec) return make_error("bench.conf:" + std::to_string(lineno) + ": " + rec.error().message);
-        std::string type = rec->get_or("type", "");
+        const auto type = protocol::frame_type(*rec);
         auto num = [&](const char* key, long long fallback) {
             auto v = rec->get(key);
             return v ? std::strtoll(v->c_str(), nullptr, 0) : fallback;
         };
-        if (type == "store") {
+        if (type == protocol::FrameType::Store) {
             m.store.brd_module = rec->get_or("brd", "");
             m.store.image = rec->get_or("image", "");
             m.store.mount_point = rec->get_or("mount", "/store");
-        } else if (type == "module") {
+        } else if (type == protocol::FrameType::Module) {
             ModuleEntry e;
             e.bytes = static_cast<uint64_t>(num("bytes", 0));
             e.label = rec->get_or("label", "");
@@ -37,7 +38,7 @@ Expected<Manifest> parse_manifest(const std::string& text) {
             e.reps = static_cast<int>(num("reps", 5));
             if (e.name.empty() || e.path.empty()) return make_error("bench.conf:" + std::to_string(lineno) + ": module needs name and path");
             m.modules.push_back(e);
-        } else if (type == "reject") {
+        } else if (type == protocol::FrameType::Reject) {
             RejectEntry e;
             e.klass = rec->get_or("class", "");
             e.call = rec->get_or("call", "init");
@@ -46,14 +47,14 @@ Expected<Manifest> parse_manifest(const std::string& text) {
             e.flags = static_cast<unsigned long>(num("flags", 0));
             e.reps = static_cast<int>(num("reps", 50));
             m.rejects.push_back(e);
-        } else if (type == "settings") {
+        } else if (type == protocol::FrameType::Settings) {
             m.calib_reps = static_cast<int>(num("calib_reps", m.calib_reps));
             m.calib_bytes = static_cast<uint64_t>(num("calib_bytes", static_cast<long long>(m.calib_bytes)));
             m.calib_file = rec->get_or("calib_file", "");
             m.skew_sleep_s = std::strtod(rec->get_or("skew_sleep", "2").c_str(), nullptr);
             m.interleave = rec->get_or("interleave", "1") == "1";
         } else {
-            return make_error("bench.conf:" + std::to_string(lineno) + ": unknown type '" + type + "'");
+            return make_error("bench.conf:" + std::to_string(lineno) + ": unknown type '" + rec->get_or("type", "") + "'");
         }
     }
     return m;

@@ -14,6 +14,7 @@
 
 #include "bench/guest/bench_manifest.h"
 #include "harness/executor/guest_env.h"
+#include "harness/protocol/frame_types.h"
 #include "bench/guest/load_benchmarks.h"
 #include "bench/guest/module_store.h"
 
@@ -52,24 +53,21 @@ long long mono_ns() {
 // The host times the gap between the two frames with its wall clock; the guest reports what its
 // own clock saw. A wrong tsc_early_khz would show up here as a ratio far from 1.
 void clock_check(ResultsPort& port, const std::string& phase, double sleep_s) {
-    KvRecord begin;
-    begin.set("type", "skew");
+    KvRecord begin = protocol::make_record(protocol::FrameType::Skew);
     begin.set("phase", phase + "-begin");
     port.send(begin);
     long long t0 = mono_ns();
     timespec req{static_cast<time_t>(sleep_s), static_cast<long>((sleep_s - static_cast<double>(static_cast<long>(sleep_s))) * 1e9)};
     ::nanosleep(&req, nullptr);
     long long t1 = mono_ns();
-    KvRecord end;
-    end.set("type", "skew");
+    KvRecord end = protocol::make_record(protocol::FrameType::Skew);
     end.set("phase", phase + "-end");
     end.set("guest_ns", std::to_string(t1 - t0));
     port.send(end);
 }
 
 [[noreturn]] void fail(ResultsPort& port, const std::string& message) {
-    KvRecord err;
-    err.set("type", "error");
+    KvRecord err = protocol::make_record(protocol::FrameType::Error);
     err.set("message", message);
     port.send(err);
     power_off();
@@ -84,8 +82,7 @@ int main() {
     mount_guest_filesystems("size=50%");
     ResultsPort port;
 
-    KvRecord hello;
-    hello.set("type", "hello");
+    KvRecord hello = protocol::make_record(protocol::FrameType::Hello);
     hello.set("program", "mh-guest-bench");
     utsname u{};
     if (::uname(&u) == 0) hello.set("release", u.release);
@@ -99,8 +96,7 @@ int main() {
     if (!manifest) fail(port, manifest.error().message);
     auto store = open_module_store(manifest->store);
     if (!store) fail(port, "module store: " + store.error().message);
-    KvRecord st;
-    st.set("type", "note");
+    KvRecord st = protocol::make_record(protocol::FrameType::Note);
     st.set("key", "store");
     st.set("text", *store);
     port.send(st);
@@ -110,16 +106,14 @@ int main() {
     BenchContext ctx;
     ctx.manifest = *manifest;
     ctx.on_sample = [&port](const std::string& name, long long ns, int err) {
-        KvRecord r;
-        r.set("type", "sample");
+        KvRecord r = protocol::make_record(protocol::FrameType::Sample);
         r.set("name", name);
         r.set("ns", std::to_string(ns));
         r.set("errno", std::to_string(err));
         port.send(r);
     };
     ctx.on_note = [&port](const std::string& key, const std::string& text) {
-        KvRecord r;
-        r.set("type", "note");
+        KvRecord r = protocol::make_record(protocol::FrameType::Note);
         r.set("key", key);
         r.set("text", text);
         port.send(r);
@@ -143,8 +137,7 @@ int main() {
     long long b1 = mono_ns();
     benchmark::Shutdown();
 
-    KvRecord took;
-    took.set("type", "note");
+    KvRecord took = protocol::make_record(protocol::FrameType::Note);
     took.set("key", "bench_seconds");
     took.set("text", std::to_string(static_cast<double>(b1 - b0) / 1e9));
     port.send(took);
@@ -155,8 +148,7 @@ int main() {
     port.send_chunked("gbench", slurp(kJsonPath));
     clock_check(port, "end", manifest->skew_sleep_s);
 
-    KvRecord end;
-    end.set("type", "end");
+    KvRecord end = protocol::make_record(protocol::FrameType::End);
     port.send(end);
     power_off();
 }

@@ -3,10 +3,12 @@
 
 #include <cstdlib>
 
+#include "harness/protocol/frame_types.h"
+
 namespace mh::bench {
 
 bool ChunkAssembler::feed(const KvRecord& rec) {
-    if (rec.get_or("type", "") != "chunk") return true;
+    if (protocol::frame_type(rec) != protocol::FrameType::Chunk) return true;
     auto stream = rec.get("stream"), seq = rec.get("seq"), total = rec.get("total"), data = rec.get("data");
     if (!stream || !seq || !total || !data) {
         ++rejected_;

@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
+#include "harness/protocol/frame_types.h"
 
 using namespace mh;
 using namespace mh::bench;
 
 namespace {
 KvRecord chunk(const std::string& stream, size_t seq, size_t total, const std::string& data) {
-    KvRecord r;
-    r.set("type", "chunk");
+    KvRecord r = protocol::make_record(protocol::FrameType::Chunk);
     r.set("stream", stream);
     r.set("seq", std::to_string(seq));
     r.set("total", std::to_string(total));
@@ -39,13 +39,11 @@ TEST(Chunks, RejectsInconsistentChunks) {
     EXPECT_TRUE(a.feed(chunk("g", 0, 2, "x")));
     EXPECT_FALSE(a.feed(chunk("g", 1, 3, "y")));  // total changed
     EXPECT_FALSE(a.feed(chunk("g", 5, 2, "y")));  // seq out of range
-    KvRecord bad;
-    bad.set("type", "chunk");
+    KvRecord bad = protocol::make_record(protocol::FrameType::Chunk);
     bad.set("stream", "g");
     EXPECT_FALSE(a.feed(bad));
     EXPECT_EQ(a.rejected(), 3u);
-    KvRecord other;
-    other.set("type", "sample");
+    KvRecord other = protocol::make_record(protocol::FrameType::Sample);
     EXPECT_TRUE(a.feed(other));  // not a chunk: ignored
     EXPECT_FALSE(a.text("g"));
 }
@@ -55,8 +53,8 @@ TEST(Chunks, JsonSurvivesFramesInSmallPieces) {
     std::string wire;
     const size_t piece = 7;
     size_t total = (json.size() + piece - 1) / piece;
-    for (size_t i = 0; i < total; ++i) wire += frame_encode(kv_format(chunk("gbench", i, total, json.substr(i * piece, piece))));
-    FrameDecoder d;
+    for (size_t i = 0; i < total; ++i) wire += protocol::frame_encode(kv_format(chunk("gbench", i, total, json.substr(i * piece, piece))));
+    protocol::FrameDecoder d;
     ChunkAssembler a;
     for (size_t off = 0; off < wire.size(); off += 5)
         for (auto& payload : d.feed(std::string_view(wire).substr(off, 5))) {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "fuzz/guest/shared_state.h"
+#include "harness/protocol/shared_state.h"
 
 #include "harness/fuzz/mutator.h"
 #include "harness/common/monotonic.h"
@@ -30,7 +30,7 @@ const mh::fuzz::Mutator& core() {
 struct MutatorClock {
     uint64_t t0 = mh::monotonic_ns();
     ~MutatorClock() {
-        static mh::fuzz::SharedState* st = mh::fuzz::map_shared_state(false);
+        static mh::protocol::SharedState* st = mh::protocol::map_shared_state(false);
         if (st) st->mutator_ns.fetch_add(mh::monotonic_ns() - t0, std::memory_order_relaxed);
     }
 };

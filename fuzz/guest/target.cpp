@@ -14,7 +14,7 @@
 
 #include "fuzz/guest/call_exec.h"
 #include "fuzz/guest/kcov.h"
-#include "fuzz/guest/shared_state.h"
+#include "harness/protocol/shared_state.h"
 #include "harness/executor/guest_env.h"
 #include "harness/common/monotonic.h"
 #include "harness/fuzz/fuzz_input.h"
@@ -72,8 +72,8 @@ long read_long(int fd) {
 }  // namespace
 
 struct Target::Impl {
-    SharedState* state = nullptr;
-    SharedState local{};  // used when no supervisor made the shared file (standalone runs)
+    protocol::SharedState* state = nullptr;
+    protocol::SharedState local{};  // used when no supervisor made the shared file (standalone runs)
     Kcov kcov;
     CallExecutor exec;
     PcSet seen;
@@ -106,10 +106,10 @@ bool Target::init() {
         return false;
     }
     Impl& m = *impl_;
-    m.state = map_shared_state(false);
+    m.state = protocol::map_shared_state(false);
     if (!m.state) {
         m.state = &m.local;
-        m.local.magic = kSharedStateMagic;
+        m.local.magic = protocol::kSharedStateMagic;
     }
     if (!m.kcov.open()) {
         m.kmsg_fd = ::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -125,12 +125,12 @@ bool Target::kcov() const { return impl_->kcov.active(); }
 
 bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx) {
     Impl& m = *impl_;
-    SharedState& st = *m.state;
+    protocol::SharedState& st = *m.state;
     // The input in the shared state (the previous one) is the culprit: keep it. The taint file is
     // read here only when the previous call may have left work behind (first call of this process,
     // or a module was loaded); after a rejected call the check that ended it is still current.
     if (m.recheck ? !poison_check(st) : st.taint_added.load(std::memory_order_acquire) != 0) return false;
-    const size_t keep = std::min(size, kMaxSharedInput);
+    const size_t keep = std::min(size, protocol::kMaxSharedInput);
     std::memcpy(st.input, data, keep);
     st.input_len.store(static_cast<uint32_t>(keep), std::memory_order_relaxed);
     st.input_truncated.store(keep < size, std::memory_order_relaxed);
@@ -150,8 +150,8 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
             prev = pc;
             if (m.seen.insert(pc)) {
                 const uint64_t head = st.pc_head.load(std::memory_order_relaxed);
-                if (head - st.pc_tail.load(std::memory_order_acquire) < kPcRingSize) {
-                    st.pc_ring[head % kPcRingSize] = pc;
+                if (head - st.pc_tail.load(std::memory_order_acquire) < protocol::kPcRingSize) {
+                    st.pc_ring[head % protocol::kPcRingSize] = pc;
                     st.pc_head.store(head + 1, std::memory_order_release);
                 } else {
                     st.pc_dropped.fetch_add(1, std::memory_order_relaxed);
@@ -166,7 +166,7 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
         for (const auto& cls : m.new_log_classes()) sink(mix(outcome ^ std::hash<std::string>{}(cls)), ctx);
 
     st.execs.fetch_add(1, std::memory_order_relaxed);
-    const size_t slot = r.ret == 0 ? 0 : std::min<size_t>(static_cast<size_t>(r.err), kErrnoSlots - 1);
+    const size_t slot = r.ret == 0 ? 0 : std::min<size_t>(static_cast<size_t>(r.err), protocol::kErrnoSlots - 1);
     if (r.ret == 0) st.loaded.fetch_add(1, std::memory_order_relaxed);
     else st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
     st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
@@ -176,7 +176,7 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     return clean;
 }
 
-bool Target::poison_check(SharedState& st) {
+bool Target::poison_check(protocol::SharedState& st) {
     Impl& m = *impl_;
     if (st.taint_added.load(std::memory_order_acquire) != 0) return false;
     if (m.taint_fd < 0) return true;

@@ -8,9 +8,11 @@
 #include <functional>
 #include <memory>
 
-namespace mh::fuzz {
-
+namespace mh::protocol {
 struct SharedState;
+}
+
+namespace mh::fuzz {
 
 // Receives one feedback feature (a hash); the engine adapter folds it into its map.
 using FeedbackSink = void (*)(uint64_t feature, void* ctx);
@@ -28,7 +30,7 @@ public:
 private:
     // False when the kernel carries a poisoning taint it did not carry after the last clean call
     // (recorded in the shared state, for the supervisor).
-    bool poison_check(SharedState& st);
+    bool poison_check(protocol::SharedState& st);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

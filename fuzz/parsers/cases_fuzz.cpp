@@ -7,7 +7,7 @@
 
 #include "fuzz/parsers/fuzz_check.h"
 #include "harness/common/kv.h"
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 #include "harness/session/host_case.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -18,16 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!cases) return 0;
     for (const auto& hc : *cases) {
         FUZZ_CHECK(!hc.guest.id.empty());
-        executor::GuestCase g = hc.guest;
+        protocol::GuestCase g = hc.guest;
         if (hc.image != "none") g.image = "/mh/img/0";  // what build_batch sets
-        const std::string line = kv_format(executor::to_record(g));
+        const std::string line = kv_format(protocol::to_record(g));
         FUZZ_CHECK(line.find('\n') == std::string::npos);
         auto rec = kv_parse(line);
         FUZZ_CHECK(rec.ok());
-        auto back = executor::parse_guest_case(*rec);
+        auto back = protocol::parse_guest_case(*rec);
         FUZZ_CHECK(back.ok());
-        FUZZ_CHECK(kv_format(executor::to_record(*back)) == line);
-        (void)executor::effective_len(*back, size);
+        FUZZ_CHECK(kv_format(protocol::to_record(*back)) == line);
+        (void)protocol::effective_len(*back, size);
     }
     return 0;
 }

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "fuzz/parsers/fuzz_check.h"
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 #include "harness/common/kv.h"
 #include "harness/report/verdict.h"
 #include "harness/session/guest_observation.h"
@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace mh;
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     // The results channel, fed in two chunks split at a byte the input chooses.
-    FrameDecoder decoder;
+    protocol::FrameDecoder decoder;
     std::size_t cut = size ? data[0] % (size + 1) : 0;
     auto payloads = decoder.feed(bytes.substr(0, cut));
     for (auto& p : decoder.feed(bytes.substr(cut))) payloads.push_back(std::move(p));

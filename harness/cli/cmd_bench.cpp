@@ -25,6 +25,7 @@
 #include "harness/host/process.h"
 #include "harness/session/run_session.h"
 #include "harness/kernels/seed_modules.h"
+#include "harness/protocol/frame_types.h"
 #endif
 
 namespace mh::cli {
@@ -156,8 +157,7 @@ Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, co
 
     std::ostringstream conf;
     auto line = [&](KvRecord r) { conf << kv_format(r) << "\n"; };
-    KvRecord store;
-    store.set("type", "store");
+    KvRecord store = protocol::make_record(protocol::FrameType::Store);
     store.set("brd", "/mh/brd.ko");
     store.set("image", "/mh/store.ext4");
     store.set("mount", "/store");
@@ -175,8 +175,7 @@ Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, co
         fs::copy_file(ko, work / "store" / file, fs::copy_options::overwrite_existing, ec);
         if (ec) return make_error("copy " + ko.string() + ": " + ec.message());
         auto bytes = fs::file_size(ko);
-        KvRecord m;
-        m.set("type", "module");
+        KvRecord m = protocol::make_record(protocol::FrameType::Module);
         m.set("bytes", std::to_string(bytes));
         m.set("label", label);
         m.set("name", spec->module);
@@ -215,8 +214,7 @@ Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, co
                                   {"signature", "sig-len-too-large"},
                                   {"vermagic", "vermagic-flags-changed"}};
     auto reject = [&](const std::string& klass, const std::string& call, const std::string& path, unsigned long flags) {
-        KvRecord r;
-        r.set("type", "reject");
+        KvRecord r = protocol::make_record(protocol::FrameType::Reject);
         r.set("class", klass);
         r.set("call", call);
         if (!path.empty()) r.set("path", path);
@@ -238,8 +236,7 @@ Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, co
         reject(ri.klass, "init", "/store/" + file, 0);
         reject(ri.klass, "finit", "/store/" + file, 0);
     }
-    KvRecord settings;
-    settings.set("type", "settings");
+    KvRecord settings = protocol::make_record(protocol::FrameType::Settings);
     settings.set("calib_reps", std::to_string(plan.calib_reps));
     settings.set("calib_bytes", std::to_string(plan.calib_bytes));
     settings.set("calib_file", largest_path);
@@ -292,11 +289,11 @@ bench::GuestRun collect(const vm::GuestProgramResult& r, const fs::path& dir, in
     bench::ChunkAssembler chunks;
     std::map<std::string, double> skew_begin;
     for (const auto& f : r.frames) {
-        std::string type = f.record.get_or("type", "");
-        if (type == "chunk") chunks.feed(f.record);
-        else if (type == "note") run.notes.push_back(f.record.get_or("key", "") + ": " + f.record.get_or("text", ""));
-        else if (type == "error") error = f.record.get_or("message", "guest error");
-        else if (type == "skew") {
+        const auto type = protocol::frame_type(f.record);
+        if (type == protocol::FrameType::Chunk) chunks.feed(f.record);
+        else if (type == protocol::FrameType::Note) run.notes.push_back(f.record.get_or("key", "") + ": " + f.record.get_or("text", ""));
+        else if (type == protocol::FrameType::Error) error = f.record.get_or("message", "guest error");
+        else if (type == protocol::FrameType::Skew) {
             std::string phase = f.record.get_or("phase", "");
             if (phase.size() > 6 && phase.substr(phase.size() - 6) == "-begin") skew_begin[phase.substr(0, phase.size() - 6)] = f.host_seconds;
             else if (phase.size() > 4 && phase.substr(phase.size() - 4) == "-end") {
@@ -475,12 +472,12 @@ int cmd_bench(const Args& args) {
             go.interrupted = interrupted;
             size_t samples = 0;
             go.on_frame = [&](const vm::GuestFrame& f) {
-                std::string type = f.record.get_or("type", "");
-                if (type == "sample" && ++samples % 50 == 0)
+                const auto type = protocol::frame_type(f.record);
+                if (type == protocol::FrameType::Sample && ++samples % 50 == 0)
                     std::fprintf(stderr, "  [%s run %d] %zu samples, %.0f s\n", kr.kernel.c_str(), run, samples, f.host_seconds);
-                else if (type == "note" || type == "error")
+                else if (type == protocol::FrameType::Note || type == protocol::FrameType::Error)
                     std::fprintf(stderr, "  [%s run %d] %s: %s\n", kr.kernel.c_str(), run,
-                                 f.record.get_or("key", type).c_str(),
+                                 f.record.get_or("key", std::string(protocol::frame_type_name(type))).c_str(),
                                  f.record.get_or("text", f.record.get_or("message", "")).c_str());
             };
             std::fprintf(stderr, "modharness bench: %s run %d/%d (%s) ...\n", kr.kernel.c_str(), run, plan.repeat, accel_name.c_str());

@@ -28,7 +28,7 @@ void print_case_table(std::FILE* out, const std::vector<session::CaseRecord>& re
                 time = b;
             }
         const auto& g = r.host.guest;
-        std::string call = g.call == executor::Call::Init ? "init" : g.call == executor::Call::Finit ? "finit" : "none";
+        std::string call = g.call == protocol::Call::Init ? "init" : g.call == protocol::Call::Finit ? "finit" : "none";
         std::string detail;
         auto v = r.outcome.judgement.verdict;
         if (v != report::Verdict::Pass && v != report::Verdict::Ran) detail = r.outcome.judgement.reason;

@@ -21,6 +21,7 @@
 #include "harness/inputs/buffers.h"
 #include "harness/report/taint.h"
 #include "harness/inputs/fd_kinds.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
 namespace {
@@ -34,9 +35,9 @@ struct SharedResult {
     char setup_error[480];
     // Concurrent cases: one slot per caller (slot 0 is also copied into ret/err/ns).
     int callers_done;
-    long rets[kMaxConcurrent];
-    int errs[kMaxConcurrent];
-    uint64_t nss[kMaxConcurrent];
+    long rets[protocol::kMaxConcurrent];
+    int errs[protocol::kMaxConcurrent];
+    uint64_t nss[protocol::kMaxConcurrent];
 };
 
 void set_setup_error(SharedResult* r, const std::string& msg) {
@@ -73,7 +74,7 @@ bool write_sysctl(const std::string& assignment, std::string& error) {
 
 // Sets up the input for one caller and makes the call; false (with setup_error set) when the
 // input could not be made.
-bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out,
+bool one_call(const protocol::GuestCase& c, protocol::Call call, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out,
               sys::RawResult& r, uint64_t& ns) {
     auto params = inputs::prepare_params(c.params_kind, c.params + std::string(c.params_fill, 'x'));
     if (!params) {
@@ -82,18 +83,18 @@ bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const Runne
     }
     const char* params_ptr = static_cast<const char*>(params->ptr);
     uint64_t t0 = 0, t1 = 0;
-    if (call == Call::Init) {
+    if (call == protocol::Call::Init) {
         auto buf = inputs::prepare_buffer(c.buffer, c.image);
         if (!buf) {
             set_setup_error(out, buf.error().message);
             return false;
         }
-        unsigned long len = effective_len(c, buf->len);
+        unsigned long len = protocol::effective_len(c, buf->len);
         out->stage = 1;
         t0 = monotonic_ns();
         r = backend.init_module(buf->ptr, len, params_ptr);
         t1 = monotonic_ns();
-    } else if (call == Call::Finit) {
+    } else if (call == protocol::Call::Finit) {
         auto fd = inputs::prepare_fd(c.fd, c.image, env.scratch_dir);
         if (!fd) {
             set_setup_error(out, fd.error().message);
@@ -113,7 +114,7 @@ bool one_call(const GuestCase& c, Call call, ModuleBackend& backend, const Runne
 
 // Forks c.concurrent callers that block on a pipe and are released together, so their calls
 // overlap in the kernel (idempotent finit_module, duplicate-name waits).
-void run_concurrent(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
+void run_concurrent(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
     int gate[2];
     if (::pipe(gate) != 0) {
         set_setup_error(out, std::string("pipe: ") + std::strerror(errno));
@@ -126,7 +127,7 @@ void run_concurrent(const GuestCase& c, ModuleBackend& backend, const RunnerEnv&
             ::close(gate[1]);
             char go;
             (void)::read(gate[0], &go, 1);
-            Call call = (c.race_init && i == c.concurrent - 1) ? Call::Init : c.call;
+            protocol::Call call = (c.race_init && i == c.concurrent - 1) ? protocol::Call::Init : c.call;
             sys::RawResult r{0, 0};
             uint64_t ns = 0;
             if (!one_call(c, call, backend, env, out, r, ns)) ::_exit(0);
@@ -150,17 +151,17 @@ void run_concurrent(const GuestCase& c, ModuleBackend& backend, const RunnerEnv&
                                  " concurrent callers returned");
 }
 
-[[noreturn]] void child_main(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
+[[noreturn]] void child_main(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
     std::string err;
     if (!c.sysctl.empty() && !write_sysctl(c.sysctl, err)) {
         set_setup_error(out, err);
         ::_exit(0);
     }
-    if (c.privilege == Privilege::NoCap && !drop_cap_sys_module()) {
+    if (c.privilege == protocol::Privilege::NoCap && !drop_cap_sys_module()) {
         set_setup_error(out, std::string("dropping CAP_SYS_MODULE: ") + std::strerror(errno));
         ::_exit(0);
     }
-    if (c.privilege == Privilege::UserNs && ::unshare(CLONE_NEWUSER) != 0) {
+    if (c.privilege == protocol::Privilege::UserNs && ::unshare(CLONE_NEWUSER) != 0) {
         set_setup_error(out, std::string("unshare(CLONE_NEWUSER): ") + std::strerror(errno));
         ::_exit(0);
     }
@@ -202,10 +203,10 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env) {
+CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env) {
     CaseOutcome out;
     KvRecord& rec = out.record;
-    rec.set("type", "result");
+    rec = protocol::make_record(protocol::FrameType::Result);
     rec.set("idx", std::to_string(c.idx));
     rec.set("id", c.id);
 
@@ -246,7 +247,7 @@ CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv
         ::usleep(200);
     }
 
-    bool loaded = shared->stage == 2 && shared->ret == 0 && c.call != Call::None;
+    bool loaded = shared->stage == 2 && shared->ret == 0 && c.call != protocol::Call::None;
     if (c.concurrent > 1 && shared->stage == 2) {
         std::string rets, errs;
         for (int i = 0; i < c.concurrent; ++i) {

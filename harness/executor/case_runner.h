@@ -5,7 +5,7 @@
 
 #include "harness/common/kv.h"
 #include "harness/executor/backend.h"
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 
 namespace mh::executor {
 
@@ -18,6 +18,6 @@ struct CaseOutcome {
     bool poisoned = false; // the VM must not run further cases (oops, WARN, hang, one-way sysctl)
 };
 
-CaseOutcome run_case(const GuestCase& c, ModuleBackend& backend, const RunnerEnv& env);
+CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env);
 
 }  // namespace mh::executor

@@ -24,8 +24,8 @@ std::string write_image(const std::string& bytes) {
     return path;
 }
 
-GuestCase base_case(Call call) {
-    GuestCase c;
+protocol::GuestCase base_case(protocol::Call call) {
+    protocol::GuestCase c;
     c.idx = 3;
     c.id = "t";
     c.call = call;
@@ -45,7 +45,7 @@ RunnerEnv env() {
 
 TEST(CaseRunner, SuccessfulInitIsTimedAndUnloaded) {
     FakeBackend be;
-    auto out = run_case(base_case(Call::Init), be, env());
+    auto out = run_case(base_case(protocol::Call::Init), be, env());
     EXPECT_EQ(out.record.get("ret"), "0");
     EXPECT_EQ(out.record.get("errno"), "0");
     EXPECT_TRUE(out.record.has("ns"));
@@ -59,7 +59,7 @@ TEST(CaseRunner, SuccessfulInitIsTimedAndUnloaded) {
 TEST(CaseRunner, FailureIsRecordedAndNotUnloaded) {
     FakeBackend be;
     be.on_finit = [](int, unsigned long, int) { return sys::RawResult{-1, 8}; };
-    auto c = base_case(Call::Finit);
+    auto c = base_case(protocol::Call::Finit);
     c.flags = 0x100;
     auto out = run_case(c, be, env());
     EXPECT_EQ(out.record.get("ret"), "-1");
@@ -72,7 +72,7 @@ TEST(CaseRunner, FailureIsRecordedAndNotUnloaded) {
 
 TEST(CaseRunner, LengthOverrideAndParams) {
     FakeBackend be;
-    auto c = base_case(Call::Init);
+    auto c = base_case(protocol::Call::Init);
     c.has_len = true;
     c.len = 63;
     c.params = "a=1 b=hello";
@@ -86,7 +86,7 @@ TEST(CaseRunner, HangTimesOutAndPoisons) {
     be.on_init = [](unsigned long) -> sys::RawResult {
         for (;;) ::pause();
     };
-    auto c = base_case(Call::Init);
+    auto c = base_case(protocol::Call::Init);
     c.timeout_ms = 200;
     auto out = run_case(c, be, env());
     EXPECT_EQ(out.record.get("timed_out"), "1");
@@ -100,7 +100,7 @@ TEST(CaseRunner, ChildKilledBySignalPoisons) {
         ::raise(SIGKILL);  // what the kernel does to a task that oopsed
         return {0, 0};
     };
-    auto out = run_case(base_case(Call::Init), be, env());
+    auto out = run_case(base_case(protocol::Call::Init), be, env());
     EXPECT_EQ(out.record.get("signal"), "9");
     EXPECT_TRUE(out.poisoned);
 }
@@ -113,7 +113,7 @@ TEST(CaseRunner, NewDieTaintPoisonsAndLogIsAttached) {
         return sys::RawResult{-1, 14};
     };
     be.log = {"stale line"};
-    auto out = run_case(base_case(Call::Init), be, env());
+    auto out = run_case(base_case(protocol::Call::Init), be, env());
     EXPECT_EQ(out.record.get("taint_before"), "0x1000");
     EXPECT_EQ(out.record.get("taint_after"), "0x1080");
     EXPECT_TRUE(out.poisoned);
@@ -122,7 +122,7 @@ TEST(CaseRunner, NewDieTaintPoisonsAndLogIsAttached) {
 
 TEST(CaseRunner, SetupErrorIsBrokenNotACall) {
     FakeBackend be;
-    auto c = base_case(Call::Init);
+    auto c = base_case(protocol::Call::Init);
     c.image = "/nonexistent/image.ko";
     auto out = run_case(c, be, env());
     EXPECT_TRUE(out.record.has("setup_error"));
@@ -135,7 +135,7 @@ TEST(CaseRunner, ConcurrentCallersAllReport) {
     // The fake "kernel": the first finit wins, later ones see EEXIST (6.1 behaviour for a LIVE module).
     be.on_finit = [](int, unsigned long, int nth) { return nth == 1 ? sys::RawResult{0, 0} : sys::RawResult{-1, 17}; };
     be.on_init = [](unsigned long) { return sys::RawResult{-1, 17}; };
-    auto c = base_case(Call::Finit);
+    auto c = base_case(protocol::Call::Finit);
     c.concurrent = 4;
     c.race_init = true;
     auto out = run_case(c, be, env());

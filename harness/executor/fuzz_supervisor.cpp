@@ -15,18 +15,19 @@
 #include <set>
 #include <sstream>
 
-#include "fuzz/guest/shared_state.h"
+#include "harness/protocol/shared_state.h"
 #include "harness/common/kv.h"
 #include "harness/common/monotonic.h"
 #include "harness/common/packed_bytes.h"
 #include "harness/executor/kmsg.h"
 #include "harness/report/taint.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
 
 namespace {
 
-using fuzz::SharedState;
+using protocol::SharedState;
 
 std::string read_file(const std::string& path, size_t limit) {
     std::string out;
@@ -80,7 +81,7 @@ public:
         std::vector<uint64_t> pcs;
         uint64_t tail = st_.pc_tail.load(std::memory_order_relaxed);
         const uint64_t head = st_.pc_head.load(std::memory_order_acquire);
-        for (; tail < head; ++tail) pcs.push_back(st_.pc_ring[tail % fuzz::kPcRingSize]);
+        for (; tail < head; ++tail) pcs.push_back(st_.pc_ring[tail % protocol::kPcRingSize]);
         st_.pc_tail.store(tail, std::memory_order_release);
         for (size_t at = 0; at < pcs.size(); at += 400) {
             std::string list;
@@ -89,25 +90,23 @@ public:
                 std::snprintf(b, sizeof b, "%s%llx", list.empty() ? "" : ",", static_cast<unsigned long long>(pcs[i]));
                 list += b;
             }
-            KvRecord r;
-            r.set("type", "pcs");
+            KvRecord r = protocol::make_record(protocol::FrameType::Pcs);
             r.set("pcs", list);
             port_.send(r);
         }
-        KvRecord r;
-        r.set("type", "stats");
+        KvRecord r = protocol::make_record(protocol::FrameType::Stats);
         r.set("phase", phase);
         r.set("execs", std::to_string(st_.execs.load()));
         r.set("loaded", std::to_string(st_.loaded.load()));
         r.set("feedback", st_.feedback_kind.load() == 1 ? "kcov" : st_.feedback_kind.load() == 2 ? "blackbox" : "none");
         r.set("pc_dropped", std::to_string(st_.pc_dropped.load()));
         std::string errnos;
-        for (size_t e = 0; e < fuzz::kErrnoSlots; ++e)
+        for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
             if (uint64_t n = st_.errno_counts[e].load()) errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
         r.set("errnos", errnos);
         // Milliseconds spent inside calls, by outcome (0 = loaded), and inside the target overall.
         std::string ms;
-        for (size_t e = 0; e < fuzz::kErrnoSlots; ++e)
+        for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
             if (uint64_t n = st_.errno_ns[e].load()) ms += (ms.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n / 1000000);
         r.set("call_ms", ms);
         r.set("target_ms", std::to_string(st_.target_ns.load() / 1000000));
@@ -128,8 +127,7 @@ public:
             struct stat st {};
             if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
             const std::string bytes = read_file(path, 4 << 20);
-            KvRecord r;
-            r.set("type", "corpus");
+            KvRecord r = protocol::make_record(protocol::FrameType::Corpus);
             r.set("name", e->d_name);
             r.set("size", std::to_string(bytes.size()));
             r.set("data", pack_bytes(bytes));
@@ -161,20 +159,20 @@ Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
         if (!rec) return make_error("fuzz.conf line " + std::to_string(n) + ": " + rec.error().message);
-        const std::string type = rec->get("type").value_or("");
+        const auto type = protocol::frame_type(*rec);
         const std::string value = rec->get("value").value_or("");
-        if (type == "fuzz") {
+        if (type == protocol::FrameType::Fuzz) {
             if (auto v = rec->get("hang_s")) c.hang_seconds = std::atoi(v->c_str());
             if (auto v = rec->get("stats_s")) c.stats_seconds = std::atoi(v->c_str());
             if (auto v = rec->get("watch")) c.watch_dir = *v;
-        } else if (type == "arg") {
+        } else if (type == protocol::FrameType::Arg) {
             c.argv.push_back(value);
-        } else if (type == "env") {
+        } else if (type == protocol::FrameType::Env) {
             c.env.push_back(value);
-        } else if (type == "mkdir") {
+        } else if (type == protocol::FrameType::Mkdir) {
             c.make_dirs.push_back(value);
         } else {
-            return make_error("fuzz.conf line " + std::to_string(n) + ": unknown type '" + type + "'");
+            return make_error("fuzz.conf line " + std::to_string(n) + ": unknown type '" + rec->get_or("type", "") + "'");
         }
     }
     if (c.argv.empty()) return make_error("fuzz.conf: no engine command (type=arg lines)");
@@ -188,11 +186,10 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     write_proc("/proc/sys/kernel/panic_on_warn", "0");
     for (const auto& d : config.make_dirs) ::mkdir(d.c_str(), 0755);
     ::mkdir(config.watch_dir.c_str(), 0755);
-    SharedState* st = fuzz::map_shared_state(true);
+    SharedState* st = protocol::map_shared_state(true);
     if (!st) {
-        KvRecord err;
-        err.set("type", "error");
-        err.set("message", std::string("cannot create ") + fuzz::kSharedStatePath + ": " + std::strerror(errno));
+        KvRecord err = protocol::make_record(protocol::FrameType::Error);
+        err.set("message", std::string("cannot create ") + protocol::kSharedStatePath + ": " + std::strerror(errno));
         port.send(err);
         power_off();
     }
@@ -212,8 +209,7 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         ::_exit(127);
     }
     Reporter rep(port, *st, config.watch_dir);
-    KvRecord started;
-    started.set("type", "engine");
+    KvRecord started = protocol::make_record(protocol::FrameType::Engine);
     started.set("pid", std::to_string(pid));
     port.send(started);
 
@@ -264,9 +260,9 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     const bool clean_end = !hung && WIFEXITED(status) && WEXITSTATUS(status) == 0 && taint == 0;
     KvRecord r;
     if (clean_end) {
-        r.set("type", "end");
+        r = protocol::make_record(protocol::FrameType::End);
     } else {
-        r.set("type", "crash");
+        r = protocol::make_record(protocol::FrameType::Crash);
         std::string kind = hung ? "hang"
                            : taint ? "taint"
                            : WIFSIGNALED(status) ? "signal-" + std::to_string(WTERMSIG(status))

@@ -15,8 +15,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 #include "harness/executor/guard.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
 namespace {
@@ -130,20 +131,19 @@ ResultsPort::~ResultsPort() {
 }
 
 void ResultsPort::send(const KvRecord& rec) {
-    write_all(fd_ >= 0 ? fd_ : 1, frame_encode(kv_format(rec)));
+    write_all(fd_ >= 0 ? fd_ : 1, protocol::frame_encode(kv_format(rec)));
     if (fd_ >= 0) ::tcdrain(fd_);
 }
 
 void ResultsPort::send_chunked(const std::string& stream, const std::string& text, size_t chunk_bytes) {
     size_t total = (text.size() + chunk_bytes - 1) / chunk_bytes;
     for (size_t i = 0; i < total; ++i) {
-        KvRecord r;
-        r.set("type", "chunk");
+        KvRecord r = protocol::make_record(protocol::FrameType::Chunk);
         r.set("stream", stream);
         r.set("seq", std::to_string(i));
         r.set("total", std::to_string(total));
         r.set("data", text.substr(i * chunk_bytes, chunk_bytes));
-        write_all(fd_ >= 0 ? fd_ : 1, frame_encode(kv_format(r)));
+        write_all(fd_ >= 0 ? fd_ : 1, protocol::frame_encode(kv_format(r)));
     }
     if (fd_ >= 0) ::tcdrain(fd_);
 }

@@ -26,7 +26,7 @@ int refuse_and_exit(const std::string& program, const std::string& why);
 
 [[noreturn]] void power_off();
 
-// Raw /dev/ttyS1 writer of CRC frames (harness/common/frame.h); console fallback.
+// Raw /dev/ttyS1 writer of CRC frames (harness/protocol/frame.h); console fallback.
 class ResultsPort {
 public:
     ResultsPort();

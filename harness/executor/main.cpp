@@ -10,9 +10,10 @@
 #include "harness/executor/case_runner.h"
 #include "harness/executor/fuzz_supervisor.h"
 #include "harness/executor/guard.h"
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 #include "harness/executor/guest_env.h"
 #include "harness/executor/real_backend.h"
+#include "harness/protocol/frame_types.h"
 
 namespace {
 
@@ -34,8 +35,7 @@ int main() {
     RealBackend backend;
     RunnerEnv env;
 
-    KvRecord hello;
-    hello.set("type", "hello");
+    KvRecord hello = protocol::make_record(protocol::FrameType::Hello);
     hello.set("version", kExecutorVersion);
     utsname u{};
     if (::uname(&u) == 0) hello.set("release", u.release);
@@ -47,8 +47,7 @@ int main() {
     if (auto conf = read_guest_file(kFuzzConfPath)) {
         auto config = parse_fuzz_conf(*conf);
         if (config) run_fuzz_supervisor(channel, *config);
-        KvRecord err;
-        err.set("type", "error");
+        KvRecord err = protocol::make_record(protocol::FrameType::Error);
         err.set("message", config.error().message);
         channel.send(err);
         power_off();
@@ -58,8 +57,7 @@ int main() {
     if (auto s = cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
     auto cases_text = read_guest_file(kCasesPath);
     if (!cases_text) {
-        KvRecord err;
-        err.set("type", "error");
+        KvRecord err = protocol::make_record(protocol::FrameType::Error);
         err.set("message", std::string("cannot read ") + kCasesPath);
         channel.send(err);
         power_off();
@@ -69,32 +67,28 @@ int main() {
     while (std::getline(lines, line)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
-        auto gc = rec ? parse_guest_case(*rec) : Expected<GuestCase>(rec.error());
+        auto gc = rec ? protocol::parse_guest_case(*rec) : Expected<protocol::GuestCase>(rec.error());
         if (!gc) {
-            KvRecord err;
-            err.set("type", "error");
+            KvRecord err = protocol::make_record(protocol::FrameType::Error);
             err.set("message", "bad case line: " + gc.error().message);
             channel.send(err);
             continue;
         }
         if (gc->idx < start) continue;
-        KvRecord begin;
-        begin.set("type", "start");
+        KvRecord begin = protocol::make_record(protocol::FrameType::Start);
         begin.set("idx", std::to_string(gc->idx));
         begin.set("id", gc->id);
         channel.send(begin);
         auto outcome = run_case(*gc, backend, env);
         channel.send(outcome.record);
         if (outcome.poisoned) {
-            KvRecord restart;
-            restart.set("type", "restart");
+            KvRecord restart = protocol::make_record(protocol::FrameType::Restart);
             restart.set("next", std::to_string(gc->idx + 1));
             channel.send(restart);
             power_off();
         }
     }
-    KvRecord end;
-    end.set("type", "end");
+    KvRecord end = protocol::make_record(protocol::FrameType::End);
     channel.send(end);
     power_off();
 }

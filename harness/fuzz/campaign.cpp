@@ -31,6 +31,7 @@
 #include "harness/vm/qemu_argv.h"
 #include "harness/session/results_sink.h"
 #include "harness/session/run_session.h"
+#include "harness/protocol/frame_types.h"
 
 #ifndef MH_GUEST_FUZZ_DIR
 #define MH_GUEST_FUZZ_DIR ""
@@ -419,9 +420,9 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
             const size_t j = static_cast<size_t>(id);
             spec.on_frame = [&](const vm::GuestFrame& f) {
                 last_frame = f.host_seconds;
-                const std::string type = f.record.get_or("type", "");
+                const auto type = protocol::frame_type(f.record);
                 std::lock_guard lock(st.mu);
-                if (type == "pcs") {
+                if (type == protocol::FrameType::Pcs) {
                     const std::string list = f.record.get_or("pcs", "");
                     for (size_t at = 0; at < list.size();) {
                         size_t comma = list.find(',', at);
@@ -435,7 +436,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                         }
                         at = comma + 1;
                     }
-                } else if (type == "stats") {
+                } else if (type == protocol::FrameType::Stats) {
                     st.vm_execs[j] = std::strtoull(f.record.get_or("execs", "0").c_str(), nullptr, 10);
                     st.vm_loaded[j] = std::strtoull(f.record.get_or("loaded", "0").c_str(), nullptr, 10);
                     st.vm_errnos[j] = parse_errnos(f.record.get_or("errnos", ""));
@@ -451,7 +452,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                         st.last_progress = el;
                         progress_line();
                     }
-                } else if (type == "corpus") {
+                } else if (type == protocol::FrameType::Corpus) {
                     const std::string name = f.record.get_or("name", "");
                     if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' || st.corpus_names.count(name)) return;
                     auto data = unpack_bytes(f.record.get_or("data", ""), std::strtoull(f.record.get_or("size", "0").c_str(), nullptr, 10));

@@ -10,6 +10,7 @@
 #include "harness/host/file_tail.h"
 #include "harness/host/process.h"
 #include "harness/vm/qemu_argv.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::fuzz {
 
@@ -46,21 +47,19 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     fs::create_directories(spec.work_dir, ec);
     const std::string token = session::random_token();
 
-    KvRecord head;
-    head.set("type", "fuzz");
+    KvRecord head = protocol::make_record(protocol::FrameType::Fuzz);
     head.set("hang_s", std::to_string(spec.hang_seconds));
     head.set("stats_s", "2");
     head.set("watch", spec.watch_dir);
     std::string conf = kv_format(head) + "\n";
-    auto line = [&](const char* type, const std::string& value) {
-        KvRecord r;
-        r.set("type", type);
+    auto line = [&](protocol::FrameType type, const std::string& value) {
+        KvRecord r = protocol::make_record(type);
         r.set("value", value);
         conf += kv_format(r) + "\n";
     };
-    for (const auto& a : spec.engine_argv) line("arg", a);
-    for (const auto& e : spec.engine_env) line("env", e);
-    for (const auto& d : spec.make_dirs) line("mkdir", d);
+    for (const auto& a : spec.engine_argv) line(protocol::FrameType::Arg, a);
+    for (const auto& e : spec.engine_env) line(protocol::FrameType::Env, e);
+    for (const auto& d : spec.make_dirs) line(protocol::FrameType::Mkdir, d);
 
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
@@ -104,11 +103,11 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
 
     FuzzVmResult out;
     go.on_frame = [&](const vm::GuestFrame& f) {
-        const std::string type = f.record.get_or("type", "");
-        if (type == "engine") out.engine_started_s = f.host_seconds;
-        else if (type == "crash") out.crash = f.record;
-        else if (type == "error") out.error = f.record;
-        else if (type == "end") out.ended = true;
+        const auto type = protocol::frame_type(f.record);
+        if (type == protocol::FrameType::Engine) out.engine_started_s = f.host_seconds;
+        else if (type == protocol::FrameType::Crash) out.crash = f.record;
+        else if (type == protocol::FrameType::Error) out.error = f.record;
+        else if (type == protocol::FrameType::End) out.ended = true;
         if (spec.on_frame) spec.on_frame(f);
     };
     auto r = vm::run_guest_program(go);

@@ -120,7 +120,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             hc.guest.image = it->second;
         }
         if (hc.recorded) continue;
-        case_lines += kv_format(executor::to_record(hc.guest));
+        case_lines += kv_format(protocol::to_record(hc.guest));
         case_lines.push_back('\n');
     }
     cpio.add_file("mh/cases", case_lines);

@@ -12,11 +12,12 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 #include "harness/vm/crash_watch.h"
 #include "harness/host/file_tail.h"
 #include "harness/session/guest_observation.h"
 #include "harness/vm/vm_process.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::session {
 namespace {
@@ -89,7 +90,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
 
         host::FileTail results(vm.results_file);
         vm::ConsoleCrashWatch crash_watch(vm.console_log);
-        FrameDecoder decoder;
+        protocol::FrameDecoder decoder;
         bool booted = false, ended = false, results_seen = false;
         int current = -1;  // case started but not finished
         auto current_start = Clock::now();
@@ -102,13 +103,13 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             last_frame = Clock::now();
             auto rec = kv_parse(payload);
             if (!rec) return;
-            std::string type = rec->get_or("type", "");
-            if (type == "hello") {
+            const auto type = protocol::frame_type(*rec);
+            if (type == protocol::FrameType::Hello) {
                 booted = true;
-            } else if (type == "start") {
+            } else if (type == protocol::FrameType::Start) {
                 current = std::atoi(rec->get_or("idx", "-1").c_str());
                 current_start = Clock::now();
-            } else if (type == "result") {
+            } else if (type == protocol::FrameType::Result) {
                 int idx = std::atoi(rec->get_or("idx", "-1").c_str());
                 if (idx < 0 || idx >= n) return;
                 if (!results_seen && stats.first_result_seconds < 0) stats.first_result_seconds = seconds_since(vm_start);
@@ -129,9 +130,9 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
                     emit(co);
                     must_stop();
                 }
-            } else if (type == "end") {
+            } else if (type == protocol::FrameType::End) {
                 ended = true;
-            } else if (type == "error") {
+            } else if (type == protocol::FrameType::Error) {
                 progress("guest error: " + rec->get_or("message", "?"));
             }
         };

@@ -55,7 +55,7 @@ Expected<HostCase> parse_host_case(const std::string& line, const std::string& s
             while (std::getline(in, id, ','))
                 if (!id.empty()) hc.malformations.push_back(id);
         } else if (k == "malform_seed") {
-            auto s = executor::parse_u64(v);
+            auto s = protocol::parse_u64(v);
             if (!s) return make_error(source + ": malform_seed: " + s.error().message);
             hc.malform_seed = *s;
         } else if (k == "expect") {
@@ -77,7 +77,7 @@ Expected<HostCase> parse_host_case(const std::string& line, const std::string& s
     } else {
         guest.set("img", "/mh/img/pending");
     }
-    auto gc = executor::parse_guest_case(guest);
+    auto gc = protocol::parse_guest_case(guest);
     if (!gc) return make_error(source + ": " + gc.error().message);
     hc.guest = *gc;
     if (hc.image == "none") hc.guest.image.clear();

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "harness/common/expected.h"
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 
 namespace mh::session {
 
 struct HostCase {
-    executor::GuestCase guest;            // img/modname are filled in when the batch is built
+    protocol::GuestCase guest;            // img/modname are filled in when the batch is built
     std::string image = "seed:ok";        // seed:NAME | file:PATH | synth:RET[:NAME] | none
     std::vector<std::string> malformations;  // catalogue ids applied in order
     uint64_t malform_seed = 0;

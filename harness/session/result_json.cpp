@@ -62,16 +62,16 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     j["id"] = co.id;
     if (!hc.input_class.empty()) j["class"] = hc.input_class;
     j["kernel"] = {{"name", kernel.name}, {"release", kernel.release}, {"version", kernel.version}};
-    json input = {{"call", g.call == executor::Call::Init ? "init" : g.call == executor::Call::Finit ? "finit" : "none"},
+    json input = {{"call", g.call == protocol::Call::Init ? "init" : g.call == protocol::Call::Finit ? "finit" : "none"},
                   {"image", hc.image}};
     if (!hc.malformations.empty()) input["malform"] = hc.malformations, input["malform_seed"] = hc.malform_seed;
-    if (g.call == executor::Call::Init) {
+    if (g.call == protocol::Call::Init) {
         input["buf"] = g.buffer;
         if (g.has_len) input["len"] = g.len;
     }
-    if (g.call == executor::Call::Finit) input["fd"] = g.fd, input["flags"] = g.flags;
+    if (g.call == protocol::Call::Finit) input["fd"] = g.fd, input["flags"] = g.flags;
     if (!g.params.empty() || g.params_kind != "string") input["params"] = g.params, input["params_ptr"] = g.params_kind;
-    if (g.privilege != executor::Privilege::Root) input["priv"] = g.privilege == executor::Privilege::NoCap ? "nocap" : "userns";
+    if (g.privilege != protocol::Privilege::Root) input["priv"] = g.privilege == protocol::Privilege::NoCap ? "nocap" : "userns";
     if (!g.module_name.empty()) input["module"] = g.module_name;
     j["input"] = input;
     if (hc.expect) {

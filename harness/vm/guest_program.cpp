@@ -10,11 +10,12 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 #include "harness/vm/crash_watch.h"
 #include "harness/host/file_tail.h"
 #include "harness/host/process.h"
 #include "harness/vm/vm_process.h"
+#include "harness/protocol/frame_types.h"
 
 namespace mh::vm {
 namespace {
@@ -88,7 +89,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     if (!proc) return proc.error();
     host::FileTail results(opt.vm.results_file);
     ConsoleCrashWatch crash_watch(opt.vm.console_log);
-    FrameDecoder decoder;
+    protocol::FrameDecoder decoder;
     auto last = Clock::now();
     auto take = [&](const std::string& chunk) {
         for (auto& payload : decoder.feed(chunk)) {
@@ -96,9 +97,9 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
             if (!rec) continue;
             last = Clock::now();
             GuestFrame f{std::chrono::duration<double>(last - start).count(), *rec};
-            std::string type = rec->get_or("type", "");
-            if (type == "hello") res.booted = true;
-            if (type == "end") res.ended = true;
+            const auto type = protocol::frame_type(*rec);
+            if (type == protocol::FrameType::Hello) res.booted = true;
+            if (type == protocol::FrameType::End) res.ended = true;
             if (opt.on_frame) opt.on_frame(f);
             if (opt.keep_frames) res.frames.push_back(std::move(f));
         }

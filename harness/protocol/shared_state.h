@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace mh::fuzz {
+namespace mh::protocol {
 
 inline constexpr const char* kSharedStatePath = "/tmp/mh-fuzz-state";
 inline constexpr uint64_t kSharedStateMagic = 0x4d48465a53543031ull;  // "MHFZST01"
@@ -46,4 +46,4 @@ struct SharedState {
 // Maps the state file (creating and sizing it when `create`); nullptr on failure.
 SharedState* map_shared_state(bool create);
 
-}  // namespace mh::fuzz
+}  // namespace mh::protocol

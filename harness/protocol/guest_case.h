@@ -8,7 +8,7 @@
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
 
-namespace mh::executor {
+namespace mh::protocol {
 
 enum class Call { Init, Finit, None };
 enum class Privilege { Root, NoCap, UserNs };
@@ -54,4 +54,4 @@ unsigned long effective_len(const GuestCase& c, unsigned long image_len);
 // Numbers in case files: decimal, 0x hex, or negative (two's complement for flags).
 Expected<uint64_t> parse_u64(const std::string& text);
 
-}  // namespace mh::executor
+}  // namespace mh::protocol

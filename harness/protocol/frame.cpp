@@ -1,11 +1,11 @@
 // Frame encoder/decoder for the results channel.
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 
 #include <cstdio>
 
 #include "harness/common/crc32.h"
 
-namespace mh {
+namespace mh::protocol {
 namespace {
 
 constexpr std::string_view kMagic = "MH1 ";
@@ -71,4 +71,4 @@ std::vector<std::string> FrameDecoder::feed(std::string_view chunk) {
     return out;
 }
 
-}  // namespace mh
+}  // namespace mh::protocol

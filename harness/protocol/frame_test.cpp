@@ -1,5 +1,5 @@
 // Frame codec: round trip, chunking, corruption and garbage are rejected without loss of good frames.
-#include "harness/common/frame.h"
+#include "harness/protocol/frame.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@ using namespace mh;
 TEST(Crc32, KnownVector) { EXPECT_EQ(crc32("123456789"), 0xCBF43926u); }
 
 TEST(Frame, RoundTripByteAtATime) {
-    std::string stream = frame_encode("type=result id=a") + frame_encode("") + frame_encode("x=%20");
-    FrameDecoder d;
+    std::string stream = protocol::frame_encode("type=result id=a") + protocol::frame_encode("") + protocol::frame_encode("x=%20");
+    protocol::FrameDecoder d;
     std::vector<std::string> got;
     for (char c : stream)
         for (auto& p : d.feed(std::string_view(&c, 1))) got.push_back(p);
@@ -24,12 +24,12 @@ TEST(Frame, RoundTripByteAtATime) {
 }
 
 TEST(Frame, CorruptionIsDetected) {
-    std::string good = frame_encode("type=result id=a ret=0");
+    std::string good = protocol::frame_encode("type=result id=a ret=0");
     for (size_t i = 0; i + 1 < good.size(); ++i) {
         std::string bad = good;
         bad[i] = static_cast<char>(bad[i] ^ 0x01);
-        FrameDecoder d;
-        auto got = d.feed(bad + frame_encode("type=end"));
+        protocol::FrameDecoder d;
+        auto got = d.feed(bad + protocol::frame_encode("type=end"));
         // The corrupted frame is dropped (or, if the flip made a newline, split); the next one survives.
         ASSERT_FALSE(got.empty()) << i;
         EXPECT_EQ(got.back(), "type=end") << i;
@@ -39,9 +39,9 @@ TEST(Frame, CorruptionIsDetected) {
 }
 
 TEST(Frame, GarbageAndTruncationBetweenFrames) {
-    FrameDecoder d;
-    std::string s = "random console junk\n" + frame_encode("a=1").substr(0, 7) + "\n" + frame_encode("a=2") +
-                    std::string("\0\xff\xfe\n", 4) + frame_encode("a=3");
+    protocol::FrameDecoder d;
+    std::string s = "random console junk\n" + protocol::frame_encode("a=1").substr(0, 7) + "\n" + protocol::frame_encode("a=2") +
+                    std::string("\0\xff\xfe\n", 4) + protocol::frame_encode("a=3");
     auto got = d.feed(s);
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0], "a=2");
@@ -50,8 +50,8 @@ TEST(Frame, GarbageAndTruncationBetweenFrames) {
 }
 
 TEST(Frame, UnterminatedTailIsPending) {
-    FrameDecoder d;
-    auto f = frame_encode("a=1");
+    protocol::FrameDecoder d;
+    auto f = protocol::frame_encode("a=1");
     auto got = d.feed(f.substr(0, f.size() - 1));
     EXPECT_TRUE(got.empty());
     EXPECT_EQ(d.pending_bytes(), f.size() - 1);

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mh {
+namespace mh::protocol {
 
 std::string frame_encode(std::string_view payload);
 
@@ -29,4 +29,4 @@ private:
     size_t bad_frames_ = 0;
 };
 
-}  // namespace mh
+}  // namespace mh::protocol

@@ -1,5 +1,5 @@
 // Guest case codec and validation.
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -8,7 +8,7 @@
 #include "harness/inputs/buffers.h"
 #include "harness/inputs/fd_kinds.h"
 
-namespace mh::executor {
+namespace mh::protocol {
 
 Expected<uint64_t> parse_u64(const std::string& text) {
     if (text.empty()) return make_error("empty number");
@@ -165,4 +165,4 @@ KvRecord to_record(const GuestCase& c) {
     return r;
 }
 
-}  // namespace mh::executor
+}  // namespace mh::protocol

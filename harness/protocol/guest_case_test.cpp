@@ -1,10 +1,10 @@
 // Guest case records: parse, validate, round trip.
-#include "harness/executor/guest_case.h"
+#include "harness/protocol/guest_case.h"
 
 #include <gtest/gtest.h>
 
 using namespace mh;
-using namespace mh::executor;
+using namespace mh::protocol;
 
 TEST(GuestCase, RoundTrip) {
     auto rec = kv_parse("idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no");

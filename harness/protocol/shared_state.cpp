@@ -1,5 +1,5 @@
 // Mapping of the supervisor/target shared state file (see shared_state.h).
-#include "fuzz/guest/shared_state.h"
+#include "harness/protocol/shared_state.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -7,7 +7,7 @@
 
 #include <new>
 
-namespace mh::fuzz {
+namespace mh::protocol {
 
 SharedState* map_shared_state(bool create) {
     const int fd = ::open(kSharedStatePath, create ? (O_RDWR | O_CREAT | O_TRUNC) : O_RDWR, 0600);
@@ -24,4 +24,4 @@ SharedState* map_shared_state(bool create) {
     return s->magic == kSharedStateMagic ? s : nullptr;
 }
 
-}  // namespace mh::fuzz
+}  // namespace mh::protocol
