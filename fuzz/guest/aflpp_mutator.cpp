@@ -1,5 +1,5 @@
 // AFL++ custom mutator (mh-afl-mutator.so, loaded by afl-fuzz through AFL_CUSTOM_MUTATOR_LIBRARY)
-// over the one mutator core (harness/fuzz/mutator.h); it also exports AFL's new finds for the
+// over the one mutator core (harness/mutate/mutator.h); it also exports AFL's new finds for the
 // supervisor to sync, named by content so that no input reaches the host corpus twice.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "harness/fuzz/fuzz_input.h"
-#include "harness/fuzz/mutator.h"
+#include "harness/mutate/fuzz_input.h"
+#include "harness/mutate/mutator.h"
 
 namespace {
 
-// Directory the supervisor watches (the engine's watch dir in harness/fuzz/campaign.cpp).
+// Directory the supervisor watches (the engine's watch dir in harness/campaign/campaign.cpp).
 constexpr const char* kDefaultExportDir = "/tmp/mh-afl-new";
 
 uint64_t splitmix(uint64_t& s) {
@@ -30,18 +30,18 @@ uint64_t splitmix(uint64_t& s) {
 }
 
 // MH_FUZZ_WEIGHTS (modharness fuzz --weights) shifts the mix of step kinds, as for libFuzzer.
-mh::fuzz::MutatorWeights weights_from_env() {
+mh::mutate::MutatorWeights weights_from_env() {
     const char* w = std::getenv("MH_FUZZ_WEIGHTS");
-    auto parsed = mh::fuzz::parse_weights(w ? w : "");
-    return parsed ? *parsed : mh::fuzz::MutatorWeights{};
+    auto parsed = mh::mutate::parse_weights(w ? w : "");
+    return parsed ? *parsed : mh::mutate::MutatorWeights{};
 }
 
 struct State {
-    mh::fuzz::Mutator core{weights_from_env()};
+    mh::mutate::Mutator core{weights_from_env()};
     uint64_t rng = 0;
     size_t max_len = 0;  // the campaign's -max_len (MH_AFL_MAX_LEN); 0: AFL's own limit only
     std::string export_dir;
-    mh::fuzz::Bytes out;  // the buffer handed to AFL (it stays ours)
+    mh::mutate::Bytes out;  // the buffer handed to AFL (it stays ours)
     std::string description;
 };
 
@@ -118,8 +118,8 @@ size_t afl_custom_fuzz(void* data, uint8_t* buf, size_t buf_size, uint8_t** out_
 // Names AFL's queue and crash files: the step that made the last mutant ("field:shdr.sh_size").
 const char* afl_custom_describe(void* data, size_t max_len) {
     auto* st = static_cast<State*>(data);
-    const auto in = mh::fuzz::decode(st->out);
-    std::string d = in.history.empty() ? "mh" : mh::fuzz::describe_history({in.history.back()});
+    const auto in = mh::mutate::decode(st->out);
+    std::string d = in.history.empty() ? "mh" : mh::mutate::describe_history({in.history.back()});
     for (char& c : d)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+' && c != ':' && c != '_') c = '_';
     if (d.size() > max_len) d.resize(max_len);
@@ -137,7 +137,7 @@ uint8_t afl_custom_queue_get(void* /*data*/, const uint8_t* filename) {
     const ssize_t n = ::read(fd, head, sizeof head);
     ::close(fd);
     if (n != 4) return 0;
-    return std::memcmp(head, mh::fuzz::kMagic.data(), 4) == 0 || std::memcmp(head, "\x7f" "ELF", 4) == 0;
+    return std::memcmp(head, mh::mutate::kMagic.data(), 4) == 0 || std::memcmp(head, "\x7f" "ELF", 4) == 0;
 }
 
 // A new queue entry: found by mutation (orig set) -> exported; initial and imported entries are

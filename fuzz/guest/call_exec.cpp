@@ -184,22 +184,22 @@ bool CallExecutor::unload_environment() {
     return gone;
 }
 
-CallResult CallExecutor::run(const FuzzInput& in) {
-    const bool bad_params = (in.call.actions & kBadParamsPointer) && unmapped_ != MAP_FAILED;
-    const bool bad_image = (in.call.actions & kBadImagePointer) && unmapped_ != MAP_FAILED;
+CallResult CallExecutor::run(const mutate::FuzzInput& in) {
+    const bool bad_params = (in.call.actions & mutate::kBadParamsPointer) && unmapped_ != MAP_FAILED;
+    const bool bad_image = (in.call.actions & mutate::kBadImagePointer) && unmapped_ != MAP_FAILED;
     const char* params = bad_params ? static_cast<const char*>(unmapped_) : in.call.params.c_str();
     const void* image = bad_image ? unmapped_ : static_cast<const void*>(in.image.data());
     racer_pcs_ = {};
     int fd = -1;
     int extra = -1;
-    if (in.call.syscall == Syscall::finit_module) {
+    if (in.call.syscall == mutate::Syscall::finit_module) {
         switch (in.call.fd_kind) {
-            case FdKind::memfd:
+            case mutate::FdKind::memfd:
                 if (memfd_ >= 0 && ::ftruncate(memfd_, 0) == 0 && write_all(memfd_, in.image)) fd = memfd_;
                 break;
-            case FdKind::file: fd = file_fd(in.image, O_RDONLY); break;
-            case FdKind::wronly: fd = file_fd(in.image, O_WRONLY); break;
-            case FdKind::pipe: {
+            case mutate::FdKind::file: fd = file_fd(in.image, O_RDONLY); break;
+            case mutate::FdKind::wronly: fd = file_fd(in.image, O_WRONLY); break;
+            case mutate::FdKind::pipe: {
                 int p[2];
                 if (::pipe2(p, O_CLOEXEC) == 0) {
                     fd = p[0];
@@ -207,29 +207,29 @@ CallResult CallExecutor::run(const FuzzInput& in) {
                 }
                 break;
             }
-            case FdKind::count: break;
+            case mutate::FdKind::count: break;
         }
     }
     auto call = [&]() -> sys::RawResult {
-        if (in.call.syscall == Syscall::init_module) return sys::init_module(image, in.image.size(), params);
+        if (in.call.syscall == mutate::Syscall::init_module) return sys::init_module(image, in.image.size(), params);
         return fd >= 0 ? sys::finit_module(fd, params, in.call.flags) : sys::RawResult{-1, EBADF};
     };
 
     sys::RawResult raced{-1, 0};
     bool racing = false, provider_gone = false;
-    if ((in.call.actions & kRaceProvider) && (provider_gone = unload_environment())) {
+    if ((in.call.actions & mutate::kRaceProvider) && (provider_gone = unload_environment())) {
         // The provider comes back while the call resolves its symbols: still COMING (its init
         // sleeps), so an importing module waits for it in resolve_symbol_wait. The call starts
         // once /proc/modules lists it (it does from COMING on), not before.
         racer_.start([this] { load_environment_files("init_delay_ms=50"); });
         racing = true;
         for (int ms = 0; ms < 300 && !environment_listed(); ++ms) ::usleep(1000);
-    } else if (in.call.actions & kConcurrent) {
+    } else if (in.call.actions & mutate::kConcurrent) {
         // The racer first looks at the loading thread's wchan (a module init that sleeps shows
         // as a module symbol) and at /proc/modules (a module still COMING shows as "+"), then calls.
         const std::string wchan = "/proc/self/task/" + std::to_string(::gettid()) + "/wchan";
         // finit_module calls at once instead: two loads of one inode overlap in idempotent().
-        const bool at_once = in.call.syscall == Syscall::finit_module;
+        const bool at_once = in.call.syscall == mutate::Syscall::finit_module;
         racer_.start([&, wchan, at_once] {
             if (at_once) {
                 raced = call();
@@ -249,9 +249,9 @@ CallResult CallExecutor::run(const FuzzInput& in) {
 
     if (r.ret == 0 || raced.ret == 0) {
         const auto names = loaded_names();
-        if (in.call.actions & kRepeat) (void)call();  // EEXIST: the module is still loaded
+        if (in.call.actions & mutate::kRepeat) (void)call();  // EEXIST: the module is still loaded
         after_load(in, names);
-        unload(names, (in.call.actions & kForceUnload) != 0);
+        unload(names, (in.call.actions & mutate::kForceUnload) != 0);
     }
     if (provider_gone) ensure_environment();  // the racer's load may have lost the race
     if (fd >= 0 && fd != memfd_) ::close(fd);
@@ -259,12 +259,12 @@ CallResult CallExecutor::run(const FuzzInput& in) {
     return {r.ret, r.ret == 0 ? 0 : r.err};
 }
 
-void CallExecutor::after_load(const FuzzInput& in, const std::vector<std::string>& names) {
-    if (in.call.actions & kProbeSysfs)
+void CallExecutor::after_load(const mutate::FuzzInput& in, const std::vector<std::string>& names) {
+    if (in.call.actions & mutate::kProbeSysfs)
         for (const auto& n : names) probe_sysfs(n);
-    if (in.call.actions & kReadKallsyms) read_module_kallsyms();
+    if (in.call.actions & mutate::kReadKallsyms) read_module_kallsyms();
     // Refused (EWOULDBLOCK) while the new module uses it; if it went, it is loaded back at once.
-    if ((in.call.actions & kUnloadProvider) && unload_environment()) ensure_environment();
+    if ((in.call.actions & mutate::kUnloadProvider) && unload_environment()) ensure_environment();
 }
 
 // /proc/modules minus the environment (the fuzzing guest loads nothing else), newest first.

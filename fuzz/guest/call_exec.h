@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fuzz/guest/racer.h"
-#include "harness/fuzz/fuzz_input.h"
+#include "harness/mutate/fuzz_input.h"
 
 namespace mh::fuzz {
 
@@ -33,7 +33,7 @@ public:
     // Call only after the harness-VM guard. Returns how many are loaded.
     int load_environment(const std::string& dir);
 
-    CallResult run(const FuzzInput& in);
+    CallResult run(const mutate::FuzzInput& in);
     // PCs of the racing caller in the last run (empty unless it had the `concurrent` action).
     std::span<const uint64_t> racer_pcs() const { return racer_pcs_; }
 
@@ -43,7 +43,7 @@ private:
     void ensure_environment() const;
     bool environment_listed() const;  // every environment module in /proc/modules (COMING or LIVE)
     bool unload_environment();  // true when something went (nothing held it)
-    void after_load(const FuzzInput& in, const std::vector<std::string>& names);
+    void after_load(const mutate::FuzzInput& in, const std::vector<std::string>& names);
     void unload(const std::vector<std::string>& names, bool force_first);
     int memfd_ = -1;
     void* unmapped_ = nullptr;  // a PROT_NONE page: the bad-pointer actions' argument

@@ -1,4 +1,4 @@
-// libFuzzer custom mutator and crossover over the one mutator core (harness/fuzz/mutator.h);
+// libFuzzer custom mutator and crossover over the one mutator core (harness/mutate/mutator.h);
 // libFuzzer's own byte mutation stays available to the core as its byte-level step.
 #include <time.h>
 
@@ -7,20 +7,20 @@
 
 #include "harness/protocol/shared_state.h"
 
-#include "harness/fuzz/mutator.h"
+#include "harness/mutate/mutator.h"
 #include "harness/common/monotonic.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
 namespace {
 
-const mh::fuzz::Mutator& core() {
+const mh::mutate::Mutator& core() {
     // MH_FUZZ_WEIGHTS (from modharness fuzz --weights) shifts the mix, e.g. towards call mutations.
-    static const mh::fuzz::Mutator m(
+    static const mh::mutate::Mutator m(
         [] {
             const char* w = std::getenv("MH_FUZZ_WEIGHTS");
-            auto parsed = mh::fuzz::parse_weights(w ? w : "");
-            return parsed ? *parsed : mh::fuzz::MutatorWeights{};
+            auto parsed = mh::mutate::parse_weights(w ? w : "");
+            return parsed ? *parsed : mh::mutate::MutatorWeights{};
         }(),
         [](uint8_t* d, size_t s, size_t max) { return LLVMFuzzerMutate(d, s, max); });
     return m;

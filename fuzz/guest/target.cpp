@@ -17,7 +17,7 @@
 #include "harness/protocol/shared_state.h"
 #include "harness/executor/guest_env.h"
 #include "harness/common/monotonic.h"
-#include "harness/fuzz/fuzz_input.h"
+#include "harness/mutate/fuzz_input.h"
 #include "harness/report/module_log_class.h"
 #include "harness/report/taint.h"
 
@@ -137,7 +137,7 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     st.input_seq.fetch_add(1, std::memory_order_release);
 
     const uint64_t t0 = monotonic_ns();
-    const FuzzInput in = decode({data, size});
+    const mutate::FuzzInput in = mutate::decode({data, size});
     m.kcov.reset();
     const uint64_t c0 = monotonic_ns();
     const CallResult r = m.exec.run(in);

@@ -8,10 +8,10 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
-#include "harness/fuzz/coverage_html.h"
-#include "harness/fuzz/coverage_map.h"
-#include "harness/fuzz/coverage_pcs.h"
-#include "harness/fuzz/coverage_report.h"
+#include "harness/coverage/coverage_html.h"
+#include "harness/coverage/coverage_map.h"
+#include "harness/coverage/coverage_pcs.h"
+#include "harness/coverage/coverage_report.h"
 #include "harness/kernels/fuzz_kernel.h"
 #include "harness/kernels/kernel_cache.h"
 
@@ -83,14 +83,14 @@ int cmd_cover(const Args& args) {
     }
 
     // The PCs first: a garbled file is the user's to fix and should not wait for the site map.
-    fuzz::PcSet reached;
+    coverage::PcSet reached;
     if (!p->positionals.empty()) {
         const std::string& file = p->positionals[0];
         // Two named results instead of a ?: temporary: GCC 12 misreads the latter's destruction
         // as freeing a non-heap object (-Wfree-nonheap-object).
-        Expected<fuzz::PcSet> pcs = fuzz::PcSet{};
-        if (file == "-") pcs = fuzz::parse_pcs(std::string(std::istreambuf_iterator<char>(std::cin), {}), "<stdin>");
-        else pcs = fuzz::read_pcs_file(file);
+        Expected<coverage::PcSet> pcs = coverage::PcSet{};
+        if (file == "-") pcs = coverage::parse_pcs(std::string(std::istreambuf_iterator<char>(std::cin), {}), "<stdin>");
+        else pcs = coverage::read_pcs_file(file);
         if (!pcs) {
             std::fprintf(stderr, "modharness cover: %s\n", pcs.error().message.c_str());
             return kExitUsage;
@@ -118,10 +118,10 @@ int cmd_cover(const Args& args) {
         tree = k->build_tree;
     }
 
-    fuzz::LoadSitesOptions lo;
+    coverage::LoadSitesOptions lo;
     lo.use_cache = !p->has("rebuild");
     auto t0 = std::chrono::steady_clock::now();
-    auto sites = fuzz::load_loader_sites(tree, lo);
+    auto sites = coverage::load_loader_sites(tree, lo);
     if (!sites) {
         std::fprintf(stderr, "modharness cover: %s\n", sites.error().message.c_str());
         return kExitEnvironment;
@@ -130,15 +130,15 @@ int cmd_cover(const Args& args) {
     std::fprintf(stderr, "site map: %d loader sites (%s, %.2f s)\n", sites->mapped_total(), sites->from_cache ? "cached" : "built",
                  seconds);
 
-    const fuzz::CoverageReport report = fuzz::coverage_report(*sites, reached);
+    const coverage::CoverageReport report = coverage::coverage_report(*sites, reached);
     auto json_out = p->get("json");
     if (json_out && *json_out == "-") {
-        std::fputs(fuzz::coverage_json(report, *sites, reached).c_str(), stdout);
+        std::fputs(coverage::coverage_json(report, *sites, reached).c_str(), stdout);
     } else {
-        std::fputs(fuzz::coverage_text(report, top).c_str(), stdout);
-        if (json_out && !write_file(*json_out, fuzz::coverage_json(report, *sites, reached))) return kExitUsage;
+        std::fputs(coverage::coverage_text(report, top).c_str(), stdout);
+        if (json_out && !write_file(*json_out, coverage::coverage_json(report, *sites, reached))) return kExitUsage;
     }
-    if (auto html = p->get("html"); html && !write_file(*html, fuzz::coverage_html(report, *sites, reached))) return kExitUsage;
+    if (auto html = p->get("html"); html && !write_file(*html, coverage::coverage_html(report, *sites, reached))) return kExitUsage;
     std::fflush(stdout);
     return kExitOk;
 }

@@ -8,10 +8,10 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
-#include "harness/fuzz/campaign.h"
-#include "harness/fuzz/coverage_count.h"
-#include "harness/fuzz/coverage_map.h"
-#include "harness/fuzz/mutator.h"
+#include "harness/campaign/campaign.h"
+#include "harness/coverage/coverage_count.h"
+#include "harness/coverage/coverage_map.h"
+#include "harness/mutate/mutator.h"
 #include "harness/kernels/kernel_cache.h"
 
 namespace mh::cli {
@@ -96,7 +96,7 @@ int cmd_fuzz(const Args& args) {
         std::fputs(kHelp, stdout);
         return kExitOk;
     }
-    fuzz::CampaignOptions o;
+    campaign::CampaignOptions o;
     o.kernel = p->get_or("kernel", "fuzz-6.12");
     o.engine = p->get_or("engine", "libfuzzer");
     o.out = p->get_or("out", "");
@@ -109,7 +109,7 @@ int cmd_fuzz(const Args& args) {
     if (auto s = p->get("seeds")) o.seeds = split_commas(*s);
     o.weights = p->get_or("weights", "");
     if (!o.weights.empty()) {
-        if (auto w = fuzz::parse_weights(o.weights); !w) {
+        if (auto w = mutate::parse_weights(o.weights); !w) {
             std::fprintf(stderr, "modharness fuzz: --%s\n", w.error().message.c_str());
             return kExitUsage;
         }
@@ -128,7 +128,7 @@ int cmd_fuzz(const Args& args) {
         return kExitUsage;
     }
     bool known_engine = false;
-    for (const auto& e : fuzz::engine_names()) known_engine |= e == o.engine;
+    for (const auto& e : campaign::engine_names()) known_engine |= e == o.engine;
     if (!known_engine) {
         std::fprintf(stderr, "modharness fuzz: unknown --engine '%s' (libfuzzer, libfuzzer-bytes, random, aflpp)\n", o.engine.c_str());
         return kExitUsage;
@@ -152,10 +152,10 @@ int cmd_fuzz(const Args& args) {
         if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
     };
     // Loader coverage when the kernel has a KCOV build tree (fuzz kernels); else PCs only.
-    std::shared_ptr<fuzz::LoaderSiteSet> site_set;
+    std::shared_ptr<coverage::LoaderSiteSet> site_set;
     if (auto k = kernels::resolve_kernel(o.kernel, false); k && !k->build_tree.empty()) {
-        if (auto sites = fuzz::load_loader_sites(k->build_tree)) {
-            site_set = std::make_shared<fuzz::LoaderSiteSet>(*sites);
+        if (auto sites = coverage::load_loader_sites(k->build_tree)) {
+            site_set = std::make_shared<coverage::LoaderSiteSet>(*sites);
             o.loader_ceiling = site_set->size();
             o.is_loader_site = [site_set](uint64_t pc) { return site_set->contains(pc); };
         } else {
@@ -164,14 +164,14 @@ int cmd_fuzz(const Args& args) {
     }
     o.interrupted = install_interrupt_flag();
 
-    auto s = fuzz::run_campaign(o);
+    auto s = campaign::run_campaign(o);
     if (!s) {
         std::fprintf(stderr, "modharness fuzz: %s\n", s.error().message.c_str());
         return kExitEnvironment;
     }
-    const std::string json = fuzz::summary_json(*s);
+    const std::string json = campaign::summary_json(*s);
     (void)write_file_atomic(o.out / "summary.json", json);
-    std::fputs(fuzz::summary_table(*s).c_str(), stdout);
+    std::fputs(campaign::summary_table(*s).c_str(), stdout);
     std::printf("summary: %s\n", (o.out / "summary.json").c_str());
     if (s->interrupted) return kExitInterrupted;
     if (s->storage_error) return kExitStorage;

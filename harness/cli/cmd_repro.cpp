@@ -8,9 +8,9 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
-#include "harness/fuzz/campaign.h"
-#include "harness/fuzz/seed_inputs.h"
-#include "harness/fuzz/triage.h"
+#include "harness/campaign/campaign.h"
+#include "harness/campaign/seed_inputs.h"
+#include "harness/campaign/triage.h"
 #include "harness/session/accel_probe.h"
 #include "harness/host/file_tail.h"
 #include "harness/kernels/kernel_cache.h"
@@ -69,7 +69,7 @@ int cmd_repro(const Args& args) {
         }
         if (kernel_name.empty()) kernel_name = "fuzz-6.12";
     }
-    fuzz::TriageOptions to;
+    campaign::TriageOptions to;
     to.minimise = !p->has("no-minimize");
     to.runs = std::atoi(p->get_or("runs", "1").c_str());
     if (to.runs < 1 || to.runs > 100) {
@@ -81,12 +81,12 @@ int cmd_repro(const Args& args) {
         std::fprintf(stderr, "modharness repro: %s\n", kernel.error().message.c_str());
         return kExitEnvironment;
     }
-    auto engine = fuzz::guest_fuzzer_path("structured");
+    auto engine = campaign::guest_fuzzer_path("structured");
     if (!engine) {
         std::fprintf(stderr, "modharness repro: %s\n", engine.error().message.c_str());
         return kExitEnvironment;
     }
-    fuzz::ReplayOptions ro;
+    campaign::ReplayOptions ro;
     ro.kernel = *kernel;
     ro.executor = session::default_executor_path();
     ro.engine = *engine;
@@ -99,12 +99,12 @@ int cmd_repro(const Args& args) {
     ro.tsc_khz = vm::tsc_khz_from_cpuinfo(host::read_whole_file("/proc/cpuinfo"));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
     // The same environment modules as the campaign (inputs may import mh_provider's symbols).
-    if (auto env = fuzz::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);
+    if (auto env = campaign::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);
     else std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
     ro.interrupted = install_interrupt_flag();
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
-    auto r = fuzz::triage_crash(ro, target, to);
+    auto r = campaign::triage_crash(ro, target, to);
     if (!std::getenv("MH_KEEP_WORK")) std::filesystem::remove_all(ro.work_dir, ec);  // consoles of the replay VMs
     if (ro.interrupted->load()) return kExitInterrupted;
     if (!r) {

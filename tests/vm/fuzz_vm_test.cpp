@@ -8,7 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "harness/fuzz/fuzz_input.h"
+#include "harness/mutate/fuzz_input.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/seed_modules.h"
 #include "tests/vm/cli_support.h"
@@ -34,9 +34,9 @@ fs::path seed_input(const std::string& kernel, const std::string& seed, const fs
     auto set = kernels::build_seed_modules(*k, {seed}, false);
     EXPECT_TRUE(set.ok());
     const std::string ko = read_text(set->modules.at(seed));
-    fuzz::FuzzInput in;
+    mutate::FuzzInput in;
     in.image.assign(ko.begin(), ko.end());
-    const auto bytes = fuzz::encode(in);
+    const auto bytes = mutate::encode(in);
     const fs::path p = dir / (seed + ".input");
     std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     return p;

@@ -1,0 +1,120 @@
+// Building and booting one fuzzing VM (see fuzz_vm.h).
+#include "harness/campaign/fuzz_vm.h"
+
+#include "harness/common/files.h"
+#include "harness/common/packed_bytes.h"
+#include <set>
+
+#include "harness/session/batch_builder.h"
+#include "harness/vm/cpio.h"
+#include "harness/host/file_tail.h"
+#include "harness/host/process.h"
+#include "harness/vm/qemu_argv.h"
+#include "harness/protocol/frame_types.h"
+
+namespace mh::campaign {
+
+namespace fs = std::filesystem;
+
+std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r) {
+    if (!r.vm.crashes.empty()) return r.vm.crashes.front();
+    if (!r.crash) return std::nullopt;
+    auto klog = unpack_bytes(r.crash->get_or("kmsg", ""), std::strtoull(r.crash->get_or("kmsg_size", "0").c_str(), nullptr, 10));
+    if (!klog) return std::nullopt;
+    auto found = report::parse_console(*klog);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::string crash_input_of(const FuzzVmResult& r) {
+    if (!r.crash) return {};
+    auto in = unpack_bytes(r.crash->get_or("input", ""), std::strtoull(r.crash->get_or("input_size", "0").c_str(), nullptr, 10));
+    return in ? *in : std::string();
+}
+
+fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const fs::path out = dir / file.filename();
+    if (fs::exists(out, ec) && fs::last_write_time(out, ec) >= fs::last_write_time(file, ec)) return out;
+    auto r = host::run_process({"strip", "--strip-debug", "-o", out.string(), file.string()});
+    if (!r || !r->success()) return file;
+    return out;
+}
+
+Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
+    std::error_code ec;
+    fs::create_directories(spec.work_dir, ec);
+    const std::string token = session::random_token();
+
+    KvRecord head = protocol::make_record(protocol::FrameType::Fuzz);
+    head.set("hang_s", std::to_string(spec.hang_seconds));
+    head.set("stats_s", "2");
+    head.set("watch", spec.watch_dir);
+    std::string conf = kv_format(head) + "\n";
+    auto line = [&](protocol::FrameType type, const std::string& value) {
+        KvRecord r = protocol::make_record(type);
+        r.set("value", value);
+        conf += kv_format(r) + "\n";
+    };
+    for (const auto& a : spec.engine_argv) line(protocol::FrameType::Arg, a);
+    for (const auto& e : spec.engine_env) line(protocol::FrameType::Env, e);
+    for (const auto& d : spec.make_dirs) line(protocol::FrameType::Mkdir, d);
+
+    vm::CpioWriter cpio;
+    for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
+    const std::string exe = host::read_whole_file(spec.executor);
+    if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
+    cpio.add_file("init", exe, 0755);
+    MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
+    for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));
+    cpio.add_file("mh/token", token + "\n");
+    cpio.add_file("mh/fuzz.conf", conf);
+    std::set<std::string> dirs;
+    for (const auto& f : spec.files) {
+        // Parent directories once each (the cpio writer does not invent them).
+        for (fs::path p = fs::path(f.path).parent_path(); !p.empty(); p = p.parent_path())
+            if (dirs.insert(p.string()).second && p.string() != "mh" && p.string() != "fuzz" && p.string() != "tmp") cpio.add_directory(p.string());
+        cpio.add_file(f.path, f.data, 0644);
+    }
+    const fs::path initrd = spec.work_dir / "initrd.cpio";
+    MH_TRY(write_file_atomic(initrd, cpio.finish()));
+
+    vm::GuestProgramOptions go;
+    go.vm.kernel = spec.kernel.bzimage;
+    go.vm.initrd = initrd;
+    go.vm.accel = spec.accel;
+    go.vm.memory_mb = spec.memory_mb;
+    go.vm.console_log = spec.work_dir / "console.log";
+    go.vm.results_file = spec.work_dir / "results.bin";
+    vm::GuestCmdline cl;
+    cl.token = token;
+    cl.tsc_khz = spec.tsc_khz;
+    // nokaslr: KCOV PCs must match vmlinux addresses. module_blacklist: the loader's blacklist
+    // walk runs for every module that gets that far (only when the list is set).
+    cl.extra = {"nokaslr", "module_blacklist=mh_blacklisted,mh_fuzz_blocked"};
+    cl.loglevel = 1;
+    go.vm.append = vm::guest_cmdline(cl);
+    go.total_timeout = spec.total_timeout;
+    go.idle_timeout = std::chrono::seconds(std::max(60, 3 * spec.hang_seconds));
+    go.crash_grace = std::chrono::seconds(30);  // the supervisor needs time to send the input
+    go.interrupted = spec.interrupted;
+    go.keep_frames = false;
+
+    FuzzVmResult out;
+    go.on_frame = [&](const vm::GuestFrame& f) {
+        const auto type = protocol::frame_type(f.record);
+        if (type == protocol::FrameType::Engine) out.engine_started_s = f.host_seconds;
+        else if (type == protocol::FrameType::Crash) out.crash = f.record;
+        else if (type == protocol::FrameType::Error) out.error = f.record;
+        else if (type == protocol::FrameType::End) out.ended = true;
+        if (spec.on_frame) spec.on_frame(f);
+    };
+    auto r = vm::run_guest_program(go);
+    if (!r) return r.error();
+    out.vm = std::move(*r);
+    out.console = host::read_whole_file(go.vm.console_log);
+    return out;
+}
+
+}  // namespace mh::campaign

@@ -1,0 +1,67 @@
+// One fuzzing VM: an initramfs with the executor as /init (fuzz mode), an engine binary with its
+// libraries, seeds, the synced corpus and any extra files; boots it and hands every frame to the
+// caller as it arrives (new PCs, corpus files, stats), then returns how the VM ended.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/common/kv.h"
+#include "harness/report/console_parser.h"
+#include "harness/vm/guest_program.h"
+#include "harness/kernels/kernel_cache.h"
+
+namespace mh::campaign {
+
+struct GuestFile {
+    std::string path;  // inside the initramfs, no leading '/'
+    std::string data;
+};
+
+struct FuzzVmSpec {
+    kernels::Kernel kernel;
+    std::filesystem::path executor;            // static mh-executor
+    std::filesystem::path engine;              // dynamic engine binary (packed with its libraries)
+    std::string engine_dest = "fuzz/engine";   // where it goes in the initramfs
+    std::vector<std::filesystem::path> extra_programs;  // more dynamic binaries, at their host paths
+    std::vector<std::string> engine_argv;      // argv[0] included (e.g. "/fuzz/engine")
+    std::vector<std::string> engine_env;       // KEY=VALUE
+    std::vector<std::string> make_dirs;        // guest dirs created before the engine starts
+    std::string watch_dir = "/tmp/corpus";     // corpus directory the supervisor syncs
+    std::vector<GuestFile> files;
+    vm::Accel accel = vm::Accel::Tcg;
+    int memory_mb = 1024;
+    std::optional<long> tsc_khz;
+    int hang_seconds = 20;
+    std::filesystem::path work_dir;            // initrd, console log, results channel file
+    std::chrono::seconds total_timeout{3600};
+    const std::atomic<bool>* interrupted = nullptr;
+    std::function<void(const vm::GuestFrame&)> on_frame;
+};
+
+struct FuzzVmResult {
+    vm::GuestProgramResult vm;         // frames are not kept (they stream through on_frame)
+    std::optional<KvRecord> crash;     // the supervisor's crash frame
+    std::optional<KvRecord> error;     // a guest-side error frame
+    bool ended = false;                // the engine finished its time cleanly
+    double engine_started_s = -1;      // host seconds from QEMU start to the engine running
+    std::string console;               // console log text (for crash reports)
+};
+
+Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec);
+
+// The kernel's report of a crash: from the console, else (the console runs at loglevel 1 for
+// speed, so WARN and KASAN text is only in the kernel log) from the log tail the supervisor sent.
+std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r);
+// The input the supervisor sent with its crash frame ("" when none).
+std::string crash_input_of(const FuzzVmResult& r);
+
+// `strip --strip-debug` copy of a binary or module into dir (cached by name); the input on failure.
+std::filesystem::path stripped_copy(const std::filesystem::path& file, const std::filesystem::path& dir);
+
+}  // namespace mh::campaign

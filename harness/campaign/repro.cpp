@@ -1,0 +1,220 @@
+// Crash replay, minimisation and C reproducers (see repro.h).
+#include "harness/campaign/repro.h"
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include "harness/campaign/fuzz_vm.h"
+#include "harness/sys/syscalls.h"
+
+namespace mh::campaign {
+
+namespace fs = std::filesystem;
+
+Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<mutate::Bytes>& inputs) {
+    FuzzVmSpec spec;
+    spec.kernel = o.kernel;
+    spec.executor = o.executor;
+    spec.engine = o.engine;
+    spec.engine_argv = {"/fuzz/engine", "-runs=1", "-timeout=0", "-rss_limit_mb=0"};  // no setitimer in the fuzz kernel
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const std::string name = "mh/replay/input-" + std::to_string(i);
+        spec.files.push_back({name, std::string(inputs[i].begin(), inputs[i].end())});
+        spec.engine_argv.push_back("/" + name);
+    }
+    spec.files.insert(spec.files.end(), o.environment.begin(), o.environment.end());
+    spec.accel = o.accel;
+    spec.memory_mb = o.memory_mb;
+    spec.tsc_khz = o.tsc_khz;
+    spec.work_dir = o.work_dir;
+    spec.total_timeout = std::chrono::seconds(300 + 30 * static_cast<long>(inputs.size()));
+    spec.interrupted = o.interrupted;
+    auto r = run_fuzz_vm(spec);
+    if (!r) return r.error();
+    if (!r->vm.booted) return make_error("the replay VM did not boot (" + r->vm.vm_event + ", " + r->vm.exit_status + "); console: " + (o.work_dir / "console.log").string());
+    if (r->error) return make_error("guest: " + r->error->get_or("message", "error"));
+    ReplayOutcome out;
+    out.seconds = r->vm.wall_seconds;
+    const auto report = crash_report_of(*r);
+    out.crashed = r->crash.has_value() || report.has_value();
+    if (!out.crashed) return out;
+    if (report) {
+        out.title = report->title;
+        out.excerpt = report->excerpt;
+    } else {
+        out.title = r->crash->get_or("kind", "crash");
+    }
+    const std::string culprit = crash_input_of(*r);
+    for (size_t i = 0; i < inputs.size(); ++i)
+        if (culprit.size() == inputs[i].size() && std::memcmp(culprit.data(), inputs[i].data(), culprit.size()) == 0)  // bytes, not signed chars
+            out.crashing_index = static_cast<int>(i);
+    return out;
+}
+
+namespace {
+
+struct Candidate {
+    mutate::FuzzInput input;
+    std::string step;
+};
+
+std::vector<std::string> tokens(const std::string& params) {
+    std::vector<std::string> out;
+    std::istringstream in(params);
+    for (std::string t; in >> t;) out.push_back(t);
+    return out;
+}
+
+// Simpler variants of `best`, most aggressive first.
+std::vector<Candidate> candidates(const mutate::FuzzInput& best) {
+    std::vector<Candidate> out;
+    if (!best.call.params.empty()) {
+        mutate::FuzzInput c = best;
+        c.call.params.clear();
+        out.push_back({c, "params: cleared \"" + best.call.params + "\""});
+        const auto t = tokens(best.call.params);
+        if (t.size() > 1)
+            for (size_t i = 0; i < t.size(); ++i) {
+                mutate::FuzzInput d = best;
+                d.call.params.clear();
+                for (size_t j = 0; j < t.size(); ++j)
+                    if (j != i) d.call.params += (d.call.params.empty() ? "" : " ") + t[j];
+                out.push_back({d, "params: dropped '" + t[i] + "'"});
+            }
+    }
+    if (best.call.actions != 0) {
+        mutate::FuzzInput c = best;
+        c.call.actions = 0;
+        out.push_back({c, "actions: cleared " + mutate::describe_actions(best.call.actions)});
+        for (unsigned bit = 0; bit < 16; ++bit)
+            if ((best.call.actions & (1u << bit)) && best.call.actions != (1u << bit)) {
+                mutate::FuzzInput d = best;
+                d.call.actions = static_cast<uint16_t>(best.call.actions & ~(1u << bit));
+                out.push_back({d, "actions: dropped " + mutate::describe_actions(static_cast<uint16_t>(1u << bit))});
+            }
+    }
+    if (best.call.flags != 0) {
+        mutate::FuzzInput c = best;
+        c.call.flags = 0;
+        out.push_back({c, "flags: " + std::to_string(best.call.flags) + " -> 0"});
+    }
+    if (best.call.syscall == mutate::Syscall::finit_module && best.call.flags == 0) {
+        mutate::FuzzInput c = best;
+        c.call.syscall = mutate::Syscall::init_module;
+        out.push_back({c, "call: finit_module -> init_module"});
+    }
+    if (best.call.syscall == mutate::Syscall::finit_module && best.call.fd_kind != mutate::FdKind::memfd) {
+        mutate::FuzzInput c = best;
+        c.call.fd_kind = mutate::FdKind::memfd;
+        out.push_back({c, "fd: " + std::string(mutate::fd_kind_name(best.call.fd_kind)) + " -> memfd"});
+    }
+    // Bytes past the section header table are junk to the loader (unless a trailer matters).
+    if (best.image.size() >= 64) {
+        const auto le = [&](size_t off, size_t w) {
+            uint64_t v = 0;
+            for (size_t i = 0; i < w && off + i < best.image.size(); ++i) v |= uint64_t{best.image[off + i]} << (8 * i);
+            return v;
+        };
+        const uint64_t end = le(40, 8) + le(60, 2) * le(58, 2);
+        if (end >= 64 && end < best.image.size()) {
+            mutate::FuzzInput c = best;
+            c.image.resize(end);
+            out.push_back({c, "image: cut " + std::to_string(best.image.size() - end) + " bytes after the section headers"});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const mutate::Bytes& input, const std::string& title, int max_vms) {
+    MinimiseResult res;
+    mutate::FuzzInput best = mutate::decode(input);
+    if (!best.history.empty()) res.steps.push_back("history: dropped " + std::to_string(best.history.size()) + " steps (not seen by the kernel)");
+    best.history.clear();
+    std::set<mutate::Bytes> tried;
+    while (res.vms < max_vms) {
+        std::vector<Candidate> cands;
+        for (auto& c : candidates(best))
+            if (!tried.count(mutate::encode(c.input))) cands.push_back(std::move(c));
+        if (cands.empty()) break;
+        std::vector<mutate::Bytes> batch;
+        for (const auto& c : cands) batch.push_back(mutate::encode(c.input));
+        ReplayOptions vo = o;
+        vo.work_dir = o.work_dir / ("minimise-" + std::to_string(res.vms));
+        auto r = replay_inputs(vo, batch);
+        ++res.vms;
+        if (!r) return r.error();
+        // The VM ran the candidates in order up to the one that crashed (or all of them).
+        const size_t ran = r->crashing_index < 0 ? batch.size() : static_cast<size_t>(r->crashing_index) + 1;
+        for (size_t i = 0; i < ran; ++i) tried.insert(batch[i]);
+        if (!r->crashed || r->crashing_index < 0) break;  // none of the simpler variants crashes
+        if (r->title != title) {
+            // Another crash: that candidate is not equivalent; it is not tried again.
+            res.steps.push_back("rejected (" + cands[static_cast<size_t>(r->crashing_index)].step + "): crashed as '" + r->title + "'");
+            continue;
+        }
+        best = cands[static_cast<size_t>(r->crashing_index)].input;
+        res.steps.push_back(cands[static_cast<size_t>(r->crashing_index)].step);
+    }
+    res.input = mutate::encode(best);
+    return res;
+}
+
+std::string c_reproducer(const mutate::FuzzInput& in, const std::string& title) {
+    std::ostringstream c;
+    c << "// Reproducer generated by modharness for: " << title << "\n"
+      << "// Call: " << mutate::describe_call(in.call) << "\n"
+      << "// It crashes the kernel it runs on: run it only inside a disposable VM, as root:\n"
+      << "//   cc -O2 -o repro repro.c && MH_I_AM_IN_A_DISPOSABLE_VM=1 ./repro\n"
+      << "// The fuzzing VM had mh_provider loaded (corpus/modules/provider): load it first if the\n"
+      << "// image imports its symbols.\n";
+    if (in.call.actions)
+        c << "// Not done here: the input's actions around the call (" << mutate::describe_actions(in.call.actions)
+          << "); if this does not crash, replay with `modharness repro`.\n";
+    c << "#define _GNU_SOURCE\n#include <fcntl.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+      << "#include <sys/mman.h>\n#include <sys/syscall.h>\n#include <unistd.h>\n\n"
+      << "static const unsigned char image[" << std::max<size_t>(in.image.size(), 1) << "] = {";
+    for (size_t i = 0; i < in.image.size(); ++i) {
+        if (i % 16 == 0) c << "\n   ";
+        char b[8];
+        std::snprintf(b, sizeof b, " 0x%02x,", in.image[i]);
+        c << b;
+    }
+    c << "\n};\n\nint main(void)\n{\n"
+      << "\tif (!getenv(\"MH_I_AM_IN_A_DISPOSABLE_VM\")) {\n"
+      << "\t\tfprintf(stderr, \"refusing: this program crashes the kernel (set MH_I_AM_IN_A_DISPOSABLE_VM=1 in a throwaway VM)\\n\");\n"
+      << "\t\treturn 2;\n\t}\n"
+      << "\tconst char *params = \"";
+    for (char ch : in.call.params) {
+        char b[8];
+        if (ch == '"' || ch == '\\') c << '\\' << ch;
+        else if (ch >= 0x20 && ch < 0x7f) c << ch;
+        else {
+            std::snprintf(b, sizeof b, "\\x%02x\"\"", static_cast<unsigned char>(ch));
+            c << b;
+        }
+    }
+    c << "\";\n\tlong r;\n";
+    if (in.call.syscall == mutate::Syscall::init_module) {
+        c << "\tr = syscall(" << sys::kNrInitModule << " /* init_module */, image, (unsigned long)" << in.image.size() << ", params);\n";
+    } else {
+        switch (in.call.fd_kind) {
+            case mutate::FdKind::pipe: c << "\t(void)image; /* the descriptor is a pipe, not the image */\n\tint p[2];\n\tif (pipe(p)) return 1;\n\tint fd = p[0];\n"; break;
+            case mutate::FdKind::memfd:
+                c << "\tint fd = memfd_create(\"repro\", 0);\n\tif (fd < 0 || write(fd, image, sizeof image) != (ssize_t)sizeof image) return 1;\n";
+                break;
+            default:
+                c << "\tint w = open(\"/tmp/repro.ko\", O_WRONLY | O_CREAT | O_TRUNC, 0600);\n"
+                  << "\tif (w < 0 || write(w, image, sizeof image) != (ssize_t)sizeof image) return 1;\n\tclose(w);\n"
+                  << "\tint fd = open(\"/tmp/repro.ko\", " << (in.call.fd_kind == mutate::FdKind::wronly ? "O_WRONLY" : "O_RDONLY") << ");\n";
+        }
+        c << "\tr = syscall(" << sys::kNrFinitModule << " /* finit_module */, fd, params, " << in.call.flags << "u);\n";
+    }
+    c << "\tprintf(\"returned %ld\\n\", r);\n\tif (r < 0) perror(\"module syscall\");\n\treturn 0;\n}\n";
+    return c.str();
+}
+
+}  // namespace mh::campaign

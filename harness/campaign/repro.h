@@ -1,0 +1,56 @@
+// Replaying crash inputs in fresh VMs: does an input still crash the kernel, with which title;
+// a bounded minimiser that keeps the title; and a standalone C reproducer.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/mutate/fuzz_input.h"
+#include "harness/campaign/fuzz_vm.h"
+#include "harness/kernels/kernel_cache.h"
+#include "harness/vm/qemu_argv.h"
+
+namespace mh::campaign {
+
+struct ReplayOptions {
+    kernels::Kernel kernel;
+    std::filesystem::path executor;
+    std::filesystem::path engine;      // a guest libFuzzer binary (runs the given files once each)
+    vm::Accel accel = vm::Accel::Tcg;
+    int memory_mb = 1024;
+    std::optional<long> tsc_khz;
+    std::filesystem::path work_dir;
+    std::vector<GuestFile> environment;  // the campaign's environment modules (environment_files)
+    const std::atomic<bool>* interrupted = nullptr;
+};
+
+struct ReplayOutcome {
+    bool crashed = false;
+    std::string title;          // "" when no crash
+    std::string excerpt;
+    int crashing_index = -1;    // which of the inputs crashed (-1: none, or unknown)
+    double seconds = 0;
+};
+
+// Runs `inputs` in order in ONE fresh VM; stops at the first crash.
+Expected<ReplayOutcome> replay_inputs(const ReplayOptions& options, const std::vector<mutate::Bytes>& inputs);
+
+struct MinimiseResult {
+    mutate::Bytes input;
+    std::vector<std::string> steps;  // what was removed, in order ("params: dropped 'x=1'", ...)
+    int vms = 0;
+};
+
+// Simplifies the call (params tokens, flags, fd kind, syscall), drops the history and trims the
+// image tail, keeping only changes that still crash with `title`. At most `max_vms` VMs.
+Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title, int max_vms = 8);
+
+// A C program that makes the same call (for a bug report). Refuses to run unless asked to
+// (MH_I_AM_IN_A_DISPOSABLE_VM=1), since it crashes the kernel it runs on.
+std::string c_reproducer(const mutate::FuzzInput& in, const std::string& title);
+
+}  // namespace mh::campaign

@@ -1,0 +1,78 @@
+// Replay + minimise + reproducer files for one crash (see triage.h).
+#include "harness/campaign/triage.h"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/common/files.h"
+
+namespace mh::campaign {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path& target, const TriageOptions& options) {
+    std::error_code ec;
+    const bool is_group = fs::is_directory(target, ec);
+    const fs::path input_path = is_group ? target / "input.bin" : target;
+    auto input_text = read_text_file(input_path);
+    if (!input_text) return make_error(is_group ? target.string() + " has no input.bin (the crash took its input with the VM)" : input_text.error().message);
+    const mutate::Bytes input(input_text->begin(), input_text->end());
+    TriageResult r;
+    r.input_bytes = input.size();
+    if (is_group)
+        if (auto t = read_text_file(target / "title.txt")) r.expected_title = trim(*t);
+    const fs::path dir = is_group ? target : target.parent_path();
+    const auto matches = [&](const ReplayOutcome& o) { return o.crashed && (r.expected_title.empty() || o.title == r.expected_title); };
+
+    for (int i = 0; i < options.runs; ++i) {
+        ReplayOptions o = replay;
+        o.work_dir = replay.work_dir / ("replay-" + std::to_string(i));
+        auto out = replay_inputs(o, {input});
+        if (!out) return out.error();
+        ++r.runs;
+        ++r.vms;
+        if (out->crashed) r.observed_title = out->title;
+        if (matches(*out)) ++r.reproduced_runs;
+    }
+    if (r.reproduces() && options.minimise) {
+        const std::string title = r.expected_title.empty() ? r.observed_title : r.expected_title;
+        auto m = minimise_crash(replay, input, title, options.max_minimise_vms);
+        if (!m) return m.error();
+        r.vms += m->vms;
+        r.minimised = true;
+        r.minimise_steps = m->steps;
+        r.minimised_bytes = m->input.size();
+        const std::string stem = is_group ? "" : input_path.filename().string() + ".";
+        MH_TRY(write_file_atomic(dir / (stem + "minimized.bin"), std::string(m->input.begin(), m->input.end())));
+        MH_TRY(write_file_atomic(dir / (stem + "repro.c"), c_reproducer(mutate::decode(m->input), title)));
+    }
+    if (is_group) MH_TRY(write_file_atomic(dir / "triage.json", triage_json(r)));
+    return r;
+}
+
+std::string triage_json(const TriageResult& r) {
+    nlohmann::json j;
+    j["schema"] = "modharness.triage/1";
+    j["expected_title"] = r.expected_title;
+    j["observed_title"] = r.observed_title;
+    j["runs"] = r.runs;
+    j["reproduced_runs"] = r.reproduced_runs;
+    j["reproduces"] = r.reproduces();
+    j["minimised"] = r.minimised;
+    j["minimise_steps"] = r.minimise_steps;
+    j["input_bytes"] = r.input_bytes;
+    j["minimised_bytes"] = r.minimised_bytes;
+    j["vms"] = r.vms;
+    j["at"] = utc_now_iso();
+    return j.dump(2) + "\n";
+}
+
+}  // namespace mh::campaign

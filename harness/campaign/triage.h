@@ -1,0 +1,36 @@
+// Triage of one crash group directory (<out>/crashes/<slug>/): replay its input in a fresh VM,
+// minimise it while the title holds, and write minimized.bin, repro.c and triage.json beside it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/common/expected.h"
+#include "harness/campaign/repro.h"
+
+namespace mh::campaign {
+
+struct TriageOptions {
+    bool minimise = true;
+    int runs = 1;          // replays of the original input (each in its own fresh VM)
+    int max_minimise_vms = 8;
+};
+
+struct TriageResult {
+    std::string expected_title;  // title.txt ("" for a bare input file)
+    int runs = 0, reproduced_runs = 0;
+    std::string observed_title;  // of the last crashing replay
+    bool minimised = false;
+    std::vector<std::string> minimise_steps;
+    size_t input_bytes = 0, minimised_bytes = 0;
+    int vms = 0;
+    bool reproduces() const { return reproduced_runs > 0; }
+};
+
+// `target` is a crash group directory or a single input file (then any crash counts).
+Expected<TriageResult> triage_crash(const ReplayOptions& replay, const std::filesystem::path& target, const TriageOptions& options);
+
+std::string triage_json(const TriageResult& r);
+
+}  // namespace mh::campaign
