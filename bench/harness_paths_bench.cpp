@@ -10,7 +10,7 @@
 
 #include "harness/protocol/frame.h"
 #include "harness/common/kv.h"
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 #include "harness/vm/cpio.h"
 #include "harness/protocol/frame_types.h"
 
@@ -32,7 +32,7 @@ std::string read_file(const std::filesystem::path& p) {
 const std::string& golden_consoles() {
     static const std::string text = [] {
         std::string all;
-        for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/harness/report/testdata"))
+        for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/harness/kernel_log/testdata"))
             if (e.path().extension() == ".log") all += read_file(e.path());
         return all;
     }();
@@ -49,14 +49,14 @@ std::string clean_console(size_t bytes) {
 
 void BM_ParseConsoleGolden(benchmark::State& state) {
     const auto& text = golden_consoles();
-    for (auto _ : state) benchmark::DoNotOptimize(mh::report::parse_console(text));
+    for (auto _ : state) benchmark::DoNotOptimize(mh::kernel_log::parse_console(text));
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
 }
 BENCHMARK(BM_ParseConsoleGolden);
 
 void BM_ParseConsoleClean(benchmark::State& state) {
     auto text = clean_console(static_cast<size_t>(state.range(0)));
-    for (auto _ : state) benchmark::DoNotOptimize(mh::report::parse_console(text));
+    for (auto _ : state) benchmark::DoNotOptimize(mh::kernel_log::parse_console(text));
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_ParseConsoleClean)->Arg(64 << 10)->Arg(1 << 20);

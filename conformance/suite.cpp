@@ -12,7 +12,7 @@
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
 
@@ -33,7 +33,7 @@ std::string log_class_of(const std::optional<KvRecord>& guest) {
         return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     while (std::getline(in, line)) {
-        auto c = report::classify_module_log_line(line);
+        auto c = kernel_log::classify_module_log_line(line);
         // Taint notices are printed once per boot (first unsigned/out-of-tree load), so they depend
         // on which VM ran the case, not on the input: they are not the case's log class.
         if (!c.empty() && !ends_with(c, "-taint")) return c;
@@ -259,7 +259,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             j["taint_added_raw"] = raw;
             j["taint_added"] = filtered;
             if (!selected.meta[i].malformation.empty()) j["malformation"] = selected.meta[i].malformation;
-            ++summary[std::string(report::verdict_name(rec.outcome.judgement.verdict))];
+            ++summary[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
             run["cases"].push_back(j);
         }
         run["groups"].push_back({{"name", group.name},

@@ -17,15 +17,15 @@ run() {  # binary name, path
 run faults tests/faults_vm_test
 run reliability tests/reliability_vm_test
 run diskfull tests/disk_full_vm_test
-run sink harness/vm/results_sink_test
+run sink harness/session/results_sink_test
 run hostile tests/cli_hostile_test
-run frames harness/common/frame_test
-run results harness/vm/result_json_test
+run frames harness/protocol/frame_test
+run results harness/session/result_json_test
 run runner harness/executor/case_runner_test
 run guard harness/executor/executor_refuses_on_host_test
 run fuzzkernel tests/fuzz_kernel_vm_test
 run fuzz tests/fuzz_vm_test
-run crashstore harness/fuzz/crash_store_test
+run crashstore harness/campaign/crash_store_test
 python3 - "$TMP" "$OUT" <<'PY'
 import json, sys, os, datetime
 tmp, out = sys.argv[1], sys.argv[2]

@@ -18,8 +18,8 @@
 #include "harness/executor/guest_env.h"
 #include "harness/common/monotonic.h"
 #include "harness/mutate/fuzz_input.h"
-#include "harness/report/module_log_class.h"
-#include "harness/report/taint.h"
+#include "harness/kernel_log/module_log_class.h"
+#include "harness/kernel_log/taint.h"
 
 namespace mh::fuzz {
 
@@ -90,7 +90,7 @@ struct Target::Impl {
             if (n <= 0) break;  // EAGAIN: nothing new; EPIPE: overrun, keep going next time
             rec[n] = 0;
             const char* text = std::strchr(rec, ';');
-            std::string cls = report::classify_module_log_line(text ? text + 1 : rec);
+            std::string cls = kernel_log::classify_module_log_line(text ? text + 1 : rec);
             if (!cls.empty()) out.push_back(std::move(cls));
         }
         return out;
@@ -186,8 +186,8 @@ bool Target::poison_check(protocol::SharedState& st) {
         st.taint_base_valid.store(1, std::memory_order_release);
         return true;
     }
-    const uint64_t added = report::taint_added(st.taint_base.load(std::memory_order_relaxed), now);
-    if (report::is_poisoning_taint(added)) {
+    const uint64_t added = kernel_log::taint_added(st.taint_base.load(std::memory_order_relaxed), now);
+    if (kernel_log::is_poisoning_taint(added)) {
         st.taint_added.store(added, std::memory_order_release);
         return false;
     }

@@ -6,32 +6,33 @@
 #include <string_view>
 
 #include "fuzz/parsers/fuzz_check.h"
-#include "harness/report/console_parser.h"
-#include "harness/report/module_log_class.h"
+#include "harness/kernel_log/console_parser.h"
+#include "harness/kernel_log/module_log_class.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace mh::report;
+    using namespace mh;
+    using namespace mh::kernel_log;
     const std::string_view console(reinterpret_cast<const char*>(data), size);
-    auto reports = parse_console(console);
-    FUZZ_CHECK(reports.size() <= kMaxReports);
+    auto reports = kernel_log::parse_console(console);
+    FUZZ_CHECK(reports.size() <= kernel_log::kMaxReports);
     std::size_t last_end = 0;
     for (const auto& r : reports) {
         FUZZ_CHECK(r.begin < r.end);
         FUZZ_CHECK(r.end <= console.size());
         FUZZ_CHECK(r.begin >= last_end);
         last_end = r.end;
-        FUZZ_CHECK(r.excerpt.size() <= kMaxExcerptBytes);
+        FUZZ_CHECK(r.excerpt.size() <= kernel_log::kMaxExcerptBytes);
         FUZZ_CHECK(!r.title.empty());
         for (char c : r.title) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
-        FUZZ_CHECK(!crash_kind_name(r.kind).empty());
+        FUZZ_CHECK(!kernel_log::crash_kind_name(r.kind).empty());
     }
     // Line at a time, as the live crash watch and the log classifier see it.
     std::size_t pos = 0;
     while (pos <= console.size()) {
         std::size_t nl = console.find('\n', pos);
         std::string_view line = console.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        (void)crash_start_kind(line);
-        (void)classify_module_log_line(line);
+        (void)kernel_log::crash_start_kind(line);
+        (void)kernel_log::classify_module_log_line(line);
         if (nl == std::string_view::npos) break;
         pos = nl + 1;
     }

@@ -11,7 +11,7 @@
 #include "fuzz/parsers/fuzz_check.h"
 #include "harness/protocol/frame.h"
 #include "harness/common/kv.h"
-#include "harness/report/verdict.h"
+#include "harness/verdict/verdict.h"
 #include "harness/session/guest_observation.h"
 #include "harness/session/host_case.h"
 #include "harness/session/result_json.h"
@@ -30,9 +30,9 @@ void guest_record(const mh::KvRecord& rec) {
     co.id = hc.guest.id;
     co.guest = rec;
     co.observation = session::observation_from_record(rec);
-    co.observation.crashes.push_back({report::CrashKind::Other, rec.get_or("title", "t"), 0, 1, rec.get_or("excerpt", "")});
+    co.observation.crashes.push_back({kernel_log::CrashKind::Other, rec.get_or("title", "t"), 0, 1, rec.get_or("excerpt", "")});
     co.console_excerpt = rec.get_or("console", "");
-    co.judgement = report::judge(co.observation, std::vector<int>{131});
+    co.judgement = verdict::judge(co.observation, std::vector<int>{131});
     const std::string line = session::result_line(hc, co, kernels::Kernel{});
     FUZZ_CHECK(line.find('\n') == std::string::npos);
     auto back = session::parse_recorded_results(line + "\n");

@@ -24,7 +24,7 @@
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/mutate/mutator.h"
 #include "harness/campaign/seed_inputs.h"
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 #include "harness/session/accel_probe.h"
 #include "harness/host/file_tail.h"
 #include "harness/kernels/kernel_cache.h"

@@ -16,12 +16,12 @@ namespace mh::campaign {
 
 namespace fs = std::filesystem;
 
-std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r) {
+std::optional<kernel_log::CrashReport> crash_report_of(const FuzzVmResult& r) {
     if (!r.vm.crashes.empty()) return r.vm.crashes.front();
     if (!r.crash) return std::nullopt;
     auto klog = unpack_bytes(r.crash->get_or("kmsg", ""), std::strtoull(r.crash->get_or("kmsg_size", "0").c_str(), nullptr, 10));
     if (!klog) return std::nullopt;
-    auto found = report::parse_console(*klog);
+    auto found = kernel_log::parse_console(*klog);
     if (found.empty()) return std::nullopt;
     return found.front();
 }

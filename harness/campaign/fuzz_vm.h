@@ -12,7 +12,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 #include "harness/vm/guest_program.h"
 #include "harness/kernels/kernel_cache.h"
 
@@ -57,7 +57,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec);
 
 // The kernel's report of a crash: from the console, else (the console runs at loglevel 1 for
 // speed, so WARN and KASAN text is only in the kernel log) from the log tail the supervisor sent.
-std::optional<report::CrashReport> crash_report_of(const FuzzVmResult& r);
+std::optional<kernel_log::CrashReport> crash_report_of(const FuzzVmResult& r);
 // The input the supervisor sent with its crash frame ("" when none).
 std::string crash_input_of(const FuzzVmResult& r);
 

@@ -111,7 +111,7 @@ int cmd_conform(const Args& args) {
             ++done;
             if (!quiet)
                 std::fprintf(stderr, "[%zu] %-44s %-6s %s\n", done, co.id.substr(0, 44).c_str(),
-                             std::string(report::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
+                             std::string(verdict::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         };
         auto run = conformance::run_suite(so);
         if (!run) {

@@ -94,7 +94,7 @@ int cmd_run(const Args& args) {
         ++done;
         if (!quiet)
             std::fprintf(stderr, "[%zu/%zu] %-28s %s %s\n", done, total, co.id.c_str(),
-                         std::string(report::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
+                         std::string(verdict::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         (void)hc;
     };
     auto r = session::run_session(std::move(cases), *opts);

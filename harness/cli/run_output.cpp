@@ -31,16 +31,16 @@ void print_case_table(std::FILE* out, const std::vector<session::CaseRecord>& re
         std::string call = g.call == protocol::Call::Init ? "init" : g.call == protocol::Call::Finit ? "finit" : "none";
         std::string detail;
         auto v = r.outcome.judgement.verdict;
-        if (v != report::Verdict::Pass && v != report::Verdict::Ran) detail = r.outcome.judgement.reason;
+        if (v != verdict::Verdict::Pass && v != verdict::Verdict::Ran) detail = r.outcome.judgement.reason;
         std::fprintf(out, "%4d  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", r.outcome.idx, r.outcome.id.substr(0, 28).c_str(),
-                     call.c_str(), std::string(report::verdict_name(v)).c_str(), got.c_str(), want.substr(0, 22).c_str(),
+                     call.c_str(), std::string(verdict::verdict_name(v)).c_str(), got.c_str(), want.substr(0, 22).c_str(),
                      time.c_str(), detail.c_str());
     }
 }
 
 void print_summary(std::FILE* out, const session::SessionResult& r) {
     std::map<std::string, int> counts;
-    for (const auto& rec : r.records) ++counts[std::string(report::verdict_name(rec.outcome.judgement.verdict))];
+    for (const auto& rec : r.records) ++counts[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
     std::string line;
     for (const char* v : {"PASS", "FAIL", "KERNEL", "BROK", "CONF", "RAN"})
         if (counts[v]) line += (line.empty() ? "" : ", ") + std::to_string(counts[v]) + " " + v;
@@ -62,7 +62,7 @@ std::string stopped_message(const session::SessionResult& r) {
 int exit_code_for(const std::vector<session::CaseRecord>& records) {
     for (const auto& r : records) {
         auto v = r.outcome.judgement.verdict;
-        if (v == report::Verdict::Fail || v == report::Verdict::Brok || v == report::Verdict::Kernel) return kExitFindings;
+        if (v == verdict::Verdict::Fail || v == verdict::Verdict::Brok || v == verdict::Verdict::Kernel) return kExitFindings;
     }
     return kExitOk;
 }

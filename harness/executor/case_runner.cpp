@@ -19,7 +19,7 @@
 
 #include "harness/common/monotonic.h"
 #include "harness/inputs/buffers.h"
-#include "harness/report/taint.h"
+#include "harness/kernel_log/taint.h"
 #include "harness/inputs/fd_kinds.h"
 #include "harness/protocol/frame_types.h"
 
@@ -279,7 +279,7 @@ CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const
 
     uint64_t added = taint_after & ~taint_before;
     // D/W/B/L/M taints: the kernel is not trusted for further cases.
-    out.poisoned = timed_out || report::is_poisoning_taint(added) || (!timed_out && WIFSIGNALED(status)) ||
+    out.poisoned = timed_out || kernel_log::is_poisoning_taint(added) || (!timed_out && WIFSIGNALED(status)) ||
                    c.poison_after;
     if (out.poisoned) rec.set("poisoned", "1");
     ::munmap(page, sizeof(SharedResult));

@@ -20,7 +20,7 @@
 #include "harness/common/monotonic.h"
 #include "harness/common/packed_bytes.h"
 #include "harness/executor/kmsg.h"
-#include "harness/report/taint.h"
+#include "harness/kernel_log/taint.h"
 #include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
@@ -218,10 +218,10 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
     auto kernel_poisoned = [&st] {
         if (st->taint_added.load() != 0) return true;
         if (!st->taint_base_valid.load()) return false;
-        const auto now = report::parse_taint_text(read_file("/proc/sys/kernel/tainted", 64));
+        const auto now = kernel_log::parse_taint_text(read_file("/proc/sys/kernel/tainted", 64));
         if (!now) return false;
-        const uint64_t added = report::taint_added(st->taint_base.load(), *now);
-        if (!report::is_poisoning_taint(added)) return false;
+        const uint64_t added = kernel_log::taint_added(st->taint_base.load(), *now);
+        if (!kernel_log::is_poisoning_taint(added)) return false;
         st->taint_added.store(added);
         return true;
     };

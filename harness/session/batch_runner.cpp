@@ -27,17 +27,17 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 
-std::string excerpt_of(const std::vector<report::CrashReport>& crashes, const std::string& console) {
+std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     if (!crashes.empty()) return crashes.front().excerpt;
     // No parsed report: the console tail is the best evidence of what happened.
     return console.size() > 4000 ? console.substr(console.size() - 4000) : console;
 }
 
-report::Judgement judge_case(const HostCase& hc, const report::Observation& o) {
-    auto j = report::judge(o, hc.expect);
-    if (!hc.conf_reason.empty() && (j.verdict == report::Verdict::Ran || j.verdict == report::Verdict::Pass ||
-                                     j.verdict == report::Verdict::Fail)) {
-        j.verdict = report::Verdict::Conf;
+verdict::Judgement judge_case(const HostCase& hc, const verdict::Observation& o) {
+    auto j = verdict::judge(o, hc.expect);
+    if (!hc.conf_reason.empty() && (j.verdict == verdict::Verdict::Ran || j.verdict == verdict::Verdict::Pass ||
+                                     j.verdict == verdict::Verdict::Fail)) {
+        j.verdict = verdict::Verdict::Conf;
         j.reason = hc.conf_reason;
     }
     return j;
@@ -213,12 +213,12 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         }
 
         std::string console = host::read_whole_file(vm.console_log);
-        auto crashes = report::parse_console(console);
+        auto crashes = kernel_log::parse_console(console);
         if (held) {
             held->observation.crashes = crashes;
             held->console_excerpt = excerpt_of(crashes, console);
             held->judgement = judge_case(batch.cases[static_cast<size_t>(held->idx)], held->observation);
-            if (held->judgement.verdict == report::Verdict::Kernel) ++stats.kernel_events;
+            if (held->judgement.verdict == verdict::Verdict::Kernel) ++stats.kernel_events;
             emit(*held);
         }
         if (ended) {
@@ -242,7 +242,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             co.id = batch.cases[static_cast<size_t>(current)].guest.id;
             co.vm_index = vm_index;
             co.console_log = vm.console_log;
-            co.judgement.verdict = report::Verdict::Brok;
+            co.judgement.verdict = verdict::Verdict::Brok;
             co.judgement.reason = "QEMU was killed twice during this case (" + vm::describe_wait_status(*status) + ")";
             emit(co);
             next = current + 1;

@@ -13,8 +13,8 @@
 
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
-#include "harness/report/console_parser.h"
-#include "harness/report/verdict.h"
+#include "harness/kernel_log/console_parser.h"
+#include "harness/verdict/verdict.h"
 #include "harness/session/batch_builder.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -24,8 +24,8 @@ struct CaseOutcome {
     int idx = 0;
     std::string id;
     std::optional<KvRecord> guest;  // the guest's result frame, if one arrived
-    report::Observation observation;
-    report::Judgement judgement;
+    verdict::Observation observation;
+    verdict::Judgement judgement;
     int vm_index = 0;               // which VM of the batch ran it (1-based)
     std::filesystem::path console_log;
     std::string console_excerpt;    // for KERNEL verdicts

@@ -38,8 +38,8 @@ std::vector<T> numbers(std::string_view list) {
 
 }  // namespace
 
-report::Observation observation_from_record(const KvRecord& r) {
-    report::Observation o;
+verdict::Observation observation_from_record(const KvRecord& r) {
+    verdict::Observation o;
     o.setup_error = r.get_or("setup_error", "");
     o.has_result = r.has("ret");
     o.ret = number<long>(r.get_or("ret", "0"));

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <utility>
 
-#include "harness/report/taint.h"
+#include "harness/kernel_log/taint.h"
 #include "harness/sys/errno_names.h"
 
 namespace mh::session {
@@ -79,7 +79,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
         for (int x : *hc.expect) e.push_back(sys::errno_name(x));
         j["expect"] = e;
     }
-    j["verdict"] = std::string(report::verdict_name(co.judgement.verdict));
+    j["verdict"] = std::string(verdict::verdict_name(co.judgement.verdict));
     j["reason"] = co.judgement.reason;
     if (!co.judgement.title.empty()) j["title"] = co.judgement.title;
     if (o.has_result) {
@@ -109,7 +109,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     }
     j["taint_before"] = o.taint_before;
     j["taint_after"] = o.taint_after;
-    j["taint_added"] = report::taint_letters(report::taint_added(o.taint_before, o.taint_after));
+    j["taint_added"] = kernel_log::taint_letters(kernel_log::taint_added(o.taint_before, o.taint_after));
     if (co.guest) {
         if (auto k = co.guest->get("kmsg")) j["kmsg"] = split_lines(*k);
         if (auto u = co.guest->get("unload")) j["unload_errno"] = sys::errno_name(std::atoi(u->c_str()));
@@ -120,7 +120,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     if (o.signal) j["signal"] = o.signal;
     if (!o.crashes.empty()) {
         json cr = json::array();
-        for (const auto& c : o.crashes) cr.push_back({{"kind", std::string(report::crash_kind_name(c.kind))}, {"title", c.title}});
+        for (const auto& c : o.crashes) cr.push_back({{"kind", std::string(kernel_log::crash_kind_name(c.kind))}, {"title", c.title}});
         j["crashes"] = cr;
     }
     if (!co.console_excerpt.empty()) j["console_excerpt"] = co.console_excerpt;
@@ -140,9 +140,9 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
     co.idx = integer<int>(j, "idx");
     co.id = str(j, "id");
     if (co.id.empty()) return make_error("result record without id");
-    static const std::map<std::string, report::Verdict> verdicts = {
-        {"PASS", report::Verdict::Pass}, {"FAIL", report::Verdict::Fail},     {"CONF", report::Verdict::Conf},
-        {"BROK", report::Verdict::Brok}, {"KERNEL", report::Verdict::Kernel}, {"RAN", report::Verdict::Ran}};
+    static const std::map<std::string, verdict::Verdict> verdicts = {
+        {"PASS", verdict::Verdict::Pass}, {"FAIL", verdict::Verdict::Fail},     {"CONF", verdict::Verdict::Conf},
+        {"BROK", verdict::Verdict::Brok}, {"KERNEL", verdict::Verdict::Kernel}, {"RAN", verdict::Verdict::Ran}};
     auto v = verdicts.find(str(j, "verdict"));
     if (v == verdicts.end()) return make_error("result record " + co.id + " has no valid verdict");
     co.judgement.verdict = v->second;
@@ -166,7 +166,7 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
         }
     if (auto it = j.find("crashes"); it != j.end() && it->is_array())
         for (const auto& c : *it) {
-            report::CrashReport r;
+            kernel_log::CrashReport r;
             if (c.is_object()) r.title = str(c, "title");
             o.crashes.push_back(r);
         }

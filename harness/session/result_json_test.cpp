@@ -31,7 +31,7 @@ CaseOutcome outcome() {
     co.observation.ret = -1;
     co.observation.err = 22;
     co.observation.taint_after = 0x3000;
-    co.judgement.verdict = report::Verdict::Pass;
+    co.judgement.verdict = verdict::Verdict::Pass;
     co.judgement.reason = "EINVAL";
     co.vm_index = 2;
     return co;
@@ -49,7 +49,7 @@ TEST(ResultJson, OutcomeRoundTrip) {
     auto back = outcome_from_json(j);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(back->id, "c1");
-    EXPECT_EQ(back->judgement.verdict, report::Verdict::Pass);
+    EXPECT_EQ(back->judgement.verdict, verdict::Verdict::Pass);
     EXPECT_EQ(back->observation.err, 22);
     EXPECT_EQ(back->observation.taint_after, 0x3000u);
     EXPECT_EQ(back->guest->get("kmsg"), "line one\nline two");

@@ -193,7 +193,7 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         CaseOutcome co;
         co.idx = hc.guest.idx;
         co.id = hc.guest.id;
-        co.judgement.verdict = report::Verdict::Conf;
+        co.judgement.verdict = verdict::Verdict::Conf;
         co.judgement.reason = hc.skip_reason;
         ro.on_case(co);
     }

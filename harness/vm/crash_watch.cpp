@@ -1,7 +1,7 @@
-// Line-at-a-time crash detection on the live console (report::crash_start_kind).
+// Line-at-a-time crash detection on the live console (kernel_log::crash_start_kind).
 #include "harness/vm/crash_watch.h"
 
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 
 namespace mh::vm {
 
@@ -10,7 +10,7 @@ bool ConsoleCrashWatch::overdue(std::chrono::steady_clock::duration grace) {
     partial_ += tail_.read_new();
     size_t nl;
     while (!crash_seen_ && (nl = partial_.find('\n')) != std::string::npos) {
-        if (report::crash_start_kind(std::string_view(partial_).substr(0, nl))) crash_seen_ = std::chrono::steady_clock::now();
+        if (kernel_log::crash_start_kind(std::string_view(partial_).substr(0, nl))) crash_seen_ = std::chrono::steady_clock::now();
         partial_.erase(0, nl + 1);
     }
     // A flood without newlines must not grow memory; such a line is no report start anyway.

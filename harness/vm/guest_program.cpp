@@ -128,7 +128,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     res.bad_frames = decoder.bad_frames();
     res.exit_status = status ? describe_wait_status(*status) : "killed";
     res.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    res.crashes = report::parse_console(host::read_whole_file(opt.vm.console_log));
+    res.crashes = kernel_log::parse_console(host::read_whole_file(opt.vm.console_log));
     return res;
 }
 

@@ -11,7 +11,7 @@
 
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 #include "harness/vm/cpio.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -48,7 +48,7 @@ struct GuestProgramResult {
     std::string exit_status;   // "exited 0", ...
     double wall_seconds = 0;
     size_t bad_frames = 0;
-    std::vector<report::CrashReport> crashes;  // from the console log
+    std::vector<kernel_log::CrashReport> crashes;  // from the console log
 };
 
 // Runs one VM to its end (or a watchdog). Error only when QEMU cannot be started.

@@ -32,14 +32,14 @@ id=param-unknown call=finit image=seed:params params=nosuchparam=1 expect=0
     ASSERT_EQ(by.size(), 10u);
     auto kernel = [&](const char* id, const char* title_part) {
         const auto& o = by.at(id).outcome;
-        EXPECT_EQ(o.judgement.verdict, report::Verdict::Kernel) << id << ": " << o.judgement.reason;
+        EXPECT_EQ(o.judgement.verdict, verdict::Verdict::Kernel) << id << ": " << o.judgement.reason;
         EXPECT_NE(o.judgement.title.find(title_part), std::string::npos) << id << ": " << o.judgement.title;
     };
     kernel("oops", "mh_oops_init");
     kernel("warn", "WARNING");
     kernel("hang", "hang");
     for (const char* id : {"after-oops", "after-warn", "after-hang", "param-ret", "param-junk", "param-range", "param-unknown"})
-        EXPECT_EQ(by.at(id).outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
     // Each kernel event cost exactly one VM: 3 events -> 4 VMs.
     EXPECT_EQ(run->session.stats.vms, 4);
     EXPECT_LT(by.at("oops").outcome.vm_index, by.at("after-oops").outcome.vm_index);
@@ -76,14 +76,14 @@ id=after-oom  call=init  image=seed:sentinel expect=sentinel
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 3u);
     const auto& oom = by.at("oom").outcome;
-    EXPECT_EQ(oom.judgement.verdict, report::Verdict::Kernel) << oom.judgement.reason;
+    EXPECT_EQ(oom.judgement.verdict, verdict::Verdict::Kernel) << oom.judgement.reason;
     EXPECT_EQ(oom.judgement.title, "out of memory in mh_oom_init");
     ASSERT_FALSE(oom.observation.crashes.empty());
-    EXPECT_EQ(oom.observation.crashes.front().kind, report::CrashKind::Oom);
+    EXPECT_EQ(oom.observation.crashes.front().kind, kernel_log::CrashKind::Oom);
     EXPECT_NE(oom.console_excerpt.find("Out of memory: Killed process"), std::string::npos) << oom.console_excerpt;
     EXPECT_EQ(oom.observation.signal, 9) << "the OOM killer's SIGKILL of the loading task";
     for (const char* id : {"before", "after-oom"})
-        EXPECT_EQ(by.at(id).outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
     // The exhausted VM was replaced: one event, two VMs.
     EXPECT_EQ(run->session.stats.vms, 2);
     EXPECT_EQ(run->session.stats.kernel_events, 1);
@@ -105,14 +105,14 @@ id=after-endless call=finit image=seed:sentinel expect=sentinel
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 4u);
     for (const char* id : {"flood", "after-flood", "after-endless"})
-        EXPECT_EQ(by.at(id).outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
     // The flood neither poisoned the VM nor reached the results: the next case ran in the same
     // VM and the kernel log kept in the record is cut short by the executor.
     EXPECT_EQ(by.at("flood").outcome.vm_index, by.at("after-flood").outcome.vm_index);
     ASSERT_TRUE(by.at("flood").outcome.guest.has_value());
     EXPECT_LT(by.at("flood").outcome.guest->get_or("kmsg", "").size(), 64u << 10);
     const auto& endless = by.at("endless").outcome;
-    EXPECT_EQ(endless.judgement.verdict, report::Verdict::Kernel) << endless.judgement.reason;
+    EXPECT_EQ(endless.judgement.verdict, verdict::Verdict::Kernel) << endless.judgement.reason;
     EXPECT_EQ(endless.judgement.title, "console flood");
     EXPECT_EQ(endless.observation.vm_event, "flood");
     EXPECT_LT(endless.vm_index, by.at("after-endless").outcome.vm_index);

@@ -57,7 +57,7 @@ id=oops           call=finit image=seed:oops timeout_ms=10000
     ASSERT_EQ(by.size(), 6u) << "every case has exactly one outcome";
     for (const char* id : {"ok-init", "ok-finit", "truncated", "after-kasan"}) {
         const auto& rec = by.at(id);
-        EXPECT_EQ(rec.outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
+        EXPECT_EQ(rec.outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
     }
     ASSERT_TRUE(by.at("ok-finit").outcome.guest.has_value());
     EXPECT_EQ(by.at("ok-finit").outcome.guest->get("unload"), "0");
@@ -65,14 +65,14 @@ id=oops           call=finit image=seed:oops timeout_ms=10000
     // KASAN fault: a slab out-of-bounds write in init is reported (taint B), titled, the VM is
     // replaced, and the next case runs normally in the fresh VM (after-kasan above).
     const auto& kasan = by.at("kasan").outcome;
-    EXPECT_EQ(kasan.judgement.verdict, report::Verdict::Kernel) << kasan.judgement.reason;
+    EXPECT_EQ(kasan.judgement.verdict, verdict::Verdict::Kernel) << kasan.judgement.reason;
     EXPECT_NE(kasan.judgement.title.find("KASAN: slab-out-of-bounds"), std::string::npos) << kasan.judgement.title;
     EXPECT_NE(kasan.judgement.title.find("mh_kasan_init"), std::string::npos) << kasan.judgement.title;
 
     // A NULL write under KASAN inline: a KASAN null-ptr-deref report / general protection fault,
     // or a plain oops; PANIC_ON_OOPS ends the VM either way.
     const auto& oops = by.at("oops").outcome;
-    EXPECT_EQ(oops.judgement.verdict, report::Verdict::Kernel);
+    EXPECT_EQ(oops.judgement.verdict, verdict::Verdict::Kernel);
     const std::string& title = oops.judgement.title;
     EXPECT_TRUE(title.find("KASAN") != std::string::npos || title.find("Oops") != std::string::npos ||
                 title.find("general protection") != std::string::npos || title.find("BUG") != std::string::npos)

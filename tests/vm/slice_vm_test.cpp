@@ -26,13 +26,13 @@ id=after-panic    call=finit image=seed:sentinel          expect=sentinel
     ASSERT_EQ(by.size(), 9u) << "every case has exactly one outcome";
     for (const char* id : {"ok-init", "ok-finit", "ok-again", "truncated", "fd-minus1", "flags-0x100", "null-buf", "after-panic"}) {
         const auto& rec = by.at(id);
-        EXPECT_EQ(rec.outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
+        EXPECT_EQ(rec.outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
     }
     // ok loaded and was unloaded: the second load of the same module succeeded again.
     ASSERT_TRUE(by.at("ok-finit").outcome.guest.has_value());
     EXPECT_EQ(by.at("ok-finit").outcome.guest->get("unload"), "0");
     const auto& panic = by.at("panic").outcome;
-    EXPECT_EQ(panic.judgement.verdict, report::Verdict::Kernel);
+    EXPECT_EQ(panic.judgement.verdict, verdict::Verdict::Kernel);
     EXPECT_NE(panic.judgement.title.find("Kernel panic"), std::string::npos) << panic.judgement.title;
     EXPECT_NE(panic.console_excerpt.find("mh_panic"), std::string::npos);
     // The case after the panic ran in a second, fresh VM.

@@ -19,7 +19,7 @@ id=synth-bad-magic      call=init  image=synth:-131 malform=ehdr-bad-magic expec
     ASSERT_TRUE(run.ok()) << run.error().message;
     ASSERT_EQ(run->by_id.size(), 5u);
     for (const auto& [id, rec] : run->by_id)
-        EXPECT_EQ(rec.outcome.judgement.verdict, report::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
+        EXPECT_EQ(rec.outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << rec.outcome.judgement.reason;
     // The zero-returning module was unloaded (so loading it again succeeded too).
     ASSERT_TRUE(run->by_id.at("synth-zero-finit").outcome.guest.has_value());
     EXPECT_EQ(run->by_id.at("synth-zero-finit").outcome.guest->get("unload"), "0");

@@ -1,12 +1,12 @@
 // Crash titles: turn the lines of one kernel crash report into a stable syzkaller-style title.
-#include "harness/report/crash_title.h"
+#include "harness/kernel_log/crash_title.h"
 
 #include <algorithm>
 #include <initializer_list>
 
-#include "harness/report/kernel_text.h"
+#include "harness/kernel_log/kernel_text.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -289,4 +289,4 @@ std::string build_title(TitleRule rule, std::string_view base, std::string_view 
     return sanitize_message(title);
 }
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 
-namespace mh::report {
+namespace mh::verdict {
 
 // PASS errno in the expected set; FAIL other errno or success where failure was required;
 // CONF the kernel/config cannot run the case; BROK the harness failed to set it up;
@@ -30,7 +30,7 @@ struct Observation {
     // Concurrent cases: every caller's return value and errno (ret/err above are caller 0's).
     std::vector<long> caller_rets;
     std::vector<int> caller_errs;
-    std::vector<CrashReport> crashes;  // console reports attributed to this case
+    std::vector<kernel_log::CrashReport> crashes;  // console reports attributed to this case
 };
 
 struct Judgement {
@@ -41,4 +41,4 @@ struct Judgement {
 
 Judgement judge(const Observation& o, const std::optional<std::vector<int>>& expected_errnos);
 
-}  // namespace mh::report
+}  // namespace mh::verdict

@@ -9,7 +9,7 @@
 
 #include "harness/common/expected.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 
 // One taint bit, as in kernel/panic.c taint_flags[] (bit numbers from include/linux/panic.h).
 struct TaintFlag {
@@ -50,4 +50,4 @@ bool is_poisoning_taint(std::uint64_t added);
 // Parses the text of /proc/sys/kernel/tainted: a decimal number, surrounding blanks allowed.
 Expected<std::uint64_t> parse_taint_text(std::string_view text);
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -1,9 +1,9 @@
 // Taint decoding: letters and names per kernel/panic.c, change descriptions, restart policy, parsing.
-#include "harness/report/taint.h"
+#include "harness/kernel_log/taint.h"
 
 #include <gtest/gtest.h>
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 TEST(Taint, TableMatchesKernelOrder) {
@@ -65,4 +65,4 @@ TEST(Taint, ParseProcText) {
 }
 
 }  // namespace
-}  // namespace mh::report
+}  // namespace mh::kernel_log

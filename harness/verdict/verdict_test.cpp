@@ -1,9 +1,10 @@
 // Verdict priorities and errno matching.
-#include "harness/report/verdict.h"
+#include "harness/verdict/verdict.h"
 
 #include <gtest/gtest.h>
 
-using namespace mh::report;
+using namespace mh;
+using namespace mh::verdict;
 
 TEST(Verdict, PassFailRan) {
     Observation o;
@@ -26,8 +27,8 @@ TEST(Verdict, KernelBeatsEverything) {
     o.has_result = true;
     o.ret = -1;
     o.err = 8;
-    CrashReport r;
-    r.kind = CrashKind::Warning;
+    kernel_log::CrashReport r;
+    r.kind = kernel_log::CrashKind::Warning;
     r.title = "WARNING in foo";
     o.crashes.push_back(r);
     auto j = judge(o, std::vector<int>{8});

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace mh::report {
+namespace mh::kernel_log {
 
 // One row of the classification table: a line whose message contains `needle` (and
 // `also`, when set) gets `log_class`. `source` names the printing function for docs/review.
@@ -30,4 +30,4 @@ std::span<const ModuleLogPattern> module_log_patterns();
 // Lines unrelated to module loading give "" so callers can ignore boot noise.
 std::string classify_module_log_line(std::string_view line);
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

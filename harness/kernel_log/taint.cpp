@@ -1,7 +1,7 @@
 // Taint decoding: /proc/sys/kernel/tainted masks as the kernel's letters, names and VM-restart policy.
-#include "harness/report/taint.h"
+#include "harness/kernel_log/taint.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 constexpr TaintFlag kTaintFlags[] = {
@@ -103,4 +103,4 @@ Expected<std::uint64_t> parse_taint_text(std::string_view text) {
     return value;
 }
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

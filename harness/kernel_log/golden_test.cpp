@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 namespace fs = std::filesystem;
 
 fs::path testdata_dir() {
     const char* root = std::getenv("MH_SOURCE_DIR");
-    return fs::path(root != nullptr ? root : ".") / "harness" / "report" / "testdata";
+    return fs::path(root != nullptr ? root : ".") / "harness" / "kernel_log" / "testdata";
 }
 
 std::string read_file(const fs::path& p) {
@@ -40,9 +40,9 @@ std::vector<std::string> read_expected(const fs::path& p) {
     return out;
 }
 
-std::vector<std::string> describe(const std::vector<CrashReport>& reports) {
+std::vector<std::string> describe(const std::vector<kernel_log::CrashReport>& reports) {
     std::vector<std::string> out;
-    for (const CrashReport& r : reports) out.push_back(std::string(crash_kind_name(r.kind)) + " " + r.title);
+    for (const kernel_log::CrashReport& r : reports) out.push_back(std::string(kernel_log::crash_kind_name(r.kind)) + " " + r.title);
     return out;
 }
 
@@ -90,13 +90,13 @@ TEST(Golden, EveryLogParsesToItsExpectedReports) {
         expected_path.replace_extension(".expected");
         std::string text = read_file(log);
         std::vector<std::string> expected = read_expected(expected_path);
-        std::vector<CrashReport> reports = parse_console(text);
+        std::vector<kernel_log::CrashReport> reports = kernel_log::parse_console(text);
         EXPECT_EQ(describe(reports), expected) << log.filename();
-        for (const CrashReport& r : reports) {
+        for (const kernel_log::CrashReport& r : reports) {
             EXPECT_LT(r.begin, r.end) << log.filename();
             EXPECT_LE(r.end, text.size()) << log.filename();
             EXPECT_FALSE(r.excerpt.empty()) << log.filename();
-            EXPECT_LE(r.excerpt.size(), kMaxExcerptBytes) << log.filename();
+            EXPECT_LE(r.excerpt.size(), kernel_log::kMaxExcerptBytes) << log.filename();
             // The excerpt starts with the line that opened the report.
             std::size_t first_nl = text.find('\n', r.begin);
             std::string first_line = text.substr(r.begin, first_nl - r.begin);
@@ -108,10 +108,10 @@ TEST(Golden, EveryLogParsesToItsExpectedReports) {
 TEST(Golden, CrlfAndNulBytesDoNotChangeTitles) {
     for (const fs::path& log : golden_logs()) {
         std::string text = read_file(log);
-        std::vector<std::string> plain = describe(parse_console(text));
-        EXPECT_EQ(describe(parse_console(to_crlf(text))), plain) << "CRLF " << log.filename();
-        EXPECT_EQ(describe(parse_console(with_nuls(text))), plain) << "NUL " << log.filename();
-        for (const CrashReport& r : parse_console(to_crlf(text)))
+        std::vector<std::string> plain = describe(kernel_log::parse_console(text));
+        EXPECT_EQ(describe(kernel_log::parse_console(to_crlf(text))), plain) << "CRLF " << log.filename();
+        EXPECT_EQ(describe(kernel_log::parse_console(with_nuls(text))), plain) << "NUL " << log.filename();
+        for (const kernel_log::CrashReport& r : kernel_log::parse_console(to_crlf(text)))
             EXPECT_EQ(r.excerpt.find('\r'), std::string::npos) << log.filename();
     }
 }
@@ -130,8 +130,8 @@ TEST(Golden, ConcatenatedLogsGiveConcatenatedReports) {
         e.replace_extension(".expected");
         for (std::string& line : read_expected(e)) expected.push_back(std::move(line));
     }
-    EXPECT_EQ(describe(parse_console(all)), expected);
+    EXPECT_EQ(describe(kernel_log::parse_console(all)), expected);
 }
 
 }  // namespace
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -1,9 +1,9 @@
 // Kernel text helpers: printk prefixes, symbol names, RIP lines, stack frames, sanitising.
-#include "harness/report/kernel_text.h"
+#include "harness/kernel_log/kernel_text.h"
 
 #include <gtest/gtest.h>
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 TEST(KernelText, StripPrefix) {
@@ -73,4 +73,4 @@ TEST(KernelText, Sanitize) {
 }
 
 }  // namespace
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/report/module_log_class.h"
+#include "harness/kernel_log/module_log_class.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 
 enum class CrashKind { Panic, Oops, Bug, Warning, Kasan, Ubsan, SoftLockup, HungTask, RcuStall, Oom, Other };
 
@@ -47,4 +47,4 @@ std::string_view crash_kind_name(CrashKind kind);
 // nothing. For line-at-a-time consumers such as the module log classifier.
 std::optional<CrashKind> crash_start_kind(std::string_view line);
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -1,9 +1,9 @@
 // Kernel console text helpers: printk prefixes, symbol names, RIP lines and stack frames.
-#include "harness/report/kernel_text.h"
+#include "harness/kernel_log/kernel_text.h"
 
 #include <algorithm>
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -237,4 +237,4 @@ std::string sanitize_message(std::string_view msg) {
     return out;
 }
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

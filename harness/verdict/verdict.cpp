@@ -1,11 +1,11 @@
 // Verdict rules, in priority order: KERNEL > BROK > PASS/FAIL/RAN.
-#include "harness/report/verdict.h"
+#include "harness/verdict/verdict.h"
 
 #include <algorithm>
 
 #include "harness/sys/errno_names.h"
 
-namespace mh::report {
+namespace mh::verdict {
 
 std::string_view verdict_name(Verdict v) {
     switch (v) {
@@ -81,4 +81,4 @@ Judgement judge(const Observation& o, const std::optional<std::vector<int>>& exp
     return j;
 }
 
-}  // namespace mh::report
+}  // namespace mh::verdict

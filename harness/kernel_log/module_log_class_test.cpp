@@ -1,12 +1,12 @@
 // Module log classes: table rows classify their own kernel texts; boot noise stays unclassified.
-#include "harness/report/module_log_class.h"
+#include "harness/kernel_log/module_log_class.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 TEST(ModuleLogClass, BriefExamples) {
@@ -71,4 +71,4 @@ TEST(ModuleLogClass, EveryRowClassifiesItsOwnText) {
 }
 
 }  // namespace
-}  // namespace mh::report
+}  // namespace mh::kernel_log

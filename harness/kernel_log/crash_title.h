@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mh::report {
+namespace mh::kernel_log {
 
 // How a pattern row turns its report into a title. Each rule documents its output shape.
 enum class TitleRule {
@@ -29,4 +29,4 @@ enum class TitleRule {
 std::string build_title(TitleRule rule, std::string_view base, std::string_view start,
                         const std::vector<std::string>& body);
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

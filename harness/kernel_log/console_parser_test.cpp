@@ -1,5 +1,5 @@
 // Console parser unit tests: titles of single patterns, report boundaries, robustness on hostile input.
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <string>
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 std::string only_title(std::string_view console) {
@@ -273,7 +273,7 @@ TEST(ConsoleParser, KindNames) {
 
 std::string golden(const char* name) {
     const char* root = std::getenv("MH_SOURCE_DIR");
-    std::filesystem::path p = std::filesystem::path(root != nullptr ? root : ".") / "harness" / "report" /
+    std::filesystem::path p = std::filesystem::path(root != nullptr ? root : ".") / "harness" / "kernel_log" /
                               "testdata" / name;
     std::ifstream in(p, std::ios::binary);
     std::ostringstream ss;
@@ -374,4 +374,4 @@ TEST(ConsoleParserRobustness, PathologicalShapes) {
 }
 
 }  // namespace
-}  // namespace mh::report
+}  // namespace mh::kernel_log

@@ -1,13 +1,13 @@
 // Console parser: finds kernel crash reports in serial console bytes and gives them stable titles.
-#include "harness/report/console_parser.h"
+#include "harness/kernel_log/console_parser.h"
 
 #include <algorithm>
 #include <optional>
 
-#include "harness/report/crash_title.h"
-#include "harness/report/kernel_text.h"
+#include "harness/kernel_log/crash_title.h"
+#include "harness/kernel_log/kernel_text.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -340,4 +340,4 @@ std::optional<CrashKind> crash_start_kind(std::string_view line) {
     return m.pattern->kind;
 }
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

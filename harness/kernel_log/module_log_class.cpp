@@ -1,10 +1,10 @@
 // Module log classes: map one kernel log line printed during a module load to a short stable class.
-#include "harness/report/module_log_class.h"
+#include "harness/kernel_log/module_log_class.h"
 
-#include "harness/report/console_parser.h"
-#include "harness/report/kernel_text.h"
+#include "harness/kernel_log/console_parser.h"
+#include "harness/kernel_log/kernel_text.h"
 
-namespace mh::report {
+namespace mh::kernel_log {
 namespace {
 
 // Classes are part of the fuzz signal and of recorded conformance baselines: never rename one,
@@ -143,4 +143,4 @@ std::string classify_module_log_line(std::string_view line) {
     return {};
 }
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log

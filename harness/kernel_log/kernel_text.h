@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace mh::report {
+namespace mh::kernel_log {
 
 // Copies `raw` into `out` without NUL and CR bytes: serial logs carry CRLF line ends, stray
 // CRs from progress output and NULs after a UART reset, none of which belong to a message.
@@ -54,4 +54,4 @@ std::string sanitize_message(std::string_view msg);
 // Longest title we emit; longer ones are cut (at a byte boundary, titles are ASCII).
 inline constexpr std::size_t kMaxTitleBytes = 160;
 
-}  // namespace mh::report
+}  // namespace mh::kernel_log
