@@ -15,6 +15,7 @@
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
+#include "harness/vm/qemu_argv.h"
 
 #ifndef MH_CONFORMANCE_DIR_DEFAULT
 #define MH_CONFORMANCE_DIR_DEFAULT "conformance"
@@ -190,7 +191,13 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         std::vector<const Rule*> rules(selected.cases.size(), nullptr);
         std::vector<std::string> eff_class(selected.cases.size());
         json kernel_json;
-        so.before_run = [&](std::vector<session::HostCase>& cases, const kernels::Kernel& k) {
+        auto prepared = session::prepare_session(selected.cases, so);
+        if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message);
+        if (!prepared->ended_early) {
+            // Each case's expectation from the contract, for this kernel and these resolved images,
+            // before the runner sees the cases.
+            const kernels::Kernel& k = prepared->kernel;
+            std::vector<session::HostCase>& cases = prepared->batch.cases;
             KernelFacts facts;
             facts.version = parse_version(k.version).value_or(Version{{0}});
             facts.config = k.config;
@@ -208,19 +215,17 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                 if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
                 else cases[i].expect = std::vector<int>{session::kAnyResult};
             }
-        };
+        }
         auto user_on_case = opt.session.on_case;
         json group_cases = json::array();
         so.on_case = [&](const session::HostCase& hc, const session::CaseOutcome& co) {
             if (user_on_case) user_on_case(hc, co);
         };
-        auto result = session::run_session(selected.cases, so);
+        auto result = session::run_prepared(std::move(prepared).value(), so);
         if (!result) return make_error("group " + group.name + ": " + result.error().message);
         run["kernel"] = kernel_json;
         run["accel_reason"] = result->accel_reason;
-        run["accel"] = result->accel_reason.find("KVM guest booted") != std::string::npos || result->accel_reason == "--accel kvm"
-                           ? "kvm"
-                           : "tcg";
+        run["accel"] = vm::accel_name(result->accel);
         for (const auto& rec : result->records) {
             size_t i = static_cast<size_t>(rec.outcome.idx);
             json j = session::result_to_json(rec.host, rec.outcome, result->kernel);

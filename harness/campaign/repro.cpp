@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "harness/campaign/fuzz_vm.h"
-#include "harness/sys/syscalls.h"
+#include "harness/sys/module_abi.h"
 
 namespace mh::campaign {
 

@@ -11,7 +11,7 @@
 #include "harness/mutate/modinfo_mutations.h"
 #include "harness/mutate/section_name_mutations.h"
 #include "harness/mutate/param_mutations.h"
-#include "harness/sys/syscalls.h"
+#include "harness/sys/module_abi.h"
 
 namespace mh::mutate {
 

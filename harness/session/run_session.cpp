@@ -50,25 +50,10 @@ int next_vm_index(const std::filesystem::path& dir) {
     return highest + 1;
 }
 
-}  // namespace
-
-std::filesystem::path default_executor_path() {
-    if (const char* e = std::getenv("MH_EXECUTOR"); e && *e) return e;
-    return MH_EXECUTOR_BUILD_PATH;
-}
-
-Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& opt) {
-    auto progress = [&](const std::string& s) {
-        if (opt.on_progress) opt.on_progress(s);
-    };
-    SessionResult result;
-    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
-    if (!kernel) return kernel.error();
-    result.kernel = *kernel;
-    std::filesystem::path executor = opt.executor.empty() ? default_executor_path() : opt.executor;
-    if (executor.empty() || !std::filesystem::exists(executor))
-        return make_error("guest executor not found at '" + executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
-
+// The resolvers build_batch needs: the seeds the cases name (built now), the malformation
+// catalogue (or the caller's), and synthesis from the kernel's profile (looked up once, lazily).
+Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const SessionOptions& opt, const kernels::Kernel& kernel,
+                                   const std::filesystem::path& executor, const std::function<void(const std::string&)>& progress) {
     // Only the seeds the cases name are built.
     std::set<std::string> wanted;
     for (const auto& hc : cases)
@@ -76,8 +61,8 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     BatchInputs inputs;
     inputs.executor = executor;
     if (!wanted.empty()) {
-        progress("building seed modules for " + kernel->release + " ...");
-        auto seeds = kernels::build_seed_modules(*kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
+        progress("building seed modules for " + kernel.release + " ...");
+        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
         if (!seeds) return make_error("seed modules: " + seeds.error().message);
         inputs.seeds = seeds->modules;
     }
@@ -90,7 +75,7 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
     };
     // The profile is looked up once, on the first synth: case.
     auto profile_cache = std::make_shared<std::optional<Expected<elf::KernelProfile>>>();
-    inputs.synth = [k = *kernel, profile_cache](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
+    inputs.synth = [k = kernel, profile_cache](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
         if (!*profile_cache) *profile_cache = kernels::profile_for_kernel(k);
         const auto& profile = **profile_cache;
         if (!profile) return profile.error();
@@ -105,40 +90,88 @@ Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOp
         return elf::emit(*spec);
     };
 
+    return inputs;
+}
+
+}  // namespace
+
+std::filesystem::path default_executor_path() {
+    if (const char* e = std::getenv("MH_EXECUTOR"); e && *e) return e;
+    return MH_EXECUTOR_BUILD_PATH;
+}
+
+Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const SessionOptions& opt) {
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    PreparedSession prep;
+    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    if (!kernel) return kernel.error();
+    prep.kernel = *kernel;
+    prep.executor = opt.executor.empty() ? default_executor_path() : opt.executor;
+    if (prep.executor.empty() || !std::filesystem::exists(prep.executor))
+        return make_error("guest executor not found at '" + prep.executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
+    auto inputs = batch_inputs(cases, opt, prep.kernel, prep.executor, progress);
+    if (!inputs) return inputs.error();
+
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
     if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
-    result.results_file = opt.out_dir / "results.jsonl";
-    RecordedResults recorded;
+    const auto results_file = opt.out_dir / "results.jsonl";
     if (opt.resume) {
-        auto r = read_recorded_results(result.results_file);
+        auto r = read_recorded_results(results_file);
         if (!r) return r.error();
-        recorded = std::move(r).value();
-        if (recorded.dropped) progress("resume: ignored " + std::to_string(recorded.dropped) + " unreadable line(s) of " + result.results_file.string());
+        prep.recorded = std::move(r).value();
+        if (prep.recorded.dropped) progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
         for (auto& hc : cases)
-            if (recorded.by_id.count(hc.guest.id)) hc.recorded = true;
-    } else if (std::filesystem::exists(result.results_file, ec) && std::filesystem::file_size(result.results_file, ec) > 0) {
-        return make_error(result.results_file.string() + " already has results: use --resume to continue that run, or another --out");
+            if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+    } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {
+        return make_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
     // Before the initramfs is written: a directory too full for it is "stopped", not an
     // environment error, and the message is the one a full disk gives mid-run.
     if (auto space = check_free_space(opt.out_dir, opt.min_free_bytes); !space) {
+        SessionResult result;
+        result.kernel = prep.kernel;
+        result.results_file = results_file;
         result.stopped = space.error().message;
         for (const auto& hc : cases) {
             if (!hc.recorded) continue;
-            CaseOutcome co = recorded.by_id.at(hc.guest.id);
+            CaseOutcome co = prep.recorded.by_id.at(hc.guest.id);
             co.idx = hc.guest.idx;
             result.records.push_back({hc, co});
             ++result.resumed;
         }
-        return result;
+        prep.ended_early = std::move(result);
+        return prep;
     }
-    auto batch = build_batch(std::move(cases), inputs, opt.out_dir);
+    auto batch = build_batch(std::move(cases), *inputs, opt.out_dir);
     if (!batch) return batch.error();
-    if (opt.before_run) opt.before_run(batch->cases, *kernel);
+    prep.batch = std::move(batch).value();
+    return prep;
+}
 
-    auto accel = accel_from_option(opt.accel, kernel->bzimage, executor, opt.qemu);
+Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& opt) {
+    auto prep = prepare_session(std::move(cases), opt);
+    if (!prep) return prep.error();
+    return run_prepared(std::move(prep).value(), opt);
+}
+
+Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions& opt) {
+    if (prep.ended_early) return std::move(*prep.ended_early);
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
+    SessionResult result;
+    result.kernel = prep.kernel;
+    result.results_file = opt.out_dir / "results.jsonl";
+    const kernels::Kernel* kernel = &prep.kernel;
+    const PreparedBatch* batch = &prep.batch;
+    const RecordedResults& recorded = prep.recorded;
+
+    auto accel = accel_from_option(opt.accel, kernel->bzimage, prep.executor, opt.qemu);
     if (!accel) return accel.error();
+    result.accel = accel->accel;
     result.accel_reason = accel->reason;
     progress("accelerator: " + vm::accel_name(accel->accel) + " (" + accel->reason + ")");
 

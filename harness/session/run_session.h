@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "harness/session/batch_runner.h"
 #include "harness/session/free_space.h"
 #include "harness/session/host_case.h"
+#include "harness/session/result_json.h"
 #include "harness/kernels/kernel_cache.h"
 
 namespace mh::session {
@@ -37,9 +39,6 @@ struct SessionOptions {
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
     MalformFn malform;                          // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
-    // Called once images are resolved (image_bytes set) and the kernel is known, before any VM:
-    // the conformance suite sets each case's expectation from the contract here.
-    std::function<void(std::vector<HostCase>&, const kernels::Kernel&)> before_run;
 };
 
 struct CaseRecord {
@@ -50,6 +49,7 @@ struct CaseRecord {
 struct SessionResult {
     size_t resumed = 0;                        // cases taken from an earlier run's results.jsonl
     kernels::Kernel kernel;
+    vm::Accel accel = vm::Accel::Tcg;
     std::string accel_reason;
     BatchStats stats;
     std::vector<CaseRecord> records;           // in case order; only cases that finished and were stored
@@ -60,6 +60,23 @@ struct SessionResult {
     std::filesystem::path results_file;        // JSON lines, written as cases finish
 };
 
+// A session up to the first VM: kernel resolved, seeds built, every input resolved into the
+// batch (image sizes known), earlier results read for --resume. Callers that judge cases by what
+// the kernel and the images turned out to be (the conformance suite) set each case's expectation
+// in `batch.cases` here, before the runner sees them.
+struct PreparedSession {
+    kernels::Kernel kernel;
+    std::filesystem::path executor;
+    PreparedBatch batch;
+    RecordedResults recorded;
+    // Set when the session ended before a batch was built (too little free space in out_dir):
+    // run_prepared returns it as it is.
+    std::optional<SessionResult> ended_early;
+};
+
+Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const SessionOptions& options);
+Expected<SessionResult> run_prepared(PreparedSession prepared, const SessionOptions& options);
+// prepare_session + run_prepared.
 Expected<SessionResult> run_session(std::vector<HostCase> cases, const SessionOptions& options);
 
 // Where the guest executor binary is: $MH_EXECUTOR, else the build tree's.

@@ -1,20 +1,12 @@
-// The only place with module syscall numbers and raw wrappers (glibc wraps none of them).
+// Raw wrappers of the module syscalls (glibc wraps none of them): guest code only.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "harness/sys/module_abi.h"
+
 namespace mh::sys {
-
-// x86-64 numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-inline constexpr long kNrInitModule = 175;
-inline constexpr long kNrDeleteModule = 176;
-inline constexpr long kNrFinitModule = 313;
-
-// include/uapi/linux/module.h
-inline constexpr unsigned kModuleInitIgnoreModversions = 1;
-inline constexpr unsigned kModuleInitIgnoreVermagic = 2;
-inline constexpr unsigned kModuleInitCompressedFile = 4;
 
 // Raw results: return value of syscall(2) and errno captured right after it.
 struct RawResult {
