@@ -1,4 +1,4 @@
-// fork/exec child processes with captured stdout/stderr, exit status and a process-group timeout.
+// Child processes run to completion with captured stdout/stderr, exit status and a process-group timeout.
 #include "harness/host/process.h"
 
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
-extern char** environ;
+#include "harness/host/child.h"
 
 namespace mh::host {
 namespace {
@@ -43,30 +43,6 @@ void append_capped(std::string& buf, const char* data, std::size_t n, std::size_
     }
 }
 
-// The environment for the child: ours with overrides applied (built before fork: the child may
-// only call async-signal-safe functions).
-std::vector<std::string> child_environment(const std::vector<std::string>& overrides) {
-    std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string entry(*e);
-        std::string key = entry.substr(0, entry.find('='));
-        bool overridden = false;
-        for (const auto& o : overrides)
-            if (o.substr(0, o.find('=')) == key) overridden = true;
-        if (!overridden) env.push_back(std::move(entry));
-    }
-    for (const auto& o : overrides) env.push_back(o);
-    return env;
-}
-
-std::vector<char*> c_array(std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    out.reserve(strings.size() + 1);
-    for (auto& s : strings) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-}
-
 }  // namespace
 
 std::string ProcessResult::status_text() const {
@@ -83,12 +59,6 @@ std::string ProcessResult::status_text() const {
 
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
     if (argv.empty() || argv[0].empty()) return make_error("run_process: empty command");
-    std::vector<std::string> args = argv;
-    std::vector<char*> c_args = c_array(args);
-    std::vector<std::string> env = child_environment(options.env_overrides);
-    std::vector<char*> c_env = c_array(env);
-    std::string cwd = options.cwd.string();
-
     MH_TRY_ASSIGN(out_pipe, make_pipe());
     auto err_pipe_e = options.merge_stderr ? Expected<Pipe>(Pipe{}) : make_pipe();
     if (!err_pipe_e) {
@@ -96,59 +66,23 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
         return err_pipe_e.error();
     }
     Pipe err_pipe = *err_pipe_e;
-    // The child writes its exec errno here; CLOEXEC closes it on a successful exec.
-    auto status_pipe_e = make_pipe();
-    if (!status_pipe_e) {
-        close_fd(out_pipe.r), close_fd(out_pipe.w), close_fd(err_pipe.r), close_fd(err_pipe.w);
-        return status_pipe_e.error();
-    }
-    Pipe status_pipe = *status_pipe_e;
 
     const auto start = std::chrono::steady_clock::now();
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        for (int* fd : {&out_pipe.r, &out_pipe.w, &err_pipe.r, &err_pipe.w, &status_pipe.r, &status_pipe.w}) close_fd(*fd);
-        return make_error(std::string("fork failed: ") + std::strerror(e));
-    }
-    if (pid == 0) {
-        // Child: own process group so a timeout can kill make's whole tree.
-        setpgid(0, 0);
-        int devnull = ::open("/dev/null", O_RDONLY);
-        if (devnull >= 0) dup2(devnull, 0);
-        dup2(out_pipe.w, 1);
-        dup2(options.merge_stderr ? out_pipe.w : err_pipe.w, 2);
-        if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
-            int e = errno;
-            (void)!write(status_pipe.w, &e, sizeof e);
-            _exit(127);
-        }
-        execvpe(c_args[0], c_args.data(), c_env.data());
-        int e = errno;
-        (void)!write(status_pipe.w, &e, sizeof e);
-        _exit(127);
-    }
-    setpgid(pid, pid);  // also from the parent, to win the race with an early timeout kill
+    SpawnOptions so;
+    so.cwd = options.cwd;
+    so.env_overrides = options.env_overrides;
+    so.stdout_fd = out_pipe.w;
+    so.stderr_fd = options.merge_stderr ? out_pipe.w : err_pipe.w;
+    auto child = Child::spawn(argv, so);
     close_fd(out_pipe.w);
     close_fd(err_pipe.w);
-    close_fd(status_pipe.w);
-
-    int exec_errno = 0;
-    ssize_t got = ::read(status_pipe.r, &exec_errno, sizeof exec_errno);
-    close_fd(status_pipe.r);
-
-    ProcessResult result;
-    if (got == static_cast<ssize_t>(sizeof exec_errno)) {
+    if (!child) {
         close_fd(out_pipe.r);
         close_fd(err_pipe.r);
-        int st = 0;
-        waitpid(pid, &st, 0);
-        std::string what = (!cwd.empty() && exec_errno == ENOENT && access(cwd.c_str(), F_OK) != 0)
-                               ? "cannot change to directory '" + cwd + "'"
-                               : "cannot run '" + argv[0] + "'";
-        return make_error(what + ": " + std::strerror(exec_errno));
+        return child.error();
     }
 
+    ProcessResult result;
     const bool has_deadline = options.timeout.count() > 0;
     const auto deadline = start + options.timeout;
     char buf[65536];
@@ -162,7 +96,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) {
                 result.timed_out = true;
-                kill(-pid, SIGKILL);
+                child->kill_group();  // make's whole tree; the pipes close when the last one dies
                 continue;
             }
             wait_ms = static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30));
@@ -192,9 +126,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     close_fd(out_pipe.r);
     close_fd(err_pipe.r);
 
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
+    int st = child->wait();
     result.elapsed = std::chrono::steady_clock::now() - start;
     if (WIFEXITED(st)) result.exit_code = WEXITSTATUS(st);
     if (WIFSIGNALED(st)) result.term_signal = WTERMSIG(st);

@@ -232,7 +232,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         if (qemu_killed && current >= 0) {
             int& tries = qemu_retries[current];
             if (++tries <= 1) {
-                progress("QEMU was killed (" + vm::describe_wait_status(*status) + ") during case " +
+                progress("QEMU was killed (" + host::describe_wait_status(*status) + ") during case " +
                          batch.cases[static_cast<size_t>(current)].guest.id + ": running it again in a fresh VM");
                 next = current;
                 continue;
@@ -243,7 +243,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
             co.vm_index = vm_index;
             co.console_log = vm.console_log;
             co.judgement.verdict = verdict::Verdict::Brok;
-            co.judgement.reason = "QEMU was killed twice during this case (" + vm::describe_wait_status(*status) + ")";
+            co.judgement.reason = "QEMU was killed twice during this case (" + host::describe_wait_status(*status) + ")";
             emit(co);
             next = current + 1;
             continue;
@@ -275,7 +275,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
         ++consecutive_failures;
         std::string qemu_text = host::read_whole_file(qemu_log);
         progress("VM " + std::to_string(vm_index) + " produced no result (" +
-                 (vm_event.empty() ? vm::describe_wait_status(status.value_or(0)) : vm_event) + ")" +
+                 (vm_event.empty() ? host::describe_wait_status(status.value_or(0)) : vm_event) + ")" +
                  (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));
         if (consecutive_failures >= opt.max_boot_failures) {
             for (int i = next; i < n; ++i) {

@@ -126,7 +126,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     if (!status) status = proc->poll();
     take(results.read_new());
     res.bad_frames = decoder.bad_frames();
-    res.exit_status = status ? describe_wait_status(*status) : "killed";
+    res.exit_status = status ? host::describe_wait_status(*status) : "killed";
     res.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     res.crashes = kernel_log::parse_console(host::read_whole_file(opt.vm.console_log));
     return res;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/common/expected.h"
+#include "harness/host/child.h"
 
 namespace mh::vm {
 
@@ -16,23 +17,15 @@ class VmProcess {
 public:
     // stdout+stderr of QEMU go to `log` (its own complaints: bad options, missing files).
     static Expected<VmProcess> start(const std::vector<std::string>& argv, const std::filesystem::path& log);
-    VmProcess(VmProcess&& other) noexcept;
-    VmProcess& operator=(VmProcess&&) = delete;
-    VmProcess(const VmProcess&) = delete;
-    ~VmProcess();  // kills a still-running QEMU: no VM outlives its owner
 
     // Exit status if it ended (waitpid status), nullopt while running.
-    std::optional<int> poll();
-    void kill();
-    pid_t pid() const { return pid_; }
+    std::optional<int> poll() { return child_.poll(); }
+    void kill() { child_.kill(); }  // also done when the VmProcess goes: no VM outlives its owner
+    pid_t pid() const { return child_.pid(); }
 
 private:
-    explicit VmProcess(pid_t pid) : pid_(pid) {}
-    pid_t pid_ = -1;
-    std::optional<int> status_;
+    explicit VmProcess(host::Child child) : child_(std::move(child)) {}
+    host::Child child_;
 };
-
-// "exited 0", "killed by signal 9".
-std::string describe_wait_status(int status);
 
 }  // namespace mh::vm
