@@ -1,27 +1,19 @@
-// One VM, one guest program, frames with host timestamps: the monitor for programs that are not
-// case batches (the load-latency bench). batch_runner.cpp remains the monitor for case batches.
+// One VM, one guest program (fuzz supervisor, load-latency bench), frames with host timestamps,
+// watched by the one VM monitor (monitor.h); and packing a dynamic binary into the initramfs.
 #include "harness/vm/guest_program.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
-#include <thread>
 
-#include "harness/protocol/frame.h"
-#include "harness/vm/crash_watch.h"
+#include "harness/host/child.h"
 #include "harness/host/file_tail.h"
 #include "harness/host/process.h"
-#include "harness/vm/vm_process.h"
 #include "harness/protocol/frame_types.h"
 
 namespace mh::vm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
 
 void add_parents(CpioWriter& cpio, const std::string& path, std::set<std::string>& dirs) {
     size_t pos = 0;
@@ -82,52 +74,28 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     std::error_code ec;
     std::filesystem::remove(opt.vm.results_file, ec);
     std::filesystem::remove(opt.vm.console_log, ec);
-    auto log = opt.vm.console_log;
-    log.replace_extension(".qemu.log");
-    auto start = Clock::now();
-    auto proc = VmProcess::start(qemu_argv(opt.vm), log);
-    if (!proc) return proc.error();
-    host::FileTail results(opt.vm.results_file);
-    ConsoleCrashWatch crash_watch(opt.vm.console_log);
-    protocol::FrameDecoder decoder;
-    auto last = Clock::now();
-    auto take = [&](const std::string& chunk) {
-        for (auto& payload : decoder.feed(chunk)) {
-            auto rec = kv_parse(payload);
-            if (!rec) continue;
-            last = Clock::now();
-            GuestFrame f{std::chrono::duration<double>(last - start).count(), *rec};
-            const auto type = protocol::frame_type(*rec);
-            if (type == protocol::FrameType::Hello) res.booted = true;
-            if (type == protocol::FrameType::End) res.ended = true;
-            if (opt.on_frame) opt.on_frame(f);
-            if (opt.keep_frames) res.frames.push_back(std::move(f));
-        }
+    MonitorOptions mo;
+    mo.vm = opt.vm;
+    mo.qemu_log = opt.vm.console_log;
+    mo.qemu_log.replace_extension(".qemu.log");
+    mo.boot_timeout = opt.boot_timeout;
+    mo.idle_timeout = opt.idle_timeout;
+    mo.total_timeout = opt.total_timeout;
+    mo.crash_grace = opt.crash_grace;
+    mo.poll_interval = std::chrono::milliseconds(2);
+    mo.interrupted = opt.interrupted;
+    mo.on_frame = [&](const GuestFrame& f) {
+        if (protocol::frame_type(f.record) == protocol::FrameType::End) res.ended = true;
+        if (opt.on_frame) opt.on_frame(f);
+        if (opt.keep_frames) res.frames.push_back(f);
     };
-    std::optional<int> status;
-    while (!(status = proc->poll())) {
-        take(results.read_new());
-        if (crash_watch.overdue(opt.crash_grace)) {
-            res.vm_event = "crash";
-            proc->kill();
-            break;
-        }
-        auto now = Clock::now();
-        if (opt.interrupted && opt.interrupted->load()) res.vm_event = "interrupted";
-        else if (!res.booted && now - start > opt.boot_timeout) res.vm_event = "no-boot";
-        else if (res.booted && now - last > opt.idle_timeout) res.vm_event = "idle";
-        else if (now - start > opt.total_timeout) res.vm_event = "timeout";
-        if (!res.vm_event.empty()) {
-            proc->kill();
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    if (!status) status = proc->poll();
-    take(results.read_new());
-    res.bad_frames = decoder.bad_frames();
-    res.exit_status = status ? host::describe_wait_status(*status) : "killed";
-    res.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    auto m = monitor_vm(mo);
+    if (!m) return m.error();
+    res.booted = m->booted;
+    res.vm_event = m->end == VmEnd::Exited ? "" : std::string(vm_end_name(m->end));
+    res.bad_frames = m->bad_frames;
+    res.exit_status = m->wait_status ? host::describe_wait_status(*m->wait_status) : "killed";
+    res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m->started).count();
     res.crashes = kernel_log::parse_console(host::read_whole_file(opt.vm.console_log));
     return res;
 }

@@ -13,6 +13,7 @@
 #include "harness/common/kv.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/vm/cpio.h"
+#include "harness/vm/monitor.h"
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::vm {
@@ -23,11 +24,6 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
 
 // The shared-library paths in `ldd` output ("libx.so => /lib/libx.so (0x..)", "/lib64/ld-linux... (0x..)").
 std::vector<std::string> parse_ldd_output(const std::string& text);
-
-struct GuestFrame {
-    double host_seconds = 0;  // since QEMU started, when the host read the frame
-    KvRecord record;
-};
 
 struct GuestProgramOptions {
     VmConfig vm;                                   // initrd, append (with token), kernel, logs set by the caller

@@ -1,0 +1,103 @@
+// The monitor loop: one poll every few milliseconds joins QEMU's state, the results channel, the
+// console and the clocks; VM control, frame decoding and console parsing stay in their own files.
+#include "harness/vm/monitor.h"
+
+#include <thread>
+
+#include "harness/host/file_tail.h"
+#include "harness/protocol/frame.h"
+#include "harness/protocol/frame_types.h"
+#include "harness/vm/crash_watch.h"
+#include "harness/vm/vm_process.h"
+
+namespace mh::vm {
+
+std::string_view vm_end_name(VmEnd e) {
+    switch (e) {
+        case VmEnd::Exited: return "exited";
+        case VmEnd::NoBoot: return "no-boot";
+        case VmEnd::Idle: return "idle";
+        case VmEnd::Timeout: return "timeout";
+        case VmEnd::Crash: return "crash";
+        case VmEnd::Flood: return "flood";
+        case VmEnd::Interrupted: return "interrupted";
+        case VmEnd::CallerStop: return "stopped";
+    }
+    return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The watchdogs, in the order they are asked; nullopt: keep running.
+std::optional<VmEnd> watchdog(const MonitorOptions& opt, const MonitorResult& r, Clock::time_point last_frame,
+                              ConsoleCrashWatch& crash_watch) {
+    // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG) would
+    // otherwise cost a whole timeout and flood the log.
+    if (crash_watch.overdue(opt.crash_grace)) return VmEnd::Crash;
+    if (opt.interrupted && opt.interrupted->load()) return VmEnd::Interrupted;
+    const auto now = Clock::now();
+    if (!r.booted && now - r.started > opt.boot_timeout) return VmEnd::NoBoot;
+    bool idle_watch = r.booted && opt.idle_timeout.count() > 0 && (!opt.idle_applies || opt.idle_applies());
+    if (idle_watch && now - last_frame > opt.idle_timeout) return VmEnd::Idle;
+    if (opt.total_timeout.count() > 0 && now - r.started > opt.total_timeout) return VmEnd::Timeout;
+    return std::nullopt;
+}
+
+}  // namespace
+
+Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
+    MonitorResult r;
+    r.started = Clock::now();
+    auto proc = VmProcess::start(qemu_argv(opt.vm), opt.qemu_log);
+    if (!proc) return proc.error();
+    host::FileTail results(opt.vm.results_file);
+    ConsoleCrashWatch crash_watch(opt.vm.console_log);
+    protocol::FrameDecoder decoder;
+    auto last_frame = Clock::now();
+    auto read_frames = [&] {
+        for (auto& payload : decoder.feed(results.read_new())) {
+            last_frame = Clock::now();  // any verified frame is a sign of life
+            auto rec = kv_parse(payload);
+            if (!rec) continue;
+            if (protocol::frame_type(*rec) == protocol::FrameType::Hello) r.booted = true;
+            if (opt.on_frame) opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), *rec});
+        }
+    };
+    auto stop = [&](VmEnd why) {
+        r.end = why;
+        r.killed_by_us = true;
+        proc->kill();
+    };
+    auto last_check = Clock::now();
+    while (!(r.wait_status = proc->poll())) {
+        read_frames();
+        if (Clock::now() - last_check >= opt.check_interval) {
+            last_check = Clock::now();
+            if (opt.periodic) opt.periodic();
+            std::error_code ec;
+            auto console_bytes = std::filesystem::file_size(opt.vm.console_log, ec);
+            if (opt.max_console_bytes > 0 && !ec && console_bytes > opt.max_console_bytes) {
+                stop(VmEnd::Flood);
+                break;
+            }
+        }
+        if (opt.stop_now && opt.stop_now()) {
+            stop(VmEnd::CallerStop);
+            break;
+        }
+        if (auto why = watchdog(opt, r, last_frame, crash_watch)) {
+            stop(*why);
+            break;
+        }
+        std::this_thread::sleep_for(opt.poll_interval);
+    }
+    if (!r.wait_status) r.wait_status = proc->poll();
+    // Whatever the guest managed to send before the end still counts.
+    read_frames();
+    r.bad_frames = decoder.bad_frames();
+    return r;
+}
+
+}  // namespace mh::vm
