@@ -1,4 +1,4 @@
-// Crash titles: turn the lines of one kernel crash report into a stable syzkaller-style title.
+// Crash titles: stable titles for kernel crash reports, and for fuzz crashes the kernel printed none for.
 #include "harness/kernel_log/crash_title.h"
 
 #include <algorithm>
@@ -287,6 +287,16 @@ std::string build_title(TitleRule rule, std::string_view base, std::string_view 
     }
     // Every title passes through the sanitiser: input bytes are arbitrary.
     return sanitize_message(title);
+}
+
+bool is_engine_death(std::string_view kind) { return starts_with(kind, "exit-") || starts_with(kind, "signal-"); }
+
+std::string unreported_crash_title(std::string_view kind, std::string_view taint_added) {
+    // Not sanitised: these titles are stable already and name crash groups of earlier runs.
+    if (kind == "hang") return "hang: module syscall did not return";
+    if (kind == "taint") return "taint: " + std::string(taint_added);
+    if (is_engine_death(kind)) return "engine died: " + std::string(kind);
+    return "VM lost: " + std::string(kind);
 }
 
 }  // namespace mh::kernel_log

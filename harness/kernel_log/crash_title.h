@@ -1,4 +1,5 @@
-// Crash titles: turn the lines of one kernel crash report into a stable syzkaller-style title.
+// Crash titles: turn the lines of one kernel crash report into a stable syzkaller-style title, and
+// title the fuzz crashes the kernel printed no report for.
 #pragma once
 
 #include <string>
@@ -28,5 +29,14 @@ enum class TitleRule {
 // opened it, `body` the messages of the lines that followed, `base` the pattern's base title.
 std::string build_title(TitleRule rule, std::string_view base, std::string_view start,
                         const std::vector<std::string>& body);
+
+// Whether a fuzz supervisor's crash kind says the engine process itself died ("exit-N",
+// "signal-N") rather than the kernel.
+bool is_engine_death(std::string_view kind);
+
+// The title of a crash the kernel printed no report for, from how the fuzz supervisor or the VM
+// saw it end: "hang: module syscall did not return", "taint: <taint_added>", "engine died: <kind>",
+// else "VM lost: <kind>" (the VM ended without the supervisor's word: "vm-lost", "idle", ...).
+std::string unreported_crash_title(std::string_view kind, std::string_view taint_added);
 
 }  // namespace mh::kernel_log
