@@ -38,6 +38,10 @@ BUILD_DIR=${MH_BUILD_DIR:-build}
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ "$#" -gt 0 ]; then
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 fi
-cmake --build "$BUILD_DIR" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" || true
-test -x "$BUILD_DIR/harness/cli/modharness" || { echo "setup: build failed (run: cmake --build $BUILD_DIR)" >&2; exit 1; }
+# A failed build fails here (a stale binary from an earlier build must not hide it).
+if ! cmake --build "$BUILD_DIR" -j"$(nproc)" >"$BUILD_DIR/build.log" 2>&1; then
+  grep -E "error|Error" "$BUILD_DIR/build.log" | head -n 40 >&2
+  echo "setup: build failed (full log: $BUILD_DIR/build.log)" >&2
+  exit 1
+fi
 echo "setup: ok ($BUILD_DIR/harness/cli/modharness)" >&2

@@ -20,8 +20,18 @@ if [[ "fuzz" =~ $LABELS ]]; then
   [ -f "$FUZZ_DIR/CMakeCache.txt" ] || cmake -S . -B "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DMH_FUZZ=ON -DMH_BENCH=OFF >/dev/null
   cmake --build "$FUZZ_DIR" -j"$(nproc)" --target elf_reader_fuzz elf_roundtrip_fuzz \
-    parser_cases_fuzz parser_contract_fuzz parser_profile_fuzz parser_console_fuzz parser_results_fuzz parser_run_fuzz 2>&1 | grep -E "error|Error" || true
+    parser_cases_fuzz parser_contract_fuzz parser_profile_fuzz parser_console_fuzz parser_results_fuzz parser_run_fuzz \
+    >"$FUZZ_DIR/build.log" 2>&1 || { tail -n 40 "$FUZZ_DIR/build.log"; exit 1; }
   ctest --test-dir "$FUZZ_DIR" -L fuzz --output-on-failure -j2
 fi
-cd "$BUILD_DIR"
-ctest -L "$LABELS" --output-on-failure -j2 --timeout 1800
+ctest --test-dir "$BUILD_DIR" -L "$LABELS" --output-on-failure -j2 --timeout 1800
+# The unit tests once more with AddressSanitizer + UndefinedBehaviorSanitizer on all host code
+# (MH_SANITIZE), so a memory error in our own parsers fails CI. No guest fuzzers or benchmarks
+# there: the unit tests do not need them.
+if [[ "unit" =~ $LABELS ]]; then
+  SAN_DIR=${MH_SAN_BUILD_DIR:-build-asan}
+  [ -f "$SAN_DIR/CMakeCache.txt" ] || cmake -S . -B "$SAN_DIR" -DCMAKE_BUILD_TYPE=Debug -DMH_SANITIZE=ON \
+    -DMH_BENCH=OFF -DMH_GUEST_FUZZERS=OFF >/dev/null
+  cmake --build "$SAN_DIR" -j"$(nproc)" >"$SAN_DIR/build.log" 2>&1 || { tail -n 40 "$SAN_DIR/build.log"; exit 1; }
+  ctest --test-dir "$SAN_DIR" -L unit --output-on-failure -j2 --timeout 600
+fi
