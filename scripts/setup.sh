@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake g++ gcc-12 make pkg-config git
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   liblzma-dev zlib1g-dev libzstd-dev libelf1 libelf-dev bc xz-utils zstd cpio
-  qemu-system-x86 clang libclang-rt-14-dev
+  qemu-system-x86 clang libclang-rt-14-dev clang-format
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++
   # modharness kernel build-fuzz (the source itself, linux-source-6.12, is installed on demand)

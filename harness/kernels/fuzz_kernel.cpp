@@ -295,18 +295,13 @@ Expected<std::map<std::string, int>> count_kcov_sites(const fs::path& tree) {
     return out;
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FuzzBuildInfo, config_hash, signing, release, extract_seconds, build_seconds,
+                                                bzimage_bytes, kcov_sites, built_at)
+
 std::string fuzz_build_info_to_json(const FuzzBuildInfo& i) {
-    Json j;
+    Json j = i;
     j["format"] = 1;
-    j["config_hash"] = i.config_hash;
-    j["signing"] = i.signing;
-    j["release"] = i.release;
-    j["extract_seconds"] = i.extract_seconds;
-    j["build_seconds"] = i.build_seconds;
-    j["bzimage_bytes"] = i.bzimage_bytes;
-    j["kcov_sites"] = i.kcov_sites;
-    j["kcov_sites_total"] = i.kcov_sites_total();
-    j["built_at"] = i.built_at;
+    j["kcov_sites_total"] = i.kcov_sites_total();  // for people reading the file; not read back
     return j.dump(2) + "\n";
 }
 
@@ -316,17 +311,11 @@ Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text) {
     FuzzBuildInfo i;
     try {
         if (j.value("format", 0) != 1) return make_error("fuzz build info: unsupported format");
-        i.config_hash = j.at("config_hash").get<std::string>();
-        i.signing = j.value("signing", false);
-        i.release = j.value("release", "");
-        i.extract_seconds = j.value("extract_seconds", 0.0);
-        i.build_seconds = j.value("build_seconds", 0.0);
-        i.bzimage_bytes = j.value("bzimage_bytes", std::uintmax_t{0});
-        i.kcov_sites = j.value("kcov_sites", std::map<std::string, int>{});
-        i.built_at = j.value("built_at", "");
+        i = j.get<FuzzBuildInfo>();
     } catch (const Json::exception& e) {
         return make_error(std::string("fuzz build info: ") + e.what());
     }
+    if (i.config_hash.empty()) return make_error("fuzz build info: no config_hash");
     return i;
 }
 

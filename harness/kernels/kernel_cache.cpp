@@ -116,25 +116,13 @@ Status describe_tree(const fs::path& root, KernelRecord& rec) {
 
 }  // namespace
 
-std::string kernel_record_to_json(const KernelRecord& r) {
-    Json j;
-    j["format"] = r.format;
-    j["names"] = r.names;
-    j["release"] = r.release;
-    j["version"] = r.version;
-    Json pk = Json::array();
-    for (const auto& p : r.packages) pk.push_back({{"name", p.name}, {"version", p.version}});
-    j["packages"] = pk;
-    j["bzimage"] = r.bzimage;
-    j["build_tree"] = r.build_tree;
-    j["modules_dir"] = r.modules_dir;
-    j["config"] = r.config;
-    j["size_bytes"] = r.size_bytes;
-    j["download_seconds"] = r.download_seconds;
-    j["extract_seconds"] = r.extract_seconds;
-    j["fetched_at"] = r.fetched_at;
-    return j.dump(2) + "\n";
-}
+// The record's JSON form is its fields by name (nlohmann sorts the keys); a missing field reads as
+// its default, then the record is checked.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PackageVersion, name, version)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, format, names, release, version, packages, bzimage, build_tree,
+                                                modules_dir, config, size_bytes, download_seconds, extract_seconds, fetched_at)
+
+std::string kernel_record_to_json(const KernelRecord& r) { return Json(r).dump(2) + "\n"; }
 
 Expected<KernelRecord> kernel_record_from_json(const std::string& text) {
     Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -143,23 +131,15 @@ Expected<KernelRecord> kernel_record_from_json(const std::string& text) {
     try {
         r.format = j.value("format", 0);
         if (r.format != kRecordFormat) return make_error("kernel record format " + std::to_string(r.format) + " is not supported (want " + std::to_string(kRecordFormat) + ")");
-        r.names = j.value("names", std::vector<std::string>{});
-        r.release = j.at("release").get<std::string>();
-        r.version = j.value("version", "");
-        for (const auto& p : j.value("packages", Json::array())) r.packages.push_back({p.at("name").get<std::string>(), p.at("version").get<std::string>()});
-        r.bzimage = j.at("bzimage").get<std::string>();
-        r.build_tree = j.value("build_tree", "");
-        r.modules_dir = j.value("modules_dir", "");
-        r.config = j.value("config", std::map<std::string, std::string>{});
-        r.size_bytes = j.value("size_bytes", std::uintmax_t{0});
-        r.download_seconds = j.value("download_seconds", 0.0);
-        r.extract_seconds = j.value("extract_seconds", 0.0);
-        r.fetched_at = j.value("fetched_at", "");
+        r = j.get<KernelRecord>();
+        for (const auto& p : j.value("packages", Json::array()))
+            if (!p.contains("name") || !p.contains("version")) return make_error("kernel record: a package without name or version");
     } catch (const Json::exception& e) {
         return make_error(std::string("kernel record: ") + e.what());
     }
     if (r.release.empty() || r.release.find('/') != std::string::npos || r.release.find("..") != std::string::npos)
         return make_error("kernel record has a bad release '" + r.release + "'");
+    if (r.bzimage.empty()) return make_error("kernel record has no bzimage");
     return r;
 }
 
