@@ -129,6 +129,92 @@ std::string followed(const ErrnoSet& code, const ErrnoSet& man, const std::vecto
     return "neither";
 }
 
+// Optional subset (CI): comma-separated items, each a case id substring or an exact class.
+GroupCases select_cases(const GroupCases& all, const std::string& case_filter) {
+    std::vector<std::string> filters;
+    {
+        std::istringstream fin(case_filter);
+        std::string f;
+        while (std::getline(fin, f, ','))
+            if (!f.empty()) filters.push_back(f);
+    }
+    GroupCases selected;
+    for (size_t i = 0; i < all.cases.size(); ++i) {
+        const auto& id = all.cases[i].guest.id;
+        bool keep = filters.empty();
+        for (const auto& f : filters) keep |= id.find(f) != std::string::npos || all.meta[i].class_id == f;
+        if (!keep) continue;
+        selected.cases.push_back(all.cases[i]);
+        selected.cases.back().guest.idx = static_cast<int>(selected.meta.size());
+        selected.meta.push_back(all.meta[i]);
+    }
+    return selected;
+}
+
+// Each case's expectation from the contract, for this kernel and these resolved images, before
+// the runner sees the cases. Returns the kernel's description for conformance.json.
+nlohmann::json set_expectations(const Contract& contract, const std::vector<CaseMeta>& meta, bool enforce, const kernels::Kernel& k,
+                                std::vector<session::HostCase>& cases, std::vector<const Rule*>& rules, std::vector<std::string>& eff_class) {
+    KernelFacts facts;
+    facts.version = parse_version(k.version).value_or(Version{{0}});
+    facts.config = k.config;
+    facts.sig_enforce = enforce || (k.config.count("CONFIG_MODULE_SIG_FORCE") && k.config.at("CONFIG_MODULE_SIG_FORCE") == "y");
+    for (size_t i = 0; i < cases.size(); ++i) {
+        eff_class[i] = effective_class(cases[i], meta[i]);
+        cases[i].input_class = eff_class[i];
+        rules[i] = find_rule(contract, eff_class[i], meta[i].malformation, facts);
+        if (!rules[i]) {
+            cases[i].conf_reason = "no contract rule for class " + eff_class[i] + " on " + k.version + (facts.sig_enforce ? " with sig_enforce" : "");
+            continue;
+        }
+        if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
+        else cases[i].expect = std::vector<int>{session::kAnyResult};
+    }
+    return {{"name", k.name}, {"release", k.release}, {"version", k.version}, {"config", k.config}};
+}
+
+// One case of conformance.json: the result line plus the contract's view of it.
+nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionResult& result, const std::string& group,
+                         const std::string& eff_class, const Rule* r, const CaseMeta& meta) {
+    using nlohmann::json;
+    json j = session::result_to_json(rec.host, rec.outcome, result.kernel);
+    j["group"] = group;
+    j["class"] = eff_class;
+    j["expect"] = json::array();
+    if (r) {
+        if (r->expect) {
+            for (int e : *r->expect) j["expect"].push_back(sys::errno_name(e));
+        } else {
+            j["expect"].push_back("*");
+        }
+        j["man_expect"] = json::array();
+        if (!r->man) j["man_expect"].push_back("*");
+        else
+            for (int e : *r->man) j["man_expect"].push_back(sys::errno_name(e));
+        j["contract_source"] = r->source;
+        j["man_source"] = r->man_source;
+        j["contract_line"] = r->line;
+    }
+    const auto& o = rec.outcome.observation;
+    std::vector<int> gots;  // one result, or one per concurrent caller
+    if (o.caller_rets.empty()) gots.push_back(o.ret == 0 ? 0 : o.err);
+    for (size_t c = 0; c < o.caller_rets.size(); ++c)
+        gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
+    bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
+    j["followed"] = (r && judged) ? followed(r->expect, r->man, gots) : "-";
+    j["log_class"] = log_class_of(rec.outcome.guest);
+    // O and E are added by the first unsigned out-of-tree module of each boot: history, not
+    // the case. Keep them in the raw field, leave them out of the one diffs compare.
+    std::string raw = j.value("taint_added", "");
+    std::string filtered;
+    for (char t : raw)
+        if (t != 'O' && t != 'E') filtered.push_back(t);
+    j["taint_added_raw"] = raw;
+    j["taint_added"] = filtered;
+    if (!meta.malformation.empty()) j["malformation"] = meta.malformation;
+    return j;
+}
+
 Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     using nlohmann::json;
     auto progress = [&](const std::string& s) {
@@ -163,24 +249,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             continue;
         auto gc = build_group_cases(group, opt.conformance_dir);
         if (!gc) return gc.error();
-        // Optional subset (CI): comma-separated items, each a case id substring or an exact class.
-        std::vector<std::string> filters;
-        {
-            std::istringstream fin(opt.case_filter);
-            std::string f;
-            while (std::getline(fin, f, ','))
-                if (!f.empty()) filters.push_back(f);
-        }
-        GroupCases selected;
-        for (size_t i = 0; i < gc->cases.size(); ++i) {
-            const auto& id = gc->cases[i].guest.id;
-            bool keep = filters.empty();
-            for (const auto& f : filters) keep |= id.find(f) != std::string::npos || gc->meta[i].class_id == f;
-            if (!keep) continue;
-            selected.cases.push_back(gc->cases[i]);
-            selected.cases.back().guest.idx = static_cast<int>(selected.meta.size());
-            selected.meta.push_back(gc->meta[i]);
-        }
+        GroupCases selected = select_cases(*gc, opt.case_filter);
         if (selected.cases.empty()) continue;
         progress("group " + group.name + ": " + std::to_string(selected.cases.size()) + " cases");
 
@@ -193,29 +262,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         json kernel_json;
         auto prepared = session::prepare_session(selected.cases, so);
         if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message);
-        if (!prepared->ended_early) {
-            // Each case's expectation from the contract, for this kernel and these resolved images,
-            // before the runner sees the cases.
-            const kernels::Kernel& k = prepared->kernel;
-            std::vector<session::HostCase>& cases = prepared->batch.cases;
-            KernelFacts facts;
-            facts.version = parse_version(k.version).value_or(Version{{0}});
-            facts.config = k.config;
-            facts.sig_enforce = enforce || (k.config.count("CONFIG_MODULE_SIG_FORCE") && k.config.at("CONFIG_MODULE_SIG_FORCE") == "y");
-            kernel_json = {{"name", k.name}, {"release", k.release}, {"version", k.version}, {"config", k.config}};
-            for (size_t i = 0; i < cases.size(); ++i) {
-                eff_class[i] = effective_class(cases[i], selected.meta[i]);
-                cases[i].input_class = eff_class[i];
-                rules[i] = find_rule(*contract, eff_class[i], selected.meta[i].malformation, facts);
-                if (!rules[i]) {
-                    cases[i].conf_reason = "no contract rule for class " + eff_class[i] + " on " + k.version +
-                                           (facts.sig_enforce ? " with sig_enforce" : "");
-                    continue;
-                }
-                if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
-                else cases[i].expect = std::vector<int>{session::kAnyResult};
-            }
-        }
+        if (!prepared->ended_early)
+            kernel_json = set_expectations(*contract, selected.meta, enforce, prepared->kernel, prepared->batch.cases, rules, eff_class);
         auto user_on_case = opt.session.on_case;
         json group_cases = json::array();
         so.on_case = [&](const session::HostCase& hc, const session::CaseOutcome& co) {
@@ -228,42 +276,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         run["accel"] = vm::accel_name(result->accel);
         for (const auto& rec : result->records) {
             size_t i = static_cast<size_t>(rec.outcome.idx);
-            json j = session::result_to_json(rec.host, rec.outcome, result->kernel);
-            j["group"] = group.name;
-            j["class"] = eff_class[i];
-            const Rule* r = rules[i];
-            j["expect"] = json::array();
-            if (r) {
-                if (r->expect) {
-                    for (int e : *r->expect) j["expect"].push_back(sys::errno_name(e));
-                } else {
-                    j["expect"].push_back("*");
-                }
-                j["man_expect"] = json::array();
-                if (!r->man) j["man_expect"].push_back("*");
-                else
-                    for (int e : *r->man) j["man_expect"].push_back(sys::errno_name(e));
-                j["contract_source"] = r->source;
-                j["man_source"] = r->man_source;
-                j["contract_line"] = r->line;
-            }
-            const auto& o = rec.outcome.observation;
-            std::vector<int> gots;  // one result, or one per concurrent caller
-            if (o.caller_rets.empty()) gots.push_back(o.ret == 0 ? 0 : o.err);
-            for (size_t c = 0; c < o.caller_rets.size(); ++c)
-                gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
-            bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
-            j["followed"] = (r && judged) ? followed(r->expect, r->man, gots) : "-";
-            j["log_class"] = log_class_of(rec.outcome.guest);
-            // O and E are added by the first unsigned out-of-tree module of each boot: history, not
-            // the case. Keep them in the raw field, leave them out of the one diffs compare.
-            std::string raw = j.value("taint_added", "");
-            std::string filtered;
-            for (char t : raw)
-                if (t != 'O' && t != 'E') filtered.push_back(t);
-            j["taint_added_raw"] = raw;
-            j["taint_added"] = filtered;
-            if (!selected.meta[i].malformation.empty()) j["malformation"] = selected.meta[i].malformation;
+            json j = case_json(rec, *result, group.name, eff_class[i], rules[i], selected.meta[i]);
             ++summary[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
             run["cases"].push_back(j);
         }
