@@ -1,13 +1,14 @@
 // Batch assembly: images in /mh/img/<hash>.ko, cases in /mh/cases, executor as /init.
 #include "harness/session/batch_builder.h"
 
+#include <zlib.h>
+
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-#include "harness/common/crc32.h"
 #include "harness/common/kv.h"
 #include "harness/elf/reader.h"
 #include "harness/vm/cpio.h"
@@ -25,8 +26,11 @@ Expected<std::string> read_whole(const std::filesystem::path& p, const std::stri
 
 // Content name: two CRCs with different seeds and the length; collisions would need both to match.
 std::string content_name(const std::string& bytes) {
+    auto crc = [&](unsigned long seed) {
+        return static_cast<unsigned>(::crc32_z(seed, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+    };
     char b[64];
-    std::snprintf(b, sizeof b, "%08x%08x-%zu", crc32(bytes), crc32(bytes, 0x5a5a5a5a), bytes.size());
+    std::snprintf(b, sizeof b, "%08x%08x-%zu", crc(0), crc(0x5a5a5a5a), bytes.size());
     return b;
 }
 
