@@ -4,11 +4,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "harness/protocol/frame.h"
+#include "harness/common/files.h"
 #include "harness/common/kv.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/vm/cpio.h"
@@ -21,19 +20,12 @@ std::string source_dir() {
     return s ? s : MH_SOURCE_DIR_DEFAULT;
 }
 
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Every golden console log concatenated: a console with many kinds of reports in it.
 const std::string& golden_consoles() {
     static const std::string text = [] {
         std::string all;
         for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/harness/kernel_log/testdata"))
-            if (e.path().extension() == ".log") all += read_file(e.path());
+            if (e.path().extension() == ".log") all += mh::read_text_file(e.path()).value_or("");
         return all;
     }();
     return text;

@@ -1,10 +1,9 @@
 // Contract parser, validator and rule lookup.
 #include "conformance/contract.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/sys/errno_names.h"
 
@@ -145,11 +144,7 @@ std::string errno_set_text(const ErrnoSet& s) {
 
 Expected<Contract> parse_contract(const std::string& text, const std::string& source_name) {
     Contract c;
-    std::istringstream in(text);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-        ++lineno;
+    for (auto [line, lineno] : lines(text)) {
         std::string t = trim(line);
         if (t.empty() || t[0] == '#') continue;
         auto where = source_name + ":" + std::to_string(lineno) + ": ";
@@ -165,7 +160,7 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
                 return make_error(where + "rule needs 7 fields: ID[:malformation] | kernels | condition | expect | man | source | man source (got " +
                                   std::to_string(fields.size()) + ")");
             Rule r;
-            r.line = lineno;
+            r.line = static_cast<int>(lineno);
             auto colon = fields[0].find(':');
             r.class_id = fields[0].substr(0, colon);
             if (colon != std::string::npos) r.malformation = fields[0].substr(colon + 1);
@@ -194,11 +189,9 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
 }
 
 Expected<Contract> load_contract(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) return make_error("cannot read contract " + path.string());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto c = parse_contract(ss.str(), path.string());
+    auto text = read_text_file(path);
+    if (!text) return make_error("cannot read contract " + path.string());
+    auto c = parse_contract(*text, path.string());
     if (!c) return c;
     auto v = validate_contract(*c);
     if (!v) return v.error();

@@ -1,19 +1,13 @@
 // groups.txt: one "group NAME | cmdline words or - | sources" line per conformance group.
 #include "conformance/groups.h"
 
-#include <sstream>
-
 #include "harness/common/text.h"
 
 namespace mh::conformance {
 
 Expected<std::vector<GroupDef>> parse_groups(const std::string& text, const std::string& source_name) {
     std::vector<GroupDef> out;
-    std::istringstream in(text);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-        ++lineno;
+    for (auto [line, lineno] : lines(text)) {
         auto t = trim(line);
         if (t.empty() || t[0] == '#') continue;
         auto where = source_name + ":" + std::to_string(lineno) + ": ";

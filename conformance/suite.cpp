@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -28,12 +27,10 @@ std::string log_class_of(const std::optional<KvRecord>& guest) {
     if (!guest) return "";
     auto kmsg = guest->get("kmsg");
     if (!kmsg) return "";
-    std::istringstream in(*kmsg);
-    std::string line;
     auto ends_with = [](const std::string& s, const std::string& suffix) {
         return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    while (std::getline(in, line)) {
+    for (auto [line, number] : lines(*kmsg)) {
         auto c = kernel_log::classify_module_log_line(line);
         // Taint notices are printed once per boot (first unsigned/out-of-tree load), so they depend
         // on which VM ran the case, not on the input: they are not the case's log class.
@@ -222,11 +219,9 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     };
     auto contract = load_contract(opt.conformance_dir / "contract.txt");
     if (!contract) return contract.error();
-    std::ifstream gin(opt.conformance_dir / "groups.txt");
-    if (!gin) return make_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
-    std::stringstream gss;
-    gss << gin.rdbuf();
-    auto groups = parse_groups(gss.str(), (opt.conformance_dir / "groups.txt").string());
+    auto groups_text = read_text_file(opt.conformance_dir / "groups.txt");
+    if (!groups_text) return make_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
+    auto groups = parse_groups(*groups_text, (opt.conformance_dir / "groups.txt").string());
     if (!groups) return groups.error();
 
     auto t0 = std::chrono::steady_clock::now();

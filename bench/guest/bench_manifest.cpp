@@ -2,20 +2,16 @@
 #include "bench/guest/bench_manifest.h"
 
 #include <cstdlib>
-#include <sstream>
 
 #include "harness/common/kv.h"
+#include "harness/common/text.h"
 #include "harness/protocol/frame_types.h"
 
 namespace mh::bench {
 
 Expected<Manifest> parse_manifest(const std::string& text) {
     Manifest m;
-    std::istringstream in(text);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-        ++lineno;
+    for (auto [line, lineno] : lines(text)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
         if (!rec) return make_error("bench.conf:" + std::to_string(lineno) + ": " + rec.error().message);

@@ -7,12 +7,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/guest/bench_manifest.h"
+#include "harness/common/files.h"
 #include "harness/executor/guest_env.h"
 #include "harness/protocol/frame_types.h"
 #include "bench/guest/load_benchmarks.h"
@@ -36,13 +35,6 @@ using namespace mh::executor;
 
 constexpr const char* kManifestPath = "/mh/bench.conf";
 constexpr const char* kJsonPath = "/tmp/gbench.json";
-
-std::string slurp(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 long long mono_ns() {
     timespec ts{};
@@ -92,7 +84,7 @@ int main() {
     hello.set("results_port", port.on_serial() ? "ttyS1" : "console");
     port.send(hello);
 
-    auto manifest = parse_manifest(slurp(kManifestPath));
+    auto manifest = parse_manifest(mh::read_text_file(kManifestPath).value_or(""));
     if (!manifest) fail(port, manifest.error().message);
     auto store = open_module_store(manifest->store);
     if (!store) fail(port, "module store: " + store.error().message);
@@ -142,10 +134,10 @@ int main() {
     took.set("text", std::to_string(static_cast<double>(b1 - b0) / 1e9));
     port.send(took);
     // Which clock timed everything: a fallback to jiffies would quantise samples to 4 ms.
-    std::string cs = slurp("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+    std::string cs = mh::read_text_file("/sys/devices/system/clocksource/clocksource0/current_clocksource").value_or("");
     while (!cs.empty() && cs.back() == '\n') cs.pop_back();
     ctx.on_note("clocksource", cs);
-    port.send_chunked("gbench", slurp(kJsonPath));
+    port.send_chunked("gbench", mh::read_text_file(kJsonPath).value_or(""));
     clock_check(port, "end", manifest->skew_sleep_s);
 
     KvRecord end = protocol::make_record(protocol::FrameType::End);

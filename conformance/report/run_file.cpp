@@ -2,9 +2,9 @@
 #include "conformance/report/run_file.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "harness/common/files.h"
 
 namespace mh::conformance {
 
@@ -82,12 +82,9 @@ mh::Expected<nlohmann::json> load_run(const std::filesystem::path& file_or_dir) 
     } else if (!std::filesystem::exists(file_or_dir, ec)) {
         return mh::make_error(file_or_dir.string() + ": no such file or directory");
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return mh::make_error(file.string() + ": cannot open for reading");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) return mh::make_error(file.string() + ": read error");
-    std::string bytes = ss.str();
+    auto contents = mh::read_text_file(file);
+    if (!contents) return mh::make_error(file.string() + ": cannot open for reading");
+    const std::string& bytes = *contents;
     if (bytes.empty()) return mh::make_error(file.string() + ": empty file (a run still being written?)");
     return parse_run(bytes, file.string());
 }

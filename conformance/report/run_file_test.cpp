@@ -4,21 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 #include "conformance/report/report.h"
 #include "conformance/report/test_support.h"
+#include "harness/common/files.h"
 
 namespace mh::conformance {
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::filesystem::path temp_file(const std::string& name, const std::string& bytes) {
     auto dir = std::filesystem::temp_directory_path() / ("mh_run_file_test_" + std::to_string(::getpid()));
@@ -90,7 +83,7 @@ void render_everything(const nlohmann::json& run, const nlohmann::json& other) {
 }
 
 TEST(ParseRun, TruncatedAndGarbledInputNeverCrash) {
-    std::string bytes = slurp(testing::testdata() / "run_a/conformance.json");
+    std::string bytes = read_text_file(testing::testdata() / "run_a/conformance.json").value_or("");
     ASSERT_GT(bytes.size(), 1000u);
     auto good = parse_run(bytes, "a");
     ASSERT_TRUE(good.ok());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conformance/report/run_file.h"
+#include "harness/common/text.h"
 
 namespace mh::conformance::testing {
 
@@ -35,13 +36,7 @@ inline nlohmann::json run_b() {
 // Lines of s.
 inline std::vector<std::string> lines_of(const std::string& s) {
     std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        auto nl = s.find('\n', start);
-        if (nl == std::string::npos) nl = s.size();
-        out.push_back(s.substr(start, nl - start));
-        start = nl + 1;
-    }
+    for (auto [line, number] : mh::lines(s)) out.emplace_back(line);
     return out;
 }
 

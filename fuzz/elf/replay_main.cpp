@@ -3,22 +3,21 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <vector>
+
+#include "harness/common/files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
 
 bool run_file(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    if (!f) {
+    const auto bytes = mh::read_file_bytes(p);
+    if (!bytes) {
         std::fprintf(stderr, "replay: cannot read %s\n", p.c_str());
         return false;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
+    LLVMFuzzerTestOneInput(bytes->data(), bytes->size());
     return true;
 }
 

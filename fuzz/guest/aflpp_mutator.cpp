@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/common/files.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/mutate/mutator.h"
 
@@ -45,17 +46,6 @@ struct State {
     std::string description;
 };
 
-bool read_file(const char* path, std::string& out) {
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    out.clear();
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    ::close(fd);
-    return n == 0;
-}
-
 // 128-bit content name (two independent FNV-1a passes): equal inputs get equal names on every VM.
 std::string content_name(const std::string& data) {
     uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull;
@@ -70,8 +60,10 @@ std::string content_name(const std::string& data) {
 
 // Written under a dot name and renamed: the supervisor never reads half a file.
 void export_entry(const State& st, const char* queue_file) {
-    std::string data;
-    if (st.export_dir.empty() || !read_file(queue_file, data) || data.empty()) return;
+    if (st.export_dir.empty()) return;
+    const auto entry = mh::read_text_file(queue_file);
+    if (!entry || entry->empty()) return;
+    const std::string& data = *entry;
     const std::string name = content_name(data);
     const std::string final_path = st.export_dir + "/" + name;
     struct stat sb {};

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "fuzz/parsers/fuzz_check.h"
+#include "harness/common/text.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/kernel_log/module_log_class.h"
 
@@ -27,14 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK(!kernel_log::crash_kind_name(r.kind).empty());
     }
     // Line at a time, as the live crash watch and the log classifier see it.
-    std::size_t pos = 0;
-    while (pos <= console.size()) {
-        std::size_t nl = console.find('\n', pos);
-        std::string_view line = console.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    for (auto [line, number] : lines(console)) {
         (void)kernel_log::crash_start_kind(line);
         (void)kernel_log::classify_module_log_line(line);
-        if (nl == std::string_view::npos) break;
-        pos = nl + 1;
     }
     return 0;
 }

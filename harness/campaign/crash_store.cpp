@@ -1,11 +1,10 @@
 // Crash grouping and storage (see crash_store.h).
 #include "harness/campaign/crash_store.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/campaign/fnv_slug.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/session/results_sink.h"
@@ -20,9 +19,8 @@ std::string CrashStore::slug_for(const std::string& title) { return title_slug(t
 
 Status CrashStore::load() {
     std::lock_guard lock(mu_);
-    std::ifstream in(dir_ / "index.jsonl");
-    std::string line;
-    while (std::getline(in, line)) {
+    const std::string index = read_text_file(dir_ / "index.jsonl").value_or("");
+    for (auto [line, number] : lines(index)) {
         auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.contains("title")) continue;  // a torn last line after a power cut
         auto& g = groups_[j["title"].get<std::string>()];

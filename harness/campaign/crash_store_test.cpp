@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "harness/mutate/fuzz_input.h"
-#include "harness/host/file_tail.h"
+#include "harness/common/files.h"
 #include "harness/host/test_files.h"
 
 namespace mh::campaign {
@@ -36,10 +36,10 @@ TEST(CrashStore, GroupsByTitleAndKeepsTheFirstInput) {
     EXPECT_EQ(store.groups().size(), 2u);
     EXPECT_EQ(store.new_titles(), 2);
     const auto g = dir.path / "crashes" / a->slug;
-    EXPECT_EQ(host::read_whole_file(g / "input.bin"), encoded("a=1"));
-    EXPECT_EQ(host::read_whole_file(g / "call.txt"), "init_module flags=0 params=\"a=1\"\n");
-    EXPECT_EQ(host::read_whole_file(g / "history.txt"), "call:params\n");
-    EXPECT_EQ(host::read_whole_file(g / "report.txt"), "report A");
+    EXPECT_EQ(read_text_file(g / "input.bin").value_or(""), encoded("a=1"));
+    EXPECT_EQ(read_text_file(g / "call.txt").value_or(""), "init_module flags=0 params=\"a=1\"\n");
+    EXPECT_EQ(read_text_file(g / "history.txt").value_or(""), "call:params\n");
+    EXPECT_EQ(read_text_file(g / "report.txt").value_or(""), "report A");
     EXPECT_TRUE(std::filesystem::exists(g / "repeat-2.bin"));
     EXPECT_FALSE(store.groups().at("WARNING in g").has_input);
 }

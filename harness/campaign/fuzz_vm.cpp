@@ -7,7 +7,6 @@
 
 #include "harness/session/batch_builder.h"
 #include "harness/vm/cpio.h"
-#include "harness/host/file_tail.h"
 #include "harness/host/process.h"
 #include "harness/vm/qemu_argv.h"
 #include "harness/protocol/frame_types.h"
@@ -63,7 +62,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
 
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
-    const std::string exe = host::read_whole_file(spec.executor);
+    const std::string exe = read_text_file(spec.executor).value_or("");
     if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
     cpio.add_file("init", exe, 0755);
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
@@ -113,7 +112,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     auto r = vm::run_guest_program(go);
     if (!r) return r.error();
     out.vm = std::move(*r);
-    out.console = host::read_whole_file(go.vm.console_log);
+    out.console = read_text_file(go.vm.console_log).value_or("");
     return out;
 }
 

@@ -11,7 +11,7 @@
 #include "harness/mutate/mutator.h"
 #include "harness/mutate/param_mutations.h"
 #include "harness/mutate/section_name_mutations.h"
-#include "harness/host/file_tail.h"
+#include "harness/common/files.h"
 #include "harness/kernels/kernel_tree.h"
 #include "harness/host/process.h"
 #include "harness/kernels/seed_modules.h"
@@ -31,19 +31,19 @@ namespace {
 // really verifies (`make modules` for an external module does not sign, and strip would drop it).
 std::string seed_bytes(const kernels::Kernel& k, const fs::path& ko, const fs::path& dir) {
     const fs::path stripped = stripped_copy(ko, dir);
-    std::string bytes = host::read_whole_file(stripped);
+    std::string bytes = read_text_file(stripped).value_or("");
     const fs::path sign_file = k.build_tree / "scripts/sign-file", key = k.build_tree / "certs/signing_key.pem",
                    cert = k.build_tree / "certs/signing_key.x509";
     std::error_code ec;
     if (k.build_tree.empty() || !fs::exists(sign_file, ec) || !fs::exists(key, ec) || !fs::exists(cert, ec)) return bytes;
-    const auto config = kernels::parse_kernel_config(host::read_whole_file(k.build_tree / ".config"));
+    const auto config = kernels::parse_kernel_config(read_text_file(k.build_tree / ".config").value_or(""));
     if (!config.count("CONFIG_MODULE_SIG") || config.at("CONFIG_MODULE_SIG") != "y") return bytes;
     auto hash = config.count("CONFIG_MODULE_SIG_HASH") ? config.at("CONFIG_MODULE_SIG_HASH") : std::string("sha512");
     hash.erase(std::remove(hash.begin(), hash.end(), '"'), hash.end());
     const fs::path out = dir / (ko.stem().string() + ".signed.ko");
     auto r = host::run_process({sign_file.string(), hash, key.string(), cert.string(), stripped.string(), out.string()});
     if (!r || !r->success()) return bytes;  // unsigned then: the signature parser still sees mutants
-    std::string signed_bytes = host::read_whole_file(out);
+    std::string signed_bytes = read_text_file(out).value_or("");
     return signed_bytes.empty() ? bytes : signed_bytes;
 }
 

@@ -14,6 +14,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/common/files.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/module_check.h"
@@ -65,7 +66,7 @@ int cmd_inspect_impl(const Args& args) {
     }
     if (parsed->positionals.size() != 1) return usage_error("inspect", "expected exactly one FILE");
     const std::string path = parsed->positionals[0];
-    auto raw = read_file(path);
+    auto raw = read_file_bytes(path);
     if (!raw) return usage_error("inspect", raw.error().message);
     std::vector<std::string> errors;
     auto note = [&](const std::string& e) {
@@ -251,7 +252,7 @@ int cmd_gen_impl(const Args& args) {
     auto out = parsed->get("o") ? parsed->get("o") : parsed->get("output");
     if (!out) return usage_error("gen", "-o OUT is required");
     if (auto src = parsed->get("extract-profile")) {
-        auto bytes = read_file(*src);
+        auto bytes = read_file_bytes(*src);
         if (!bytes) return usage_error("gen", bytes.error().message);
         auto p = extract_profile(*bytes, fs::path(*src).filename().string());
         if (!p) return usage_error("gen", *src + ": " + p.error().message);
@@ -432,7 +433,7 @@ int cmd_check_package_impl(const Args& args) {
     for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (!it->is_regular_file() || !is_module_file(it->path())) continue;
-        auto file = read_file(it->path().string());
+        auto file = read_file_bytes(it->path());
         Status st = file ? check_module_file(*file) : Status(file.error());
         std::string kind(file ? compression_name(detect_compression(*file)) : "unreadable");
         if (file) bytes_in += file->size();

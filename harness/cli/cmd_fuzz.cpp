@@ -1,13 +1,13 @@
 // `modharness fuzz`: a time-boxed, resumable fuzzing campaign against a kernel's module loader.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/campaign/campaign.h"
 #include "harness/coverage/coverage_count.h"
 #include "harness/coverage/coverage_map.h"
@@ -139,13 +139,8 @@ int cmd_fuzz(const Args& args) {
             std::fprintf(stderr, "modharness fuzz: --known-crashes: %s\n", text.error().message.c_str());
             return kExitUsage;
         }
-        size_t at = 0;
-        while (at < text->size()) {
-            size_t nl = text->find('\n', at);
-            if (nl == std::string::npos) nl = text->size();
-            if (nl > at && (*text)[at] != '#') o.known_titles.push_back(text->substr(at, nl - at));
-            at = nl + 1;
-        }
+        for (auto [line, number] : lines(*text))
+            if (!line.empty() && line[0] != '#') o.known_titles.emplace_back(line);
     }
     const bool quiet = p->has("quiet");
     o.progress = [quiet](const std::string& line) {

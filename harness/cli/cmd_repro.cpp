@@ -12,7 +12,6 @@
 #include "harness/campaign/seed_inputs.h"
 #include "harness/campaign/triage.h"
 #include "harness/session/accel_probe.h"
-#include "harness/host/file_tail.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/session/run_session.h"
 
@@ -96,7 +95,7 @@ int cmd_repro(const Args& args) {
         return kExitEnvironment;
     }
     ro.accel = accel->accel;
-    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(host::read_whole_file("/proc/cpuinfo"));
+    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
     // The same environment modules as the campaign (inputs may import mh_provider's symbols).
     if (auto env = campaign::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);

@@ -9,6 +9,8 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/run_options.h"
 #include "harness/cli/run_output.h"
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/session/result_json.h"
 #include "harness/session/run_session.h"
 
@@ -103,9 +105,8 @@ int cmd_run(const Args& args) {
         return kExitEnvironment;
     }
     if (!json_path.empty()) {
-        std::ifstream in(r->results_file);
-        std::string line;
-        while (std::getline(in, line)) {
+        const std::string results = read_text_file(r->results_file).value_or("");
+        for (auto [line, number] : lines(results)) {
             if (json_stdout) std::cout << line << "\n";
             else json_file << line << "\n";
         }

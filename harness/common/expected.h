@@ -35,7 +35,10 @@ public:
 
     const Error& error() const { return std::get<1>(v_); }
     template <typename U>
-    T value_or(U&& fallback) const { return ok() ? value() : T(std::forward<U>(fallback)); }
+    T value_or(U&& fallback) const& { return ok() ? value() : T(std::forward<U>(fallback)); }
+    // On a temporary (read_text_file(p).value_or("")) the value is moved out, not copied.
+    template <typename U>
+    T value_or(U&& fallback) && { return ok() ? std::move(*this).value() : T(std::forward<U>(fallback)); }
 
 private:
     std::variant<T, Error> v_;

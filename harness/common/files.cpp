@@ -1,19 +1,47 @@
-// File helpers: atomic replace via rename(2) in the same directory.
+// File helpers: one POSIX read loop for whole files (the static guest programs use it too),
+// atomic replace via rename(2) in the same directory.
 #include "harness/common/files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fstream>
-#include <iterator>
 
 namespace mh {
+namespace {
 
-Expected<std::string> read_text_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error("cannot read '" + p.string() + "'");
-    return std::string(std::istreambuf_iterator<char>(in), {});
+template <typename Buffer>
+Expected<Buffer> read_whole(const std::filesystem::path& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return make_error("cannot read '" + p.string() + "': " + std::strerror(errno));
+    Buffer out;
+    // One allocation for regular files (module images run to 64 MiB); /proc files say 0 and grow.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n <= 0) continue;
+        // resize + memcpy, not insert of char iterators into a byte vector (see elf64.h append_chars).
+        const size_t at = out.size();
+        out.resize(at + static_cast<size_t>(n));
+        std::memcpy(out.data() + at, buf, static_cast<size_t>(n));
+    }
+    const int saved = errno;
+    ::close(fd);
+    if (n < 0) return make_error("cannot read '" + p.string() + "': " + std::strerror(saved));
+    return out;
 }
+
+}  // namespace
+
+Expected<std::string> read_text_file(const std::filesystem::path& p) { return read_whole<std::string>(p); }
+
+Expected<std::vector<uint8_t>> read_file_bytes(const std::filesystem::path& p) { return read_whole<std::vector<uint8_t>>(p); }
 
 Status write_file_atomic(const std::filesystem::path& p, const std::string& text) {
     std::filesystem::path tmp = p;

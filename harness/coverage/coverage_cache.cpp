@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/common/kv.h"
+#include "harness/common/text.h"
 #include "harness/coverage/coverage_tool_output.h"
 
 namespace mh::coverage {
@@ -90,13 +91,9 @@ Expected<LoaderSites> sites_from_tsv(std::string_view text, const SiteCacheKey& 
     LoaderSites out;
     bool have_format = false, have_key = false;
     std::map<std::string, int> rows_per_object;
-    std::size_t pos = 0;
-    int number = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
-        ++number;
+    for (const Line& l : lines(text)) {
+        const std::string_view line = l.text;
+        const std::size_t number = l.number;
         if (line.empty()) continue;
         auto at = [&](const std::string& why) { return make_error("site cache line " + std::to_string(number) + ": " + why); };
         auto f = split(line, '\t');

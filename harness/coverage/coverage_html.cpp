@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 
 namespace mh::coverage {
 namespace {
@@ -98,7 +99,7 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
     }
     b += "</table>\n";
 
-    const auto lines = line_coverage(sites, reached);
+    const auto covered_lines = line_coverage(sites, reached);
     for (const auto& f : r.files) {
         if (!is_loader_file(f.file)) continue;
         b += "<h2 id=\"" + anchor(f.file, 0) + "\">" + esc(f.file) + " <span class=\"muted\">" + std::to_string(f.reached) + "/" +
@@ -108,17 +109,12 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
             b += "<p class=\"muted\">source not shown: " + esc(text.error().message) + "</p>\n";
             continue;
         }
-        auto lc = lines.find(f.file);
+        auto lc = covered_lines.find(f.file);
         b += "<div class=\"src\">";
-        std::size_t pos = 0;
-        int no = 0;
-        while (pos < text->size()) {
-            std::size_t nl = text->find('\n', pos);
-            std::string_view line = std::string_view(*text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-            pos = nl == std::string::npos ? text->size() : nl + 1;
-            ++no;
+        for (auto [line, number] : lines(*text)) {
+            const int no = static_cast<int>(number);
             const LineCoverage* c = nullptr;
-            if (lc != lines.end())
+            if (lc != covered_lines.end())
                 if (auto it = lc->second.find(no); it != lc->second.end()) c = &it->second;
             std::string cls = !c ? "" : c->reached == c->sites ? "hit" : c->reached > 0 ? "part" : "miss";
             b += "<div id=\"" + anchor(f.file, no) + "\"" + (cls.empty() ? "" : " class=\"" + cls + "\"") + "><span class=\"no\">" +

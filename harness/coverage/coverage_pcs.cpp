@@ -9,13 +9,7 @@ namespace mh::coverage {
 
 Expected<PcSet> parse_pcs(std::string_view text, const std::string& name) {
     PcSet out;
-    std::size_t pos = 0;
-    int number = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
-        ++number;
+    for (auto [raw, number] : lines(text)) {
         std::string line = trim(raw);
         if (line.empty() || line.front() == '#') continue;
         auto pc = parse_hex_address(line);

@@ -5,22 +5,18 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "harness/common/text.h"
 #include "harness/kernels/fuzz_kernel.h"
 
 namespace mh::coverage {
 namespace {
 
-// Calls f(line, line_number) for every line (without its '\n'; a trailing '\r' removed).
+// Calls f(line, line_number) for every line of lines(text), a trailing '\r' removed.
 template <typename F>
 void for_each_line(std::string_view text, F&& f) {
-    std::size_t pos = 0;
-    int number = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (auto [line, number] : lines(text)) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        f(line, ++number);
+        f(line, static_cast<int>(number));
     }
 }
 

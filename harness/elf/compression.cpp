@@ -6,10 +6,7 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 
 namespace mh::elf {
 
@@ -173,21 +170,8 @@ Expected<std::vector<uint8_t>> compress(std::span<const uint8_t> bytes, Compress
     return make_error("compress: unknown compression");
 }
 
-Expected<std::vector<uint8_t>> read_file(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return make_error(path + ": " + std::strerror(errno));
-    std::vector<uint8_t> out;
-    uint8_t buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
-    bool err = std::ferror(f) != 0;
-    std::fclose(f);
-    if (err) return make_error(path + ": read error");
-    return out;
-}
-
 Expected<std::vector<uint8_t>> load_module_file(const std::string& path) {
-    MH_TRY_ASSIGN(bytes, read_file(path));
+    MH_TRY_ASSIGN(bytes, read_file_bytes(path));
     if (detect_compression(bytes) == Compression::none) return bytes;
     auto plain = decompress(bytes);
     if (!plain) return make_error(path + ": " + plain.error().message);

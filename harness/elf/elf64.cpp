@@ -72,32 +72,32 @@ void encode_shdr(const Shdr& s, uint8_t* p) {
 
 Sym decode_sym(const uint8_t* p) {
     Sym s;
-    s.name = load_le<uint32_t>(p);
-    s.info = p[4];
-    s.other = p[5];
-    s.shndx = load_le<uint16_t>(p + 6);
-    s.value = load_le<uint64_t>(p + 8);
-    s.size = load_le<uint64_t>(p + 16);
+    s.name = load_le<uint32_t>(p + sym_off::name);
+    s.info = p[sym_off::info];
+    s.other = p[sym_off::other];
+    s.shndx = load_le<uint16_t>(p + sym_off::shndx);
+    s.value = load_le<uint64_t>(p + sym_off::value);
+    s.size = load_le<uint64_t>(p + sym_off::size);
     return s;
 }
 
 void encode_sym(const Sym& s, uint8_t* p) {
-    store_le(p, s.name);
-    p[4] = s.info;
-    p[5] = s.other;
-    store_le(p + 6, s.shndx);
-    store_le(p + 8, s.value);
-    store_le(p + 16, s.size);
+    store_le(p + sym_off::name, s.name);
+    p[sym_off::info] = s.info;
+    p[sym_off::other] = s.other;
+    store_le(p + sym_off::shndx, s.shndx);
+    store_le(p + sym_off::value, s.value);
+    store_le(p + sym_off::size, s.size);
 }
 
 Rela decode_rela(const uint8_t* p) {
-    return Rela{load_le<uint64_t>(p), load_le<uint64_t>(p + 8), load_le<int64_t>(p + 16)};
+    return Rela{load_le<uint64_t>(p + rela_off::offset), load_le<uint64_t>(p + rela_off::info), load_le<int64_t>(p + rela_off::addend)};
 }
 
 void encode_rela(const Rela& r, uint8_t* p) {
-    store_le(p, r.offset);
-    store_le(p + 8, r.info);
-    store_le(p + 16, r.addend);
+    store_le(p + rela_off::offset, r.offset);
+    store_le(p + rela_off::info, r.info);
+    store_le(p + rela_off::addend, r.addend);
 }
 
 static std::string hex_name(const char* prefix, uint64_t v) {

@@ -52,6 +52,15 @@ namespace shdr_off {
 inline constexpr size_t name = 0, type = 4, flags = 8, addr = 16, offset = 24, size = 32, link = 40, info = 44,
                         addralign = 48, entsize = 56;
 }
+// Byte offsets of Sym fields inside one 24-byte entry.
+namespace sym_off {
+inline constexpr size_t name = 0, info = 4, other = 5, shndx = 6, value = 8, size = 16;
+}
+// Byte offsets of Rela fields inside one 24-byte entry; r_info's halves (little endian): the type
+// (ELF64_R_TYPE) in the low 32 bits, the symbol index (ELF64_R_SYM) in the high 32 bits.
+namespace rela_off {
+inline constexpr size_t offset = 0, info = 8, info_type = 8, info_sym = 12, addend = 16;
+}
 
 struct Ehdr {
     std::array<uint8_t, 16> ident{};
@@ -89,6 +98,63 @@ struct Rela {
     static uint64_t make_info(uint32_t sym, uint32_t type) { return (uint64_t{sym} << 32) | type; }
     bool operator==(const Rela&) const = default;
 };
+
+// One field of an on-disk record, named as in <linux/elf.h>: where it is in the record and how wide,
+// for code that patches single fields in place (the fuzzer's field mutations). Widths are the
+// record structs' member sizes, which are the on-disk sizes.
+struct FieldLayout {
+    std::string_view name;
+    uint8_t offset = 0;
+    uint8_t width = 0;
+};
+// e_ident's single bytes (magic and padding left out), then every field after e_ident.
+inline constexpr std::array<FieldLayout, 18> kEhdrFields{{
+    {"ei_class", kEiClass, 1},
+    {"ei_data", kEiData, 1},
+    {"ei_version", kEiVersion, 1},
+    {"ei_osabi", kEiOsabi, 1},
+    {"ei_abiversion", kEiAbiVersion, 1},
+    {"e_type", ehdr_off::type, sizeof(Ehdr::type)},
+    {"e_machine", ehdr_off::machine, sizeof(Ehdr::machine)},
+    {"e_version", ehdr_off::version, sizeof(Ehdr::version)},
+    {"e_entry", ehdr_off::entry, sizeof(Ehdr::entry)},
+    {"e_phoff", ehdr_off::phoff, sizeof(Ehdr::phoff)},
+    {"e_shoff", ehdr_off::shoff, sizeof(Ehdr::shoff)},
+    {"e_flags", ehdr_off::flags, sizeof(Ehdr::flags)},
+    {"e_ehsize", ehdr_off::ehsize, sizeof(Ehdr::ehsize)},
+    {"e_phentsize", ehdr_off::phentsize, sizeof(Ehdr::phentsize)},
+    {"e_phnum", ehdr_off::phnum, sizeof(Ehdr::phnum)},
+    {"e_shentsize", ehdr_off::shentsize, sizeof(Ehdr::shentsize)},
+    {"e_shnum", ehdr_off::shnum, sizeof(Ehdr::shnum)},
+    {"e_shstrndx", ehdr_off::shstrndx, sizeof(Ehdr::shstrndx)},
+}};
+inline constexpr std::array<FieldLayout, 10> kShdrFields{{
+    {"sh_name", shdr_off::name, sizeof(Shdr::name)},
+    {"sh_type", shdr_off::type, sizeof(Shdr::type)},
+    {"sh_flags", shdr_off::flags, sizeof(Shdr::flags)},
+    {"sh_addr", shdr_off::addr, sizeof(Shdr::addr)},
+    {"sh_offset", shdr_off::offset, sizeof(Shdr::offset)},
+    {"sh_size", shdr_off::size, sizeof(Shdr::size)},
+    {"sh_link", shdr_off::link, sizeof(Shdr::link)},
+    {"sh_info", shdr_off::info, sizeof(Shdr::info)},
+    {"sh_addralign", shdr_off::addralign, sizeof(Shdr::addralign)},
+    {"sh_entsize", shdr_off::entsize, sizeof(Shdr::entsize)},
+}};
+inline constexpr std::array<FieldLayout, 6> kSymFields{{
+    {"st_name", sym_off::name, sizeof(Sym::name)},
+    {"st_info", sym_off::info, sizeof(Sym::info)},
+    {"st_other", sym_off::other, sizeof(Sym::other)},
+    {"st_shndx", sym_off::shndx, sizeof(Sym::shndx)},
+    {"st_value", sym_off::value, sizeof(Sym::value)},
+    {"st_size", sym_off::size, sizeof(Sym::size)},
+}};
+// r_info as its two halves, which the kernel reads separately.
+inline constexpr std::array<FieldLayout, 4> kRelaFields{{
+    {"r_offset", rela_off::offset, sizeof(Rela::offset)},
+    {"r_info.sym", rela_off::info_sym, 4},
+    {"r_info.type", rela_off::info_type, 4},
+    {"r_addend", rela_off::addend, sizeof(Rela::addend)},
+}};
 
 // Little-endian loads/stores at a raw pointer; callers have bounds-checked the range.
 // Appends text to a byte buffer with memcpy. (Inserting char iterators into a byte vector threw

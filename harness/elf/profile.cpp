@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/signature.h"
 
@@ -92,11 +94,10 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
     KernelProfile p;
     bool have_vermagic = false, have_size = false, have_init = false;
     size_t lineno = 0;
-    std::istringstream in{std::string(text)};
-    std::string line;
     auto bad = [&](const std::string& why) { return make_error("profile line " + std::to_string(lineno) + ": " + why); };
-    while (std::getline(in, line)) {
-        ++lineno;
+    for (const Line& l : lines(text)) {
+        lineno = l.number;
+        const std::string line(l.text);
         if (line.empty() || line[0] == '#') continue;
         auto sp = line.find(' ');
         std::string key = line.substr(0, sp);
@@ -155,8 +156,8 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
 }
 
 Expected<KernelProfile> load_profile(const std::string& path) {
-    MH_TRY_ASSIGN(bytes, read_file(path));
-    auto p = profile_from_text(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    MH_TRY_ASSIGN(text, read_text_file(path));
+    auto p = profile_from_text(text);
     if (!p) return make_error(path + ": " + p.error().message);
     return p;
 }

@@ -13,12 +13,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
-#include <sstream>
 
 #include "harness/protocol/shared_state.h"
 #include "harness/common/kv.h"
 #include "harness/common/monotonic.h"
 #include "harness/common/packed_bytes.h"
+#include "harness/common/text.h"
 #include "harness/executor/kmsg.h"
 #include "harness/kernel_log/taint.h"
 #include "harness/protocol/frame_types.h"
@@ -151,11 +151,7 @@ private:
 
 Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text) {
     FuzzSupervisorConfig c;
-    std::istringstream in(text);
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) {
-        ++n;
+    for (auto [line, n] : lines(text)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
         if (!rec) return make_error("fuzz.conf line " + std::to_string(n) + ": " + rec.error().message);

@@ -12,9 +12,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "harness/common/files.h"
 #include "harness/protocol/frame.h"
 #include "harness/executor/guard.h"
 #include "harness/protocol/frame_types.h"
@@ -48,39 +47,31 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> read_guest_file(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::optional<std::string> guest_refusal() {
     GuardFacts facts;
     facts.pid = ::getpid();
     if (facts.pid != 1) return refusal_reason(facts);
     struct statfs sfs {};
     if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = read_guest_file(kTokenPath)) facts.token = trim(*tok);
+    if (auto tok = read_text_file(kTokenPath)) facts.token = trim(*tok);
     // Only inside our own initramfs (token file present, ramfs root) do we mount /proc ourselves.
     if (facts.token && (facts.root_fs_magic == kRamfsMagic || facts.root_fs_magic == kTmpfsMagic) &&
-        !read_guest_file("/proc/cmdline")) {
+        !read_text_file("/proc/cmdline").ok()) {
         ::mkdir("/proc", 0755);
         ::mount("proc", "/proc", "proc", 0, nullptr);
     }
-    facts.cmdline = read_guest_file("/proc/cmdline");
+    if (auto cmdline = read_text_file("/proc/cmdline")) facts.cmdline = std::move(*cmdline);
     return refusal_reason(facts);
 }
 
 std::optional<std::string> guest_child_refusal() {
     GuardFacts facts;
-    const auto init = read_guest_file("/proc/1/cmdline");
+    const auto init = read_text_file("/proc/1/cmdline");
     facts.pid = init && init->rfind("/init", 0) == 0 ? 1 : ::getpid();
     struct statfs sfs {};
     if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = read_guest_file(kTokenPath)) facts.token = trim(*tok);
-    facts.cmdline = read_guest_file("/proc/cmdline");
+    if (auto tok = read_text_file(kTokenPath)) facts.token = trim(*tok);
+    if (auto cmdline = read_text_file("/proc/cmdline")) facts.cmdline = std::move(*cmdline);
     return refusal_reason(facts);
 }
 

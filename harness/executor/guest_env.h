@@ -15,9 +15,6 @@ std::optional<std::string> guest_refusal();
 // being PID 1 itself, PID 1 must be /init; /proc must already be mounted (by that /init).
 std::optional<std::string> guest_child_refusal();
 
-// The whole file, or nullopt (guest side: /proc/cmdline, /mh/token, /mh/cases).
-std::optional<std::string> read_guest_file(const char* path);
-
 // sysfs, devtmpfs (or the few device nodes we need), debugfs, tmpfs /tmp with `tmpfs_options`.
 void mount_guest_filesystems(const char* tmpfs_options = "size=75%");
 

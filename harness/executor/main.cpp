@@ -2,11 +2,11 @@
 #include <sys/utsname.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "harness/common/files.h"
 #include "harness/common/kv.h"
+#include "harness/common/text.h"
 #include "harness/executor/case_runner.h"
 #include "harness/executor/fuzz_supervisor.h"
 #include "harness/executor/guard.h"
@@ -28,7 +28,7 @@ constexpr const char* kCasesPath = "/mh/cases";
 
 int main() {
     if (auto why = guest_refusal()) return refuse_and_exit("modharness-executor", *why);
-    auto cmdline = read_guest_file("/proc/cmdline").value_or("");
+    auto cmdline = read_text_file("/proc/cmdline").value_or("");
 
     mount_guest_filesystems();
     ResultsPort channel;
@@ -44,7 +44,7 @@ int main() {
     channel.send(hello);
 
     // A fuzzing VM: the host put an engine command line instead of cases.
-    if (auto conf = read_guest_file(kFuzzConfPath)) {
+    if (auto conf = read_text_file(kFuzzConfPath)) {
         auto config = parse_fuzz_conf(*conf);
         if (config) run_fuzz_supervisor(channel, *config);
         KvRecord err = protocol::make_record(protocol::FrameType::Error);
@@ -55,16 +55,14 @@ int main() {
 
     int start = 0;
     if (auto s = cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
-    auto cases_text = read_guest_file(kCasesPath);
+    auto cases_text = read_text_file(kCasesPath);
     if (!cases_text) {
         KvRecord err = protocol::make_record(protocol::FrameType::Error);
         err.set("message", std::string("cannot read ") + kCasesPath);
         channel.send(err);
         power_off();
     }
-    std::istringstream lines(*cases_text);
-    std::string line;
-    while (std::getline(lines, line)) {
+    for (auto [line, number] : lines(*cases_text)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
         auto gc = rec ? protocol::parse_guest_case(*rec) : Expected<protocol::GuestCase>(rec.error());

@@ -4,9 +4,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
-
 namespace mh::host {
 
 FileTail::~FileTail() {
@@ -21,13 +18,6 @@ std::string FileTail::read_new() {
     ssize_t n;
     while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
     return out;
-}
-
-std::string read_whole_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 }  // namespace mh::host

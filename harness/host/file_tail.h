@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "harness/common/files.h"
+
 namespace mh::host {
 
 class FileTail {
@@ -20,7 +22,9 @@ private:
     int fd_ = -1;
 };
 
-// The whole file ("" if unreadable): console logs after the VM ended.
-std::string read_whole_file(const std::filesystem::path& p);
+// The common reader, "" if unreadable, under its old name for the callers that still use it
+// (campaign/campaign.cpp, session/batch_runner.cpp, vm/guest_program.cpp); new code says
+// mh::read_text_file(p).value_or("").
+inline std::string read_whole_file(const std::filesystem::path& p) { return read_text_file(p).value_or(""); }
 
 }  // namespace mh::host

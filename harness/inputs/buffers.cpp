@@ -3,11 +3,12 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "harness/common/files.h"
 
 namespace mh::inputs {
 namespace {
@@ -54,21 +55,6 @@ bool is_buffer_kind(std::string_view kind) {
     for (auto k : buffer_kind_names())
         if (k == kind) return true;
     return false;
-}
-
-Expected<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return make_error("open " + path + ": " + std::strerror(errno));
-    std::vector<uint8_t> out;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-    uint8_t buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
-    int saved = errno;
-    ::close(fd);
-    if (n < 0) return make_error("read " + path + ": " + std::strerror(saved));
-    return out;
 }
 
 Expected<PreparedBuffer> prepare_buffer(std::string_view kind, const std::string& image_path) {

@@ -33,7 +33,4 @@ Expected<PreparedBuffer> prepare_params(std::string_view kind, const std::string
 
 void release_buffer(PreparedBuffer& b);
 
-// Reads a whole file (guest side; errors name the file).
-Expected<std::vector<uint8_t>> read_file_bytes(const std::string& path);
-
 }  // namespace mh::inputs

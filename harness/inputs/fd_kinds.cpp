@@ -56,11 +56,7 @@ Expected<PreparedFd> open_path(const std::string& path, int flags) {
 }  // namespace
 
 const std::vector<std::string_view>& fd_kind_names() {
-    static const std::vector<std::string_view> names = {
-        "file",       "minus1",   "closed", "high",    "wronly", "rdwr",   "path",   "accmode3",
-        "dir",        "pipe",     "fifo",   "socket",  "eventfd", "epoll", "devzero", "devnull",
-        "memfd",      "empty",    "sparse2g", "sparse1g", "procfs", "sysfs", "held_writer",
-    };
+    static const std::vector<std::string_view> names(kFdKindNames.begin(), kFdKindNames.end());
     return names;
 }
 

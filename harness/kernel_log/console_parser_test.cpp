@@ -8,10 +8,10 @@
 #include <iostream>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
+
+#include "harness/common/files.h"
 
 namespace mh::kernel_log {
 namespace {
@@ -275,10 +275,7 @@ std::string golden(const char* name) {
     const char* root = std::getenv("MH_SOURCE_DIR");
     std::filesystem::path p = std::filesystem::path(root != nullptr ? root : ".") / "harness" / "kernel_log" /
                               "testdata" / name;
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return read_text_file(p).value_or("");
 }
 
 void check_invariants(std::string_view input, const std::vector<CrashReport>& reports) {

@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/kernel_log/console_parser.h"
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 
 namespace mh::kernel_log {
 namespace {
@@ -21,21 +21,13 @@ fs::path testdata_dir() {
     return fs::path(root != nullptr ? root : ".") / "harness" / "kernel_log" / "testdata";
 }
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // *.expected: one "kind title" per report, '#' comments and blank lines ignored.
 std::vector<std::string> read_expected(const fs::path& p) {
     std::vector<std::string> out;
-    std::istringstream in(read_file(p));
-    std::string line;
-    while (std::getline(in, line)) {
+    const std::string text = read_text_file(p).value_or("");
+    for (auto [line, number] : lines(text)) {
         if (line.empty() || line[0] == '#') continue;
-        out.push_back(line);
+        out.emplace_back(line);
     }
     return out;
 }
@@ -88,7 +80,7 @@ TEST(Golden, EveryLogParsesToItsExpectedReports) {
     for (const fs::path& log : golden_logs()) {
         fs::path expected_path = log;
         expected_path.replace_extension(".expected");
-        std::string text = read_file(log);
+        std::string text = read_text_file(log).value_or("");
         std::vector<std::string> expected = read_expected(expected_path);
         std::vector<kernel_log::CrashReport> reports = kernel_log::parse_console(text);
         EXPECT_EQ(describe(reports), expected) << log.filename();
@@ -107,7 +99,7 @@ TEST(Golden, EveryLogParsesToItsExpectedReports) {
 
 TEST(Golden, CrlfAndNulBytesDoNotChangeTitles) {
     for (const fs::path& log : golden_logs()) {
-        std::string text = read_file(log);
+        std::string text = read_text_file(log).value_or("");
         std::vector<std::string> plain = describe(kernel_log::parse_console(text));
         EXPECT_EQ(describe(kernel_log::parse_console(to_crlf(text))), plain) << "CRLF " << log.filename();
         EXPECT_EQ(describe(kernel_log::parse_console(with_nuls(text))), plain) << "NUL " << log.filename();
@@ -121,7 +113,7 @@ TEST(Golden, ConcatenatedLogsGiveConcatenatedReports) {
     std::string all;
     std::vector<std::string> expected;
     for (const fs::path& log : golden_logs()) {
-        std::string text = read_file(log);
+        std::string text = read_text_file(log).value_or("");
         if (!text.empty() && text.back() != '\n') text += '\n';
         // A quiet stretch longer than the panic-absorb window separates the runs.
         for (int i = 0; i < 50; ++i) all += "[    0.000000] mh-init: separator\n";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/common/text.h"
 #include "harness/host/process.h"
 
 namespace mh::kernels {
@@ -64,11 +65,7 @@ const KernelAlias* find_alias(std::string_view name) {
 
 std::vector<AptDependsRecord> parse_apt_depends(std::string_view text) {
     std::vector<AptDependsRecord> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (auto [line, number] : lines(text)) {
         if (line.empty()) continue;
         if (line[0] != ' ' && line[0] != '|') {
             // A package header line; apt prints virtual packages as "<name>".

@@ -15,6 +15,7 @@
 
 #include "harness/common/fnv.h"
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/host/file_lock.h"
 #include "harness/kernels/kernel_tree.h"
 #include "harness/host/process.h"
@@ -217,13 +218,9 @@ std::string fuzz_config_hash(std::string_view merged_fragment, std::string_view 
 
 Expected<MakefileEdit> remove_kcov_exclusion(std::string_view text) {
     MakefileEdit edit;
-    std::size_t pos = 0;
     bool found_marker = false;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        std::string_view line = text.substr(pos, end - pos);
-        std::string_view body = line.substr(0, line.find('\n'));
+    for (auto [line, number] : lines(text)) {
+        std::string_view body = line;
         while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\r')) body.remove_suffix(1);
         if (body == kKcovExclusion) {
             edit.text += std::string(kKcovMarker) + " so that the loader is instrumented\n";
@@ -231,8 +228,8 @@ Expected<MakefileEdit> remove_kcov_exclusion(std::string_view text) {
         } else {
             if (body.rfind(kKcovMarker, 0) == 0) found_marker = true;
             edit.text += line;
+            if (has_newline(text, line)) edit.text += '\n';
         }
-        pos = end;
     }
     if (!edit.changed && !found_marker)
         return make_error("kernel/module/Makefile has no '" + std::string(kKcovExclusion) +
@@ -252,11 +249,7 @@ std::vector<std::string> config_mismatches(const std::map<std::string, std::stri
 
 int count_call_sites(std::string_view text, std::string_view symbol) {
     int n = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (auto [line, number] : lines(text)) {
         // "   R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4": the symbol must end there, so that
         // __sanitizer_cov_trace_pc_guard or a longer name does not count.
         if (line.find("R_X86_64_") == std::string_view::npos) continue;

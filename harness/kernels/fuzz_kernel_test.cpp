@@ -3,8 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
+#include "harness/common/files.h"
 #include "harness/kernels/kernel_tree.h"
 
 namespace mh::kernels {
@@ -94,9 +93,9 @@ TEST(FuzzKernel, MismatchesNameWhatWasLost) {
 }
 
 TEST(FuzzKernel, ShippedFragmentHasWhatTheFuzzerNeeds) {
-    std::ifstream in(default_fuzz_fragment_path());
-    ASSERT_TRUE(in) << default_fuzz_fragment_path();
-    auto cfg = parse_kernel_config(std::string(std::istreambuf_iterator<char>(in), {}));
+    auto fragment = read_text_file(default_fuzz_fragment_path());
+    ASSERT_TRUE(fragment.ok()) << default_fuzz_fragment_path();
+    auto cfg = parse_kernel_config(*fragment);
     for (const char* key : {"CONFIG_MODULES", "CONFIG_MODULE_UNLOAD", "CONFIG_KCOV", "CONFIG_KCOV_ENABLE_COMPARISONS", "CONFIG_KASAN",
                             "CONFIG_MODULE_DECOMPRESS", "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_DEBUG_FS", "CONFIG_SERIAL_8250_CONSOLE",
                             "CONFIG_BLK_DEV_INITRD", "CONFIG_BINFMT_ELF"})

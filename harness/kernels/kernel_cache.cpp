@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/host/cache_dir.h"
 #include "harness/host/file_lock.h"
 #include "harness/kernels/kernel_tree.h"
@@ -41,12 +41,7 @@ Expected<PackageVersion> deb_identity(const fs::path& deb) {
     if (!r) return make_error(r.error().message + " (dpkg-deb is needed to unpack Debian packages)");
     if (!r->success()) return make_error("dpkg-deb -f '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
     PackageVersion pv;
-    std::size_t pos = 0;
-    const std::string& t = r->out;
-    while (pos < t.size()) {
-        std::size_t nl = t.find('\n', pos);
-        std::string line = t.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        pos = nl == std::string::npos ? t.size() : nl + 1;
+    for (auto [line, number] : lines(r->out)) {
         if (line.rfind("Package: ", 0) == 0) pv.name = line.substr(9);
         if (line.rfind("Version: ", 0) == 0) pv.version = line.substr(9);
     }

@@ -2,8 +2,8 @@
 #include "harness/kernels/kernel_profile.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
+
+#include "harness/common/files.h"
 
 #ifndef MH_CORPUS_PROFILES_DIR
 #define MH_CORPUS_PROFILES_DIR ""
@@ -25,8 +25,8 @@ Expected<elf::KernelProfile> profile_for_kernel(const Kernel& k) {
              it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
             auto name = it->path().filename().string();
             if (name.size() < 4 || !(name.ends_with(".ko") || name.ends_with(".ko.xz"))) continue;
-            std::ifstream in(it->path(), std::ios::binary);
-            std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            // An unreadable module is no profile, like an unparsable one: try the next.
+            auto bytes = read_file_bytes(it->path()).value_or(std::vector<uint8_t>{});
             auto p = elf::extract_profile(bytes, it->path().string());
             if (p) return p;
         }

@@ -5,32 +5,26 @@
 #include <fstream>
 #include <system_error>
 
+#include "harness/common/files.h"
+#include "harness/common/text.h"
+
 namespace mh::kernels {
 namespace fs = std::filesystem;
 namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-Expected<std::string> read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error("cannot read '" + p.string() + "'");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Patches a Debian headers Makefile ("include /usr/src/linux-headers-X-common/Makefile") so the
 // include is found relative to the Makefile itself, whatever make's working directory.
 Expected<bool> patch_headers_makefile(const fs::path& root, const fs::path& makefile) {
-    MH_TRY_ASSIGN(text, read_file(makefile));
+    MH_TRY_ASSIGN(text, read_text_file(makefile));
     std::string out;
     bool changed = false;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::size_t end = nl == std::string::npos ? text.size() : nl + 1;
-        std::string line = text.substr(pos, end - pos);
-        pos = end;
-        std::string_view body(line);
-        while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.remove_suffix(1);
+    for (auto [text_line, number] : lines(text)) {
+        std::string line(text_line);
+        if (has_newline(text, text_line)) line += '\n';
+        std::string_view body(text_line);
+        while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
         if (starts_with(body, "include /")) {
             fs::path target(std::string(body.substr(8)));
             fs::path inside = (root / target.relative_path()).lexically_normal();
@@ -102,11 +96,7 @@ Expected<TreeFixup> make_tree_relocatable(const fs::path& root_in) {
 
 std::map<std::string, std::string> parse_kernel_config(std::string_view text) {
     std::map<std::string, std::string> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (auto [line, number] : lines(text)) {
         if (starts_with(line, "CONFIG_")) {
             auto eq = line.find('=');
             if (eq != std::string_view::npos) out[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));

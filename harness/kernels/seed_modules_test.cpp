@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "harness/common/files.h"
+#include "harness/elf/reader.h"
 #include "harness/host/process.h"
 #include "harness/host/test_files.h"
 
@@ -17,11 +19,6 @@ namespace fs = std::filesystem;
 using namespace mh;
 using namespace mh::kernels;
 using namespace mh::host::testing;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 TEST(SeedNames, Sizes) {
     EXPECT_EQ(*parse_size("64M"), 64ull << 20);
@@ -72,12 +69,12 @@ TEST(SeedSources, EveryCatalogueSeedHasGplKbuildSourcesWithDistinctPrefixedNames
         ASSERT_TRUE(fs::is_regular_file(dir / "Kbuild")) << dir;
         bool gpl = false;
         for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".c" && slurp(e.path()).find("MODULE_LICENSE(\"GPL\")") != std::string::npos) gpl = true;
+            if (e.path().extension() == ".c" && read_text_file(e.path()).value_or("").find("MODULE_LICENSE(\"GPL\")") != std::string::npos) gpl = true;
         EXPECT_TRUE(gpl) << s.name;
     }
     // The big payload comes from .incbin, never a C initializer.
-    EXPECT_NE(slurp(root / "big/big_blob.S").find(".incbin"), std::string::npos);
-    EXPECT_NE(slurp(root / "sentinel/mh_sentinel.c").find("-ENOTRECOVERABLE"), std::string::npos);
+    EXPECT_NE(read_text_file(root / "big/big_blob.S").value_or("").find(".incbin"), std::string::npos);
+    EXPECT_NE(read_text_file(root / "sentinel/mh_sentinel.c").value_or("").find("-ENOTRECOVERABLE"), std::string::npos);
 }
 
 TEST(SeedSources, HashFollowsSourcesAndParameters) {
@@ -105,9 +102,9 @@ TEST(SeedSources, BlobIsExactDeterministicAndNotZero) {
     host::testing::TempDir t("mh-seeds");
     ASSERT_TRUE(write_blob(t.path / "a", 100003).ok());
     ASSERT_TRUE(write_blob(t.path / "b", 100003).ok());
-    std::string a = slurp(t.path / "a");
+    std::string a = read_text_file(t.path / "a").value_or("");
     EXPECT_EQ(a.size(), 100003u);
-    EXPECT_EQ(a, slurp(t.path / "b"));
+    EXPECT_EQ(a, read_text_file(t.path / "b").value_or(""));
     EXPECT_NE(a.find_first_not_of('\0'), std::string::npos);
     EXPECT_NE(a.substr(0, 4096), a.substr(4096, 4096));
 }
@@ -127,6 +124,58 @@ TEST(SeedVerify, ChecksNameLicenseVermagicAndPayload) {
     auto no_payload = verify_seed_module(t.path / "mh_ok.ko", SeedSpec{"big", "big", "mh_ok", 10}, "");
     ASSERT_FALSE(no_payload.ok());
     EXPECT_NE(no_payload.error().message.find("payload"), std::string::npos);
+}
+
+// A gcc-built object as verify_seed_module reads it (through the checked ELF reader): sections
+// and .modinfo strings, a NOBITS .bss that has no file bytes, a vermagic with its trailing space.
+TEST(SeedVerify, ReadsARealObjectThroughTheCheckedReader) {
+    host::testing::TempDir t("mh-seeds");
+    std::ofstream(t.path / "m.c") << "__attribute__((section(\".modinfo\"), used)) static const char mi[] =\n"
+                                     "  \"license=GPL\\0name=mh_x\\0vermagic=6.1.0-1-amd64 SMP \";\n"
+                                     "__attribute__((section(\".gnu.linkonce.this_module\"), used)) static char tm[64];\n"
+                                     "static char big[4096];\nchar *p = big;\n";
+    auto r = host::run_process({"cc", "-c", "-o", (t.path / "mh_x.ko").string(), (t.path / "m.c").string()});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->success()) << r->err;
+    EXPECT_TRUE(verify_seed_module(t.path / "mh_x.ko", SeedSpec{"x", "x", "mh_x", 0}, "6.1.0-1-amd64").ok());
+
+    auto bytes = read_file_bytes(t.path / "mh_x.ko");
+    ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+    auto view = elf::ElfView::parse(*bytes);
+    ASSERT_TRUE(view.ok()) << view.error().message;
+    EXPECT_EQ(view->header().type, elf::kEtRel);
+    auto modinfo = elf::read_modinfo(*view);
+    ASSERT_TRUE(modinfo.ok()) << modinfo.error().message;
+    EXPECT_EQ(elf::modinfo_value(*modinfo, "name").value_or("?"), "mh_x");
+    EXPECT_EQ(elf::modinfo_value(*modinfo, "license").value_or("?"), "GPL");
+    EXPECT_EQ(elf::modinfo_value(*modinfo, "vermagic").value_or("?"), "6.1.0-1-amd64 SMP ");
+    EXPECT_FALSE(elf::modinfo_value(*modinfo, "nam").has_value());
+    EXPECT_TRUE(view->find_section(".gnu.linkonce.this_module").has_value());
+    auto bss = view->find_section(".bss");
+    ASSERT_TRUE(bss.has_value());
+    EXPECT_EQ(view->section(*bss).type, elf::kShtNobits);
+}
+
+TEST(SeedVerify, BrokenBytesAreErrorsNotCrashes) {
+    host::testing::TempDir t("mh-seeds");
+    const SeedSpec ok{"ok", "ok", "mh_ok", 0};
+    auto verify = [&](const std::string& bytes) {
+        write_file(t.path / "broken.ko", bytes);
+        return verify_seed_module(t.path / "broken.ko", ok, "");
+    };
+    EXPECT_FALSE(verify("").ok());
+    EXPECT_FALSE(verify(std::string(64, '\0')).ok());
+    std::string h(64, '\0');
+    h[0] = 0x7f, h[1] = 'E', h[2] = 'L', h[3] = 'F', h[4] = 2, h[5] = 1;
+    h[0x3a] = 64;  // e_shentsize
+    h[0x3c] = 10;  // e_shnum, but no table
+    h[0x28] = 0x40;  // e_shoff at the end
+    auto f = verify(h);
+    ASSERT_FALSE(f.ok());
+    EXPECT_NE(f.error().message.find("section header table"), std::string::npos) << f.error().message;
+    h[4] = 1;  // ELFCLASS32
+    EXPECT_FALSE(verify(h).ok());
+    EXPECT_FALSE(verify_seed_module("/nonexistent/x.ko", ok, "").ok());
 }
 
 TEST(SeedBuild, NoBuildTreeIsAClearError) {

@@ -2,7 +2,10 @@
 #include "harness/mutate/field_mutations.h"
 
 #include <array>
+#include <span>
 #include <string_view>
+
+#include "harness/elf/elf64.h"
 
 namespace mh::mutate {
 
@@ -17,23 +20,41 @@ struct Field {
     uint8_t width;
 };
 
-// Offsets from include/uapi/linux/elf.h (Elf64_Ehdr, Elf64_Shdr, Elf64_Sym, Elf64_Rela).
+// The field's place and width from elf64.h's record tables (width 0: no such field there).
+constexpr Field field(Table table, std::string_view name) {
+    const std::span<const elf::FieldLayout> rows = table == Table::ehdr   ? std::span<const elf::FieldLayout>(elf::kEhdrFields)
+                                                   : table == Table::shdr ? std::span<const elf::FieldLayout>(elf::kShdrFields)
+                                                   : table == Table::sym  ? std::span<const elf::FieldLayout>(elf::kSymFields)
+                                                                          : std::span<const elf::FieldLayout>(elf::kRelaFields);
+    for (const elf::FieldLayout& r : rows)
+        if (r.name == name) return {table, r.name, r.offset, r.width};
+    return {table, name, 0, 0};
+}
+
+// The fields mutated, by name. The order is fixed: a mutation's id is its index here (see
+// field_mutation_name), and ids are stored in corpus histories.
 constexpr std::array<Field, 37> kFields{{
-    {Table::ehdr, "ei_class", 4, 1},      {Table::ehdr, "ei_data", 5, 1},         {Table::ehdr, "ei_version", 6, 1},
-    {Table::ehdr, "ei_osabi", 7, 1},      {Table::ehdr, "e_type", 16, 2},         {Table::ehdr, "e_machine", 18, 2},
-    {Table::ehdr, "e_version", 20, 4},    {Table::ehdr, "e_entry", 24, 8},        {Table::ehdr, "e_phoff", 32, 8},
-    {Table::ehdr, "e_shoff", 40, 8},      {Table::ehdr, "e_flags", 48, 4},        {Table::ehdr, "e_ehsize", 52, 2},
-    {Table::ehdr, "e_phentsize", 54, 2},  {Table::ehdr, "e_phnum", 56, 2},        {Table::ehdr, "e_shentsize", 58, 2},
-    {Table::ehdr, "e_shnum", 60, 2},      {Table::ehdr, "e_shstrndx", 62, 2},
-    {Table::shdr, "sh_name", 0, 4},       {Table::shdr, "sh_type", 4, 4},         {Table::shdr, "sh_flags", 8, 8},
-    {Table::shdr, "sh_addr", 16, 8},      {Table::shdr, "sh_offset", 24, 8},      {Table::shdr, "sh_size", 32, 8},
-    {Table::shdr, "sh_link", 40, 4},      {Table::shdr, "sh_info", 44, 4},        {Table::shdr, "sh_addralign", 48, 8},
-    {Table::shdr, "sh_entsize", 56, 8},
-    {Table::sym, "st_name", 0, 4},        {Table::sym, "st_info", 4, 1},          {Table::sym, "st_other", 5, 1},
-    {Table::sym, "st_shndx", 6, 2},       {Table::sym, "st_value", 8, 8},         {Table::sym, "st_size", 16, 8},
-    {Table::rela, "r_offset", 0, 8},      {Table::rela, "r_info.sym", 12, 4},     {Table::rela, "r_info.type", 8, 4},
-    {Table::rela, "r_addend", 16, 8},
+    field(Table::ehdr, "ei_class"),     field(Table::ehdr, "ei_data"),      field(Table::ehdr, "ei_version"),
+    field(Table::ehdr, "ei_osabi"),     field(Table::ehdr, "e_type"),       field(Table::ehdr, "e_machine"),
+    field(Table::ehdr, "e_version"),    field(Table::ehdr, "e_entry"),      field(Table::ehdr, "e_phoff"),
+    field(Table::ehdr, "e_shoff"),      field(Table::ehdr, "e_flags"),      field(Table::ehdr, "e_ehsize"),
+    field(Table::ehdr, "e_phentsize"),  field(Table::ehdr, "e_phnum"),      field(Table::ehdr, "e_shentsize"),
+    field(Table::ehdr, "e_shnum"),      field(Table::ehdr, "e_shstrndx"),
+    field(Table::shdr, "sh_name"),      field(Table::shdr, "sh_type"),      field(Table::shdr, "sh_flags"),
+    field(Table::shdr, "sh_addr"),      field(Table::shdr, "sh_offset"),    field(Table::shdr, "sh_size"),
+    field(Table::shdr, "sh_link"),      field(Table::shdr, "sh_info"),      field(Table::shdr, "sh_addralign"),
+    field(Table::shdr, "sh_entsize"),
+    field(Table::sym, "st_name"),       field(Table::sym, "st_info"),       field(Table::sym, "st_other"),
+    field(Table::sym, "st_shndx"),      field(Table::sym, "st_value"),      field(Table::sym, "st_size"),
+    field(Table::rela, "r_offset"),     field(Table::rela, "r_info.sym"),   field(Table::rela, "r_info.type"),
+    field(Table::rela, "r_addend"),
 }};
+constexpr bool all_fields_known() {
+    for (const Field& f : kFields)
+        if (f.width == 0) return false;
+    return true;
+}
+static_assert(all_fields_known(), "a mutated field is not in elf64.h's record tables");
 
 enum Strategy : uint8_t { zero, one, all_ones, plus_one, minus_one, bit_flip, random_value, small, file_size, times_two, high_bit, sign_edge, n_strategies };
 constexpr std::array<std::string_view, n_strategies> kStrategyNames{
@@ -62,16 +83,27 @@ uint64_t new_value(Strategy s, uint64_t old, size_t w, uint64_t image_size, elf:
     return old;
 }
 
-// Entries of every section of `type` (SHT_SYMTAB=2, SHT_RELA=4): absolute offsets of entries.
+// The header's section table fields, read raw (the image may be broken).
+struct SectionTable {
+    uint64_t shoff, shnum, shentsize;
+};
+SectionTable section_table(const std::vector<uint8_t>& img) {
+    using namespace elf;
+    return {get(img, ehdr_off::shoff, sizeof(Ehdr::shoff)), get(img, ehdr_off::shnum, sizeof(Ehdr::shnum)),
+            get(img, ehdr_off::shentsize, sizeof(Ehdr::shentsize))};
+}
+
+// Entries of every section of `type` (SHT_SYMTAB, SHT_RELA): absolute offsets of entries.
 std::vector<uint64_t> table_entries(const std::vector<uint8_t>& img, uint32_t type, uint64_t entsize) {
+    using namespace elf;
     std::vector<uint64_t> out;
-    const uint64_t shoff = get(img, 40, 8), shnum = get(img, 60, 2), shentsize = get(img, 58, 2);
-    if (shentsize < 64) return out;
+    const auto [shoff, shnum, shentsize] = section_table(img);
+    if (shentsize < kShdrSize) return out;
     for (uint64_t i = 0; i < shnum && out.size() < 4096; ++i) {
         const uint64_t sh = shoff + i * shentsize;
-        if (sh < shoff || sh + 64 > img.size()) break;
-        if (get(img, sh + 4, 4) != type) continue;
-        const uint64_t off = get(img, sh + 24, 8), size = get(img, sh + 32, 8);
+        if (sh < shoff || sh + kShdrSize > img.size()) break;
+        if (get(img, sh + shdr_off::type, sizeof(Shdr::type)) != type) continue;
+        const uint64_t off = get(img, sh + shdr_off::offset, sizeof(Shdr::offset)), size = get(img, sh + shdr_off::size, sizeof(Shdr::size));
         if (off > img.size() || size > img.size() - off) continue;
         for (uint64_t e = off; e + entsize <= off + size && out.size() < 4096; e += entsize) out.push_back(e);
     }
@@ -81,18 +113,19 @@ std::vector<uint64_t> table_entries(const std::vector<uint8_t>& img, uint32_t ty
 }  // namespace
 
 uint16_t mutate_field(std::vector<uint8_t>& image, elf::malform::Rng& rng) {
-    if (image.size() < 64) return kNoFieldMutation;
+    using namespace elf;
+    if (image.size() < kEhdrSize) return kNoFieldMutation;
     for (int attempt = 0; attempt < 6; ++attempt) {
         const size_t fi = rng.below(kFields.size());
         const Field& f = kFields[fi];
         uint64_t base = 0;
         if (f.table == Table::shdr) {
-            const uint64_t shoff = get(image, 40, 8), shnum = get(image, 60, 2), shentsize = get(image, 58, 2);
-            if (shnum == 0 || shentsize < 64) continue;
+            const auto [shoff, shnum, shentsize] = section_table(image);
+            if (shnum == 0 || shentsize < kShdrSize) continue;
             base = shoff + rng.below(shnum) * shentsize;
-            if (base < shoff || base > image.size() || image.size() - base < 64) continue;
+            if (base < shoff || base > image.size() || image.size() - base < kShdrSize) continue;
         } else if (f.table == Table::sym || f.table == Table::rela) {
-            auto entries = table_entries(image, f.table == Table::sym ? 2u : 4u, 24);
+            auto entries = f.table == Table::sym ? table_entries(image, kShtSymtab, kSymSize) : table_entries(image, kShtRela, kRelaSize);
             if (entries.empty()) continue;
             base = entries[rng.below(entries.size())];
         }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "harness/mutate/field_mutations.h"
 #include "harness/mutate/modinfo_mutations.h"
@@ -45,14 +46,8 @@ Layout layout_of(std::span<const uint8_t> bytes) {
 }  // namespace
 
 std::string_view fd_kind_name(FdKind k) {
-    switch (k) {
-        case FdKind::memfd: return "memfd";
-        case FdKind::file: return "file";
-        case FdKind::wronly: return "wronly";
-        case FdKind::pipe: return "pipe";
-        case FdKind::count: break;
-    }
-    return "?";
+    const auto i = static_cast<size_t>(k);
+    return i < std::size(kFuzzFdKindInputs) ? inputs::fd_kind_name(kFuzzFdKindInputs[i]) : "?";
 }
 
 Bytes encode(const FuzzInput& in) {

@@ -8,20 +8,39 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/inputs/fd_kinds.h"
+
 namespace mh::mutate {
 
 using Bytes = std::vector<uint8_t>;
 
 enum class Syscall : uint8_t { init_module = 0, finit_module = 1 };
 
-// How finit_module gets its descriptor (a small, cheap subset of harness/inputs/fd_kinds).
+// How finit_module gets its descriptor: a small, cheap subset of the kinds of
+// harness/inputs/fd_kinds.h, listed by their enumerators there (the guest makes them from the
+// image in memory). The position in this list is the number stored in corpus files: append only.
+//   memfd:  a memfd holding the image
+//   file:   a regular tmpfs file holding the image
+//   wronly: the file opened O_WRONLY (EBADF)
+//   pipe:   the read end of an empty pipe (not a regular file)
+#define MH_FUZZ_FD_KINDS(X) X(memfd) X(file) X(wronly) X(pipe)
+
 enum class FdKind : uint8_t {
-    memfd = 0,     // a memfd holding the image
-    file = 1,      // a regular tmpfs file holding the image
-    wronly = 2,    // the file opened O_WRONLY (EBADF)
-    pipe = 3,      // the read end of an empty pipe (not a regular file)
-    count = 4,
+#define MH_FUZZ_FD_KIND_ENUM(kind) kind,
+    MH_FUZZ_FD_KINDS(MH_FUZZ_FD_KIND_ENUM)
+#undef MH_FUZZ_FD_KIND_ENUM
+    count,
 };
+static_assert(static_cast<int>(FdKind::memfd) == 0 && static_cast<int>(FdKind::file) == 1 && static_cast<int>(FdKind::wronly) == 2 &&
+                  static_cast<int>(FdKind::pipe) == 3 && static_cast<int>(FdKind::count) == 4,
+              "fd kind numbers are stored in corpus files");
+// The inputs kind each of ours is (a name missing from the inputs table does not compile).
+inline constexpr inputs::FdKind kFuzzFdKindInputs[] = {
+#define MH_FUZZ_FD_KIND_INPUTS(kind) inputs::FdKind::kind,
+    MH_FUZZ_FD_KINDS(MH_FUZZ_FD_KIND_INPUTS)
+#undef MH_FUZZ_FD_KIND_INPUTS
+};
+// The inputs table's name; "?" for a number out of range.
 std::string_view fd_kind_name(FdKind k);
 
 // What each mutation step did. Stable numbers: they are stored in corpus files.

@@ -1,9 +1,9 @@
 // Frame encoder/decoder for the results channel.
 #include "harness/protocol/frame.h"
 
-#include <cstdio>
+#include <zlib.h>
 
-#include "harness/common/crc32.h"
+#include <cstdio>
 
 namespace mh::protocol {
 namespace {
@@ -32,16 +32,20 @@ bool parse_frame_line(std::string_view line, std::string& payload) {
         crc = (crc << 4) | static_cast<uint32_t>(v);
     }
     line.remove_prefix(9);
-    if (line.size() != len || crc32(line) != crc) return false;
+    if (line.size() != len || frame_crc(line) != crc) return false;
     payload.assign(line);
     return true;
 }
 
 }  // namespace
 
+uint32_t frame_crc(std::string_view payload) {
+    return static_cast<uint32_t>(::crc32_z(0, reinterpret_cast<const Bytef*>(payload.data()), payload.size()));
+}
+
 std::string frame_encode(std::string_view payload) {
     char head[32];
-    std::snprintf(head, sizeof head, "MH1 %zu %08x ", payload.size(), crc32(payload));
+    std::snprintf(head, sizeof head, "MH1 %zu %08x ", payload.size(), frame_crc(payload));
     std::string out(head);
     out.append(payload);
     out.push_back('\n');

@@ -6,11 +6,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mh::protocol {
+
+// The frame checksum: CRC-32 (IEEE 802.3) of the payload, zlib's crc32().
+uint32_t frame_crc(std::string_view payload);
 
 std::string frame_encode(std::string_view payload);
 

@@ -3,12 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/common/crc32.h"
 #include "harness/common/kv.h"
 
 using namespace mh;
 
-TEST(Crc32, KnownVector) { EXPECT_EQ(crc32("123456789"), 0xCBF43926u); }
+TEST(Crc32, KnownVector) { EXPECT_EQ(protocol::frame_crc("123456789"), 0xCBF43926u); }
 
 TEST(Frame, RoundTripByteAtATime) {
     std::string stream = protocol::frame_encode("type=result id=a") + protocol::frame_encode("") + protocol::frame_encode("x=%20");

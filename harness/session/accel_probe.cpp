@@ -3,12 +3,12 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
-#include "harness/common/crc32.h"
 #include "harness/session/batch_runner.h"
 #include "harness/host/cache_dir.h"
 
@@ -22,7 +22,7 @@ std::string probe_key(const std::filesystem::path& kernel, const std::string& qe
     std::string id = std::filesystem::absolute(kernel, ec).string() + "|" + std::to_string(size) + "|" +
                      std::to_string(mtime) + "|" + qemu;
     char b[16];
-    std::snprintf(b, sizeof b, "%08x", crc32(id));
+    std::snprintf(b, sizeof b, "%08x", static_cast<unsigned>(::crc32_z(0, reinterpret_cast<const Bytef*>(id.data()), id.size())));
     return b;
 }
 

@@ -1,13 +1,14 @@
 // Batch assembly: images in /mh/img/<hash>.ko, cases in /mh/cases, executor as /init.
 #include "harness/session/batch_builder.h"
 
+#include <zlib.h>
+
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
-#include "harness/common/crc32.h"
+#include "harness/common/files.h"
 #include "harness/common/kv.h"
 #include "harness/elf/reader.h"
 #include "harness/vm/cpio.h"
@@ -15,18 +16,20 @@
 namespace mh::session {
 namespace {
 
-Expected<std::string> read_whole(const std::filesystem::path& p, const std::string& what) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error("cannot read " + what + " " + p.string());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// The common reader, with errors that say what the file was for ("cannot read seed module P").
+Expected<std::string> read_batch_file(const std::filesystem::path& p, const std::string& what) {
+    auto r = read_text_file(p);
+    if (!r) return make_error("cannot read " + what + " " + p.string());
+    return r;
 }
 
 // Content name: two CRCs with different seeds and the length; collisions would need both to match.
 std::string content_name(const std::string& bytes) {
+    auto crc = [&](unsigned long seed) {
+        return static_cast<unsigned>(::crc32_z(seed, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+    };
     char b[64];
-    std::snprintf(b, sizeof b, "%08x%08x-%zu", crc32(bytes), crc32(bytes, 0x5a5a5a5a), bytes.size());
+    std::snprintf(b, sizeof b, "%08x%08x-%zu", crc(0), crc(0x5a5a5a5a), bytes.size());
     return b;
 }
 
@@ -49,7 +52,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                                     const std::filesystem::path& work_dir) {
     PreparedBatch batch;
     batch.token = random_token();
-    auto exe = read_whole(inputs.executor, "guest executor");
+    auto exe = read_batch_file(inputs.executor, "guest executor");
     if (!exe) return exe.error();
 
     vm::CpioWriter cpio;
@@ -69,7 +72,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 std::string name = hc.image.substr(5);
                 auto it = inputs.seeds.find(name);
                 if (it == inputs.seeds.end()) return fail("no seed module '" + name + "' was built for this kernel");
-                auto r = read_whole(it->second, "seed module");
+                auto r = read_batch_file(it->second, "seed module");
                 if (!r) return fail(r.error().message);
                 bytes = std::move(r).value();
             } else if (hc.image.rfind("synth:", 0) == 0) {
@@ -88,7 +91,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 if (!m) return fail("synth: " + m.error().message);
                 bytes.assign(m->begin(), m->end());
             } else {
-                auto r = read_whole(hc.image.substr(5), "image file");
+                auto r = read_batch_file(hc.image.substr(5), "image file");
                 if (!r) return fail(r.error().message);
                 bytes = std::move(r).value();
             }

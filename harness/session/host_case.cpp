@@ -1,11 +1,12 @@
 // Host case parsing: splits host keys (image, expect, malform...) from the guest keys.
 #include "harness/session/host_case.h"
 
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "harness/common/files.h"
 #include "harness/common/kv.h"
+#include "harness/common/text.h"
 #include "harness/sys/errno_names.h"
 
 namespace mh::session {
@@ -88,14 +89,10 @@ Expected<HostCase> parse_host_case(const std::string& line, const std::string& s
 Expected<std::vector<HostCase>> parse_case_text(const std::string& text, const std::string& source_name) {
     std::vector<HostCase> out;
     std::set<std::string> ids;
-    std::istringstream in(text);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-        ++lineno;
+    for (auto [line, lineno] : lines(text)) {
         size_t first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos || line[first] == '#') continue;
-        auto hc = parse_host_case(line, source_name + ":" + std::to_string(lineno), static_cast<int>(out.size()));
+        if (first == std::string_view::npos || line[first] == '#') continue;
+        auto hc = parse_host_case(std::string(line), source_name + ":" + std::to_string(lineno), static_cast<int>(out.size()));
         if (!hc) return hc.error();
         if (!ids.insert(hc->guest.id).second)
             return make_error(source_name + ":" + std::to_string(lineno) + ": duplicate case id '" + hc->guest.id + "'");
@@ -106,11 +103,9 @@ Expected<std::vector<HostCase>> parse_case_text(const std::string& text, const s
 }
 
 Expected<std::vector<HostCase>> load_case_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error("cannot read case file " + path.string());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_case_text(ss.str(), path.string());
+    auto text = read_text_file(path);
+    if (!text) return make_error("cannot read case file " + path.string());
+    return parse_case_text(*text, path.string());
 }
 
 }  // namespace mh::session

@@ -3,11 +3,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <utility>
 
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/kernel_log/taint.h"
 #include "harness/sys/errno_names.h"
 
@@ -16,9 +16,7 @@ namespace {
 
 std::vector<std::string> split_lines(const std::string& s) {
     std::vector<std::string> out;
-    std::istringstream in(s);
-    std::string l;
-    while (std::getline(in, l)) out.push_back(l);
+    for (auto [line, number] : lines(s)) out.emplace_back(line);
     return out;
 }
 
@@ -187,15 +185,9 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
 
 RecordedResults parse_recorded_results(std::string_view text) {
     RecordedResults out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            ++out.dropped;  // torn final line
-            break;
-        }
-        std::string_view line = text.substr(pos, nl - pos);
-        pos = nl + 1;
+    // Whole lines only: text after the last '\n' is a line torn by a crash mid-append.
+    const std::size_t complete = text.rfind('\n') + 1;  // 0 when there is no '\n' (npos + 1)
+    for (auto [line, number] : lines(text.substr(0, complete))) {
         if (line.empty()) continue;
         auto j = nlohmann::json::parse(line, nullptr, false);
         auto co = j.is_discarded() ? Expected<CaseOutcome>(make_error("bad JSON")) : outcome_from_json(j);
@@ -205,17 +197,16 @@ RecordedResults parse_recorded_results(std::string_view text) {
         }
         out.by_id[co->id] = std::move(co).value();
     }
+    if (complete < text.size()) ++out.dropped;  // torn final line
     return out;
 }
 
 Expected<RecordedResults> read_recorded_results(const std::filesystem::path& file) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) return RecordedResults{};
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error("cannot read " + file.string());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
+    auto contents = read_text_file(file);
+    if (!contents) return make_error("cannot read " + file.string());
+    const std::string& text = *contents;
     size_t last_nl = text.rfind('\n');
     size_t complete = last_nl == std::string::npos ? 0 : last_nl + 1;
     if (complete < text.size()) {

@@ -4,7 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
-#include <sstream>
+
+#include "harness/common/files.h"
 
 using namespace mh;
 using namespace mh::session;
@@ -74,11 +75,9 @@ TEST(ResultJson, TornLastLineIsCutAndGarbageSkipped) {
     EXPECT_EQ(r->by_id.size(), 2u);
     EXPECT_EQ(r->dropped, 2u);  // the garbage line and the torn tail
     // The torn tail is gone: the file now ends with a newline, ready for appending.
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    EXPECT_EQ(ss.str().back(), '\n');
-    EXPECT_EQ(ss.str().size(), line.size() + 1 + 11 + line2.size() + 1);
+    const std::string after = read_text_file(path).value_or("");
+    EXPECT_EQ(after.back(), '\n');
+    EXPECT_EQ(after.size(), line.size() + 1 + 11 + line2.size() + 1);
     auto missing = read_recorded_results(std::filesystem::path(::testing::TempDir()) / "no-such.jsonl");
     ASSERT_TRUE(missing.ok());
     EXPECT_TRUE(missing->by_id.empty());

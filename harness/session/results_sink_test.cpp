@@ -5,20 +5,11 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "harness/common/files.h"
 #include "harness/host/test_files.h"
 
 namespace mh::session {
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 TEST(ResultsSink, AppendsWholeLines) {
     host::testing::TempDir dir("mh-sink");
@@ -26,7 +17,7 @@ TEST(ResultsSink, AppendsWholeLines) {
     ASSERT_TRUE(sink.ok()) << sink.error().message;
     ASSERT_TRUE(sink->append("{\"id\":\"a\"}").ok());
     ASSERT_TRUE(sink->append("{\"id\":\"b\"}").ok());
-    EXPECT_EQ(slurp(dir.path / "results.jsonl"), "{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
+    EXPECT_EQ(read_text_file(dir.path / "results.jsonl").value_or(""), "{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
 }
 
 TEST(ResultsSink, FullDeviceIsAnErrorNamingFileAndErrno) {
@@ -61,10 +52,10 @@ TEST(ResultsSink, ShortWriteIsCutBackToTheLastWholeLine) {
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().message.find(path.string()), std::string::npos) << st.error().message;
     EXPECT_NE(st.error().message.find("EFBIG"), std::string::npos) << st.error().message;
-    EXPECT_EQ(slurp(path), first + "\n");
+    EXPECT_EQ(read_text_file(path).value_or(""), first + "\n");
     // The sink keeps working once there is room again.
     ASSERT_TRUE(sink->append(small).ok());
-    EXPECT_EQ(slurp(path), first + "\n" + small + "\n");
+    EXPECT_EQ(read_text_file(path).value_or(""), first + "\n" + small + "\n");
 }
 
 TEST(ResultsSink, UnopenableFileIsAnError) {

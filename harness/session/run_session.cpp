@@ -6,11 +6,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 
+#include "harness/common/files.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
@@ -29,10 +28,7 @@ namespace mh::session {
 namespace {
 
 std::optional<long> host_tsc_khz() {
-    std::ifstream in("/proc/cpuinfo");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return vm::tsc_khz_from_cpuinfo(ss.str());
+    return vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
 }
 
 // One past the highest N of the console-N.log files in `dir` (1 if none): the VMs of a resumed

@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
-#include <sstream>
+
+#include "harness/common/files.h"
 
 using namespace mh;
 using namespace mh::vm;
@@ -71,10 +72,7 @@ TEST(Cpio, GnuCpioAgrees) {
     std::ofstream(dir / "a.cpio", std::ios::binary) << a;
     std::string cmd = "cd " + dir.string() + " && cpio -id --quiet < a.cpio";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
-    std::ifstream in(dir / "d/f", std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    EXPECT_EQ(ss.str(), std::string(1001, 'z'));
+    EXPECT_EQ(read_text_file(dir / "d/f").value_or(""), std::string(1001, 'z'));
 }
 
 TEST(Cpio, GzipRoundTrip) {

@@ -3,7 +3,8 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
+
+#include "harness/common/text.h"
 
 namespace mh::vm {
 
@@ -46,10 +47,9 @@ std::string guest_cmdline(const GuestCmdline& c) {
 }
 
 std::optional<long> tsc_khz_from_cpuinfo(const std::string& cpuinfo) {
-    std::istringstream in(cpuinfo);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("cpu MHz", 0) != 0) continue;
+    for (auto [text, number] : lines(cpuinfo)) {
+        if (text.rfind("cpu MHz", 0) != 0) continue;
+        const std::string line(text);  // strtod needs the NUL at the line's end
         auto colon = line.find(':');
         if (colon == std::string::npos) continue;
         char* end = nullptr;

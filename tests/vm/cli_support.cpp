@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
+
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 
 namespace fs = std::filesystem;
 
@@ -47,9 +49,8 @@ int wait_exit(pid_t pid) {
 
 std::vector<nlohmann::json> results(const fs::path& dir) {
     std::vector<nlohmann::json> out;
-    std::ifstream in(dir / "results.jsonl");
-    std::string line;
-    while (std::getline(in, line)) {
+    const std::string text = read_text(dir / "results.jsonl");
+    for (auto [line, number] : lines(text)) {
         auto j = nlohmann::json::parse(line, nullptr, false);
         EXPECT_FALSE(j.is_discarded()) << "unreadable results line: " << line.substr(0, 200);
         if (!j.is_discarded()) out.push_back(j);
@@ -60,11 +61,10 @@ std::vector<nlohmann::json> results(const fs::path& dir) {
 bool wait_for_results(const fs::path& dir, size_t n, int seconds) {
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (std::chrono::steady_clock::now() < end) {
-        std::ifstream in(dir / "results.jsonl");
-        size_t lines = 0;
-        std::string l;
-        while (std::getline(in, l)) ++lines;
-        if (lines >= n) return true;
+        const std::string text = read_text(dir / "results.jsonl");
+        size_t count = 0;
+        for (const Line& l : lines(text)) count = l.number;
+        if (count >= n) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
@@ -75,10 +75,7 @@ std::vector<pid_t> qemu_pids(const std::string& needle) {
     for (const auto& e : fs::directory_iterator("/proc")) {
         std::string name = e.path().filename();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(e.path() / "cmdline", std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string cmd = ss.str();
+        std::string cmd = mh::read_text_file(e.path() / "cmdline").value_or("");
         if (cmd.find("qemu-system") != std::string::npos && cmd.find(needle) != std::string::npos) out.push_back(std::stoi(name));
     }
     return out;
@@ -135,12 +132,7 @@ void write_cases(const fs::path& file, int n) {
     for (int i = 0; i < n; ++i) out << "id=c" << i << " call=" << (i % 2 ? "init" : "finit") << " image=seed:sentinel expect=sentinel\n";
 }
 
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string read_text(const fs::path& file) { return mh::read_text_file(file).value_or(""); }
 
 void expect_each_once(const fs::path& dir, int n) {
     auto r = results(dir);

@@ -4,10 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "tests/vm/vm_test_support.h"
 
 using namespace mh;
@@ -53,10 +54,9 @@ namespace {
 
 // Each case id once in the session's results.jsonl, and nothing else there.
 void expect_one_record_per_case(const vmtest::Run& run, std::set<std::string> ids) {
-    std::ifstream in(run.session.results_file);
-    std::string line;
+    const std::string text = read_text_file(run.session.results_file).value_or("");
     std::multiset<std::string> seen;
-    while (std::getline(in, line)) {
+    for (auto [line, number] : lines(text)) {
         auto j = nlohmann::json::parse(line, nullptr, false);
         ASSERT_FALSE(j.is_discarded()) << line.substr(0, 200);
         seen.insert(j.value("id", ""));

@@ -2,21 +2,16 @@
 // report on fuzz-6.12, with an instrumented loader. Skips when the kernel is not built (CI never builds it).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 
 #include "harness/kernels/fuzz_kernel.h"
+#include "harness/common/files.h"
 #include "harness/kernels/kernel_cache.h"
 #include "tests/vm/vm_test_support.h"
 
 using namespace mh;
 
 namespace {
-
-std::string read_all(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 }  // namespace
 
@@ -81,7 +76,7 @@ id=oops           call=finit image=seed:oops timeout_ms=10000
 
     // The console (warnings and up) of the VM: KASAN is live (the report says so, "[#1] SMP
     // KASAN"), and nothing complained before the oops case.
-    const std::string console = read_all(oops.console_log);
+    const std::string console = read_text_file(oops.console_log).value_or("");
     const std::size_t report = console.find("Oops: ");
     ASSERT_NE(report, std::string::npos) << console;
     EXPECT_NE(console.find("KASAN", report), std::string::npos);

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "harness/common/text.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/seed_modules.h"
@@ -61,8 +62,8 @@ TEST(FuzzVm, BlackBoxCampaignOnAStockKernelStreamsAndResumes) {
     EXPECT_EQ(files, s1.value("corpus", size_t{0}));
     EXPECT_FALSE(read_text(out / "coverage.jsonl").empty());
     // Every crash event has a group with a title; the group keeps the input when one was sent.
-    std::ifstream idx(out / "crashes" / "index.jsonl");
-    for (std::string line; std::getline(idx, line);) {
+    const std::string index = read_text(out / "crashes" / "index.jsonl");
+    for (auto [line, number] : lines(index)) {
         const json e = json::parse(line);
         EXPECT_TRUE(fs::exists(out / "crashes" / e.value("group", "?") / "title.txt")) << line;
         if (e.value("has_input", false)) {
@@ -114,8 +115,8 @@ TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
     EXPECT_EQ(rc, 1) << "a new crash title: " << log;
     EXPECT_NE(log.find("crashes the kernel unmodified"), std::string::npos) << log;
     int oops_events = 0;
-    std::ifstream idx(out / "crashes" / "index.jsonl");
-    for (std::string line; std::getline(idx, line);)
+    const std::string index = read_text(out / "crashes" / "index.jsonl");
+    for (auto [line, number] : lines(index))
         if (json::parse(line).value("group", "").find("mh-oops-init") != std::string::npos) ++oops_events;
     EXPECT_EQ(oops_events, 1) << log;
     const json s = read_json(out / "summary.json");
