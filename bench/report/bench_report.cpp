@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "bench/report/report_outputs.h"
+#include "harness/common/files.h"
 #include "harness/elf/compression.h"
 
 namespace mh::bench {
@@ -69,17 +70,15 @@ Expected<ReportInput> load_report_input(const std::filesystem::path& dir) {
             auto stem = dir / k.kernel / ("gbench-run" + std::to_string(f.value("run", static_cast<int>(index))) + ".json");
             std::string text;
             if (std::filesystem::exists(stem.string() + ".gz")) {
-                auto raw = elf::read_file(stem.string() + ".gz");
+                auto raw = read_file_bytes(stem.string() + ".gz");
                 if (!raw) return raw.error();
                 auto plain = elf::decompress(*raw);
                 if (!plain) return make_error(stem.string() + ".gz: " + plain.error().message);
                 text.assign(plain->begin(), plain->end());
             } else {
-                std::ifstream g(stem);
-                if (!g) return make_error("missing " + stem.string() + "(.gz)");
-                std::stringstream ss;
-                ss << g.rdbuf();
-                text = ss.str();
+                auto plain = read_text_file(stem);
+                if (!plain) return make_error("missing " + stem.string() + "(.gz)");
+                text = std::move(*plain);
             }
             auto series = parse_gbench_json(text);
             if (!series) return series.error();

@@ -5,6 +5,7 @@
 
 #include "bench/runner/kbuild_xz.h"
 #include "bench/runner/write_file.h"
+#include "harness/common/files.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/kernels/seed_modules.h"
@@ -55,7 +56,7 @@ Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::str
         m.set("name", spec->module);
         m.set("path", kGuestStore + file);
         if (payload <= plan.xz_max) {
-            auto raw = elf::read_file(ko.string());
+            auto raw = read_file_bytes(ko.string());
             if (!raw) return raw.error();
             auto xz = kbuild_xz(*raw);
             if (!xz) return xz.error();
@@ -81,7 +82,7 @@ Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::str
 // Rejection inputs: the smallest module broken by catalogue malformations, one per early check.
 Status add_rejects(const Plan& plan, const StoreExtremes& ext, const fs::path& store, Manifest& conf,
                    std::vector<std::string>& notes) {
-    auto base = elf::read_file((store / fs::path(ext.smallest_path).filename()).string());
+    auto base = read_file_bytes(store / fs::path(ext.smallest_path).filename());
     if (!base) return base.error();
     struct RejectInput {
         const char* klass;

@@ -140,7 +140,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
 
     auto accel = session::accel_from_option(opt.accel, kernel->bzimage, executor, "qemu-system-x86_64");
     if (!accel) return accel.error();
-    const auto tsc = vm::tsc_khz_from_cpuinfo(host::read_whole_file("/proc/cpuinfo"));
+    const auto tsc = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
     // Engine binaries are packed without debug info (7 MB -> 1 MB of initramfs).
     MH_TRY_ASSIGN(probe, engine_run(opt, 1, 1, max_len));
     const fs::path engine_binary = stripped_copy(probe.binary, opt.out / "work" / "bin");

@@ -163,7 +163,7 @@ Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_
         if (run.state.stage_pending[static_cast<size_t>(id)])
             for (const auto& s : run.seeds.stage) spec.files.push_back({"mh-stage/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
         for (const auto& name : run.state.corpus_names) {
-            std::string data = host::read_whole_file(opt.out / "corpus" / name);
+            std::string data = read_text_file(opt.out / "corpus" / name).value_or("");
             if (!data.empty()) spec.files.push_back({"mh/corpus/" + name, std::move(data)});
         }
     }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/common/files.h"
 #include "harness/host/file_tail.h"
 #include "harness/host/test_files.h"
 
@@ -146,7 +147,7 @@ TEST(CampaignState, SaveWritesTheTotalsAsOfNow) {
     st.start(1);
     st.vm_execs = {5};
     save_state(st, options_for(dir.path), 4, false);
-    auto t = parse_state_file(host::read_whole_file(dir.path / "campaign.json"), options_for(dir.path));
+    auto t = parse_state_file(read_text_file(dir.path / "campaign.json").value_or(""), options_for(dir.path));
     ASSERT_TRUE(t.ok()) << t.error().message;
     EXPECT_EQ(t->execs, 1005u);
     EXPECT_GE(t->elapsed_s, 12.5);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "harness/common/files.h"
 #include "harness/host/file_tail.h"
 
 #ifndef MH_GUEST_FUZZ_DIR
@@ -54,7 +55,7 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         std::error_code ec;
         for (const auto& p : {r.binary, mutator, afl_fuzz})
             if (!fs::exists(p, ec)) return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
-        std::string so = host::read_whole_file(stripped_copy(mutator, o.out / "work" / "bin"));
+        std::string so = read_text_file(stripped_copy(mutator, o.out / "work" / "bin")).value_or("");
         if (so.empty()) return make_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};

@@ -1,6 +1,8 @@
 // liblzma / zlib / libzstd glue for module compression wrappers; all failures are values.
 #include "harness/elf/compression.h"
 
+#include "harness/common/files.h"
+
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>

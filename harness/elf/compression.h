@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "harness/common/expected.h"
-#include "harness/common/files.h"
 
 namespace mh::elf {
 
@@ -27,9 +26,6 @@ enum class XzCheck { none, crc32, crc64, sha256 };
 // Compresses; only fails on library errors (out of memory).
 Expected<std::vector<uint8_t>> compress(std::span<const uint8_t> bytes, Compression c, XzCheck check = XzCheck::crc32);
 
-// The common reader (harness/common/files.h) under its old name, for the callers that still use it
-// (harness/cli/cmd_bench.cpp, bench/report/bench_report.cpp); new code calls mh::read_file_bytes.
-inline Expected<std::vector<uint8_t>> read_file(const std::string& path) { return read_file_bytes(path); }
 // Reads a module file and decompresses it when it is xz/gzip/zstd.
 Expected<std::vector<uint8_t>> load_module_file(const std::string& path);
 

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/common/files.h"
 
 namespace mh::host {
 
@@ -22,9 +21,5 @@ private:
     int fd_ = -1;
 };
 
-// The common reader, "" if unreadable, under its old name for the callers that still use it
-// (campaign/campaign.cpp, session/batch_runner.cpp, vm/guest_program.cpp); new code says
-// mh::read_text_file(p).value_or("").
-inline std::string read_whole_file(const std::filesystem::path& p) { return read_text_file(p).value_or(""); }
 
 }  // namespace mh::host

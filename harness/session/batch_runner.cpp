@@ -1,6 +1,7 @@
 // A case batch over as many VMs as it takes: what the executor's frames mean for each case, which
 // case a crash or hang is blamed on, and where the next VM resumes. Watching a VM is the one VM
 // monitor's job (vm/monitor.h); console parsing and verdicts stay in their own rooms.
+#include "harness/common/files.h"
 #include "harness/session/batch_runner.h"
 
 #include <sys/wait.h>
@@ -197,7 +198,7 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
         }
         return Next::Stop;
     }
-    std::string console = host::read_whole_file(v.config.console_log);
+    std::string console = read_text_file(v.config.console_log).value_or("");
     auto crashes = kernel_log::parse_console(console);
     if (v.held) {
         v.held->observation.crashes = crashes;
@@ -257,7 +258,7 @@ BatchRun::Next BatchRun::no_result_from_vm(VmRun& v, const std::vector<kernel_lo
                                            const std::string& console) {
     ++stats_.boot_failures;
     ++consecutive_failures_;
-    std::string qemu_text = host::read_whole_file(v.qemu_log);
+    std::string qemu_text = read_text_file(v.qemu_log).value_or("");
     progress("VM " + std::to_string(v.index) + " produced no result (" +
              (v.vm_event.empty() ? host::describe_wait_status(v.monitor.wait_status.value_or(0)) : v.vm_event) + ")" +
              (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));

@@ -1,5 +1,6 @@
 // One VM, one guest program (fuzz supervisor, load-latency bench), frames with host timestamps,
 // watched by the one VM monitor (monitor.h); and packing a dynamic binary into the initramfs.
+#include "harness/common/files.h"
 #include "harness/vm/guest_program.h"
 
 #include <fcntl.h>
@@ -55,12 +56,12 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
     if (!ldd->success()) return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
     for (const auto& lib : parse_ldd_output(ldd->out)) {
-        std::string data = host::read_whole_file(lib);
+        std::string data = read_text_file(lib).value_or("");
         if (data.empty()) return make_error("cannot read library " + lib);
         add_parents(cpio, lib, dirs);
         cpio.add_file(lib.substr(1), data, 0755);
     }
-    std::string prog = host::read_whole_file(binary);
+    std::string prog = read_text_file(binary).value_or("");
     if (prog.empty()) return make_error("cannot read " + binary.string());
     std::string d = dest;
     while (!d.empty() && d.front() == '/') d.erase(0, 1);
@@ -96,7 +97,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     res.bad_frames = m->bad_frames;
     res.exit_status = m->wait_status ? host::describe_wait_status(*m->wait_status) : "killed";
     res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m->started).count();
-    res.crashes = kernel_log::parse_console(host::read_whole_file(opt.vm.console_log));
+    res.crashes = kernel_log::parse_console(read_text_file(opt.vm.console_log).value_or(""));
     return res;
 }
 
