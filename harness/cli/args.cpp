@@ -40,10 +40,10 @@ Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std:
         }
         const OptionSpec* spec = nullptr;
         for (const auto& s : specs)
-            if (s.name == body) spec = &s;
+            if (s.name == body || (!s.alias.empty() && s.alias == body)) spec = &s;
         if (!spec) return make_error("unknown option '" + a + "' (see --help)");
         std::string value;
-        if (spec->takes_value) {
+        if (spec->takes_value()) {
             if (inline_value) {
                 value = *inline_value;
             } else if (i + 1 < args.size()) {
@@ -54,12 +54,33 @@ Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std:
         } else if (inline_value) {
             return make_error("option --" + body + " takes no value");
         }
-        auto& slot = out.options[body];
-        if (!slot.empty() && !spec->repeatable && spec->takes_value)
+        auto& slot = out.options[spec->name];
+        if (!slot.empty() && !spec->repeatable && spec->takes_value())
             return make_error("option --" + body + " given twice");
         slot.push_back(value);
     }
     return out;
+}
+
+void print_option_help(std::FILE* out, const std::vector<OptionSpec>& specs, std::size_t column) {
+    for (const auto& s : specs) {
+        if (s.help.empty()) continue;
+        std::string line = "  ";
+        if (!s.alias.empty()) line += "-" + s.alias + ", ";
+        line += "--" + s.name;
+        if (s.takes_value()) line += " " + s.value_name;
+        line += line.size() < column ? std::string(column - line.size(), ' ') : " ";
+        size_t at = 0;
+        for (;;) {
+            size_t nl = s.help.find('\n', at);
+            line += s.help.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+            line += '\n';
+            if (nl == std::string::npos) break;
+            at = nl + 1;
+            line += std::string(column, ' ');
+        }
+        std::fputs(line.c_str(), out);
+    }
 }
 
 }  // namespace mh::cli

@@ -1,6 +1,7 @@
 // Minimal command-line parsing shared by all subcommands: --opt VALUE, --opt=VALUE, --flag, positionals.
 #pragma once
 
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,11 +21,20 @@ enum ExitCode : int {
     kExitInterrupted = 130,
 };
 
+// One row of a command's option table: what parse_args accepts and what --help lists come from
+// the same row, so an option cannot be accepted without being documented or the other way round.
 struct OptionSpec {
-    std::string name;      // without leading dashes: "kernel"
-    bool takes_value;      // --kernel X
-    bool repeatable = false;
+    std::string name;        // without leading dashes: "kernel"
+    std::string value_name;  // "K" for --kernel K; "" for a flag (which then takes no value)
+    std::string help;        // '\n' starts a continuation line; "" = not listed (only --help itself)
+    bool repeatable = false; // values accumulate instead of "given twice"
+    std::string alias = {};  // a one-letter short form stored under `name`: "o" for -o, --output
+
+    bool takes_value() const { return !value_name.empty(); }
 };
+
+// Reads better in a table row than a bare `true`.
+inline constexpr bool kRepeatable = true;
 
 struct ParsedArgs {
     std::map<std::string, std::vector<std::string>> options;  // name -> values ("" for flags)
@@ -38,5 +48,10 @@ struct ParsedArgs {
 
 // Parses args against specs; unknown options and missing values are errors naming the option.
 Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+
+// Lists the rows with help, one per option: two spaces, "--name VALUE" (or "-o, --output OUT")
+// padded to `column`, the help; continuation lines indented to `column`. A name longer than the
+// column gets one space. Commands differ in column (the widths their help always had).
+void print_option_help(std::FILE* out, const std::vector<OptionSpec>& specs, std::size_t column = 22);
 
 }  // namespace mh::cli

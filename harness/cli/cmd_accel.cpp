@@ -8,20 +8,37 @@
 #include "harness/session/run_session.h"
 
 namespace mh::cli {
+namespace {
+
+std::vector<OptionSpec> accel_options() {
+    return {
+        {"kernel", "K", "the kernel to probe with (default debian-6.1-cloud; fetched if not cached)"},
+        {"qemu", "PATH", "QEMU binary (default qemu-system-x86_64)"},
+        {"reprobe", "", "probe again instead of using the cached answer"},
+        {"help", "", ""},
+    };
+}
+
+}  // namespace
 
 int cmd_accel(const Args& args) {
-    auto p = parse_args(args, {{"kernel", true}, {"qemu", true}, {"reprobe", false}, {"help", false}});
+    const auto specs = accel_options();
+    auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness accel: %s\n", p.error().message.c_str());
         return kExitUsage;
     }
     if (p->has("help")) {
-        std::puts(
+        std::fputs(
             "usage: modharness accel [--kernel K] [--qemu PATH] [--reprobe]\n\n"
             "Decides between KVM and TCG for kernel K the way every run does: KVM is used only when\n"
             "/dev/kvm opens and a probe guest (this kernel + the real executor) boots and answers\n"
             "within 10 s. Some hosts expose a /dev/kvm on which stock kernels hang; the probe catches\n"
-            "that once and caches the answer under the cache directory (--reprobe ignores the cache).");
+            "that once and caches the answer under the cache directory (--reprobe ignores the cache).\n"
+            "\n"
+            "options:\n",
+            stdout);
+        print_option_help(stdout, specs);
         return kExitOk;
     }
     auto k = kernels::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);

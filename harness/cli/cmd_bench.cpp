@@ -31,27 +31,35 @@ on an ext4 image on a brd RAM disk in the guest so that "cold" really drops thei
 Writes report.md (tables, ratios with 95 % CIs, cost models vs memcpy), summary.json and SVG plots.
 
 options:
-  --kernel K          kernel (default debian-6.1-cloud)
-  --compare K2        also run kernel K2; the report shows both
-  --sizes LIST        module payload sizes (default 8k,64k,512k,4m,16m,64m)
-  --repeat N          VM runs per kernel (default 1; 2+ gives the run-to-run spread of the ratios)
-  --reps N            samples per path for sizes below --large-from (default 21)
-  --reps-large N      samples per path from --large-from up (default 15)
-  --large-from SIZE   (default 4m)
-  --reject-reps N     samples per rejection class (default 60)
-  --xz-max SIZE       largest size also measured xz-compressed (default 4m; 0 = none)
-  --calib-bytes SIZE  memcpy calibration buffer (default 64m)
-  --quick             smoke test: sizes 8k,64k, 3 samples, 5 rejection samples, xz at 8k
-  --accel A           auto | tcg | kvm (default auto)
-  --memory MB         guest memory (default 2048)
-  --out DIR           report directory (default bench/results/<kernel>[+<K2>]-<accel>-<UTC date>)
-  --no-fetch          never download a kernel
-  --no-interleave     run benchmarks one after another instead of randomly interleaved repetitions
-  --keep-work         keep the initramfs, the module store and the raw result frames
-  --rerender DIR      only rewrite the report in DIR from its saved raw data (no VM)
+)";
 
+constexpr const char* kBenchExitCodes = R"(
 exit codes: 0 ok, 1 a run failed to produce results, 2 usage, 3 environment, 130 interrupted
 )";
+
+std::vector<OptionSpec> bench_options() {
+    return {
+        {"kernel", "K", "kernel (default debian-6.1-cloud)"},
+        {"compare", "K2", "also run kernel K2; the report shows both"},
+        {"sizes", "LIST", "module payload sizes (default 8k,64k,512k,4m,16m,64m)"},
+        {"repeat", "N", "VM runs per kernel (default 1; 2+ gives the run-to-run spread of the ratios)"},
+        {"reps", "N", "samples per path for sizes below --large-from (default 21)"},
+        {"reps-large", "N", "samples per path from --large-from up (default 15)"},
+        {"large-from", "SIZE", "(default 4m)"},
+        {"reject-reps", "N", "samples per rejection class (default 60)"},
+        {"xz-max", "SIZE", "largest size also measured xz-compressed (default 4m; 0 = none)"},
+        {"calib-bytes", "SIZE", "memcpy calibration buffer (default 64m)"},
+        {"quick", "", "smoke test: sizes 8k,64k, 3 samples, 5 rejection samples, xz at 8k"},
+        {"accel", "A", "auto | tcg | kvm (default auto)"},
+        {"memory", "MB", "guest memory (default 2048)"},
+        {"out", "DIR", "report directory (default bench/results/<kernel>[+<K2>]-<accel>-<UTC date>)"},
+        {"no-fetch", "", "never download a kernel"},
+        {"no-interleave", "", "run benchmarks one after another instead of randomly interleaved repetitions"},
+        {"keep-work", "", "keep the initramfs, the module store and the raw result frames"},
+        {"rerender", "DIR", "only rewrite the report in DIR from its saved raw data (no VM)"},
+        {"help", "", ""},
+    };
+}
 
 // The option values the plan is made from, as given.
 bench::PlanOptions plan_options(const ParsedArgs& p) {
@@ -88,11 +96,7 @@ int rerender(const std::string& dir) {
 }  // namespace
 
 int cmd_bench(const Args& args) {
-    std::vector<OptionSpec> specs = {{"kernel", true},      {"compare", true},     {"sizes", true},      {"repeat", true},
-                                     {"reps", true},        {"reps-large", true},  {"large-from", true}, {"reject-reps", true},
-                                     {"xz-max", true},      {"calib-bytes", true}, {"quick", false},     {"accel", true},
-                                     {"memory", true},      {"out", true},         {"no-fetch", false},  {"no-interleave", false},
-                                     {"rerender", true},    {"keep-work", false}, {"help", false}};
+    const auto specs = bench_options();
     auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness bench: %s\n", p.error().message.c_str());
@@ -100,6 +104,8 @@ int cmd_bench(const Args& args) {
     }
     if (p->has("help")) {
         std::fputs(kBenchHelp, stdout);
+        print_option_help(stdout, specs);
+        std::fputs(kBenchExitCodes, stdout);
         return kExitOk;
     }
     if (auto dir = p->get("rerender")) return rerender(*dir);

@@ -31,11 +31,22 @@ Outputs (OUT, per kernel a subdirectory when several are given):
   diff.{txt,json,html}  with two kernels
 
 options:
-  --kernel K          kernel to test (repeatable; default debian-6.1-cloud)
-  --group NAME        only this group (repeatable): default, sig_enforce
-  --only LIST         only cases whose id contains an item or whose class is one (e.g. F1,G1,bad-magic)
-  --conformance-dir D contract, groups and case files (default: the source tree's conformance/)
 )";
+
+std::vector<OptionSpec> conform_options() {
+    std::vector<OptionSpec> specs = {
+        {"kernel", "K", "kernel to test (repeatable; default debian-6.1-cloud)", kRepeatable},
+        {"group", "NAME", "only this group (repeatable): default, sig_enforce", kRepeatable},
+        {"only", "LIST", "only cases whose id contains an item or whose class is one (e.g. F1,G1,bad-magic)"},
+        {"conformance-dir", "D", "contract, groups and case files (default: the source tree's conformance/)"},
+    };
+    // The row above replaces the session's --kernel: conform takes two (A and B).
+    for (auto& s : session_option_specs())
+        if (s.name != "kernel") specs.push_back(std::move(s));
+    specs.push_back({"quiet", "", "no per-case progress lines"});
+    specs.push_back({"help", "", ""});
+    return specs;
+}
 
 std::string safe_name(std::string s) {
     for (auto& c : s)
@@ -59,14 +70,7 @@ bool has_findings(const nlohmann::json& run) {
 }  // namespace
 
 int cmd_conform(const Args& args) {
-    auto specs = session_option_specs();
-    for (auto& s : specs)
-        if (s.name == "kernel") s.repeatable = true;
-    specs.push_back({"group", true, true});
-    specs.push_back({"only", true});
-    specs.push_back({"conformance-dir", true});
-    specs.push_back({"quiet", false});
-    specs.push_back({"help", false});
+    const auto specs = conform_options();
     auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness conform: %s\n", p.error().message.c_str());
@@ -74,9 +78,8 @@ int cmd_conform(const Args& args) {
     }
     if (p->has("help")) {
         std::fputs(kConformHelp, stdout);
-        print_session_option_help(stdout);
-        std::puts("  --quiet             no per-case progress lines\n\n"
-                  "exit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
+        print_option_help(stdout, specs);
+        std::puts("\nexit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
                   "4 results could not be stored (disk full: stopped, --resume later), 130 interrupted");
         return kExitOk;
     }

@@ -30,18 +30,28 @@ constexpr const char* kHelp =
     "(well under a second) and cached beside vmlinux. See docs/coverage.md.\n"
     "\n"
     "  PCS_FILE         one hex PC per line (0xffffffff81234567 or without 0x; '#' comments and\n"
-    "                   blank lines allowed; '-' = stdin). Without it: the ceiling, nothing reached\n"
-    "  --kernel NAME    a cached kernel built with KCOV and debug info (default fuzz-6.12; see\n"
-    "                   modharness kernel build-fuzz)\n"
-    "  --build-tree DIR a kernel build tree holding vmlinux and kernel/module/*.o instead\n"
-    "  --html FILE      also write a self-contained HTML page: tables + the loader sources, lines\n"
-    "                   coloured reached / partly / unreached\n"
-    "  --json FILE      also write JSON (schema modharness.coverage/1, every site); '-' = stdout instead of text\n"
-    "  --top N          only the N functions with the most missed sites in the text table\n"
-    "  --rebuild        rebuild the site map even if its cache matches vmlinux\n"
+    "                   blank lines allowed; '-' = stdin). Without it: the ceiling, nothing reached\n";
+
+constexpr const char* kExitCodes =
     "\n"
     "exit codes: 0 ok, 2 usage or unreadable/garbled PCs file or unwritable output, 3 no such kernel,\n"
     "no build tree / vmlinux, or binutils missing\n";
+
+std::vector<OptionSpec> cover_options() {
+    return {
+        {"kernel", "NAME",
+         "a cached kernel built with KCOV and debug info (default fuzz-6.12; see\n"
+         "modharness kernel build-fuzz)"},
+        {"build-tree", "DIR", "a kernel build tree holding vmlinux and kernel/module/*.o instead"},
+        {"html", "FILE",
+         "also write a self-contained HTML page: tables + the loader sources, lines\n"
+         "coloured reached / partly / unreached"},
+        {"json", "FILE", "also write JSON (schema modharness.coverage/1, every site); '-' = stdout instead of text"},
+        {"top", "N", "only the N functions with the most missed sites in the text table"},
+        {"rebuild", "", "rebuild the site map even if its cache matches vmlinux"},
+        {"help", "", ""},
+    };
+}
 
 bool write_file(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -54,14 +64,16 @@ bool write_file(const std::string& path, const std::string& bytes) {
 }  // namespace
 
 int cmd_cover(const Args& args) {
-    auto p = parse_args(args, {{"kernel", true}, {"build-tree", true}, {"html", true}, {"json", true}, {"top", true},
-                               {"rebuild", false}, {"help", false}});
+    const auto specs = cover_options();
+    auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness cover: %s\n", p.error().message.c_str());
         return kExitUsage;
     }
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
+        print_option_help(stdout, specs, 19);
+        std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
     if (p->positionals.size() > 1) {

@@ -18,11 +18,19 @@ constexpr const char* kHelp =
     "on (group, id). A case is listed when its errno, verdict, log class (the kernel log line that\n"
     "rejected the input) or added taint letters differ, or when it exists in only one run. The\n"
     "text diff, grouped by input class, goes to stdout.\n"
-    "\n"
-    "  --json FILE   also write the diff as JSON (schema modharness.diff/1); '-' = stdout instead of text\n"
-    "  --html FILE   also write the diff as a self-contained HTML page\n"
+    "\n";
+
+constexpr const char* kExitCodes =
     "\n"
     "exit codes: 0 no differences, 1 differences, 2 usage error or unreadable/invalid run or output\n";
+
+std::vector<OptionSpec> diff_options() {
+    return {
+        {"json", "FILE", "also write the diff as JSON (schema modharness.diff/1); '-' = stdout instead of text"},
+        {"html", "FILE", "also write the diff as a self-contained HTML page"},
+        {"help", "", ""},
+    };
+}
 
 bool write_file(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -35,13 +43,16 @@ bool write_file(const std::string& path, const std::string& bytes) {
 }  // namespace
 
 int cmd_diff(const Args& args) {
-    auto p = parse_args(args, {{"json", true}, {"html", true}, {"help", false}});
+    const auto specs = diff_options();
+    auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness diff: %s\n", p.error().message.c_str());
         return kExitUsage;
     }
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
+        print_option_help(stdout, specs, 16);
+        std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
     if (p->positionals.size() != 2) {

@@ -39,8 +39,18 @@ int usage_error(const char* cmd, const std::string& msg) {
 
 // ---------------------------------------------------------------- inspect
 
-void print_inspect_help() {
-    std::printf(
+std::vector<OptionSpec> inspect_options() {
+    return {
+        {"symbols", "", "list every symbol (index, value, size, bind/type, shndx, name)"},
+        {"relocs", "", "list every relocation (offset, type, symbol, addend)"},
+        {"profile", "", "also print the kernel profile extracted from this module (for gen --profile)"},
+        {"lenient", "", "read files whose e_machine/e_type are not EM_X86_64/ET_REL"},
+        {"help", "", ""},
+    };
+}
+
+void print_inspect_help(const std::vector<OptionSpec>& specs) {
+    std::fputs(
         "usage: modharness inspect FILE [--symbols] [--relocs] [--profile] [--lenient]\n"
         "\n"
         "Prints what the checked ELF reader sees in a kernel module: compression (xz/gzip/zstd are\n"
@@ -48,20 +58,18 @@ void print_inspect_help() {
         "the ELF header, every section header, the module name from .gnu.linkonce.this_module, .modinfo,\n"
         "__versions, and counts of symbols and relocations. Everything malformed is reported as an error\n"
         "line naming the object, field, value and limit; the reader never trusts the file.\n"
-        "\n"
-        "  --symbols   list every symbol (index, value, size, bind/type, shndx, name)\n"
-        "  --relocs    list every relocation (offset, type, symbol, addend)\n"
-        "  --profile   also print the kernel profile extracted from this module (for gen --profile)\n"
-        "  --lenient   read files whose e_machine/e_type are not EM_X86_64/ET_REL\n"
-        "\n"
-        "exit codes: 0 no reader errors, 1 the reader reported errors, 2 usage or unreadable file\n");
+        "\n",
+        stdout);
+    print_option_help(stdout, specs, 14);
+    std::fputs("\nexit codes: 0 no reader errors, 1 the reader reported errors, 2 usage or unreadable file\n", stdout);
 }
 
 int cmd_inspect_impl(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false}, {"symbols", false}, {"relocs", false}, {"profile", false}, {"lenient", false}});
+    const auto specs = inspect_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) return usage_error("inspect", parsed.error().message);
     if (parsed->has("help")) {
-        print_inspect_help();
+        print_inspect_help(specs);
         return kExitOk;
     }
     if (parsed->positionals.size() != 1) return usage_error("inspect", "expected exactly one FILE");
@@ -202,32 +210,49 @@ int cmd_inspect_impl(const Args& args) {
 
 // ---------------------------------------------------------------- gen
 
-void print_gen_help() {
-    std::printf(
+std::vector<OptionSpec> gen_options() {
+    return {
+        {"profile", "P",
+         "synthesise a module for the kernel described by profile file P\n"
+         "(corpus/profiles/*.profile)"},
+        {"init-ret", "N",
+         "what the synthesised init returns (default 0; use -131, -ENOTRECOVERABLE,\n"
+         "as the 'every loader check passed' sentinel)"},
+        {"seed", "MODULE", "start from an existing .ko (.ko.xz/.gz/.zst are decompressed)"},
+        {"name", "NAME", "module name for a synthesised module (default mh_synth)"},
+        {"epilogue", "E",
+         "how synthesised functions return: ret = plain ret (default, 'auto'; loads on\n"
+         "Debian 6.1 and 6.12), thunk = jmp __x86_return_thunk listed in .return_sites\n"
+         "like every Debian module (not yet VM-verified)"},
+        {"no-imports", "",
+         "do not import __x86_return_thunk (by default one unexecuted PC32 reference\n"
+         "gives the symbol/CRC/relocation malformations something to act on)"},
+        {"malform", "IDS",
+         "apply catalogue malformations in order (repeatable or comma-separated);\n"
+         "see `modharness malformations`. Structural ones drop a signature trailer.",
+         kRepeatable},
+        {"seed-value", "S", "seed for the malformations' random choices (default 1): same S, same bytes"},
+        {"extract-profile", "MODULE", "write the kernel profile of MODULE's kernel instead"},
+        {"output", "OUT", "file to write", false, "o"},
+        {"help", "", ""},
+    };
+}
+
+void print_gen_help(const std::vector<OptionSpec>& specs) {
+    std::fputs(
         "usage: modharness gen (--profile PROFILE | --seed MODULE) [--init-ret N] [--name NAME]\n"
         "                      [--epilogue auto|thunk|ret] [--no-imports] [--malform ID[,ID...]]\n"
         "                      [--seed-value S] -o OUT\n"
         "       modharness gen --extract-profile MODULE -o PROFILE\n"
         "\n"
-        "Writes a kernel module image, without a compiler:\n"
-        "  --profile P      synthesise a module for the kernel described by profile file P\n"
-        "                   (corpus/profiles/*.profile); its init returns --init-ret (default 0;\n"
-        "                   use -131, -ENOTRECOVERABLE, as the 'every loader check passed' sentinel)\n"
-        "  --seed MODULE    start from an existing .ko (.ko.xz/.gz/.zst are decompressed)\n"
-        "  --name NAME      module name for a synthesised module (default mh_synth)\n"
-        "  --epilogue E     how synthesised functions return: ret = plain ret (default, 'auto'; loads on\n"
-        "                   Debian 6.1 and 6.12), thunk = jmp __x86_return_thunk listed in .return_sites\n"
-        "                   like every Debian module (not yet VM-verified)\n"
-        "  --no-imports     do not import __x86_return_thunk (by default one unexecuted PC32 reference\n"
-        "                   gives the symbol/CRC/relocation malformations something to act on)\n"
-        "  --malform IDS    apply catalogue malformations in order (repeatable or comma-separated);\n"
-        "                   see `modharness malformations`. Structural ones drop a signature trailer.\n"
-        "  --seed-value S   seed for the malformations' random choices (default 1): same S, same bytes\n"
-        "  --extract-profile MODULE   write the kernel profile of MODULE's kernel instead\n"
-        "  -o, --output OUT file to write\n"
+        "Writes a kernel module image, without a compiler:\n",
+        stdout);
+    print_option_help(stdout, specs, 19);
+    std::fputs(
         "\n"
         "Compression rows (wrap-xz, ...) produce a stream for finit_module(MODULE_INIT_COMPRESSED_FILE).\n"
-        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply\n");
+        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply\n",
+        stdout);
 }
 
 int write_out(const std::string& path, const Bytes& b) {
@@ -241,15 +266,14 @@ int write_out(const std::string& path, const Bytes& b) {
 }
 
 int cmd_gen_impl(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false}, {"profile", true}, {"seed", true}, {"init-ret", true}, {"name", true},
-                                    {"epilogue", true}, {"no-imports", false}, {"malform", true, true}, {"seed-value", true}, {"o", true}, {"output", true},
-                                    {"extract-profile", true}});
+    const auto specs = gen_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) return usage_error("gen", parsed.error().message);
     if (parsed->has("help")) {
-        print_gen_help();
+        print_gen_help(specs);
         return kExitOk;
     }
-    auto out = parsed->get("o") ? parsed->get("o") : parsed->get("output");
+    auto out = parsed->get("output");  // -o lands here too (the row's alias)
     if (!out) return usage_error("gen", "-o OUT is required");
     if (auto src = parsed->get("extract-profile")) {
         auto bytes = read_file_bytes(*src);
@@ -321,11 +345,21 @@ int cmd_gen_impl(const Args& args) {
 
 // ---------------------------------------------------------------- malformations
 
+std::vector<OptionSpec> malformations_options() {
+    return {
+        {"json", "", "stable machine-readable form ({\"version\":1,\"malformations\":[...]})"},
+        {"markdown", "", "the table used in docs/elf-model.md"},
+        {"tag", "TAG", "only rows with this tag"},
+        {"help", "", ""},
+    };
+}
+
 int cmd_malformations_impl(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false}, {"json", false}, {"markdown", false}, {"tag", true}});
+    const auto specs = malformations_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) return usage_error("malformations", parsed.error().message);
     if (parsed->has("help")) {
-        std::printf(
+        std::fputs(
             "usage: modharness malformations [--json | --markdown] [--tag TAG]\n"
             "\n"
             "Lists the malformation catalogue: one row per named way to break a module image, with the\n"
@@ -335,10 +369,9 @@ int cmd_malformations_impl(const Args& args) {
             "finit_module(MODULE_INIT_COMPRESSED_FILE). Use the ids with `modharness gen --malform`.\n"
             "Tags worth knowing: accepted (the kernel ignores the field), record (versions differ: measure),\n"
             "oops-risk (unchecked by the kernel: expect an oops, not an errno), needs-signed.\n"
-            "\n"
-            "  --json       stable machine-readable form ({\"version\":1,\"malformations\":[...]})\n"
-            "  --markdown   the table used in docs/elf-model.md\n"
-            "  --tag TAG    only rows with this tag\n");
+            "\n",
+            stdout);
+        print_option_help(stdout, specs, 15);
         return kExitOk;
     }
     if (parsed->has("json")) {
@@ -383,11 +416,20 @@ int run_quiet(const std::vector<std::string>& argv) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+std::vector<OptionSpec> check_package_options() {
+    return {
+        {"verbose", "", "print every module checked"},
+        {"max-failures", "N", "list at most N failures (default 20)"},
+        {"help", "", ""},
+    };
+}
+
 int cmd_check_package_impl(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false}, {"verbose", false}, {"max-failures", true}});
+    const auto specs = check_package_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) return usage_error("check-package", parsed.error().message);
     if (parsed->has("help")) {
-        std::printf(
+        std::fputs(
             "usage: modharness check-package DEB_OR_DIR [--verbose] [--max-failures N]\n"
             "\n"
             "Checks every kernel module (*.ko, *.ko.xz, *.ko.gz, *.ko.zst) in a Debian kernel package\n"
@@ -395,11 +437,10 @@ int cmd_check_package_impl(const Args& args) {
             "read by the checked reader without any error (sections, names, symbols, relocations,\n"
             ".modinfo, .gnu.linkonce.this_module) and parse -> spec -> emit must reproduce it byte for\n"
             "byte (signature trailer included). Prints counts per compression and the wall time.\n"
-            "\n"
-            "  --verbose          print every module checked\n"
-            "  --max-failures N   list at most N failures (default 20)\n"
-            "\n"
-            "exit codes: 0 all modules ok, 1 some module failed, 2 usage, 3 dpkg-deb failed\n");
+            "\n",
+            stdout);
+        print_option_help(stdout, specs, 21);
+        std::fputs("\nexit codes: 0 all modules ok, 1 some module failed, 2 usage, 3 dpkg-deb failed\n", stdout);
         return kExitOk;
     }
     if (parsed->positionals.size() != 1) return usage_error("check-package", "expected exactly one DEB_OR_DIR");

@@ -32,32 +32,44 @@ constexpr const char* kHelp =
     "history.txt, report.txt, console.log) with crashes/index.jsonl, campaign.json (state) and, at\n"
     "the end, summary.json. Running the same command again continues the campaign (corpus, PCs,\n"
     "statistics and known crash titles are reloaded) for another --duration.\n"
-    "\n"
-    "  --kernel NAME      kernel to fuzz (default fuzz-6.12)\n"
-    "  --engine E         libfuzzer (structure-aware: catalogue, field, byte and call mutations;\n"
-    "                     default), libfuzzer-bytes (libFuzzer's own byte mutation), random (fresh\n"
-    "                     random ET_EXEC-style images: the syscall-fuzzer baseline), aflpp\n"
-    "  --duration D       wall time, e.g. 90s, 30m, 2h (default 10m)\n"
-    "  --jobs N           VMs in parallel, each its own engine instance (default 1)\n"
-    "  --seeds A,B        seed modules (corpus/modules; default ok,params,sentinel,consumer,\n"
-    "                     provider). The structure-aware engines also start with the dictionary\n"
-    "                     stage: every catalogue row, .modinfo entry, section name and parameter\n"
-    "                     word applied once to the first seed (.modinfo entries to the others)\n"
-    "  --seed-file F      extra starting input (repeatable): an encoded input or a raw .ko\n"
-    "  --known-crashes F  crash titles (one per line) that do not count as new\n"
-    "  --accel A          auto (default), tcg, kvm\n"
-    "  --memory MB        guest memory (default 1024)\n"
-    "  --max-len N        largest input (default 1.5 x the largest seed)\n"
-    "  --weights W        mutation mix of the structure-aware engines, e.g. call=80,catalogue=10\n"
-    "                     (step kinds catalogue, field, bytes, call; default 30,30,25,15)\n"
-    "  --rng-seed N       for reproducible engine seeds\n"
-    "  --quiet            no progress lines\n"
+    "\n";
+
+constexpr const char* kHelpTail =
     "\n"
     "Scale-out: run one campaign per machine with its own --out, then merge corpora with the\n"
     "engine's own tools (see docs/fuzzing.md).\n"
     "\n"
     "exit codes: 0 no new crash, 1 new crash title(s), 2 usage, 3 environment (kernel, QEMU, guest\n"
     "fuzzer missing), 4 results could not be stored, 130 interrupted (state kept: rerun to continue)\n";
+
+std::vector<OptionSpec> fuzz_options() {
+    return {
+        {"out", "DIR", "the campaign directory (required); the same DIR again continues the campaign"},
+        {"kernel", "NAME", "kernel to fuzz (default fuzz-6.12)"},
+        {"engine", "E",
+         "libfuzzer (structure-aware: catalogue, field, byte and call mutations;\n"
+         "default), libfuzzer-bytes (libFuzzer's own byte mutation), random (fresh\n"
+         "random ET_EXEC-style images: the syscall-fuzzer baseline), aflpp"},
+        {"duration", "D", "wall time, e.g. 90s, 30m, 2h (default 10m)"},
+        {"jobs", "N", "VMs in parallel, each its own engine instance (default 1)"},
+        {"seeds", "A,B",
+         "seed modules (corpus/modules; default ok,params,sentinel,consumer,\n"
+         "provider). The structure-aware engines also start with the dictionary\n"
+         "stage: every catalogue row, .modinfo entry, section name and parameter\n"
+         "word applied once to the first seed (.modinfo entries to the others)"},
+        {"seed-file", "F", "extra starting input (repeatable): an encoded input or a raw .ko", kRepeatable},
+        {"known-crashes", "F", "crash titles (one per line) that do not count as new"},
+        {"accel", "A", "auto (default), tcg, kvm"},
+        {"memory", "MB", "guest memory (default 1024)"},
+        {"max-len", "N", "largest input (default 1.5 x the largest seed)"},
+        {"weights", "W",
+         "mutation mix of the structure-aware engines, e.g. call=80,catalogue=10\n"
+         "(step kinds catalogue, field, bytes, call; default 30,30,25,15)"},
+        {"rng-seed", "N", "for reproducible engine seeds"},
+        {"quiet", "", "no progress lines"},
+        {"help", "", ""},
+    };
+}
 
 double parse_duration(const std::string& s) {
     if (s.empty()) return -1;
@@ -85,15 +97,16 @@ std::vector<std::string> split_commas(const std::string& s) {
 }  // namespace
 
 int cmd_fuzz(const Args& args) {
-    auto p = parse_args(args, {{"kernel", true}, {"engine", true}, {"duration", true}, {"jobs", true}, {"out", true},
-                               {"seeds", true}, {"seed-file", true, true}, {"known-crashes", true}, {"accel", true},
-                               {"memory", true}, {"max-len", true}, {"weights", true}, {"rng-seed", true}, {"quiet", false}, {"help", false}});
+    const auto specs = fuzz_options();
+    auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness fuzz: %s\n(see modharness fuzz --help)\n", p.error().message.c_str());
         return kExitUsage;
     }
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
+        print_option_help(stdout, specs, 21);
+        std::fputs(kHelpTail, stdout);
         return kExitOk;
     }
     campaign::CampaignOptions o;

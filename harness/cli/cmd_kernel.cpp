@@ -14,7 +14,20 @@
 namespace mh::cli {
 namespace {
 
-void print_kernel_help() {
+std::vector<OptionSpec> kernel_options() {
+    return {
+        {"refresh", "", "fetch: resolve an alias again even if it is cached"},
+        {"quiet", "", "fetch, build-fuzz: no progress output"},
+        {"json", "", "list: one JSON object per cached kernel"},
+        {"build-tree", "DIR", "path, info: the build tree of a bzImage given as PATH"},
+        {"jobs", "N", "build-fuzz: parallel make jobs, 1..256 (default 2)"},
+        {"rebuild", "", "build-fuzz: build again even if the cached kernel matches the config"},
+        {"signing", "", "build-fuzz: the variant with CONFIG_MODULE_SIG"},
+        {"help", "", ""},
+    };
+}
+
+void print_kernel_help(const std::vector<OptionSpec>& specs) {
     std::printf(
         "usage: modharness kernel fetch NAME... [--refresh] [--quiet]\n"
         "       modharness kernel list [--json]\n"
@@ -49,8 +62,10 @@ void print_kernel_help() {
         "--rebuild starts over. The last variant built answers to fuzz-6.12; each also to\n"
         "fuzz-6.12-nosig or fuzz-6.12-sig. See docs/fuzz-kernel.md.\n"
         "\n"
-        "exit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed)\n",
+        "options:\n",
         std::string(mh::kernels::kDefaultKernel).c_str(), mh::host::cache_root().string().c_str());
+    print_option_help(stdout, specs);
+    std::fputs("\nexit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed)\n", stdout);
 }
 
 std::string human_size(std::uintmax_t bytes) {
@@ -131,15 +146,15 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
 }  // namespace
 
 int cmd_kernel(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false}, {"refresh", false}, {"quiet", false}, {"json", false}, {"build-tree", true},
-                                     {"jobs", true}, {"rebuild", false}, {"signing", false}});
+    const auto specs = kernel_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) {
         std::fprintf(stderr, "modharness kernel: %s\n", parsed.error().message.c_str());
         return kExitUsage;
     }
     const auto& p = *parsed;
     if (p.has("help") || p.positionals.empty()) {
-        print_kernel_help();
+        print_kernel_help(specs);
         return p.has("help") ? kExitOk : kExitUsage;
     }
     const std::string& sub = p.positionals[0];

@@ -28,24 +28,35 @@ constexpr const char* kHelp =
     "(call parameters, flags, syscall, fd kind, the image's tail; a few VMs), and minimized.bin and\n"
     "repro.c (a standalone C program making the same call) are written beside it, with\n"
     "triage.json.\n"
-    "\n"
-    "  --kernel NAME   the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)\n"
-    "  --runs N        replays of the original input, each in its own VM (default 1)\n"
-    "  --no-minimize   only replay\n"
-    "  --accel A       auto (default), tcg, kvm\n"
+    "\n";
+
+constexpr const char* kExitCodes =
     "\n"
     "exit codes: 0 reproduced, 1 did not reproduce, 2 usage, 3 environment, 130 interrupted\n";
+
+std::vector<OptionSpec> repro_options() {
+    return {
+        {"kernel", "NAME", "the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)"},
+        {"runs", "N", "replays of the original input, each in its own VM (default 1)"},
+        {"no-minimize", "", "only replay"},
+        {"accel", "A", "auto (default), tcg, kvm"},
+        {"help", "", ""},
+    };
+}
 
 }  // namespace
 
 int cmd_repro(const Args& args) {
-    auto p = parse_args(args, {{"kernel", true}, {"runs", true}, {"no-minimize", false}, {"accel", true}, {"help", false}});
+    const auto specs = repro_options();
+    auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness repro: %s\n(see modharness repro --help)\n", p.error().message.c_str());
         return kExitUsage;
     }
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
+        print_option_help(stdout, specs, 18);
+        std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
     if (p->positionals.size() != 1) {

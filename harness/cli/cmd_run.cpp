@@ -31,13 +31,18 @@ Case files: one case per line, key=value words; see docs/case-format.md. Example
 options:
 )";
 
+std::vector<OptionSpec> run_options() {
+    auto specs = session_option_specs();
+    specs.push_back({"json", "FILE", "also write the JSON result lines to FILE ('-' = stdout, table goes to stderr)"});
+    specs.push_back({"quiet", "", "no progress lines"});
+    specs.push_back({"help", "", ""});
+    return specs;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args) {
-    auto specs = session_option_specs();
-    specs.push_back({"json", true});
-    specs.push_back({"quiet", false});
-    specs.push_back({"help", false});
+    const auto specs = run_options();
     auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness run: %s\n", p.error().message.c_str());
@@ -45,10 +50,8 @@ int cmd_run(const Args& args) {
     }
     if (p->has("help")) {
         std::fputs(kRunHelp, stdout);
-        print_session_option_help(stdout);
-        std::fputs("  --json FILE         also write the JSON result lines to FILE ('-' = stdout, table goes to stderr)\n"
-                   "  --quiet             no progress lines\n"
-                   "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
+        print_option_help(stdout, specs);
+        std::fputs("\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
                    "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
                    stdout);
         return kExitOk;

@@ -11,8 +11,22 @@
 namespace mh::cli {
 namespace {
 
-void print_seeds_help() {
-    std::printf(
+std::vector<OptionSpec> seeds_options() {
+    return {
+        {"kernel", "K",
+         "alias, Debian package, release or path to a bzImage (default " + std::string(mh::kernels::kDefaultKernel) + ");\n"
+         "a Debian kernel missing from the cache is fetched unless --no-fetch"},
+        {"build-tree", "DIR", "kernel build tree to build against (needed for your own bzImage)"},
+        {"big-size", "SIZE", "also build big_<SIZE> (e.g. 64M: module mh_big_64m with a 64 MiB payload)", kRepeatable},
+        {"list", "", "print the seed catalogue and exit"},
+        {"verbose", "", "show make's output"},
+        {"no-fetch", "", "never download a kernel; fail if it is not cached"},
+        {"help", "", ""},
+    };
+}
+
+void print_seeds_help(const std::vector<OptionSpec>& specs) {
+    std::fputs(
         "usage: modharness seeds [--kernel K] [--build-tree DIR] [--big-size SIZE] [--no-fetch]\n"
         "                        [--verbose] [--list] [SEED...]\n"
         "\n"
@@ -20,36 +34,28 @@ void print_seeds_help() {
         "(make -C <headers> M=<dir> modules) and caches them under <cache>/seeds/<release>/; a seed is\n"
         "rebuilt only when its sources change. Prints one line per seed: name, .ko path.\n"
         "\n"
-        "options:\n"
-        "  --kernel K        alias, Debian package, release or path to a bzImage (default %s);\n"
-        "                    a Debian kernel missing from the cache is fetched unless --no-fetch\n"
-        "  --build-tree DIR  kernel build tree to build against (needed for your own bzImage)\n"
-        "  --big-size SIZE   also build big_<SIZE> (e.g. 64M: module mh_big_64m with a 64 MiB payload)\n"
-        "  --list            print the seed catalogue and exit\n"
-        "  --verbose         show make's output\n"
+        "options:\n",
+        stdout);
+    print_option_help(stdout, specs, 20);
+    std::fputs(
         "\n"
         "SEED: names from --list, or big_<size> (big_64m); default: every catalogue seed.\n"
         "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed)\n",
-        std::string(mh::kernels::kDefaultKernel).c_str());
+        stdout);
 }
 
 }  // namespace
 
 int cmd_seeds(const Args& args) {
-    auto parsed = parse_args(args, {{"help", false},
-                                    {"kernel", true},
-                                    {"build-tree", true},
-                                    {"big-size", true, true},
-                                    {"list", false},
-                                    {"verbose", false},
-                                    {"no-fetch", false}});
+    const auto specs = seeds_options();
+    auto parsed = parse_args(args, specs);
     if (!parsed) {
         std::fprintf(stderr, "modharness seeds: %s\n", parsed.error().message.c_str());
         return kExitUsage;
     }
     const auto& p = *parsed;
     if (p.has("help")) {
-        print_seeds_help();
+        print_seeds_help(specs);
         return kExitOk;
     }
     if (p.has("list")) {

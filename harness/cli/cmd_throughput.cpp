@@ -14,12 +14,20 @@
 #include "harness/cli/run_options.h"
 
 namespace mh::cli {
+namespace {
+
+std::vector<OptionSpec> throughput_options() {
+    auto specs = session_option_specs();
+    specs.push_back({"only", "LIST", "run only these conformance cases: ids or classes, as conform --only"});
+    specs.push_back({"json", "", "print the figures as JSON (schema modharness.throughput/1)"});
+    specs.push_back({"help", "", ""});
+    return specs;
+}
+
+}  // namespace
 
 int cmd_throughput(const Args& args) {
-    auto specs = session_option_specs();
-    specs.push_back({"only", true});
-    specs.push_back({"json", false});
-    specs.push_back({"help", false});
+    const auto specs = throughput_options();
     auto p = parse_args(args, specs);
     if (!p) {
         std::fprintf(stderr, "modharness throughput: %s\n", p.error().message.c_str());
@@ -30,7 +38,7 @@ int cmd_throughput(const Args& args) {
                   "Measures the harness on kernel K: boot-to-first-result of a one-case VM (3 boots, median),\n"
                   "then the conformance suite (or --only LIST of it) in cases per second: wall time with boots\n"
                   "and VM restarts, and per VM-second. Fuzzing exec/s will join when the fuzz drivers exist.\n");
-        print_session_option_help(stdout);
+        print_option_help(stdout, specs);
         return kExitOk;
     }
     auto base = session_options_from(*p, "throughput");

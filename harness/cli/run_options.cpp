@@ -10,29 +10,26 @@
 namespace mh::cli {
 
 std::vector<OptionSpec> session_option_specs() {
-    return {{"kernel", true},  {"build-tree", true}, {"accel", true},        {"machine", true},
-            {"memory", true},  {"qemu", true},       {"cmdline", true, true}, {"out", true},
-            {"no-fetch", false}, {"boot-timeout", true}, {"resume", false}, {"min-free", true}};
-}
-
-void print_session_option_help(std::FILE* out) {
-    std::fputs(
-        "  --kernel K          debian-6.1-cloud (default), debian-6.12-cloud, debian-6.1, debian-6.12,\n"
-        "                      a Debian package name, or a path to your own bzImage\n"
-        "  --build-tree DIR    kernel build tree for seed module builds (with a bzImage path)\n"
-        "  --accel A           auto (default: KVM only if a probe guest boots on it), tcg, kvm\n"
-        "  --machine M         microvm (default) or pc\n"
-        "  --memory MB         guest memory (default 1024)\n"
-        "  --qemu PATH         QEMU binary (default qemu-system-x86_64)\n"
-        "  --cmdline WORD      extra guest kernel command-line word (repeatable), e.g. module.sig_enforce=1\n"
-        "  --out DIR           output directory (default mh-results/<command>-<UTC time>)\n"
-        "  --no-fetch          never download a kernel; fail if it is not cached\n"
-        "  --boot-timeout S    seconds a VM may take to reach the executor (default 60)\n"
-        "  --resume            continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
-        "                      are kept and not run again; the report covers every case once\n"
-        "  --min-free SIZE     stop cleanly (exit 4) when --out has less free space than SIZE, checked\n"
-        "                      before each VM boots and while it runs (default 1M; 0 = never)\n",
-        out);
+    return {
+        {"kernel", "K",
+         "debian-6.1-cloud (default), debian-6.12-cloud, debian-6.1, debian-6.12,\n"
+         "a Debian package name, or a path to your own bzImage"},
+        {"build-tree", "DIR", "kernel build tree for seed module builds (with a bzImage path)"},
+        {"accel", "A", "auto (default: KVM only if a probe guest boots on it), tcg, kvm"},
+        {"machine", "M", "microvm (default) or pc"},
+        {"memory", "MB", "guest memory (default 1024)"},
+        {"qemu", "PATH", "QEMU binary (default qemu-system-x86_64)"},
+        {"cmdline", "WORD", "extra guest kernel command-line word (repeatable), e.g. module.sig_enforce=1", kRepeatable},
+        {"out", "DIR", "output directory (default mh-results/<command>-<UTC time>)"},
+        {"no-fetch", "", "never download a kernel; fail if it is not cached"},
+        {"boot-timeout", "S", "seconds a VM may take to reach the executor (default 60)"},
+        {"resume", "",
+         "continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
+         "are kept and not run again; the report covers every case once"},
+        {"min-free", "SIZE",
+         "stop cleanly (exit 4) when --out has less free space than SIZE, checked\n"
+         "before each VM boots and while it runs (default 1M; 0 = never)"},
+    };
 }
 
 Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command) {

@@ -1,7 +1,6 @@
 // Options shared by every command that boots VMs (run, conform, bench...): kernel, accelerator, output.
 #pragma once
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -10,8 +9,9 @@
 
 namespace mh::cli {
 
+// The session options' rows (with their help); a command appends its own rows and lists the
+// whole table with print_option_help (column 22).
 std::vector<OptionSpec> session_option_specs();
-void print_session_option_help(std::FILE* out);
 // `command` names the default output directory: mh-results/<command>-<UTC time>.
 Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command);
 
