@@ -14,14 +14,15 @@
 namespace fs = std::filesystem;
 
 TEST(BenchVm, QuickRunReportsBothPaths) {
-    if (!mh::kernels::find_cached_kernel("debian-6.1-cloud")) GTEST_SKIP() << "debian-6.1-cloud not cached (modharness kernel fetch debian-6.1-cloud)";
+    if (!mh::kernels::find_cached_kernel("debian-6.1-cloud"))
+        GTEST_SKIP() << "debian-6.1-cloud not cached (modharness kernel fetch debian-6.1-cloud)";
     fs::path out = fs::temp_directory_path() / ("mh-bench-vm-test-" + std::to_string(::getpid()));
     mh::host::ProcessOptions po;
     po.timeout = std::chrono::milliseconds(170000);
     po.merge_stderr = true;
-    auto r = mh::host::run_process({MH_MODHARNESS_PATH, "bench", "--quick", "--kernel", "debian-6.1-cloud", "--no-fetch",
-                                  "--accel", "tcg", "--out", out.string()},
-                                 po);
+    auto r = mh::host::run_process(
+        {MH_MODHARNESS_PATH, "bench", "--quick", "--kernel", "debian-6.1-cloud", "--no-fetch", "--accel", "tcg", "--out", out.string()},
+        po);
     ASSERT_TRUE(r) << r.error().message;
     ASSERT_TRUE(r->success()) << r->status_text() << "\n" << mh::host::tail_lines(r->out, 30);
     std::ifstream in(out / "summary.json");

@@ -30,7 +30,8 @@ Bytes make_module() {
     long symtab = find_spec_section(spec, ".symtab"), strtab = find_spec_section(spec, ".strtab");
     SymtabBuilder syms;
     for (int i = 0; i < 800; ++i)
-        syms.add("mh_bench_function_" + std::to_string(i), i < 400 ? kStbLocal : kStbGlobal, kSttFunc, 1, static_cast<uint64_t>(i) * 48, 48);
+        syms.add("mh_bench_function_" + std::to_string(i), i < 400 ? kStbLocal : kStbGlobal, kSttFunc, 1, static_cast<uint64_t>(i) * 48,
+                 48);
     spec.sections[static_cast<size_t>(symtab)].data = syms.symtab_bytes();
     spec.sections[static_cast<size_t>(symtab)].hdr.info = syms.first_global();
     spec.sections[static_cast<size_t>(strtab)].data = syms.strtab_bytes();

@@ -106,8 +106,7 @@ void BM_FrameDecode(benchmark::State& state) {
     for (auto _ : state) {
         mh::protocol::FrameDecoder d;
         size_t frames = 0;
-        for (size_t off = 0; off < stream.size(); off += chunk)
-            frames += d.feed(std::string_view(stream).substr(off, chunk)).size();
+        for (size_t off = 0; off < stream.size(); off += chunk) frames += d.feed(std::string_view(stream).substr(off, chunk)).size();
         benchmark::DoNotOptimize(frames);
     }
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * stream.size()));

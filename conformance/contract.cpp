@@ -157,8 +157,9 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
             c.classes[fields[0]] = {fields[0], fields[1], fields[2]};
         } else if (kind == "rule") {
             if (fields.size() != 7)
-                return make_error(where + "rule needs 7 fields: ID[:malformation] | kernels | condition | expect | man | source | man source (got " +
-                                  std::to_string(fields.size()) + ")");
+                return make_error(
+                    where + "rule needs 7 fields: ID[:malformation] | kernels | condition | expect | man | source | man source (got " +
+                    std::to_string(fields.size()) + ")");
             Rule r;
             r.line = static_cast<int>(lineno);
             auto colon = fields[0].find(':');
@@ -207,10 +208,10 @@ Status validate_contract(const Contract& c) {
             const auto &a = c.rules[i], &b = c.rules[j];
             if (a.class_id != b.class_id || a.malformation != b.malformation || a.conditions_text != b.conditions_text) continue;
             if (ranges_overlap(a.kernels, b.kernels))
-                return make_error("lines " + std::to_string(a.line) + " and " + std::to_string(b.line) + ": rules for " +
-                                  a.class_id + (a.malformation.empty() ? "" : ":" + a.malformation) +
-                                  " with the same condition have overlapping kernel ranges (" + a.kernels.text + ", " +
-                                  b.kernels.text + ")");
+                return make_error("lines " + std::to_string(a.line) + " and " + std::to_string(b.line) + ": rules for " + a.class_id +
+                                  (a.malformation.empty() ? "" : ":" + a.malformation) +
+                                  " with the same condition have overlapping kernel ranges (" + a.kernels.text + ", " + b.kernels.text +
+                                  ")");
         }
     for (const auto& [id, cls] : c.classes) {
         bool used = false;
@@ -220,8 +221,7 @@ Status validate_contract(const Contract& c) {
     return ok_status();
 }
 
-const Rule* find_rule(const Contract& c, const std::string& class_id, const std::string& malformation,
-                      const KernelFacts& facts) {
+const Rule* find_rule(const Contract& c, const std::string& class_id, const std::string& malformation, const KernelFacts& facts) {
     auto matches = [&](const Rule& r) {
         if (r.class_id != class_id || !r.kernels.contains(facts.version)) return false;
         for (const auto& cond : r.conditions)

@@ -13,7 +13,7 @@
 namespace mh::conformance {
 
 struct ClassInfo {
-    std::string id;       // "F1"
+    std::string id;  // "F1"
     std::string section;  // contract.md section, "3.3"
     std::string title;
 };
@@ -32,9 +32,9 @@ struct VersionRange {
 
 // One atom of a rule's condition: CONFIG_X=y, CONFIG_X!=y, sig_enforce, !sig_enforce.
 struct Condition {
-    std::string key;   // "CONFIG_MODULE_DECOMPRESS" or "sig_enforce"
+    std::string key;  // "CONFIG_MODULE_DECOMPRESS" or "sig_enforce"
     bool negated = false;
-    std::string value; // "y" for CONFIG_ atoms
+    std::string value;  // "y" for CONFIG_ atoms
 };
 
 // Errno sets: nullopt means "any result" ("*"); an empty vector means "the man page is silent" ("-").
@@ -62,7 +62,7 @@ struct Contract {
 struct KernelFacts {
     Version version;
     std::map<std::string, std::string> config;  // CONFIG_* -> "y"/"m"/"n"
-    bool sig_enforce = false;                   // module.sig_enforce=1 on the command line (or SIG_FORCE)
+    bool sig_enforce = false;  // module.sig_enforce=1 on the command line (or SIG_FORCE)
 };
 
 // Parses the text format; errors name the line. Then validate() the result.
@@ -73,8 +73,7 @@ Expected<Contract> load_contract(const std::filesystem::path& path);
 Status validate_contract(const Contract& c);
 
 // The rule for an input: a malformation-specific rule beats the class's own; first match wins.
-const Rule* find_rule(const Contract& c, const std::string& class_id, const std::string& malformation,
-                      const KernelFacts& facts);
+const Rule* find_rule(const Contract& c, const std::string& class_id, const std::string& malformation, const KernelFacts& facts);
 
 // "EBADF,EINVAL" / "*" / "-" / "sentinel" -> set.
 Expected<ErrnoSet> parse_errno_set(const std::string& text);

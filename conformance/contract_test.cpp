@@ -73,7 +73,8 @@ TEST(Contract, ParserAndValidatorErrors) {
     auto overlap = parse_contract("class A | 1 | t\nrule A | 5.0- | - | EBADF | - | s | m\nrule A | -5.4 | - | EINVAL | - | s | m\n", "t");
     ASSERT_TRUE(overlap.ok());
     EXPECT_FALSE(validate_contract(*overlap).ok());
-    auto disjoint = parse_contract("class A | 1 | t\nrule A | 5.5- | - | EBADF | - | s | m\nrule A | -5.4.999 | - | EINVAL | - | s | m\n", "t");
+    auto disjoint =
+        parse_contract("class A | 1 | t\nrule A | 5.5- | - | EBADF | - | s | m\nrule A | -5.4.999 | - | EINVAL | - | s | m\n", "t");
     ASSERT_TRUE(disjoint.ok());
     EXPECT_TRUE(validate_contract(*disjoint).ok());
     auto unused = parse_contract("class A | 1 | t\nclass B | 1 | t\nrule A | * | - | EBADF | - | s | m\n", "t");

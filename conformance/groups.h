@@ -9,7 +9,7 @@
 namespace mh::conformance {
 
 struct GroupDef {
-    std::string name;                  // also the group's directory under --out
+    std::string name;  // also the group's directory under --out
     std::vector<std::string> cmdline;  // extra guest kernel command-line words
     std::vector<std::string> sources;  // case files, or "@malformations"
 };

@@ -7,9 +7,10 @@ namespace mh::conformance {
 namespace {
 
 TEST(Groups, ParsesGroupsWithAndWithoutCmdline) {
-    auto g = parse_groups("# comment\n\ngroup default | - | default.cases @malformations\n"
-                          "group sig_enforce | module.sig_enforce=1 | sig_enforce.cases\n",
-                          "groups.txt");
+    auto g = parse_groups(
+        "# comment\n\ngroup default | - | default.cases @malformations\n"
+        "group sig_enforce | module.sig_enforce=1 | sig_enforce.cases\n",
+        "groups.txt");
     ASSERT_TRUE(g.ok()) << g.error().message;
     ASSERT_EQ(g->size(), 2u);
     EXPECT_EQ((*g)[0].name, "default");

@@ -151,7 +151,8 @@ GroupCases select_cases(const GroupCases& all, const std::string& case_filter) {
 // Each case's expectation from the contract, for this kernel and these resolved images, before
 // the runner sees the cases. Returns the kernel's description for conformance.json.
 nlohmann::json set_expectations(const Contract& contract, const std::vector<CaseMeta>& meta, bool enforce, const kernels::Kernel& k,
-                                std::vector<session::HostCase>& cases, std::vector<const Rule*>& rules, std::vector<std::string>& eff_class) {
+                                std::vector<session::HostCase>& cases, std::vector<const Rule*>& rules,
+                                std::vector<std::string>& eff_class) {
     KernelFacts facts;
     facts.version = parse_version(k.version).value_or(Version{{0}});
     facts.config = k.config;
@@ -161,11 +162,14 @@ nlohmann::json set_expectations(const Contract& contract, const std::vector<Case
         cases[i].input_class = eff_class[i];
         rules[i] = find_rule(contract, eff_class[i], meta[i].malformation, facts);
         if (!rules[i]) {
-            cases[i].conf_reason = "no contract rule for class " + eff_class[i] + " on " + k.version + (facts.sig_enforce ? " with sig_enforce" : "");
+            cases[i].conf_reason =
+                "no contract rule for class " + eff_class[i] + " on " + k.version + (facts.sig_enforce ? " with sig_enforce" : "");
             continue;
         }
-        if (rules[i]->expect) cases[i].expect = *rules[i]->expect;
-        else cases[i].expect = std::vector<int>{session::kAnyResult};
+        if (rules[i]->expect)
+            cases[i].expect = *rules[i]->expect;
+        else
+            cases[i].expect = std::vector<int>{session::kAnyResult};
     }
     return {{"name", k.name}, {"release", k.release}, {"version", k.version}, {"config", k.config}};
 }
@@ -185,7 +189,8 @@ nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionR
             j["expect"].push_back("*");
         }
         j["man_expect"] = json::array();
-        if (!r->man) j["man_expect"].push_back("*");
+        if (!r->man)
+            j["man_expect"].push_back("*");
         else
             for (int e : *r->man) j["man_expect"].push_back(sys::errno_name(e));
         j["contract_source"] = r->source;
@@ -239,8 +244,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     std::filesystem::create_directories(opt.session.out_dir, ec);
 
     for (const auto& group : *groups) {
-        if (!opt.only_groups.empty() &&
-            std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
+        if (!opt.only_groups.empty() && std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
             continue;
         auto gc = build_group_cases(group, opt.conformance_dir);
         if (!gc) return gc.error();
@@ -286,7 +290,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        (void)write_file_atomic(opt.session.out_dir / "conformance.json",
+                                run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
         if (!result->stopped.empty()) {
             // Results can no longer be stored: no further group, and the caller says why.
             run["stopped"] = result->stopped;
@@ -294,7 +299,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            (void)write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            (void)write_file_atomic(opt.session.out_dir / "conformance.json",
+                                    run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
             break;
         }
     }

@@ -16,7 +16,6 @@
 
 namespace mh::conformance {
 
-
 // Per-case conformance facts kept beside the HostCase.
 struct CaseMeta {
     std::string class_id;
@@ -41,10 +40,10 @@ GroupCases malformation_cases();
 std::string effective_class(const session::HostCase& hc, const CaseMeta& meta);
 
 struct SuiteOptions {
-    session::SessionOptions session;                 // kernel, accel, out_dir (the run directory)...
-    std::filesystem::path conformance_dir;      // contract.txt, groups.txt, cases/
-    std::vector<std::string> only_groups;       // empty = all
-    std::string case_filter;                    // comma list: case id substrings or classes ("" = all)
+    session::SessionOptions session;  // kernel, accel, out_dir (the run directory)...
+    std::filesystem::path conformance_dir;  // contract.txt, groups.txt, cases/
+    std::vector<std::string> only_groups;  // empty = all
+    std::string case_filter;  // comma list: case id substrings or classes ("" = all)
     std::function<void(const std::string&)> on_progress;
 };
 

@@ -58,7 +58,9 @@ TEST(CliHostile, UsageErrors) {
 
 TEST(CliHostile, BadCaseFiles) {
     expect(run("run /nonexistent/cases.txt"), 2, "cannot read case file /nonexistent/cases.txt");
-    auto garbage = tmp("garbage.cases", std::string("\x7f" "ELF\x01\x02\x00\xff binary junk\n", 20));
+    auto garbage = tmp("garbage.cases", std::string("\x7f"
+                                                    "ELF\x01\x02\x00\xff binary junk\n",
+                                                    20));
     expect(run("run " + garbage.string()), 2, garbage.string() + ":1");
     auto badkey = tmp("badkey.cases", "id=a call=finit\nid=b call=finit fd=warp-drive\n");
     expect(run("run " + badkey.string()), 2, badkey.string() + ":2");

@@ -32,7 +32,8 @@ Expected<Manifest> parse_manifest(const std::string& text) {
             e.path = rec->get_or("path", "");
             e.xz_path = rec->get_or("xz", "");
             e.reps = static_cast<int>(num("reps", 5));
-            if (e.name.empty() || e.path.empty()) return make_error("bench.conf:" + std::to_string(lineno) + ": module needs name and path");
+            if (e.name.empty() || e.path.empty())
+                return make_error("bench.conf:" + std::to_string(lineno) + ": module needs name and path");
             m.modules.push_back(e);
         } else if (type == protocol::FrameType::Reject) {
             RejectEntry e;

@@ -12,19 +12,19 @@
 namespace mh::bench {
 
 struct ModuleEntry {
-    uint64_t bytes = 0;      // .ko file size
-    std::string label;       // "64m": the size as the host named it
-    std::string name;        // kernel module name, for delete_module
-    std::string path;        // on the store
-    std::string xz_path;     // "" when no xz variant was made for this size
+    uint64_t bytes = 0;  // .ko file size
+    std::string label;  // "64m": the size as the host named it
+    std::string name;  // kernel module name, for delete_module
+    std::string path;  // on the store
+    std::string xz_path;  // "" when no xz variant was made for this size
     int reps = 5;
 };
 
 struct RejectEntry {
-    std::string klass;       // bad-flags, bad-fd, elf-header, section-table, signature, vermagic
-    std::string call;        // init | finit
-    std::string path;        // "" for bad-fd
-    std::string name;        // module name, to unload it should a "bad" input load after all
+    std::string klass;  // bad-flags, bad-fd, elf-header, section-table, signature, vermagic
+    std::string call;  // init | finit
+    std::string path;  // "" for bad-fd
+    std::string name;  // module name, to unload it should a "bad" input load after all
     unsigned long flags = 0;
     int reps = 50;
 };

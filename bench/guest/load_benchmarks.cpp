@@ -134,18 +134,18 @@ void register_module(BenchContext& ctx, const ModuleEntry& m) {
     const std::string path = m.path;
     auto add = [&](const std::string& kind, std::function<void()> prepare, LoadOp load) {
         std::string name = "load/" + kind + "/" + m.label;
-        configure(benchmark::RegisterBenchmark(name.c_str(),
-                                               [&ctx, name, m, prepare, load](benchmark::State& st) {
-                                                   run_load(st, ctx, name, m, prepare, load);
-                                               }),
+        configure(benchmark::RegisterBenchmark(
+                      name.c_str(), [&ctx, name, m, prepare, load](benchmark::State& st) { run_load(st, ctx, name, m, prepare, load); }),
                   m.reps);
     };
     auto no_prep = [] {};
     auto warm_it = [path] { warm(path); };
-    add("buffer", [&ctx, path] { (void)buffer_of(ctx, path); }, [&ctx, path] {
-        const auto& b = buffer_of(ctx, path);
-        return sys::init_module(b.data(), b.size(), "");
-    });
+    add(
+        "buffer", [&ctx, path] { (void)buffer_of(ctx, path); },
+        [&ctx, path] {
+            const auto& b = buffer_of(ctx, path);
+            return sys::init_module(b.data(), b.size(), "");
+        });
     add("read_init", warm_it, [path] {
         int fd = open_ro(path);
         if (fd < 0) return sys::RawResult{-1, errno};
@@ -175,13 +175,15 @@ void register_module(BenchContext& ctx, const ModuleEntry& m) {
         ::close(fd);
         return r;
     });
-    add("finit_cold", [] { (void)drop_caches(); }, [path] {
-        int fd = open_ro(path);
-        if (fd < 0) return sys::RawResult{-1, errno};
-        auto r = sys::finit_module(fd, "", 0);
-        ::close(fd);
-        return r;
-    });
+    add(
+        "finit_cold", [] { (void)drop_caches(); },
+        [path] {
+            int fd = open_ro(path);
+            if (fd < 0) return sys::RawResult{-1, errno};
+            auto r = sys::finit_module(fd, "", 0);
+            ::close(fd);
+            return r;
+        });
     (void)no_prep;
     if (m.xz_path.empty()) return;
     const std::string xz = m.xz_path;
@@ -189,29 +191,33 @@ void register_module(BenchContext& ctx, const ModuleEntry& m) {
     std::string fc = "xz/finit_compressed/" + m.label;
     configure(benchmark::RegisterBenchmark(fc.c_str(),
                                            [&ctx, fc, m, xz](benchmark::State& st) {
-                                               run_load(st, ctx, fc, m, [xz] { warm(xz); }, [xz] {
-                                                   int fd = open_ro(xz);
-                                                   if (fd < 0) return sys::RawResult{-1, errno};
-                                                   auto r = sys::finit_module(fd, "", sys::kModuleInitCompressedFile);
-                                                   ::close(fd);
-                                                   return r;
-                                               });
+                                               run_load(
+                                                   st, ctx, fc, m, [xz] { warm(xz); },
+                                                   [xz] {
+                                                       int fd = open_ro(xz);
+                                                       if (fd < 0) return sys::RawResult{-1, errno};
+                                                       auto r = sys::finit_module(fd, "", sys::kModuleInitCompressedFile);
+                                                       ::close(fd);
+                                                       return r;
+                                                   });
                                            }),
               m.reps);
     std::string ux = "xz/user_xz/" + m.label;
     configure(benchmark::RegisterBenchmark(ux.c_str(),
                                            [&ctx, ux, m, xz, raw](benchmark::State& st) {
-                                               run_load(st, ctx, ux, m, [xz] { warm(xz); }, [xz, raw] {
-                                                   int fd = open_ro(xz);
-                                                   if (fd < 0) return sys::RawResult{-1, errno};
-                                                   uint64_t n = file_size(fd);
-                                                   std::unique_ptr<char[]> in(new char[n]);
-                                                   bool ok = read_exact(fd, in.get(), n);
-                                                   ::close(fd);
-                                                   std::vector<char> out;
-                                                   if (!ok || !xz_decode(in.get(), n, out, raw)) return sys::RawResult{-1, EBADMSG};
-                                                   return sys::init_module(out.data(), out.size(), "");
-                                               });
+                                               run_load(
+                                                   st, ctx, ux, m, [xz] { warm(xz); },
+                                                   [xz, raw] {
+                                                       int fd = open_ro(xz);
+                                                       if (fd < 0) return sys::RawResult{-1, errno};
+                                                       uint64_t n = file_size(fd);
+                                                       std::unique_ptr<char[]> in(new char[n]);
+                                                       bool ok = read_exact(fd, in.get(), n);
+                                                       ::close(fd);
+                                                       std::vector<char> out;
+                                                       if (!ok || !xz_decode(in.get(), n, out, raw)) return sys::RawResult{-1, EBADMSG};
+                                                       return sys::init_module(out.data(), out.size(), "");
+                                                   });
                                            }),
               m.reps);
 }
@@ -232,9 +238,8 @@ void register_reject(BenchContext& ctx, const RejectEntry& e) {
                                                    }
                                                    st.ResumeTiming();
                                                    long long t0 = now_ns();
-                                                   sys::RawResult r = e.call == "finit"
-                                                                          ? sys::finit_module(fd, "", e.flags)
-                                                                          : sys::init_module(buf->data(), buf->size(), "");
+                                                   sys::RawResult r = e.call == "finit" ? sys::finit_module(fd, "", e.flags)
+                                                                                        : sys::init_module(buf->data(), buf->size(), "");
                                                    long long t1 = now_ns();
                                                    st.SetIterationTime(static_cast<double>(t1 - t0) / 1e9);
                                                    if (fd >= 0) ::close(fd);
@@ -278,8 +283,10 @@ void register_calibration(BenchContext& ctx) {
                                                [&ctx, file, cold, name](benchmark::State& st) {
                                                    for (auto _ : st) {
                                                        st.PauseTiming();
-                                                       if (cold) (void)drop_caches();
-                                                       else warm(file);
+                                                       if (cold)
+                                                           (void)drop_caches();
+                                                       else
+                                                           warm(file);
                                                        int fd0 = open_ro(file);
                                                        uint64_t size = fd0 >= 0 ? file_size(fd0) : 0;
                                                        if (fd0 >= 0) ::close(fd0);

@@ -114,9 +114,8 @@ int main() {
     benchmark::AddCustomContext("kernel_release", u.release);
     benchmark::AddCustomContext("module_store", *store);
 
-    std::vector<std::string> args = {"mh-guest-bench", std::string("--benchmark_out=") + kJsonPath,
-                                     "--benchmark_out_format=json", "--benchmark_format=console",
-                                     "--benchmark_counters_tabular=false"};
+    std::vector<std::string> args = {"mh-guest-bench", std::string("--benchmark_out=") + kJsonPath, "--benchmark_out_format=json",
+                                     "--benchmark_format=console", "--benchmark_counters_tabular=false"};
     if (manifest->interleave) args.push_back("--benchmark_enable_random_interleaving=true");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -10,8 +10,8 @@ namespace mh::bench {
 
 struct StoreSpec {
     std::string brd_module;  // /mh/brd.ko (uncompressed; the host decompresses Debian's .ko.xz)
-    std::string image;       // /mh/store.ext4 (built by the host with mke2fs -d)
-    std::string mount_point; // /store
+    std::string image;  // /mh/store.ext4 (built by the host with mke2fs -d)
+    std::string mount_point;  // /store
 };
 
 // Loads brd (rd_nr=1, sized for the image), copies the image onto /dev/ram0, frees the initramfs

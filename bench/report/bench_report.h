@@ -16,22 +16,22 @@ namespace mh::bench {
 struct GuestRun {
     std::map<std::string, SeriesData> series;
     double skew_start = 0, skew_end = 0;  // host wall seconds / guest seconds over a timed sleep (0: unknown)
-    std::vector<std::string> notes;       // "store: ext4 ...", "bench_seconds: ..."
-    double wall_seconds = 0;              // QEMU start to exit
+    std::vector<std::string> notes;  // "store: ext4 ...", "bench_seconds: ..."
+    double wall_seconds = 0;  // QEMU start to exit
     int boot_retries = 0;
-    int run_index = 0;                    // N of <kernel>/gbench-runN.json (0: position in the list)
+    int run_index = 0;  // N of <kernel>/gbench-runN.json (0: position in the list)
 };
 
 struct KernelRuns {
-    std::string kernel;   // as asked: debian-6.1-cloud
+    std::string kernel;  // as asked: debian-6.1-cloud
     std::string release;  // uname -r
     std::vector<GuestRun> runs;
 };
 
 struct ReportInput {
-    std::string accel;       // "tcg"
-    std::string command;     // the command line that made it
-    std::string date;        // UTC
+    std::string accel;  // "tcg"
+    std::string command;  // the command line that made it
+    std::string date;  // UTC
     std::string host_notes;  // uptime before/after, CPU model
     std::vector<KernelRuns> kernels;
 };

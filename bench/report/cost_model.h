@@ -7,11 +7,11 @@
 namespace mh::bench {
 
 struct CostModel {
-    double fixed_ns = 0;     // intercept
+    double fixed_ns = 0;  // intercept
     double per_byte_ns = 0;  // slope
-    double r2 = 0;           // coefficient of determination (weighted)
+    double r2 = 0;  // coefficient of determination (weighted)
     size_t points = 0;
-    bool ok = false;         // false with fewer than two distinct sizes
+    bool ok = false;  // false with fewer than two distinct sizes
 };
 
 // Weighted least squares with weights 1/y² (relative residuals), so an 8 KiB point counts as much

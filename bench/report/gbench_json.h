@@ -10,12 +10,12 @@
 namespace mh::bench {
 
 struct SeriesData {
-    std::string name;               // "load/finit_warm/64m" (GB's /iterations:1/... suffixes removed)
-    std::vector<double> ns;         // one per repetition (manual time)
+    std::string name;  // "load/finit_warm/64m" (GB's /iterations:1/... suffixes removed)
+    std::vector<double> ns;  // one per repetition (manual time)
     std::vector<double> unload_ns;  // delete_module, timed right after each load
     double bytes = 0;
-    int err = 0;                    // last errno counter seen (rejections: the errno of saying no)
-    std::string error;              // error_message when a repetition was skipped with an error
+    int err = 0;  // last errno counter seen (rejections: the errno of saying no)
+    std::string error;  // error_message when a repetition was skipped with an error
     size_t errors = 0;
 };
 

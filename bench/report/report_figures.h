@@ -28,24 +28,24 @@ struct RatioCell {
     bool present = false;
     RatioEstimate pooled;
     std::vector<double> per_run;  // ratio of the medians of each run that has both series
-    double spread = 0;            // max - min of per_run (0 with fewer than two runs)
+    double spread = 0;  // max - min of per_run (0 with fewer than two runs)
 };
 
 struct SizeFigures {
     std::string label;  // "64k"
     double bytes = 0;
     std::vector<LatencyCell> latency;  // per load_paths()
-    std::vector<RatioCell> ratios;     // per kRatioPaths
-    std::optional<Summary> unload;     // all load paths pooled
+    std::vector<RatioCell> ratios;  // per kRatioPaths
+    std::optional<Summary> unload;  // all load paths pooled
 };
 
 // The xz comparison at one size that has either xz series.
 struct XzRow {
     std::string label;
-    bool has_finit = false, has_user = false;           // the series exist
-    std::string finit_error, user_error;                // their error messages
-    std::optional<Summary> finit, user;                 // when they have samples
-    std::optional<RatioEstimate> ratio;                 // finit_compressed / user_xz, when both do
+    bool has_finit = false, has_user = false;  // the series exist
+    std::string finit_error, user_error;  // their error messages
+    std::optional<Summary> finit, user;  // when they have samples
+    std::optional<RatioEstimate> ratio;  // finit_compressed / user_xz, when both do
 };
 
 struct RejectRow {
@@ -58,11 +58,11 @@ struct RejectRow {
 
 struct KernelFigures {
     const KernelRuns* kernel = nullptr;
-    std::vector<SizeFigures> sizes;              // by bytes
+    std::vector<SizeFigures> sizes;  // by bytes
     double memcpy_b = 0, pagecache_b = 0, cold_b = 0;  // guest reference costs, ns/byte (0: not measured)
-    std::vector<CostModel> cost;                 // per load_paths(); ok == false: not enough sizes
+    std::vector<CostModel> cost;  // per load_paths(); ok == false: not enough sizes
     std::vector<XzRow> xz;
-    std::vector<RejectRow> rejects;              // by series name
+    std::vector<RejectRow> rejects;  // by series name
 };
 
 KernelFigures compute_figures(const KernelRuns& k);

@@ -11,8 +11,11 @@ nlohmann::json run_facts(const KernelRuns& k) {
     for (size_t ri = 0; ri < k.runs.size(); ++ri) {
         const auto& r = k.runs[ri];
         facts.push_back({{"run", r.run_index > 0 ? r.run_index : static_cast<int>(ri + 1)},
-                         {"wall_seconds", r.wall_seconds}, {"boot_retries", r.boot_retries},
-                         {"skew_start", r.skew_start}, {"skew_end", r.skew_end}, {"notes", r.notes}});
+                         {"wall_seconds", r.wall_seconds},
+                         {"boot_retries", r.boot_retries},
+                         {"skew_start", r.skew_start},
+                         {"skew_end", r.skew_end},
+                         {"notes", r.notes}});
     }
     return facts;
 }
@@ -22,14 +25,17 @@ void size_tables(nlohmann::json& jk, const KernelFigures& f) {
         for (size_t pi = 0; pi < sz.latency.size(); ++pi) {
             if (!sz.latency[pi].summary) continue;
             const auto& s = *sz.latency[pi].summary;
-            jk["latency"][sz.label][load_paths()[pi].id] = {{"n", s.n},        {"median_ns", s.median}, {"p95_ns", s.p95},
-                                                            {"ci_lo_ns", s.ci_lo}, {"ci_hi_ns", s.ci_hi}, {"bytes", sz.bytes}};
+            jk["latency"][sz.label][load_paths()[pi].id] = {
+                {"n", s.n}, {"median_ns", s.median}, {"p95_ns", s.p95}, {"ci_lo_ns", s.ci_lo}, {"ci_hi_ns", s.ci_hi}, {"bytes", sz.bytes}};
         }
         for (size_t ri = 0; ri < sz.ratios.size(); ++ri) {
             const auto& c = sz.ratios[ri];
             if (!c.present) continue;
-            jk["ratios"][sz.label][std::string(kRatioPaths[ri]) + "/buffer"] = {
-                {"ratio", c.pooled.ratio}, {"ci_lo", c.pooled.ci_lo}, {"ci_hi", c.pooled.ci_hi}, {"per_run", c.per_run}, {"spread", c.spread}};
+            jk["ratios"][sz.label][std::string(kRatioPaths[ri]) + "/buffer"] = {{"ratio", c.pooled.ratio},
+                                                                                {"ci_lo", c.pooled.ci_lo},
+                                                                                {"ci_hi", c.pooled.ci_hi},
+                                                                                {"per_run", c.per_run},
+                                                                                {"spread", c.spread}};
         }
         if (sz.unload) {
             const auto& s = *sz.unload;
@@ -55,15 +61,17 @@ void cost_models(nlohmann::json& jk, const KernelFigures& f) {
 void xz_and_rejections(nlohmann::json& jk, const KernelFigures& f) {
     for (const auto& x : f.xz) {
         if (x.ratio) jk["xz"][x.label]["ratio"] = x.ratio->ratio;
-        if (x.finit) jk["xz"][x.label]["finit_compressed_median_ns"] = x.finit->median;
-        else if (x.has_finit) jk["xz"][x.label]["finit_compressed_error"] = x.finit_error;
+        if (x.finit)
+            jk["xz"][x.label]["finit_compressed_median_ns"] = x.finit->median;
+        else if (x.has_finit)
+            jk["xz"][x.label]["finit_compressed_error"] = x.finit_error;
         if (x.user) jk["xz"][x.label]["user_xz_median_ns"] = x.user->median;
     }
     for (const auto& r : f.rejects) {
         if (!r.summary) continue;
         const auto& s = *r.summary;
-        jk["rejections"][r.klass + "/" + r.call] = {{"errno", r.err}, {"median_ns", s.median}, {"p95_ns", s.p95},
-                                                    {"ci_lo_ns", s.ci_lo}, {"ci_hi_ns", s.ci_hi}, {"n", s.n}};
+        jk["rejections"][r.klass + "/" + r.call] = {{"errno", r.err},      {"median_ns", s.median}, {"p95_ns", s.p95},
+                                                    {"ci_lo_ns", s.ci_lo}, {"ci_hi_ns", s.ci_hi},   {"n", s.n}};
     }
 }
 

@@ -54,8 +54,8 @@ void run_facts(std::ostringstream& md, const KernelRuns& k) {
         const auto& r = k.runs[ri];
         std::string notes;
         for (const auto& n : r.notes) notes += (notes.empty() ? "" : "; ") + n;
-        md << "| " << ri + 1 << " | " << fmt("%.1f", r.wall_seconds) << " | " << r.boot_retries << " | "
-           << fmt("%.4f", r.skew_start) << " | " << fmt("%.4f", r.skew_end) << " | " << notes << " |\n";
+        md << "| " << ri + 1 << " | " << fmt("%.1f", r.wall_seconds) << " | " << r.boot_retries << " | " << fmt("%.4f", r.skew_start)
+           << " | " << fmt("%.4f", r.skew_end) << " | " << notes << " |\n";
     }
     md << "\n";
 }
@@ -98,8 +98,8 @@ void ratio_table(std::ostringstream& md, const KernelFigures& f) {
             std::string pr;
             for (double x : c.per_run) pr += (pr.empty() ? "" : ", ") + fmt("%.3f", x);
             const auto& r = c.pooled;
-            md << " " << fmt("%.3f", r.ratio) << " [" << fmt("%.3f", r.ci_lo) << "–" << fmt("%.3f", r.ci_hi) << "] | " << pr
-               << " | " << (c.per_run.size() > 1 ? fmt("%.3f", c.spread) : "—") << " |";
+            md << " " << fmt("%.3f", r.ratio) << " [" << fmt("%.3f", r.ci_lo) << "–" << fmt("%.3f", r.ci_hi) << "] | " << pr << " | "
+               << (c.per_run.size() > 1 ? fmt("%.3f", c.spread) : "—") << " |";
         }
         md << "\n";
     }
@@ -110,16 +110,16 @@ void cost_table(std::ostringstream& md, const KernelFigures& f) {
     const double memcpy_b = f.memcpy_b, pc_b = f.pagecache_b, cold_b = f.cold_b;
     md << "### Cost model per path (weighted least squares over the size medians: t = fixed + per_byte × size)\n\n";
     md << "Guest references measured in the same run: memcpy " << fmt("%.3f", memcpy_b) << " ns/byte ("
-       << fmt("%.0f", memcpy_b > 0 ? 1e3 / memcpy_b : 0) << " MB/s), page-cache read() " << fmt("%.3f", pc_b)
-       << " ns/byte (" << fmt("%.0f", pc_b > 0 ? 1e3 / pc_b : 0) << " MB/s), cold read() from brd "
-       << fmt("%.3f", cold_b) << " ns/byte (" << fmt("%.0f", cold_b > 0 ? 1e3 / cold_b : 0) << " MB/s).\n\n";
+       << fmt("%.0f", memcpy_b > 0 ? 1e3 / memcpy_b : 0) << " MB/s), page-cache read() " << fmt("%.3f", pc_b) << " ns/byte ("
+       << fmt("%.0f", pc_b > 0 ? 1e3 / pc_b : 0) << " MB/s), cold read() from brd " << fmt("%.3f", cold_b) << " ns/byte ("
+       << fmt("%.0f", cold_b > 0 ? 1e3 / cold_b : 0) << " MB/s).\n\n";
     md << "| path | fixed µs | per-byte ns | × memcpy | × page-cache read | R² |\n|---|---|---|---|---|---|\n";
     for (size_t pi = 0; pi < load_paths().size(); ++pi) {
         const auto& m = f.cost[pi];
         if (!m.ok) continue;
         md << "| " << load_paths()[pi].id << " | " << us(m.fixed_ns) << " | " << fmt("%.3f", m.per_byte_ns) << " | "
-           << (memcpy_b > 0 ? fmt("%.2f", m.per_byte_ns / memcpy_b) : "—") << " | "
-           << (pc_b > 0 ? fmt("%.2f", m.per_byte_ns / pc_b) : "—") << " | " << fmt("%.4f", m.r2) << " |\n";
+           << (memcpy_b > 0 ? fmt("%.2f", m.per_byte_ns / memcpy_b) : "—") << " | " << (pc_b > 0 ? fmt("%.2f", m.per_byte_ns / pc_b) : "—")
+           << " | " << fmt("%.4f", m.r2) << " |\n";
     }
     md << "\n";
 }
@@ -146,8 +146,8 @@ void xz_table(std::ostringstream& md, const KernelFigures& f) {
     for (const auto& x : f.xz) {
         std::string ratio = "—";
         if (x.ratio) ratio = fmt("%.3f", x.ratio->ratio) + " [" + fmt("%.3f", x.ratio->ci_lo) + "–" + fmt("%.3f", x.ratio->ci_hi) + "]";
-        md << "| " << x.label << " | " << cell(x.finit, x.has_finit, x.finit_error) << " | "
-           << cell(x.user, x.has_user, x.user_error) << " | " << ratio << " |\n";
+        md << "| " << x.label << " | " << cell(x.finit, x.has_finit, x.finit_error) << " | " << cell(x.user, x.has_user, x.user_error)
+           << " | " << ratio << " |\n";
     }
     if (f.xz.empty()) md << "| (no xz inputs in this run) | | | |\n";
     md << "\n";
@@ -162,8 +162,7 @@ void reject_table(std::ostringstream& md, const KernelFigures& f) {
             continue;
         }
         const auto& s = *r.summary;
-        md << "| " << r.klass << " | " << r.call << " | " << r.err << " | " << us_ci(s) << " | " << us(s.p95) << " | " << s.n
-           << " |\n";
+        md << "| " << r.klass << " | " << r.call << " | " << r.err << " | " << us_ci(s) << " | " << us(s.p95) << " | " << s.n << " |\n";
     }
     md << "\n";
 }
@@ -192,8 +191,8 @@ void comparison(std::ostringstream& md, const std::vector<KernelFigures>& kernel
         for (const auto& f : kernels)
             for (size_t ri = 0; ri < kRatioPaths.size(); ++ri) {
                 if (const RatioCell* c = ratio_at(f, label, ri))
-                    md << " " << fmt("%.3f", c->pooled.ratio) << " [" << fmt("%.2f", c->pooled.ci_lo) << "–"
-                       << fmt("%.2f", c->pooled.ci_hi) << "] |";
+                    md << " " << fmt("%.3f", c->pooled.ratio) << " [" << fmt("%.2f", c->pooled.ci_lo) << "–" << fmt("%.2f", c->pooled.ci_hi)
+                       << "] |";
                 else
                     md << " — |";
             }
@@ -212,8 +211,8 @@ void comparison(std::ostringstream& md, const std::vector<KernelFigures>& kernel
                 md << " — | — |";
                 continue;
             }
-            md << " " << fmt("%.3f", m.per_byte_ns) << " (" << fmt("%.2f", f.memcpy_b > 0 ? m.per_byte_ns / f.memcpy_b : 0)
-               << "×) | " << us(m.fixed_ns) << " |";
+            md << " " << fmt("%.3f", m.per_byte_ns) << " (" << fmt("%.2f", f.memcpy_b > 0 ? m.per_byte_ns / f.memcpy_b : 0) << "×) | "
+               << us(m.fixed_ns) << " |";
         }
         md << "\n";
     }

@@ -19,8 +19,7 @@ template <typename SummaryAt>
 std::vector<PlotPoint> points(const KernelFigures& f, SummaryAt summary_at) {
     std::vector<PlotPoint> pts;
     for (const auto& sz : f.sizes)
-        if (const std::optional<Summary>& s = summary_at(sz); s)
-            pts.push_back({sz.bytes, s->median / 1e3, s->ci_lo / 1e3, s->ci_hi / 1e3});
+        if (const std::optional<Summary>& s = summary_at(sz); s) pts.push_back({sz.bytes, s->median / 1e3, s->ci_lo / 1e3, s->ci_hi / 1e3});
     return pts;
 }
 

@@ -59,8 +59,7 @@ Summary summarize(const std::vector<double>& values, int resamples, uint64_t see
     return s;
 }
 
-RatioEstimate ratio_of_medians(const std::vector<double>& num, const std::vector<double>& den, int resamples,
-                               uint64_t seed) {
+RatioEstimate ratio_of_medians(const std::vector<double>& num, const std::vector<double>& den, int resamples, uint64_t seed) {
     RatioEstimate r;
     if (num.empty() || den.empty()) return r;
     double dm = median(den);

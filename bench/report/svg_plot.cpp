@@ -21,9 +21,12 @@ std::string num(double v) {
 std::string short_num(double v) {
     char buf[64];
     double a = std::fabs(v);
-    if (a >= 1e9 || (a > 0 && a < 1e-2)) std::snprintf(buf, sizeof buf, "%.0e", v);
-    else if (a >= 100 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else std::snprintf(buf, sizeof buf, "%.2g", v);
+    if (a >= 1e9 || (a > 0 && a < 1e-2))
+        std::snprintf(buf, sizeof buf, "%.0e", v);
+    else if (a >= 100 || v == std::floor(v))
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.2g", v);
     return buf;
 }
 
@@ -67,8 +70,7 @@ Axis make_axis(std::vector<double> vals, bool log, bool bytes = false) {
     Axis a;
     a.log = log;
     a.bytes = bytes;
-    vals.erase(std::remove_if(vals.begin(), vals.end(), [&](double v) { return !std::isfinite(v) || (log && v <= 0); }),
-               vals.end());
+    vals.erase(std::remove_if(vals.begin(), vals.end(), [&](double v) { return !std::isfinite(v) || (log && v <= 0); }), vals.end());
     if (vals.empty()) {
         a.lo = log ? 1 : 0;
         a.hi = log ? 10 : 1;
@@ -145,8 +147,8 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
     };
 
     std::string o;
-    o += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(spec.width) + "\" height=\"" +
-         std::to_string(spec.height) + "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    o += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(spec.width) + "\" height=\"" + std::to_string(spec.height) +
+         "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     o += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
     o += "<text x=\"" + num(left + pw / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" + xml_escape(spec.title) + "</text>\n";
     // Grid and ticks.
@@ -167,10 +169,10 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
                  "\" stroke=\"#444\" stroke-dasharray=\"2,3\"/>\n";
     o += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) + "\" height=\"" + num(ph) +
          "\" fill=\"none\" stroke=\"#333\"/>\n";
-    o += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(spec.height - 18.0) + "\" text-anchor=\"middle\">" +
-         xml_escape(spec.x_label) + "</text>\n";
-    o += "<text transform=\"translate(18," + num(top + ph / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-         xml_escape(spec.y_label) + "</text>\n";
+    o += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(spec.height - 18.0) + "\" text-anchor=\"middle\">" + xml_escape(spec.x_label) +
+         "</text>\n";
+    o += "<text transform=\"translate(18," + num(top + ph / 2) + ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(spec.y_label) +
+         "</text>\n";
 
     size_t ci = 0;
     double ly = top + 8;
@@ -189,12 +191,12 @@ std::string render_svg(const PlotSpec& spec, const std::vector<PlotSeries>& seri
         for (const auto& p : s.points) {
             if (!valid(p.x, p.y)) continue;
             if (p.y_lo != p.y_hi && valid(p.x, p.y_lo) && valid(p.x, p.y_hi))
-                o += "<line x1=\"" + num(X(p.x)) + "\" y1=\"" + num(Y(p.y_lo)) + "\" x2=\"" + num(X(p.x)) + "\" y2=\"" +
-                     num(Y(p.y_hi)) + "\" stroke=\"" + color + "\"/>\n";
+                o += "<line x1=\"" + num(X(p.x)) + "\" y1=\"" + num(Y(p.y_lo)) + "\" x2=\"" + num(X(p.x)) + "\" y2=\"" + num(Y(p.y_hi)) +
+                     "\" stroke=\"" + color + "\"/>\n";
             o += "<circle cx=\"" + num(X(p.x)) + "\" cy=\"" + num(Y(p.y)) + "\" r=\"3\" fill=\"" + color + "\"/>\n";
         }
-        o += "<line x1=\"" + num(left + pw + 12) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(left + pw + 36) + "\" y2=\"" +
-             num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" + dash + "/>\n";
+        o += "<line x1=\"" + num(left + pw + 12) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(left + pw + 36) + "\" y2=\"" + num(ly) +
+             "\" stroke=\"" + color + "\" stroke-width=\"2\"" + dash + "/>\n";
         o += "<text x=\"" + num(left + pw + 42) + "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.label) + "</text>\n";
         ly += 18;
     }

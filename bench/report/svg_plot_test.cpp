@@ -34,7 +34,7 @@ TEST(SvgPlot, RendersSeriesLegendAndTicks) {
     EXPECT_NE(svg.find("stroke-dasharray=\"6,4\""), std::string::npos);
     EXPECT_NE(svg.find(">8 KiB<"), std::string::npos);  // byte axes tick at powers of 8
     EXPECT_NE(svg.find(">4 MiB<"), std::string::npos);
-    EXPECT_EQ(svg, render_svg(spec, series));           // deterministic
+    EXPECT_EQ(svg, render_svg(spec, series));  // deterministic
 }
 
 TEST(SvgPlot, LinearAxisAndReferenceLine) {

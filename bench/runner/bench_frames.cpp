@@ -17,7 +17,8 @@ class SkewCheck {
 public:
     void feed(const vm::GuestFrame& f, GuestRun& run) {
         std::string phase = f.record.get_or("phase", "");
-        if (phase.size() > 6 && phase.substr(phase.size() - 6) == "-begin") begin_[phase.substr(0, phase.size() - 6)] = f.host_seconds;
+        if (phase.size() > 6 && phase.substr(phase.size() - 6) == "-begin")
+            begin_[phase.substr(0, phase.size() - 6)] = f.host_seconds;
         else if (phase.size() > 4 && phase.substr(phase.size() - 4) == "-end") {
             std::string p = phase.substr(0, phase.size() - 4);
             double guest = std::strtod(f.record.get_or("guest_ns", "0").c_str(), nullptr) / 1e9;
@@ -40,16 +41,21 @@ GuestRun collect_run(const vm::GuestProgramResult& r, const std::filesystem::pat
     SkewCheck skew;
     for (const auto& f : r.frames) {
         const auto type = protocol::frame_type(f.record);
-        if (type == protocol::FrameType::Chunk) chunks.feed(f.record);
-        else if (type == protocol::FrameType::Note) run.notes.push_back(f.record.get_or("key", "") + ": " + f.record.get_or("text", ""));
-        else if (type == protocol::FrameType::Error) error = f.record.get_or("message", "guest error");
-        else if (type == protocol::FrameType::Skew) skew.feed(f, run);
+        if (type == protocol::FrameType::Chunk)
+            chunks.feed(f.record);
+        else if (type == protocol::FrameType::Note)
+            run.notes.push_back(f.record.get_or("key", "") + ": " + f.record.get_or("text", ""));
+        else if (type == protocol::FrameType::Error)
+            error = f.record.get_or("message", "guest error");
+        else if (type == protocol::FrameType::Skew)
+            skew.feed(f, run);
     }
     run.wall_seconds = r.wall_seconds;
     auto json = chunks.text("gbench");
     if (!json) {
-        if (error.empty()) error = "no complete benchmark JSON (" + std::to_string(chunks.missing("gbench").size()) + " chunks missing; VM " +
-                                   (r.vm_event.empty() ? r.exit_status : r.vm_event) + ")";
+        if (error.empty())
+            error = "no complete benchmark JSON (" + std::to_string(chunks.missing("gbench").size()) + " chunks missing; VM " +
+                    (r.vm_event.empty() ? r.exit_status : r.vm_event) + ")";
         return run;
     }
     // Raw data for --rerender; gzip: the JSON of one VM is ~0.9 MB and compresses ~10x.

@@ -41,8 +41,10 @@ TEST(BenchFrames, NotesSkewAndMissingJson) {
     r.wall_seconds = 12.5;
     r.vm_event = "idle";
     r.frames = {frame(protocol::FrameType::Note, 1, {{"key", "store"}, {"text", "ext4 on brd"}}),
-                skew("start-begin", 2.0), skew("start-end", 4.0, "1000000000"),
-                skew("end-begin", 10.0), skew("end-end", 11.0, "2000000000"),
+                skew("start-begin", 2.0),
+                skew("start-end", 4.0, "1000000000"),
+                skew("end-begin", 10.0),
+                skew("end-end", 11.0, "2000000000"),
                 frame(protocol::FrameType::Chunk, 11.5, {{"stream", "gbench"}, {"seq", "1"}, {"total", "3"}, {"data", "x"}})};
     TempDir dir;
     std::string error;

@@ -27,8 +27,8 @@ Status make_store_image(const fs::path& store, const fs::path& image) {
     host::ProcessOptions po;
     po.timeout = std::chrono::milliseconds(300000);
     po.merge_stderr = true;
-    auto mk = host::run_process({"mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-b", "4096", "-m", "0", "-d",
-                                 store.string(), image.string(), std::to_string(image_kib) + "k"},
+    auto mk = host::run_process({"mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-b", "4096", "-m", "0", "-d", store.string(),
+                                 image.string(), std::to_string(image_kib) + "k"},
                                 po);
     if (!mk) return make_error("mke2fs: " + mk.error().message + " (install e2fsprogs)");
     if (!mk->success()) return make_error("mke2fs: " + mk->status_text() + ": " + host::tail_lines(mk->out, 5));

@@ -58,8 +58,7 @@ Expected<Plan> make_plan(const PlanOptions& o) {
     plan.interleave = !o.no_interleave;
     for (const auto& s : plan.sizes)
         if (!kernels::parse_size(s)) return make_error("bad size '" + s + "'");
-    if (plan.repeat < 1 || plan.reps < 1 || plan.reps_large < 1 || plan.reject_reps < 1)
-        return make_error("counts must be >= 1");
+    if (plan.repeat < 1 || plan.reps < 1 || plan.reps_large < 1 || plan.reject_reps < 1) return make_error("counts must be >= 1");
     return plan;
 }
 

@@ -52,7 +52,7 @@ struct KernelJob {
     const BenchTarget& t;
     const kernels::Kernel& k;
     std::string name;  // as asked
-    fs::path dir;      // <out>/<name>
+    fs::path dir;  // <out>/<name>
     fs::path initrd;
     std::string token;
     std::vector<std::string> prep_notes;

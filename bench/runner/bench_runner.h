@@ -19,12 +19,12 @@ namespace mh::bench {
 
 struct BenchOptions {
     Plan plan;
-    std::vector<std::string> kernels;          // as asked: one, or two to compare (the report shows both)
-    bool fetch = true;                         // may download a kernel
-    std::string accel = "auto";                // auto | tcg | kvm
+    std::vector<std::string> kernels;  // as asked: one, or two to compare (the report shows both)
+    bool fetch = true;  // may download a kernel
+    std::string accel = "auto";  // auto | tcg | kvm
     std::optional<std::filesystem::path> out;  // nullopt: bench/results/<kernels>-<accel>-<UTC start>
-    bool keep_work = false;                    // keep the initramfs, the module store and the raw result frames
-    std::string command;                       // the command line, for the report and command.txt
+    bool keep_work = false;  // keep the initramfs, the module store and the raw result frames
+    std::string command;  // the command line, for the report and command.txt
     std::function<void(const std::string&)> progress;  // one stderr line each, as the command prints it
 };
 
@@ -41,8 +41,8 @@ Expected<BenchTarget> resolve_bench_target(const BenchOptions& options);
 
 struct BenchOutcome {
     std::filesystem::path report;  // <out>/report.md
-    int failures = 0;              // runs that produced no results
-    bool interrupted = false;      // stopped by the flag: no report written
+    int failures = 0;  // runs that produced no results
+    bool interrupted = false;  // stopped by the flag: no report written
 };
 
 // Errors are environment problems: an initrd not built, QEMU not started, the report not written.

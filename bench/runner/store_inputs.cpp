@@ -35,8 +35,8 @@ struct StoreExtremes {
 };
 
 // One store file per size (plus .ko.xz up to plan.xz_max) and its `module` line.
-Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::string>& seed_names,
-                                    const kernels::SeedSet& seeds, const fs::path& store, Manifest& conf) {
+Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::string>& seed_names, const kernels::SeedSet& seeds,
+                                    const fs::path& store, Manifest& conf) {
     StoreExtremes ext;
     uint64_t smallest = UINT64_MAX, largest = 0;
     std::error_code ec;
@@ -80,8 +80,7 @@ Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::str
 }
 
 // Rejection inputs: the smallest module broken by catalogue malformations, one per early check.
-Status add_rejects(const Plan& plan, const StoreExtremes& ext, const fs::path& store, Manifest& conf,
-                   std::vector<std::string>& notes) {
+Status add_rejects(const Plan& plan, const StoreExtremes& ext, const fs::path& store, Manifest& conf, std::vector<std::string>& notes) {
     auto base = read_file_bytes(store / fs::path(ext.smallest_path).filename());
     if (!base) return base.error();
     struct RejectInput {
@@ -130,8 +129,7 @@ void add_settings(const Plan& plan, const StoreExtremes& ext, Manifest& conf) {
 
 }  // namespace
 
-Expected<std::string> fill_module_store(const kernels::Kernel& k, const Plan& plan, const fs::path& store,
-                                        std::vector<std::string>& notes,
+Expected<std::string> fill_module_store(const kernels::Kernel& k, const Plan& plan, const fs::path& store, std::vector<std::string>& notes,
                                         const std::function<void(const std::string&)>& progress) {
     std::error_code ec;
     fs::remove_all(store, ec);

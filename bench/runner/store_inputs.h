@@ -17,7 +17,6 @@ namespace mh::bench {
 // variants up to plan.xz_max and the malformed rejection inputs; returns the manifest text. Inputs
 // that could not be made are skipped with a line in `notes`. `progress` gets one line per step.
 Expected<std::string> fill_module_store(const kernels::Kernel& k, const Plan& plan, const std::filesystem::path& store,
-                                        std::vector<std::string>& notes,
-                                        const std::function<void(const std::string&)>& progress);
+                                        std::vector<std::string>& notes, const std::function<void(const std::string&)>& progress);
 
 }  // namespace mh::bench

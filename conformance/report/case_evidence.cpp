@@ -38,8 +38,7 @@ std::string evidence_text(const nlohmann::json& c) {
     line("reason", str(c, "reason"));
     line("title", str(c, "title"));
     line("contract", str(c, "contract_source"));
-    line("man page", man_text(c) +
-                         (str(c, "man_source").empty() ? "" : " (" + str(c, "man_source") + ")"));
+    line("man page", man_text(c) + (str(c, "man_source").empty() ? "" : " (" + str(c, "man_source") + ")"));
     line("followed", str(c, "followed"));
     line("log class", str(c, "log_class"));
     line("taint added", str(c, "taint_added"));

@@ -29,9 +29,11 @@ std::string diff_html_section(const nlohmann::json& diff) {
     std::string out = "<section id=\"diff\">\n<h2>Regression diff</h2>\n<table>\n";
     out += "<tr><th>A</th>" + html_el("td", who(diff, "a")) + "</tr>\n";
     out += "<tr><th>B</th>" + html_el("td", who(diff, "b")) + "</tr>\n</table>\n";
-    out += html_el("p", "Joined on (group, id): " + n("in_both") + " in both, " + n("same") + " same, " + n("changed") +
-                            " changed, " + n("only_a") + " only in A, " + n("only_b") + " only in B. Compared: errno, "
-                            "verdict, log class, taint added.") + "\n";
+    out += html_el("p", "Joined on (group, id): " + n("in_both") + " in both, " + n("same") + " same, " + n("changed") + " changed, " +
+                            n("only_a") + " only in A, " + n("only_b") +
+                            " only in B. Compared: errno, "
+                            "verdict, log class, taint added.") +
+           "\n";
     if (diff_is_empty(diff)) out += html_el("p", "No differences.", "v-pass") + "\n";
     for (const auto& cls : array_at(diff, "classes")) {
         std::string title = str(cls, "title");
@@ -59,9 +61,11 @@ std::string diff_html_section(const nlohmann::json& diff) {
             if (lone.empty()) continue;
             out += "<p>" + html_el("strong", k[5] == 'a' ? "Only in A:" : "Only in B:") + "</p>\n<ul>\n";
             for (const auto& c : lone)
-                out += html_el("li", str(c, "group") + "/" + str(c, "id") + " [" + str(c, "call") + "] " +
-                                         or_dash(str(c, "verdict")) + " " + or_dash(str(c, "errno")),
-                               k[5] == 'a' ? "diff-a" : "diff-b") + "\n";
+                out += html_el("li",
+                               str(c, "group") + "/" + str(c, "id") + " [" + str(c, "call") + "] " + or_dash(str(c, "verdict")) + " " +
+                                   or_dash(str(c, "errno")),
+                               k[5] == 'a' ? "diff-a" : "diff-b") +
+                       "\n";
             out += "</ul>\n";
         }
     }
@@ -75,8 +79,7 @@ std::string diff_html_section(const nlohmann::json& diff) {
 }
 
 std::string diff_html(const nlohmann::json& diff) {
-    std::string title = "modharness diff: " + or_dash(str(obj(diff, "a"), "kernel")) + " vs " +
-                        or_dash(str(obj(diff, "b"), "kernel"));
+    std::string title = "modharness diff: " + or_dash(str(obj(diff, "a"), "kernel")) + " vs " + or_dash(str(obj(diff, "b"), "kernel"));
     return html_page(title, html_el("h1", title) + "\n" + diff_html_section(diff));
 }
 

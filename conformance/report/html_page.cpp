@@ -23,14 +23,13 @@ pre{background:#f7f7f7;border:1px solid #ddd;padding:.5em;overflow-x:auto;white-
 }  // namespace
 
 std::string html_page(std::string_view title, const std::string& body) {
-    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" + markup_text(title) +
-           "</title>\n<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" + markup_text(title) + "</title>\n<style>" +
+           std::string(kCss) + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
 }
 
 std::string html_el(std::string_view tag, std::string_view text, std::string_view css_class) {
     std::string t(tag);
-    return "<" + t + (css_class.empty() ? "" : " class=\"" + markup_attr(css_class) + "\"") + ">" + markup_text(text) +
-           "</" + t + ">";
+    return "<" + t + (css_class.empty() ? "" : " class=\"" + markup_attr(css_class) + "\"") + ">" + markup_text(text) + "</" + t + ">";
 }
 
 std::string verdict_css(std::string_view verdict) {

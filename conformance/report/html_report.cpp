@@ -39,20 +39,20 @@ std::string header(const nlohmann::json& run, const std::vector<const nlohmann::
     for (const auto* c : cases) totals[verdict_index(str(*c, "verdict"))]++;
     for (std::size_t i = 0; i < kVerdicts.size(); ++i)
         if (totals[i] || i < 5)  // RAN only when present: the suite judges every case it can
-            out += html_el("span", std::string(kVerdicts[i]) + " " + std::to_string(totals[i]),
-                           "badge " + verdict_css(kVerdicts[i]));
+            out += html_el("span", std::string(kVerdicts[i]) + " " + std::to_string(totals[i]), "badge " + verdict_css(kVerdicts[i]));
     return out + "</p>\n";
 }
 
 std::string groups_table(const nlohmann::json& run) {
     if (!run.is_object() || !run.contains("groups") || !run["groups"].is_array() || run["groups"].empty()) return "";
-    std::string out = "<h2>VM groups</h2>\n<table>\n<tr><th>group</th><th>kernel command line</th><th>cases</th>"
-                      "<th>VMs</th><th>boot failures</th><th>kernel events</th><th>wall s</th><th>completed</th></tr>\n";
+    std::string out =
+        "<h2>VM groups</h2>\n<table>\n<tr><th>group</th><th>kernel command line</th><th>cases</th>"
+        "<th>VMs</th><th>boot failures</th><th>kernel events</th><th>wall s</th><th>completed</th></tr>\n";
     for (const auto& g : run["groups"]) {
         auto n = [&](const char* key) { return html_el("td", std::to_string(static_cast<long>(num(g, key))), "n"); };
         bool completed = !(g.is_object() && g.contains("completed") && g["completed"].is_boolean() && !g["completed"].get<bool>());
-        out += "<tr>" + html_el("td", str(g, "name")) + html_el("td", join(str_list(g, "cmdline"), " ")) + n("cases") +
-               n("vms") + n("boot_failures") + n("kernel_events") + html_el("td", fixed1(num(g, "wall_seconds")), "n") +
+        out += "<tr>" + html_el("td", str(g, "name")) + html_el("td", join(str_list(g, "cmdline"), " ")) + n("cases") + n("vms") +
+               n("boot_failures") + n("kernel_events") + html_el("td", fixed1(num(g, "wall_seconds")), "n") +
                html_el("td", completed ? "yes" : "NO", completed ? "" : "v-brok") + "</tr>\n";
     }
     return out + "</table>\n";
@@ -77,9 +77,10 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
     for (const auto& [cls, t] : tallies)
         for (const auto& [call, v] : t.by_call)
             if (std::find(calls.begin(), calls.end(), call) == calls.end()) calls.push_back(call);
-    std::string out = "<h2>Classes × syscalls</h2>\n<p class=\"muted\">Each cell counts the verdicts of that class on "
-                      "that syscall; its colour is the worst verdict in it.</p>\n<table>\n<tr><th>class</th><th>title</th>"
-                      "<th>cases</th>";
+    std::string out =
+        "<h2>Classes × syscalls</h2>\n<p class=\"muted\">Each cell counts the verdicts of that class on "
+        "that syscall; its colour is the worst verdict in it.</p>\n<table>\n<tr><th>class</th><th>title</th>"
+        "<th>cases</th>";
     for (const auto& c : calls) out += html_el("th", c);
     out += "</tr>\n";
     const auto& classes = obj(run, "classes");
@@ -89,8 +90,7 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
             idle.push_back(cls);
             continue;
         }
-        out += "<tr>" + html_el("td", cls) + html_el("td", str(obj(classes, cls), "title")) +
-               html_el("td", std::to_string(t.cases), "n");
+        out += "<tr>" + html_el("td", cls) + html_el("td", str(obj(classes, cls), "title")) + html_el("td", std::to_string(t.cases), "n");
         for (const auto& call : calls) {
             auto it = t.by_call.find(call);
             out += matrix_cell(it == t.by_call.end() ? nullptr : &it->second);
@@ -99,14 +99,14 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
     }
     out += "</table>\n";
     if (!idle.empty())
-        out += html_el("p", "Classes without cases in this run (" + std::to_string(idle.size()) + "): " + join(idle),
-                       "muted") + "\n";
+        out += html_el("p", "Classes without cases in this run (" + std::to_string(idle.size()) + "): " + join(idle), "muted") + "\n";
     return out;
 }
 
 std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const std::vector<const nlohmann::json*>& cases) {
-    std::string out = "<h2>Man page vs code</h2>\n<p class=\"muted\">Classes where the kernel's errno was not what "
-                      "the man page says (followed = code: the code-derived contract held; neither: nothing held).</p>\n";
+    std::string out =
+        "<h2>Man page vs code</h2>\n<p class=\"muted\">Classes where the kernel's errno was not what "
+        "the man page says (followed = code: the code-derived contract held; neither: nothing held).</p>\n";
     std::string rows;
     const auto& classes = obj(run, "classes");
     for (const auto& [cls, t] : tallies) {
@@ -130,19 +130,22 @@ std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const
         auto j = [](const std::set<std::string>& s) { return join(std::vector<std::string>(s.begin(), s.end()), "; "); };
         rows += "<tr>" + html_el("td", cls) + html_el("td", str(obj(classes, cls), "title")) +
                 html_el("td", std::to_string(count("code")), "n") + html_el("td", std::to_string(count("neither")), "n") +
-                html_el("td", j(man)) + html_el("td", j(got)) + html_el("td", j(man_src)) + html_el("td", join(ids)) +
-                "</tr>\n";
+                html_el("td", j(man)) + html_el("td", j(got)) + html_el("td", j(man_src)) + html_el("td", join(ids)) + "</tr>\n";
     }
     if (rows.empty()) return out + html_el("p", "The kernel followed the man page wherever the page says something.") + "\n";
-    return out + "<table>\n<tr><th>class</th><th>title</th><th>followed code</th><th>neither</th><th>man page says</th>"
-                 "<th>kernel returned</th><th>man page source</th><th>cases</th></tr>\n" + rows + "</table>\n";
+    return out +
+           "<table>\n<tr><th>class</th><th>title</th><th>followed code</th><th>neither</th><th>man page says</th>"
+           "<th>kernel returned</th><th>man page source</th><th>cases</th></tr>\n" +
+           rows + "</table>\n";
 }
 
 std::string evidence_section(const nlohmann::json& c) {
     std::string v = str(c, "verdict");
-    std::string out = "<section class=\"case\">\n" +
-                      html_el("h3", (v.empty() ? std::string("?") : v) + " " + case_key(c) + " (" + case_class(c) + ", " +
-                                        case_call(c) + ")", verdict_css(v)) + "\n<table>\n";
+    std::string out =
+        "<section class=\"case\">\n" +
+        html_el("h3", (v.empty() ? std::string("?") : v) + " " + case_key(c) + " (" + case_class(c) + ", " + case_call(c) + ")",
+                verdict_css(v)) +
+        "\n<table>\n";
     auto kv = [&](const std::string& key, const std::string& value) {
         if (!value.empty()) out += "<tr>" + html_el("th", key) + html_el("td", value) + "</tr>\n";
     };

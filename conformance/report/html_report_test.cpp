@@ -24,9 +24,10 @@ TEST(HtmlReport, HeaderAndTotals) {
     EXPECT_TRUE(has(h, "<title>modharness conformance — debian-6.1-cloud (6.1.0-56-cloud-amd64)</title>"));
     EXPECT_TRUE(has(h, "<tr><th>accelerator</th><td>tcg — KVM guest gave no answer within 10 s: TCG</td></tr>"));
     EXPECT_TRUE(has(h, "<tr><th>wall time</th><td>41.7 s</td></tr>"));
-    EXPECT_TRUE(has(h, "<span class=\"badge v-pass\">PASS 10</span><span class=\"badge v-fail\">FAIL 1</span>"
-                       "<span class=\"badge v-conf\">CONF 1</span><span class=\"badge v-brok\">BROK 1</span>"
-                       "<span class=\"badge v-kernel\">KERNEL 1</span></p>"));
+    EXPECT_TRUE(has(h,
+                    "<span class=\"badge v-pass\">PASS 10</span><span class=\"badge v-fail\">FAIL 1</span>"
+                    "<span class=\"badge v-conf\">CONF 1</span><span class=\"badge v-brok\">BROK 1</span>"
+                    "<span class=\"badge v-kernel\">KERNEL 1</span></p>"));
     EXPECT_FALSE(has(h, "badge v-ran"));  // RAN only appears when a run has it
     EXPECT_TRUE(has(h, "<tr><td>sigenforce</td><td>module.sig_enforce=1</td><td class=\"n\">1</td>"));
 }
@@ -34,10 +35,12 @@ TEST(HtmlReport, HeaderAndTotals) {
 TEST(HtmlReport, MatrixCells) {
     std::string h = html_report(testing::run_a());
     EXPECT_TRUE(has(h, "<tr><th>class</th><th>title</th><th>cases</th><th>init</th><th>finit</th></tr>"));
-    EXPECT_TRUE(has(h, "<tr><td>F12</td><td>sysfs attribute file</td><td class=\"n\">1</td><td class=\"v-none\">—</td>"
-                       "<td class=\"v-fail\">1 FAIL</td></tr>"));
-    EXPECT_TRUE(has(h, "<tr><td>E1</td><td>bad magic / e_type / e_machine</td><td class=\"n\">2</td>"
-                       "<td class=\"v-pass\">1 PASS</td><td class=\"v-pass\">1 PASS</td></tr>"));
+    EXPECT_TRUE(has(h,
+                    "<tr><td>F12</td><td>sysfs attribute file</td><td class=\"n\">1</td><td class=\"v-none\">—</td>"
+                    "<td class=\"v-fail\">1 FAIL</td></tr>"));
+    EXPECT_TRUE(has(h,
+                    "<tr><td>E1</td><td>bad magic / e_type / e_machine</td><td class=\"n\">2</td>"
+                    "<td class=\"v-pass\">1 PASS</td><td class=\"v-pass\">1 PASS</td></tr>"));
     EXPECT_TRUE(has(h, "<td class=\"v-kernel\">1 KERNEL</td>"));
     EXPECT_TRUE(has(h, "<td>F1</td><td>fd -1, closed fd, fd &gt;= RLIMIT</td>"));
     EXPECT_FALSE(has(h, "<tr><td>F13</td>"));
@@ -54,9 +57,10 @@ TEST(HtmlReport, ManPageVersusCode) {
     std::string h = html_report(testing::run_a());
     auto section = h.substr(h.find("<h2>Man page vs code</h2>"));
     section = section.substr(0, section.find("<h2>", 5));
-    EXPECT_TRUE(has(section, "<tr><td>S1</td><td>signature marker alone</td><td class=\"n\">1</td><td class=\"n\">0</td>"
-                             "<td>EBADMSG</td><td>ENOEXEC</td><td>init_module(2): EBADMSG module signature is misformatted"
-                             "</td><td>default/s1-marker-only-finit</td></tr>"));
+    EXPECT_TRUE(has(section,
+                    "<tr><td>S1</td><td>signature marker alone</td><td class=\"n\">1</td><td class=\"n\">0</td>"
+                    "<td>EBADMSG</td><td>ENOEXEC</td><td>init_module(2): EBADMSG module signature is misformatted"
+                    "</td><td>default/s1-marker-only-finit</td></tr>"));
     EXPECT_TRUE(has(section, "<tr><td>F14</td>"));
     EXPECT_TRUE(has(section, "<tr><td>F12</td><td>sysfs attribute file</td><td class=\"n\">0</td><td class=\"n\">1</td>"));
     EXPECT_FALSE(has(section, "<tr><td>F1</td>"));  // followed both: not a deviation
@@ -74,8 +78,9 @@ TEST(HtmlReport, EvidenceForFailingCases) {
     ASSERT_NE(fail, std::string::npos);
     EXPECT_LT(kernel, brok);
     EXPECT_LT(brok, fail);
-    EXPECT_TRUE(has(h, "<pre>[    1.234] BUG: unable to handle page fault\n[    1.235] RIP: 0010:layout_symtab+0x2a/0x1c0 "
-                       "&lt;script&gt;&amp;\\x01\\x1B[0m</pre>"));
+    EXPECT_TRUE(has(h,
+                    "<pre>[    1.234] BUG: unable to handle page fault\n[    1.235] RIP: 0010:layout_symtab+0x2a/0x1c0 "
+                    "&lt;script&gt;&amp;\\x01\\x1B[0m</pre>"));
     EXPECT_TRUE(has(h, "<pre>BUG: unable to handle page fault for address: ffffc90000c00000\nOops: 0000 [#1] SMP NOPTI\n</pre>"));
     EXPECT_TRUE(has(h, "<tr><th>got vs expected</th><td>got EINVAL, expected EIO</td></tr>"));
     EXPECT_TRUE(has(h, "<tr><th>reason</th><td>errno EINVAL not in {EIO} &lt;sysfs &amp; &quot;attr&quot;&gt;</td></tr>"));

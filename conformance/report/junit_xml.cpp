@@ -22,21 +22,23 @@ struct Counts {
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     void add(const std::string& v) {
         ++tests;
-        if (v == "FAIL") ++failures;
-        else if (v == "CONF") ++skipped;
-        else if (v != "PASS" && v != "RAN") ++errors;
+        if (v == "FAIL")
+            ++failures;
+        else if (v == "CONF")
+            ++skipped;
+        else if (v != "PASS" && v != "RAN")
+            ++errors;
     }
     std::string attrs() const {
-        return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-               std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\"";
+        return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+               "\" skipped=\"" + std::to_string(skipped) + "\"";
     }
 };
 
 std::string testcase(const nlohmann::json& c, const std::string& kernel_pkg) {
     std::string v = str(c, "verdict");
-    std::string out = "    <testcase name=\"" + markup_attr(str(c, "id")) + "\" classname=\"modharness." +
-                      markup_attr(kernel_pkg) + "." + markup_attr(case_class(c)) + "\" time=\"" +
-                      seconds(num(c, "ns") / 1e9) + "\"";
+    std::string out = "    <testcase name=\"" + markup_attr(str(c, "id")) + "\" classname=\"modharness." + markup_attr(kernel_pkg) + "." +
+                      markup_attr(case_class(c)) + "\" time=\"" + seconds(num(c, "ns") / 1e9) + "\"";
     if (v == "PASS") return out + "/>\n";
     out += ">\n";
     if (v == "RAN") {
@@ -44,13 +46,13 @@ std::string testcase(const nlohmann::json& c, const std::string& kernel_pkg) {
     } else if (v == "CONF") {
         out += "      <skipped message=\"" + markup_attr(or_dash(str(c, "reason"))) + "\"/>\n";
     } else if (v == "FAIL") {
-        out += "      <failure type=\"FAIL\" message=\"" + markup_attr(got_vs_expected(c)) + "\">" +
-               markup_text(evidence_text(c)) + "</failure>\n";
+        out += "      <failure type=\"FAIL\" message=\"" + markup_attr(got_vs_expected(c)) + "\">" + markup_text(evidence_text(c)) +
+               "</failure>\n";
     } else {
         std::string msg = str(c, "title");
         if (msg.empty()) msg = or_dash(str(c, "reason"));
-        out += "      <error type=\"" + markup_attr(v.empty() ? "no verdict" : v) + "\" message=\"" + markup_attr(msg) +
-               "\">" + markup_text(evidence_text(c)) + "</error>\n";
+        out += "      <error type=\"" + markup_attr(v.empty() ? "no verdict" : v) + "\" message=\"" + markup_attr(msg) + "\">" +
+               markup_text(evidence_text(c)) + "</error>\n";
     }
     return out + "    </testcase>\n";
 }
@@ -87,8 +89,8 @@ std::string junit_xml(const nlohmann::json& run) {
     if (!ts.empty() && ts.back() == 'Z') ts.pop_back();  // the JUnit schema's timestamp has no zone
 
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites name=\"" + markup_attr("modharness conformance " + kernel) + "\"" + all.attrs() +
-           " time=\"" + seconds(num(run, "wall_seconds")) + "\">\n";
+    out += "<testsuites name=\"" + markup_attr("modharness conformance " + kernel) + "\"" + all.attrs() + " time=\"" +
+           seconds(num(run, "wall_seconds")) + "\">\n";
     for (const auto& g : order) {
         const auto& cases = by_group[g];
         if (cases.empty()) continue;  // a group that ran nothing has nothing for CI to show
@@ -96,8 +98,8 @@ std::string junit_xml(const nlohmann::json& run) {
         for (const auto* c : cases) n.add(str(*c, "verdict"));
         const nlohmann::json* info = group_info[g];
         double wall = info ? num(*info, "wall_seconds") : 0.0;
-        out += "  <testsuite name=\"" + markup_attr(kernel + "/" + (g.empty() ? "default" : g)) + "\"" + n.attrs() +
-               " time=\"" + seconds(wall) + "\"" + (ts.empty() ? "" : " timestamp=\"" + markup_attr(ts) + "\"") + ">\n";
+        out += "  <testsuite name=\"" + markup_attr(kernel + "/" + (g.empty() ? "default" : g)) + "\"" + n.attrs() + " time=\"" +
+               seconds(wall) + "\"" + (ts.empty() ? "" : " timestamp=\"" + markup_attr(ts) + "\"") + ">\n";
         out += "    <properties>\n";
         auto prop = [&](const std::string& k, const std::string& val) {
             out += "      <property name=\"" + markup_attr(k) + "\" value=\"" + markup_attr(val) + "\"/>\n";

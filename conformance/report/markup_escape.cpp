@@ -19,10 +19,14 @@ std::size_t valid_utf8_char(std::string_view s, std::size_t i) {
     unsigned char b0 = at(i);
     std::size_t n;
     uint32_t cp;
-    if (b0 >= 0xC2 && b0 <= 0xDF) n = 2, cp = b0 & 0x1Fu;
-    else if (b0 >= 0xE0 && b0 <= 0xEF) n = 3, cp = b0 & 0x0Fu;
-    else if (b0 >= 0xF0 && b0 <= 0xF4) n = 4, cp = b0 & 0x07u;
-    else return 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+        n = 2, cp = b0 & 0x1Fu;
+    else if (b0 >= 0xE0 && b0 <= 0xEF)
+        n = 3, cp = b0 & 0x0Fu;
+    else if (b0 >= 0xF0 && b0 <= 0xF4)
+        n = 4, cp = b0 & 0x07u;
+    else
+        return 0;
     if (i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k) {
         if ((at(i + k) & 0xC0) != 0x80) return 0;
@@ -52,8 +56,10 @@ std::string escape(std::string_view s, bool attr) {
                 case '\n': out += attr ? "&#10;" : "\n"; break;
                 case '\r': out += "&#13;"; break;
                 default:
-                    if (b < 0x20 || b == 0x7F) hex_byte(out, b);
-                    else out += static_cast<char>(b);
+                    if (b < 0x20 || b == 0x7F)
+                        hex_byte(out, b);
+                    else
+                        out += static_cast<char>(b);
             }
             ++i;
             continue;

@@ -29,12 +29,12 @@ TEST(MarkupEscape, ControlBytesBecomeVisible) {
 TEST(MarkupEscape, Utf8KeptInvalidBytesShown) {
     EXPECT_EQ(markup_text("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7"s), "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7"s);
     EXPECT_EQ(markup_text("\xff"s), "\\xFF");
-    EXPECT_EQ(markup_text("\x80z"s), "\\x80z");                  // lone continuation byte
-    EXPECT_EQ(markup_text("\xc0\xaf"s), "\\xC0\\xAF");            // overlong '/'
-    EXPECT_EQ(markup_text("\xed\xa0\x80"s), "\\xED\\xA0\\x80");   // UTF-16 surrogate
-    EXPECT_EQ(markup_text("\xc2\x85"s), "\\xC2\\x85");            // C1 control NEL
-    EXPECT_EQ(markup_text("\xef\xbf\xbe"s), "\\xEF\\xBF\\xBE");   // U+FFFE, not an XML character
-    EXPECT_EQ(markup_text("\xe2\x86"s), "\\xE2\\x86");            // truncated sequence at the end
+    EXPECT_EQ(markup_text("\x80z"s), "\\x80z");  // lone continuation byte
+    EXPECT_EQ(markup_text("\xc0\xaf"s), "\\xC0\\xAF");  // overlong '/'
+    EXPECT_EQ(markup_text("\xed\xa0\x80"s), "\\xED\\xA0\\x80");  // UTF-16 surrogate
+    EXPECT_EQ(markup_text("\xc2\x85"s), "\\xC2\\x85");  // C1 control NEL
+    EXPECT_EQ(markup_text("\xef\xbf\xbe"s), "\\xEF\\xBF\\xBE");  // U+FFFE, not an XML character
+    EXPECT_EQ(markup_text("\xe2\x86"s), "\\xE2\\x86");  // truncated sequence at the end
 }
 
 TEST(MarkupEscape, EveryByteStringStaysWellFormed) {

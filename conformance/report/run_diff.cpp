@@ -34,9 +34,9 @@ Indexed index_run(const nlohmann::json& run, const char* side, nlohmann::json& w
 
 nlohmann::json identity(const nlohmann::json& run) {
     const auto& k = obj(run, "kernel");
-    return {{"kernel", str(k, "name")},    {"release", str(k, "release")}, {"version", str(k, "version")},
-            {"started_utc", str(run, "started_utc")}, {"accel", str(run, "accel")},
-            {"cases", run_cases(run).size()}};
+    return {{"kernel", str(k, "name")},     {"release", str(k, "release")},
+            {"version", str(k, "version")}, {"started_utc", str(run, "started_utc")},
+            {"accel", str(run, "accel")},   {"cases", run_cases(run).size()}};
 }
 
 nlohmann::json side(const nlohmann::json& c) {
@@ -49,8 +49,11 @@ nlohmann::json side(const nlohmann::json& c) {
 }
 
 nlohmann::json lone(const nlohmann::json& c) {
-    return {{"group", str(c, "group")}, {"id", str(c, "id")}, {"call", case_call(c)},
-            {"verdict", str(c, "verdict")}, {"errno", str(c, "errno")}};
+    return {{"group", str(c, "group")},
+            {"id", str(c, "id")},
+            {"call", case_call(c)},
+            {"verdict", str(c, "verdict")},
+            {"errno", str(c, "errno")}};
 }
 
 }  // namespace
@@ -59,8 +62,7 @@ nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b) {
     nlohmann::json warnings = nlohmann::json::array();
     Indexed ia = index_run(a, "A", warnings), ib = index_run(b, "B", warnings);
     struct Bucket {
-        nlohmann::json changed = nlohmann::json::array(), only_a = nlohmann::json::array(),
-                       only_b = nlohmann::json::array();
+        nlohmann::json changed = nlohmann::json::array(), only_a = nlohmann::json::array(), only_b = nlohmann::json::array();
     };
     std::map<std::string, Bucket, decltype(&class_less)> buckets(&class_less);
     int in_both = 0, same = 0, changed = 0, only_a = 0, only_b = 0;
@@ -76,8 +78,8 @@ nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b) {
         const auto& cb = *it->second;
         ++in_both;
         if (case_class(ca) != case_class(cb))
-            warnings.push_back("case " + k.first + "/" + k.second + " is class " + case_class(ca) + " in A but " +
-                               case_class(cb) + " in B; listed under " + case_class(ca));
+            warnings.push_back("case " + k.first + "/" + k.second + " is class " + case_class(ca) + " in A but " + case_class(cb) +
+                               " in B; listed under " + case_class(ca));
         nlohmann::json fields = nlohmann::json::array();
         for (auto f : kDiffFields)
             if (str(ca, f) != str(cb, f)) fields.push_back(std::string(f));
@@ -86,8 +88,8 @@ nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b) {
             continue;
         }
         ++changed;
-        buckets[case_class(ca)].changed.push_back({{"group", k.first}, {"id", k.second}, {"call", case_call(ca)},
-                                                   {"fields", fields}, {"a", side(ca)}, {"b", side(cb)}});
+        buckets[case_class(ca)].changed.push_back(
+            {{"group", k.first}, {"id", k.second}, {"call", case_call(ca)}, {"fields", fields}, {"a", side(ca)}, {"b", side(cb)}});
     }
     for (const auto& k : ib.order) {
         if (ia.by_key.count(k)) continue;
@@ -100,8 +102,11 @@ nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b) {
     for (auto& [cls, bucket] : buckets) {
         std::string title = str(obj(obj(a, "classes"), cls), "title");
         if (title.empty()) title = str(obj(obj(b, "classes"), cls), "title");
-        classes.push_back({{"class", cls}, {"title", title}, {"changed", std::move(bucket.changed)},
-                           {"only_a", std::move(bucket.only_a)}, {"only_b", std::move(bucket.only_b)}});
+        classes.push_back({{"class", cls},
+                           {"title", title},
+                           {"changed", std::move(bucket.changed)},
+                           {"only_a", std::move(bucket.only_a)},
+                           {"only_b", std::move(bucket.only_b)}});
     }
     return {{"schema", std::string(kDiffSchema)},
             {"a", identity(a)},
@@ -130,8 +135,8 @@ std::string diff_text(const nlohmann::json& diff) {
     std::string out;
     out += terminal_clean("A: " + who("a"), 100) + "\n";
     out += terminal_clean("B: " + who("b"), 100) + "\n";
-    out += "joined on (group, id): " + n("in_both") + " in both, " + n("same") + " same, " + n("changed") +
-           " changed, " + n("only_a") + " only in A, " + n("only_b") + " only in B\n";
+    out += "joined on (group, id): " + n("in_both") + " in both, " + n("same") + " same, " + n("changed") + " changed, " + n("only_a") +
+           " only in A, " + n("only_b") + " only in B\n";
     if (diff_is_empty(diff)) {
         out += "no differences\n";
     } else if (diff.is_object() && diff.contains("classes") && diff["classes"].is_array()) {
@@ -165,15 +170,20 @@ std::string diff_text(const nlohmann::json& diff) {
             for (const char* k : {"only_a", "only_b"}) {
                 if (!cls.is_object() || !cls.contains(k) || !cls[k].is_array()) continue;
                 for (const auto& c : cls[k])
-                    out += terminal_clean(std::string(k[5] == 'a' ? "  only A   " : "  only B   ") + str(c, "group") +
-                                              "/" + str(c, "id") + " [" + str(c, "call") + "]  " +
-                                              or_dash(str(c, "verdict")) + " " + or_dash(str(c, "errno")), 100) + "\n";
+                    out += terminal_clean(std::string(k[5] == 'a' ? "  only A   " : "  only B   ") + str(c, "group") + "/" + str(c, "id") +
+                                              " [" + str(c, "call") + "]  " + or_dash(str(c, "verdict")) + " " + or_dash(str(c, "errno")),
+                                          100) +
+                           "\n";
             }
         }
     }
     if (diff.is_object() && diff.contains("warnings") && diff["warnings"].is_array() && !diff["warnings"].empty()) {
         out += "\nwarnings:\n";
-        for (const auto& w : diff["warnings"]) out += terminal_clean("  " + (w.is_string() ? w.get<std::string>() : w.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), 100) + "\n";
+        for (const auto& w : diff["warnings"])
+            out +=
+                terminal_clean(
+                    "  " + (w.is_string() ? w.get<std::string>() : w.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), 100) +
+                "\n";
     }
     return out;
 }

@@ -31,9 +31,9 @@ TEST(DiffRuns, GroupedByClassInNaturalOrder) {
     std::vector<std::string> classes;
     for (const auto& c : d["classes"]) classes.push_back(c["class"]);
     EXPECT_EQ(classes, (std::vector<std::string>{"E9", "E12", "F9", "F12", "F13", "G3", "G5"}));
-    EXPECT_EQ(d["classes"][2]["only_a"][0],
-              (nlohmann::json{{"group", "default"}, {"id", "f9-empty-finit"}, {"call", "finit"}, {"verdict", "PASS"},
-                              {"errno", "EINVAL"}}));
+    EXPECT_EQ(
+        d["classes"][2]["only_a"][0],
+        (nlohmann::json{{"group", "default"}, {"id", "f9-empty-finit"}, {"call", "finit"}, {"verdict", "PASS"}, {"errno", "EINVAL"}}));
     EXPECT_EQ(d["classes"][4]["only_b"][0]["id"], "f13-memfd-finit");
 }
 
@@ -122,8 +122,7 @@ TEST(DiffHtml, PageAndCells) {
     EXPECT_NE(h.find("<li class=\"diff-a\">default/f9-empty-finit [finit] PASS EINVAL</li>"), std::string::npos);
     EXPECT_NE(h.find("<li class=\"diff-b\">default/f13-memfd-finit [finit] PASS ENOTRECOVERABLE</li>"), std::string::npos);
     EXPECT_EQ(testing::xml_problem(h), "");
-    EXPECT_NE(diff_html(diff_runs(testing::run_a(), testing::run_a())).find("<p class=\"v-pass\">No differences.</p>"),
-              std::string::npos);
+    EXPECT_NE(diff_html(diff_runs(testing::run_a(), testing::run_a())).find("<p class=\"v-pass\">No differences.</p>"), std::string::npos);
 }
 
 }  // namespace

@@ -17,9 +17,12 @@ std::size_t nesting_depth(std::string_view bytes) {
     bool in_string = false, escaped = false;
     for (char ch : bytes) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (ch == '\\') escaped = true;
-            else if (ch == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
         } else if (ch == '"') {
             in_string = true;
         } else if (ch == '[' || ch == '{') {
@@ -57,14 +60,12 @@ mh::Expected<nlohmann::json> parse_run(std::string_view bytes, const std::string
                               ", expected an object with \"schema\": \"" + std::string(kRunSchema) + "\")");
     auto s = j.find("schema");
     if (s == j.end() || !s->is_string())
-        return mh::make_error(origin + ": not a conformance run (no \"schema\" string; expected \"" +
-                              std::string(kRunSchema) + "\")");
+        return mh::make_error(origin + ": not a conformance run (no \"schema\" string; expected \"" + std::string(kRunSchema) + "\")");
     if (s->get<std::string>() != kRunSchema)
-        return mh::make_error(origin + ": schema is \"" + s->get<std::string>() + "\", this modharness reads \"" +
-                              std::string(kRunSchema) + "\"" +
-                              (s->get<std::string>() == "modharness.result/1"
-                                   ? " (that is one case of results.jsonl; pass the run's conformance.json)"
-                                   : ""));
+        return mh::make_error(
+            origin + ": schema is \"" + s->get<std::string>() + "\", this modharness reads \"" + std::string(kRunSchema) + "\"" +
+            (s->get<std::string>() == "modharness.result/1" ? " (that is one case of results.jsonl; pass the run's conformance.json)"
+                                                            : ""));
     auto c = j.find("cases");
     if (c != j.end() && !c->is_array())
         return mh::make_error(origin + ": \"cases\" is a JSON " + std::string(c->type_name()) + ", expected an array");
@@ -78,7 +79,8 @@ mh::Expected<nlohmann::json> load_run(const std::filesystem::path& file_or_dir) 
     if (std::filesystem::is_directory(file_or_dir, ec)) {
         file = file_or_dir / "conformance.json";
         if (!std::filesystem::exists(file, ec))
-            return mh::make_error(file_or_dir.string() + ": directory holds no conformance.json (is it a `modharness conform --out` directory?)");
+            return mh::make_error(file_or_dir.string() +
+                                  ": directory holds no conformance.json (is it a `modharness conform --out` directory?)");
     } else if (!std::filesystem::exists(file_or_dir, ec)) {
         return mh::make_error(file_or_dir.string() + ": no such file or directory");
     }

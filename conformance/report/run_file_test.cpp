@@ -90,8 +90,10 @@ TEST(ParseRun, TruncatedAndGarbledInputNeverCrash) {
     int truncated_ok = 0;
     for (std::size_t n = 0; n < bytes.size(); n += 37) {
         auto r = parse_run(std::string_view(bytes).substr(0, n), "t");
-        if (r.ok()) ++truncated_ok;
-        else EXPECT_EQ(r.error().message.rfind("t: ", 0), 0u);
+        if (r.ok())
+            ++truncated_ok;
+        else
+            EXPECT_EQ(r.error().message.rfind("t: ", 0), 0u);
     }
     EXPECT_EQ(truncated_ok, 0);  // a JSON object cut short is never valid
     uint32_t x = 7;
@@ -130,14 +132,14 @@ TEST(ParseRun, WrongTypesEverywhereStillRender) {
 }
 
 TEST(ParseRun, DeepNestingDoesNotOverflow) {
-    std::string deep = "{\"schema\":\"modharness.conformance/1\",\"cases\":[{\"id\":\"d\",\"errno\":" +
-                       std::string(20000, '[') + std::string(20000, ']') + "}]}";
+    std::string deep = "{\"schema\":\"modharness.conformance/1\",\"cases\":[{\"id\":\"d\",\"errno\":" + std::string(20000, '[') +
+                       std::string(20000, ']') + "}]}";
     auto r = parse_run(deep, "deep");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().message, "deep: JSON nests deeper than 256 levels; a conformance run needs a handful");
     // Brackets inside strings do not count; 100 levels of real nesting are fine and render.
-    std::string fine = "{\"schema\":\"modharness.conformance/1\",\"cases\":[{\"id\":\"[[[[\\\"[[\",\"errno\":" +
-                       std::string(100, '[') + std::string(100, ']') + "}]}";
+    std::string fine = "{\"schema\":\"modharness.conformance/1\",\"cases\":[{\"id\":\"[[[[\\\"[[\",\"errno\":" + std::string(100, '[') +
+                       std::string(100, ']') + "}]}";
     auto f = parse_run(fine, "fine");
     ASSERT_TRUE(f.ok()) << f.error().message;
     render_everything(*f, *f);

@@ -28,8 +28,7 @@ std::string row(const std::string& cls, const std::string& title, int cases, con
         return it == followed.end() ? 0 : it->second;
     };
     return fmt("%-7s %-28s %5d %4d %4d %4d %4d %6d %4d  %4d %4d %4d %7d\n", terminal_clean(cls, 7).c_str(),
-               terminal_clean(title, 28).c_str(), cases, v[0], v[1], v[2], v[3], v[4], v[5], f("man"), f("code"),
-               f("both"), f("neither"));
+               terminal_clean(title, 28).c_str(), cases, v[0], v[1], v[2], v[3], v[4], v[5], f("man"), f("code"), f("both"), f("neither"));
 }
 
 bool incomplete(const nlohmann::json& group) {
@@ -97,18 +96,17 @@ std::string summary_text(const nlohmann::json& run) {
            "\n";
     if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
         for (const auto& g : run["groups"]) {
-            std::string line = fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events, %.1f s%s",
-                                   or_dash(str(g, "name")).c_str(), static_cast<int>(num(g, "cases")),
-                                   static_cast<int>(num(g, "vms")), static_cast<int>(num(g, "boot_failures")),
-                                   static_cast<int>(num(g, "kernel_events")), num(g, "wall_seconds"),
-                                   incomplete(g) ? "  INCOMPLETE" : "");
+            std::string line =
+                fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events, %.1f s%s", or_dash(str(g, "name")).c_str(),
+                    static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")), static_cast<int>(num(g, "boot_failures")),
+                    static_cast<int>(num(g, "kernel_events")), num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
             out += terminal_clean(line, kWidth) + "\n";
         }
     }
     out += "\n";
     out += std::string(kRule - 22, ' ') + "- man page followed --\n";  // over the last 22 columns
-    out += fmt("%-7s %-28s %5s %4s %4s %4s %4s %6s %4s  %4s %4s %4s %7s\n", "class", "title", "cases", "PASS", "FAIL",
-               "CONF", "BROK", "KERNEL", "RAN", "man", "code", "both", "neither");
+    out += fmt("%-7s %-28s %5s %4s %4s %4s %4s %6s %4s  %4s %4s %4s %7s\n", "class", "title", "cases", "PASS", "FAIL", "CONF", "BROK",
+               "KERNEL", "RAN", "man", "code", "both", "neither");
     out += std::string(kRule, '-') + "\n";
     std::array<int, kVerdicts.size()> total{};
     std::map<std::string, int> total_followed;
@@ -140,8 +138,9 @@ std::string summary_text(const nlohmann::json& run) {
         }
         out += line + "\n";
     }
-    out += "man page followed: the errno matched the man page (man), the contract from the kernel code (code),\n"
-           "both, or neither; cases where the page is silent or that gave no result are not counted.\n";
+    out +=
+        "man page followed: the errno matched the man page (man), the contract from the kernel code (code),\n"
+        "both, or neither; cases where the page is silent or that gave no result are not counted.\n";
 
     // Worst first, run order within a verdict: the top lines are what to look at.
     std::vector<const nlohmann::json*> bad;
@@ -160,8 +159,8 @@ std::string summary_text(const nlohmann::json& run) {
     out += fmt("non-PASS cases (%zu):\n", bad.size());
     for (const auto* c : bad) {
         std::string v = str(*c, "verdict");
-        out += terminal_clean(fmt("  %-6s %s  [%s %s]  %s", or_dash(v).c_str(), case_key(*c).c_str(),
-                                  case_class(*c).c_str(), case_call(*c).c_str(), got_vs_expected(*c).c_str()),
+        out += terminal_clean(fmt("  %-6s %s  [%s %s]  %s", or_dash(v).c_str(), case_key(*c).c_str(), case_class(*c).c_str(),
+                                  case_call(*c).c_str(), got_vs_expected(*c).c_str()),
                               kWidth) +
                "\n";
         std::string why = str(*c, "reason");

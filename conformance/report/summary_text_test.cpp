@@ -57,8 +57,9 @@ TEST(SummaryText, NonPassListWorstFirst) {
     EXPECT_NE(s.find("non-PASS cases (4):\n"), std::string::npos);
     auto kernel = s.find("  KERNEL default/e12-nobits-huge-init  [E12 init]  no result, expected ENOMEM|0\n");
     auto brok = s.find("  BROK   default/p1-nocap-init  [P1 init]  no result, expected EPERM\n");
-    auto fail = s.find("  FAIL   default/f12-sysfs-finit  [F12 finit]  got EINVAL, expected EIO\n"
-                       "         errno EINVAL not in {EIO} <sysfs & \"attr\">\n");
+    auto fail = s.find(
+        "  FAIL   default/f12-sysfs-finit  [F12 finit]  got EINVAL, expected EIO\n"
+        "         errno EINVAL not in {EIO} <sysfs & \"attr\">\n");
     auto conf = s.find("  CONF   default/g5-xz-garbage  [G5 finit]");
     ASSERT_NE(kernel, std::string::npos) << s;
     ASSERT_NE(brok, std::string::npos);

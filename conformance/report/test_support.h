@@ -131,17 +131,17 @@ inline std::string xml_problem(const std::string& x) {
 }
 
 // xmllint --noout over the bytes; skips the calling test when xmllint is not installed.
-#define MH_EXPECT_XMLLINT_OK(bytes, name)                                                                  \
-    do {                                                                                                   \
+#define MH_EXPECT_XMLLINT_OK(bytes, name) \
+    do { \
         if (std::system("command -v xmllint >/dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint not installed"; \
-        auto path_ = std::filesystem::temp_directory_path() / (std::string("mh_report_") + (name));       \
-        {                                                                                                  \
-            std::ofstream o_(path_, std::ios::binary);                                                     \
-            o_ << (bytes);                                                                                 \
-        }                                                                                                  \
-        int rc_ = std::system(("xmllint --noout '" + path_.string() + "'").c_str());                      \
-        EXPECT_EQ(rc_, 0) << "xmllint rejected " << path_;                                                 \
-        if (rc_ == 0) std::filesystem::remove(path_);                                                      \
+        auto path_ = std::filesystem::temp_directory_path() / (std::string("mh_report_") + (name)); \
+        { \
+            std::ofstream o_(path_, std::ios::binary); \
+            o_ << (bytes); \
+        } \
+        int rc_ = std::system(("xmllint --noout '" + path_.string() + "'").c_str()); \
+        EXPECT_EQ(rc_, 0) << "xmllint rejected " << path_; \
+        if (rc_ == 0) std::filesystem::remove(path_); \
     } while (0)
 
 }  // namespace mh::conformance::testing

@@ -129,13 +129,17 @@ uint8_t afl_custom_queue_get(void* /*data*/, const uint8_t* filename) {
     const ssize_t n = ::read(fd, head, sizeof head);
     ::close(fd);
     if (n != 4) return 0;
-    return std::memcmp(head, mh::mutate::kMagic.data(), 4) == 0 || std::memcmp(head, "\x7f" "ELF", 4) == 0;
+    return std::memcmp(head, mh::mutate::kMagic.data(), 4) == 0 || std::memcmp(head,
+                                                                               "\x7f"
+                                                                               "ELF",
+                                                                               4) == 0;
 }
 
 // A new queue entry: found by mutation (orig set) -> exported; initial and imported entries are
 // already on the host and are not.
 uint8_t afl_custom_queue_new_entry(void* data, const uint8_t* filename_new_queue, const uint8_t* filename_orig_queue) {
-    if (filename_orig_queue && filename_new_queue) export_entry(*static_cast<State*>(data), reinterpret_cast<const char*>(filename_new_queue));
+    if (filename_orig_queue && filename_new_queue)
+        export_entry(*static_cast<State*>(data), reinterpret_cast<const char*>(filename_new_queue));
     return 0;  // the file is unchanged
 }
 

@@ -44,8 +44,7 @@ int file_fd(const std::vector<uint8_t>& image, int mode) {
 // Reads a file to its end and drops the bytes: the kernel's show/read functions are the point.
 void drain(int fd) {
     static char buf[64 * 1024];
-    while (::read(fd, buf, sizeof buf) > 0) {
-    }
+    while (::read(fd, buf, sizeof buf) > 0) {}
 }
 
 void read_file(const std::string& path) {

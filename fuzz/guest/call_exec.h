@@ -48,7 +48,7 @@ private:
     int memfd_ = -1;
     void* unmapped_ = nullptr;  // a PROT_NONE page: the bad-pointer actions' argument
     std::vector<std::string> environment_files_;  // the *.ko files of the environment directory
-    std::vector<std::string> environment_;        // module names kept loaded
+    std::vector<std::string> environment_;  // module names kept loaded
     Racer racer_;
     std::span<const uint64_t> racer_pcs_;
 };

@@ -17,8 +17,8 @@ public:
     // no KCOV (stock kernels: the caller falls back to black-box feedback).
     bool open(uint64_t words = 1 << 20);
     bool active() const { return area_ != nullptr; }
-    void reset();                            // before the call
-    std::span<const uint64_t> pcs() const;   // after the call
+    void reset();  // before the call
+    std::span<const uint64_t> pcs() const;  // after the call
 
 private:
     int fd_ = -1;

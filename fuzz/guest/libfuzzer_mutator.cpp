@@ -46,8 +46,8 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
     return out.size();
 }
 
-extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t s2, uint8_t* out,
-                                            size_t max_out, unsigned int seed) {
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t s2, uint8_t* out, size_t max_out,
+                                            unsigned int seed) {
     MutatorClock clock;
     const auto c = core().crossover({d1, s1}, {d2, s2}, max_out, widen(seed));
     std::memcpy(out, c.data(), c.size());

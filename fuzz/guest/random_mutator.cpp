@@ -21,7 +21,7 @@ size_t random_image(uint8_t* data, size_t max_size, uint64_t seed) {
     std::memcpy(data, ident, sizeof ident);
     data[16] = rng.below(2) ? 2 : 3;  // e_type: ET_EXEC or ET_DYN
     data[17] = 0;
-    data[18] = 62;                     // e_machine: EM_X86_64
+    data[18] = 62;  // e_machine: EM_X86_64
     data[19] = 0;
     return n;
 }

@@ -102,7 +102,8 @@ Target::~Target() = default;
 
 bool Target::init() {
     if (auto why = executor::guest_child_refusal()) {
-        std::fprintf(stderr, "mh-fuzz: refusing to run: %s\nmh-fuzz: this program runs only inside a modharness fuzzing VM.\n", why->c_str());
+        std::fprintf(stderr, "mh-fuzz: refusing to run: %s\nmh-fuzz: this program runs only inside a modharness fuzzing VM.\n",
+                     why->c_str());
         return false;
     }
     Impl& m = *impl_;
@@ -167,8 +168,10 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
 
     st.execs.fetch_add(1, std::memory_order_relaxed);
     const size_t slot = r.ret == 0 ? 0 : std::min<size_t>(static_cast<size_t>(r.err), protocol::kErrnoSlots - 1);
-    if (r.ret == 0) st.loaded.fetch_add(1, std::memory_order_relaxed);
-    else st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
+    if (r.ret == 0)
+        st.loaded.fetch_add(1, std::memory_order_relaxed);
+    else
+        st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
     st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
     const bool clean = poison_check(st);
     m.recheck = r.ret == 0 || in.call.actions != 0;  // a load, or actions that may load (the racer)

@@ -168,7 +168,8 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                     .rng = std::mt19937_64(opt.rng_seed ? opt.rng_seed : static_cast<uint64_t>(Clock::now().time_since_epoch().count()))};
 
     say("fuzzing " + kernel->release + " with " + opt.engine + " for " + clock_text(opt.duration_s) + " (" + std::to_string(opt.jobs) +
-        " job" + (opt.jobs > 1 ? "s" : "") + ", " + std::string(accel->accel == vm::Accel::Kvm ? "kvm" : "tcg") + ", out " + opt.out.string() + ")");
+        " job" + (opt.jobs > 1 ? "s" : "") + ", " + std::string(accel->accel == vm::Accel::Kvm ? "kvm" : "tcg") + ", out " +
+        opt.out.string() + ")");
     std::vector<std::thread> threads;
     for (int i = 0; i < opt.jobs; ++i) threads.emplace_back(run_job, std::ref(run), i);
     for (auto& t : threads) t.join();
@@ -226,7 +227,8 @@ std::string summary_table(const CampaignSummary& s) {
                   s.feedback.empty() ? "no" : s.feedback.c_str(), clock_text(s.elapsed_s).c_str(), s.vms);
     out += b;
     std::snprintf(b, sizeof b, "execs %" PRIu64 " (%.0f/s per running VM), loaded %" PRIu64 ", VM time lost to restarts %.0f s of %.0f s\n",
-                  s.execs, s.engine_s > 0 ? static_cast<double>(s.execs) / s.engine_s : 0.0, s.loaded, s.restart_s, s.restart_s + s.engine_s);
+                  s.execs, s.engine_s > 0 ? static_cast<double>(s.execs) / s.engine_s : 0.0, s.loaded, s.restart_s,
+                  s.restart_s + s.engine_s);
     out += b;
     if (s.loader_ceiling) {
         std::snprintf(b, sizeof b, "loader coverage %zu / %zu sites (%.1f%%), %zu kernel PCs in all\n", s.loader, s.loader_ceiling,
@@ -239,7 +241,8 @@ std::string summary_table(const CampaignSummary& s) {
         std::snprintf(b, sizeof b, "  at %5.0f s: loader %zu, pcs %zu, execs %" PRIu64 "\n", p.t, p.loader, p.pcs, p.execs);
         out += b;
     }
-    std::snprintf(b, sizeof b, "corpus %zu, crashes %d (%zu titles, %zu new)\n", s.corpus, s.crash_events, s.titles.size(), s.new_titles.size());
+    std::snprintf(b, sizeof b, "corpus %zu, crashes %d (%zu titles, %zu new)\n", s.corpus, s.crash_events, s.titles.size(),
+                  s.new_titles.size());
     out += b;
     for (const auto& t : s.titles) {
         const bool is_new = std::find(s.new_titles.begin(), s.new_titles.end(), t) != s.new_titles.end();

@@ -28,16 +28,16 @@ struct CampaignOptions {
     int jobs = 1;
     std::filesystem::path out;
     std::string accel = "auto";
-    std::vector<std::string> seeds;          // seed module names; empty: default_fuzz_seed_names()
+    std::vector<std::string> seeds;  // seed module names; empty: default_fuzz_seed_names()
     std::vector<std::filesystem::path> seed_files;  // extra encoded or raw inputs
     int memory_mb = 1024;
-    uint64_t rng_seed = 0;                   // 0: time-based
-    size_t max_len = 0;                      // 0: 1.5 x the largest seed
+    uint64_t rng_seed = 0;  // 0: time-based
+    size_t max_len = 0;  // 0: 1.5 x the largest seed
     std::vector<double> checkpoints = {60, 300, 600, 1800};
-    std::string weights;                     // mutator step mix for the structure-aware engines ("" = default)
-    std::vector<std::string> known_titles;   // crash titles not counted as new (e.g. from a triage list)
-    std::filesystem::path guest_fuzz_dir;    // where mh-fuzz-* are (empty: the build's)
-    std::filesystem::path executor;          // empty: the build's
+    std::string weights;  // mutator step mix for the structure-aware engines ("" = default)
+    std::vector<std::string> known_titles;  // crash titles not counted as new (e.g. from a triage list)
+    std::filesystem::path guest_fuzz_dir;  // where mh-fuzz-* are (empty: the build's)
+    std::filesystem::path executor;  // empty: the build's
     // Loader coverage: predicate over PCs and the ceiling (sites in kernel/module/*.c); optional.
     std::function<bool(uint64_t)> is_loader_site;
     size_t loader_ceiling = 0;
@@ -55,21 +55,21 @@ struct CurvePoint {
 
 struct CampaignSummary {
     std::string engine, kernel, release, feedback;
-    double elapsed_s = 0;          // cumulative over resumed runs
-    double engine_s = 0;           // VM-seconds the engine was running (sum over jobs)
-    double restart_s = 0;          // VM-seconds lost to boots and shutdowns
+    double elapsed_s = 0;  // cumulative over resumed runs
+    double engine_s = 0;  // VM-seconds the engine was running (sum over jobs)
+    double restart_s = 0;  // VM-seconds lost to boots and shutdowns
     uint64_t execs = 0, loaded = 0;
     int vms = 0;
     size_t pcs = 0, loader = 0, loader_ceiling = 0;
     size_t corpus = 0;
     int crash_events = 0;
-    std::vector<std::string> titles;       // distinct, all runs
-    std::vector<std::string> new_titles;   // first seen in this run and not known
-    std::map<int, uint64_t> errnos;        // errno -> failed calls (0 not included)
-    std::vector<CurvePoint> checkpoints;   // coverage at the requested times (when reached)
+    std::vector<std::string> titles;  // distinct, all runs
+    std::vector<std::string> new_titles;  // first seen in this run and not known
+    std::map<int, uint64_t> errnos;  // errno -> failed calls (0 not included)
+    std::vector<CurvePoint> checkpoints;  // coverage at the requested times (when reached)
     bool interrupted = false;
-    std::string stop_reason;               // "" when the budget ran out normally
-    bool storage_error = false;            // the stop was a failed write in --out
+    std::string stop_reason;  // "" when the budget ran out normally
+    bool storage_error = false;  // the stop was a failed write in --out
 };
 
 Expected<CampaignSummary> run_campaign(const CampaignOptions& options);

@@ -121,9 +121,12 @@ void take_corpus(CampaignRun& run, const KvRecord& rec) {
 void take_frame(CampaignRun& run, size_t j, const vm::GuestFrame& f) {
     const auto type = protocol::frame_type(f.record);
     std::lock_guard lock(run.state.mu);
-    if (type == protocol::FrameType::Pcs) take_pcs(run, f.record.get_or("pcs", ""));
-    else if (type == protocol::FrameType::Stats) take_stats(run, j, f.record);
-    else if (type == protocol::FrameType::Corpus) take_corpus(run, f.record);
+    if (type == protocol::FrameType::Pcs)
+        take_pcs(run, f.record.get_or("pcs", ""));
+    else if (type == protocol::FrameType::Stats)
+        take_stats(run, j, f.record);
+    else if (type == protocol::FrameType::Corpus)
+        take_corpus(run, f.record);
 }
 
 // The VM of job `id`'s next engine run of `remaining` seconds: engine, environment modules,
@@ -156,7 +159,8 @@ Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_
         std::lock_guard lock(run.state.mu);
         // The random baseline stands for a syscall fuzzer with an executable template: no module seeds.
         if (opt.engine != "random")
-            for (const auto& s : run.seeds.inputs) spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+            for (const auto& s : run.seeds.inputs)
+                spec.files.push_back({"mh/seeds/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
         // The stage goes into a job's VMs until one has run through it: its PCs are
         // counted by then, and restarts after crashes do not pay for it again (libFuzzer
         // does not copy starting inputs into its corpus, so later VMs fuzz on without them).
@@ -235,7 +239,8 @@ bool after_vm(CampaignRun& run, const FuzzVmSpec& spec, const FuzzVmResult& r, i
     }
     if (r.vm.vm_event == "interrupted") return false;
     if (!r.vm.booted) {
-        if (++no_boot >= 3) stop_with(run, "the VM did not boot three times in a row (see " + (spec.work_dir / "console.log").string() + ")");
+        if (++no_boot >= 3)
+            stop_with(run, "the VM did not boot three times in a row (see " + (spec.work_dir / "console.log").string() + ")");
         return true;
     }
     no_boot = 0;

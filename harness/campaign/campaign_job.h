@@ -29,22 +29,22 @@ struct CampaignRun {
     const CampaignOptions& opt;
     const kernels::Kernel& kernel;
     std::filesystem::path executor;
-    std::filesystem::path engine_binary;        // stripped
+    std::filesystem::path engine_binary;  // stripped
     vm::Accel accel;
     std::optional<long> tsc_khz;
     const std::vector<GuestFile>& environment;  // modules every VM loads first
-    SeedInputs& seeds;                          // a starting input that crashes the kernel is dropped
+    SeedInputs& seeds;  // a starting input that crashes the kernel is dropped
     size_t max_len;
-    uint64_t startup_execs;                     // execs a VM spends on its starting inputs
-    double end_at;                              // campaign seconds (over all runs) when jobs stop
+    uint64_t startup_execs;  // execs a VM spends on its starting inputs
+    double end_at;  // campaign seconds (over all runs) when jobs stop
     CampaignState& state;
     CrashStore& crashes;
     session::ResultsSink& pcs_file;
     session::ResultsSink& curve_file;
     std::function<void(const std::string&)> say;
-    std::mt19937_64 rng;                        // engine seeds
+    std::mt19937_64 rng;  // engine seeds
     std::mutex rng_mu{};
-    std::atomic<bool> stop{false};              // every job ends; state.stop_reason says why
+    std::atomic<bool> stop{false};  // every job ends; state.stop_reason says why
 };
 
 // Job `id`: boots fuzz VMs one after another until the campaign's time is up, it is interrupted,

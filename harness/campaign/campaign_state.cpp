@@ -101,7 +101,8 @@ Expected<bool> load_state(CampaignState& st, const CampaignOptions& opt) {
     while (std::getline(cin, line)) {
         auto j = json::parse(line, nullptr, false);
         if (!j.is_discarded() && j.contains("t"))
-            st.curve.push_back({j.value("t", 0.0), j.value("execs", uint64_t{0}), j.value("pcs", size_t{0}), j.value("loader", size_t{0}), j.value("crashes", 0)});
+            st.curve.push_back({j.value("t", 0.0), j.value("execs", uint64_t{0}), j.value("pcs", size_t{0}), j.value("loader", size_t{0}),
+                                j.value("crashes", 0)});
     }
     std::error_code ec;
     for (auto& e : fs::directory_iterator(opt.out / "corpus", ec)) st.corpus_names.insert(e.path().filename().string());

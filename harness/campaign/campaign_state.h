@@ -22,12 +22,12 @@ using Clock = std::chrono::steady_clock;
 
 // Counters of finished VMs and of earlier runs: what campaign.json holds.
 struct Totals {
-    double elapsed_s = 0;   // wall time
-    double engine_s = 0;    // VM-seconds the engine was running
-    double restart_s = 0;   // VM-seconds lost to boots and shutdowns
+    double elapsed_s = 0;  // wall time
+    double engine_s = 0;  // VM-seconds the engine was running
+    double restart_s = 0;  // VM-seconds lost to boots and shutdowns
     uint64_t execs = 0, loaded = 0;
     int vms = 0;
-    std::string feedback;   // the engines' feedback kind, as they last reported it
+    std::string feedback;  // the engines' feedback kind, as they last reported it
     std::map<int, uint64_t> errnos;
 };
 
@@ -41,13 +41,13 @@ Expected<Totals> parse_state_file(const std::string& text, const CampaignOptions
 // Shared by the job threads; every member is guarded by mu.
 struct CampaignState {
     std::mutex mu;
-    Totals totals;                                 // finished VMs and earlier runs (elapsed_s: earlier runs)
+    Totals totals;  // finished VMs and earlier runs (elapsed_s: earlier runs)
     std::unordered_set<uint64_t> pcs;
-    size_t loader = 0;                             // how many of pcs are loader sites
-    std::string pcs_pending;                       // new PCs not yet in pcs.txt, a hex line each
+    size_t loader = 0;  // how many of pcs are loader sites
+    std::string pcs_pending;  // new PCs not yet in pcs.txt, a hex line each
     std::set<std::string> corpus_names;
-    std::vector<uint64_t> vm_execs, vm_loaded;     // per job: the running VM's counters
-    std::vector<bool> stage_pending;               // per job: its next VM gets the dictionary stage
+    std::vector<uint64_t> vm_execs, vm_loaded;  // per job: the running VM's counters
+    std::vector<bool> stage_pending;  // per job: its next VM gets the dictionary stage
     std::vector<std::map<int, uint64_t>> vm_errnos;
     std::vector<CurvePoint> curve;
     Clock::time_point started;

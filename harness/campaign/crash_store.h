@@ -15,12 +15,12 @@
 namespace mh::campaign {
 
 struct CrashEvent {
-    std::string title;         // console parser title, or "hang: ..." / "taint: ..." when the console had none
-    std::string kind;          // the supervisor's kind: oops (signal), taint, hang, exit-N, vm-lost
-    std::string input;         // encoded fuzz input ("" when the VM died before the supervisor could send it)
+    std::string title;  // console parser title, or "hang: ..." / "taint: ..." when the console had none
+    std::string kind;  // the supervisor's kind: oops (signal), taint, hang, exit-N, vm-lost
+    std::string input;  // encoded fuzz input ("" when the VM died before the supervisor could send it)
     bool input_truncated = false;
     std::string console_excerpt;
-    std::string engine;        // which campaign engine found it
+    std::string engine;  // which campaign engine found it
     double campaign_seconds = 0;
 };
 

@@ -34,9 +34,12 @@ Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path&
 Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_t seed, size_t max_len) {
     EngineRun r;
     std::string variant;
-    if (o.engine == "libfuzzer") variant = "structured";
-    else if (o.engine == "libfuzzer-bytes") variant = "bytes";
-    else if (o.engine == "random") variant = "random";
+    if (o.engine == "libfuzzer")
+        variant = "structured";
+    else if (o.engine == "libfuzzer-bytes")
+        variant = "bytes";
+    else if (o.engine == "random")
+        variant = "random";
     else if (o.engine == "aflpp") {
         // afl-fuzz is the supervised engine; the target it forks is /fuzz/engine. The custom
         // mutator goes in as /fuzz/mh-afl-mutator.so (its libraries are the target's). AFL++ reads -i
@@ -54,22 +57,48 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         const fs::path mutator = dir / "mh-afl-mutator.so", afl_fuzz = "/usr/bin/afl-fuzz";
         std::error_code ec;
         for (const auto& p : {r.binary, mutator, afl_fuzz})
-            if (!fs::exists(p, ec)) return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
+            if (!fs::exists(p, ec))
+                return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
         std::string so = read_text_file(stripped_copy(mutator, o.out / "work" / "bin")).value_or("");
         if (so.empty()) return make_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};
-        r.argv = {afl_fuzz.string(), "-i", "/mh", "-o", "/tmp/afl", "-M", "main", "-F", "/mh-stage", "-V", std::to_string(std::max(1, static_cast<int>(seconds))),
-                  "-t", "30000", "-m", "none", "-s", std::to_string(static_cast<uint32_t>(seed) | 1u), "--", "/fuzz/engine"};
-        r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=/fuzz/mh-afl-mutator.so", "AFL_CUSTOM_MUTATOR_ONLY=1", "AFL_DISABLE_TRIM=1", "AFL_NO_UI=1",
-                 "AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_FAST_CAL=1", "AFL_IMPORT_FIRST=1",
-                 "MH_AFL_MAX_LEN=" + std::to_string(max_len), "MH_AFL_EXPORT_DIR=/tmp/mh-afl-new"};
+        r.argv = {afl_fuzz.string(),
+                  "-i",
+                  "/mh",
+                  "-o",
+                  "/tmp/afl",
+                  "-M",
+                  "main",
+                  "-F",
+                  "/mh-stage",
+                  "-V",
+                  std::to_string(std::max(1, static_cast<int>(seconds))),
+                  "-t",
+                  "30000",
+                  "-m",
+                  "none",
+                  "-s",
+                  std::to_string(static_cast<uint32_t>(seed) | 1u),
+                  "--",
+                  "/fuzz/engine"};
+        r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=/fuzz/mh-afl-mutator.so",
+                 "AFL_CUSTOM_MUTATOR_ONLY=1",
+                 "AFL_DISABLE_TRIM=1",
+                 "AFL_NO_UI=1",
+                 "AFL_SKIP_CPUFREQ=1",
+                 "AFL_NO_AFFINITY=1",
+                 "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1",
+                 "AFL_FAST_CAL=1",
+                 "AFL_IMPORT_FIRST=1",
+                 "MH_AFL_MAX_LEN=" + std::to_string(max_len),
+                 "MH_AFL_EXPORT_DIR=/tmp/mh-afl-new"};
         // The fuzz kernel has no flock(): AFL++ tolerates that only for an output dir that exists.
         r.dirs = {"/tmp/afl", "/tmp/afl/main"};
         r.watch = "/tmp/mh-afl-new";
         return r;
-    }
-    else return make_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
+    } else
+        return make_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
     MH_TRY_ASSIGN(binary, guest_fuzzer_path(variant, o.guest_fuzz_dir));
     r.binary = binary;
     r.argv = {"/fuzz/engine",

@@ -11,8 +11,10 @@ std::string title_slug(const std::string& title) {
     std::string s;
     for (char c : title) {
         if (s.size() >= 60) break;
-        if (std::isalnum(static_cast<unsigned char>(c))) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        else if (!s.empty() && s.back() != '-') s += '-';
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!s.empty() && s.back() != '-')
+            s += '-';
     }
     while (!s.empty() && s.back() == '-') s.pop_back();
     Fnv f;

@@ -73,7 +73,8 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     for (const auto& f : spec.files) {
         // Parent directories once each (the cpio writer does not invent them).
         for (fs::path p = fs::path(f.path).parent_path(); !p.empty(); p = p.parent_path())
-            if (dirs.insert(p.string()).second && p.string() != "mh" && p.string() != "fuzz" && p.string() != "tmp") cpio.add_directory(p.string());
+            if (dirs.insert(p.string()).second && p.string() != "mh" && p.string() != "fuzz" && p.string() != "tmp")
+                cpio.add_directory(p.string());
         cpio.add_file(f.path, f.data, 0644);
     }
     const fs::path initrd = spec.work_dir / "initrd.cpio";
@@ -103,10 +104,14 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     FuzzVmResult out;
     go.on_frame = [&](const vm::GuestFrame& f) {
         const auto type = protocol::frame_type(f.record);
-        if (type == protocol::FrameType::Engine) out.engine_started_s = f.host_seconds;
-        else if (type == protocol::FrameType::Crash) out.crash = f.record;
-        else if (type == protocol::FrameType::Error) out.error = f.record;
-        else if (type == protocol::FrameType::End) out.ended = true;
+        if (type == protocol::FrameType::Engine)
+            out.engine_started_s = f.host_seconds;
+        else if (type == protocol::FrameType::Crash)
+            out.crash = f.record;
+        else if (type == protocol::FrameType::Error)
+            out.error = f.record;
+        else if (type == protocol::FrameType::End)
+            out.ended = true;
         if (spec.on_frame) spec.on_frame(f);
     };
     auto r = vm::run_guest_program(go);

@@ -25,32 +25,32 @@ struct GuestFile {
 
 struct FuzzVmSpec {
     kernels::Kernel kernel;
-    std::filesystem::path executor;            // static mh-executor
-    std::filesystem::path engine;              // dynamic engine binary (packed with its libraries)
-    std::string engine_dest = "fuzz/engine";   // where it goes in the initramfs
+    std::filesystem::path executor;  // static mh-executor
+    std::filesystem::path engine;  // dynamic engine binary (packed with its libraries)
+    std::string engine_dest = "fuzz/engine";  // where it goes in the initramfs
     std::vector<std::filesystem::path> extra_programs;  // more dynamic binaries, at their host paths
-    std::vector<std::string> engine_argv;      // argv[0] included (e.g. "/fuzz/engine")
-    std::vector<std::string> engine_env;       // KEY=VALUE
-    std::vector<std::string> make_dirs;        // guest dirs created before the engine starts
-    std::string watch_dir = "/tmp/corpus";     // corpus directory the supervisor syncs
+    std::vector<std::string> engine_argv;  // argv[0] included (e.g. "/fuzz/engine")
+    std::vector<std::string> engine_env;  // KEY=VALUE
+    std::vector<std::string> make_dirs;  // guest dirs created before the engine starts
+    std::string watch_dir = "/tmp/corpus";  // corpus directory the supervisor syncs
     std::vector<GuestFile> files;
     vm::Accel accel = vm::Accel::Tcg;
     int memory_mb = 1024;
     std::optional<long> tsc_khz;
     int hang_seconds = 20;
-    std::filesystem::path work_dir;            // initrd, console log, results channel file
+    std::filesystem::path work_dir;  // initrd, console log, results channel file
     std::chrono::seconds total_timeout{3600};
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const vm::GuestFrame&)> on_frame;
 };
 
 struct FuzzVmResult {
-    vm::GuestProgramResult vm;         // frames are not kept (they stream through on_frame)
-    std::optional<KvRecord> crash;     // the supervisor's crash frame
-    std::optional<KvRecord> error;     // a guest-side error frame
-    bool ended = false;                // the engine finished its time cleanly
-    double engine_started_s = -1;      // host seconds from QEMU start to the engine running
-    std::string console;               // console log text (for crash reports)
+    vm::GuestProgramResult vm;  // frames are not kept (they stream through on_frame)
+    std::optional<KvRecord> crash;  // the supervisor's crash frame
+    std::optional<KvRecord> error;  // a guest-side error frame
+    bool ended = false;  // the engine finished its time cleanly
+    double engine_started_s = -1;  // host seconds from QEMU start to the engine running
+    std::string console;  // console log text (for crash reports)
 };
 
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec);

@@ -8,9 +8,12 @@ namespace mh::campaign {
 
 std::string human(double v) {
     char b[32];
-    if (v >= 1e6) std::snprintf(b, sizeof b, "%.1fM", v / 1e6);
-    else if (v >= 1e3) std::snprintf(b, sizeof b, "%.1fk", v / 1e3);
-    else std::snprintf(b, sizeof b, "%.0f", v);
+    if (v >= 1e6)
+        std::snprintf(b, sizeof b, "%.1fM", v / 1e6);
+    else if (v >= 1e3)
+        std::snprintf(b, sizeof b, "%.1fk", v / 1e3);
+    else
+        std::snprintf(b, sizeof b, "%.0f", v);
     return b;
 }
 
@@ -28,7 +31,8 @@ std::string progress_line(const ProgressCounts& c) {
     std::string cov = human(static_cast<double>(c.pcs)) + " pcs";
     if (c.loader_ceiling) {
         char b[64];
-        std::snprintf(b, sizeof b, "loader %zu/%zu (%.1f%%)", c.loader, c.loader_ceiling, 100.0 * static_cast<double>(c.loader) / static_cast<double>(c.loader_ceiling));
+        std::snprintf(b, sizeof b, "loader %zu/%zu (%.1f%%)", c.loader, c.loader_ceiling,
+                      100.0 * static_cast<double>(c.loader) / static_cast<double>(c.loader_ceiling));
         cov = std::string(b) + ", " + cov;
     }
     return "[" + c.engine + "] " + clock_text(el) + " execs " + human(static_cast<double>(c.execs)) + " (" + human(rate) + "/s) " + cov +

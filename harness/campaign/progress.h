@@ -15,8 +15,8 @@ std::string clock_text(double s);
 // What one progress line reports.
 struct ProgressCounts {
     std::string engine;
-    double elapsed_s = 0;       // cumulative over resumed runs
-    double engine_s = 0;        // VM-seconds of finished VMs the engine ran
+    double elapsed_s = 0;  // cumulative over resumed runs
+    double engine_s = 0;  // VM-seconds of finished VMs the engine ran
     uint64_t execs = 0;
     size_t pcs = 0, loader = 0;
     size_t loader_ceiling = 0;  // 0: loader coverage is not measured

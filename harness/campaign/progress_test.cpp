@@ -33,7 +33,8 @@ TEST(Progress, LineWithLoaderCoverage) {
     c.crash_events = 3;
     c.crash_titles = 2;
     c.vms = 4;
-    EXPECT_EQ(progress_line(c), "[libfuzzer] 01:02:05 execs 1.2M (331/s) loader 10/200 (5.0%), 2.5k pcs corpus 7 crashes 3 (2 titles) vms 4");
+    EXPECT_EQ(progress_line(c),
+              "[libfuzzer] 01:02:05 execs 1.2M (331/s) loader 10/200 (5.0%), 2.5k pcs corpus 7 crashes 3 (2 titles) vms 4");
 }
 
 TEST(Progress, LineWithoutLoaderCoverage) {

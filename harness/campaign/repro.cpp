@@ -33,7 +33,9 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     spec.interrupted = o.interrupted;
     auto r = run_fuzz_vm(spec);
     if (!r) return r.error();
-    if (!r->vm.booted) return make_error("the replay VM did not boot (" + r->vm.vm_event + ", " + r->vm.exit_status + "); console: " + (o.work_dir / "console.log").string());
+    if (!r->vm.booted)
+        return make_error("the replay VM did not boot (" + r->vm.vm_event + ", " + r->vm.exit_status +
+                          "); console: " + (o.work_dir / "console.log").string());
     if (r->error) return make_error("guest: " + r->error->get_or("message", "error"));
     ReplayOutcome out;
     out.seconds = r->vm.wall_seconds;
@@ -48,7 +50,8 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     }
     const std::string culprit = crash_input_of(*r);
     for (size_t i = 0; i < inputs.size(); ++i)
-        if (culprit.size() == inputs[i].size() && std::memcmp(culprit.data(), inputs[i].data(), culprit.size()) == 0)  // bytes, not signed chars
+        if (culprit.size() == inputs[i].size() &&
+            std::memcmp(culprit.data(), inputs[i].data(), culprit.size()) == 0)  // bytes, not signed chars
             out.crashing_index = static_cast<int>(i);
     return out;
 }
@@ -132,7 +135,8 @@ std::vector<Candidate> candidates(const mutate::FuzzInput& best) {
 Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const mutate::Bytes& input, const std::string& title, int max_vms) {
     MinimiseResult res;
     mutate::FuzzInput best = mutate::decode(input);
-    if (!best.history.empty()) res.steps.push_back("history: dropped " + std::to_string(best.history.size()) + " steps (not seen by the kernel)");
+    if (!best.history.empty())
+        res.steps.push_back("history: dropped " + std::to_string(best.history.size()) + " steps (not seen by the kernel)");
     best.history.clear();
     std::set<mutate::Bytes> tried;
     while (res.vms < max_vms) {
@@ -190,8 +194,10 @@ std::string c_reproducer(const mutate::FuzzInput& in, const std::string& title) 
       << "\tconst char *params = \"";
     for (char ch : in.call.params) {
         char b[8];
-        if (ch == '"' || ch == '\\') c << '\\' << ch;
-        else if (ch >= 0x20 && ch < 0x7f) c << ch;
+        if (ch == '"' || ch == '\\')
+            c << '\\' << ch;
+        else if (ch >= 0x20 && ch < 0x7f)
+            c << ch;
         else {
             std::snprintf(b, sizeof b, "\\x%02x\"\"", static_cast<unsigned char>(ch));
             c << b;
@@ -202,14 +208,17 @@ std::string c_reproducer(const mutate::FuzzInput& in, const std::string& title) 
         c << "\tr = syscall(" << sys::kNrInitModule << " /* init_module */, image, (unsigned long)" << in.image.size() << ", params);\n";
     } else {
         switch (in.call.fd_kind) {
-            case mutate::FdKind::pipe: c << "\t(void)image; /* the descriptor is a pipe, not the image */\n\tint p[2];\n\tif (pipe(p)) return 1;\n\tint fd = p[0];\n"; break;
+            case mutate::FdKind::pipe:
+                c << "\t(void)image; /* the descriptor is a pipe, not the image */\n\tint p[2];\n\tif (pipe(p)) return 1;\n\tint fd = p[0];\n";
+                break;
             case mutate::FdKind::memfd:
                 c << "\tint fd = memfd_create(\"repro\", 0);\n\tif (fd < 0 || write(fd, image, sizeof image) != (ssize_t)sizeof image) return 1;\n";
                 break;
             default:
                 c << "\tint w = open(\"/tmp/repro.ko\", O_WRONLY | O_CREAT | O_TRUNC, 0600);\n"
                   << "\tif (w < 0 || write(w, image, sizeof image) != (ssize_t)sizeof image) return 1;\n\tclose(w);\n"
-                  << "\tint fd = open(\"/tmp/repro.ko\", " << (in.call.fd_kind == mutate::FdKind::wronly ? "O_WRONLY" : "O_RDONLY") << ");\n";
+                  << "\tint fd = open(\"/tmp/repro.ko\", " << (in.call.fd_kind == mutate::FdKind::wronly ? "O_WRONLY" : "O_RDONLY")
+                  << ");\n";
         }
         c << "\tr = syscall(" << sys::kNrFinitModule << " /* finit_module */, fd, params, " << in.call.flags << "u);\n";
     }

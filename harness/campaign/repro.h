@@ -19,7 +19,7 @@ namespace mh::campaign {
 struct ReplayOptions {
     kernels::Kernel kernel;
     std::filesystem::path executor;
-    std::filesystem::path engine;      // a guest libFuzzer binary (runs the given files once each)
+    std::filesystem::path engine;  // a guest libFuzzer binary (runs the given files once each)
     vm::Accel accel = vm::Accel::Tcg;
     int memory_mb = 1024;
     std::optional<long> tsc_khz;
@@ -30,9 +30,9 @@ struct ReplayOptions {
 
 struct ReplayOutcome {
     bool crashed = false;
-    std::string title;          // "" when no crash
+    std::string title;  // "" when no crash
     std::string excerpt;
-    int crashing_index = -1;    // which of the inputs crashed (-1: none, or unknown)
+    int crashing_index = -1;  // which of the inputs crashed (-1: none, or unknown)
     double seconds = 0;
 };
 
@@ -47,7 +47,8 @@ struct MinimiseResult {
 
 // Simplifies the call (params tokens, flags, fd kind, syscall), drops the history and trims the
 // image tail, keeping only changes that still crash with `title`. At most `max_vms` VMs.
-Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title, int max_vms = 8);
+Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title,
+                                        int max_vms = 8);
 
 // A C program that makes the same call (for a bug report). Refuses to run unless asked to
 // (MH_I_AM_IN_A_DISPOSABLE_VM=1), since it crashes the kernel it runs on.

@@ -14,7 +14,8 @@ namespace {
 int compile(const std::string& source, const std::filesystem::path& dir, const std::string& name) {
     const auto c = dir / (name + ".c");
     std::ofstream(c) << source;
-    return std::system(("cc -Wall -Werror -o " + (dir / name).string() + " " + c.string() + " 2>" + (dir / (name + ".err")).string()).c_str());
+    return std::system(
+        ("cc -Wall -Werror -o " + (dir / name).string() + " " + c.string() + " 2>" + (dir / (name + ".err")).string()).c_str());
 }
 
 TEST(CReproducer, EveryCallKindCompilesAndRefusesWithoutTheEnvironmentVariable) {
@@ -34,7 +35,8 @@ TEST(CReproducer, EveryCallKindCompilesAndRefusesWithoutTheEnvironmentVariable) 
             EXPECT_NE(src.find(sc == mutate::Syscall::init_module ? "init_module" : "finit_module"), std::string::npos);
             ASSERT_EQ(compile(src, dir.path, name), 0) << src;
             // Without MH_I_AM_IN_A_DISPOSABLE_VM it exits 2 before any syscall (this is the host).
-            EXPECT_EQ(WEXITSTATUS(std::system(("env -u MH_I_AM_IN_A_DISPOSABLE_VM " + (dir.path / name).string() + " 2>/dev/null").c_str())), 2);
+            EXPECT_EQ(
+                WEXITSTATUS(std::system(("env -u MH_I_AM_IN_A_DISPOSABLE_VM " + (dir.path / name).string() + " 2>/dev/null").c_str())), 2);
         }
 }
 

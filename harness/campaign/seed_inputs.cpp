@@ -126,7 +126,7 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const mu
     // Left out: the generic byte rows (contract id "fuzz": random edits, not catalogue entries),
     // and rows that oops or WARN (tagged oops-risk, or KERNEL verdicts in conformance/baselines):
     // as seeds they would crash every VM as it starts. The mutator still draws them all.
-    static constexpr std::string_view kPoisons[] = {"nobits-size-wrap32", "symtab-size-unaligned", "this-module-name-empty",
+    static constexpr std::string_view kPoisons[] = {"nobits-size-wrap32", "symtab-size-unaligned",         "this-module-name-empty",
                                                     "this-module-nobits", "symbol-undefined-unknown-weak", "rela-info-oob",
                                                     "rela-info-nonalloc", "orc-unwind-duplicate-empty"};
     for (size_t row = 0; row < cat.size(); ++row) {
@@ -166,7 +166,8 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const mu
     return out;
 }
 
-Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir) {
+Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
+                                       const std::filesystem::path& work_dir) {
     auto set = kernels::build_seed_modules(k, seeds, false);
     if (!set) return make_error("seed modules: " + set.error().message);
     SeedInputs out;
@@ -186,8 +187,8 @@ Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vect
 
 std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input) {
     const auto same = [&](const NamedInput& s) {
-        return s.bytes.size() == input.size() && std::equal(s.bytes.begin(), s.bytes.end(), input.begin(),
-                                                            [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
+        return s.bytes.size() == input.size() &&
+               std::equal(s.bytes.begin(), s.bytes.end(), input.begin(), [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
     };
     std::optional<NamedInput> crashing;
     for (const auto* list : {&seeds.inputs, &seeds.stage})

@@ -16,8 +16,8 @@
 namespace mh::campaign {
 
 struct NamedInput {
-    std::string name;    // "ok-init", "params-finit-memfd", ...
-    mutate::Bytes bytes;         // encoded
+    std::string name;  // "ok-init", "params-finit-memfd", ...
+    mutate::Bytes bytes;  // encoded
     std::string module;  // the seed module it was made from ("ok"); "" for a --seed-file
 };
 
@@ -41,20 +41,20 @@ std::vector<NamedInput> modinfo_seed_inputs(const std::string& seed, const mutat
 
 struct SeedInputs {
     std::vector<NamedInput> inputs;  // seed_inputs_for each seed: every engine but random starts from these
-    std::vector<NamedInput> stage;   // the dictionary stage: structure-aware engines only (it is their mutator's work)
+    std::vector<NamedInput> stage;  // the dictionary stage: structure-aware engines only (it is their mutator's work)
 };
 
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
 // kernel's own key when the build signed them: strip drops the signature), encodes them; the
 // stage holds the first seed's dictionary_seed_inputs and the others' modinfo_seed_inputs.
-Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds, const std::filesystem::path& work_dir);
+Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
+                                       const std::filesystem::path& work_dir);
 
 // A starting input that crashes the kernel would crash every later VM as it starts: removes it
 // from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input
 // made from that module too, stage included. Returns a line for the log, "" when `input` is none
 // of them.
 std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input);
-
 
 // The modules every fuzzing VM loads before the engine starts and keeps loaded (mh_provider,
 // whose plain, GPL-only, namespaced and per-CPU symbols mh_consumer imports), as initramfs files

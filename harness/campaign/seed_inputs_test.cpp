@@ -75,7 +75,7 @@ TEST(DictionarySeeds, EachEntryOnceOnTheSeedWithItsHistory) {
     EXPECT_TRUE(rows.count("ehdr-bad-magic"));
     EXPECT_TRUE(rows.count("modinfo-duplicate"));
     EXPECT_FALSE(rows.count("this-module-name-unterminated"));  // oops-risk
-    EXPECT_FALSE(rows.count("symtab-size-unaligned"));          // WARNs on Debian 6.1 and 6.12
+    EXPECT_FALSE(rows.count("symtab-size-unaligned"));  // WARNs on Debian 6.1 and 6.12
     EXPECT_GT(rows.size(), cat.size() / 2);
 }
 

@@ -23,7 +23,9 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     const bool is_group = fs::is_directory(target, ec);
     const fs::path input_path = is_group ? target / "input.bin" : target;
     auto input_text = read_text_file(input_path);
-    if (!input_text) return make_error(is_group ? target.string() + " has no input.bin (the crash took its input with the VM)" : input_text.error().message);
+    if (!input_text)
+        return make_error(is_group ? target.string() + " has no input.bin (the crash took its input with the VM)"
+                                   : input_text.error().message);
     const mutate::Bytes input(input_text->begin(), input_text->end());
     TriageResult r;
     r.input_bytes = input.size();

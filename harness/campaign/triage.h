@@ -13,7 +13,7 @@ namespace mh::campaign {
 
 struct TriageOptions {
     bool minimise = true;
-    int runs = 1;          // replays of the original input (each in its own fresh VM)
+    int runs = 1;  // replays of the original input (each in its own fresh VM)
     int max_minimise_vms = 8;
 };
 

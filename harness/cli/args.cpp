@@ -55,8 +55,7 @@ Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std:
             return make_error("option --" + body + " takes no value");
         }
         auto& slot = out.options[spec->name];
-        if (!slot.empty() && !spec->repeatable && spec->takes_value())
-            return make_error("option --" + body + " given twice");
+        if (!slot.empty() && !spec->repeatable && spec->takes_value()) return make_error("option --" + body + " given twice");
         slot.push_back(value);
     }
     return out;

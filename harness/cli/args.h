@@ -14,20 +14,20 @@ namespace mh::cli {
 // Process exit codes, stable for CI.
 enum ExitCode : int {
     kExitOk = 0,
-    kExitFindings = 1,     // FAIL, BROK or KERNEL verdicts / a new crash
-    kExitUsage = 2,        // bad command line or input file
+    kExitFindings = 1,  // FAIL, BROK or KERNEL verdicts / a new crash
+    kExitUsage = 2,  // bad command line or input file
     kExitEnvironment = 3,  // missing kernel, QEMU, headers, network...
-    kExitStorage = 4,      // results could not be stored (disk full, I/O error): stopped, --resume later
+    kExitStorage = 4,  // results could not be stored (disk full, I/O error): stopped, --resume later
     kExitInterrupted = 130,
 };
 
 // One row of a command's option table: what parse_args accepts and what --help lists come from
 // the same row, so an option cannot be accepted without being documented or the other way round.
 struct OptionSpec {
-    std::string name;        // without leading dashes: "kernel"
+    std::string name;  // without leading dashes: "kernel"
     std::string value_name;  // "K" for --kernel K; "" for a flag (which then takes no value)
-    std::string help;        // '\n' starts a continuation line; "" = not listed (only --help itself)
-    bool repeatable = false; // values accumulate instead of "given twice"
+    std::string help;  // '\n' starts a continuation line; "" = not listed (only --help itself)
+    bool repeatable = false;  // values accumulate instead of "given twice"
     std::string alias = {};  // a one-letter short form stored under `name`: "o" for -o, --output
 
     bool takes_value() const { return !value_name.empty(); }

@@ -68,8 +68,7 @@ TEST(OptionHelp, Flag) {
 }
 
 TEST(OptionHelp, ValueOption) {
-    EXPECT_EQ(help_text({{"memory", "MB", "guest memory (default 1024)"}}),
-              "  --memory MB         guest memory (default 1024)\n");
+    EXPECT_EQ(help_text({{"memory", "MB", "guest memory (default 1024)"}}), "  --memory MB         guest memory (default 1024)\n");
 }
 
 // Repeatable changes parsing, not the layout: the help text says so itself.

@@ -46,8 +46,8 @@ int cmd_accel(const Args& args) {
         std::fprintf(stderr, "modharness accel: %s\n", k.error().message.c_str());
         return kExitEnvironment;
     }
-    auto d = session::decide_accel(k->bzimage, session::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"),
-                              !p->has("reprobe"));
+    auto d =
+        session::decide_accel(k->bzimage, session::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"), !p->has("reprobe"));
     std::printf("%s: %s\n", vm::accel_name(d.accel).c_str(), d.reason.c_str());
     return kExitOk;
 }

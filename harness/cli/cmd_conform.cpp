@@ -79,8 +79,9 @@ int cmd_conform(const Args& args) {
     if (p->has("help")) {
         std::fputs(kConformHelp, stdout);
         print_option_help(stdout, specs);
-        std::puts("\nexit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
-                  "4 results could not be stored (disk full: stopped, --resume later), 130 interrupted");
+        std::puts(
+            "\nexit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
+            "4 results could not be stored (disk full: stopped, --resume later), 130 interrupted");
         return kExitOk;
     }
     auto base = session_options_from(*p, "conform");
@@ -122,8 +123,10 @@ int cmd_conform(const Args& args) {
             return kExitEnvironment;
         }
         if (run->contains("stopped")) {
-            std::fprintf(stderr, "modharness conform: stopped: %s; the results stored before it are whole. Free some space, then run the same command with --resume\n",
-                         (*run)["stopped"].get<std::string>().c_str());
+            std::fprintf(
+                stderr,
+                "modharness conform: stopped: %s; the results stored before it are whole. Free some space, then run the same command with --resume\n",
+                (*run)["stopped"].get<std::string>().c_str());
             return kExitStorage;
         }
         write_file(so.session.out_dir / "junit.xml", conformance::junit_xml(*run));

@@ -102,8 +102,10 @@ int cmd_cover(const Args& args) {
         // Two named results instead of a ?: temporary: GCC 12 misreads the latter's destruction
         // as freeing a non-heap object (-Wfree-nonheap-object).
         Expected<coverage::PcSet> pcs = coverage::PcSet{};
-        if (file == "-") pcs = coverage::parse_pcs(read_text_file("/dev/stdin").value_or(""), "<stdin>");
-        else pcs = coverage::read_pcs_file(file);
+        if (file == "-")
+            pcs = coverage::parse_pcs(read_text_file("/dev/stdin").value_or(""), "<stdin>");
+        else
+            pcs = coverage::read_pcs_file(file);
         if (!pcs) {
             std::fprintf(stderr, "modharness cover: %s\n", pcs.error().message.c_str());
             return kExitUsage;

@@ -56,8 +56,7 @@ int cmd_diff(const Args& args) {
         return kExitOk;
     }
     if (p->positionals.size() != 2) {
-        std::fprintf(stderr, "modharness diff: expected two runs (RUN_A RUN_B), got %zu argument(s); see --help\n",
-                     p->positionals.size());
+        std::fprintf(stderr, "modharness diff: expected two runs (RUN_A RUN_B), got %zu argument(s); see --help\n", p->positionals.size());
         return kExitUsage;
     }
     auto a = conformance::load_run(p->positionals[0]);

@@ -129,8 +129,8 @@ int cmd_inspect_impl(const Args& args) {
         auto n = view->section_name(i);
         std::string name = n ? std::string(*n) : "?";
         std::printf("  [%2zu] %-34s %-9s %-5s %10" PRIu64 " %10" PRIu64 " %4u %4u %6" PRIu64 " %3" PRIu64 "\n", i, name.c_str(),
-                    section_type_name(s.type).c_str(), section_flags_string(s.flags).c_str(), s.offset, s.size, s.link, s.info,
-                    s.addralign, s.entsize);
+                    section_type_name(s.type).c_str(), section_flags_string(s.flags).c_str(), s.offset, s.size, s.link, s.info, s.addralign,
+                    s.entsize);
         if (i > 0 && !n) note(n.error().message);
         if (auto d = view->section_data(i); !d) note(d.error().message);
         if ((s.flags & kShfWrite) && (s.flags & kShfExecinstr)) note("section " + std::to_string(i) + " is writable and executable (W+X)");
@@ -193,16 +193,20 @@ int cmd_inspect_impl(const Args& args) {
             auto n = view->section_name(r);
             std::printf("  relocations in [%zu] %s -> section %u:\n", r, n ? std::string(*n).c_str() : "?", view->section(r).info);
             for (const auto& x : *rel) {
-                std::string sym = syms && x.sym() < syms->size() ? std::string((*syms)[x.sym()].name) : "<sym " + std::to_string(x.sym()) + " out of range>";
-                std::printf("    %08" PRIx64 " %-16s %s %+" PRId64 "\n", x.offset, reloc_type_name(x.type()).c_str(), sym.c_str(), x.addend);
+                std::string sym = syms && x.sym() < syms->size() ? std::string((*syms)[x.sym()].name)
+                                                                 : "<sym " + std::to_string(x.sym()) + " out of range>";
+                std::printf("    %08" PRIx64 " %-16s %s %+" PRId64 "\n", x.offset, reloc_type_name(x.type()).c_str(), sym.c_str(),
+                            x.addend);
             }
         }
     }
     std::printf("relocations: %zu in %zu RELA sections\n", nrel, view->sections_of_type(kShtRela).size());
     if (parsed->has("profile")) {
         auto p = extract_profile(bytes, fs::path(path).filename().string());
-        if (p) std::printf("profile:\n%s", profile_to_text(*p).c_str());
-        else note("profile: " + p.error().message);
+        if (p)
+            std::printf("profile:\n%s", profile_to_text(*p).c_str());
+        else
+            note("profile: " + p.error().message);
     }
     std::printf("%zu error(s)\n", errors.size());
     return errors.empty() ? kExitOk : kExitFindings;
@@ -300,15 +304,19 @@ int cmd_gen_impl(const Args& args) {
         SynthOptions o;
         long long v = 0;
         if (auto r = parsed->get("init-ret")) {
-            if (!number(*r, v) || v < INT32_MIN || v > INT32_MAX) return usage_error("gen", "--init-ret '" + *r + "' is not a 32-bit integer");
+            if (!number(*r, v) || v < INT32_MIN || v > INT32_MAX)
+                return usage_error("gen", "--init-ret '" + *r + "' is not a 32-bit integer");
             o.init_ret = static_cast<int32_t>(v);
         }
         o.name = parsed->get_or("name", o.name);
         o.imports = !parsed->has("no-imports");
         std::string ep = parsed->get_or("epilogue", "auto");
-        if (ep == "thunk") o.epilogue = Epilogue::thunk;
-        else if (ep == "ret") o.epilogue = Epilogue::ret;
-        else if (ep != "auto") return usage_error("gen", "--epilogue must be auto, thunk or ret");
+        if (ep == "thunk")
+            o.epilogue = Epilogue::thunk;
+        else if (ep == "ret")
+            o.epilogue = Epilogue::ret;
+        else if (ep != "auto")
+            return usage_error("gen", "--epilogue must be auto, thunk or ret");
         auto spec = synthesize(*prof, o);
         if (!spec) return usage_error("gen", spec.error().message);
         image = emit(*spec);

@@ -104,8 +104,8 @@ int list_kernels(bool json) {
 }
 
 void print_info(const mh::kernels::Kernel& k) {
-    std::printf("name:        %s\nrelease:     %s\nversion:     %s\nbzimage:     %s\nbuild tree:  %s\nmodules dir: %s\n",
-                k.name.c_str(), k.release.c_str(), k.version.c_str(), k.bzimage.string().c_str(),
+    std::printf("name:        %s\nrelease:     %s\nversion:     %s\nbzimage:     %s\nbuild tree:  %s\nmodules dir: %s\n", k.name.c_str(),
+                k.release.c_str(), k.version.c_str(), k.bzimage.string().c_str(),
                 k.build_tree.empty() ? "(none)" : k.build_tree.string().c_str(),
                 k.modules_dir.empty() ? "(none)" : k.modules_dir.string().c_str());
     for (const auto& [key, value] : k.config) std::printf("  %-32s %s\n", key.c_str(), value.c_str());
@@ -167,7 +167,8 @@ int cmd_kernel(const Args& args) {
         int rc = kExitOk;
         for (const auto& name : names) {
             if (mh::kernels::looks_like_path(name)) {
-                std::fprintf(stderr, "modharness kernel fetch: '%s' is a path; a user's bzImage needs no fetch (use it directly)\n", name.c_str());
+                std::fprintf(stderr, "modharness kernel fetch: '%s' is a path; a user's bzImage needs no fetch (use it directly)\n",
+                             name.c_str());
                 rc = kExitUsage;
                 continue;
             }

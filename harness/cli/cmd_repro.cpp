@@ -109,8 +109,10 @@ int cmd_repro(const Args& args) {
     ro.tsc_khz = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
     // The same environment modules as the campaign (inputs may import mh_provider's symbols).
-    if (auto env = campaign::environment_files(*kernel, ro.work_dir)) ro.environment = std::move(*env);
-    else std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
+    if (auto env = campaign::environment_files(*kernel, ro.work_dir))
+        ro.environment = std::move(*env);
+    else
+        std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
     ro.interrupted = install_interrupt_flag();
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());

@@ -51,9 +51,10 @@ int cmd_run(const Args& args) {
     if (p->has("help")) {
         std::fputs(kRunHelp, stdout);
         print_option_help(stdout, specs);
-        std::fputs("\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
-                   "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
-                   stdout);
+        std::fputs(
+            "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
+            "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
+            stdout);
         return kExitOk;
     }
     if (p->positionals.empty()) {
@@ -110,8 +111,10 @@ int cmd_run(const Args& args) {
     if (!json_path.empty()) {
         const std::string results = read_text_file(r->results_file).value_or("");
         for (auto [line, number] : lines(results)) {
-            if (json_stdout) std::cout << line << "\n";
-            else json_file << line << "\n";
+            if (json_stdout)
+                std::cout << line << "\n";
+            else
+                json_file << line << "\n";
         }
     }
     std::fputc('\n', human);

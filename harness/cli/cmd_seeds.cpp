@@ -14,8 +14,9 @@ namespace {
 std::vector<OptionSpec> seeds_options() {
     return {
         {"kernel", "K",
-         "alias, Debian package, release or path to a bzImage (default " + std::string(mh::kernels::kDefaultKernel) + ");\n"
-         "a Debian kernel missing from the cache is fetched unless --no-fetch"},
+         "alias, Debian package, release or path to a bzImage (default " + std::string(mh::kernels::kDefaultKernel) +
+             ");\n"
+             "a Debian kernel missing from the cache is fetched unless --no-fetch"},
         {"build-tree", "DIR", "kernel build tree to build against (needed for your own bzImage)"},
         {"big-size", "SIZE", "also build big_<SIZE> (e.g. 64M: module mh_big_64m with a 64 MiB payload)", kRepeatable},
         {"list", "", "print the seed catalogue and exit"},
@@ -82,7 +83,8 @@ int cmd_seeds(const Args& args) {
         }
     }
 
-    auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"), p.get_or("build-tree", ""));
+    auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"),
+                                              p.get_or("build-tree", ""));
     if (!kernel) {
         std::fprintf(stderr, "modharness seeds: %s\n", kernel.error().message.c_str());
         return kExitEnvironment;

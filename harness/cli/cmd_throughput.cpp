@@ -34,10 +34,11 @@ int cmd_throughput(const Args& args) {
         return kExitUsage;
     }
     if (p->has("help")) {
-        std::puts("usage: modharness throughput [--kernel K] [--only LIST] [--json] [options]\n\n"
-                  "Measures the harness on kernel K: boot-to-first-result of a one-case VM (3 boots, median),\n"
-                  "then the conformance suite (or --only LIST of it) in cases per second: wall time with boots\n"
-                  "and VM restarts, and per VM-second. Fuzzing exec/s will join when the fuzz drivers exist.\n");
+        std::puts(
+            "usage: modharness throughput [--kernel K] [--only LIST] [--json] [options]\n\n"
+            "Measures the harness on kernel K: boot-to-first-result of a one-case VM (3 boots, median),\n"
+            "then the conformance suite (or --only LIST of it) in cases per second: wall time with boots\n"
+            "and VM restarts, and per VM-second. Fuzzing exec/s will join when the fuzz drivers exist.\n");
         print_option_help(stdout, specs);
         return kExitOk;
     }
@@ -90,8 +91,12 @@ int cmd_throughput(const Args& args) {
                           {"kernel", (*run)["kernel"]},
                           {"accel", run->value("accel", "")},
                           {"boot_to_first_result_seconds", {{"median", boots[1]}, {"min", boots[0]}, {"max", boots[2]}}},
-                          {"conformance", {{"cases", cases}, {"wall_seconds", wall}, {"vms", vms}, {"kernel_events", events},
-                                           {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0}}},
+                          {"conformance",
+                           {{"cases", cases},
+                            {"wall_seconds", wall},
+                            {"vms", vms},
+                            {"kernel_events", events},
+                            {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0}}},
                           {"fuzz_execs_per_second", nullptr}};
     if (p->has("json")) {
         std::puts(out.dump(1).c_str());

@@ -1,11 +1,9 @@
 // Parsing of the VM session options.
 #include "harness/cli/run_options.h"
 
-
 #include <ctime>
 
 #include "harness/kernels/seed_modules.h"
-
 
 namespace mh::cli {
 

@@ -9,8 +9,7 @@
 namespace mh::cli {
 
 void print_case_table(std::FILE* out, const std::vector<session::CaseRecord>& records) {
-    std::fprintf(out, "%4s  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", "idx", "case", "call", "verdict", "got", "expected",
-                 "time", "detail");
+    std::fprintf(out, "%4s  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", "idx", "case", "call", "verdict", "got", "expected", "time", "detail");
     for (const auto& r : records) {
         const auto& o = r.outcome.observation;
         std::string got = "-";
@@ -32,9 +31,8 @@ void print_case_table(std::FILE* out, const std::vector<session::CaseRecord>& re
         std::string detail;
         auto v = r.outcome.judgement.verdict;
         if (v != verdict::Verdict::Pass && v != verdict::Verdict::Ran) detail = r.outcome.judgement.reason;
-        std::fprintf(out, "%4d  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", r.outcome.idx, r.outcome.id.substr(0, 28).c_str(),
-                     call.c_str(), std::string(verdict::verdict_name(v)).c_str(), got.c_str(), want.substr(0, 22).c_str(),
-                     time.c_str(), detail.c_str());
+        std::fprintf(out, "%4d  %-28s %-5s %-7s %-16s %-22s %10s  %s\n", r.outcome.idx, r.outcome.id.substr(0, 28).c_str(), call.c_str(),
+                     std::string(verdict::verdict_name(v)).c_str(), got.c_str(), want.substr(0, 22).c_str(), time.c_str(), detail.c_str());
     }
 }
 
@@ -44,8 +42,7 @@ void print_summary(std::FILE* out, const session::SessionResult& r) {
     std::string line;
     for (const char* v : {"PASS", "FAIL", "KERNEL", "BROK", "CONF", "RAN"})
         if (counts[v]) line += (line.empty() ? "" : ", ") + std::to_string(counts[v]) + " " + v;
-    std::fprintf(out, "\n%zu cases on %s (%s): %s\n", r.records.size(), r.kernel.release.c_str(), r.kernel.version.c_str(),
-                 line.c_str());
+    std::fprintf(out, "\n%zu cases on %s (%s): %s\n", r.records.size(), r.kernel.release.c_str(), r.kernel.version.c_str(), line.c_str());
     std::fprintf(out, "%d VM(s), %d boot failure(s), %d kernel event(s), %.1f s wall", r.stats.vms, r.stats.boot_failures,
                  r.stats.kernel_events, r.stats.wall_seconds);
     if (r.stats.first_result_seconds >= 0) std::fprintf(out, ", boot-to-first-result %.2f s", r.stats.first_result_seconds);

@@ -35,10 +35,14 @@ public:
 
     const Error& error() const { return std::get<1>(v_); }
     template <typename U>
-    T value_or(U&& fallback) const& { return ok() ? value() : T(std::forward<U>(fallback)); }
+    T value_or(U&& fallback) const& {
+        return ok() ? value() : T(std::forward<U>(fallback));
+    }
     // On a temporary (read_text_file(p).value_or("")) the value is moved out, not copied.
     template <typename U>
-    T value_or(U&& fallback) && { return ok() ? std::move(*this).value() : T(std::forward<U>(fallback)); }
+    T value_or(U&& fallback) && {
+        return ok() ? std::move(*this).value() : T(std::forward<U>(fallback));
+    }
 
 private:
     std::variant<T, Error> v_;
@@ -52,13 +56,13 @@ inline Status ok_status() { return Ok{}; }
 }  // namespace mh
 
 // Propagate an error from an Expected expression, otherwise bind its value.
-#define MH_TRY_ASSIGN(var, expr)                      \
-    auto var##_expected_ = (expr);                    \
+#define MH_TRY_ASSIGN(var, expr) \
+    auto var##_expected_ = (expr); \
     if (!var##_expected_.ok()) return var##_expected_.error(); \
     auto var = std::move(var##_expected_).value()
 
-#define MH_TRY(expr)                                  \
-    do {                                              \
-        auto mh_status_ = (expr);                     \
+#define MH_TRY(expr) \
+    do { \
+        auto mh_status_ = (expr); \
         if (!mh_status_.ok()) return mh_status_.error(); \
     } while (0)

@@ -5,15 +5,13 @@ namespace mh {
 namespace {
 
 bool is_safe_value_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-' || c == ',' || c == ':' || c == '/' || c == '+' || c == '@' || c == '|' || c == '(' || c == ')' ||
-           c == '[' || c == ']' || c == '<' || c == '>' || c == '!' || c == '*' || c == '#' || c == '~' || c == '^' ||
-           c == '{' || c == '}' || c == '&' || c == '\'' || c == '"' || c == ';' || c == '?' || c == '$';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == ',' ||
+           c == ':' || c == '/' || c == '+' || c == '@' || c == '|' || c == '(' || c == ')' || c == '[' || c == ']' || c == '<' ||
+           c == '>' || c == '!' || c == '*' || c == '#' || c == '~' || c == '^' || c == '{' || c == '}' || c == '&' || c == '\'' ||
+           c == '"' || c == ';' || c == '?' || c == '$';
 }
 
-bool is_key_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
+bool is_key_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'; }
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -69,8 +67,7 @@ Expected<std::string> kv_unescape(std::string_view escaped) {
             out.push_back(c);
             continue;
         }
-        if (i + 2 >= escaped.size())
-            return make_error("truncated %-escape at byte " + std::to_string(i));
+        if (i + 2 >= escaped.size()) return make_error("truncated %-escape at byte " + std::to_string(i));
         int hi = hex_value(escaped[i + 1]), lo = hex_value(escaped[i + 2]);
         if (hi < 0 || lo < 0) return make_error("bad %-escape at byte " + std::to_string(i));
         out.push_back(static_cast<char>(hi * 16 + lo));

@@ -59,8 +59,8 @@ Expected<std::string> base64_decode(std::string_view text) {
 std::string pack_bytes(std::string_view bytes) {
     uLongf size = compressBound(static_cast<uLong>(bytes.size()));
     std::string z(size, '\0');
-    if (compress2(reinterpret_cast<Bytef*>(z.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-                  static_cast<uLong>(bytes.size()), 1) != Z_OK)
+    if (compress2(reinterpret_cast<Bytef*>(z.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()),
+                  1) != Z_OK)
         return {};
     z.resize(size);
     return base64_encode(z);
@@ -72,9 +72,10 @@ Expected<std::string> unpack_bytes(std::string_view packed, size_t original_size
     if (!z) return z.error();
     std::string out(original_size, '\0');
     uLongf size = static_cast<uLongf>(original_size);
-    const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(z->data()),
-                              static_cast<uLong>(z->size()));
-    if (rc != Z_OK || size != original_size) return make_error("packed payload does not inflate to " + std::to_string(original_size) + " bytes");
+    const int rc =
+        uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(z->data()), static_cast<uLong>(z->size()));
+    if (rc != Z_OK || size != original_size)
+        return make_error("packed payload does not inflate to " + std::to_string(original_size) + " bytes");
     return out;
 }
 

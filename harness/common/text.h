@@ -72,8 +72,6 @@ Lines lines(std::string&& text) = delete;
 
 // Whether `line`, a view lines(text) gave, was ended by '\n' in `text` (only a last line can lack
 // one): rewriters that copy lines through keep the text's ending as it was.
-inline bool has_newline(std::string_view text, std::string_view line) {
-    return line.data() + line.size() < text.data() + text.size();
-}
+inline bool has_newline(std::string_view text, std::string_view line) { return line.data() + line.size() < text.data() + text.size(); }
 
 }  // namespace mh

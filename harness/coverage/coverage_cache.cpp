@@ -60,8 +60,7 @@ Expected<SourceFrame> parse_frame(std::string_view field) {
 
 Expected<SiteCacheKey> site_cache_key(const std::filesystem::path& vmlinux) {
     struct stat st {};
-    if (::stat(vmlinux.c_str(), &st) != 0)
-        return make_error("cannot stat '" + vmlinux.string() + "': " + std::strerror(errno));
+    if (::stat(vmlinux.c_str(), &st) != 0) return make_error("cannot stat '" + vmlinux.string() + "': " + std::strerror(errno));
     return SiteCacheKey{static_cast<std::uintmax_t>(st.st_size),
                         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
@@ -76,8 +75,8 @@ std::string sites_to_tsv(const LoaderSites& sites, const SiteCacheKey& key) {
         for (const auto& [obj, n] : *m) objects.insert(obj);
     auto get = [](const std::map<std::string, int>& m, const std::string& k) { return std::to_string(m.count(k) ? m.at(k) : 0); };
     for (const auto& obj : objects)
-        out += "object\t" + kv_escape(obj) + "\t" + get(sites.mapped_per_object, obj) + "\t" +
-               get(sites.tail_calls_per_object, obj) + "\t" + get(sites.constructor_calls_per_object, obj) + "\n";
+        out += "object\t" + kv_escape(obj) + "\t" + get(sites.mapped_per_object, obj) + "\t" + get(sites.tail_calls_per_object, obj) +
+               "\t" + get(sites.constructor_calls_per_object, obj) + "\n";
     for (const auto& s : sites.sites) {
         out += "site\t" + hex(s.pc) + "\t" + hex(s.call) + "\t" + kv_escape(s.object) + "\t" + kv_escape(s.symbol) + "\t" +
                (s.boot_only ? "1" : "0");

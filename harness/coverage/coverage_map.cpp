@@ -41,7 +41,8 @@ Expected<std::string> run_tool(const std::vector<std::string>& argv) {
     auto r = host::run_process(argv, po);
     if (!r) return make_error(argv[0] + ": " + r.error().message + " (install binutils)");
     if (!r->success())
-        return make_error(host::display_command(argv).substr(0, 200) + " failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
+        return make_error(host::display_command(argv).substr(0, 200) + " failed (" + r->status_text() +
+                          "): " + host::tail_lines(r->err, 5));
     if (r->truncated) return make_error(argv[0] + " output exceeded the capture limit");
     return std::move(r->out);
 }
@@ -104,8 +105,8 @@ Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux)
     }
     std::map<std::pair<std::string, std::string>, int> found;
     for (const auto& [start, stop] : ranges) {
-        MH_TRY_ASSIGN(text, run_tool({"objdump", "-d", "--no-show-raw-insn", "--start-address=" + hex(start),
-                                      "--stop-address=" + hex(stop), vmlinux.string()}));
+        MH_TRY_ASSIGN(text, run_tool({"objdump", "-d", "--no-show-raw-insn", "--start-address=" + hex(start), "--stop-address=" + hex(stop),
+                                      vmlinux.string()}));
         MH_TRY_ASSIGN(calls, parse_kcov_calls(text));
         for (const auto& c : calls) {
             auto it = std::upper_bound(placed.begin(), placed.end(), c.call, [](std::uint64_t a, const Placed& p) { return a < p.start; });

@@ -9,8 +9,8 @@
 namespace mh::coverage {
 
 struct LoadSitesOptions {
-    bool use_cache = true;              // false: always rebuild (the cache is still rewritten)
-    std::filesystem::path cache_file;   // empty: <build_tree>/modharness-loader-sites.tsv
+    bool use_cache = true;  // false: always rebuild (the cache is still rewritten)
+    std::filesystem::path cache_file;  // empty: <build_tree>/modharness-loader-sites.tsv
 };
 
 // The loader's KCOV sites of the kernel built in `build_tree` (needs vmlinux with debug info and

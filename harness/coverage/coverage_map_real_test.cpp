@@ -111,10 +111,11 @@ TEST(LoaderSitesReal, EverySiteOfTheLoaderMatchesTheCeiling) {
         double count_us = seconds_since(t0) * 1e6 / 100;
         EXPECT_EQ(total, 100 * expect);
         EXPECT_EQ(coverage::count_reached_sites(*built, pcs), expect);
-        std::printf("[ metrics  ] %s: %d loader sites + %d tail calls + %d KASAN ctor calls = count_kcov_sites %d; %d functions; "
-                    "built %.2f s, cached %.3f s, count_reached over 40k PCs %.1f us\n",
-                    tree.string().c_str(), built->mapped_total(), built->tail_calls_total(), built->constructor_calls_total(), sum,
-                    static_cast<int>(report.functions.size()), built_s, cached_s, count_us);
+        std::printf(
+            "[ metrics  ] %s: %d loader sites + %d tail calls + %d KASAN ctor calls = count_kcov_sites %d; %d functions; "
+            "built %.2f s, cached %.3f s, count_reached over 40k PCs %.1f us\n",
+            tree.string().c_str(), built->mapped_total(), built->tail_calls_total(), built->constructor_calls_total(), sum,
+            static_cast<int>(report.functions.size()), built_s, cached_s, count_us);
         for (const auto& [obj, n] : *counts)
             std::printf("[ metrics  ]   %-16s count_kcov_sites %4d  mapped %4d  tail %2d  ctor %d\n", obj.c_str(), n,
                         built->mapped_per_object.count(obj) ? built->mapped_per_object.at(obj) : 0,

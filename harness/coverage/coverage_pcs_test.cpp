@@ -23,7 +23,10 @@ TEST(ParsePcs, GarbledLineNamesFileAndLine) {
     EXPECT_NE(pcs.error().message.find("run/pcs.txt:2:"), std::string::npos) << pcs.error().message;
     EXPECT_NE(pcs.error().message.find("0xffffffff8119zz17"), std::string::npos);
     EXPECT_FALSE(parse_pcs("0xffffffff81197017 0xffffffff81197018\n", "two-per-line").ok());
-    EXPECT_FALSE(parse_pcs("\x7f" "ELF\x02\x01\x01", "binary").ok());
+    EXPECT_FALSE(parse_pcs("\x7f"
+                           "ELF\x02\x01\x01",
+                           "binary")
+                     .ok());
 }
 
 TEST(ReadPcsFile, MissingFileIsNamed) {

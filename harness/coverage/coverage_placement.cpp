@@ -40,8 +40,8 @@ Expected<std::uint64_t> place_section(const std::string& what, const std::vector
         return make_error(what + ": no load address agrees with all " + std::to_string(candidates.size()) +
                           " function symbols: the object and vmlinux are from different builds");
     if (bases.size() > 1)
-        return make_error(what + ": " + std::to_string(bases.size()) + " load addresses fit its " +
-                          std::to_string(candidates.size()) + " function symbol(s); cannot tell which copy is this object's");
+        return make_error(what + ": " + std::to_string(bases.size()) + " load addresses fit its " + std::to_string(candidates.size()) +
+                          " function symbol(s); cannot tell which copy is this object's");
     return bases.front();
 }
 

@@ -24,8 +24,8 @@ TEST(PlaceSection, UniqueNameFixesTheBase) {
 TEST(PlaceSection, StaticNamesSharedWithOtherFilesAreResolvedByTheirNeighbours) {
     // `show_x` exists twice (sysfs.c and some other file, same size); only one copy sits where
     // the object's unique function says the section starts.
-    auto index = index_symbols({fn(0xffffffff81200000, 0x30, "show_x"), fn(0xffffffff81300000, 0x30, "show_x"),
-                                fn(0xffffffff81300030, 0x10, "mod_sysfs_setup")});
+    auto index = index_symbols(
+        {fn(0xffffffff81200000, 0x30, "show_x"), fn(0xffffffff81300000, 0x30, "show_x"), fn(0xffffffff81300030, 0x10, "mod_sysfs_setup")});
     auto base = place_section("sysfs.o .text", {fn(0x0, 0x30, "show_x"), fn(0x30, 0x10, "mod_sysfs_setup")}, index);
     ASSERT_TRUE(base.ok()) << base.error().message;
     EXPECT_EQ(*base, 0xffffffff81300000ull);
@@ -40,8 +40,8 @@ TEST(PlaceSection, SizesMustAgree) {
 
 TEST(PlaceSection, OnlyIdenticalCopiesIsAmbiguous) {
     // KASAN's constructor: one per object, same name, same size, nothing else in its section.
-    auto index = index_symbols({fn(0xffffffff81d6d340, 0x1a, "_sub_I_65535_1", ".init.text"),
-                                fn(0xffffffff81d6d35a, 0x1a, "_sub_I_65535_1", ".init.text")});
+    auto index = index_symbols(
+        {fn(0xffffffff81d6d340, 0x1a, "_sub_I_65535_1", ".init.text"), fn(0xffffffff81d6d35a, 0x1a, "_sub_I_65535_1", ".init.text")});
     auto base = place_section("main.o .text.startup", {fn(0, 0x1a, "_sub_I_65535_1", ".text.startup")}, index);
     ASSERT_FALSE(base.ok());
     EXPECT_NE(base.error().message.find("2 load addresses"), std::string::npos);

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-
 namespace mh::coverage {
 namespace {
 
@@ -86,9 +85,9 @@ std::string coverage_text(const CoverageReport& r, std::size_t max_functions) {
         out += "  " + std::to_string(r.boot_only) + " of the sites are __init code that runs once at boot: at most " +
                std::to_string(r.sites - r.boot_only) + " are reachable by a fuzzer\n";
     if (r.tail_calls + r.constructor_calls > 0)
-        out += "  not sites (count_kcov_sites counts " + std::to_string(r.sites + r.tail_calls + r.constructor_calls) + "): " +
-               std::to_string(r.tail_calls) + " tail calls, whose PC KCOV takes from the caller; " + std::to_string(r.constructor_calls) +
-               " calls in KASAN's generated constructors\n";
+        out += "  not sites (count_kcov_sites counts " + std::to_string(r.sites + r.tail_calls + r.constructor_calls) +
+               "): " + std::to_string(r.tail_calls) + " tail calls, whose PC KCOV takes from the caller; " +
+               std::to_string(r.constructor_calls) + " calls in KASAN's generated constructors\n";
     out += "  PCs given: " + std::to_string(r.pcs) + " distinct, " + std::to_string(r.pcs_elsewhere) + " of them outside the loader\n";
 
     std::size_t fw = 4;
@@ -147,8 +146,14 @@ std::string coverage_json(const CoverageReport& r, const LoaderSites& sites, con
     j["site_list"] = json::array();
     for (const auto& s : sites.sites) {
         const SourceFrame at = s.attributed();
-        j["site_list"].push_back({{"pc", hex(s.pc)}, {"reached", reached.count(s.pc) != 0}, {"function", at.function}, {"file", at.file},
-                                  {"line", at.line}, {"symbol", s.symbol}, {"object", s.object}, {"boot_only", s.boot_only}});
+        j["site_list"].push_back({{"pc", hex(s.pc)},
+                                  {"reached", reached.count(s.pc) != 0},
+                                  {"function", at.function},
+                                  {"file", at.file},
+                                  {"line", at.line},
+                                  {"symbol", s.symbol},
+                                  {"object", s.object},
+                                  {"boot_only", s.boot_only}});
     }
     return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -14,28 +14,28 @@ namespace mh::coverage {
 inline constexpr const char* kCoverageJsonSchema = "modharness.coverage/1";
 
 struct CoverageRow {
-    std::string file;      // "kernel/module/main.c"
+    std::string file;  // "kernel/module/main.c"
     std::string function;  // empty in the per-file table
     int sites = 0;
     int reached = 0;
-    int boot_only = 0;     // of `sites`, in __init code
-    int first_line = 0;    // smallest attributed line (0: unknown), for links into the source
+    int boot_only = 0;  // of `sites`, in __init code
+    int first_line = 0;  // smallest attributed line (0: unknown), for links into the source
     int missed() const { return sites - reached; }
     double percent() const { return sites ? 100.0 * reached / sites : 0.0; }
 };
 
 struct CoverageReport {
     std::string build_tree;
-    int sites = 0;           // the ceiling: every mapped loader site
+    int sites = 0;  // the ceiling: every mapped loader site
     int reached = 0;
-    int boot_only = 0;       // of `sites`, in __init code (a fuzzer cannot reach them)
+    int boot_only = 0;  // of `sites`, in __init code (a fuzzer cannot reach them)
     // Calls count_kcov_sites counts that are not sites (see LoaderSites): the ceiling plus these
     // two is count_kcov_sites' total.
     int tail_calls = 0;
     int constructor_calls = 0;
-    std::size_t pcs = 0;           // distinct PCs given
-    std::size_t pcs_elsewhere = 0; // of those, not a loader site (the rest of the kernel)
-    std::vector<CoverageRow> files;      // sorted by file
+    std::size_t pcs = 0;  // distinct PCs given
+    std::size_t pcs_elsewhere = 0;  // of those, not a loader site (the rest of the kernel)
+    std::vector<CoverageRow> files;  // sorted by file
     std::vector<CoverageRow> functions;  // most missed sites first, then file, then function
     double percent() const { return sites ? 100.0 * reached / sites : 0.0; }
 };

@@ -12,18 +12,18 @@ namespace mh::coverage {
 // One frame of addr2line's answer for an address.
 struct SourceFrame {
     std::string function;  // "??" when the debug info has none
-    std::string file;      // relative to the kernel tree when inside it: "kernel/module/main.c"
-    int line = 0;          // 0 when unknown
+    std::string file;  // relative to the kernel tree when inside it: "kernel/module/main.c"
+    int line = 0;  // 0 when unknown
     bool operator==(const SourceFrame&) const = default;
 };
 
 // One instrumented point of the loader.
 struct LoaderSite {
-    std::uint64_t pc = 0;    // what KCOV_TRACE_PC records: the call's return address (next instruction)
+    std::uint64_t pc = 0;  // what KCOV_TRACE_PC records: the call's return address (next instruction)
     std::uint64_t call = 0;  // the call instruction itself; symbolised instead of `pc`, because the
-                             // return address can already belong to the next source line or inline frame
-    std::string object;      // "main.o" (kernel/module/main.o)
-    std::string symbol;      // the vmlinux function symbol holding the site: "load_module", "free_mod_mem.isra.0"
+        // return address can already belong to the next source line or inline frame
+    std::string object;  // "main.o" (kernel/module/main.o)
+    std::string symbol;  // the vmlinux function symbol holding the site: "load_module", "free_mod_mem.isra.0"
     bool boot_only = false;  // in an __init section: runs once at boot, before any fuzzer can enable KCOV
     std::vector<SourceFrame> frames;  // addr2line -i order: innermost (the inlined code) first, outermost last
 

@@ -130,11 +130,8 @@ Expected<std::vector<KcovCall>> parse_kcov_calls(std::string_view text, std::str
                 pending = true;
                 pending_call = address;
                 break;
-            case Transfer::kJump:
-                out.push_back({address, 0, true});
-                break;
-            case Transfer::kNone:
-                break;
+            case Transfer::kJump: out.push_back({address, 0, true}); break;
+            case Transfer::kNone: break;
         }
     });
     if (pending) {

@@ -19,9 +19,9 @@ inline constexpr std::string_view kKcovPcSymbol = "__sanitizer_cov_trace_pc";
 struct FunctionSymbol {
     std::uint64_t value = 0;  // section offset in a relocatable object, link address in vmlinux
     std::uint64_t size = 0;
-    std::string section;      // input section in an object (".text", ".init.text"), output section in vmlinux
+    std::string section;  // input section in an object (".text", ".init.text"), output section in vmlinux
     std::string name;
-    bool weak = false;        // 'w': in an object, the linker may have kept another definition
+    bool weak = false;  // 'w': in an object, the linker may have kept another definition
     bool operator==(const FunctionSymbol&) const = default;
 };
 
@@ -32,10 +32,10 @@ std::vector<FunctionSymbol> parse_function_symbols(std::string_view objdump_t);
 // One call of __sanitizer_cov_trace_pc in `objdump -d --no-show-raw-insn` output of linked code.
 struct KcovCall {
     std::uint64_t call = 0;  // address of the call (or jump) instruction
-    std::uint64_t pc = 0;    // address of the instruction after it: the return address KCOV records; 0 for a tail call
-    bool tail = false;       // `jmp <symbol>`: a function whose last block is only the KCOV hook ends in a sibling
-                             // call, so KCOV records the return address in whoever called that function; no PC
-                             // names such a site
+    std::uint64_t pc = 0;  // address of the instruction after it: the return address KCOV records; 0 for a tail call
+    bool tail = false;  // `jmp <symbol>`: a function whose last block is only the KCOV hook ends in a sibling
+        // call, so KCOV records the return address in whoever called that function; no PC
+        // names such a site
     bool operator==(const KcovCall&) const = default;
 };
 

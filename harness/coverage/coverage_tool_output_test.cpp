@@ -142,11 +142,12 @@ TEST(KcovCalls, ReturnAddressIsTheNextInstruction) {
 }
 
 TEST(KcovCalls, OlderMnemonicsAndRawBytes) {
-    auto calls = parse_kcov_calls("  ffffffff81000010:\te8 a8 ff ff ff       \tcallq  ffffffff81000000 <__sanitizer_cov_trace_pc>\n"
-                                  "  ffffffff81000015:\t90                   \tnop\n"
-                                  "ffffffff81000016:\tcall   ffffffff81000000 <__sanitizer_cov_trace_pc_guard>\n"
-                                  "ffffffff8100001b:\tcall   ffffffff81000003 <__sanitizer_cov_trace_pc+0x3>\n"
-                                  "ffffffff81000020:\tnop\n");
+    auto calls = parse_kcov_calls(
+        "  ffffffff81000010:\te8 a8 ff ff ff       \tcallq  ffffffff81000000 <__sanitizer_cov_trace_pc>\n"
+        "  ffffffff81000015:\t90                   \tnop\n"
+        "ffffffff81000016:\tcall   ffffffff81000000 <__sanitizer_cov_trace_pc_guard>\n"
+        "ffffffff8100001b:\tcall   ffffffff81000003 <__sanitizer_cov_trace_pc+0x3>\n"
+        "ffffffff81000020:\tnop\n");
     ASSERT_TRUE(calls.ok()) << calls.error().message;
     ASSERT_EQ(calls->size(), 1u);
     EXPECT_EQ((*calls)[0].pc, 0xffffffff81000015ull);
@@ -154,8 +155,9 @@ TEST(KcovCalls, OlderMnemonicsAndRawBytes) {
 
 TEST(KcovCalls, TailJumpsAreMarkedAndHaveNoPc) {
     // mod_tree_insert's last block is only the hook: GCC turns the call into a sibling jump.
-    auto calls = parse_kcov_calls("ffffffff8119e473:\tcall   ffffffff811d2cbd <__sanitizer_cov_trace_pc>\n"
-                                  "ffffffff8119e478:\tjmp    ffffffff811d2cbd <__sanitizer_cov_trace_pc>\n");
+    auto calls = parse_kcov_calls(
+        "ffffffff8119e473:\tcall   ffffffff811d2cbd <__sanitizer_cov_trace_pc>\n"
+        "ffffffff8119e478:\tjmp    ffffffff811d2cbd <__sanitizer_cov_trace_pc>\n");
     ASSERT_TRUE(calls.ok()) << calls.error().message;
     ASSERT_EQ(calls->size(), 2u);
     EXPECT_EQ((*calls)[0], (KcovCall{0xffffffff8119e473ull, 0xffffffff8119e478ull, false}));

@@ -35,8 +35,7 @@ std::vector<uint8_t> build_relas(const std::vector<Rela>& relas) {
 
 SymtabBuilder::SymtabBuilder() : syms_(1), strtab_(1, 0) {}
 
-uint32_t SymtabBuilder::add(std::string_view name, uint8_t bind, uint8_t type, uint16_t shndx, uint64_t value,
-                            uint64_t size) {
+uint32_t SymtabBuilder::add(std::string_view name, uint8_t bind, uint8_t type, uint16_t shndx, uint64_t value, uint64_t size) {
     Sym s;
     if (!name.empty()) {
         s.name = static_cast<uint32_t>(strtab_.size());

@@ -32,9 +32,7 @@ Compression detect_compression(std::span<const uint8_t> b) {
 
 namespace {
 
-std::string too_big(uint64_t max) {
-    return "decompressed output exceeds the limit of " + std::to_string(max) + " bytes";
-}
+std::string too_big(uint64_t max) { return "decompressed output exceeds the limit of " + std::to_string(max) + " bytes"; }
 
 Expected<std::vector<uint8_t>> unxz(std::span<const uint8_t> in, uint64_t max) {
     lzma_stream s = LZMA_STREAM_INIT;
@@ -58,8 +56,8 @@ Expected<std::vector<uint8_t>> unxz(std::span<const uint8_t> in, uint64_t max) {
     uint64_t consumed = s.total_in;
     lzma_end(&s);
     if (r != LZMA_STREAM_END)
-        return make_error("xz: stream error " + std::to_string(static_cast<int>(r)) + " after " + std::to_string(consumed) +
-                          " of " + std::to_string(in.size()) + " input bytes (truncated or corrupt)");
+        return make_error("xz: stream error " + std::to_string(static_cast<int>(r)) + " after " + std::to_string(consumed) + " of " +
+                          std::to_string(in.size()) + " input bytes (truncated or corrupt)");
     return out;
 }
 
@@ -135,8 +133,8 @@ Expected<std::vector<uint8_t>> compress(std::span<const uint8_t> bytes, Compress
     switch (c) {
         case Compression::none: return std::vector<uint8_t>(bytes.begin(), bytes.end());
         case Compression::xz: {
-            lzma_check lc = check == XzCheck::none ? LZMA_CHECK_NONE
-                            : check == XzCheck::crc64 ? LZMA_CHECK_CRC64
+            lzma_check lc = check == XzCheck::none     ? LZMA_CHECK_NONE
+                            : check == XzCheck::crc64  ? LZMA_CHECK_CRC64
                             : check == XzCheck::sha256 ? LZMA_CHECK_SHA256
                                                        : LZMA_CHECK_CRC32;
             std::vector<uint8_t> out(lzma_stream_buffer_bound(bytes.size()));

@@ -25,32 +25,30 @@ inline constexpr uint16_t kEtNone = 0, kEtRel = 1, kEtExec = 2, kEtDyn = 3, kEtC
 inline constexpr uint16_t kEmX86_64 = 62;
 
 // Section types and flags.
-inline constexpr uint32_t kShtNull = 0, kShtProgbits = 1, kShtSymtab = 2, kShtStrtab = 3, kShtRela = 4,
-                          kShtNote = 7, kShtNobits = 8, kShtRel = 9;
-inline constexpr uint64_t kShfWrite = 0x1, kShfAlloc = 0x2, kShfExecinstr = 0x4, kShfMerge = 0x10,
-                          kShfStrings = 0x20, kShfInfoLink = 0x40;
+inline constexpr uint32_t kShtNull = 0, kShtProgbits = 1, kShtSymtab = 2, kShtStrtab = 3, kShtRela = 4, kShtNote = 7, kShtNobits = 8,
+                          kShtRel = 9;
+inline constexpr uint64_t kShfWrite = 0x1, kShfAlloc = 0x2, kShfExecinstr = 0x4, kShfMerge = 0x10, kShfStrings = 0x20, kShfInfoLink = 0x40;
 
 // Special section indices.
-inline constexpr uint16_t kShnUndef = 0, kShnLoreserve = 0xff00, kShnLivepatch = 0xff20, kShnAbs = 0xfff1,
-                          kShnCommon = 0xfff2, kShnXindex = 0xffff;
+inline constexpr uint16_t kShnUndef = 0, kShnLoreserve = 0xff00, kShnLivepatch = 0xff20, kShnAbs = 0xfff1, kShnCommon = 0xfff2,
+                          kShnXindex = 0xffff;
 
 // Symbol binding/type.
 inline constexpr uint8_t kStbLocal = 0, kStbGlobal = 1, kStbWeak = 2;
 inline constexpr uint8_t kSttNotype = 0, kSttObject = 1, kSttFunc = 2, kSttSection = 3;
 
 // x86-64 relocation types the model writes or names.
-inline constexpr uint32_t kRX86_64_64 = 1, kRX86_64_PC32 = 2, kRX86_64_PLT32 = 4, kRX86_64_32 = 10,
-                          kRX86_64_32S = 11, kRX86_64_PC64 = 24;
+inline constexpr uint32_t kRX86_64_64 = 1, kRX86_64_PC32 = 2, kRX86_64_PLT32 = 4, kRX86_64_32 = 10, kRX86_64_32S = 11, kRX86_64_PC64 = 24;
 
 // Byte offsets of Ehdr fields (used by overrides and malformations that patch one field).
 namespace ehdr_off {
-inline constexpr size_t type = 16, machine = 18, version = 20, entry = 24, phoff = 32, shoff = 40, flags = 48,
-                        ehsize = 52, phentsize = 54, phnum = 56, shentsize = 58, shnum = 60, shstrndx = 62;
+inline constexpr size_t type = 16, machine = 18, version = 20, entry = 24, phoff = 32, shoff = 40, flags = 48, ehsize = 52, phentsize = 54,
+                        phnum = 56, shentsize = 58, shnum = 60, shstrndx = 62;
 }
 // Byte offsets of Shdr fields inside one 64-byte entry.
 namespace shdr_off {
-inline constexpr size_t name = 0, type = 4, flags = 8, addr = 16, offset = 24, size = 32, link = 40, info = 44,
-                        addralign = 48, entsize = 56;
+inline constexpr size_t name = 0, type = 4, flags = 8, addr = 16, offset = 24, size = 32, link = 40, info = 44, addralign = 48,
+                        entsize = 56;
 }
 // Byte offsets of Sym fields inside one 24-byte entry.
 namespace sym_off {

@@ -51,8 +51,7 @@ TEST(Profile, NumbersAreStrictAndBounded) {
     EXPECT_TRUE(profile_from_text(base + "this_module_size 0x380\ninit_offset 0x138\n").ok());
     for (const char* bad : {"this_module_size -896\ninit_offset 312\n", "this_module_size  896\ninit_offset 312\n",
                             "this_module_size +896\ninit_offset 312\n", "this_module_size 0x\ninit_offset 312\n",
-                            "this_module_size 99999999999\ninit_offset 312\n",
-                            "this_module_size 896\ninit_offset 18446744073709551612\n",
+                            "this_module_size 99999999999\ninit_offset 312\n", "this_module_size 896\ninit_offset 18446744073709551612\n",
                             "this_module_size 896\ninit_offset 889\n"})
         EXPECT_FALSE(profile_from_text(base + bad).ok()) << bad;
     KernelProfile p = example_profile();

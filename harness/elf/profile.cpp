@@ -56,8 +56,7 @@ Expected<KernelProfile> extract_profile(std::span<const uint8_t> image, std::str
             if (name == "__x86_return_thunk") p.rethunk = true;
         }
     }
-    if (!found_init)
-        return make_error("profile: no relocation of init_module against .gnu.linkonce.this_module (module has no init?)");
+    if (!found_init) return make_error("profile: no relocation of init_module against .gnu.linkonce.this_module (module has no init?)");
     // IBT kernels start every address-taken function with ENDBR64.
     for (const auto& s : syms) {
         if (s.name != "init_module" || s.raw.shndx == 0 || s.raw.shndx >= view.section_count()) continue;
@@ -129,8 +128,8 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
             val = val.substr(sp2 + 1);
             if (!number(e.crc)) return bad("crc value '" + val + "' is not a number");
             p.crcs.push_back(std::move(e));
-        } else if (key == "this_module_size" || key == "init_offset" || key == "exit_offset" || key == "ibt" ||
-                   key == "rethunk" || key == "retpoline") {
+        } else if (key == "this_module_size" || key == "init_offset" || key == "exit_offset" || key == "ibt" || key == "rethunk" ||
+                   key == "retpoline") {
             if (!number(n)) return bad(key + " value '" + val + "' is not a number");
             if (key == "this_module_size") p.this_module_size = n, have_size = true;
             if (key == "init_offset") p.init_offset = n, have_init = true;
@@ -149,8 +148,8 @@ Expected<KernelProfile> profile_from_text(std::string_view text) {
     // Subtractions, not additions: an offset near 2^64 must not wrap around into range.
     if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.init_offset > p.this_module_size - 8 ||
         p.exit_offset > p.this_module_size - 8)
-        return make_error("profile: init_offset " + std::to_string(p.init_offset) + " / exit_offset " +
-                          std::to_string(p.exit_offset) + " do not fit in this_module_size " + std::to_string(p.this_module_size));
+        return make_error("profile: init_offset " + std::to_string(p.init_offset) + " / exit_offset " + std::to_string(p.exit_offset) +
+                          " do not fit in this_module_size " + std::to_string(p.this_module_size));
     if (p.release.empty()) p.release = p.vermagic.substr(0, p.vermagic.find(' '));
     return p;
 }

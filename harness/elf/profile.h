@@ -12,16 +12,16 @@
 namespace mh::elf {
 
 struct KernelProfile {
-    std::string release;            // "6.1.0-56-cloud-amd64" (first word of vermagic)
-    std::string vermagic;           // full vermagic= value, trailing space included
+    std::string release;  // "6.1.0-56-cloud-amd64" (first word of vermagic)
+    std::string vermagic;  // full vermagic= value, trailing space included
     uint64_t this_module_size = 0;  // sizeof(struct module) = sh_size of .gnu.linkonce.this_module
-    uint64_t init_offset = 0;       // offsetof(struct module, init)
-    uint64_t exit_offset = 0;       // offsetof(struct module, exit); 0 when unknown
-    bool ibt = false;               // functions start with ENDBR64 (CONFIG_X86_KERNEL_IBT)
-    bool rethunk = false;           // returns go through `jmp __x86_return_thunk` (CONFIG_RETHUNK)
-    bool retpoline = false;         // modinfo carries retpoline=Y
-    std::string source;             // file the profile was extracted from
-    std::vector<VersionEntry> crcs; // __versions entries of the reference module (module_layout, ...)
+    uint64_t init_offset = 0;  // offsetof(struct module, init)
+    uint64_t exit_offset = 0;  // offsetof(struct module, exit); 0 when unknown
+    bool ibt = false;  // functions start with ENDBR64 (CONFIG_X86_KERNEL_IBT)
+    bool rethunk = false;  // returns go through `jmp __x86_return_thunk` (CONFIG_RETHUNK)
+    bool retpoline = false;  // modinfo carries retpoline=Y
+    std::string source;  // file the profile was extracted from
+    std::vector<VersionEntry> crcs;  // __versions entries of the reference module (module_layout, ...)
 
     // CRC for a symbol, if the reference module imported it.
     const VersionEntry* crc(std::string_view symbol) const;

@@ -22,10 +22,8 @@ std::string hex(uint64_t v) {
 }  // namespace
 
 Expected<ElfView> ElfView::parse(std::span<const uint8_t> image, ReadOptions options) {
-    if (image.size() < kEhdrSize)
-        return make_error("ELF header: image is " + num(image.size()) + " bytes, need at least 64");
-    if (!std::equal(kElfMagic.begin(), kElfMagic.end(), image.begin()))
-        return make_error("ELF header: e_ident magic is not \\x7fELF");
+    if (image.size() < kEhdrSize) return make_error("ELF header: image is " + num(image.size()) + " bytes, need at least 64");
+    if (!std::equal(kElfMagic.begin(), kElfMagic.end(), image.begin())) return make_error("ELF header: e_ident magic is not \\x7fELF");
     if (image[kEiClass] != kElfClass64)
         return make_error("ELF header: e_ident[EI_CLASS] = " + num(image[kEiClass]) + ", only ELFCLASS64 (2) is supported");
     if (image[kEiData] != kElfData2Lsb)
@@ -35,48 +33,40 @@ Expected<ElfView> ElfView::parse(std::span<const uint8_t> image, ReadOptions opt
     v.ehdr_ = decode_ehdr(image.data());
     const Ehdr& h = v.ehdr_;
     if (options.require_x86_64_rel) {
-        if (h.machine != kEmX86_64)
-            return make_error("ELF header: e_machine = " + num(h.machine) + ", expected EM_X86_64 (62)");
-        if (h.type != kEtRel)
-            return make_error("ELF header: e_type = " + elf_type_name(h.type) + ", expected ET_REL (1)");
+        if (h.machine != kEmX86_64) return make_error("ELF header: e_machine = " + num(h.machine) + ", expected EM_X86_64 (62)");
+        if (h.type != kEtRel) return make_error("ELF header: e_type = " + elf_type_name(h.type) + ", expected ET_REL (1)");
     }
     if (h.shnum == 0) return v;  // no sections: a valid view with nothing in it
-    if (h.shentsize != kShdrSize)
-        return make_error("ELF header: e_shentsize = " + num(h.shentsize) + ", expected 64");
+    if (h.shentsize != kShdrSize) return make_error("ELF header: e_shentsize = " + num(h.shentsize) + ", expected 64");
     uint64_t table = uint64_t{h.shnum} * kShdrSize;
     if (!range_within(h.shoff, table, image.size()))
-        return make_error("ELF header: section header table [e_shoff " + hex(h.shoff) + ", +" + num(table) +
-                          " bytes for e_shnum " + num(h.shnum) + ") exceeds image size " + num(image.size()));
+        return make_error("ELF header: section header table [e_shoff " + hex(h.shoff) + ", +" + num(table) + " bytes for e_shnum " +
+                          num(h.shnum) + ") exceeds image size " + num(image.size()));
     v.shdrs_.reserve(h.shnum);
     for (size_t i = 0; i < h.shnum; ++i) v.shdrs_.push_back(decode_shdr(image.data() + h.shoff + i * kShdrSize));
     return v;
 }
 
 Expected<std::string_view> ElfView::section_name(size_t index) const {
-    if (index >= shdrs_.size())
-        return make_error("section index " + num(index) + " >= e_shnum " + num(shdrs_.size()));
+    if (index >= shdrs_.size()) return make_error("section index " + num(index) + " >= e_shnum " + num(shdrs_.size()));
     if (ehdr_.shstrndx == 0 || ehdr_.shstrndx >= shdrs_.size())
         return make_error("ELF header: e_shstrndx = " + num(ehdr_.shstrndx) + " is not a section in 1.." +
                           num(shdrs_.size() ? shdrs_.size() - 1 : 0));
     const Shdr& str = shdrs_[ehdr_.shstrndx];
-    if (str.type == kShtNobits)
-        return make_error("section header string table (section " + num(ehdr_.shstrndx) + ") is SHT_NOBITS");
+    if (str.type == kShtNobits) return make_error("section header string table (section " + num(ehdr_.shstrndx) + ") is SHT_NOBITS");
     if (!range_within(str.offset, str.size, image_.size()))
-        return make_error("section header string table (section " + num(ehdr_.shstrndx) + "): [sh_offset " +
-                          hex(str.offset) + ", +sh_size " + hex(str.size) + ") exceeds image size " + num(image_.size()));
+        return make_error("section header string table (section " + num(ehdr_.shstrndx) + "): [sh_offset " + hex(str.offset) +
+                          ", +sh_size " + hex(str.size) + ") exceeds image size " + num(image_.size()));
     uint32_t off = shdrs_[index].name;
-    if (off >= str.size)
-        return make_error("section " + num(index) + ": sh_name " + num(off) + " >= .shstrtab size " + num(str.size));
+    if (off >= str.size) return make_error("section " + num(index) + ": sh_name " + num(off) + " >= .shstrtab size " + num(str.size));
     const char* base = reinterpret_cast<const char*>(image_.data() + str.offset);
     const void* nul = std::memchr(base + off, 0, str.size - off);
-    if (!nul)
-        return make_error("section " + num(index) + ": name at sh_name " + num(off) + " runs past the end of .shstrtab (no NUL)");
+    if (!nul) return make_error("section " + num(index) + ": name at sh_name " + num(off) + " runs past the end of .shstrtab (no NUL)");
     return std::string_view(base + off, static_cast<size_t>(static_cast<const char*>(nul) - (base + off)));
 }
 
 Expected<std::span<const uint8_t>> ElfView::section_data(size_t index) const {
-    if (index >= shdrs_.size())
-        return make_error("section index " + num(index) + " >= e_shnum " + num(shdrs_.size()));
+    if (index >= shdrs_.size()) return make_error("section index " + num(index) + " >= e_shnum " + num(shdrs_.size()));
     const Shdr& s = shdrs_[index];
     if (s.type == kShtNobits) return std::span<const uint8_t>{};
     if (!range_within(s.offset, s.size, image_.size()))
@@ -220,8 +210,8 @@ Expected<ThisModuleInfo> read_this_module(const ElfView& view) {
     if (s.type == kShtNobits) return make_error(".gnu.linkonce.this_module (section " + std::to_string(*idx) + ") is SHT_NOBITS");
     MH_TRY_ASSIGN(data, view.section_data(*idx));
     if (data.size() < kThisModuleNameOffset + kThisModuleNameLen)
-        return make_error(".gnu.linkonce.this_module: sh_size " + std::to_string(data.size()) +
-                          " is smaller than name[] end " + std::to_string(kThisModuleNameOffset + kThisModuleNameLen));
+        return make_error(".gnu.linkonce.this_module: sh_size " + std::to_string(data.size()) + " is smaller than name[] end " +
+                          std::to_string(kThisModuleNameOffset + kThisModuleNameLen));
     ThisModuleInfo info;
     info.section = *idx;
     info.size = s.size;

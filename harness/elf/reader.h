@@ -69,9 +69,9 @@ private:
 // One `key=value` string of .modinfo (value empty when there is no '=').
 struct ModinfoEntry {
     std::string_view key, value;
-    uint64_t offset = 0;      // offset of the entry inside the section
+    uint64_t offset = 0;  // offset of the entry inside the section
     bool has_equals = true;
-    bool terminated = true;   // false for a last entry not ended by NUL (the kernel never checks)
+    bool terminated = true;  // false for a last entry not ended by NUL (the kernel never checks)
 };
 Expected<std::vector<ModinfoEntry>> read_modinfo(const ElfView& view);
 // Value of the first entry with this key (what the kernel's get_modinfo returns).
@@ -81,8 +81,8 @@ std::optional<std::string_view> modinfo_value(const std::vector<ModinfoEntry>& e
 inline constexpr size_t kModversionSize = 64, kModversionNameLen = 56;
 struct VersionEntry {
     uint64_t crc = 0;
-    std::string name;         // up to the first NUL or 56 bytes
-    bool terminated = true;   // false: the 56-byte name has no NUL (never checked by the kernel)
+    std::string name;  // up to the first NUL or 56 bytes
+    bool terminated = true;  // false: the 56-byte name has no NUL (never checked by the kernel)
 };
 struct VersionsInfo {
     size_t section = 0;
@@ -96,7 +96,7 @@ Expected<VersionsInfo> read_versions(const ElfView& view);
 inline constexpr size_t kThisModuleNameOffset = 24, kThisModuleNameLen = 56;
 struct ThisModuleInfo {
     size_t section = 0;
-    uint64_t size = 0;        // sizeof(struct module) for the kernel this was built for
+    uint64_t size = 0;  // sizeof(struct module) for the kernel this was built for
     std::string name;
     bool name_terminated = true;
 };

@@ -9,9 +9,18 @@
 namespace mh::elf {
 
 std::vector<uint8_t> encode_module_signature(const ModuleSignature& s) {
-    std::vector<uint8_t> out = {s.algo, s.hash, s.id_type, s.signer_len, s.key_id_len, s.pad[0], s.pad[1], s.pad[2],
-                                static_cast<uint8_t>(s.sig_len >> 24), static_cast<uint8_t>(s.sig_len >> 16),
-                                static_cast<uint8_t>(s.sig_len >> 8), static_cast<uint8_t>(s.sig_len)};
+    std::vector<uint8_t> out = {s.algo,
+                                s.hash,
+                                s.id_type,
+                                s.signer_len,
+                                s.key_id_len,
+                                s.pad[0],
+                                s.pad[1],
+                                s.pad[2],
+                                static_cast<uint8_t>(s.sig_len >> 24),
+                                static_cast<uint8_t>(s.sig_len >> 16),
+                                static_cast<uint8_t>(s.sig_len >> 8),
+                                static_cast<uint8_t>(s.sig_len)};
     return out;
 }
 
@@ -40,8 +49,8 @@ std::optional<SignatureTrailer> find_signature(std::span<const uint8_t> image) {
     t.info.sig_len = (uint32_t{p[8]} << 24) | (uint32_t{p[9]} << 16) | (uint32_t{p[10]} << 8) | p[11];
     uint64_t before_info = t.marker_offset - kModuleSignatureSize;
     t.sig_len_ok = t.info.sig_len < before_info;
-    t.fields_zero = !t.info.algo && !t.info.hash && !t.info.signer_len && !t.info.key_id_len && !t.info.pad[0] &&
-                    !t.info.pad[1] && !t.info.pad[2];
+    t.fields_zero =
+        !t.info.algo && !t.info.hash && !t.info.signer_len && !t.info.key_id_len && !t.info.pad[0] && !t.info.pad[1] && !t.info.pad[2];
     if (t.sig_len_ok) {
         t.signature_offset = before_info - t.info.sig_len;
         t.payload_size = t.signature_offset;
@@ -55,8 +64,8 @@ std::span<const uint8_t> strip_signature(std::span<const uint8_t> image) {
     return image.first(t->payload_size);
 }
 
-std::vector<uint8_t> append_signature(std::span<const uint8_t> payload, std::span<const uint8_t> blob,
-                                      ModuleSignature info, std::optional<uint32_t> sig_len_override) {
+std::vector<uint8_t> append_signature(std::span<const uint8_t> payload, std::span<const uint8_t> blob, ModuleSignature info,
+                                      std::optional<uint32_t> sig_len_override) {
     info.sig_len = sig_len_override ? *sig_len_override : static_cast<uint32_t>(blob.size());
     std::vector<uint8_t> out(payload.begin(), payload.end());
     out.insert(out.end(), blob.begin(), blob.end());

@@ -26,13 +26,13 @@ std::vector<uint8_t> encode_module_signature(const ModuleSignature& s);
 
 // What the kernel's module_sig_check/mod_check_sig would see, without verifying the PKCS#7.
 struct SignatureTrailer {
-    uint64_t marker_offset = 0;   // image size - 28: length seen by the kernel after the marker strip
-    bool has_info = false;        // >= 12 bytes before the marker (else the kernel says EBADMSG)
+    uint64_t marker_offset = 0;  // image size - 28: length seen by the kernel after the marker strip
+    bool has_info = false;  // >= 12 bytes before the marker (else the kernel says EBADMSG)
     ModuleSignature info;
-    bool sig_len_ok = false;      // sig_len < marker_offset - 12 (mod_check_sig)
-    bool fields_zero = false;     // algo/hash/signer_len/key_id_len/pad all zero
+    bool sig_len_ok = false;  // sig_len < marker_offset - 12 (mod_check_sig)
+    bool fields_zero = false;  // algo/hash/signer_len/key_id_len/pad all zero
     uint64_t signature_offset = 0;  // start of the PKCS#7 blob when sig_len_ok
-    uint64_t payload_size = 0;      // bytes before the blob: the ELF image proper, when sig_len_ok
+    uint64_t payload_size = 0;  // bytes before the blob: the ELF image proper, when sig_len_ok
     // The kernel's verdict before PKCS#7 parsing, as an errno name ("", "EBADMSG", "ENOPKG").
     std::string precheck_errno() const;
 };
@@ -42,7 +42,7 @@ std::optional<SignatureTrailer> find_signature(std::span<const uint8_t> image);
 // The image without its trailer (the whole image when unsigned or the trailer is malformed).
 std::span<const uint8_t> strip_signature(std::span<const uint8_t> image);
 // Appends blob + info (sig_len set from blob unless override given) + marker.
-std::vector<uint8_t> append_signature(std::span<const uint8_t> payload, std::span<const uint8_t> blob,
-                                      ModuleSignature info, std::optional<uint32_t> sig_len_override = std::nullopt);
+std::vector<uint8_t> append_signature(std::span<const uint8_t> payload, std::span<const uint8_t> blob, ModuleSignature info,
+                                      std::optional<uint32_t> sig_len_override = std::nullopt);
 
 }  // namespace mh::elf

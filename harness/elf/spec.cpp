@@ -94,8 +94,9 @@ Expected<ModuleSpec> spec_from_image(std::span<const uint8_t> image) {
         size_t j = i;
         bool nonzero = false;
         while (j < image.size() && !covered[j]) nonzero |= image[j++] != 0;
-        if (nonzero) spec.blobs.push_back(Blob{i, std::vector<uint8_t>(image.begin() + static_cast<std::ptrdiff_t>(i),
-                                                                       image.begin() + static_cast<std::ptrdiff_t>(j))});
+        if (nonzero)
+            spec.blobs.push_back(Blob{
+                i, std::vector<uint8_t>(image.begin() + static_cast<std::ptrdiff_t>(i), image.begin() + static_cast<std::ptrdiff_t>(j))});
         i = j;
     }
     return spec;

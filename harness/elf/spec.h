@@ -34,7 +34,7 @@ struct ModuleSpec {
     Ehdr ehdr;
     std::vector<SectionSpec> sections;  // written as the table at ehdr.shoff, one entry each
     std::vector<Blob> blobs;
-    uint64_t min_size = 0;              // output is zero-padded up to this size
+    uint64_t min_size = 0;  // output is zero-padded up to this size
 };
 
 // Anything placed beyond this offset is skipped (the header still says where it would be), so a

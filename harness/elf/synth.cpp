@@ -51,8 +51,10 @@ KernelProfile example_profile() {
     p.rethunk = true;
     p.retpoline = true;
     p.source = "built-in example (Debian 6.1 cloud shape)";
-    p.crcs = {{0xbdfb6dbb, "__fentry__", true}, {0x5b8239ca, "__x86_return_thunk", true},
-              {0xf1e562be, "xt_register_match", true}, {0xf1ec4d86, "xt_unregister_match", true},
+    p.crcs = {{0xbdfb6dbb, "__fentry__", true},
+              {0x5b8239ca, "__x86_return_thunk", true},
+              {0xf1e562be, "xt_register_match", true},
+              {0xf1ec4d86, "xt_unregister_match", true},
               {0xa351f379, "module_layout", true}};
     return p;
 }
@@ -63,10 +65,9 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
     // A profile may come from any file (extract_profile of a malformed module included): bound the
     // size before allocating it, and compare without additions that could wrap.
     if (p.this_module_size < kThisModuleNameOffset + kThisModuleNameLen || p.this_module_size > kMaxThisModuleSize ||
-        p.init_offset > p.this_module_size - 8 ||
-        (o.with_exit && (p.exit_offset == 0 || p.exit_offset > p.this_module_size - 8)))
-        return make_error("synthesize: profile offsets (init " + std::to_string(p.init_offset) + ", exit " +
-                          std::to_string(p.exit_offset) + ") do not fit struct module size " + std::to_string(p.this_module_size));
+        p.init_offset > p.this_module_size - 8 || (o.with_exit && (p.exit_offset == 0 || p.exit_offset > p.this_module_size - 8)))
+        return make_error("synthesize: profile offsets (init " + std::to_string(p.init_offset) + ", exit " + std::to_string(p.exit_offset) +
+                          ") do not fit struct module size " + std::to_string(p.this_module_size));
     const VersionEntry* thunk_crc = p.crc("__x86_return_thunk");
     bool thunk = o.epilogue == Epilogue::thunk;
     // Import the thunk only when a reference module of this kernel did: that proves the export.
@@ -79,15 +80,15 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
     if (o.with_exit && thunk) names.push_back(".rela.exit.text");
     if (import) names.insert(names.end(), {".rodata.mh_imports", ".rela.rodata.mh_imports"});
     if (thunk) names.insert(names.end(), {".return_sites", ".rela.return_sites"});
-    names.insert(names.end(), {".modinfo", "__versions", ".gnu.linkonce.this_module", ".rela.gnu.linkonce.this_module", ".bss",
-                               ".comment", ".symtab", ".strtab", ".shstrtab"});
+    names.insert(names.end(), {".modinfo", "__versions", ".gnu.linkonce.this_module", ".rela.gnu.linkonce.this_module", ".bss", ".comment",
+                               ".symtab", ".strtab", ".shstrtab"});
     auto idx = [&](std::string_view n) {
         for (size_t i = 0; i < names.size(); ++i)
             if (names[i] == n) return static_cast<uint16_t>(i);
         return uint16_t{0};
     };
-    const uint16_t kInit = idx(".init.text"), kExit = idx(".exit.text"), kThis = idx(".gnu.linkonce.this_module"),
-                   kSymtab = idx(".symtab"), kStrtab = idx(".strtab"), kImports = idx(".rodata.mh_imports");
+    const uint16_t kInit = idx(".init.text"), kExit = idx(".exit.text"), kThis = idx(".gnu.linkonce.this_module"), kSymtab = idx(".symtab"),
+                   kStrtab = idx(".strtab"), kImports = idx(".rodata.mh_imports");
 
     std::vector<uint8_t> init_code, exit_code;
     long init_reloc = emit_function(init_code, p.ibt, true, o.init_ret, thunk);
@@ -116,7 +117,8 @@ Expected<ModuleSpec> synthesize(const KernelProfile& p, const SynthOptions& o) {
     if (o.with_exit) this_relas.push_back({p.exit_offset, Rela::make_info(exit_sym, kRX86_64_64), 0});
 
     std::vector<std::pair<std::string, std::string>> modinfo = {
-        {"license", o.license}, {"description", "modharness synthesised module (init returns " + std::to_string(o.init_ret) + ")"},
+        {"license", o.license},
+        {"description", "modharness synthesised module (init returns " + std::to_string(o.init_ret) + ")"},
         {"depends", ""}};
     if (p.retpoline) modinfo.push_back({"retpoline", "Y"});
     modinfo.push_back({"name", o.name});

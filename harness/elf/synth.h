@@ -12,18 +12,18 @@ namespace mh::elf {
 
 enum class Epilogue {
     automatic,  // = ret: the form the VM tests load on Debian 6.1 and 6.12 without any WARN
-    thunk,      // `jmp __x86_return_thunk` (R_X86_64_PLT32) listed in .return_sites so the loader
-                // patches it, as every Debian module returns (not yet VM-verified)
-    ret,        // plain `ret` (c3)
+    thunk,  // `jmp __x86_return_thunk` (R_X86_64_PLT32) listed in .return_sites so the loader
+    // patches it, as every Debian module returns (not yet VM-verified)
+    ret,  // plain `ret` (c3)
 };
 
 struct SynthOptions {
-    int32_t init_ret = 0;           // value init_module returns (e.g. -131 = -ENOTRECOVERABLE sentinel)
+    int32_t init_ret = 0;  // value init_module returns (e.g. -131 = -ENOTRECOVERABLE sentinel)
     std::string name = "mh_synth";  // struct module name[] and modinfo name= (max 55 bytes)
     std::string license = "GPL";
     Epilogue epilogue = Epilogue::automatic;
-    bool with_exit = true;          // cleanup_module, so a module whose init returns 0 can be unloaded
-    bool imports = true;            // import __x86_return_thunk when the profile knows its CRC (see below)
+    bool with_exit = true;  // cleanup_module, so a module whose init returns 0 can be unloaded
+    bool imports = true;  // import __x86_return_thunk when the profile knows its CRC (see below)
 };
 
 // Sections: .init.text, .exit.text, .modinfo, __versions, .gnu.linkonce.this_module and its

@@ -40,9 +40,7 @@ struct SharedResult {
     uint64_t nss[protocol::kMaxConcurrent];
 };
 
-void set_setup_error(SharedResult* r, const std::string& msg) {
-    std::snprintf(r->setup_error, sizeof r->setup_error, "%s", msg.c_str());
-}
+void set_setup_error(SharedResult* r, const std::string& msg) { std::snprintf(r->setup_error, sizeof r->setup_error, "%s", msg.c_str()); }
 
 // Drops CAP_SYS_MODULE from every set (root without the capability: contract P1).
 bool drop_cap_sys_module() {
@@ -147,8 +145,8 @@ void run_concurrent(const protocol::GuestCase& c, ModuleBackend& backend, const 
     ::close(gate[1]);
     for (pid_t k : kids) ::waitpid(k, nullptr, 0);
     if (out->callers_done != c.concurrent && !out->setup_error[0])
-        set_setup_error(out, "only " + std::to_string(out->callers_done) + " of " + std::to_string(c.concurrent) +
-                                 " concurrent callers returned");
+        set_setup_error(
+            out, "only " + std::to_string(out->callers_done) + " of " + std::to_string(c.concurrent) + " concurrent callers returned");
 }
 
 [[noreturn]] void child_main(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env, SharedResult* out) {
@@ -279,8 +277,7 @@ CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const
 
     uint64_t added = taint_after & ~taint_before;
     // D/W/B/L/M taints: the kernel is not trusted for further cases.
-    out.poisoned = timed_out || kernel_log::is_poisoning_taint(added) || (!timed_out && WIFSIGNALED(status)) ||
-                   c.poison_after;
+    out.poisoned = timed_out || kernel_log::is_poisoning_taint(added) || (!timed_out && WIFSIGNALED(status)) || c.poison_after;
     if (out.poisoned) rec.set("poisoned", "1");
     ::munmap(page, sizeof(SharedResult));
     return out;

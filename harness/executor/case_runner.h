@@ -14,8 +14,8 @@ struct RunnerEnv {
 };
 
 struct CaseOutcome {
-    KvRecord record;       // type=result ... (sent to the host)
-    bool poisoned = false; // the VM must not run further cases (oops, WARN, hang, one-way sysctl)
+    KvRecord record;  // type=result ... (sent to the host)
+    bool poisoned = false;  // the VM must not run further cases (oops, WARN, hang, one-way sysctl)
 };
 
 CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const RunnerEnv& env);

@@ -102,7 +102,8 @@ public:
         r.set("pc_dropped", std::to_string(st_.pc_dropped.load()));
         std::string errnos;
         for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
-            if (uint64_t n = st_.errno_counts[e].load()) errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
+            if (uint64_t n = st_.errno_counts[e].load())
+                errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
         r.set("errnos", errnos);
         // Milliseconds spent inside calls, by outcome (0 = loaded), and inside the target overall.
         std::string ms;
@@ -259,8 +260,8 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         r = protocol::make_record(protocol::FrameType::End);
     } else {
         r = protocol::make_record(protocol::FrameType::Crash);
-        std::string kind = hung ? "hang"
-                           : taint ? "taint"
+        std::string kind = hung                  ? "hang"
+                           : taint               ? "taint"
                            : WIFSIGNALED(status) ? "signal-" + std::to_string(WTERMSIG(status))
                                                  : "exit-" + std::to_string(WEXITSTATUS(status));
         r.set("kind", kind);

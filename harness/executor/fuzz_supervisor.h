@@ -15,10 +15,10 @@ inline constexpr const char* kFuzzConfPath = "/mh/fuzz.conf";
 
 struct FuzzSupervisorConfig {
     std::vector<std::string> argv;  // the engine command line
-    std::vector<std::string> env;   // extra KEY=VALUE for the engine
+    std::vector<std::string> env;  // extra KEY=VALUE for the engine
     std::string watch_dir = "/tmp/corpus";  // new files here are sent to the host
-    std::vector<std::string> make_dirs;     // created before the engine starts
-    int hang_seconds = 20;                  // no exec progress this long: a hang
+    std::vector<std::string> make_dirs;  // created before the engine starts
+    int hang_seconds = 20;  // no exec progress this long: a hang
     int stats_seconds = 2;
 };
 

@@ -15,9 +15,9 @@ inline constexpr const char* kTokenPath = "/mh/token";
 
 struct GuardFacts {
     long pid = 0;
-    std::optional<std::string> token;    // contents of kTokenPath, if readable
+    std::optional<std::string> token;  // contents of kTokenPath, if readable
     std::optional<std::string> cmdline;  // /proc/cmdline, if readable
-    uint64_t root_fs_magic = 0;          // statfs("/").f_type
+    uint64_t root_fs_magic = 0;  // statfs("/").f_type
 };
 
 // nullopt = allowed; otherwise the reason for refusing. Pure, so tests cover every branch.

@@ -24,7 +24,6 @@ namespace {
 constexpr uint64_t kRamfsMagic = 0x858458f6;
 constexpr uint64_t kTmpfsMagic = 0x01021994;
 
-
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
     return s;
@@ -100,8 +99,7 @@ void mount_guest_filesystems(const char* tmpfs_options) {
 
 int refuse_and_exit(const std::string& program, const std::string& why) {
     std::fprintf(stderr, "%s: refusing to run: %s\n", program.c_str(), why.c_str());
-    std::fprintf(stderr, "%s: this program is the /init of a modharness VM; it must never run on a real machine.\n",
-                 program.c_str());
+    std::fprintf(stderr, "%s: this program is the /init of a modharness VM; it must never run on a real machine.\n", program.c_str());
     if (::getpid() == 1) power_off();
     return 2;
 }

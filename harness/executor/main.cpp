@@ -23,7 +23,6 @@ using namespace mh::executor;
 constexpr const char* kExecutorVersion = "1";
 constexpr const char* kCasesPath = "/mh/cases";
 
-
 }  // namespace
 
 int main() {

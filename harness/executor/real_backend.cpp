@@ -12,9 +12,7 @@ sys::RawResult RealBackend::init_module(const void* image, unsigned long len, co
     return sys::init_module(image, len, params);
 }
 
-sys::RawResult RealBackend::finit_module(int fd, const char* params, unsigned long flags) {
-    return sys::finit_module(fd, params, flags);
-}
+sys::RawResult RealBackend::finit_module(int fd, const char* params, unsigned long flags) { return sys::finit_module(fd, params, flags); }
 
 sys::RawResult RealBackend::delete_module(const char* name, unsigned flags) { return sys::delete_module(name, flags); }
 

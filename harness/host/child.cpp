@@ -74,8 +74,10 @@ Expected<Child> Child::spawn(const std::vector<std::string>& argv, const SpawnOp
         if (o.stdout_fd >= 0) ::dup2(o.stdout_fd, 1);
         if (o.stderr_fd >= 0) ::dup2(o.stderr_fd, 2);
         int stage = 0;  // 0: exec, 1: chdir
-        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) stage = 1;
-        else ::execvpe(c_args[0], c_args.data(), c_env.data());
+        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
+            stage = 1;
+        else
+            ::execvpe(c_args[0], c_args.data(), c_env.data());
         int report[2] = {errno, stage};
         (void)!::write(status_pipe[1], report, sizeof report);
         ::_exit(127);
@@ -110,8 +112,7 @@ std::optional<int> Child::poll() {
 int Child::wait() {
     if (status_ || pid_ <= 0) return status_.value_or(0);
     int st = 0;
-    while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {}
     status_ = st;
     return st;
 }

@@ -15,19 +15,18 @@
 namespace mh::host {
 
 struct SpawnOptions {
-    std::filesystem::path cwd;               // empty: inherit ours
+    std::filesystem::path cwd;  // empty: inherit ours
     std::vector<std::string> env_overrides;  // "NAME=VALUE" entries added to (or replacing in) our environment
-    int stdout_fd = -1;                      // -1: inherit ours
+    int stdout_fd = -1;  // -1: inherit ours
     int stderr_fd = -1;
-    bool die_with_parent = false;            // SIGKILL when we die (PR_SET_PDEATHSIG): no orphaned VM
+    bool die_with_parent = false;  // SIGKILL when we die (PR_SET_PDEATHSIG): no orphaned VM
 };
 
 class Child {
 public:
     // Starts argv[0] (searched in PATH). On failure, `failed_errno` (if given) gets the errno of
     // the exec or chdir that failed, or of fork/pipe.
-    static Expected<Child> spawn(const std::vector<std::string>& argv, const SpawnOptions& options,
-                                 int* failed_errno = nullptr);
+    static Expected<Child> spawn(const std::vector<std::string>& argv, const SpawnOptions& options, int* failed_errno = nullptr);
     Child(Child&& other) noexcept;
     Child& operator=(Child&&) = delete;
     Child(const Child&) = delete;

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <string>
 
-
 namespace mh::host {
 
 class FileTail {
@@ -20,6 +19,5 @@ private:
     std::filesystem::path path_;
     int fd_ = -1;
 };
-
 
 }  // namespace mh::host

@@ -150,7 +150,8 @@ std::string display_command(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv) {
         if (!out.empty()) out += ' ';
-        bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == std::string::npos;
+        bool plain = !a.empty() &&
+                     a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == std::string::npos;
         if (plain) {
             out += a;
         } else {

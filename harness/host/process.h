@@ -12,21 +12,21 @@
 namespace mh::host {
 
 struct ProcessOptions {
-    std::filesystem::path cwd;               // empty: inherit ours
+    std::filesystem::path cwd;  // empty: inherit ours
     std::vector<std::string> env_overrides;  // "NAME=VALUE" entries added to (or replacing in) our environment
-    std::chrono::milliseconds timeout{0};    // 0: wait forever; else SIGKILL the child's process group
-    bool merge_stderr = false;               // stderr goes into `out`, interleaved in arrival order
-    bool echo = false;                       // also copy the child's output to our stdout/stderr as it arrives
-    std::size_t max_capture = 16u << 20;     // per stream; beyond it the *head* is dropped (errors live at the tail)
+    std::chrono::milliseconds timeout{0};  // 0: wait forever; else SIGKILL the child's process group
+    bool merge_stderr = false;  // stderr goes into `out`, interleaved in arrival order
+    bool echo = false;  // also copy the child's output to our stdout/stderr as it arrives
+    std::size_t max_capture = 16u << 20;  // per stream; beyond it the *head* is dropped (errors live at the tail)
 };
 
 struct ProcessResult {
-    int exit_code = -1;       // valid when term_signal == 0 and !timed_out
-    int term_signal = 0;      // signal that ended the child, 0 if it exited
+    int exit_code = -1;  // valid when term_signal == 0 and !timed_out
+    int term_signal = 0;  // signal that ended the child, 0 if it exited
     bool timed_out = false;
-    bool truncated = false;   // some output was dropped because of max_capture
+    bool truncated = false;  // some output was dropped because of max_capture
     std::string out;
-    std::string err;          // empty when merge_stderr
+    std::string err;  // empty when merge_stderr
     std::chrono::nanoseconds elapsed{0};
 
     bool success() const { return !timed_out && term_signal == 0 && exit_code == 0; }

@@ -14,7 +14,7 @@ namespace mh::inputs {
 struct PreparedBuffer {
     const void* ptr = nullptr;
     unsigned long len = 0;  // the image length (callers may override the length they pass)
-    void* map = nullptr;    // mapping to unmap on release
+    void* map = nullptr;  // mapping to unmap on release
     size_t map_len = 0;
 };
 

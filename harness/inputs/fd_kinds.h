@@ -13,10 +13,12 @@ namespace mh::inputs {
 
 // Every kind, in the order they are documented (for --help and validation); the name of a kind is
 // its enumerator's. Code that picks kinds by number (the fuzz input format) names them from here.
-#define MH_FD_KINDS(X)                                                                       \
-    X(file) X(minus1) X(closed) X(high) X(wronly) X(rdwr) X(path) X(accmode3) X(dir) X(pipe) \
-    X(fifo) X(socket) X(eventfd) X(epoll) X(devzero) X(devnull) X(memfd) X(empty)            \
-    X(sparse2g) X(sparse1g) X(procfs) X(sysfs) X(held_writer)
+// clang-format off
+#define MH_FD_KINDS(X)                                                                                     \
+    X(file) X(minus1) X(closed) X(high) X(wronly) X(rdwr) X(path) X(accmode3) X(dir) X(pipe) X(fifo)     \
+    X(socket) X(eventfd) X(epoll) X(devzero) X(devnull) X(memfd) X(empty) X(sparse2g) X(sparse1g)       \
+    X(procfs) X(sysfs) X(held_writer)
+// clang-format on
 
 enum class FdKind : uint8_t {
 #define MH_FD_KIND_ENUM(kind) kind,
@@ -37,7 +39,7 @@ constexpr std::string_view fd_kind_name(FdKind k) { return kFdKindNames[static_c
 struct PreparedFd {
     int fd = -1;
     std::vector<int> keep_open;  // e.g. the other end of a pipe, a writer holding the inode
-    std::string path;            // file created for the case (removed by cleanup)
+    std::string path;  // file created for the case (removed by cleanup)
 };
 
 // The names of kFdKindNames, as a list.

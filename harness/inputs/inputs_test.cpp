@@ -29,21 +29,49 @@ TEST(FdKinds, EveryKindIsWhatItSays) {
         bool valid = ::fstat(p->fd, &st) == 0;
         int fl = valid ? ::fcntl(p->fd, F_GETFL) : -1;
         std::string k(kind);
-        if (k == "minus1" || k == "closed" || k == "high") { EXPECT_FALSE(valid) << k; }
-        else EXPECT_TRUE(valid) << k;
-        if (k == "file") { EXPECT_TRUE(S_ISREG(st.st_mode) && (fl & O_ACCMODE) == O_RDONLY); }
-        if (k == "wronly") { EXPECT_EQ(fl & O_ACCMODE, O_WRONLY); }
-        if (k == "rdwr") { EXPECT_EQ(fl & O_ACCMODE, O_RDWR); }
-        if (k == "path") { EXPECT_TRUE(fl & O_PATH); }
-        if (k == "dir") { EXPECT_TRUE(S_ISDIR(st.st_mode)); }
-        if (k == "pipe") { EXPECT_TRUE(S_ISFIFO(st.st_mode)); }
-        if (k == "fifo") { EXPECT_TRUE(S_ISFIFO(st.st_mode)); }
-        if (k == "socket") { EXPECT_TRUE(S_ISSOCK(st.st_mode)); }
-        if (k == "devzero" || k == "devnull") { EXPECT_TRUE(S_ISCHR(st.st_mode)); }
-        if (k == "memfd") { EXPECT_EQ(st.st_size, 5000); }
-        if (k == "empty") { EXPECT_EQ(st.st_size, 0); }
-        if (k == "sparse2g") { EXPECT_EQ(st.st_size, off_t{1} << 31); }
-        if (k == "held_writer") { EXPECT_EQ(p->keep_open.size(), 1u); }
+        if (k == "minus1" || k == "closed" || k == "high") {
+            EXPECT_FALSE(valid) << k;
+        } else
+            EXPECT_TRUE(valid) << k;
+        if (k == "file") {
+            EXPECT_TRUE(S_ISREG(st.st_mode) && (fl & O_ACCMODE) == O_RDONLY);
+        }
+        if (k == "wronly") {
+            EXPECT_EQ(fl & O_ACCMODE, O_WRONLY);
+        }
+        if (k == "rdwr") {
+            EXPECT_EQ(fl & O_ACCMODE, O_RDWR);
+        }
+        if (k == "path") {
+            EXPECT_TRUE(fl & O_PATH);
+        }
+        if (k == "dir") {
+            EXPECT_TRUE(S_ISDIR(st.st_mode));
+        }
+        if (k == "pipe") {
+            EXPECT_TRUE(S_ISFIFO(st.st_mode));
+        }
+        if (k == "fifo") {
+            EXPECT_TRUE(S_ISFIFO(st.st_mode));
+        }
+        if (k == "socket") {
+            EXPECT_TRUE(S_ISSOCK(st.st_mode));
+        }
+        if (k == "devzero" || k == "devnull") {
+            EXPECT_TRUE(S_ISCHR(st.st_mode));
+        }
+        if (k == "memfd") {
+            EXPECT_EQ(st.st_size, 5000);
+        }
+        if (k == "empty") {
+            EXPECT_EQ(st.st_size, 0);
+        }
+        if (k == "sparse2g") {
+            EXPECT_EQ(st.st_size, off_t{1} << 31);
+        }
+        if (k == "held_writer") {
+            EXPECT_EQ(p->keep_open.size(), 1u);
+        }
         release_fd(*p);
     }
     EXPECT_FALSE(prepare_fd("bogus", img, scratch).ok());

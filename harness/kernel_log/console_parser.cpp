@@ -23,8 +23,8 @@ struct Pattern {
     std::string_view prefix;
     std::string_view also;
     TitleRule rule;
-    std::string_view base;         // base title for rules that append " in <function>"
-    bool closed_by_equals_line;    // sanitizer reports end with a "=====" rule line
+    std::string_view base;  // base title for rules that append " in <function>"
+    bool closed_by_equals_line;  // sanitizer reports end with a "=====" rule line
     // Reports without an end marker (lockups, hangs, stalls) take a later panic only if its
     // message names them ("softlockup: hung tasks"); an unrelated panic is its own report.
     std::string_view panic_hint = {};
@@ -36,21 +36,18 @@ constexpr Pattern kPatterns[] = {
     {CrashKind::Other, "BUG: KMSAN: ", "", TitleRule::Sanitizer, "", true},
     {CrashKind::Other, "BUG: KCSAN: ", "", TitleRule::Sanitizer, "", true},
     {CrashKind::Other, "BUG: KFENCE: ", "", TitleRule::Sanitizer, "", true},
-    {CrashKind::Oops, "BUG: unable to handle page fault", "", TitleRule::IpFunction,
-     "BUG: unable to handle page fault", false},
+    {CrashKind::Oops, "BUG: unable to handle page fault", "", TitleRule::IpFunction, "BUG: unable to handle page fault", false},
     {CrashKind::Oops, "BUG: unable to handle kernel paging request", "", TitleRule::IpFunction,
      "BUG: unable to handle kernel paging request", false},
     {CrashKind::Oops, "BUG: unable to handle kernel NULL pointer dereference", "", TitleRule::IpFunction,
      "BUG: unable to handle kernel NULL pointer dereference", false},
-    {CrashKind::Oops, "BUG: unable to handle kernel", "", TitleRule::IpFunction,
-     "BUG: unable to handle kernel", false},
-    {CrashKind::Oops, "BUG: kernel NULL pointer dereference", "", TitleRule::IpFunction,
-     "BUG: kernel NULL pointer dereference", false},
+    {CrashKind::Oops, "BUG: unable to handle kernel", "", TitleRule::IpFunction, "BUG: unable to handle kernel", false},
+    {CrashKind::Oops, "BUG: kernel NULL pointer dereference", "", TitleRule::IpFunction, "BUG: kernel NULL pointer dereference", false},
     // arm64 do_kernel_fault() words the same faults without "BUG: "; titles match x86's.
     {CrashKind::Oops, "Unable to handle kernel paging request at virtual address", "", TitleRule::IpFunction,
      "BUG: unable to handle kernel paging request", false},
-    {CrashKind::Oops, "Unable to handle kernel NULL pointer dereference at virtual address", "",
-     TitleRule::IpFunction, "BUG: unable to handle kernel NULL pointer dereference", false},
+    {CrashKind::Oops, "Unable to handle kernel NULL pointer dereference at virtual address", "", TitleRule::IpFunction,
+     "BUG: unable to handle kernel NULL pointer dereference", false},
     {CrashKind::SoftLockup, "watchdog: BUG: soft lockup", "", TitleRule::SoftLockup, "BUG: soft lockup", false, "softlockup"},
     {CrashKind::SoftLockup, "BUG: soft lockup", "", TitleRule::SoftLockup, "BUG: soft lockup", false, "softlockup"},
     {CrashKind::Bug, "BUG: ", "", TitleRule::BugGeneric, "", false},
@@ -71,8 +68,7 @@ constexpr Pattern kPatterns[] = {
     {CrashKind::HungTask, "INFO: task ", " blocked ", TitleRule::HungTask, "INFO: task hung", false, "hung_task"},
     {CrashKind::RcuStall, "rcu: INFO: rcu_", " stall", TitleRule::RcuStall, "INFO: rcu detected stall", false, "RCU Stall"},
     {CrashKind::RcuStall, "INFO: rcu_", " stall", TitleRule::RcuStall, "INFO: rcu detected stall", false, "RCU Stall"},
-    {CrashKind::Other, "watchdog: Watchdog detected hard LOCKUP", "", TitleRule::IpFunction,
-     "watchdog: hard lockup", false, "LOCKUP"},
+    {CrashKind::Other, "watchdog: Watchdog detected hard LOCKUP", "", TitleRule::IpFunction, "watchdog: hard lockup", false, "LOCKUP"},
     {CrashKind::Other, "Watchdog detected hard LOCKUP", "", TitleRule::IpFunction, "watchdog: hard lockup", false, "LOCKUP"},
     {CrashKind::Oops, "general protection fault", "", TitleRule::IpFunction, "general protection fault", false},
     {CrashKind::Oops, "invalid opcode: ", "", TitleRule::IpFunction, "invalid opcode", false},
@@ -121,9 +117,7 @@ bool is_bare_oops_header(std::string_view msg) {
     // An error code ("0002 [#1]"), not a word: "Oops: divide error: ..." starts with a hex
     // letter too.
     std::size_t digits = 0;
-    while (digits < rest.size() && ((rest[digits] >= '0' && rest[digits] <= '9') ||
-                                    (rest[digits] >= 'a' && rest[digits] <= 'f')))
-        ++digits;
+    while (digits < rest.size() && ((rest[digits] >= '0' && rest[digits] <= '9') || (rest[digits] >= 'a' && rest[digits] <= 'f'))) ++digits;
     return digits >= 4 && (digits == rest.size() || rest[digits] == ' ');
 }
 
@@ -160,9 +154,7 @@ bool is_die_header(std::string_view msg) {
     return msg[pos - digits - 1] == ' ' && msg[pos - digits - 2] == ':';
 }
 
-bool is_end_marker(std::string_view msg) {
-    return starts_with(msg, "---[ end trace") || starts_with(msg, "---[ end Kernel panic");
-}
+bool is_end_marker(std::string_view msg) { return starts_with(msg, "---[ end trace") || starts_with(msg, "---[ end Kernel panic"); }
 
 bool is_equals_rule(std::string_view msg) { return msg.size() >= 10 && msg.substr(0, 10) == "=========="; }
 
@@ -170,11 +162,11 @@ bool is_equals_rule(std::string_view msg) { return msg.size() >= 10 && msg.subst
 // few lines, so that a panic caused by it joins it instead of becoming a second report.
 struct Collecting {
     const Pattern* pattern = nullptr;
-    std::string start;               // message of the opening line
-    std::string caller;              // printk caller id of the opening line ("T80"), if any
-    std::vector<std::string> body;   // messages of the following lines, for titles
+    std::string start;  // message of the opening line
+    std::string caller;  // printk caller id of the opening line ("T80"), if any
+    std::vector<std::string> body;  // messages of the following lines, for titles
     std::size_t begin = 0;
-    std::size_t end = 0;             // end of the last line taken
+    std::size_t end = 0;  // end of the last line taken
     std::size_t lines = 0;
     bool has_die_header = false;
     bool closed = false;
@@ -230,8 +222,8 @@ private:
         Collecting& c = *cur_;
         // Absorbing has a limit too, or a flood of panics would grow one report forever.
         bool room = c.lines < kMaxReportLines;
-        if (m.pattern != nullptr && !c.closed && c.lines < kConcurrentStartLines && !caller.empty() &&
-            !c.caller.empty() && caller != c.caller && m.pattern->kind != CrashKind::Panic) {
+        if (m.pattern != nullptr && !c.closed && c.lines < kConcurrentStartLines && !caller.empty() && !c.caller.empty() &&
+            caller != c.caller && m.pattern->kind != CrashKind::Panic) {
             // Another CPU reporting at the same moment: keep its lines, not its title.
             c.end = end;
             ++c.lines;
@@ -239,10 +231,8 @@ private:
         }
         if (m.pattern != nullptr) {
             bool panic = m.pattern->kind == CrashKind::Panic &&
-                         (c.closed || c.pattern->panic_hint.empty() ||
-                          msg.find(c.pattern->panic_hint) != std::string_view::npos);
-            bool die_header = is_die_header(msg) && !c.closed && !c.has_die_header &&
-                              c.lines < kOopsHeaderAbsorbLines &&
+                         (c.closed || c.pattern->panic_hint.empty() || msg.find(c.pattern->panic_hint) != std::string_view::npos);
+            bool die_header = is_die_header(msg) && !c.closed && !c.has_die_header && c.lines < kOopsHeaderAbsorbLines &&
                               (c.pattern->kind == CrashKind::Oops || c.pattern->kind == CrashKind::Bug);
             if (room && (panic || die_header)) {
                 if (die_header) c.has_die_header = true;

@@ -29,8 +29,8 @@ struct CrashReport {
 
 // Upper bounds that keep the parser linear and its output small on hostile input.
 inline constexpr std::size_t kMaxExcerptBytes = 8 * 1024;
-inline constexpr std::size_t kMaxReports = 1000;       // later reports are dropped
-inline constexpr std::size_t kMaxReportLines = 400;    // an unterminated report ends here
+inline constexpr std::size_t kMaxReports = 1000;  // later reports are dropped
+inline constexpr std::size_t kMaxReportLines = 400;  // an unterminated report ends here
 
 // Every crash report in `console`, in order. A pure function of the bytes: any input
 // (binary, truncated, CRLF, NULs, interleaved CPUs, many MBs) is accepted, in linear time.

@@ -29,48 +29,113 @@ struct FrameFilter {
 // Frames that say *how* a task waits or a CPU got interrupted, never *where* the bug is:
 // skipping them lands hang, stall and lockup titles on the caller that matters, so the same
 // hang gets the same title whichever lock or wait primitive it sat in.
-const FrameFilter kWaitFrames{
-    {"down", "schedule", "kthread", "msleep"},
-    {"__switch_to", "__schedule", "schedule_", "preempt_schedule", "io_schedule", "_cond_resched",
-     "__cond_resched", "__mutex_lock", "mutex_lock", "__down", "down_", "rwsem_down", "rt_mutex",
-     "__rt_mutex", "wait_for_completion", "__wait_for_common", "wait_for_common",
-     "do_wait_for_common", "__wait_on_bit", "out_of_line_wait_on_bit", "bit_wait", "folio_wait",
-     "__folio_lock", "wait_on_page", "__lock_page", "__wait_rcu_gp", "_raw_spin", "do_raw_spin",
-     "queued_spin", "native_queued_spin", "__pv_queued_spin", "__sanitizer_cov", "lock_acquire",
-     "__lock_acquire", "lock_release", "dump_stack", "__dump_stack", "show_stack", "sched_show_task",
-     "_sched_show_task", "print_cpu_stall", "rcu_", "check_cpu_stall", "nmi_", "arch_trigger_",
-     "trigger_", "update_process_times", "tick_", "hrtimer_", "__hrtimer", "smp_apic_timer",
-     "apic_timer", "asm_", "sysvec_", "irq_exit", "__irq_exit", "__do_softirq", "do_softirq",
-     "handle_softirqs", "watchdog_timer_fn", "delay_tsc", "__const_udelay", "__udelay", "kvm_wait",
-     "kvm_sched_clock", "check_preemption_disabled", "debug_smp_processor_id", "freezable_schedule",
-     "worker_thread", "process_one_work", "process_scheduled_works", "ret_from_fork"}};
+const FrameFilter kWaitFrames{{"down", "schedule", "kthread", "msleep"},
+                              {"__switch_to",
+                               "__schedule",
+                               "schedule_",
+                               "preempt_schedule",
+                               "io_schedule",
+                               "_cond_resched",
+                               "__cond_resched",
+                               "__mutex_lock",
+                               "mutex_lock",
+                               "__down",
+                               "down_",
+                               "rwsem_down",
+                               "rt_mutex",
+                               "__rt_mutex",
+                               "wait_for_completion",
+                               "__wait_for_common",
+                               "wait_for_common",
+                               "do_wait_for_common",
+                               "__wait_on_bit",
+                               "out_of_line_wait_on_bit",
+                               "bit_wait",
+                               "folio_wait",
+                               "__folio_lock",
+                               "wait_on_page",
+                               "__lock_page",
+                               "__wait_rcu_gp",
+                               "_raw_spin",
+                               "do_raw_spin",
+                               "queued_spin",
+                               "native_queued_spin",
+                               "__pv_queued_spin",
+                               "__sanitizer_cov",
+                               "lock_acquire",
+                               "__lock_acquire",
+                               "lock_release",
+                               "dump_stack",
+                               "__dump_stack",
+                               "show_stack",
+                               "sched_show_task",
+                               "_sched_show_task",
+                               "print_cpu_stall",
+                               "rcu_",
+                               "check_cpu_stall",
+                               "nmi_",
+                               "arch_trigger_",
+                               "trigger_",
+                               "update_process_times",
+                               "tick_",
+                               "hrtimer_",
+                               "__hrtimer",
+                               "smp_apic_timer",
+                               "apic_timer",
+                               "asm_",
+                               "sysvec_",
+                               "irq_exit",
+                               "__irq_exit",
+                               "__do_softirq",
+                               "do_softirq",
+                               "handle_softirqs",
+                               "watchdog_timer_fn",
+                               "delay_tsc",
+                               "__const_udelay",
+                               "__udelay",
+                               "kvm_wait",
+                               "kvm_sched_clock",
+                               "check_preemption_disabled",
+                               "debug_smp_processor_id",
+                               "freezable_schedule",
+                               "worker_thread",
+                               "process_one_work",
+                               "process_scheduled_works",
+                               "ret_from_fork"}};
 
 // KASAN reports name the function that did the access; when that is a string/bitop helper or
 // the KASAN runtime itself the caller is the useful part.
 const FrameFilter kKasanFrames{
-    {"memcpy", "memset", "memmove", "__memcpy", "__memset", "__memmove", "test_and_clear_bit",
-     "test_and_set_bit", "set_bit", "clear_bit", "change_bit", "test_bit", "__set_bit",
-     "__clear_bit"},
-    {"__asan_", "__kasan_", "kasan_", "check_memory_region", "instrument_", "dump_stack",
-     "__dump_stack", "print_address_description", "print_report", "__hwasan", "show_stack",
-     "__list_add_valid", "__list_del_entry_valid"}};
+    {"memcpy", "memset", "memmove", "__memcpy", "__memset", "__memmove", "test_and_clear_bit", "test_and_set_bit", "set_bit", "clear_bit",
+     "change_bit", "test_bit", "__set_bit", "__clear_bit"},
+    {"__asan_", "__kasan_", "kasan_", "check_memory_region", "instrument_", "dump_stack", "__dump_stack", "print_address_description",
+     "print_report", "__hwasan", "show_stack", "__list_add_valid", "__list_del_entry_valid"}};
 
 // UBSAN prints its own handler frames first.
-const FrameFilter kUbsanFrames{
-    {},
-    {"dump_stack", "__dump_stack", "show_stack", "ubsan_", "__ubsan_", "handle_overflow",
-     "handle_null_ptr_deref", "handle_object_size_mismatch"}};
+const FrameFilter kUbsanFrames{{},
+                               {"dump_stack", "__dump_stack", "show_stack", "ubsan_", "__ubsan_", "handle_overflow",
+                                "handle_null_ptr_deref", "handle_object_size_mismatch"}};
 
 // The OOM killer's own frames and the allocator's: the caller that asked for memory is the
 // useful part ("out of memory in mh_oom_init"), whichever allocator entry point it used.
-const FrameFilter kAllocFrames{
-    {"out_of_memory", "dump_header", "kmalloc", "vmalloc", "vzalloc", "kvmalloc", "kvmalloc_node"},
-    {"dump_stack", "__dump_stack", "show_stack", "oom_", "__oom_", "out_of_memory", "__alloc_pages",
-     "alloc_pages", "__folio_alloc", "folio_alloc", "vma_alloc_folio", "__get_free_pages", "get_zeroed_page",
-     "get_page_from_freelist", "__kmalloc", "kmalloc_", "kmem_cache_alloc", "__kmem_cache_alloc", "slab_alloc",
-     "__slab_alloc", "___slab_alloc", "allocate_slab", "new_slab", "alloc_slab", "__kvmalloc", "__vmalloc",
-     "vmalloc_", "__alloc_frozen", "alloc_frozen", "pagefault_out_of_memory", "mem_cgroup_", "try_charge",
-     "obj_cgroup_charge"}};
+const FrameFilter kAllocFrames{{"out_of_memory", "dump_header", "kmalloc", "vmalloc", "vzalloc", "kvmalloc", "kvmalloc_node"},
+                               {"dump_stack",       "__dump_stack",
+                                "show_stack",       "oom_",
+                                "__oom_",           "out_of_memory",
+                                "__alloc_pages",    "alloc_pages",
+                                "__folio_alloc",    "folio_alloc",
+                                "vma_alloc_folio",  "__get_free_pages",
+                                "get_zeroed_page",  "get_page_from_freelist",
+                                "__kmalloc",        "kmalloc_",
+                                "kmem_cache_alloc", "__kmem_cache_alloc",
+                                "slab_alloc",       "__slab_alloc",
+                                "___slab_alloc",    "allocate_slab",
+                                "new_slab",         "alloc_slab",
+                                "__kvmalloc",       "__vmalloc",
+                                "vmalloc_",         "__alloc_frozen",
+                                "alloc_frozen",     "pagefault_out_of_memory",
+                                "mem_cgroup_",      "try_charge",
+                                "obj_cgroup_charge"}};
 
 std::string with_function(std::string_view base, std::string_view fn) {
     std::string t(base);
@@ -91,16 +156,14 @@ std::string_view first_ip_function(const std::vector<std::string>& body) {
 
 // Where the first stack of a KASAN or UBSAN report ends.
 bool ends_first_stack(std::string_view m) {
-    return starts_with(m, "Allocated by task") || starts_with(m, "Freed by task") ||
-           starts_with(m, "The buggy address") || starts_with(m, "Memory state around") ||
-           starts_with(m, "Uninit was created") || starts_with(m, "---[ end trace") ||
+    return starts_with(m, "Allocated by task") || starts_with(m, "Freed by task") || starts_with(m, "The buggy address") ||
+           starts_with(m, "Memory state around") || starts_with(m, "Uninit was created") || starts_with(m, "---[ end trace") ||
            starts_with(m, "=====");
 }
 
 // First frame of the body the filter does not skip. With `skip_irq`, frames between
 // <IRQ>/<NMI> and </IRQ>/<EOI>/</NMI> markers are ignored (the stall detector's own context).
-std::string_view first_frame(const std::vector<std::string>& body, const FrameFilter& filter,
-                             bool skip_irq, bool stop_at_first_stack_end) {
+std::string_view first_frame(const std::vector<std::string>& body, const FrameFilter& filter, bool skip_irq, bool stop_at_first_stack_end) {
     bool in_irq = false;
     for (const std::string& line : body) {
         std::string_view m = line;
@@ -133,13 +196,10 @@ std::string warning_title(std::string_view start, const std::vector<std::string>
         i = j;
         std::string_view fn = symbol_name(w);
         if (!fn.empty()) {
-            std::string_view after = w.substr(w.find_first_of("+(") == std::string_view::npos
-                                                  ? w.size()
-                                                  : w.find_first_of("+("));
+            std::string_view after = w.substr(w.find_first_of("+(") == std::string_view::npos ? w.size() : w.find_first_of("+("));
             if (starts_with(after, "+0x") || after == "()") return with_function("WARNING", fn);
         }
-        if (file.empty() && (contains(w, ".c:") || contains(w, ".h:") || contains(w, ".rs:")))
-            file = w.substr(0, w.find(':'));
+        if (file.empty() && (contains(w, ".c:") || contains(w, ".h:") || contains(w, ".rs:"))) file = w.substr(0, w.find(':'));
     }
     if (std::string_view fn = first_ip_function(body); !fn.empty()) return with_function("WARNING", fn);
     if (!file.empty()) return with_function("WARNING", file);
@@ -156,8 +216,14 @@ std::string kasan_title(std::string_view start, const std::vector<std::string>& 
     }
     std::string title = "KASAN: " + sanitize_message(type);
     for (std::size_t k = 0; k < body.size() && k < 4; ++k) {
-        if (starts_with(body[k], "Read of size")) { title += " Read"; break; }
-        if (starts_with(body[k], "Write of size")) { title += " Write"; break; }
+        if (starts_with(body[k], "Read of size")) {
+            title += " Read";
+            break;
+        }
+        if (starts_with(body[k], "Write of size")) {
+            title += " Write";
+            break;
+        }
     }
     if (fn.empty() || kKasanFrames.skips(fn)) {
         std::string_view caller = first_frame(body, kKasanFrames, false, true);
@@ -209,8 +275,7 @@ std::string bug_generic_title(std::string_view start) {
         char c0 = w.front();
         if ((c0 >= '0' && c0 <= '9') || c0 == '[' || c0 == '(' || c0 == '{' || c0 == '<' || c0 == '#') break;
         bool punct = false;
-        while (!w.empty() && (w.back() == ',' || w.back() == '!' || w.back() == ':' || w.back() == ';' ||
-                              w.back() == '.')) {
+        while (!w.empty() && (w.back() == ',' || w.back() == '!' || w.back() == ':' || w.back() == ';' || w.back() == '.')) {
             w.remove_suffix(1);
             punct = true;
         }
@@ -221,9 +286,8 @@ std::string bug_generic_title(std::string_view start) {
         ++words;
         if (punct) break;
     }
-    while (!kept.empty() && (kept.back() == "in" || kept.back() == "at" || kept.back() == "for" ||
-                             kept.back() == "on" || kept.back() == "of" || kept.back() == "from" ||
-                             kept.back() == "with")) {
+    while (!kept.empty() && (kept.back() == "in" || kept.back() == "at" || kept.back() == "for" || kept.back() == "on" ||
+                             kept.back() == "of" || kept.back() == "from" || kept.back() == "with")) {
         kept.pop_back();
     }
     for (std::string_view w : kept) {
@@ -235,8 +299,7 @@ std::string bug_generic_title(std::string_view start) {
 
 }  // namespace
 
-std::string build_title(TitleRule rule, std::string_view base, std::string_view start,
-                        const std::vector<std::string>& body) {
+std::string build_title(TitleRule rule, std::string_view base, std::string_view start, const std::vector<std::string>& body) {
     std::string title;
     switch (rule) {
         case TitleRule::PanicMessage: {
@@ -245,45 +308,23 @@ std::string build_title(TitleRule rule, std::string_view base, std::string_view 
             title = std::string(kPanic) + sanitize_message(msg);
             break;
         }
-        case TitleRule::IpFunction:
-            title = with_function(base, first_ip_function(body));
-            break;
-        case TitleRule::Warning:
-            title = warning_title(start, body);
-            break;
-        case TitleRule::Kasan:
-            title = kasan_title(start, body);
-            break;
-        case TitleRule::Sanitizer:
-            title = sanitize_message(starts_with(start, "BUG: ") ? start.substr(5) : start);
-            break;
-        case TitleRule::Ubsan:
-            title = ubsan_title(start, body);
-            break;
+        case TitleRule::IpFunction: title = with_function(base, first_ip_function(body)); break;
+        case TitleRule::Warning: title = warning_title(start, body); break;
+        case TitleRule::Kasan: title = kasan_title(start, body); break;
+        case TitleRule::Sanitizer: title = sanitize_message(starts_with(start, "BUG: ") ? start.substr(5) : start); break;
+        case TitleRule::Ubsan: title = ubsan_title(start, body); break;
         case TitleRule::SoftLockup: {
             std::string_view fn = first_ip_function(body);
             if (fn.empty() || kWaitFrames.skips(fn)) fn = first_frame(body, kWaitFrames, false, false);
             title = with_function(base, fn);
             break;
         }
-        case TitleRule::HungTask:
-            title = with_function(base, first_frame(body, kWaitFrames, false, false));
-            break;
-        case TitleRule::RcuStall:
-            title = with_function(base, first_frame(body, kWaitFrames, true, false));
-            break;
-        case TitleRule::KernelBug:
-            title = kernel_bug_title(start);
-            break;
-        case TitleRule::BugGeneric:
-            title = bug_generic_title(start);
-            break;
-        case TitleRule::Message:
-            title = std::string(start);
-            break;
-        case TitleRule::OutOfMemory:
-            title = with_function(base, first_frame(body, kAllocFrames, false, false));
-            break;
+        case TitleRule::HungTask: title = with_function(base, first_frame(body, kWaitFrames, false, false)); break;
+        case TitleRule::RcuStall: title = with_function(base, first_frame(body, kWaitFrames, true, false)); break;
+        case TitleRule::KernelBug: title = kernel_bug_title(start); break;
+        case TitleRule::BugGeneric: title = bug_generic_title(start); break;
+        case TitleRule::Message: title = std::string(start); break;
+        case TitleRule::OutOfMemory: title = with_function(base, first_frame(body, kAllocFrames, false, false)); break;
     }
     // Every title passes through the sanitiser: input bytes are arbitrary.
     return sanitize_message(title);

@@ -11,24 +11,23 @@ namespace mh::kernel_log {
 // How a pattern row turns its report into a title. Each rule documents its output shape.
 enum class TitleRule {
     PanicMessage,  // "Kernel panic - not syncing: <message, offsets/addresses stripped>"
-    IpFunction,    // "<base> in <function of the first RIP line>", or "<base>"
-    Warning,       // "WARNING in <function on the WARNING line | RIP function | file>"
-    Kasan,         // "KASAN: <bug type> <Read|Write> in <function, KASAN helpers skipped>"
-    Sanitizer,     // message without "BUG: ", offsets stripped (KMSAN, KCSAN, KFENCE)
-    Ubsan,         // "UBSAN: <check> in <first frame past the UBSAN handlers | file>"
-    SoftLockup,    // "<base> in <RIP function | first frame>", scheduler/lock frames skipped
-    HungTask,      // "<base> in <first frame>", scheduler/lock/wait frames skipped
-    RcuStall,      // "<base> in <first frame outside IRQ/NMI context>", stall plumbing skipped
-    KernelBug,     // "kernel BUG at <file>" (line number dropped) or "kernel BUG in <function>"
-    BugGeneric,    // "BUG: <leading words of the message up to the first variable part>"
-    Message,       // the sanitised message itself (lockdep splats and other fixed texts)
-    OutOfMemory,   // "<base> in <first frame past the allocator and OOM killer>", or "<base>"
+    IpFunction,  // "<base> in <function of the first RIP line>", or "<base>"
+    Warning,  // "WARNING in <function on the WARNING line | RIP function | file>"
+    Kasan,  // "KASAN: <bug type> <Read|Write> in <function, KASAN helpers skipped>"
+    Sanitizer,  // message without "BUG: ", offsets stripped (KMSAN, KCSAN, KFENCE)
+    Ubsan,  // "UBSAN: <check> in <first frame past the UBSAN handlers | file>"
+    SoftLockup,  // "<base> in <RIP function | first frame>", scheduler/lock frames skipped
+    HungTask,  // "<base> in <first frame>", scheduler/lock/wait frames skipped
+    RcuStall,  // "<base> in <first frame outside IRQ/NMI context>", stall plumbing skipped
+    KernelBug,  // "kernel BUG at <file>" (line number dropped) or "kernel BUG in <function>"
+    BugGeneric,  // "BUG: <leading words of the message up to the first variable part>"
+    Message,  // the sanitised message itself (lockdep splats and other fixed texts)
+    OutOfMemory,  // "<base> in <first frame past the allocator and OOM killer>", or "<base>"
 };
 
 // The title of one report. `start` is the message (printk prefix removed) of the line that
 // opened it, `body` the messages of the lines that followed, `base` the pattern's base title.
-std::string build_title(TitleRule rule, std::string_view base, std::string_view start,
-                        const std::vector<std::string>& body);
+std::string build_title(TitleRule rule, std::string_view base, std::string_view start, const std::vector<std::string>& body);
 
 // Whether a fuzz supervisor's crash kind says the engine process itself died ("exit-N",
 // "signal-N") rather than the kernel.

@@ -90,8 +90,7 @@ ConsolePrefix split_console_prefix(std::string_view line) {
     if (std::size_t k = kmsg_header_len(s); k != 0) {
         std::string_view header = s.substr(0, k);
         std::string_view caller;
-        if (std::size_t c = header.find("caller="); c != std::string_view::npos)
-            caller = header.substr(c + 7, k - 1 - (c + 7));
+        if (std::size_t c = header.find("caller="); c != std::string_view::npos) caller = header.substr(c + 7, k - 1 - (c + 7));
         return {s.substr(k), caller};
     }
     std::size_t limit = std::min(s.size(), kTimestampSearchBytes);
@@ -123,17 +122,21 @@ std::string_view symbol_name(std::string_view token) {
 }
 
 bool is_ip_line(std::string_view msg) {
-    return starts_with(msg, "RIP: ") || starts_with(msg, "IP: ") || starts_with(msg, "EIP: ") ||
-           starts_with(msg, "pc : ");
+    return starts_with(msg, "RIP: ") || starts_with(msg, "IP: ") || starts_with(msg, "EIP: ") || starts_with(msg, "pc : ");
 }
 
 std::string_view ip_function(std::string_view msg) {
     std::string_view s;
-    if (starts_with(msg, "RIP: ")) s = msg.substr(5);
-    else if (starts_with(msg, "EIP: ")) s = msg.substr(5);
-    else if (starts_with(msg, "IP: ")) s = msg.substr(4);
-    else if (starts_with(msg, "pc : ")) s = msg.substr(5);
-    else return {};
+    if (starts_with(msg, "RIP: "))
+        s = msg.substr(5);
+    else if (starts_with(msg, "EIP: "))
+        s = msg.substr(5);
+    else if (starts_with(msg, "IP: "))
+        s = msg.substr(4);
+    else if (starts_with(msg, "pc : "))
+        s = msg.substr(5);
+    else
+        return {};
     s = ltrim(s);
     // Code segment selector "0010:": only kernel selectors name kernel functions.
     if (s.size() >= 5 && is_hex(s[0]) && is_hex(s[1]) && is_hex(s[2]) && is_hex(s[3]) && s[4] == ':') {

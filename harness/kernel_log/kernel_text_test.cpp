@@ -54,8 +54,7 @@ TEST(KernelText, Frames) {
     EXPECT_EQ(frame_function(" ? usb_submit_urb+0x1090/0x1460"), "");
     EXPECT_EQ(frame_function(" [<ffffffff8152dedc>] smp_call_function_single+0x26c/0x330"), "smp_call_function_single");
     EXPECT_EQ(frame_function(" [<ffffffff815bcdb1>] ? __sanitizer_cov_trace_pc+0x21/0x60"), "");
-    EXPECT_EQ(frame_function("[<8043e8d8>] (mpage_prepare_extent_to_map) from [<80447148>] (ext4+0x4/0x8)"),
-              "mpage_prepare_extent_to_map");
+    EXPECT_EQ(frame_function("[<8043e8d8>] (mpage_prepare_extent_to_map) from [<80447148>] (ext4+0x4/0x8)"), "mpage_prepare_extent_to_map");
     EXPECT_EQ(frame_function(" __dump_stack lib/dump_stack.c:77 [inline]"), "__dump_stack");
     EXPECT_EQ(frame_function(" __switch_to+0x2b0/0x6e0 (T)"), "__switch_to");
     EXPECT_EQ(frame_function("Call Trace:"), "");

@@ -27,15 +27,11 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"section name table isn't null terminated", "", "elf-shstrtab-unterminated", "elf_validity_cache_secstrings"},
     {"Invalid ELF section name in module", "", "elf-section-name", "elf_validity_cache_secstrings"},
     {"Only one .modinfo section must exist", "", "modinfo-duplicate", "elf_validity_cache_index_info (6.12)"},
-    {"Exactly one .gnu.linkonce.this_module section must exist", "", "this-module-missing",
-     "elf_validity_cache_index_mod (6.12)"},
+    {"Exactly one .gnu.linkonce.this_module section must exist", "", "this-module-missing", "elf_validity_cache_index_mod (6.12)"},
     {"No module found in object", "", "this-module-missing", "elf_validity_check (6.1)"},
-    {".gnu.linkonce.this_module section must have a size set", "", "this-module-empty",
-     "elf_validity_cache_index_mod (6.12)"},
-    {".gnu.linkonce.this_module must occupy memory", "", "this-module-noalloc",
-     "elf_validity_cache_index_mod (6.12)"},
-    {".gnu.linkonce.this_module section size must match", "", "this-module-size",
-     "elf_validity_cache_index_mod (6.12)"},
+    {".gnu.linkonce.this_module section must have a size set", "", "this-module-empty", "elf_validity_cache_index_mod (6.12)"},
+    {".gnu.linkonce.this_module must occupy memory", "", "this-module-noalloc", "elf_validity_cache_index_mod (6.12)"},
+    {".gnu.linkonce.this_module section size must match", "", "this-module-size", "elf_validity_cache_index_mod (6.12)"},
     {"module has no symbols (stripped?)", "", "no-symtab", "elf_validity_cache_index_sym"},
     {"Invalid ELF sh_link!=SHN_UNDEF", "", "symtab-link", "elf_validity_cache_strtab"},
     {"Invalid ELF symbol string table type", "", "strtab-type", "elf_validity_cache_strtab (6.12)"},
@@ -48,8 +44,7 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"PKCS#7 signature info has unexpected non-zero params", "", "sig-bad-params", "mod_check_sig"},
     {"Module hash ", " is blacklisted", "sig-hash-blacklisted", "mod_is_hash_blacklisted"},
     {"digest memory buffer allocate fail", "", "sig-digest-alloc", "mod_is_hash_blacklisted"},
-    {"module verification failed: signature and/or required key missing", "", "sig-unsigned-taint",
-     "module_augment_kernel_taints"},
+    {"module verification failed: signature and/or required key missing", "", "sig-unsigned-taint", "module_augment_kernel_taints"},
     // Decompression, kernel/module/decompress.c
     {"not a gzip compressed module", "", "decompress-format", "module_gzip_decompress"},
     {"not an xz compressed module", "", "decompress-format", "module_xz_decompress"},
@@ -64,8 +59,7 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"version magic '", "' should be '", "vermagic", "check_modinfo"},
     {"disagrees about version of symbol", "", "symbol-crc", "check_version"},
     {"no symbol version for", "", "symbol-no-version", "check_version"},
-    {"is marked as livepatch module, but livepatch support is disabled", "", "livepatch-disabled",
-     "check_modinfo_livepatch"},
+    {"is marked as livepatch module, but livepatch support is disabled", "", "livepatch-disabled", "check_modinfo_livepatch"},
     {"loading module not compiled with retpoline compiler", "", "retpoline", "check_modinfo_retpoline"},
     {"loading out-of-tree module taints kernel", "", "oot-taint", "module_augment_kernel_taints"},
     {"module is from the staging directory", "", "staging-taint", "module_augment_kernel_taints"},
@@ -90,12 +84,9 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"failing symbol_get of non-GPLONLY symbol", "", "symbol-get-gpl", "__symbol_get"},
     {"Unknown rela relocation", "", "reloc-unknown", "__write_relocate_add"},
     {"Unknown relocation", "", "reloc-unknown", "apply_relocate"},
-    {"Skipping invalid relocation target, existing value is nonzero", "", "reloc-target-nonzero",
-     "__write_relocate_add (6.1)"},
-    {"Invalid relocation target, existing value is nonzero", "", "reloc-target-nonzero",
-     "__write_relocate_add (6.12)"},
-    {"Invalid relocation target, existing value does not match", "", "reloc-target-mismatch",
-     "__write_relocate_add (6.12)"},
+    {"Skipping invalid relocation target, existing value is nonzero", "", "reloc-target-nonzero", "__write_relocate_add (6.1)"},
+    {"Invalid relocation target, existing value is nonzero", "", "reloc-target-nonzero", "__write_relocate_add (6.12)"},
+    {"Invalid relocation target, existing value does not match", "", "reloc-target-mismatch", "__write_relocate_add (6.12)"},
     {"overflow in relocation type", "", "reloc-overflow", "__write_relocate_add"},
     {"likely not compiled with -mcmodel=kernel", "", "reloc-mcmodel", "__write_relocate_add"},
     {"has invalid WRITE|EXEC flags", "", "section-wx", "module_enforce_rwx_sections"},
@@ -129,8 +120,7 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
 std::span<const ModuleLogPattern> module_log_patterns() { return kModuleLogPatterns; }
 
 std::string classify_module_log_line(std::string_view line) {
-    if (std::optional<CrashKind> kind = crash_start_kind(line); kind.has_value())
-        return "kernel-" + std::string(crash_kind_name(*kind));
+    if (std::optional<CrashKind> kind = crash_start_kind(line); kind.has_value()) return "kernel-" + std::string(crash_kind_name(*kind));
     std::string clean;
     clean_line(line, clean);
     std::string_view msg = strip_console_prefix(clean);

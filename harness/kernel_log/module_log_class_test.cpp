@@ -10,7 +10,9 @@ namespace mh::kernel_log {
 namespace {
 
 TEST(ModuleLogClass, BriefExamples) {
-    EXPECT_EQ(classify_module_log_line("[    1.405300] Invalid ELF header magic: != \x7f" "ELF"), "elf-magic");
+    EXPECT_EQ(classify_module_log_line("[    1.405300] Invalid ELF header magic: != \x7f"
+                                       "ELF"),
+              "elf-magic");
     EXPECT_EQ(classify_module_log_line("[ 1.4] module: x86/modules: Skipping invalid relocation target, existing value is "
                                        "nonzero for type 1, loc 00000000a1b2c3d4, val ffffffffc0002000"),
               "reloc-target-nonzero");
@@ -18,8 +20,7 @@ TEST(ModuleLogClass, BriefExamples) {
               "reloc-target-nonzero");
     EXPECT_EQ(classify_module_log_line("fuzzmod: Unknown symbol mh_missing_symbol (err -2)"), "unknown-symbol");
     EXPECT_EQ(classify_module_log_line("fuzzmod: disagrees about version of symbol module_layout"), "symbol-crc");
-    EXPECT_EQ(classify_module_log_line("fuzzmod: version magic '6.1.0-26-amd64 SMP' should be '6.1.0-27-amd64 SMP'"),
-              "vermagic");
+    EXPECT_EQ(classify_module_log_line("fuzzmod: version magic '6.1.0-26-amd64 SMP' should be '6.1.0-27-amd64 SMP'"), "vermagic");
     EXPECT_EQ(classify_module_log_line("fuzzmod: module verification failed: signature and/or required key missing - "
                                        "tainting kernel"),
               "sig-unsigned-taint");
@@ -28,8 +29,7 @@ TEST(ModuleLogClass, BriefExamples) {
 TEST(ModuleLogClass, VersionSpecificTextsShareAClass) {
     // 6.1 and 6.12 word the missing .gnu.linkonce.this_module check differently.
     EXPECT_EQ(classify_module_log_line("fuzzmod: No module found in object"), "this-module-missing");
-    EXPECT_EQ(classify_module_log_line("module fuzzmod: Exactly one .gnu.linkonce.this_module section must exist."),
-              "this-module-missing");
+    EXPECT_EQ(classify_module_log_line("module fuzzmod: Exactly one .gnu.linkonce.this_module section must exist."), "this-module-missing");
     EXPECT_EQ(classify_module_log_line("Invalid module architecture in ELF header: 62"), "elf-module-arch");
     EXPECT_EQ(classify_module_log_line("Invalid architecture in ELF header: 3"), "elf-arch");
     EXPECT_EQ(classify_module_log_line("Loading of unsigned module is rejected"), "sig-rejected-unsigned");
@@ -39,10 +39,8 @@ TEST(ModuleLogClass, VersionSpecificTextsShareAClass) {
 }
 
 TEST(ModuleLogClass, CrashLinesAndNoise) {
-    EXPECT_EQ(classify_module_log_line("[ 1.0] BUG: unable to handle page fault for address: ffffc900001a7ff0"),
-              "kernel-oops");
-    EXPECT_EQ(classify_module_log_line("[ 1.0] WARNING: CPU: 0 PID: 1 at kernel/module/main.c:1 f+0x1/0x2"),
-              "kernel-warning");
+    EXPECT_EQ(classify_module_log_line("[ 1.0] BUG: unable to handle page fault for address: ffffc900001a7ff0"), "kernel-oops");
+    EXPECT_EQ(classify_module_log_line("[ 1.0] WARNING: CPU: 0 PID: 1 at kernel/module/main.c:1 f+0x1/0x2"), "kernel-warning");
     EXPECT_EQ(classify_module_log_line("[ 1.0] Run /init as init process"), "");
     EXPECT_EQ(classify_module_log_line(""), "");
     EXPECT_EQ(classify_module_log_line(std::string(100000, '\0')), "");

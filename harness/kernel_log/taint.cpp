@@ -80,9 +80,7 @@ std::string describe_taint_change(std::uint64_t before, std::uint64_t after) {
     return out;
 }
 
-bool is_poisoning_taint(std::uint64_t added) {
-    return (added & kPoisoningKnown) != 0 || (added & ~kKnownMask) != 0;
-}
+bool is_poisoning_taint(std::uint64_t added) { return (added & kPoisoningKnown) != 0 || (added & ~kKnownMask) != 0; }
 
 Expected<std::uint64_t> parse_taint_text(std::string_view text) {
     std::size_t i = 0;
@@ -98,8 +96,7 @@ Expected<std::uint64_t> parse_taint_text(std::string_view text) {
     }
     if (i == start) return make_error("tainted: expected a decimal number, got '" + std::string(text.substr(0, 32)) + "'");
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
-    if (i != text.size())
-        return make_error("tainted: trailing bytes after the number at offset " + std::to_string(i));
+    if (i != text.size()) return make_error("tainted: trailing bytes after the number at offset " + std::to_string(i));
     return value;
 }
 

@@ -14,8 +14,8 @@ namespace mh::kernel_log {
 // One taint bit, as in kernel/panic.c taint_flags[] (bit numbers from include/linux/panic.h).
 struct TaintFlag {
     unsigned bit;
-    char letter;            // shown when the bit is set
-    char letter_clear;      // shown when clear (only bit 0 has one: 'G')
+    char letter;  // shown when the bit is set
+    char letter_clear;  // shown when clear (only bit 0 has one: 'G')
     std::string_view name;  // TAINT_* name without the prefix, e.g. "DIE"
     std::string_view meaning;
 };

@@ -35,17 +35,16 @@ TEST(Taint, ColumnsLikePrintTainted) {
 TEST(Taint, DescribeChange) {
     EXPECT_EQ(describe_taint_change(0x3000, 0x3000), "");
     EXPECT_EQ(describe_taint_change(1u << 13, (1u << 13) | (1u << 7)), "+D (DIE: kernel died, oops or BUG)");
-    EXPECT_EQ(describe_taint_change(0, (1u << 9) | (1ull << 33)),
-              "+W (WARN: kernel issued a warning) +bit33 (unknown taint)");
+    EXPECT_EQ(describe_taint_change(0, (1u << 9) | (1ull << 33)), "+W (WARN: kernel issued a warning) +bit33 (unknown taint)");
     EXPECT_EQ(taint_added(0b1010, 0b0110), 0b0100u);
 }
 
 TEST(Taint, PoisoningPolicy) {
-    EXPECT_TRUE(is_poisoning_taint(1u << 7));   // D
-    EXPECT_TRUE(is_poisoning_taint(1u << 9));   // W
-    EXPECT_TRUE(is_poisoning_taint(1u << 5));   // B
+    EXPECT_TRUE(is_poisoning_taint(1u << 7));  // D
+    EXPECT_TRUE(is_poisoning_taint(1u << 9));  // W
+    EXPECT_TRUE(is_poisoning_taint(1u << 5));  // B
     EXPECT_TRUE(is_poisoning_taint(1u << 14));  // L
-    EXPECT_TRUE(is_poisoning_taint(1u << 4));   // M
+    EXPECT_TRUE(is_poisoning_taint(1u << 4));  // M
     EXPECT_TRUE(is_poisoning_taint(1ull << 40));  // unknown: restart to be safe
     EXPECT_FALSE(is_poisoning_taint(0));
     // Loading our own test modules taints O, E, P, N, F...: expected, not poisoning.

@@ -11,9 +11,7 @@ namespace mh::kernels {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-    return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
+bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
 
 std::string trim(std::string_view s) {
     std::size_t b = 0, e = s.size();
@@ -170,7 +168,8 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
                     set.header_packages.push_back(d);
     }
     if (set.header_packages.size() < 3)
-        return make_error("package '" + headers + "' does not depend on a linux-headers-*-common and a linux-kbuild-* package "
+        return make_error("package '" + headers +
+                          "' does not depend on a linux-headers-*-common and a linux-kbuild-* package "
                           "(apt-cache depends output not understood)");
     return set;
 }

@@ -15,7 +15,7 @@ namespace mh::kernels {
 inline constexpr std::string_view kDefaultKernel = "debian-6.1-cloud";
 
 struct KernelAlias {
-    std::string_view alias;         // "debian-6.1-cloud"
+    std::string_view alias;  // "debian-6.1-cloud"
     std::string_view meta_package;  // "linux-image-cloud-amd64": depends on the current versioned image
     std::string_view description;
 };
@@ -41,12 +41,12 @@ struct AptAccess {
 AptAccess system_apt();
 
 struct KernelPackageSet {
-    std::string requested;                     // the name as given
-    std::string alias;                         // "" when a package name or release was given
-    std::string release;                       // "6.1.0-56-cloud-amd64" (uname -r)
-    std::string image_package;                 // "linux-image-<release>-unsigned" when it exists
+    std::string requested;  // the name as given
+    std::string alias;  // "" when a package name or release was given
+    std::string release;  // "6.1.0-56-cloud-amd64" (uname -r)
+    std::string image_package;  // "linux-image-<release>-unsigned" when it exists
     std::vector<std::string> header_packages;  // linux-headers-<release>, its -common, linux-kbuild-*
-    std::vector<std::string> all() const;      // image first, then headers
+    std::vector<std::string> all() const;  // image first, then headers
 };
 
 // Resolves an alias, a (meta or versioned) linux-image-* / linux-headers-* package name, or a bare

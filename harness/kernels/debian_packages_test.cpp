@@ -118,9 +118,9 @@ TEST(Resolve, Alias612TakesExactHeaderDependencies) {
     auto set = resolve_kernel_packages("debian-6.12-cloud", apt.access());
     ASSERT_TRUE(set.ok()) << set.error().message;
     EXPECT_EQ(set->release, "6.12.117+deb12-cloud-amd64");
-    EXPECT_EQ(set->all(), (std::vector<std::string>{"linux-image-6.12.117+deb12-cloud-amd64-unsigned",
-                                                    "linux-headers-6.12.117+deb12-cloud-amd64", "linux-headers-6.12.117+deb12-common",
-                                                    "linux-kbuild-6.12.117+deb12"}));
+    EXPECT_EQ(set->all(),
+              (std::vector<std::string>{"linux-image-6.12.117+deb12-cloud-amd64-unsigned", "linux-headers-6.12.117+deb12-cloud-amd64",
+                                        "linux-headers-6.12.117+deb12-common", "linux-kbuild-6.12.117+deb12"}));
 }
 
 TEST(Resolve, VersionedPackageNeedsNoMetaQuery) {

@@ -39,18 +39,18 @@ constexpr std::chrono::seconds kToolTimeout{600};
 
 // A tool or header the build needs, and the Debian package that provides it.
 struct Requirement {
-    std::string_view what;     // program name, or a header path under /usr/include
+    std::string_view what;  // program name, or a header path under /usr/include
     std::string_view package;
     bool header;
     bool signing_only;
 };
 constexpr Requirement kRequirements[] = {
-    {"make", "make", false, false},          {"gcc", "gcc", false, false},
-    {"flex", "flex", false, false},          {"bison", "bison", false, false},
-    {"bc", "bc", false, false},              {"tar", "tar", false, false},
-    {"xz", "xz-utils", false, false},        {"objdump", "binutils", false, false},
-    {"perl", "perl", false, false},          {"gelf.h", "libelf-dev", true, false},
-    {"openssl", "openssl", false, true},     {"openssl/opensslv.h", "libssl-dev", true, true},
+    {"make", "make", false, false},      {"gcc", "gcc", false, false},
+    {"flex", "flex", false, false},      {"bison", "bison", false, false},
+    {"bc", "bc", false, false},          {"tar", "tar", false, false},
+    {"xz", "xz-utils", false, false},    {"objdump", "binutils", false, false},
+    {"perl", "perl", false, false},      {"gelf.h", "libelf-dev", true, false},
+    {"openssl", "openssl", false, true}, {"openssl/opensslv.h", "libssl-dev", true, true},
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -132,7 +132,13 @@ Status run_step(const std::vector<std::string>& argv, const fs::path& cwd, const
     po.echo = options.verbose;
     po.timeout = timeout;
     // A parent make's jobserver must not leak in; fixed build identity for comparable images.
-    po.env_overrides = {"MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=", "KBUILD_EXTMOD=", "M=", "ARCH=x86", "KBUILD_BUILD_USER=modharness",
+    po.env_overrides = {"MAKEFLAGS=",
+                        "MFLAGS=",
+                        "MAKELEVEL=",
+                        "KBUILD_EXTMOD=",
+                        "M=",
+                        "ARCH=x86",
+                        "KBUILD_BUILD_USER=modharness",
                         "KBUILD_BUILD_HOST=modharness"};
     auto r = host::run_process(argv, po);
     if (!r) return make_error(what + ": " + r.error().message);
@@ -141,8 +147,8 @@ Status run_step(const std::vector<std::string>& argv, const fs::path& cwd, const
         log << "$ " << host::display_command(argv) << "\n" << r->out << "\n[" << r->status_text() << "]\n";
     }
     if (!r->success())
-        return make_error(what + " failed (" + r->status_text() + "): " + host::display_command(argv) + "\n" + host::tail_lines(r->out, kMakeTailLines) +
-                          "\n(full log: " + (cwd.parent_path() / "build.log").string() + ")");
+        return make_error(what + " failed (" + r->status_text() + "): " + host::display_command(argv) + "\n" +
+                          host::tail_lines(r->out, kMakeTailLines) + "\n(full log: " + (cwd.parent_path() / "build.log").string() + ")");
     return ok_status();
 }
 
@@ -237,7 +243,8 @@ Expected<MakefileEdit> remove_kcov_exclusion(std::string_view text) {
     return edit;
 }
 
-std::vector<std::string> config_mismatches(const std::map<std::string, std::string>& fragment, const std::map<std::string, std::string>& config) {
+std::vector<std::string> config_mismatches(const std::map<std::string, std::string>& fragment,
+                                           const std::map<std::string, std::string>& config) {
     std::vector<std::string> out;
     for (const auto& [key, wanted] : fragment) {
         auto it = config.find(key);
@@ -282,14 +289,15 @@ Expected<std::map<std::string, int>> count_kcov_sites(const fs::path& tree) {
         po.max_capture = 256u << 20;  // main.o disassembles to tens of MB with KASAN inline
         auto r = host::run_process({"objdump", "-dr", o.string()}, po);
         if (!r) return make_error("objdump: " + r.error().message + " (install binutils)");
-        if (!r->success()) return make_error("objdump -dr '" + o.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
+        if (!r->success())
+            return make_error("objdump -dr '" + o.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
         out[o.filename().string()] = count_call_sites(r->out, "__sanitizer_cov_trace_pc");
     }
     return out;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FuzzBuildInfo, config_hash, signing, release, extract_seconds, build_seconds,
-                                                bzimage_bytes, kcov_sites, built_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FuzzBuildInfo, config_hash, signing, release, extract_seconds, build_seconds, bzimage_bytes,
+                                                kcov_sites, built_at)
 
 std::string fuzz_build_info_to_json(const FuzzBuildInfo& i) {
     Json j = i;
@@ -326,7 +334,8 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     {
         std::string s = dir.string();
         if (s.find_first_of(" :#$") != std::string::npos)
-            return make_error("path '" + s + "' contains a space, ':', '#' or '$', which kbuild cannot handle; set MH_CACHE_DIR to a plain path");
+            return make_error("path '" + s +
+                              "' contains a space, ':', '#' or '$', which kbuild cannot handle; set MH_CACHE_DIR to a plain path");
     }
 
     // One build at a time (two would fight over the same tree); fetches use another lock.
@@ -368,7 +377,8 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
         po.merge_stderr = true;
         auto r = host::run_process({"tar", "-xf", tarball.string(), "-C", dir.string()}, po);
         if (!r) return make_error("tar: " + r.error().message);
-        if (!r->success()) return make_error("extracting '" + tarball.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->out, 10));
+        if (!r->success())
+            return make_error("extracting '" + tarball.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->out, 10));
         if (!fs::is_regular_file(tree / "Makefile", ec))
             return make_error("'" + tarball.string() + "' did not unpack to " + std::string(kTreeDirName) + "/Makefile");
         info.extract_seconds = seconds_since(t0);
@@ -389,7 +399,8 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     MH_TRY(write_file_atomic(fragment_file, merged));
     progress(options.verbose, "configuring: make tinyconfig + " + fragment_path.string() + (options.signing ? " + signing" : ""));
     MH_TRY(run_step({"make", "tinyconfig"}, tree, options, "make tinyconfig", kToolTimeout));
-    MH_TRY(run_step({"scripts/kconfig/merge_config.sh", "-m", ".config", fragment_file.string()}, tree, options, "merge_config.sh", kToolTimeout));
+    MH_TRY(run_step({"scripts/kconfig/merge_config.sh", "-m", ".config", fragment_file.string()}, tree, options, "merge_config.sh",
+                    kToolTimeout));
     MH_TRY(run_step({"make", "olddefconfig"}, tree, options, "make olddefconfig", kToolTimeout));
     MH_TRY_ASSIGN(config_text, read_text_file(tree / ".config"));
     const auto config = parse_kernel_config(config_text);

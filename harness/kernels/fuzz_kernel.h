@@ -23,12 +23,12 @@ inline constexpr std::string_view kFuzzSourceTarball = "/usr/src/linux-source-6.
 inline constexpr std::string_view kFuzzBuildInfoFile = "modharness-fuzz-build.json";
 
 struct FuzzBuildOptions {
-    unsigned jobs = 2;                      // make -j; the build runs under `nice -n 19`
-    bool rebuild = false;                   // throw the cached tree away and build from scratch
-    bool signing = false;                   // CONFIG_MODULE_SIG=y with a key kbuild generates
-    bool verbose = true;                    // progress lines and make's output on stderr
-    std::filesystem::path fragment;         // empty: corpus/kernel/fuzz-6.12.config
-    std::filesystem::path tarball;          // empty: kFuzzSourceTarball
+    unsigned jobs = 2;  // make -j; the build runs under `nice -n 19`
+    bool rebuild = false;  // throw the cached tree away and build from scratch
+    bool signing = false;  // CONFIG_MODULE_SIG=y with a key kbuild generates
+    bool verbose = true;  // progress lines and make's output on stderr
+    std::filesystem::path fragment;  // empty: corpus/kernel/fuzz-6.12.config
+    std::filesystem::path tarball;  // empty: kFuzzSourceTarball
     std::chrono::seconds make_timeout{7200};
 };
 
@@ -38,18 +38,18 @@ struct FuzzBuildInfo {
     bool signing = false;
     std::string release;
     double extract_seconds = 0;
-    double build_seconds = 0;               // config + make, wall
+    double build_seconds = 0;  // config + make, wall
     std::uintmax_t bzimage_bytes = 0;
     std::map<std::string, int> kcov_sites;  // kernel/module/<obj>.o -> __sanitizer_cov_trace_pc calls
     int kcov_sites_total() const;
-    std::string built_at;                   // UTC, ISO 8601
+    std::string built_at;  // UTC, ISO 8601
 };
 
 struct FuzzKernel {
     Kernel kernel;
-    std::filesystem::path dir;              // <cache>/kernels/fuzz-6.12-<hash>
+    std::filesystem::path dir;  // <cache>/kernels/fuzz-6.12-<hash>
     FuzzBuildInfo info;
-    bool built = false;                     // false: taken from the cache as it was
+    bool built = false;  // false: taken from the cache as it was
 };
 
 // Builds (or returns the cached) fuzzing kernel. Errors name the missing tool/package or quote

@@ -39,7 +39,8 @@ Expected<PackageVersion> deb_identity(const fs::path& deb) {
     o.timeout = kDpkgTimeout;
     auto r = host::run_process({"dpkg-deb", "-f", deb.string(), "Package", "Version"}, o);
     if (!r) return make_error(r.error().message + " (dpkg-deb is needed to unpack Debian packages)");
-    if (!r->success()) return make_error("dpkg-deb -f '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
+    if (!r->success())
+        return make_error("dpkg-deb -f '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
     PackageVersion pv;
     for (auto [line, number] : lines(r->out)) {
         if (line.rfind("Package: ", 0) == 0) pv.name = line.substr(9);
@@ -54,7 +55,8 @@ Status extract_deb(const fs::path& deb, const fs::path& root) {
     o.timeout = kDpkgTimeout;
     auto r = host::run_process({"dpkg-deb", "-x", deb.string(), root.string()}, o);
     if (!r) return make_error(r.error().message + " (dpkg-deb is needed to unpack Debian packages)");
-    if (!r->success()) return make_error("dpkg-deb -x '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
+    if (!r->success())
+        return make_error("dpkg-deb -x '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
     return ok_status();
 }
 
@@ -114,8 +116,8 @@ Status describe_tree(const fs::path& root, KernelRecord& rec) {
 // The record's JSON form is its fields by name (nlohmann sorts the keys); a missing field reads as
 // its default, then the record is checked.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PackageVersion, name, version)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, format, names, release, version, packages, bzimage, build_tree,
-                                                modules_dir, config, size_bytes, download_seconds, extract_seconds, fetched_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, format, names, release, version, packages, bzimage, build_tree, modules_dir,
+                                                config, size_bytes, download_seconds, extract_seconds, fetched_at)
 
 std::string kernel_record_to_json(const KernelRecord& r) { return Json(r).dump(2) + "\n"; }
 
@@ -125,7 +127,9 @@ Expected<KernelRecord> kernel_record_from_json(const std::string& text) {
     KernelRecord r;
     try {
         r.format = j.value("format", 0);
-        if (r.format != kRecordFormat) return make_error("kernel record format " + std::to_string(r.format) + " is not supported (want " + std::to_string(kRecordFormat) + ")");
+        if (r.format != kRecordFormat)
+            return make_error("kernel record format " + std::to_string(r.format) + " is not supported (want " +
+                              std::to_string(kRecordFormat) + ")");
         r = j.get<KernelRecord>();
         for (const auto& p : j.value("packages", Json::array()))
             if (!p.contains("name") || !p.contains("version")) return make_error("kernel record: a package without name or version");
@@ -179,11 +183,14 @@ Expected<Kernel> find_cached_kernel(const std::string& name) {
     for (const auto& [dir, rec] : cached_kernel_records())
         if (record_matches(rec, name)) return kernel_from_record(rec, dir, name);
     if (is_built_kernel_name(name))
-        return make_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" + (name.find("-sig") != std::string::npos ? " --signing" : ""));
+        return make_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
+                          (name.find("-sig") != std::string::npos ? " --signing" : ""));
     if (!find_alias(name) && name.rfind("linux-", 0) != 0 && release_from_package("linux-image-" + name).empty())
-        return make_error("unknown kernel '" + name + "': not an alias (see modharness kernel --help), a Debian package name, a release, "
+        return make_error("unknown kernel '" + name +
+                          "': not an alias (see modharness kernel --help), a Debian package name, a release, "
                           "a cached kernel or a path to a bzImage");
-    return make_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() + "); fetch it with: modharness kernel fetch " + name);
+    return make_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
+                      "); fetch it with: modharness kernel fetch " + name);
 }
 
 bool looks_like_path(const std::string& name) {
@@ -204,7 +211,8 @@ Expected<Kernel> user_kernel(const fs::path& bzimage, const fs::path& build_tree
     if (!build_tree.empty()) {
         fs::path bt = fs::absolute(build_tree, ec);
         if (!fs::is_regular_file(bt / "Makefile", ec))
-            return make_error("build tree '" + build_tree.string() + "' has no Makefile (want a kernel tree after 'make modules_prepare' or a headers tree)");
+            return make_error("build tree '" + build_tree.string() +
+                              "' has no Makefile (want a kernel tree after 'make modules_prepare' or a headers tree)");
         k.build_tree = bt;
         if (auto cfg = read_text_file(bt / ".config")) {
             k.config = loader_config(parse_kernel_config(*cfg));
@@ -288,7 +296,8 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
         by_name[id.name] = {entry.path(), id};
     }
     for (const auto& p : packages)
-        if (!by_name.count(p)) return make_error("apt-get download did not produce a .deb for package '" + p + "' (in " + debs.string() + ")");
+        if (!by_name.count(p))
+            return make_error("apt-get download did not produce a .deb for package '" + p + "' (in " + debs.string() + ")");
 
     progress(options.verbose, "extracting into " + final_dir.string());
     t0 = std::chrono::steady_clock::now();
@@ -321,8 +330,8 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
         other.names.erase(it);
         MH_TRY(save_record(dir, other));
     }
-    progress(options.verbose, "kernel " + rec.release + " (" + rec.version + ") ready: download " +
-                                  std::to_string(rec.download_seconds) + " s, extract " + std::to_string(rec.extract_seconds) + " s");
+    progress(options.verbose, "kernel " + rec.release + " (" + rec.version + ") ready: download " + std::to_string(rec.download_seconds) +
+                                  " s, extract " + std::to_string(rec.extract_seconds) + " s");
     return kernel_from_record(rec, final_dir, name);
 }
 

@@ -13,12 +13,12 @@
 namespace mh::kernels {
 
 struct Kernel {
-    std::string name;                           // alias/package as given, or the path
-    std::string release;                        // uname -r, e.g. "6.1.0-56-cloud-amd64"
-    std::string version;                        // upstream version, e.g. "6.1.192"
-    std::filesystem::path bzimage;              // boot/vmlinuz-<rel>
-    std::filesystem::path build_tree;           // headers tree for M= builds (empty if unknown)
-    std::filesystem::path modules_dir;          // lib/modules/<rel> (empty for a user bzImage)
+    std::string name;  // alias/package as given, or the path
+    std::string release;  // uname -r, e.g. "6.1.0-56-cloud-amd64"
+    std::string version;  // upstream version, e.g. "6.1.192"
+    std::filesystem::path bzimage;  // boot/vmlinuz-<rel>
+    std::filesystem::path build_tree;  // headers tree for M= builds (empty if unknown)
+    std::filesystem::path modules_dir;  // lib/modules/<rel> (empty for a user bzImage)
     std::map<std::string, std::string> config;  // loader_config_keys() -> "y", "m", "n", ...
 };
 
@@ -46,8 +46,8 @@ struct KernelRecord {
     std::string release;
     std::string version;
     std::vector<PackageVersion> packages;
-    std::string bzimage;      // relative to the kernel directory
-    std::string build_tree;   // relative, "" when no headers
+    std::string bzimage;  // relative to the kernel directory
+    std::string build_tree;  // relative, "" when no headers
     std::string modules_dir;  // relative
     std::map<std::string, std::string> config;
     std::uintmax_t size_bytes = 0;
@@ -74,8 +74,8 @@ std::vector<std::pair<std::filesystem::path, KernelRecord>> cached_kernel_record
 Expected<Kernel> find_cached_kernel(const std::string& name);
 
 struct FetchOptions {
-    bool refresh = false;          // re-resolve the alias with apt even if a kernel is cached for it
-    bool verbose = false;          // progress lines on stderr
+    bool refresh = false;  // re-resolve the alias with apt even if a kernel is cached for it
+    bool verbose = false;  // progress lines on stderr
     const AptAccess* apt = nullptr;  // nullptr: the system's apt
 };
 

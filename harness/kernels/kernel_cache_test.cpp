@@ -27,9 +27,10 @@ void make_deb(const fs::path& out_dir, const std::string& package, const std::st
     fs::path stage = out_dir / (".stage-" + package);
     fs::create_directories(stage / "DEBIAN");
     host::testing::write_file(stage / "DEBIAN/control", "Package: " + package + "\nVersion: " + version +
-                                        "\nArchitecture: amd64\nMaintainer: test <t@example.org>\nDescription: fake\n");
+                                                            "\nArchitecture: amd64\nMaintainer: test <t@example.org>\nDescription: fake\n");
     fill(stage);
-    auto r = host::run_process({"dpkg-deb", "-Znone", "--root-owner-group", "--build", stage.string(), (out_dir / (package + ".deb")).string()});
+    auto r =
+        host::run_process({"dpkg-deb", "-Znone", "--root-owner-group", "--build", stage.string(), (out_dir / (package + ".deb")).string()});
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_TRUE(r->success()) << r->out << r->err;
     fs::remove_all(stage);
@@ -45,8 +46,9 @@ struct FakeArchive {
     FakeArchive() {
         depends_text["linux-image-cloud-amd64"] = "linux-image-cloud-amd64\n  Depends: linux-image-" + kRel + "\n";
         depends_text["linux-image-" + kRel + "-unsigned"] = "linux-image-" + kRel + "-unsigned\n  Depends: kmod\n";
-        depends_text["linux-headers-" + kRel] = "linux-headers-" + kRel +
-                                                "\n  Depends: linux-headers-6.1.0-56-common\n  Depends: linux-kbuild-6.1\n  Depends: linux-compiler-gcc-12-x86\n";
+        depends_text["linux-headers-" + kRel] =
+            "linux-headers-" + kRel +
+            "\n  Depends: linux-headers-6.1.0-56-common\n  Depends: linux-kbuild-6.1\n  Depends: linux-compiler-gcc-12-x86\n";
     }
 
     AptAccess access() {
@@ -62,21 +64,25 @@ struct FakeArchive {
             if (fail_download) return mh::make_error("'apt-get download' failed: Temporary failure resolving 'deb.debian.org'");
             EXPECT_EQ(pkgs.size(), 4u);
             make_deb(dir, "linux-image-" + kRel + "-unsigned", "6.1.192-2", [](const fs::path& s) {
-                host::testing::write_file(s / "boot" / ("vmlinuz-" + kRel), host::testing::fake_bzimage(kRel + " (debian-kernel@lists.debian.org) #1 SMP"));
-                host::testing::write_file(s / "boot" / ("config-" + kRel), "# Linux/x86 6.1.192 Kernel Configuration\nCONFIG_MODULES=y\nCONFIG_MODULE_SIG=y\n"
-                                                       "# CONFIG_MODULE_SIG_FORCE is not set\nCONFIG_MODVERSIONS=y\n");
+                host::testing::write_file(s / "boot" / ("vmlinuz-" + kRel),
+                                          host::testing::fake_bzimage(kRel + " (debian-kernel@lists.debian.org) #1 SMP"));
+                host::testing::write_file(s / "boot" / ("config-" + kRel),
+                                          "# Linux/x86 6.1.192 Kernel Configuration\nCONFIG_MODULES=y\nCONFIG_MODULE_SIG=y\n"
+                                          "# CONFIG_MODULE_SIG_FORCE is not set\nCONFIG_MODVERSIONS=y\n");
                 fs::create_directories(s / "lib/modules" / kRel / "kernel");
                 fs::create_symlink("/usr/src/linux-headers-" + kRel, s / "lib/modules" / kRel / "build");
             });
             make_deb(dir, "linux-headers-" + kRel, "6.1.192-2", [](const fs::path& s) {
-                host::testing::write_file(s / "usr/src" / ("linux-headers-" + kRel) / "Makefile", "include /usr/src/linux-headers-6.1.0-56-common/Makefile\n");
+                host::testing::write_file(s / "usr/src" / ("linux-headers-" + kRel) / "Makefile",
+                                          "include /usr/src/linux-headers-6.1.0-56-common/Makefile\n");
                 fs::create_symlink("../../lib/linux-kbuild-6.1/scripts", s / "usr/src" / ("linux-headers-" + kRel) / "scripts");
             });
             if (!skip_common)
                 make_deb(dir, "linux-headers-6.1.0-56-common", "6.1.192-2", [](const fs::path& s) {
                     host::testing::write_file(s / "usr/src/linux-headers-6.1.0-56-common/Makefile", "all:\n\t@echo HEADERS_OK\n");
                 });
-            make_deb(dir, "linux-kbuild-6.1", "6.1.192-3", [](const fs::path& s) { host::testing::write_file(s / "usr/lib/linux-kbuild-6.1/scripts/mod", "x"); });
+            make_deb(dir, "linux-kbuild-6.1", "6.1.192-3",
+                     [](const fs::path& s) { host::testing::write_file(s / "usr/lib/linux-kbuild-6.1/scripts/mod", "x"); });
             return mh::ok_status();
         };
         return a;

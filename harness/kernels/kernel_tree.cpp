@@ -31,8 +31,10 @@ Expected<bool> patch_headers_makefile(const fs::path& root, const fs::path& make
             std::error_code ec;
             if (fs::exists(inside, ec)) {
                 fs::path rel = inside.lexically_relative(makefile.parent_path().lexically_normal());
-                line = "# modharness: was 'include " + target.string() + "' (tree relocated)\n"
-                       "include $(dir $(lastword $(MAKEFILE_LIST)))" + rel.string() + "\n";
+                line = "# modharness: was 'include " + target.string() +
+                       "' (tree relocated)\n"
+                       "include $(dir $(lastword $(MAKEFILE_LIST)))" +
+                       rel.string() + "\n";
                 changed = true;
             }
         }
@@ -111,11 +113,24 @@ std::map<std::string, std::string> parse_kernel_config(std::string_view text) {
 
 const std::vector<std::string_view>& loader_config_keys() {
     static const std::vector<std::string_view> keys = {
-        "CONFIG_MODULES",           "CONFIG_MODULE_UNLOAD",      "CONFIG_MODULE_FORCE_LOAD", "CONFIG_MODULE_FORCE_UNLOAD",
-        "CONFIG_MODVERSIONS",       "CONFIG_MODULE_SIG",         "CONFIG_MODULE_SIG_FORCE",  "CONFIG_MODULE_SIG_ALL",
-        "CONFIG_MODULE_DECOMPRESS", "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_MODULE_COMPRESS_ZSTD",
-        "CONFIG_MODULE_COMPRESS_GZIP", "CONFIG_KCOV",           "CONFIG_KASAN",             "CONFIG_X86_KERNEL_IBT",
-        "CONFIG_DEBUG_INFO_BTF_MODULES", "CONFIG_SECURITY_LOCKDOWN_LSM", "CONFIG_IKCONFIG",
+        "CONFIG_MODULES",
+        "CONFIG_MODULE_UNLOAD",
+        "CONFIG_MODULE_FORCE_LOAD",
+        "CONFIG_MODULE_FORCE_UNLOAD",
+        "CONFIG_MODVERSIONS",
+        "CONFIG_MODULE_SIG",
+        "CONFIG_MODULE_SIG_FORCE",
+        "CONFIG_MODULE_SIG_ALL",
+        "CONFIG_MODULE_DECOMPRESS",
+        "CONFIG_MODULE_COMPRESS_XZ",
+        "CONFIG_MODULE_COMPRESS_ZSTD",
+        "CONFIG_MODULE_COMPRESS_GZIP",
+        "CONFIG_KCOV",
+        "CONFIG_KASAN",
+        "CONFIG_X86_KERNEL_IBT",
+        "CONFIG_DEBUG_INFO_BTF_MODULES",
+        "CONFIG_SECURITY_LOCKDOWN_LSM",
+        "CONFIG_IKCONFIG",
     };
     return keys;
 }

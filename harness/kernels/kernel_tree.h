@@ -13,9 +13,9 @@
 namespace mh::kernels {
 
 struct TreeFixup {
-    int links_rewritten = 0;              // absolute symlinks now relative inside the tree
-    int makefiles_patched = 0;            // "include /usr/src/..." lines now relative
-    std::vector<std::string> dangling;    // absolute links whose target is not in the tree (left alone)
+    int links_rewritten = 0;  // absolute symlinks now relative inside the tree
+    int makefiles_patched = 0;  // "include /usr/src/..." lines now relative
+    std::vector<std::string> dangling;  // absolute links whose target is not in the tree (left alone)
 };
 
 // Debian's packages assume they are installed at /: lib/modules/<rel>/build -> /usr/src/linux-headers-<rel>,
@@ -40,8 +40,8 @@ std::string version_from_config_header(std::string_view text);
 
 struct BzImageInfo {
     std::uint16_t boot_protocol = 0;  // e.g. 0x020f
-    std::string version_string;       // "6.1.0-56-cloud-amd64 (debian-kernel@...) #1 SMP ..."
-    std::string release;              // first word of version_string
+    std::string version_string;  // "6.1.0-56-cloud-amd64 (debian-kernel@...) #1 SMP ..."
+    std::string release;  // first word of version_string
 };
 
 // Checks the x86 boot header ("HdrS" at 0x202, protocol >= 2.00) and reads the kernel version

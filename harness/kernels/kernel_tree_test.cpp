@@ -22,7 +22,8 @@ TEST(TreeFixup, RewritesAbsoluteLinksAndMakefileIncludeSoMakeWorks) {
     // Debian layout in miniature.
     host::testing::write_file(root / "usr/src/linux-headers-6.1.0-9-common/Makefile", "all:\n\t@echo COMMON_OK\n");
     host::testing::write_file(root / "usr/lib/linux-kbuild-6.1/scripts/x", "");
-    host::testing::write_file(root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/Makefile", "include /usr/src/linux-headers-6.1.0-9-common/Makefile\n");
+    host::testing::write_file(root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/Makefile",
+                              "include /usr/src/linux-headers-6.1.0-9-common/Makefile\n");
     fs::create_directories(root / "lib/modules/6.1.0-9-cloud-amd64");
     fs::create_symlink("/usr/src/linux-headers-6.1.0-9-cloud-amd64", root / "lib/modules/6.1.0-9-cloud-amd64/build");
     fs::create_symlink("../../lib/linux-kbuild-6.1/scripts", root / "usr/src/linux-headers-6.1.0-9-cloud-amd64/scripts");
@@ -94,7 +95,9 @@ TEST(BzImage, RejectsWithClearErrors) {
     host::testing::TempDir t("mh-kernel-tree");
     host::testing::write_file(t.path / "text", std::string(0x400, 'x'));
     host::testing::write_file(t.path / "short", "HdrS");
-    host::testing::write_file(t.path / "vmlinux", std::string("\x7f" "ELF") + std::string(0x400, '\0'));
+    host::testing::write_file(t.path / "vmlinux", std::string("\x7f"
+                                                              "ELF") +
+                                                      std::string(0x400, '\0'));
     std::string old = host::testing::fake_bzimage("x");
     old[0x206] = 0x01, old[0x207] = 0x01;
     host::testing::write_file(t.path / "old", old);
@@ -102,8 +105,9 @@ TEST(BzImage, RejectsWithClearErrors) {
         fs::path path;
         const char* needle;
     };
-    for (const auto& c : {Case{t.path / "text", "HdrS"}, Case{t.path / "short", "HdrS"}, Case{t.path / "vmlinux", "ELF"},
-                          Case{t.path / "old", "too old"}, Case{t.path, "not a regular file"}, Case{t.path / "missing", "does not exist"}}) {
+    for (const auto& c :
+         {Case{t.path / "text", "HdrS"}, Case{t.path / "short", "HdrS"}, Case{t.path / "vmlinux", "ELF"}, Case{t.path / "old", "too old"},
+          Case{t.path, "not a regular file"}, Case{t.path / "missing", "does not exist"}}) {
         auto info = inspect_bzimage(c.path);
         ASSERT_FALSE(info.ok()) << c.path;
         EXPECT_NE(info.error().message.find(c.needle), std::string::npos) << info.error().message;

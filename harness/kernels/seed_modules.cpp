@@ -135,14 +135,18 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
     if (!r->success()) {
         std::string hint;
         if (r->out.find("not found") != std::string::npos) hint = "\n(a tool is missing: Debian kernels need make, gcc-12, bc, libelf-dev)";
-        return make_error("building seed '" + spec.name + "' for " + k.release + " failed (" + r->status_text() + "): " +
-                          host::display_command(argv) + "\n" + host::tail_lines(r->out, kMakeTailLines) + hint);
+        return make_error("building seed '" + spec.name + "' for " + k.release + " failed (" + r->status_text() +
+                          "): " + host::display_command(argv) + "\n" + host::tail_lines(r->out, kMakeTailLines) + hint);
     }
     const fs::path ko = tmp / (spec.module + ".ko");
-    if (!fs::exists(ko, ec)) return make_error("make succeeded but produced no '" + ko.string() + "':\n" + host::tail_lines(r->out, kMakeTailLines));
+    if (!fs::exists(ko, ec))
+        return make_error("make succeeded but produced no '" + ko.string() + "':\n" + host::tail_lines(r->out, kMakeTailLines));
     MH_TRY(verify_seed_module(ko, spec, k.release));
     prune_build_dir(tmp);
-    { std::ofstream stamp(tmp / ".mh-built"); stamp << kBuilderVersion << "\n"; }
+    {
+        std::ofstream stamp(tmp / ".mh-built");
+        stamp << kBuilderVersion << "\n";
+    }
     fs::remove_all(final_dir, ec);
     fs::rename(tmp, final_dir, ec);
     if (ec) return make_error("cannot move '" + tmp.string() + "' to '" + final_dir.string() + "': " + ec.message());
@@ -169,7 +173,8 @@ const std::vector<SeedInfo>& seed_catalogue() {
         {"sentinel", "mh_sentinel", "init returns -ENOTRECOVERABLE: every loader check passed, nothing stays loaded", false},
         {"params", "mh_params", "int ival, charp sval, bool bval parameters; ret= sets init's return value", false},
         {"big", "mh_big", "payload of real bytes (.incbin), 1 MiB; big_<size> variants e.g. big_64m", false},
-        {"provider", "mh_provider", "fuzzing environment: exports plain, GPL-only and namespaced symbols for mh_consumer; stays loaded in fuzzing VMs", false},
+        {"provider", "mh_provider",
+         "fuzzing environment: exports plain, GPL-only and namespaced symbols for mh_consumer; stays loaded in fuzzing VMs", false},
         {"consumer", "mh_consumer", "imports from mh_provider (plain, GPL, namespaced, per-cpu) and calls the module API in init", false},
         {"panic", "mh_panic", "fault: init calls panic()", true},
         {"oops", "mh_oops", "fault: init writes through NULL (oops, taint D)", true},
@@ -177,7 +182,8 @@ const std::vector<SeedInfo>& seed_catalogue() {
         {"hang", "mh_hang", "fault: init never returns (killable=1 default: -EINTR on SIGKILL)", true},
         {"oom", "mh_oom", "fault: init allocates until the guest is out of memory (OOM killer), then -ENOMEM", true},
         {"flood", "mh_flood", "fault: init prints lines=20000 console warnings, then -ENOTRECOVERABLE", true},
-        {"kasan", "mh_kasan", "fault: init writes one byte past a kmalloc'd buffer (KASAN report on KASAN kernels), then -ENOTRECOVERABLE", true},
+        {"kasan", "mh_kasan", "fault: init writes one byte past a kmalloc'd buffer (KASAN report on KASAN kernels), then -ENOTRECOVERABLE",
+         true},
         {"paramoops", "mh_paramoops", "fault: oopses only for depth=13 (fuzzing crash-pipeline demo); loads for any other value", true},
     };
     return table;
@@ -230,7 +236,8 @@ Expected<SeedSpec> parse_seed_name(const std::string& name) {
         auto size = parse_size(std::string_view(name).substr(4));
         if (!size) return make_error("seed '" + name + "': " + size.error().message);
         if (*size == 0 || *size > kMaxBigBytes)
-            return make_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) + " MiB");
+            return make_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) +
+                              " MiB");
         // Canonical name, so big_64M and big_65536k share one build.
         std::string canonical = big_seed_name(*size);
         return SeedSpec{canonical, "big", "mh_" + canonical, *size};
@@ -275,7 +282,8 @@ Status write_blob(const fs::path& path, std::uint64_t bytes) {
             x ^= x << 17;
             for (std::size_t j = 0; j < 8 && i + j < n; ++j) chunk[i + j] = static_cast<char>((x >> (8 * j)) & 0xff);
         }
-        if (!out.write(chunk.data(), static_cast<std::streamsize>(n))) return make_error("writing '" + path.string() + "' failed (disk full?)");
+        if (!out.write(chunk.data(), static_cast<std::streamsize>(n)))
+            return make_error("writing '" + path.string() + "' failed (disk full?)");
         left -= n;
     }
     return ok_status();
@@ -293,8 +301,7 @@ Status verify_seed_module(const fs::path& ko, const SeedSpec& spec, const std::s
         if (auto data = view->section_data(i); !data) return in_file(data.error());
     }
     const std::string where = "seed '" + spec.name + "' (" + ko.string() + ")";
-    if (view->header().type != elf::kEtRel)
-        return make_error(where + ": e_type " + std::to_string(view->header().type) + " is not ET_REL");
+    if (view->header().type != elf::kEtRel) return make_error(where + ": e_type " + std::to_string(view->header().type) + " is not ET_REL");
     if (!view->find_section(".gnu.linkonce.this_module")) return make_error(where + ": no .gnu.linkonce.this_module section");
     const auto modinfo = elf::read_modinfo(*view).value_or(std::vector<elf::ModinfoEntry>{});
     auto info = [&](std::string_view key) { return std::string(elf::modinfo_value(modinfo, key).value_or("")); };
@@ -323,9 +330,11 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
 Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::string>& names_in, const SeedBuildOptions& options) {
     std::error_code ec;
     if (k.build_tree.empty())
-        return make_error("kernel '" + k.name + "' has no build tree to build modules against" +
-                          (k.modules_dir.empty() ? std::string(" (for your own bzImage pass --build-tree DIR)") : std::string(" (fetch its headers)")));
-    if (!fs::is_regular_file(k.build_tree / "Makefile", ec)) return make_error("build tree '" + k.build_tree.string() + "' has no Makefile");
+        return make_error(
+            "kernel '" + k.name + "' has no build tree to build modules against" +
+            (k.modules_dir.empty() ? std::string(" (for your own bzImage pass --build-tree DIR)") : std::string(" (fetch its headers)")));
+    if (!fs::is_regular_file(k.build_tree / "Makefile", ec))
+        return make_error("build tree '" + k.build_tree.string() + "' has no Makefile");
     if (k.release.empty()) return make_error("kernel '" + k.name + "' has an unknown release; cannot key the seed cache");
     const fs::path source_root = options.source_root.empty() ? corpus_modules_dir() : options.source_root;
     if (source_root.empty() || !fs::is_directory(source_root, ec))
@@ -368,7 +377,8 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
         for (std::size_t i = start; i < std::min(pending.size(), start + jobs); ++i) {
             const Pending& p = pending[i];
             if (options.verbose) std::fprintf(stderr, "modharness: building seed '%s' for %s\n", p.spec->name.c_str(), k.release.c_str());
-            running.push_back(std::async(std::launch::async, [&k, &p, &options] { return build_one(k, *p.spec, p.source, p.final_dir, options); }));
+            running.push_back(
+                std::async(std::launch::async, [&k, &p, &options] { return build_one(k, *p.spec, p.source, p.final_dir, options); }));
         }
         std::optional<Error> first_error;
         for (auto& f : running) {

@@ -15,30 +15,30 @@
 namespace mh::kernels {
 
 struct SeedSet {
-    std::filesystem::path dir;                                // <cache>/seeds/<release>
-    std::map<std::string, std::filesystem::path> modules;     // "ok" -> .../mh_ok.ko
+    std::filesystem::path dir;  // <cache>/seeds/<release>
+    std::map<std::string, std::filesystem::path> modules;  // "ok" -> .../mh_ok.ko
 };
 
 // One row of the seed catalogue (a const table).
 struct SeedInfo {
-    std::string_view name;     // "ok"; what callers ask for
-    std::string_view module;   // "mh_ok"; the kernel's module name, the .ko stem
+    std::string_view name;  // "ok"; what callers ask for
+    std::string_view module;  // "mh_ok"; the kernel's module name, the .ko stem
     std::string_view summary;
-    bool fault;                // panics/oopses/warns/hangs the kernel: for monitor tests only
+    bool fault;  // panics/oopses/warns/hangs the kernel: for monitor tests only
 };
 const std::vector<SeedInfo>& seed_catalogue();
 
 // Every catalogue seed (fault seeds included); `big` at its default size.
 std::vector<std::string> default_seed_names();
 
-inline constexpr std::uint64_t kDefaultBigBytes = 1u << 20;   // `big`: 1 MiB
-inline constexpr std::uint64_t kMaxBigBytes = 1ull << 30;     // sanity bound for big_<N>
+inline constexpr std::uint64_t kDefaultBigBytes = 1u << 20;  // `big`: 1 MiB
+inline constexpr std::uint64_t kMaxBigBytes = 1ull << 30;  // sanity bound for big_<N>
 
 // A seed request made concrete: catalogue names, or big_<size> variants ("big_64m").
 struct SeedSpec {
-    std::string name;        // as asked: "big_64m"
+    std::string name;  // as asked: "big_64m"
     std::string source_dir;  // directory under corpus/modules: "big"
-    std::string module;      // "mh_big_64m"
+    std::string module;  // "mh_big_64m"
     std::uint64_t big_bytes = 0;  // payload size, only for big
 };
 Expected<SeedSpec> parse_seed_name(const std::string& name);
@@ -64,10 +64,10 @@ Status write_blob(const std::filesystem::path& path, std::uint64_t bytes);
 Status verify_seed_module(const std::filesystem::path& ko, const SeedSpec& spec, const std::string& release);
 
 struct SeedBuildOptions {
-    bool verbose = false;                                  // echo make's output
-    std::filesystem::path source_root;                     // empty: corpus_modules_dir()
-    std::chrono::seconds make_timeout{900};                // per module
-    unsigned jobs = 2;                                     // makes run at once (one per module dir)
+    bool verbose = false;  // echo make's output
+    std::filesystem::path source_root;  // empty: corpus_modules_dir()
+    std::chrono::seconds make_timeout{900};  // per module
+    unsigned jobs = 2;  // makes run at once (one per module dir)
 };
 
 // Builds (or returns cached) seed modules for kernel k under <cache>/seeds/<release>/, one make

@@ -69,7 +69,8 @@ TEST(SeedSources, EveryCatalogueSeedHasGplKbuildSourcesWithDistinctPrefixedNames
         ASSERT_TRUE(fs::is_regular_file(dir / "Kbuild")) << dir;
         bool gpl = false;
         for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".c" && read_text_file(e.path()).value_or("").find("MODULE_LICENSE(\"GPL\")") != std::string::npos) gpl = true;
+            if (e.path().extension() == ".c" && read_text_file(e.path()).value_or("").find("MODULE_LICENSE(\"GPL\")") != std::string::npos)
+                gpl = true;
         EXPECT_TRUE(gpl) << s.name;
     }
     // The big payload comes from .incbin, never a C initializer.

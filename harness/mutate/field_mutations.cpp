@@ -34,19 +34,18 @@ constexpr Field field(Table table, std::string_view name) {
 // The fields mutated, by name. The order is fixed: a mutation's id is its index here (see
 // field_mutation_name), and ids are stored in corpus histories.
 constexpr std::array<Field, 37> kFields{{
-    field(Table::ehdr, "ei_class"),     field(Table::ehdr, "ei_data"),      field(Table::ehdr, "ei_version"),
-    field(Table::ehdr, "ei_osabi"),     field(Table::ehdr, "e_type"),       field(Table::ehdr, "e_machine"),
-    field(Table::ehdr, "e_version"),    field(Table::ehdr, "e_entry"),      field(Table::ehdr, "e_phoff"),
-    field(Table::ehdr, "e_shoff"),      field(Table::ehdr, "e_flags"),      field(Table::ehdr, "e_ehsize"),
-    field(Table::ehdr, "e_phentsize"),  field(Table::ehdr, "e_phnum"),      field(Table::ehdr, "e_shentsize"),
-    field(Table::ehdr, "e_shnum"),      field(Table::ehdr, "e_shstrndx"),
-    field(Table::shdr, "sh_name"),      field(Table::shdr, "sh_type"),      field(Table::shdr, "sh_flags"),
-    field(Table::shdr, "sh_addr"),      field(Table::shdr, "sh_offset"),    field(Table::shdr, "sh_size"),
-    field(Table::shdr, "sh_link"),      field(Table::shdr, "sh_info"),      field(Table::shdr, "sh_addralign"),
-    field(Table::shdr, "sh_entsize"),
-    field(Table::sym, "st_name"),       field(Table::sym, "st_info"),       field(Table::sym, "st_other"),
-    field(Table::sym, "st_shndx"),      field(Table::sym, "st_value"),      field(Table::sym, "st_size"),
-    field(Table::rela, "r_offset"),     field(Table::rela, "r_info.sym"),   field(Table::rela, "r_info.type"),
+    field(Table::ehdr, "ei_class"),    field(Table::ehdr, "ei_data"),      field(Table::ehdr, "ei_version"),
+    field(Table::ehdr, "ei_osabi"),    field(Table::ehdr, "e_type"),       field(Table::ehdr, "e_machine"),
+    field(Table::ehdr, "e_version"),   field(Table::ehdr, "e_entry"),      field(Table::ehdr, "e_phoff"),
+    field(Table::ehdr, "e_shoff"),     field(Table::ehdr, "e_flags"),      field(Table::ehdr, "e_ehsize"),
+    field(Table::ehdr, "e_phentsize"), field(Table::ehdr, "e_phnum"),      field(Table::ehdr, "e_shentsize"),
+    field(Table::ehdr, "e_shnum"),     field(Table::ehdr, "e_shstrndx"),   field(Table::shdr, "sh_name"),
+    field(Table::shdr, "sh_type"),     field(Table::shdr, "sh_flags"),     field(Table::shdr, "sh_addr"),
+    field(Table::shdr, "sh_offset"),   field(Table::shdr, "sh_size"),      field(Table::shdr, "sh_link"),
+    field(Table::shdr, "sh_info"),     field(Table::shdr, "sh_addralign"), field(Table::shdr, "sh_entsize"),
+    field(Table::sym, "st_name"),      field(Table::sym, "st_info"),       field(Table::sym, "st_other"),
+    field(Table::sym, "st_shndx"),     field(Table::sym, "st_value"),      field(Table::sym, "st_size"),
+    field(Table::rela, "r_offset"),    field(Table::rela, "r_info.sym"),   field(Table::rela, "r_info.type"),
     field(Table::rela, "r_addend"),
 }};
 constexpr bool all_fields_known() {
@@ -56,9 +55,23 @@ constexpr bool all_fields_known() {
 }
 static_assert(all_fields_known(), "a mutated field is not in elf64.h's record tables");
 
-enum Strategy : uint8_t { zero, one, all_ones, plus_one, minus_one, bit_flip, random_value, small, file_size, times_two, high_bit, sign_edge, n_strategies };
-constexpr std::array<std::string_view, n_strategies> kStrategyNames{
-    "zero", "one", "all-ones", "plus-one", "minus-one", "bit-flip", "random", "small", "file-size", "times-two", "high-bit", "sign-edge"};
+enum Strategy : uint8_t {
+    zero,
+    one,
+    all_ones,
+    plus_one,
+    minus_one,
+    bit_flip,
+    random_value,
+    small,
+    file_size,
+    times_two,
+    high_bit,
+    sign_edge,
+    n_strategies
+};
+constexpr std::array<std::string_view, n_strategies> kStrategyNames{"zero",   "one",   "all-ones",  "plus-one",  "minus-one", "bit-flip",
+                                                                    "random", "small", "file-size", "times-two", "high-bit",  "sign-edge"};
 
 uint64_t get(const std::vector<uint8_t>& b, uint64_t off, size_t w) { return elf::malform::get_le(b, off, w); }
 
@@ -103,7 +116,8 @@ std::vector<uint64_t> table_entries(const std::vector<uint8_t>& img, uint32_t ty
         const uint64_t sh = shoff + i * shentsize;
         if (sh < shoff || sh + kShdrSize > img.size()) break;
         if (get(img, sh + shdr_off::type, sizeof(Shdr::type)) != type) continue;
-        const uint64_t off = get(img, sh + shdr_off::offset, sizeof(Shdr::offset)), size = get(img, sh + shdr_off::size, sizeof(Shdr::size));
+        const uint64_t off = get(img, sh + shdr_off::offset, sizeof(Shdr::offset)),
+                       size = get(img, sh + shdr_off::size, sizeof(Shdr::size));
         if (off > img.size() || size > img.size() - off) continue;
         for (uint64_t e = off; e + entsize <= off + size && out.size() < 4096; e += entsize) out.push_back(e);
     }

@@ -137,7 +137,8 @@ std::string describe_call(const CallSpec& call) {
 }
 
 std::string describe_actions(uint16_t actions) {
-    static const char* names[] = {"probe-sysfs", "read-kallsyms", "concurrent", "repeat", "force-unload", "unload-provider", "bad-params-pointer", "bad-image-pointer", "race-provider"};
+    static const char* names[] = {"probe-sysfs",     "read-kallsyms",      "concurrent",        "repeat",       "force-unload",
+                                  "unload-provider", "bad-params-pointer", "bad-image-pointer", "race-provider"};
     std::string out;
     static_assert(sizeof names / sizeof names[0] == kActionCount);
     for (unsigned bit = 0; bit < kActionCount; ++bit)

@@ -29,7 +29,7 @@ enum class FdKind : uint8_t {
 #define MH_FUZZ_FD_KIND_ENUM(kind) kind,
     MH_FUZZ_FD_KINDS(MH_FUZZ_FD_KIND_ENUM)
 #undef MH_FUZZ_FD_KIND_ENUM
-    count,
+        count,
 };
 static_assert(static_cast<int>(FdKind::memfd) == 0 && static_cast<int>(FdKind::file) == 1 && static_cast<int>(FdKind::wronly) == 2 &&
                   static_cast<int>(FdKind::pipe) == 3 && static_cast<int>(FdKind::count) == 4,
@@ -46,11 +46,11 @@ std::string_view fd_kind_name(FdKind k);
 // What each mutation step did. Stable numbers: they are stored in corpus files.
 enum class StepKind : uint8_t {
     catalogue = 1,  // arg = malformation catalogue row index
-    field = 2,      // arg = field-mutation id (field_mutations.h)
-    bytes = 3,      // arg = engine byte mutation (0 = the engine's own, 1.. = ours)
-    splice = 4,     // arg = crossover kind
-    call = 5,       // arg = which part of the call (CallPart)
-    modinfo = 6,    // arg = modinfo dictionary entry (modinfo_mutations.h)
+    field = 2,  // arg = field-mutation id (field_mutations.h)
+    bytes = 3,  // arg = engine byte mutation (0 = the engine's own, 1.. = ours)
+    splice = 4,  // arg = crossover kind
+    call = 5,  // arg = which part of the call (CallPart)
+    modinfo = 6,  // arg = modinfo dictionary entry (modinfo_mutations.h)
     section_name = 7,  // arg = section-name dictionary entry (section_name_mutations.h)
 };
 enum class CallPart : uint16_t { syscall = 0, fd_kind = 1, flags = 2, params = 3, actions = 4 };
@@ -58,15 +58,15 @@ enum class CallPart : uint16_t { syscall = 0, fd_kind = 1, flags = 2, params = 3
 // What the guest does around the call (bits of CallSpec::actions). Each reaches loader code one
 // call alone cannot: the views of a loaded module, a second caller, the unload paths.
 enum Action : uint16_t {
-    kProbeSysfs = 1u << 0,      // after a load: read /sys/module/<name>/* and write its uevent
-    kReadKallsyms = 1u << 1,    // after a load: read on in /proc/kallsyms (the modules' symbols)
-    kConcurrent = 1u << 2,      // a second thread makes the same call at the same time
-    kRepeat = 1u << 3,          // after a load: the same call again while it is still loaded
-    kForceUnload = 1u << 4,     // unload with O_TRUNC (forced) first
+    kProbeSysfs = 1u << 0,  // after a load: read /sys/module/<name>/* and write its uevent
+    kReadKallsyms = 1u << 1,  // after a load: read on in /proc/kallsyms (the modules' symbols)
+    kConcurrent = 1u << 2,  // a second thread makes the same call at the same time
+    kRepeat = 1u << 3,  // after a load: the same call again while it is still loaded
+    kForceUnload = 1u << 4,  // unload with O_TRUNC (forced) first
     kUnloadProvider = 1u << 5,  // after a load: try to unload the environment's provider module
     kBadParamsPointer = 1u << 6,  // the params argument points at an unmapped page (EFAULT)
-    kBadImagePointer = 1u << 7,   // init_module's image argument points at an unmapped page
-    kRaceProvider = 1u << 8,      // the provider is unloaded and reloaded while the call runs
+    kBadImagePointer = 1u << 7,  // init_module's image argument points at an unmapped page
+    kRaceProvider = 1u << 8,  // the provider is unloaded and reloaded while the call runs
 };
 inline constexpr unsigned kActionCount = 9;  // the bits above
 inline constexpr uint16_t kActionMask = (1u << kActionCount) - 1;

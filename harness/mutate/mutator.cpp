@@ -93,11 +93,16 @@ Expected<MutatorWeights> parse_weights(const std::string& text) {
         const unsigned long v = std::strtoul(value.c_str(), &end, 10);
         if (eq == std::string::npos || value.empty() || *end != '\0' || v > 1000)
             return make_error("weights: '" + item + "' is not NAME=0..1000 (names: catalogue, field, bytes, call)");
-        if (key == "catalogue") w.catalogue = static_cast<unsigned>(v);
-        else if (key == "field") w.field = static_cast<unsigned>(v);
-        else if (key == "bytes") w.bytes = static_cast<unsigned>(v);
-        else if (key == "call") w.call = static_cast<unsigned>(v);
-        else return make_error("weights: unknown step kind '" + key + "' (catalogue, field, bytes, call)");
+        if (key == "catalogue")
+            w.catalogue = static_cast<unsigned>(v);
+        else if (key == "field")
+            w.field = static_cast<unsigned>(v);
+        else if (key == "bytes")
+            w.bytes = static_cast<unsigned>(v);
+        else if (key == "call")
+            w.call = static_cast<unsigned>(v);
+        else
+            return make_error("weights: unknown step kind '" + key + "' (catalogue, field, bytes, call)");
         at = comma + 1;
     }
     if (w.catalogue + w.field + w.bytes + w.call == 0) return make_error("weights: all zero");
@@ -195,10 +200,14 @@ Bytes Mutator::mutate(std::span<const uint8_t> encoded, size_t max_size, uint64_
         const size_t max_image = max_size > overhead ? max_size - overhead : 0;
         unsigned pick = static_cast<unsigned>(rng.below(total ? total : 1));
         bool done = false;
-        if (pick < weights_.catalogue) done = catalogue_step(in, rng.next());
-        else if ((pick -= weights_.catalogue) < weights_.field) done = field_step(in, rng.next());
-        else if ((pick -= weights_.field) < weights_.bytes) done = bytes_step(in, max_image, rng.next());
-        else done = call_step(in, rng.next());
+        if (pick < weights_.catalogue)
+            done = catalogue_step(in, rng.next());
+        else if ((pick -= weights_.catalogue) < weights_.field)
+            done = field_step(in, rng.next());
+        else if ((pick -= weights_.field) < weights_.bytes)
+            done = bytes_step(in, max_image, rng.next());
+        else
+            done = call_step(in, rng.next());
         if (!done) bytes_step(in, max_image, rng.next());
         if (in.image.size() > max_image) in.image.resize(max_image);
     }

@@ -29,8 +29,8 @@ std::vector<std::pair<std::string, std::string>> entries(std::string_view s, std
 
 std::string int_value(elf::malform::Rng& rng) {
     static constexpr std::array<std::string_view, 14> edge{
-        "0", "-1", "1", "2147483647", "-2147483648", "2147483648", "4294967295", "4294967296",
-        "99999999999999999999", "0x10", "010", "1e3", "", "-"};
+        "0",   "-1",  "1", "2147483647", "-2147483648", "2147483648", "4294967295", "4294967296", "99999999999999999999", "0x10",
+        "010", "1e3", "",  "-"};
     if (rng.below(2)) return std::to_string(static_cast<int>(rng.below(40)) - 4);  // small values: most likely branch points
     return std::string(edge[rng.below(edge.size())]);
 }
@@ -105,7 +105,7 @@ std::optional<std::string> nudge_int(const std::string& current, elf::malform::R
 
 const std::vector<std::string>& param_dictionary() {
     // What unknown_module_param_cb() and parse_args() look for besides declared names.
-    static const std::vector<std::string> words{"nosuchparam=1", "-- after=dashes", "async_probe",
+    static const std::vector<std::string> words{"nosuchparam=1", "-- after=dashes",   "async_probe",
                                                 "async_probe=0", "async_probe=maybe", "dyndbg=+p"};
     return words;
 }
@@ -118,7 +118,7 @@ std::string mutate_params(const std::string& current, const std::vector<ModulePa
         const ModuleParam& p = declared[rng.below(declared.size())];
         std::string one = p.name + "=" + value_for(p, rng);
         if (choice < 3 || current.empty()) return one;  // replace
-        return current + " " + one;                     // append (repeats and combinations)
+        return current + " " + one;  // append (repeats and combinations)
     }
     switch (choice) {
         case 6: return "";

@@ -12,11 +12,11 @@ namespace {
 TEST(FrameTypes, NamesAreUniqueAndRoundTrip) {
     std::set<std::string_view> seen;
     int rows = 0;
-#define MH_CHECK_ROW(e, name, dir, what)                                   \
-    ++rows;                                                                \
+#define MH_CHECK_ROW(e, name, dir, what) \
+    ++rows; \
     EXPECT_TRUE(seen.insert(name).second) << "duplicate wire name " << name; \
-    EXPECT_EQ(frame_type_from_name(name), FrameType::e);                   \
-    EXPECT_EQ(frame_type_name(FrameType::e), name);                        \
+    EXPECT_EQ(frame_type_from_name(name), FrameType::e); \
+    EXPECT_EQ(frame_type_name(FrameType::e), name); \
     EXPECT_EQ(frame_direction(FrameType::e), Direction::dir);
     MH_FRAME_TYPES(MH_CHECK_ROW)
 #undef MH_CHECK_ROW

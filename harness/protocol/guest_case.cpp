@@ -38,16 +38,18 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             // Ids key results.jsonl (JSON: UTF-8 only) and --resume, and appear in tables and
             // JUnit: plain ASCII words, or a resumed run would never recognise its own records.
             if (value.empty() || value.size() > kMaxIdLen ||
-                value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:+@/-") !=
-                    std::string::npos)
-                return bad("'" + kv_escape(value) + "' must be 1.." + std::to_string(kMaxIdLen) +
-                           " letters, digits or ._:+@/-");
+                value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:+@/-") != std::string::npos)
+                return bad("'" + kv_escape(value) + "' must be 1.." + std::to_string(kMaxIdLen) + " letters, digits or ._:+@/-");
             c.id = value;
         } else if (key == "call") {
-            if (value == "init") c.call = Call::Init;
-            else if (value == "finit") c.call = Call::Finit;
-            else if (value == "none") c.call = Call::None;
-            else return bad("'" + value + "' is not init, finit or none");
+            if (value == "init")
+                c.call = Call::Init;
+            else if (value == "finit")
+                c.call = Call::Finit;
+            else if (value == "none")
+                c.call = Call::None;
+            else
+                return bad("'" + value + "' is not init, finit or none");
         } else if (key == "img") {
             c.image = value;
         } else if (key == "modname") {
@@ -57,8 +59,7 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             c.buffer = value;
         } else if (key == "len") {
             std::string number = value;
-            if (value.rfind("image", 0) == 0 && value.size() > 6 &&
-                (value[5] == '+' || value[5] == '-' || value[5] == '/')) {
+            if (value.rfind("image", 0) == 0 && value.size() > 6 && (value[5] == '+' || value[5] == '-' || value[5] == '/')) {
                 c.len_op = value[5];
                 number = value.substr(6);
             }
@@ -86,10 +87,14 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             if (!known) return bad("unknown params pointer kind '" + value + "'");
             c.params_kind = value;
         } else if (key == "priv") {
-            if (value == "root") c.privilege = Privilege::Root;
-            else if (value == "nocap") c.privilege = Privilege::NoCap;
-            else if (value == "userns") c.privilege = Privilege::UserNs;
-            else return bad("'" + value + "' is not root, nocap or userns");
+            if (value == "root")
+                c.privilege = Privilege::Root;
+            else if (value == "nocap")
+                c.privilege = Privilege::NoCap;
+            else if (value == "userns")
+                c.privilege = Privilege::UserNs;
+            else
+                return bad("'" + value + "' is not root, nocap or userns");
         } else if (key == "timeout_ms") {
             auto v = parse_u64(value);
             if (!v || *v == 0 || *v > 600000) return bad("timeout must be 1..600000 ms");
@@ -102,8 +107,7 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
             c.poison_after = value == "yes";
         } else if (key == "concurrent") {
             auto v = parse_u64(value);
-            if (!v || *v < 1 || *v > static_cast<uint64_t>(kMaxConcurrent))
-                return bad("must be 1.." + std::to_string(kMaxConcurrent));
+            if (!v || *v < 1 || *v > static_cast<uint64_t>(kMaxConcurrent)) return bad("must be 1.." + std::to_string(kMaxConcurrent));
             c.concurrent = static_cast<int>(*v);
         } else if (key == "race") {
             if (value != "init") return bad("only race=init is known");
@@ -118,10 +122,10 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
     }
     if (c.race_init && (c.concurrent < 2 || c.call != Call::Finit))
         return make_error("case '" + c.id + "': race=init needs call=finit and concurrent >= 2");
-    if (c.call != Call::None && c.image.empty() && !(c.call == Call::Init && c.buffer != "image" && c.buffer != "mmap" &&
-                                                    c.buffer != "guard_tail") &&
-        !(c.call == Call::Finit && c.fd != "file" && c.fd != "path" && c.fd != "wronly" && c.fd != "rdwr" &&
-          c.fd != "accmode3" && c.fd != "memfd" && c.fd != "held_writer"))
+    if (c.call != Call::None && c.image.empty() &&
+        !(c.call == Call::Init && c.buffer != "image" && c.buffer != "mmap" && c.buffer != "guard_tail") &&
+        !(c.call == Call::Finit && c.fd != "file" && c.fd != "path" && c.fd != "wronly" && c.fd != "rdwr" && c.fd != "accmode3" &&
+          c.fd != "memfd" && c.fd != "held_writer"))
         return make_error("case '" + c.id + "' needs an image for its buffer/fd kind");
     return c;
 }
@@ -147,11 +151,13 @@ KvRecord to_record(const GuestCase& c) {
     if (c.buffer != "image") r.set("buf", c.buffer);
     if (c.has_len) r.set("len", (c.len_op ? std::string("image") + c.len_op : std::string()) + std::to_string(c.len));
     if (c.fd != "file") r.set("fd", c.fd);
-    if (c.flags) r.set("flags", "0x" + [&] {
-        char b[32];
-        std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(c.flags));
-        return std::string(b);
-    }());
+    if (c.flags)
+        r.set(
+            "flags", "0x" + [&] {
+                char b[32];
+                std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(c.flags));
+                return std::string(b);
+            }());
     if (!c.params.empty()) r.set("params", c.params);
     if (c.params_fill) r.set("params_fill", std::to_string(c.params_fill));
     if (c.params_kind != "string") r.set("params_ptr", c.params_kind);

@@ -20,23 +20,23 @@ struct GuestCase {
     int idx = 0;
     std::string id;
     Call call = Call::Finit;
-    std::string image;            // path inside the guest ("" = no image)
-    std::string module_name;      // for delete_module after a successful load
-    std::string buffer = "image"; // inputs::buffer kinds (init_module)
-    bool has_len = false;         // pass `len` instead of the image length
+    std::string image;  // path inside the guest ("" = no image)
+    std::string module_name;  // for delete_module after a successful load
+    std::string buffer = "image";  // inputs::buffer kinds (init_module)
+    bool has_len = false;  // pass `len` instead of the image length
     uint64_t len = 0;
     // len relative to the image: "image+N", "image-N", "image/N" (len_op '+', '-', '/').
     char len_op = 0;
-    std::string fd = "file";      // inputs::fd kinds (finit_module)
+    std::string fd = "file";  // inputs::fd kinds (finit_module)
     uint64_t flags = 0;
-    std::string params;           // param_values text
-    uint64_t params_fill = 0;     // 'x' bytes appended to params (long-string cases)
+    std::string params;  // param_values text
+    uint64_t params_fill = 0;  // 'x' bytes appended to params (long-string cases)
     std::string params_kind = "string";
     Privilege privilege = Privilege::Root;
     uint32_t timeout_ms = 10000;
     bool unload = true;
-    bool poison_after = false;    // e.g. modules_disabled: the VM is not reusable afterwards
-    std::string sysctl;           // "path=value" written under /proc/sys before the call
+    bool poison_after = false;  // e.g. modules_disabled: the VM is not reusable afterwards
+    std::string sysctl;  // "path=value" written under /proc/sys before the call
     // Concurrency (contract §2.7): `concurrent` callers start the call at the same moment, each
     // with its own fd on the same file (same inode); with race=init the last one calls
     // init_module with the same image instead.

@@ -7,7 +7,8 @@ using namespace mh;
 using namespace mh::protocol;
 
 TEST(GuestCase, RoundTrip) {
-    auto rec = kv_parse("idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no");
+    auto rec = kv_parse(
+        "idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no");
     ASSERT_TRUE(rec.ok());
     auto c = parse_guest_case(*rec);
     ASSERT_TRUE(c.ok()) << c.error().message;
@@ -24,9 +25,8 @@ TEST(GuestCase, RoundTrip) {
 }
 
 TEST(GuestCase, Errors) {
-    for (const char* line : {"idx=1 call=open", "idx=1 bogus=1", "idx=1 fd=nonsense", "idx=1 buf=weird",
-                             "idx=1 len=12abc", "idx=1 timeout_ms=0", "idx=1 call=finit fd=file",
-                             "idx=1 sysctl=../../etc"}) {
+    for (const char* line : {"idx=1 call=open", "idx=1 bogus=1", "idx=1 fd=nonsense", "idx=1 buf=weird", "idx=1 len=12abc",
+                             "idx=1 timeout_ms=0", "idx=1 call=finit fd=file", "idx=1 sysctl=../../etc"}) {
         auto rec = kv_parse(line);
         ASSERT_TRUE(rec.ok()) << line;
         EXPECT_FALSE(parse_guest_case(*rec).ok()) << line;

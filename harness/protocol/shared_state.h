@@ -11,18 +11,18 @@ namespace mh::protocol {
 
 inline constexpr const char* kSharedStatePath = "/tmp/mh-fuzz-state";
 inline constexpr uint64_t kSharedStateMagic = 0x4d48465a53543031ull;  // "MHFZST01"
-inline constexpr size_t kMaxSharedInput = 512 * 1024;                 // longer inputs are cut (flagged)
+inline constexpr size_t kMaxSharedInput = 512 * 1024;  // longer inputs are cut (flagged)
 inline constexpr size_t kPcRingSize = 1 << 16;
 inline constexpr size_t kErrnoSlots = 160;
 
 struct SharedState {
     uint64_t magic;
-    std::atomic<uint64_t> execs;        // calls made
-    std::atomic<uint64_t> loaded;       // calls that returned 0 (module loaded, then unloaded)
+    std::atomic<uint64_t> execs;  // calls made
+    std::atomic<uint64_t> loaded;  // calls that returned 0 (module loaded, then unloaded)
     std::atomic<uint64_t> errno_counts[kErrnoSlots];  // by errno of failed calls (last slot: other)
-    std::atomic<uint64_t> errno_ns[kErrnoSlots];      // time inside the call, by errno (slot 0: loaded)
-    std::atomic<uint64_t> target_ns;                  // time inside Target::run (call + feedback + checks)
-    std::atomic<uint64_t> mutator_ns;                 // time inside the custom mutator and crossover
+    std::atomic<uint64_t> errno_ns[kErrnoSlots];  // time inside the call, by errno (slot 0: loaded)
+    std::atomic<uint64_t> target_ns;  // time inside Target::run (call + feedback + checks)
+    std::atomic<uint64_t> mutator_ns;  // time inside the custom mutator and crossover
     // The input being executed right now: written before each call, so a crash can name it.
     std::atomic<uint64_t> input_seq;
     std::atomic<uint32_t> input_len;

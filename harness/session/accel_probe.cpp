@@ -19,8 +19,7 @@ std::string probe_key(const std::filesystem::path& kernel, const std::string& qe
     std::error_code ec;
     auto size = std::filesystem::file_size(kernel, ec);
     auto mtime = std::filesystem::last_write_time(kernel, ec).time_since_epoch().count();
-    std::string id = std::filesystem::absolute(kernel, ec).string() + "|" + std::to_string(size) + "|" +
-                     std::to_string(mtime) + "|" + qemu;
+    std::string id = std::filesystem::absolute(kernel, ec).string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) + "|" + qemu;
     char b[16];
     std::snprintf(b, sizeof b, "%08x", static_cast<unsigned>(::crc32_z(0, reinterpret_cast<const Bytef*>(id.data()), id.size())));
     return b;
@@ -28,8 +27,8 @@ std::string probe_key(const std::filesystem::path& kernel, const std::string& qe
 
 }  // namespace
 
-AccelDecision decide_accel(const std::filesystem::path& kernel, const std::filesystem::path& executor,
-                           const std::string& qemu, bool use_cache) {
+AccelDecision decide_accel(const std::filesystem::path& kernel, const std::filesystem::path& executor, const std::string& qemu,
+                           bool use_cache) {
     AccelDecision d;
     int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (fd < 0) {

@@ -48,8 +48,7 @@ std::string random_token() {
     return out;
 }
 
-Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs,
-                                    const std::filesystem::path& work_dir) {
+Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir) {
     PreparedBatch batch;
     batch.token = random_token();
     auto exe = read_batch_file(inputs.executor, "guest executor");
@@ -115,8 +114,10 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             if (!hc.skip_reason.empty()) continue;
             hc.image_bytes = bytes.size();
             if (hc.recorded) continue;  // resolved for its size only: it is not run again
-            if (auto n = elf::module_name(as_span(bytes))) hc.guest.module_name = *n;
-            else hc.guest.module_name = base_name;
+            if (auto n = elf::module_name(as_span(bytes)))
+                hc.guest.module_name = *n;
+            else
+                hc.guest.module_name = base_name;
             std::string name = content_name(bytes);
             auto [it, inserted] = added.emplace(name, "/mh/img/" + name + ".ko");
             if (inserted) cpio.add_file(it->second.substr(1), bytes);

@@ -14,23 +14,22 @@
 
 namespace mh::session {
 
-using MalformFn = std::function<Expected<std::vector<uint8_t>>(const std::string& id, std::span<const uint8_t> image,
-                                                              uint64_t seed)>;
+using MalformFn = std::function<Expected<std::vector<uint8_t>>(const std::string& id, std::span<const uint8_t> image, uint64_t seed)>;
 
 struct BatchInputs {
-    std::filesystem::path executor;                      // the static guest /init
+    std::filesystem::path executor;  // the static guest /init
     std::map<std::string, std::filesystem::path> seeds;  // "ok" -> .../mh_ok.ko
-    MalformFn malform;                                   // applies a catalogue malformation
+    MalformFn malform;  // applies a catalogue malformation
     std::function<bool(const std::string&)> known_malformation;  // id check (unknown ids are errors)
     // Compiler-free module for the kernel under test whose init returns `init_ret` (synth:RET[:NAME]).
     std::function<Expected<std::vector<uint8_t>>(int32_t init_ret, const std::string& name)> synth;
 };
 
 struct PreparedBatch {
-    std::vector<HostCase> cases;       // guest.image / guest.module_name filled in
-    std::string token;                 // random, also on the guest kernel command line
+    std::vector<HostCase> cases;  // guest.image / guest.module_name filled in
+    std::string token;  // random, also on the guest kernel command line
     std::filesystem::path initrd;
-    size_t image_count = 0;            // distinct images in the initramfs
+    size_t image_count = 0;  // distinct images in the initramfs
     uint64_t initrd_bytes = 0;
 };
 
@@ -38,8 +37,7 @@ struct PreparedBatch {
 // <work_dir>/initrd.cpio. A malformation that does not apply to its image sets the case's
 // skip_reason (the case is not sent to the guest) instead of failing the batch. Also
 // <work_dir>/initrd.cpio. Errors name the case (file:line) and the image.
-Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs,
-                                    const std::filesystem::path& work_dir);
+Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir);
 
 // 32 hex characters from /dev/urandom.
 std::string random_token();

@@ -22,7 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-
 std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     if (!crashes.empty()) return crashes.front().excerpt;
     // No parsed report: the console tail is the best evidence of what happened.
@@ -31,8 +30,8 @@ std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, cons
 
 verdict::Judgement judge_case(const HostCase& hc, const verdict::Observation& o) {
     auto j = verdict::judge(o, hc.expect);
-    if (!hc.conf_reason.empty() && (j.verdict == verdict::Verdict::Ran || j.verdict == verdict::Verdict::Pass ||
-                                     j.verdict == verdict::Verdict::Fail)) {
+    if (!hc.conf_reason.empty() &&
+        (j.verdict == verdict::Verdict::Ran || j.verdict == verdict::Verdict::Pass || j.verdict == verdict::Verdict::Fail)) {
         j.verdict = verdict::Verdict::Conf;
         j.reason = hc.conf_reason;
     }
@@ -52,12 +51,12 @@ private:
         int index = 0;
         vm::VmConfig config;
         std::filesystem::path qemu_log;
-        bool ended = false;         // the executor sent `end`: every case ran
+        bool ended = false;  // the executor sent `end`: every case ran
         bool results_seen = false;
-        int current = -1;           // case started but not finished
+        int current = -1;  // case started but not finished
         Clock::time_point current_start;
         std::optional<CaseOutcome> held;  // a poisoned case waits for the console evidence
-        std::string vm_event;             // for the case in flight: "died", "hung", "no-boot", "flood", "idle"
+        std::string vm_event;  // for the case in flight: "died", "hung", "no-boot", "flood", "idle"
         vm::MonitorResult monitor;
     };
     enum class Next { Go, Stop };
@@ -220,16 +219,15 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
     return no_result_from_vm(v, crashes, console);
 }
 
-BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes,
-                                              const std::string& console) {
+BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     const auto& status = v.monitor.wait_status;
     // QEMU killed by someone else (OOM killer, an operator): not the kernel's doing. Run the
     // case again in a fresh VM once; a second time it is BROK, never KERNEL.
     if (!v.monitor.killed_by_us && status && WIFSIGNALED(*status)) {
         int& tries = qemu_retries_[v.current];
         if (++tries <= 1) {
-            progress("QEMU was killed (" + host::describe_wait_status(*status) + ") during case " +
-                     host_case(v.current).guest.id + ": running it again in a fresh VM");
+            progress("QEMU was killed (" + host::describe_wait_status(*status) + ") during case " + host_case(v.current).guest.id +
+                     ": running it again in a fresh VM");
             next_ = v.current;
             return Next::Go;
         }
@@ -254,8 +252,7 @@ BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel
     return Next::Go;
 }
 
-BatchRun::Next BatchRun::no_result_from_vm(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes,
-                                           const std::string& console) {
+BatchRun::Next BatchRun::no_result_from_vm(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     ++stats_.boot_failures;
     ++consecutive_failures_;
     std::string qemu_text = read_text_file(v.qemu_log).value_or("");

@@ -26,28 +26,28 @@ struct CaseOutcome {
     std::optional<KvRecord> guest;  // the guest's result frame, if one arrived
     verdict::Observation observation;
     verdict::Judgement judgement;
-    int vm_index = 0;               // which VM of the batch ran it (1-based)
+    int vm_index = 0;  // which VM of the batch ran it (1-based)
     std::filesystem::path console_log;
-    std::string console_excerpt;    // for KERNEL verdicts
+    std::string console_excerpt;  // for KERNEL verdicts
 };
 
 struct RunnerOptions {
-    vm::VmConfig vm;                      // kernel, machine, accel, memory (initrd/logs are set per VM)
-    vm::GuestCmdline cmdline;             // token and start are set per VM
-    std::filesystem::path work_dir;   // console-N.log, results-N.bin, qemu-N.log
+    vm::VmConfig vm;  // kernel, machine, accel, memory (initrd/logs are set per VM)
+    vm::GuestCmdline cmdline;  // token and start are set per VM
+    std::filesystem::path work_dir;  // console-N.log, results-N.bin, qemu-N.log
     std::chrono::seconds boot_timeout{60};
     std::chrono::seconds case_grace{20};  // host waits this much beyond a case's own timeout
     std::chrono::seconds idle_timeout{60};  // booted guest silent between cases for this long: kill
     // After a crash report appears on the console the guest gets this long to report and reboot
     // by itself (oops and WARN do, in well under a second); then the host kills it.
     std::chrono::seconds crash_grace{5};
-    int max_boot_failures = 3;            // consecutive VMs that produced nothing
-    int first_vm_index = 1;               // number of the first VM (its console-N.log): a resumed run continues
+    int max_boot_failures = 3;  // consecutive VMs that produced nothing
+    int first_vm_index = 1;  // number of the first VM (its console-N.log): a resumed run continues
     // A console log growing past this is a flood (a module printing in a loop): the VM is
     // stopped and the case in it gets vm_event "flood", so the log on disk stays bounded.
     std::uint64_t max_console_bytes = 64ull << 20;
     const std::atomic<bool>* interrupted = nullptr;
-    std::function<void(const CaseOutcome&)> on_case;     // called once per case, as soon as it is final
+    std::function<void(const CaseOutcome&)> on_case;  // called once per case, as soon as it is final
     // Why the batch must stop now, or "" to go on: asked before each VM boots, after every case
     // and every `stop_check_interval` while a VM runs. A reason stops the batch at once: the VM
     // is killed, nothing more is reported (a case in flight is left for --resume) and the reason
@@ -60,13 +60,13 @@ struct RunnerOptions {
 struct BatchStats {
     int vms = 0;
     int boot_failures = 0;
-    int kernel_events = 0;                // VMs that ended in a crash/hang
-    double first_result_seconds = -1;     // first VM: QEMU start -> first result frame
+    int kernel_events = 0;  // VMs that ended in a crash/hang
+    double first_result_seconds = -1;  // first VM: QEMU start -> first result frame
     double wall_seconds = 0;
     size_t bad_frames = 0;
     bool interrupted = false;
-    std::string stopped;                  // the stop_check reason that ended the batch early
-    bool completed = false;               // every case has an outcome
+    std::string stopped;  // the stop_check reason that ended the batch early
+    bool completed = false;  // every case has an outcome
 };
 
 Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& options);

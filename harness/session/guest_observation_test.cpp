@@ -13,9 +13,16 @@ KvRecord record(std::initializer_list<std::pair<const char*, const char*>> items
 }
 
 TEST(GuestObservation, ReadsWhatTheExecutorWrites) {
-    auto o = observation_from_record(record({{"type", "result"}, {"ret", "-1"}, {"errno", "131"}, {"signal", "9"},
-                                             {"timed_out", "1"}, {"taint_before", "0x0"}, {"taint_after", "0x3000"},
-                                             {"rets", "0,-1,-1"}, {"errnos", "0,17,17"}, {"setup_error", "no img"}}));
+    auto o = observation_from_record(record({{"type", "result"},
+                                             {"ret", "-1"},
+                                             {"errno", "131"},
+                                             {"signal", "9"},
+                                             {"timed_out", "1"},
+                                             {"taint_before", "0x0"},
+                                             {"taint_after", "0x3000"},
+                                             {"rets", "0,-1,-1"},
+                                             {"errnos", "0,17,17"},
+                                             {"setup_error", "no img"}}));
     EXPECT_TRUE(o.has_result);
     EXPECT_EQ(o.ret, -1);
     EXPECT_EQ(o.err, 131);
@@ -29,9 +36,13 @@ TEST(GuestObservation, ReadsWhatTheExecutorWrites) {
 }
 
 TEST(GuestObservation, GarbageAndOverflowReadAsZero) {
-    auto o = observation_from_record(record({{"ret", "12abc"}, {"errno", "99999999999999999999"}, {"signal", "-"},
-                                             {"taint_after", "0xzz"}, {"taint_before", "0x1ffffffffffffffff"},
-                                             {"rets", ",x,7,"}, {"errnos", "2147483648"}}));
+    auto o = observation_from_record(record({{"ret", "12abc"},
+                                             {"errno", "99999999999999999999"},
+                                             {"signal", "-"},
+                                             {"taint_after", "0xzz"},
+                                             {"taint_before", "0x1ffffffffffffffff"},
+                                             {"rets", ",x,7,"},
+                                             {"errnos", "2147483648"}}));
     EXPECT_TRUE(o.has_result);
     EXPECT_EQ(o.ret, 0);
     EXPECT_EQ(o.err, 0);

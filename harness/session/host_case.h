@@ -13,18 +13,18 @@
 namespace mh::session {
 
 struct HostCase {
-    protocol::GuestCase guest;            // img/modname are filled in when the batch is built
-    std::string image = "seed:ok";        // seed:NAME | file:PATH | synth:RET[:NAME] | none
+    protocol::GuestCase guest;  // img/modname are filled in when the batch is built
+    std::string image = "seed:ok";  // seed:NAME | file:PATH | synth:RET[:NAME] | none
     std::vector<std::string> malformations;  // catalogue ids applied in order
     uint64_t malform_seed = 0;
     std::optional<std::vector<int>> expect;  // acceptable errnos; 0 = success; kAnyResult = anything
-    std::string conf_reason;              // non-empty: verdict CONF (e.g. no contract rule for this kernel)
-    std::string skip_reason;              // non-empty: not run at all, verdict CONF (input not applicable)
-    uint64_t image_bytes = 0;             // size of the resolved image (set when the batch is built)
-    bool recorded = false;                // --resume: already in results.jsonl, not run again
-    std::string input_class;              // contract.md §3 id, e.g. "F1"
+    std::string conf_reason;  // non-empty: verdict CONF (e.g. no contract rule for this kernel)
+    std::string skip_reason;  // non-empty: not run at all, verdict CONF (input not applicable)
+    uint64_t image_bytes = 0;  // size of the resolved image (set when the batch is built)
+    bool recorded = false;  // --resume: already in results.jsonl, not run again
+    std::string input_class;  // contract.md §3 id, e.g. "F1"
     std::string note;
-    std::string source;                   // "file:line" for error messages
+    std::string source;  // "file:line" for error messages
 };
 
 // In `expect`: any result conforms (the contract records what each kernel does).

@@ -60,7 +60,9 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     j["id"] = co.id;
     if (!hc.input_class.empty()) j["class"] = hc.input_class;
     j["kernel"] = {{"name", kernel.name}, {"release", kernel.release}, {"version", kernel.version}};
-    json input = {{"call", g.call == protocol::Call::Init ? "init" : g.call == protocol::Call::Finit ? "finit" : "none"},
+    json input = {{"call", g.call == protocol::Call::Init    ? "init"
+                           : g.call == protocol::Call::Finit ? "finit"
+                                                             : "none"},
                   {"image", hc.image}};
     if (!hc.malformations.empty()) input["malform"] = hc.malformations, input["malform_seed"] = hc.malform_seed;
     if (g.call == protocol::Call::Init) {
@@ -138,9 +140,9 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
     co.idx = integer<int>(j, "idx");
     co.id = str(j, "id");
     if (co.id.empty()) return make_error("result record without id");
-    static const std::map<std::string, verdict::Verdict> verdicts = {
-        {"PASS", verdict::Verdict::Pass}, {"FAIL", verdict::Verdict::Fail},     {"CONF", verdict::Verdict::Conf},
-        {"BROK", verdict::Verdict::Brok}, {"KERNEL", verdict::Verdict::Kernel}, {"RAN", verdict::Verdict::Ran}};
+    static const std::map<std::string, verdict::Verdict> verdicts = {{"PASS", verdict::Verdict::Pass},     {"FAIL", verdict::Verdict::Fail},
+                                                                     {"CONF", verdict::Verdict::Conf},     {"BROK", verdict::Verdict::Brok},
+                                                                     {"KERNEL", verdict::Verdict::Kernel}, {"RAN", verdict::Verdict::Ran}};
     auto v = verdicts.find(str(j, "verdict"));
     if (v == verdicts.end()) return make_error("result record " + co.id + " has no valid verdict");
     co.judgement.verdict = v->second;

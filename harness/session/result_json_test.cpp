@@ -68,7 +68,10 @@ TEST(ResultJson, TornLastLineIsCutAndGarbageSkipped) {
     auto path = std::filesystem::path(::testing::TempDir()) / "torn-results.jsonl";
     {
         std::ofstream out(path, std::ios::trunc);
-        out << line << "\n" << "{not json}\n" << line2 << "\n" << line2.substr(0, line2.size() / 2);
+        out << line << "\n"
+            << "{not json}\n"
+            << line2 << "\n"
+            << line2.substr(0, line2.size() / 2);
     }
     auto r = read_recorded_results(path);
     ASSERT_TRUE(r.ok()) << r.error().message;

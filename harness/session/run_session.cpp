@@ -27,9 +27,7 @@
 namespace mh::session {
 namespace {
 
-std::optional<long> host_tsc_khz() {
-    return vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
-}
+std::optional<long> host_tsc_khz() { return vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or("")); }
 
 // One past the highest N of the console-N.log files in `dir` (1 if none): the VMs of a resumed
 // run get new numbers, so the console logs the recorded results point to are not overwritten.
@@ -66,9 +64,8 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     inputs.malform = opt.malform ? opt.malform : [](const std::string& id, std::span<const uint8_t> image, uint64_t seed) {
         return elf::apply_malformation(id, image, seed);
     };
-    inputs.known_malformation = opt.known_malformation ? opt.known_malformation : [](const std::string& id) {
-        return elf::find_malformation(id) != nullptr;
-    };
+    inputs.known_malformation =
+        opt.known_malformation ? opt.known_malformation : [](const std::string& id) { return elf::find_malformation(id) != nullptr; };
     // The profile is looked up once, on the first synth: case.
     auto profile_cache = std::make_shared<std::optional<Expected<elf::KernelProfile>>>();
     inputs.synth = [k = kernel, profile_cache](int32_t init_ret, const std::string& name) -> Expected<std::vector<uint8_t>> {
@@ -118,7 +115,8 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         auto r = read_recorded_results(results_file);
         if (!r) return r.error();
         prep.recorded = std::move(r).value();
-        if (prep.recorded.dropped) progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
+        if (prep.recorded.dropped)
+            progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
         for (auto& hc : cases)
             if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
     } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {

@@ -19,17 +19,17 @@ namespace mh::session {
 
 struct SessionOptions {
     std::string kernel = "debian-6.1-cloud";
-    std::filesystem::path build_tree;          // for a user's bzImage
-    bool fetch = true;                          // download a missing Debian kernel
-    std::string accel = "auto";                 // auto | tcg | kvm
+    std::filesystem::path build_tree;  // for a user's bzImage
+    bool fetch = true;  // download a missing Debian kernel
+    std::string accel = "auto";  // auto | tcg | kvm
     std::string machine = "microvm";
     int memory_mb = 1024;
     std::string qemu = "qemu-system-x86_64";
     std::vector<std::string> guest_cmdline_extra;  // e.g. module.sig_enforce=1
-    std::filesystem::path out_dir;             // results.jsonl, console logs
-    std::filesystem::path executor;            // the guest /init
+    std::filesystem::path out_dir;  // results.jsonl, console logs
+    std::filesystem::path executor;  // the guest /init
     std::chrono::seconds boot_timeout{60};
-    bool resume = false;                        // keep out_dir/results.jsonl, run only cases not in it
+    bool resume = false;  // keep out_dir/results.jsonl, run only cases not in it
     // Free space out_dir must have before the initramfs is written, before each VM boots and
     // while one runs (0: never checked); less stops the run like a failed results write.
     std::uint64_t min_free_bytes = kDefaultMinFreeBytes;
@@ -37,7 +37,7 @@ struct SessionOptions {
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
-    MalformFn malform;                          // default: the ELF malformation catalogue
+    MalformFn malform;  // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
 };
 
@@ -47,17 +47,17 @@ struct CaseRecord {
 };
 
 struct SessionResult {
-    size_t resumed = 0;                        // cases taken from an earlier run's results.jsonl
+    size_t resumed = 0;  // cases taken from an earlier run's results.jsonl
     kernels::Kernel kernel;
     vm::Accel accel = vm::Accel::Tcg;
     std::string accel_reason;
     BatchStats stats;
-    std::vector<CaseRecord> records;           // in case order; only cases that finished and were stored
+    std::vector<CaseRecord> records;  // in case order; only cases that finished and were stored
     // Non-empty: the run stopped early because its results could not be stored (a failed
     // results.jsonl write, or too little free space in out_dir); says which file and why.
     // Every record above is in results.jsonl; --resume after freeing space runs the rest.
     std::string stopped;
-    std::filesystem::path results_file;        // JSON lines, written as cases finish
+    std::filesystem::path results_file;  // JSON lines, written as cases finish
 };
 
 // A session up to the first VM: kernel resolved, seeds built, every input resolved into the

@@ -45,7 +45,11 @@ TEST(Cpio, LayoutAndContent) {
     CpioWriter w;
     w.add_directory("/mh");
     w.add_file("/mh/cases", "idx=0 id=a\n");
-    w.add_file("init", std::string("\x7f" "ELF", 4), 0755);
+    w.add_file("init",
+               std::string("\x7f"
+                           "ELF",
+                           4),
+               0755);
     w.add_symlink("lib64", "lib");
     w.add_char_device("dev/console", 5, 1);
     std::string a = w.finish();

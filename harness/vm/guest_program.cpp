@@ -53,7 +53,8 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
     po.timeout = std::chrono::milliseconds(30000);
     auto ldd = host::run_process({"ldd", binary.string()}, po);
     if (!ldd) return ldd.error();
-    if (!ldd->success()) return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
+    if (!ldd->success())
+        return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
     for (const auto& lib : parse_ldd_output(ldd->out)) {
         std::string data = read_text_file(lib).value_or("");

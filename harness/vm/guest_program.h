@@ -26,11 +26,11 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
 std::vector<std::string> parse_ldd_output(const std::string& text);
 
 struct GuestProgramOptions {
-    VmConfig vm;                                   // initrd, append (with token), kernel, logs set by the caller
-    std::chrono::seconds boot_timeout{90};         // no `hello` frame by then: kill ("no-boot")
-    std::chrono::seconds idle_timeout{300};        // booted but silent this long: kill ("idle")
+    VmConfig vm;  // initrd, append (with token), kernel, logs set by the caller
+    std::chrono::seconds boot_timeout{90};  // no `hello` frame by then: kill ("no-boot")
+    std::chrono::seconds idle_timeout{300};  // booted but silent this long: kill ("idle")
     std::chrono::seconds total_timeout{3600};
-    std::chrono::seconds crash_grace{5};           // crash seen on the console: kill after this
+    std::chrono::seconds crash_grace{5};  // crash seen on the console: kill after this
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const GuestFrame&)> on_frame;  // live, as frames arrive
     bool keep_frames = true;  // false: frames only stream through on_frame (long fuzzing VMs)
@@ -38,10 +38,10 @@ struct GuestProgramOptions {
 
 struct GuestProgramResult {
     std::vector<GuestFrame> frames;
-    bool booted = false;       // a `hello` frame arrived
-    bool ended = false;        // an `end` frame arrived
-    std::string vm_event;      // "", "no-boot", "idle", "timeout", "crash", "interrupted"
-    std::string exit_status;   // "exited 0", ...
+    bool booted = false;  // a `hello` frame arrived
+    bool ended = false;  // an `end` frame arrived
+    std::string vm_event;  // "", "no-boot", "idle", "timeout", "crash", "interrupted"
+    std::string exit_status;  // "exited 0", ...
     double wall_seconds = 0;
     size_t bad_frames = 0;
     std::vector<kernel_log::CrashReport> crashes;  // from the console log

@@ -19,14 +19,14 @@
 namespace mh::vm {
 
 enum class VmEnd {
-    Exited,       // QEMU ended by itself (the guest powered off or rebooted, or QEMU died)
-    NoBoot,       // no `hello` frame within the boot timeout
-    Idle,         // booted, then silent longer than the idle timeout
-    Timeout,      // running longer than the total timeout
-    Crash,        // a crash line on the console and the guest did not end within the grace
-    Flood,        // the console log passed its size limit
+    Exited,  // QEMU ended by itself (the guest powered off or rebooted, or QEMU died)
+    NoBoot,  // no `hello` frame within the boot timeout
+    Idle,  // booted, then silent longer than the idle timeout
+    Timeout,  // running longer than the total timeout
+    Crash,  // a crash line on the console and the guest did not end within the grace
+    Flood,  // the console log passed its size limit
     Interrupted,  // the interrupted flag was raised (Ctrl-C)
-    CallerStop,   // the caller's stop_now asked for it (its own reason)
+    CallerStop,  // the caller's stop_now asked for it (its own reason)
 };
 // "exited", "no-boot", "idle", "timeout", "crash", "flood", "interrupted", "stopped".
 std::string_view vm_end_name(VmEnd e);
@@ -37,27 +37,27 @@ struct GuestFrame {
 };
 
 struct MonitorOptions {
-    VmConfig vm;                                    // complete: initrd, append, console and results files
-    std::filesystem::path qemu_log;                 // QEMU's own stdout/stderr
+    VmConfig vm;  // complete: initrd, append, console and results files
+    std::filesystem::path qemu_log;  // QEMU's own stdout/stderr
     std::chrono::seconds boot_timeout{60};
-    std::chrono::seconds idle_timeout{0};           // 0: no idle watchdog
-    std::chrono::seconds total_timeout{0};          // 0: no total limit
-    std::chrono::seconds crash_grace{5};            // crash line seen: the guest gets this long to end
-    std::uint64_t max_console_bytes = 0;            // 0: unchecked
+    std::chrono::seconds idle_timeout{0};  // 0: no idle watchdog
+    std::chrono::seconds total_timeout{0};  // 0: no total limit
+    std::chrono::seconds crash_grace{5};  // crash line seen: the guest gets this long to end
+    std::uint64_t max_console_bytes = 0;  // 0: unchecked
     std::chrono::milliseconds poll_interval{5};
     std::chrono::milliseconds check_interval{250};  // console size and `periodic`
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const GuestFrame&)> on_frame;  // each verified frame, in order
-    std::function<void()> periodic;                   // every check_interval (e.g. a free-space check)
-    std::function<bool()> stop_now;                   // every poll, after frames: true stops the VM
-    std::function<bool()> idle_applies;               // default: always, once booted
+    std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
+    std::function<bool()> stop_now;  // every poll, after frames: true stops the VM
+    std::function<bool()> idle_applies;  // default: always, once booted
 };
 
 struct MonitorResult {
     VmEnd end = VmEnd::Exited;
     std::optional<int> wait_status;  // QEMU's wait status
     bool killed_by_us = false;
-    bool booted = false;             // a `hello` frame arrived
+    bool booted = false;  // a `hello` frame arrived
     std::size_t bad_frames = 0;
     std::chrono::steady_clock::time_point started;
 };

@@ -27,8 +27,7 @@ std::vector<std::string> qemu_argv(const VmConfig& c) {
     a.insert(a.end(), {"-kernel", c.kernel.string(), "-initrd", c.initrd.string(), "-append", c.append});
     a.insert(a.end(), {"-chardev", "file,id=con,path=" + c.console_log.string(), "-serial", "chardev:con"});
     // A second UART only for results, so console floods and oopses can't corrupt them.
-    a.insert(a.end(), {"-chardev", "file,id=res,path=" + c.results_file.string(), "-device",
-                       "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
+    a.insert(a.end(), {"-chardev", "file,id=res,path=" + c.results_file.string(), "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
     a.insert(a.end(), c.extra_args.begin(), c.extra_args.end());
     return a;
 }

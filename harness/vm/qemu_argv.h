@@ -19,21 +19,21 @@ struct VmConfig {
     int cpus = 1;
     std::filesystem::path kernel;
     std::filesystem::path initrd;
-    std::string append;                    // kernel command line
-    std::filesystem::path console_log;     // ttyS0: kernel console
-    std::filesystem::path results_file;    // ttyS1: framed results
-    std::vector<std::string> extra_args;   // appended verbatim (user's escape hatch)
+    std::string append;  // kernel command line
+    std::filesystem::path console_log;  // ttyS0: kernel console
+    std::filesystem::path results_file;  // ttyS1: framed results
+    std::vector<std::string> extra_args;  // appended verbatim (user's escape hatch)
 };
 
 // Never includes a network device or a writable host disk: the guest sees only its initramfs.
 std::vector<std::string> qemu_argv(const VmConfig& config);
 
 struct GuestCmdline {
-    std::string token;                  // modharness.guest=
-    int start_case = 0;                 // modharness.start=
-    std::optional<long> tsc_khz;        // tsc_early_khz= (TCG boots hang without it on busy hosts)
-    int loglevel = 5;                   // 5: WARNING and worse reach the console, boot chatter does not
-    std::vector<std::string> extra;     // e.g. module.sig_enforce=1
+    std::string token;  // modharness.guest=
+    int start_case = 0;  // modharness.start=
+    std::optional<long> tsc_khz;  // tsc_early_khz= (TCG boots hang without it on busy hosts)
+    int loglevel = 5;  // 5: WARNING and worse reach the console, boot chatter does not
+    std::vector<std::string> extra;  // e.g. module.sig_enforce=1
 };
 
 std::string guest_cmdline(const GuestCmdline& c);

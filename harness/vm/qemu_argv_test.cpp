@@ -68,8 +68,8 @@ TEST(GuestCmdline, Words) {
     g.start_case = 7;
     g.extra = {"module.sig_enforce=1"};
     auto s = guest_cmdline(g);
-    for (const char* w : {"console=ttyS0", "reboot=t", "panic=-1", "loglevel=5", "tsc_early_khz=2599998",
-                          "modharness.guest=abc123", "modharness.start=7", "module.sig_enforce=1", "tsc=reliable"})
+    for (const char* w : {"console=ttyS0", "reboot=t", "panic=-1", "loglevel=5", "tsc_early_khz=2599998", "modharness.guest=abc123",
+                          "modharness.start=7", "module.sig_enforce=1", "tsc=reliable"})
         EXPECT_NE(s.find(w), std::string::npos) << w;
     g.start_case = 0;
     g.tsc_khz.reset();

@@ -57,23 +57,20 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/coverage", {"harness/host", "harness/kernels"});
         // Guest programs: the executor and the engines and benchmark that run beside it.
         add("harness/executor", {"harness/inputs", "harness/protocol", "harness/sys", "harness/kernel_log"});
-        add("fuzz/guest", {"harness/executor", "harness/protocol", "harness/sys", "harness/kernel_log",
-                           "harness/elf", "harness/mutate"});
+        add("fuzz/guest", {"harness/executor", "harness/protocol", "harness/sys", "harness/kernel_log", "harness/elf", "harness/mutate"});
         add("bench/guest", {"harness/executor", "harness/protocol", "harness/sys"});
-        add("harness/session", {"harness/host", "harness/kernels", "harness/vm", "harness/protocol",
-                                "harness/kernel_log", "harness/verdict", "harness/sys", "harness/elf",
-                                "harness/inputs"});
-        add("harness/campaign", {"harness/host", "harness/kernels", "harness/vm", "harness/session",
-                                 "harness/protocol", "harness/kernel_log", "harness/verdict", "harness/sys",
-                                 "harness/elf", "harness/mutate", "harness/coverage"});
+        add("harness/session", {"harness/host", "harness/kernels", "harness/vm", "harness/protocol", "harness/kernel_log",
+                                "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
+        add("harness/campaign",
+            {"harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol", "harness/kernel_log",
+             "harness/verdict", "harness/sys", "harness/elf", "harness/mutate", "harness/coverage"});
         add("conformance/report", {"harness/sys"});
         add("conformance/cases", {});
-        add("conformance", {"conformance/report", "harness/host", "harness/kernels", "harness/vm",
-                            "harness/session", "harness/protocol", "harness/kernel_log", "harness/verdict",
-                            "harness/sys", "harness/elf", "harness/inputs"});
+        add("conformance", {"conformance/report", "harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol",
+                            "harness/kernel_log", "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
         add("bench/report", {"harness/protocol", "harness/elf"});
-        add("bench/runner", {"bench/report", "harness/host", "harness/kernels", "harness/vm", "harness/session",
-                             "harness/protocol", "harness/kernel_log", "harness/sys", "harness/elf"});
+        add("bench/runner", {"bench/report", "harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol",
+                             "harness/kernel_log", "harness/sys", "harness/elf"});
         return r;
     }();
     return rules;
@@ -182,11 +179,12 @@ TEST(Style, WholeFileReadsOnlyInCommon) {
         if (f.rel.rfind("harness/common/", 0) == 0 || f.rel == "tests/style/style_test.cpp") continue;
         for (auto& h : matches(f, whole)) bad.push_back(h);
     }
-    EXPECT_TRUE(bad.empty()) << bad.size() << " whole-file reads outside harness/common:\n" << [&] {
-        std::string s;
-        for (const auto& b : bad) s += b + "\n";
-        return s;
-    }();
+    EXPECT_TRUE(bad.empty()) << bad.size() << " whole-file reads outside harness/common:\n"
+                             << [&] {
+                                    std::string s;
+                                    for (const auto& b : bad) s += b + "\n";
+                                    return s;
+                                }();
 }
 
 }  // namespace

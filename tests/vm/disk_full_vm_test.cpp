@@ -84,12 +84,11 @@ TEST(DiskFullVm, ResultsWriteFailsStopsCleanlyAndResumes) {
     Tmpfs tiny(dir / "tiny", "4k");
     if (!tiny.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << tiny.error() << ")";
     fs::create_symlink(dir / "tiny" / "results.jsonl", out / "results.jsonl");
-    std::vector<std::string> cmd = {modharness(), "run", "--kernel", kTestKernels[0], "--out", out.string(), "--quiet",
-                                    (dir / "cases").string()};
+    std::vector<std::string> cmd = {modharness(), "run",        "--kernel", kTestKernels[0],
+                                    "--out",      out.string(), "--quiet",  (dir / "cases").string()};
     EXPECT_EQ(wait_exit(spawn(cmd, dir / "log1")), 4);
     std::string log = read_text(dir / "log1");
-    EXPECT_NE(log.find("modharness run: stopped: cannot write " + (out / "results.jsonl").string() +
-                       ": No space left on device (ENOSPC)"),
+    EXPECT_NE(log.find("modharness run: stopped: cannot write " + (out / "results.jsonl").string() + ": No space left on device (ENOSPC)"),
               std::string::npos)
         << log;
     EXPECT_NE(log.find("--resume"), std::string::npos) << log;
@@ -118,8 +117,8 @@ TEST(DiskFullVm, OutDirFillingUpStopsBeforeEvidenceIsLost) {
     auto out = dir / "out";
     Tmpfs fs_out(out, "32m");  // the initramfs (~8 MiB), console logs and results
     if (!fs_out.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << fs_out.error() << ")";
-    std::vector<std::string> cmd = {modharness(), "run", "--kernel", kTestKernels[0], "--out", out.string(), "--quiet",
-                                    (dir / "cases").string()};
+    std::vector<std::string> cmd = {modharness(), "run",        "--kernel", kTestKernels[0],
+                                    "--out",      out.string(), "--quiet",  (dir / "cases").string()};
     pid_t pid = spawn(cmd, dir / "log1");
     ASSERT_TRUE(wait_for_results(out, 3, 120)) << read_text(dir / "log1");
     // Someone else fills the disk: 48 KiB above the default 1 MiB --min-free stay free, which
@@ -151,7 +150,8 @@ TEST(DiskFullVm, OutDirFillingUpStopsBeforeEvidenceIsLost) {
     auto entries_before = std::distance(fs::directory_iterator(out), fs::directory_iterator{});
     EXPECT_EQ(wait_exit(spawn(cmd, dir / "log2")), 4);
     EXPECT_NE(read_text(dir / "log2").find("(--min-free)"), std::string::npos) << read_text(dir / "log2");
-    EXPECT_NE(read_text(dir / "log2").find("keeps the " + std::to_string(kept) + " result(s)"), std::string::npos) << read_text(dir / "log2");
+    EXPECT_NE(read_text(dir / "log2").find("keeps the " + std::to_string(kept) + " result(s)"), std::string::npos)
+        << read_text(dir / "log2");
     EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator{}), entries_before) << "a VM was started";
     EXPECT_EQ(results(out).size(), kept);
 

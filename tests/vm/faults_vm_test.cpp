@@ -27,7 +27,8 @@ id=param-ret   call=finit image=seed:params params=ret=-5 expect=EIO
 id=param-junk  call=init  image=seed:params params=ival=abc expect=EINVAL
 id=param-range call=finit image=seed:params params=ival=99999999999 expect=ERANGE
 id=param-unknown call=finit image=seed:params params=nosuchparam=1 expect=0
-)", "faults");
+)",
+                                 "faults");
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 10u);
@@ -71,7 +72,8 @@ TEST(FaultsVm61, GuestOutOfMemoryIsContained) {
 id=before     call=finit image=seed:sentinel expect=sentinel
 id=oom        call=finit image=seed:oom timeout_ms=30000
 id=after-oom  call=init  image=seed:sentinel expect=sentinel
-)", "oom");
+)",
+                                 "oom");
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 3u);
@@ -100,7 +102,8 @@ id=flood         call=finit image=seed:flood timeout_ms=30000 expect=sentinel
 id=after-flood   call=init  image=seed:sentinel expect=sentinel
 id=endless       call=finit image=seed:flood params=lines=2000000 timeout_ms=60000 expect=sentinel
 id=after-endless call=finit image=seed:sentinel expect=sentinel
-)", "flood", [&](session::SessionOptions& o) { o.max_console_bytes = kLimit; });
+)",
+                                 "flood", [&](session::SessionOptions& o) { o.max_console_bytes = kLimit; });
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 4u);

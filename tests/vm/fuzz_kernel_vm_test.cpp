@@ -11,9 +11,7 @@
 
 using namespace mh;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(FuzzKernelVm, LoaderIsInstrumentedAndCasesRun) {
     const std::string name(kernels::kFuzzKernelName);
@@ -46,7 +44,8 @@ id=truncated      call=init  image=seed:ok len=100        expect=ENOEXEC
 id=kasan          call=init  image=seed:kasan timeout_ms=10000
 id=after-kasan    call=init  image=seed:ok                expect=0
 id=oops           call=finit image=seed:oops timeout_ms=10000
-)", "fuzzkernel");
+)",
+                                 "fuzzkernel");
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 6u) << "every case has exactly one outcome";
@@ -81,7 +80,8 @@ id=oops           call=finit image=seed:oops timeout_ms=10000
     ASSERT_NE(report, std::string::npos) << console;
     EXPECT_NE(console.find("KASAN", report), std::string::npos);
     const std::string before = console.substr(0, report);
-    for (const char* bad : {"BUG:", "WARNING:", "Call Trace", "KASAN"}) EXPECT_EQ(before.find(bad), std::string::npos) << bad << " in:\n" << before;
+    for (const char* bad : {"BUG:", "WARNING:", "Call Trace", "KASAN"})
+        EXPECT_EQ(before.find(bad), std::string::npos) << bad << " in:\n" << before;
 
     EXPECT_TRUE(run->session.stats.completed);
     std::printf("[ metrics  ] %s boot-to-first-result %.2f s, wall %.1f s, VMs %d, oops title: %s\n", k->release.c_str(),

@@ -48,8 +48,8 @@ fs::path seed_input(const std::string& kernel, const std::string& seed, const fs
 TEST(FuzzVm, BlackBoxCampaignOnAStockKernelStreamsAndResumes) {
     auto dir = fresh_dir("fuzz-blackbox");
     const auto out = dir / "out";
-    std::vector<std::string> cmd = {modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "40s", "--seeds", "ok,params",
-                                    "--out", out.string(), "--rng-seed", "7", "--quiet"};
+    std::vector<std::string> cmd = {modharness(), "fuzz",  "--kernel",   kTestKernels[0], "--duration", "40s",    "--seeds",
+                                    "ok,params",  "--out", out.string(), "--rng-seed",    "7",          "--quiet"};
     const int first = wait_exit(spawn(cmd, dir / "log1"));
     EXPECT_TRUE(first == 0 || first == 1) << read_text(dir / "log1");
     EXPECT_TRUE(qemu_pids(out.string()).empty()) << "QEMU outlived the campaign";
@@ -95,8 +95,8 @@ TEST(FuzzVm, TheEnvironmentModuleLetsTheImportingSeedLoad) {
     // ("Unknown symbol"), so a single load proves the fuzzing VM loaded and kept mh_provider.
     auto dir = fresh_dir("fuzz-environment");
     const auto out = dir / "out";
-    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "20s", "--seeds", "consumer",
-                                    "--out", out.string(), "--rng-seed", "3", "--quiet"},
+    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "20s", "--seeds", "consumer", "--out",
+                                    out.string(), "--rng-seed", "3", "--quiet"},
                                    dir / "log"));
     EXPECT_TRUE(rc == 0 || rc == 1) << read_text(dir / "log");
     const json s = read_json(out / "summary.json");
@@ -108,8 +108,8 @@ TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
     // mh_oops oopses in its init: kept as a starting input, it would crash every VM as it starts.
     auto dir = fresh_dir("fuzz-crashing-seed");
     const auto out = dir / "out";
-    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "45s", "--seeds", "ok,oops",
-                                    "--out", out.string(), "--rng-seed", "5"},
+    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "45s", "--seeds", "ok,oops", "--out",
+                                    out.string(), "--rng-seed", "5"},
                                    dir / "log"));
     const std::string log = read_text(dir / "log");
     EXPECT_EQ(rc, 1) << "a new crash title: " << log;
@@ -146,7 +146,8 @@ TEST(FuzzVm, KcovCampaignCoversTheLoader) {
     if (!k || k->build_tree.empty()) GTEST_SKIP() << "no fuzz kernel cached (modharness kernel build-fuzz)";
     auto dir = fresh_dir("fuzz-kcov");
     const auto out = dir / "out";
-    const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", "fuzz-6.12", "--duration", "60s", "--out", out.string(), "--quiet"}, dir / "log"));
+    const int rc = wait_exit(
+        spawn({modharness(), "fuzz", "--kernel", "fuzz-6.12", "--duration", "60s", "--out", out.string(), "--quiet"}, dir / "log"));
     EXPECT_TRUE(rc == 0 || rc == 1) << read_text(dir / "log");
     const json s = read_json(out / "summary.json");
     EXPECT_EQ(s.value("feedback", ""), "kcov");
@@ -156,7 +157,9 @@ TEST(FuzzVm, KcovCampaignCoversTheLoader) {
     // (ref_module), the wait for a provider still COMING (resolve_symbol_wait), the module API
     // called by mh_consumer's init (symbol_get, a fault fixed up by its own exception table).
     const fs::path cover = dir / "cover.json";
-    ASSERT_EQ(wait_exit(spawn({modharness(), "cover", "--kernel", "fuzz-6.12", (out / "pcs.txt").string(), "--json", cover.string()}, dir / "cover.log")), 0)
+    ASSERT_EQ(wait_exit(spawn({modharness(), "cover", "--kernel", "fuzz-6.12", (out / "pcs.txt").string(), "--json", cover.string()},
+                              dir / "cover.log")),
+              0)
         << read_text(dir / "cover.log");
     const json report = read_json(cover);
     std::map<std::string, int> reached;

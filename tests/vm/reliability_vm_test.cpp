@@ -20,8 +20,8 @@ TEST(ReliabilityVm, CtrlCThenResume) {
     auto dir = fresh_dir("sigint");
     write_cases(dir / "cases", 40);
     auto out = dir / "out";
-    std::vector<std::string> cmd = {modharness(), "run", "--kernel", mh::vmtest::kTestKernels[0], "--out", out.string(), "--quiet",
-                                    (dir / "cases").string()};
+    std::vector<std::string> cmd = {modharness(), "run",        "--kernel", mh::vmtest::kTestKernels[0],
+                                    "--out",      out.string(), "--quiet",  (dir / "cases").string()};
     pid_t pid = spawn(cmd, dir / "log1");
     ASSERT_TRUE(wait_for_results(out, 3, 120)) << "no results appeared";
     ::kill(pid, SIGINT);
@@ -41,8 +41,8 @@ TEST(ReliabilityVm, SigkillLeavesNoQemuAndResumes) {
     auto dir = fresh_dir("sigkill");
     write_cases(dir / "cases", 40);
     auto out = dir / "out";
-    std::vector<std::string> cmd = {modharness(), "run", "--kernel", mh::vmtest::kTestKernels[0], "--out", out.string(), "--quiet",
-                                    (dir / "cases").string()};
+    std::vector<std::string> cmd = {modharness(), "run",        "--kernel", mh::vmtest::kTestKernels[0],
+                                    "--out",      out.string(), "--quiet",  (dir / "cases").string()};
     pid_t pid = spawn(cmd, dir / "log1");
     ASSERT_TRUE(wait_for_results(out, 3, 120));
     ::kill(pid, SIGKILL);
@@ -63,8 +63,7 @@ TEST(ReliabilityVm, QemuKilledMidCaseIsRetriedNotBlamedOnTheKernel) {
              "id=after call=init image=seed:sentinel expect=sentinel\n";
     }
     auto out = dir / "out";
-    pid_t pid = spawn({modharness(), "run", "--kernel", mh::vmtest::kTestKernels[0], "--out", out.string(),
-                       (dir / "cases").string()},
+    pid_t pid = spawn({modharness(), "run", "--kernel", mh::vmtest::kTestKernels[0], "--out", out.string(), (dir / "cases").string()},
                       dir / "log1");
     ASSERT_TRUE(wait_for_results(out, 1, 120));
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // inside the hanging case
@@ -77,8 +76,8 @@ TEST(ReliabilityVm, QemuKilledMidCaseIsRetriedNotBlamedOnTheKernel) {
     std::map<std::string, nlohmann::json> by;
     for (const auto& j : r) by[j["id"]] = j;
     EXPECT_EQ(by["before"]["verdict"], "PASS");
-    EXPECT_EQ(by["slow"]["verdict"], "KERNEL");       // from its own hang on the retry, not from the kill
-    EXPECT_EQ(by["slow"]["vm"], 2);                   // ... which ran in a second VM
+    EXPECT_EQ(by["slow"]["verdict"], "KERNEL");  // from its own hang on the retry, not from the kill
+    EXPECT_EQ(by["slow"]["vm"], 2);  // ... which ran in a second VM
     EXPECT_EQ(by["after"]["verdict"], "PASS");
     EXPECT_NE(read_text(dir / "log1").find("QEMU was killed"), std::string::npos);
 }

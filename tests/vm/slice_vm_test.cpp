@@ -20,7 +20,8 @@ id=flags-0x100    call=finit image=seed:ok flags=0x100    expect=EINVAL
 id=null-buf       call=init  image=none buf=null len=4096 expect=EFAULT
 id=panic          call=finit image=seed:panic timeout_ms=5000
 id=after-panic    call=finit image=seed:sentinel          expect=sentinel
-)", "slice");
+)",
+                                 "slice");
     ASSERT_TRUE(run.ok()) << run.error().message;
     const auto& by = run->by_id;
     ASSERT_EQ(by.size(), 9u) << "every case has exactly one outcome";
@@ -40,8 +41,8 @@ id=after-panic    call=finit image=seed:sentinel          expect=sentinel
     EXPECT_EQ(by.at("after-panic").outcome.vm_index, 2);
     EXPECT_EQ(run->session.stats.vms, 2);
     EXPECT_TRUE(run->session.stats.completed);
-    std::printf("[ metrics  ] %s boot-to-first-result %.2f s, wall %.1f s\n", GetParam(),
-                run->session.stats.first_result_seconds, run->session.stats.wall_seconds);
+    std::printf("[ metrics  ] %s boot-to-first-result %.2f s, wall %.1f s\n", GetParam(), run->session.stats.first_result_seconds,
+                run->session.stats.wall_seconds);
 }
 
 INSTANTIATE_TEST_SUITE_P(DebianCloud, SliceVm, ::testing::ValuesIn(vmtest::kTestKernels),

@@ -15,7 +15,8 @@ id=synth-eio-init       call=init  image=synth:-5:mh_synth_eio  expect=EIO
 id=synth-zero-finit     call=finit image=synth:0:mh_synth_zero  expect=0
 id=synth-zero-again     call=init  image=synth:0:mh_synth_zero  expect=0
 id=synth-bad-magic      call=init  image=synth:-131 malform=ehdr-bad-magic expect=ENOEXEC
-)", "synth");
+)",
+                                 "synth");
     ASSERT_TRUE(run.ok()) << run.error().message;
     ASSERT_EQ(run->by_id.size(), 5u);
     for (const auto& [id, rec] : run->by_id)

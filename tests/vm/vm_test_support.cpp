@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 
-
 namespace mh::vmtest {
 
 std::string source_dir() {
@@ -30,7 +29,8 @@ Expected<Run> run_cases(const std::string& kernel, const std::string& case_text,
     session::SessionOptions opt;
     opt.kernel = kernel;
     opt.fetch = true;
-    opt.out_dir = scratch_dir(std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid())));
+    opt.out_dir =
+        scratch_dir(std::filesystem::temp_directory_path() / ("mh-vmtest-" + name + "-" + kernel + "-" + std::to_string(::getpid())));
     if (tweak) tweak(opt);
     auto r = session::run_session(std::move(*cases), opt);
     if (!r) return r.error();

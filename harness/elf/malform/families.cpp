@@ -17,9 +17,7 @@ uint64_t Rng::next() {
 
 std::span<const uint8_t> payload(std::span<const uint8_t> image) { return strip_signature(image); }
 
-Expected<ElfView> lenient_view(std::span<const uint8_t> image) {
-    return ElfView::parse(image, ReadOptions{.require_x86_64_rel = false});
-}
+Expected<ElfView> lenient_view(std::span<const uint8_t> image) { return ElfView::parse(image, ReadOptions{.require_x86_64_rel = false}); }
 
 uint64_t get_le(std::span<const uint8_t> b, uint64_t off, size_t width) {
     uint64_t v = 0;
@@ -165,8 +163,8 @@ Malformation row(std::string_view id, std::string_view intent, std::string_view 
 }
 
 // Writes the field sets at base; error when a value equals what is there (nothing would change).
-Expected<Bytes> write_fields(std::span<const uint8_t> img, const ElfView& v, size_t index, uint64_t base,
-                             const std::vector<FieldSet>& sets, Rng& rng, std::string_view id) {
+Expected<Bytes> write_fields(std::span<const uint8_t> img, const ElfView& v, size_t index, uint64_t base, const std::vector<FieldSet>& sets,
+                             Rng& rng, std::string_view id) {
     Bytes out(img.begin(), img.end());
     bool changed = false;
     for (const auto& f : sets) {
@@ -182,8 +180,7 @@ Expected<Bytes> write_fields(std::span<const uint8_t> img, const ElfView& v, siz
 
 }  // namespace
 
-Malformation ehdr_fields(std::string_view id, std::string_view intent, std::string_view cid, Tags tags,
-                         std::vector<FieldSet> sets) {
+Malformation ehdr_fields(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, std::vector<FieldSet> sets) {
     Malformation m = row(id, intent, cid, std::move(tags));
     m.apply = [id, sets](std::span<const uint8_t> image, uint64_t seed) -> Expected<Bytes> {
         auto img = payload(image);
@@ -221,8 +218,7 @@ Malformation shdr_fields(std::string_view id, std::string_view intent, std::stri
     return m;
 }
 
-Malformation section_edit(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, Selector sel,
-                          EditFn edit) {
+Malformation section_edit(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, Selector sel, EditFn edit) {
     Malformation m = row(id, intent, cid, std::move(tags));
     m.apply = [sel, edit](std::span<const uint8_t> image, uint64_t seed) -> Expected<Bytes> {
         auto img = payload(image);
@@ -246,8 +242,7 @@ Malformation section_edit(std::string_view id, std::string_view intent, std::str
     return m;
 }
 
-Malformation custom(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, ApplyFn apply,
-                    VerifyFn verify) {
+Malformation custom(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, ApplyFn apply, VerifyFn verify) {
     Malformation m = row(id, intent, cid, std::move(tags));
     m.apply = std::move(apply);
     m.verify = std::move(verify);

@@ -39,13 +39,13 @@ Status changed_only_within(std::span<const uint8_t> before, std::span<const uint
 using Selector = std::function<Expected<size_t>(const ElfView&, Rng&)>;
 Selector named(std::string_view name);
 Selector symtab_sel();
-Selector strtab_sel();     // symtab's sh_link
-Selector shstrtab_sel();   // e_shstrndx
-Selector progbits_sel();   // a random non-empty PROGBITS section
-Selector alloc_sel();      // a random SHF_ALLOC, non-NOBITS section
-Selector nonalloc_sel();   // a non-ALLOC section that is not the symtab/strtab/shstrtab/RELA (e.g. .comment)
-Selector nobits_sel();     // a SHT_NOBITS section
-Selector exec_sel();       // a random SHF_EXECINSTR section
+Selector strtab_sel();  // symtab's sh_link
+Selector shstrtab_sel();  // e_shstrndx
+Selector progbits_sel();  // a random non-empty PROGBITS section
+Selector alloc_sel();  // a random SHF_ALLOC, non-NOBITS section
+Selector nonalloc_sel();  // a non-ALLOC section that is not the symtab/strtab/shstrtab/RELA (e.g. .comment)
+Selector nobits_sel();  // a SHT_NOBITS section
+Selector exec_sel();  // a random SHF_EXECINSTR section
 // A random non-empty RELA section that applies to an ALLOC section (and, with type_ok, holds at
 // least one relocation of an accepted type).
 using RelaTypeFilter = std::function<bool(uint32_t type)>;
@@ -67,17 +67,14 @@ ValueFn fixed(uint64_t v);
 
 using Tags = std::vector<std::string_view>;
 // ELF header fields set to new values; verify: only those bytes changed.
-Malformation ehdr_fields(std::string_view id, std::string_view intent, std::string_view cid, Tags tags,
-                         std::vector<FieldSet> sets);
+Malformation ehdr_fields(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, std::vector<FieldSet> sets);
 // Fields of one selected section header; verify: only those bytes of that entry changed.
 Malformation shdr_fields(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, Selector sel,
                          std::vector<FieldSet> sets);
 // In-place edit of a selected section's bytes; verify: only bytes inside that section changed.
 using EditFn = std::function<Status(Rng&, const ElfView&, size_t index, std::span<uint8_t> data)>;
-Malformation section_edit(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, Selector sel,
-                          EditFn edit);
+Malformation section_edit(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, Selector sel, EditFn edit);
 // Anything else: explicit apply and verify.
-Malformation custom(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, ApplyFn apply,
-                    VerifyFn verify);
+Malformation custom(std::string_view id, std::string_view intent, std::string_view cid, Tags tags, ApplyFn apply, VerifyFn verify);
 
 }  // namespace mh::elf::malform

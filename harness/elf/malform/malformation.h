@@ -21,8 +21,8 @@ using ApplyFn = std::function<Expected<Bytes>(std::span<const uint8_t> image, ui
 using VerifyFn = std::function<Status(std::span<const uint8_t> before, std::span<const uint8_t> after, uint64_t seed)>;
 
 struct Malformation {
-    std::string_view id;           // stable kebab-case name, e.g. "ehdr-bad-magic"
-    std::string_view intent;       // one line: what is changed and why it matters
+    std::string_view id;  // stable kebab-case name, e.g. "ehdr-bad-magic"
+    std::string_view intent;  // one line: what is changed and why it matters
     std::string_view contract_id;  // contract.md §3 row it targets ("E1", "S3", "M15", "B7", "G4"; "fuzz")
     std::vector<std::string_view> tags;
     // Non-none: the output is a compressed stream meant for finit_module(MODULE_INIT_COMPRESSED_FILE).
@@ -46,9 +46,9 @@ Expected<Bytes> apply_malformations(const std::vector<std::string>& ids, std::sp
 // and applies it; falls back to a generic byte mutator when the chosen one does not apply.
 struct MutateOptions {
     bool structural = true;  // header/section/symbol/relocation/special-section rows
-    bool generic = true;     // byte-level rows (tag "generic")
-    bool trailers = true;    // signature, truncation, junk rows
-    bool wrappers = false;   // compression rows
+    bool generic = true;  // byte-level rows (tag "generic")
+    bool trailers = true;  // signature, truncation, junk rows
+    bool wrappers = false;  // compression rows
 };
 Expected<Bytes> mutate(std::span<const uint8_t> image, uint64_t seed, MutateOptions options = {});
 

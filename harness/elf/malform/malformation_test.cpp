@@ -32,8 +32,8 @@ TEST_P(EachMalformation, AppliesDeterministicallyAndVerifies) {
         const char* name;
         const Bytes* image;
     };
-    for (Case c : {Case{"synthetic", &inputs().synthetic}, Case{"real 6.1 (signed)", &inputs().real61},
-                   Case{"real 6.12", &inputs().real612}}) {
+    for (Case c :
+         {Case{"synthetic", &inputs().synthetic}, Case{"real 6.1 (signed)", &inputs().real61}, Case{"real 6.12", &inputs().real612}}) {
         bool is_signed = find_signature(*c.image).has_value();
         for (uint64_t seed : {1ull, 2ull, 0xdeadbeefull}) {
             SCOPED_TRACE(std::string(c.name) + " seed " + std::to_string(seed));

@@ -50,10 +50,10 @@ enum class SymPick { init_module, defined_global, undefined_named, any_named };
 EditFn symbol_field(SymPick pick, size_t field, size_t width, ValueFn value);
 // field: 0 offset, 8 info, 16 addend; with type_ok only relocations of accepted types are edited.
 EditFn rela_field(size_t field, size_t width, ValueFn value, RelaTypeFilter type_ok = {});
-EditFn rela_type(ValueFn type);                                       // keeps the symbol index
-EditFn rela_symbol(ValueFn sym);                                      // keeps the type
-Selector rela_target_sel();                                           // the target section of a random RELA
-EditFn rela_target_nonzero();                                         // patch the bytes a relocation will write
+EditFn rela_type(ValueFn type);  // keeps the symbol index
+EditFn rela_symbol(ValueFn sym);  // keeps the type
+Selector rela_target_sel();  // the target section of a random RELA
+EditFn rela_target_nonzero();  // patch the bytes a relocation will write
 
 // --- Trailers (rows_trailer.cpp): signatures, truncation, junk, compression. ---
 ApplyFn sig_marker_only();

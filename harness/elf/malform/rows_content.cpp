@@ -41,10 +41,14 @@ size_t entry_end(std::span<uint8_t> d, size_t from) {
 }
 
 bool flip_char(uint8_t& c) {
-    if (c >= 'a' && c <= 'z') c = static_cast<uint8_t>(c - 'a' + 'A');
-    else if (c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c - 'A' + 'a');
-    else if (c >= '0' && c <= '9') c = static_cast<uint8_t>('0' + (c - '0' + 1) % 10);
-    else return false;
+    if (c >= 'a' && c <= 'z')
+        c = static_cast<uint8_t>(c - 'a' + 'A');
+    else if (c >= 'A' && c <= 'Z')
+        c = static_cast<uint8_t>(c - 'A' + 'a');
+    else if (c >= '0' && c <= '9')
+        c = static_cast<uint8_t>('0' + (c - '0' + 1) % 10);
+    else
+        return false;
     return true;
 }
 
@@ -208,13 +212,9 @@ EditFn rela_field(size_t field, size_t width, ValueFn value, RelaTypeFilter type
     };
 }
 
-EditFn rela_type(ValueFn type) {
-    return rela_field(8, 4, std::move(type));
-}
+EditFn rela_type(ValueFn type) { return rela_field(8, 4, std::move(type)); }
 
-EditFn rela_symbol(ValueFn sym) {
-    return rela_field(12, 4, std::move(sym));
-}
+EditFn rela_symbol(ValueFn sym) { return rela_field(12, 4, std::move(sym)); }
 
 Selector rela_target_sel() {
     return [](const ElfView& v, Rng& rng) -> Expected<size_t> {

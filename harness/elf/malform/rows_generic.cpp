@@ -7,8 +7,24 @@ namespace mh::elf::malform {
 
 namespace {
 
-constexpr uint64_t kInteresting[] = {0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000,
-                                     0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, 64, 24, 0x1000};
+constexpr uint64_t kInteresting[] = {0,
+                                     1,
+                                     0x7f,
+                                     0x80,
+                                     0xff,
+                                     0x100,
+                                     0x7fff,
+                                     0x8000,
+                                     0xffff,
+                                     0x7fffffff,
+                                     0x80000000,
+                                     0xffffffff,
+                                     0x7fffffffffffffffull,
+                                     0x8000000000000000ull,
+                                     ~0ull,
+                                     64,
+                                     24,
+                                     0x1000};
 
 Expected<Bytes> need(std::span<const uint8_t> image, size_t min) {
     if (image.size() < min) return make_error("image too small (" + std::to_string(image.size()) + " bytes)");
@@ -106,7 +122,8 @@ ApplyFn chunk_swap() {
             if (a + n > b && b + n > a) continue;  // overlapping
             if (std::equal(out.begin() + static_cast<long>(a), out.begin() + static_cast<long>(a + n), out.begin() + static_cast<long>(b)))
                 continue;
-            std::swap_ranges(out.begin() + static_cast<long>(a), out.begin() + static_cast<long>(a + n), out.begin() + static_cast<long>(b));
+            std::swap_ranges(out.begin() + static_cast<long>(a), out.begin() + static_cast<long>(a + n),
+                             out.begin() + static_cast<long>(b));
             return out;
         }
         return make_error("found no two different chunks to swap");
@@ -117,8 +134,8 @@ ApplyFn havoc() {
     return [](std::span<const uint8_t> image, uint64_t seed) -> Expected<Bytes> {
         MH_TRY_ASSIGN(out, need(image, 16));
         Rng rng(seed);
-        ApplyFn steps[] = {bit_flip(), byte_random(), byte_interesting(), word_interesting(4), word_interesting(8),
-                           bytes_insert(), bytes_delete(), chunk_duplicate()};
+        ApplyFn steps[] = {bit_flip(),          byte_random(),  byte_interesting(), word_interesting(4),
+                           word_interesting(8), bytes_insert(), bytes_delete(),     chunk_duplicate()};
         size_t rounds = 2 + rng.below(6);
         Bytes orig = out;
         for (size_t i = 0; i < rounds; ++i) {

@@ -71,7 +71,8 @@ ApplyFn truncate_row(std::function<Expected<uint64_t>(std::span<const uint8_t>, 
         auto img = payload(image);
         Rng rng(seed);
         MH_TRY_ASSIGN(n, new_size(img, rng));
-        if (n >= img.size()) return make_error("image is already " + std::to_string(img.size()) + " bytes, cannot cut to " + std::to_string(n));
+        if (n >= img.size())
+            return make_error("image is already " + std::to_string(img.size()) + " bytes, cannot cut to " + std::to_string(n));
         return Bytes(img.begin(), img.begin() + static_cast<long>(n));
     };
 }
