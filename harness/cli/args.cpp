@@ -82,4 +82,9 @@ void print_option_help(std::FILE* out, const std::vector<OptionSpec>& specs, std
     }
 }
 
+int report_error(const char* command, const Error& error) {
+    std::fprintf(stderr, "modharness %s: %s\n", command, error.message.c_str());
+    return exit_code_for(error.kind);
+}
+
 }  // namespace mh::cli

@@ -21,6 +21,25 @@ enum ExitCode : int {
     kExitInterrupted = 130,
 };
 
+// The one place an error's kind becomes an exit code.
+constexpr ExitCode exit_code_for(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::kInput:
+        case ErrorKind::kUsage:
+            return kExitUsage;
+        case ErrorKind::kEnvironment:
+            return kExitEnvironment;
+        case ErrorKind::kStorage:
+            return kExitStorage;
+        case ErrorKind::kInterrupted:
+            return kExitInterrupted;
+    }
+    return kExitEnvironment;
+}
+
+// Prints "modharness CMD: MESSAGE" to stderr and returns the error's exit code.
+int report_error(const char* command, const Error& error);
+
 // One row of a command's option table: what parse_args accepts and what --help lists come from
 // the same row, so an option cannot be accepted without being documented or the other way round.
 struct OptionSpec {

@@ -8,13 +8,28 @@
 
 namespace mh {
 
+// What kind of failure an error is: decides the CLI's exit code (one mapping, cli/exit_code.h)
+// without side flags or matching message text.
+enum class ErrorKind : std::uint8_t {
+    kInput,  // bytes, files or values that do not parse or break a limit (the default)
+    kUsage,  // a bad command line: unknown option, bad number, unknown name
+    kEnvironment,  // something the machine lacks: a kernel, QEMU, headers, network, a tool
+    kStorage,  // results could not be stored: disk full, read-only, I/O error
+    kInterrupted,  // the user interrupted (Ctrl-C, SIGTERM)
+};
+
 // An error with a human-readable message. Messages name the object, the field,
 // the offending value and the limit it broke, so a user can act on them.
 struct Error {
     std::string message;
+    ErrorKind kind = ErrorKind::kInput;
 };
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+inline Error make_error(std::string message, ErrorKind kind = ErrorKind::kInput) { return Error{std::move(message), kind}; }
+inline Error usage_error(std::string message) { return make_error(std::move(message), ErrorKind::kUsage); }
+inline Error environment_error(std::string message) { return make_error(std::move(message), ErrorKind::kEnvironment); }
+inline Error storage_error(std::string message) { return make_error(std::move(message), ErrorKind::kStorage); }
+inline Error interrupted_error(std::string message) { return make_error(std::move(message), ErrorKind::kInterrupted); }
 
 template <typename T>
 class [[nodiscard]] Expected {
