@@ -111,10 +111,10 @@ TEST(OptionHelp, ColumnOverflowHiddenAndAlias) {
 
 // Each kind of error has its documented exit code; a plain make_error is bad input (2).
 TEST(ExitCodes, OneMappingFromErrorKind) {
-    EXPECT_EQ(exit_code_for(make_error("x").kind), kExitUsage);
-    EXPECT_EQ(exit_code_for(usage_error("x").kind), kExitUsage);
-    EXPECT_EQ(exit_code_for(environment_error("x").kind), kExitEnvironment);
-    EXPECT_EQ(exit_code_for(storage_error("x").kind), kExitStorage);
-    EXPECT_EQ(exit_code_for(interrupted_error("x").kind), kExitInterrupted);
-    EXPECT_EQ(report_error("test", storage_error("disk full")), 4);
+    EXPECT_EQ(exit_code_for(mh::make_error("x").kind), kExitUsage);
+    EXPECT_EQ(exit_code_for(mh::usage_error("x").kind), kExitUsage);
+    EXPECT_EQ(exit_code_for(mh::environment_error("x").kind), kExitEnvironment);
+    EXPECT_EQ(exit_code_for(mh::storage_error("x").kind), kExitStorage);
+    EXPECT_EQ(exit_code_for(mh::interrupted_error("x").kind), kExitInterrupted);
+    EXPECT_EQ(report_error("test", mh::storage_error("disk full")), 4);
 }
