@@ -9,16 +9,13 @@
 
 #include "conformance/report/run_file.h"
 #include "harness/common/files.h"
+#include "harness/paths/artefact_paths.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
 #include "harness/vm/qemu_argv.h"
-
-#ifndef MH_CONFORMANCE_DIR_DEFAULT
-#define MH_CONFORMANCE_DIR_DEFAULT "conformance"
-#endif
 
 namespace mh::conformance {
 namespace {
@@ -41,10 +38,7 @@ std::string log_class_of(const std::optional<KvRecord>& guest) {
 
 }  // namespace
 
-std::filesystem::path default_conformance_dir() {
-    if (const char* d = std::getenv("MH_CONFORMANCE_DIR"); d && *d) return d;
-    return MH_CONFORMANCE_DIR_DEFAULT;
-}
+std::filesystem::path default_conformance_dir() { return paths::artefact_path(paths::Artefact::kConformance); }
 
 GroupCases malformation_cases() {
     GroupCases gc;

@@ -7,6 +7,7 @@
 #include "bench/runner/store_inputs.h"
 #include "bench/runner/write_file.h"
 #include "harness/common/files.h"
+#include "harness/paths/artefact_paths.h"
 #include "harness/elf/compression.h"
 #include "harness/host/process.h"
 #include "harness/vm/cpio.h"
@@ -48,9 +49,7 @@ Expected<std::vector<uint8_t>> brd_module(const kernels::Kernel& k) {
 
 }  // namespace
 
-fs::path guest_bench_binary() {
-    return std::getenv("MH_GUEST_BENCH") ? fs::path(std::getenv("MH_GUEST_BENCH")) : fs::path(MH_GUEST_BENCH_BUILD_PATH);
-}
+fs::path guest_bench_binary() { return paths::artefact_path(paths::Artefact::kGuestBench); }
 
 Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, const fs::path& work, const std::string& token,
                                   std::vector<std::string>& notes, const std::function<void(const std::string&)>& progress) {

@@ -40,20 +40,7 @@ inline std::vector<std::string> lines_of(const std::string& s) {
     return out;
 }
 
-// Whitespace-separated words of a line.
-inline std::vector<std::string> words(const std::string& line) {
-    std::vector<std::string> out;
-    std::string w;
-    for (char c : line) {
-        if (c == ' ') {
-            if (!w.empty()) out.push_back(w), w.clear();
-        } else {
-            w += c;
-        }
-    }
-    if (!w.empty()) out.push_back(w);
-    return out;
-}
+using mh::words;  // whitespace-separated words of a line
 
 // A small XML well-formedness check without a parser library: tags nest and match, attribute
 // values are quoted, '&' only starts a known entity or a character reference, no '<' or '>'

@@ -18,18 +18,16 @@ constexpr const char* kSchema = "modharness.fuzz/1";
 
 }  // namespace
 
+// campaign.json holds the totals and, beside them, errnos keyed by their number as a string
+// (JSON keys are strings), so `errnos` is written and read apart from the macro's fields.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Totals, elapsed_s, engine_s, restart_s, execs, loaded, vms, feedback)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CurvePoint, t, execs, pcs, loader, crashes)
+
 std::string state_file_text(const std::string& engine, const std::string& kernel, const Totals& t, int crash_events, bool final_write) {
-    json j;
+    json j = t;
     j["schema"] = kSchema;
     j["engine"] = engine;
     j["kernel"] = kernel;
-    j["elapsed_s"] = t.elapsed_s;
-    j["engine_s"] = t.engine_s;
-    j["restart_s"] = t.restart_s;
-    j["execs"] = t.execs;
-    j["loaded"] = t.loaded;
-    j["vms"] = t.vms;
-    j["feedback"] = t.feedback;
     json ej = json::object();
     for (auto [e, n] : t.errnos) ej[std::to_string(e)] = n;
     j["errnos"] = ej;
@@ -46,17 +44,14 @@ Expected<Totals> parse_state_file(const std::string& text, const CampaignOptions
     if (j.value("engine", "") != opt.engine || j.value("kernel", "") != opt.kernel)
         return make_error(opt.out.string() + " holds a " + j.value("engine", "?") + " campaign on " + j.value("kernel", "?") +
                           ": use another --out for " + opt.engine + " on " + opt.kernel);
-    Totals t;
-    t.elapsed_s = j.value("elapsed_s", 0.0);
-    t.engine_s = j.value("engine_s", 0.0);
-    t.restart_s = j.value("restart_s", 0.0);
-    t.execs = j.value("execs", uint64_t{0});
-    t.loaded = j.value("loaded", uint64_t{0});
-    t.vms = j.value("vms", 0);
-    t.feedback = j.value("feedback", "");
-    if (j.contains("errnos"))
-        for (auto& [k, v] : j["errnos"].items()) t.errnos[std::atoi(k.c_str())] = v.get<uint64_t>();
-    return t;
+    try {
+        Totals t = j.get<Totals>();
+        if (j.contains("errnos"))
+            for (auto& [k, v] : j["errnos"].items()) t.errnos[std::atoi(k.c_str())] = v.get<uint64_t>();
+        return t;
+    } catch (const json::exception& e) {
+        return make_error((opt.out / "campaign.json").string() + ": a field has the wrong type (" + e.what() + ")");
+    }
 }
 
 void CampaignState::start(int jobs) {
@@ -100,9 +95,12 @@ Expected<bool> load_state(CampaignState& st, const CampaignOptions& opt) {
     std::ifstream cin(opt.out / "coverage.jsonl");
     while (std::getline(cin, line)) {
         auto j = json::parse(line, nullptr, false);
-        if (!j.is_discarded() && j.contains("t"))
-            st.curve.push_back({j.value("t", 0.0), j.value("execs", uint64_t{0}), j.value("pcs", size_t{0}), j.value("loader", size_t{0}),
-                                j.value("crashes", 0)});
+        if (j.is_discarded() || !j.is_object() || !j.contains("t")) continue;  // a torn last line
+        try {
+            st.curve.push_back(j.get<CurvePoint>());
+        } catch (const json::exception&) {
+            // a line of another shape: not a curve point
+        }
     }
     std::error_code ec;
     for (auto& e : fs::directory_iterator(opt.out / "corpus", ec)) st.corpus_names.insert(e.path().filename().string());
@@ -116,8 +114,7 @@ void save_state(const CampaignState& st, const CampaignOptions& opt, int crash_e
 void add_curve_point(CampaignState& st, int crash_events, session::ResultsSink& curve_file) {
     CurvePoint p{st.elapsed(), st.execs(), st.pcs.size(), st.loader, crash_events};
     st.curve.push_back(p);
-    json j{{"t", p.t}, {"execs", p.execs}, {"pcs", p.pcs}, {"loader", p.loader}, {"crashes", p.crashes}};
-    (void)curve_file.append(j.dump());  // a lost curve point is not worth stopping for
+    (void)curve_file.append(json(p).dump());  // a lost curve point is not worth stopping for
 }
 
 }  // namespace mh::campaign

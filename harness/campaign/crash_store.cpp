@@ -13,6 +13,20 @@ namespace mh::campaign {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// One line of crashes/index.jsonl: one crash event.
+struct IndexEntry {
+    std::string title, kind, engine;
+    double campaign_seconds = 0;
+    bool has_input = false, input_truncated = false;
+    std::string group;  // the group directory's name
+    std::string at;  // UTC, ISO 8601
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IndexEntry, title, kind, engine, campaign_seconds, has_input, input_truncated, group, at)
+
+}  // namespace
+
 CrashStore::CrashStore(fs::path out_dir) : dir_(std::move(out_dir) / "crashes") {}
 
 std::string CrashStore::slug_for(const std::string& title) { return title_slug(title); }
@@ -22,13 +36,19 @@ Status CrashStore::load() {
     const std::string index = read_text_file(dir_ / "index.jsonl").value_or("");
     for (auto [line, number] : lines(index)) {
         auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("title")) continue;  // a torn last line after a power cut
-        auto& g = groups_[j["title"].get<std::string>()];
-        g.title = j["title"];
+        if (j.is_discarded() || !j.is_object() || !j.contains("title")) continue;  // a torn last line after a power cut
+        IndexEntry entry;
+        try {
+            entry = j.get<IndexEntry>();
+        } catch (const nlohmann::json::exception&) {
+            continue;  // a line of another shape: not ours to count
+        }
+        auto& g = groups_[entry.title];
+        g.title = entry.title;
         g.slug = slug_for(g.title);
-        if (g.count == 0) g.first_seconds = j.value("campaign_seconds", 0.0);
+        if (g.count == 0) g.first_seconds = entry.campaign_seconds;
         ++g.count;
-        g.has_input |= j.value("has_input", false);
+        g.has_input |= entry.has_input;
         ++events_;
     }
     return ok_status();
@@ -68,17 +88,9 @@ Expected<CrashGroup> CrashStore::add(const CrashEvent& e) {
         MH_TRY(write_file_atomic(gdir / "title.txt", e.title + "\n"));
         MH_TRY(write_file_atomic(gdir / "report.txt", e.console_excerpt));
     }
-    nlohmann::json j;
-    j["title"] = e.title;
-    j["kind"] = e.kind;
-    j["engine"] = e.engine;
-    j["campaign_seconds"] = e.campaign_seconds;
-    j["has_input"] = !e.input.empty();
-    j["input_truncated"] = e.input_truncated;
-    j["group"] = g.slug;
-    j["at"] = utc_now_iso();
+    const IndexEntry entry{e.title, e.kind, e.engine, e.campaign_seconds, !e.input.empty(), e.input_truncated, g.slug, utc_now_iso()};
     MH_TRY_ASSIGN(index, session::ResultsSink::open(dir_ / "index.jsonl"));
-    MH_TRY(index.append(j.dump()));  // durable; on a full disk the error names the file and errno
+    MH_TRY(index.append(nlohmann::json(entry).dump()));  // durable; on a full disk the error names the file and errno
     return g;
 }
 

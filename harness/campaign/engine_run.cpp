@@ -5,11 +5,8 @@
 #include <cstdlib>
 
 #include "harness/common/files.h"
+#include "harness/paths/artefact_paths.h"
 #include "harness/host/file_tail.h"
-
-#ifndef MH_GUEST_FUZZ_DIR
-#define MH_GUEST_FUZZ_DIR ""
-#endif
 
 namespace mh::campaign {
 
@@ -23,7 +20,7 @@ const std::vector<std::string>& engine_names() {
 
 Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path& dir) {
     fs::path d = dir;
-    if (d.empty()) d = std::getenv("MH_GUEST_FUZZ_DIR") ? fs::path(std::getenv("MH_GUEST_FUZZ_DIR")) : fs::path(MH_GUEST_FUZZ_DIR);
+    if (d.empty()) d = paths::artefact_path(paths::Artefact::kGuestFuzzers);
     const fs::path p = d / ("mh-fuzz-" + variant);
     std::error_code ec;
     if (d.empty() || !fs::exists(p, ec))

@@ -4,19 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 
 namespace mh::campaign {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
-}  // namespace
 
 Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path& target, const TriageOptions& options) {
     std::error_code ec;
@@ -60,19 +52,13 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     return r;
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised, minimise_steps,
+                                   input_bytes, minimised_bytes, vms)
+
 std::string triage_json(const TriageResult& r) {
-    nlohmann::json j;
+    nlohmann::json j = r;
     j["schema"] = "modharness.triage/1";
-    j["expected_title"] = r.expected_title;
-    j["observed_title"] = r.observed_title;
-    j["runs"] = r.runs;
-    j["reproduced_runs"] = r.reproduced_runs;
     j["reproduces"] = r.reproduces();
-    j["minimised"] = r.minimised;
-    j["minimise_steps"] = r.minimise_steps;
-    j["input_bytes"] = r.input_bytes;
-    j["minimised_bytes"] = r.minimised_bytes;
-    j["vms"] = r.vms;
     j["at"] = utc_now_iso();
     return j.dump(2) + "\n";
 }

@@ -1,10 +1,12 @@
 // modharness entry point: dispatches to subcommands and prints the top-level help.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/paths/artefact_paths.h"
 
 namespace mh::cli {
 
@@ -43,8 +45,21 @@ static void print_help() {
     std::printf(
         "\nenvironment:\n"
         "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
+        "  MH_EXECUTOR, MH_GUEST_FUZZ_DIR, MH_GUEST_BENCH, MH_CORPUS_DIR, MH_PROFILES_DIR, MH_CONFORMANCE_DIR\n"
+        "                 where the guest programs and data are (default: this build; modharness --version --verbose)\n"
         "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage, 3 environment,\n"
         "            4 results could not be stored (disk full: stopped, --resume later), 130 interrupted\n");
+}
+
+// What `--version --verbose` shows: each guest program and data directory, where it was found
+// and whether it is there, so a relocated or half-built installation is diagnosed in one line.
+void print_artefact_paths() {
+    for (const auto& a : mh::paths::resolve_all()) {
+        std::error_code ec;
+        const bool there = !a.path.empty() && std::filesystem::exists(a.path, ec);
+        std::printf("  %-16s %s (%s%s)\n", a.name.c_str(), a.path.empty() ? "-" : a.path.c_str(), a.origin.c_str(),
+                    there ? "" : ", missing");
+    }
 }
 
 }  // namespace mh::cli
@@ -57,6 +72,7 @@ int main(int argc, char** argv) {
     }
     if (std::string(argv[1]) == "--version") {
         std::printf("modharness 0.1.0\n");
+        if (argc > 2 && std::string(argv[2]) == "--verbose") print_artefact_paths();
         return kExitOk;
     }
     std::string name = argv[1];

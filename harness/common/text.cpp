@@ -6,10 +6,20 @@
 namespace mh {
 
 std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r");
+    size_t b = s.find_first_not_of(kSpace);
     if (b == std::string_view::npos) return {};
-    size_t e = s.find_last_not_of(" \t\r");
+    size_t e = s.find_last_not_of(kSpace);
     return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> out;
+    while (true) {
+        const size_t at = s.find(sep);
+        out.push_back(s.substr(0, at));
+        if (at == std::string_view::npos) return out;
+        s.remove_prefix(at + 1);
+    }
 }
 
 std::vector<std::string> split_trimmed(std::string_view s, char sep) {

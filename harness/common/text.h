@@ -9,8 +9,13 @@
 
 namespace mh {
 
-// Without leading/trailing spaces, tabs and CRs.
+// The whitespace trim() removes: spaces, tabs, CRs, newlines (a file's text or one of its lines).
+inline constexpr std::string_view kSpace = " \t\r\n\v\f";
+// Without leading/trailing whitespace (kSpace).
 std::string trim(std::string_view s);
+// Splits on `sep`, items as they are (empty items kept; "" gives one empty item). The views
+// point into `s`.
+std::vector<std::string_view> split(std::string_view s, char sep);
 // Splits on `sep`, trimming each item (empty items kept).
 std::vector<std::string> split_trimmed(std::string_view s, char sep);
 // Whitespace-separated words.

@@ -56,6 +56,11 @@ TEST(Text, TrimAndSplit) {
     EXPECT_EQ(trim(" \tx y\r "), "x y");
     EXPECT_EQ(split_trimmed("a | b ||", '|'), (std::vector<std::string>{"a", "b", ""}));
     EXPECT_EQ(words("  a\tb  c "), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(trim("title\n"), "title");  // a one-line file's text
+    EXPECT_EQ(trim(" \n\t"), "");
+    EXPECT_EQ(mh::split("a\tb\t\tc", '\t'), (std::vector<std::string_view>{"a", "b", "", "c"}));
+    EXPECT_EQ(mh::split("", '\t'), (std::vector<std::string_view>{""}));
+    EXPECT_EQ(mh::split("x ", ' '), (std::vector<std::string_view>{"x", ""}));
 }
 
 }  // namespace

@@ -22,18 +22,6 @@ std::string hex(std::uint64_t v) {
     return buf;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-    std::vector<std::string_view> out;
-    std::size_t pos = 0;
-    while (true) {
-        std::size_t at = s.find(sep, pos);
-        out.push_back(s.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
-        if (at == std::string_view::npos) break;
-        pos = at + 1;
-    }
-    return out;
-}
-
 Expected<long long> parse_int(std::string_view s) {
     if (s.empty() || s.size() > 19) return make_error("bad number '" + std::string(s) + "'");
     long long v = 0;

@@ -11,13 +11,12 @@
 #include "harness/coverage/coverage_cache.h"
 #include "harness/coverage/coverage_placement.h"
 #include "harness/coverage/coverage_tool_output.h"
-#include "harness/host/process.h"
+#include "harness/kernels/fuzz_kernel.h"
 
 namespace mh::coverage {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::chrono::seconds kToolTimeout{300};
 // Disassembling a gap between two placed ranges costs less than another objdump start (which
 // reads vmlinux's symbol table each time); calls found in a gap are dropped anyway.
 constexpr std::uint64_t kMergeGap = 64 * 1024;
@@ -34,19 +33,6 @@ std::string hex(std::uint64_t v) {
     return buf;
 }
 
-Expected<std::string> run_tool(const std::vector<std::string>& argv) {
-    host::ProcessOptions po;
-    po.timeout = kToolTimeout;
-    po.max_capture = 512u << 20;  // a disassembly of KASAN-inline code is large; never cut it
-    auto r = host::run_process(argv, po);
-    if (!r) return make_error(argv[0] + ": " + r.error().message + " (install binutils)");
-    if (!r->success())
-        return make_error(host::display_command(argv).substr(0, 200) + " failed (" + r->status_text() +
-                          "): " + host::tail_lines(r->err, 5));
-    if (r->truncated) return make_error(argv[0] + " output exceeded the capture limit");
-    return std::move(r->out);
-}
-
 // A loader function placed in vmlinux.
 struct Placed {
     std::uint64_t start = 0, end = 0;
@@ -54,16 +40,9 @@ struct Placed {
 };
 
 Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux) {
-    const fs::path dir = tree / "kernel" / "module";
-    std::error_code ec;
-    std::vector<fs::path> objects;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.path().extension() == ".o" && e.is_regular_file(ec)) objects.push_back(e.path());
-    if (ec) return make_error("cannot list '" + dir.string() + "': " + ec.message());
-    if (objects.empty()) return make_error("no objects in '" + dir.string() + "': the kernel is not built");
-    std::sort(objects.begin(), objects.end());
+    MH_TRY_ASSIGN(objects, kernels::loader_objects(tree));
 
-    MH_TRY_ASSIGN(vmlinux_table, run_tool({"objdump", "-t", vmlinux.string()}));
+    MH_TRY_ASSIGN(vmlinux_table, kernels::binutils_output({"objdump", "-t", vmlinux.string()}));
     const SymbolIndex index = index_symbols(parse_function_symbols(vmlinux_table));
     if (index.empty()) return make_error("'" + vmlinux.string() + "' has no function symbols (stripped?)");
 
@@ -73,8 +52,8 @@ Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux)
     std::map<std::pair<std::string, std::string>, int> expected;  // (object, section) -> relocations
     for (const auto& o : objects) {
         const std::string obj = o.filename().string();
-        MH_TRY_ASSIGN(table, run_tool({"objdump", "-t", o.string()}));
-        MH_TRY_ASSIGN(disasm, run_tool({"objdump", "-dr", o.string()}));
+        MH_TRY_ASSIGN(table, kernels::binutils_output({"objdump", "-t", o.string()}));
+        MH_TRY_ASSIGN(disasm, kernels::binutils_output({"objdump", "-dr", o.string()}));
         const auto symbols = parse_function_symbols(table);
         for (const auto& [section, n] : count_relocs_by_section(disasm)) {
             if (is_excluded_section(section)) {
@@ -89,7 +68,9 @@ Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux)
             for (const auto& s : in_section) placed.push_back({base + s.value, base + s.value + s.size, obj, section, s.name});
         }
     }
-    if (placed.empty()) return make_error("no __sanitizer_cov_trace_pc calls in '" + dir.string() + "': the loader is not built with KCOV");
+    if (placed.empty())
+        return make_error("no __sanitizer_cov_trace_pc calls in '" + (tree / "kernel" / "module").string() +
+                          "': the loader is not built with KCOV");
     std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.start < b.start; });
     for (std::size_t i = 1; i < placed.size(); ++i)
         if (placed[i].start < placed[i - 1].end)
@@ -105,8 +86,8 @@ Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux)
     }
     std::map<std::pair<std::string, std::string>, int> found;
     for (const auto& [start, stop] : ranges) {
-        MH_TRY_ASSIGN(text, run_tool({"objdump", "-d", "--no-show-raw-insn", "--start-address=" + hex(start), "--stop-address=" + hex(stop),
-                                      vmlinux.string()}));
+        MH_TRY_ASSIGN(text, kernels::binutils_output({"objdump", "-d", "--no-show-raw-insn", "--start-address=" + hex(start),
+                                                      "--stop-address=" + hex(stop), vmlinux.string()}));
         MH_TRY_ASSIGN(calls, parse_kcov_calls(text));
         for (const auto& c : calls) {
             auto it = std::upper_bound(placed.begin(), placed.end(), c.call, [](std::uint64_t a, const Placed& p) { return a < p.start; });
@@ -142,7 +123,7 @@ Expected<LoaderSites> build_sites(const fs::path& tree, const fs::path& vmlinux)
     // One addr2line run for every call address, answers in input order.
     std::vector<std::string> argv = {"addr2line", "-a", "-f", "-i", "-e", vmlinux.string()};
     for (const auto& s : out.sites) argv.push_back(hex(s.call));
-    MH_TRY_ASSIGN(a2l_text, run_tool(argv));
+    MH_TRY_ASSIGN(a2l_text, kernels::binutils_output(argv));
     MH_TRY_ASSIGN(symbolised, parse_addr2line(a2l_text));
     if (symbolised.size() != out.sites.size())
         return make_error("addr2line answered " + std::to_string(symbolised.size()) + " addresses for " + std::to_string(out.sites.size()));

@@ -121,28 +121,16 @@ std::string coverage_text(const CoverageReport& r, std::size_t max_functions) {
     return out;
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CoverageRow, file, function, sites, reached, boot_only, first_line)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CoverageReport, build_tree, sites, reached, boot_only, tail_calls, constructor_calls, pcs, pcs_elsewhere,
+                                   files, functions)
+
 std::string coverage_json(const CoverageReport& r, const LoaderSites& sites, const PcSet& reached) {
     using nlohmann::json;
-    auto row = [](const CoverageRow& x) {
-        json j = {{"file", x.file}, {"sites", x.sites}, {"reached", x.reached}, {"boot_only", x.boot_only}, {"first_line", x.first_line}};
-        if (!x.function.empty()) j["function"] = x.function;
-        return j;
-    };
-    json j;
+    json j = r;
     j["schema"] = kCoverageJsonSchema;
-    j["build_tree"] = r.build_tree;
-    j["sites"] = r.sites;
-    j["reached"] = r.reached;
     j["percent"] = r.percent();
-    j["boot_only"] = r.boot_only;
-    j["tail_calls"] = r.tail_calls;
-    j["constructor_calls"] = r.constructor_calls;
-    j["pcs"] = r.pcs;
-    j["pcs_elsewhere"] = r.pcs_elsewhere;
-    j["files"] = json::array();
-    for (const auto& f : r.files) j["files"].push_back(row(f));
-    j["functions"] = json::array();
-    for (const auto& f : r.functions) j["functions"].push_back(row(f));
+    for (auto& row : j["files"]) row.erase("function");  // the per-file table has no function column
     j["site_list"] = json::array();
     for (const auto& s : sites.sites) {
         const SourceFrame at = s.attributed();

@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/protocol/frame.h"
 #include "harness/executor/guard.h"
 #include "harness/protocol/frame_types.h"
@@ -23,11 +24,6 @@ namespace {
 
 constexpr uint64_t kRamfsMagic = 0x858458f6;
 constexpr uint64_t kTmpfsMagic = 0x01021994;
-
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-    return s;
-}
 
 void ensure_node(const char* path, mode_t mode, unsigned major, unsigned minor) {
     struct stat st {};

@@ -273,7 +273,7 @@ int count_call_sites(std::string_view text, std::string_view symbol) {
     return n;
 }
 
-Expected<std::map<std::string, int>> count_kcov_sites(const fs::path& tree) {
+Expected<std::vector<fs::path>> loader_objects(const fs::path& tree) {
     const fs::path dir = tree / "kernel" / "module";
     std::error_code ec;
     std::vector<fs::path> objects;
@@ -282,16 +282,28 @@ Expected<std::map<std::string, int>> count_kcov_sites(const fs::path& tree) {
     if (ec) return make_error("cannot list '" + dir.string() + "': " + ec.message());
     if (objects.empty()) return make_error("no objects in '" + dir.string() + "': the kernel is not built");
     std::sort(objects.begin(), objects.end());
+    return objects;
+}
+
+Expected<std::string> binutils_output(const std::vector<std::string>& argv) {
+    host::ProcessOptions po;
+    po.timeout = kToolTimeout;
+    po.max_capture = 512u << 20;
+    auto r = host::run_process(argv, po);
+    if (!r) return make_error(argv[0] + ": " + r.error().message + " (install binutils)");
+    if (!r->success())
+        return make_error(host::display_command(argv).substr(0, 200) + " failed (" + r->status_text() +
+                          "): " + host::tail_lines(r->err, 5));
+    if (r->truncated) return make_error(argv[0] + " output exceeded the capture limit");
+    return std::move(r->out);
+}
+
+Expected<std::map<std::string, int>> count_kcov_sites(const fs::path& tree) {
+    MH_TRY_ASSIGN(objects, loader_objects(tree));
     std::map<std::string, int> out;
     for (const auto& o : objects) {
-        host::ProcessOptions po;
-        po.timeout = kToolTimeout;
-        po.max_capture = 256u << 20;  // main.o disassembles to tens of MB with KASAN inline
-        auto r = host::run_process({"objdump", "-dr", o.string()}, po);
-        if (!r) return make_error("objdump: " + r.error().message + " (install binutils)");
-        if (!r->success())
-            return make_error("objdump -dr '" + o.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
-        out[o.filename().string()] = count_call_sites(r->out, "__sanitizer_cov_trace_pc");
+        MH_TRY_ASSIGN(disasm, binutils_output({"objdump", "-dr", o.string()}));
+        out[o.filename().string()] = count_call_sites(disasm, "__sanitizer_cov_trace_pc");
     }
     return out;
 }

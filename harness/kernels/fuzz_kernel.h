@@ -95,6 +95,14 @@ int count_call_sites(std::string_view objdump_text, std::string_view symbol);
 // __sanitizer_cov_trace_pc call sites per object in <tree>/kernel/module (objdump -dr).
 Expected<std::map<std::string, int>> count_kcov_sites(const std::filesystem::path& tree);
 
+// The built loader objects of a tree: <tree>/kernel/module/*.o, sorted. Error when the directory
+// cannot be listed or holds none (the kernel is not built).
+Expected<std::vector<std::filesystem::path>> loader_objects(const std::filesystem::path& tree);
+
+// Standard output of a binutils command on a built kernel (objdump, addr2line): never cut (a
+// KASAN-inline disassembly is tens of MB); errors name the command, its status and stderr's tail.
+Expected<std::string> binutils_output(const std::vector<std::string>& argv);
+
 std::string fuzz_build_info_to_json(const FuzzBuildInfo& info);
 Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text);
 

@@ -4,17 +4,11 @@
 #include <cstdlib>
 
 #include "harness/common/files.h"
-
-#ifndef MH_CORPUS_PROFILES_DIR
-#define MH_CORPUS_PROFILES_DIR ""
-#endif
+#include "harness/paths/artefact_paths.h"
 
 namespace mh::kernels {
 
-std::filesystem::path corpus_profiles_dir() {
-    if (const char* d = std::getenv("MH_PROFILES_DIR"); d && *d) return d;
-    return MH_CORPUS_PROFILES_DIR;
-}
+std::filesystem::path corpus_profiles_dir() { return paths::artefact_path(paths::Artefact::kKernelProfiles); }
 
 Expected<elf::KernelProfile> profile_for_kernel(const Kernel& k) {
     auto committed = corpus_profiles_dir() / ("debian-" + k.release + ".profile");

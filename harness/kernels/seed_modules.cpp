@@ -13,15 +13,12 @@
 #include <system_error>
 
 #include "harness/common/files.h"
+#include "harness/paths/artefact_paths.h"
 #include "harness/common/fnv.h"
 #include "harness/host/cache_dir.h"
 #include "harness/host/file_lock.h"
 #include "harness/elf/reader.h"
 #include "harness/host/process.h"
-
-#ifndef MH_CORPUS_MODULES_DIR
-#define MH_CORPUS_MODULES_DIR ""
-#endif
 
 namespace mh::kernels {
 namespace fs = std::filesystem;
@@ -247,10 +244,7 @@ Expected<SeedSpec> parse_seed_name(const std::string& name) {
     return make_error("unknown seed module '" + name + "' (known: " + known + ", big_<size> e.g. big_64m)");
 }
 
-fs::path corpus_modules_dir() {
-    if (const char* env = std::getenv("MH_CORPUS_DIR"); env && *env) return fs::path(env);
-    return fs::path(MH_CORPUS_MODULES_DIR);
-}
+fs::path corpus_modules_dir() { return paths::artefact_path(paths::Artefact::kSeedSources); }
 
 Expected<std::string> seed_source_hash(const fs::path& source_dir, const SeedSpec& spec, std::string_view extra) {
     auto files = source_files(source_dir);

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "harness/common/files.h"
+#include "harness/paths/artefact_paths.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
@@ -19,10 +20,6 @@
 #include "harness/session/result_json.h"
 #include "harness/session/results_sink.h"
 #include "harness/kernels/seed_modules.h"
-
-#ifndef MH_EXECUTOR_BUILD_PATH
-#define MH_EXECUTOR_BUILD_PATH ""
-#endif
 
 namespace mh::session {
 namespace {
@@ -88,10 +85,7 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
 
 }  // namespace
 
-std::filesystem::path default_executor_path() {
-    if (const char* e = std::getenv("MH_EXECUTOR"); e && *e) return e;
-    return MH_EXECUTOR_BUILD_PATH;
-}
+std::filesystem::path default_executor_path() { return paths::artefact_path(paths::Artefact::kExecutor); }
 
 Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const SessionOptions& opt) {
     auto progress = [&](const std::string& s) {

@@ -49,9 +49,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/elf", {});
         add("harness/kernel_log", {});
         add("harness/host", {});
+        add("harness/paths", {});
         add("harness/protocol", {"harness/inputs"});
         add("harness/verdict", {"harness/kernel_log", "harness/sys"});
-        add("harness/kernels", {"harness/host", "harness/elf"});
+        add("harness/kernels", {"harness/host", "harness/paths", "harness/elf"});
         add("harness/vm", {"harness/host", "harness/protocol", "harness/kernel_log"});
         add("harness/mutate", {"harness/elf", "harness/sys", "harness/inputs"});
         add("harness/coverage", {"harness/host", "harness/kernels"});
@@ -59,18 +60,18 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/executor", {"harness/inputs", "harness/protocol", "harness/sys", "harness/kernel_log"});
         add("fuzz/guest", {"harness/executor", "harness/protocol", "harness/sys", "harness/kernel_log", "harness/elf", "harness/mutate"});
         add("bench/guest", {"harness/executor", "harness/protocol", "harness/sys"});
-        add("harness/session", {"harness/host", "harness/kernels", "harness/vm", "harness/protocol", "harness/kernel_log",
+        add("harness/session", {"harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/protocol", "harness/kernel_log",
                                 "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
         add("harness/campaign",
-            {"harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol", "harness/kernel_log",
+            {"harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/session", "harness/protocol", "harness/kernel_log",
              "harness/verdict", "harness/sys", "harness/elf", "harness/mutate", "harness/coverage"});
         add("conformance/report", {"harness/sys"});
         add("conformance/cases", {});
-        add("conformance", {"conformance/report", "harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol",
-                            "harness/kernel_log", "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
+        add("conformance", {"conformance/report", "harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/session",
+                            "harness/protocol", "harness/kernel_log", "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
         add("bench/report", {"harness/protocol", "harness/elf"});
-        add("bench/runner", {"bench/report", "harness/host", "harness/kernels", "harness/vm", "harness/session", "harness/protocol",
-                             "harness/kernel_log", "harness/sys", "harness/elf"});
+        add("bench/runner", {"bench/report", "harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/session",
+                             "harness/protocol", "harness/kernel_log", "harness/sys", "harness/elf"});
         return r;
     }();
     return rules;
