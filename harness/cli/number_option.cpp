@@ -13,7 +13,7 @@ Error bad_option_value(std::string_view option, std::string_view text, std::stri
 
 Expected<double> parse_duration(std::string_view option, std::string_view text, double min_seconds, double max_seconds) {
     char range[96];
-    std::snprintf(range, sizeof range, "%gs..%gs, e.g. 90s, 30m, 2h", min_seconds, max_seconds);
+    std::snprintf(range, sizeof range, "%.0fs..%.0fs, e.g. 90s, 30m, 2h", min_seconds, max_seconds);
     // The number: digits with at most one '.', nothing else (from_chars alone would take "1e3", "inf", "-5").
     size_t n = 0;
     bool dot = false, digit = false;
