@@ -7,8 +7,8 @@
 namespace mh::cli {
 
 Error bad_option_value(std::string_view option, std::string_view text, std::string_view why, std::string_view accepted) {
-    return usage_error("--" + std::string(option) + " '" + std::string(text) + "': " + std::string(why) + " (accepted: " +
-                       std::string(accepted) + ")");
+    return usage_error("--" + std::string(option) + " '" + std::string(text) + "': " + std::string(why) +
+                       " (accepted: " + std::string(accepted) + ")");
 }
 
 Expected<double> parse_duration(std::string_view option, std::string_view text, double min_seconds, double max_seconds) {
