@@ -1,6 +1,7 @@
 // Conformance suite driver: groups -> cases -> run_session per group -> contract verdicts -> run JSON.
 #include "conformance/suite.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "conformance/report/run_file.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
@@ -225,9 +227,16 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     auto contract = load_contract(opt.conformance_dir / "contract.txt");
     if (!contract) return contract.error();
     auto groups_text = read_text_file(opt.conformance_dir / "groups.txt");
-    if (!groups_text) return make_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
+    if (!groups_text) return environment_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
     auto groups = parse_groups(*groups_text, (opt.conformance_dir / "groups.txt").string());
     if (!groups) return groups.error();
+    // A --group typo would otherwise select nothing and report an empty run.
+    for (const auto& name : opt.only_groups) {
+        std::string known;
+        for (const auto& g : *groups) known += (known.empty() ? "" : ", ") + g.name;
+        if (std::none_of(groups->begin(), groups->end(), [&](const auto& g) { return g.name == name; }))
+            return usage_error("unknown --group '" + name + "' (groups: " + known + ")");
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     json run;
@@ -260,7 +269,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         std::vector<std::string> eff_class(selected.cases.size());
         json kernel_json;
         auto prepared = session::prepare_session(selected.cases, so);
-        if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message);
+        if (!prepared) return with_context("group " + group.name + ": ", prepared.error());
         if (!prepared->ended_early)
             kernel_json = set_expectations(*contract, selected.meta, enforce, prepared->kernel, prepared->batch.cases, rules, eff_class);
         auto user_on_case = opt.session.on_case;
@@ -269,7 +278,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             if (user_on_case) user_on_case(hc, co);
         };
         auto result = session::run_prepared(std::move(prepared).value(), so);
-        if (!result) return make_error("group " + group.name + ": " + result.error().message);
+        if (!result) return with_context("group " + group.name + ": ", result.error());
         run["kernel"] = kernel_json;
         run["accel_reason"] = result->accel_reason;
         run["accel"] = vm::accel_name(result->accel);

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/common/error_kind.h"
 #include "harness/campaign/campaign_job.h"
 #include "harness/campaign/campaign_state.h"
 #include "harness/campaign/check_options.h"
@@ -43,7 +44,7 @@ Expected<SeedInputs> starting_inputs(const CampaignOptions& opt, const kernels::
     if (!seeds) return seeds.error();
     for (const auto& f : opt.seed_files) {
         auto text = read_text_file(f);
-        if (!text) return make_error("seed file: " + text.error().message);
+        if (!text) return with_context("seed file: ", text.error());
         seeds->inputs.push_back({f.filename().string(), mutate::Bytes(text->begin(), text->end()), ""});
     }
     // The dictionary stage is the structure-aware mutator's own deterministic work, not a seed:
@@ -118,10 +119,10 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     if (!kernel) return kernel.error();
     const fs::path executor = opt.executor.empty() ? session::default_executor_path() : opt.executor;
     std::error_code ec;
-    if (!fs::exists(executor, ec)) return make_error("guest executor not found at " + executor.string());
+    if (!fs::exists(executor, ec)) return environment_error("guest executor not found at " + executor.string());
 
     fs::create_directories(opt.out / "corpus", ec);
-    if (ec) return make_error("cannot create " + (opt.out / "corpus").string() + ": " + ec.message());
+    if (ec) return storage_error("cannot create " + (opt.out / "corpus").string() + ": " + ec.message());
 
     // Continue an earlier run of the same campaign.
     CampaignState st;

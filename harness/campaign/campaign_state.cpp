@@ -44,8 +44,8 @@ Expected<Totals> parse_state_file(const std::string& text, const CampaignOptions
         return make_error((opt.out / "campaign.json").string() + " is not a modharness campaign state file");
     // Counters of one engine on one kernel do not add up with another's.
     if (j.value("engine", "") != opt.engine || j.value("kernel", "") != opt.kernel)
-        return make_error(opt.out.string() + " holds a " + j.value("engine", "?") + " campaign on " + j.value("kernel", "?") +
-                          ": use another --out for " + opt.engine + " on " + opt.kernel);
+        return usage_error(opt.out.string() + " holds a " + j.value("engine", "?") + " campaign on " + j.value("kernel", "?") +
+                           ": use another --out for " + opt.engine + " on " + opt.kernel);
     Totals t;
     t.elapsed_s = j.value("elapsed_s", 0.0);
     t.engine_s = j.value("engine_s", 0.0);

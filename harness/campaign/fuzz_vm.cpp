@@ -63,7 +63,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
     const std::string exe = read_text_file(spec.executor).value_or("");
-    if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
+    if (exe.empty()) return environment_error("cannot read the guest executor " + spec.executor.string());
     cpio.add_file("init", exe, 0755);
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
     for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));

@@ -34,9 +34,9 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     auto r = run_fuzz_vm(spec);
     if (!r) return r.error();
     if (!r->vm.booted)
-        return make_error("the replay VM did not boot (" + r->vm.vm_event + ", " + r->vm.exit_status +
-                          "); console: " + (o.work_dir / "console.log").string());
-    if (r->error) return make_error("guest: " + r->error->get_or("message", "error"));
+        return environment_error("the replay VM did not boot (" + r->vm.vm_event + ", " + r->vm.exit_status +
+                                 "); console: " + (o.work_dir / "console.log").string());
+    if (r->error) return environment_error("guest: " + r->error->get_or("message", "error"));
     ReplayOutcome out;
     out.seconds = r->vm.wall_seconds;
     const auto report = crash_report_of(*r);

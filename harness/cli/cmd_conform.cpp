@@ -72,10 +72,7 @@ bool has_findings(const nlohmann::json& run) {
 int cmd_conform(const Args& args) {
     const auto specs = conform_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness conform: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("conform", p.error());
     if (p->has("help")) {
         std::fputs(kConformHelp, stdout);
         print_option_help(stdout, specs);
@@ -85,16 +82,13 @@ int cmd_conform(const Args& args) {
         return kExitOk;
     }
     auto base = session_options_from(*p, "conform");
-    if (!base) {
-        std::fprintf(stderr, "modharness conform: %s\n", base.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!base) return report_error("conform", base.error());
     auto kernels = p->all("kernel");
     if (kernels.empty()) kernels.push_back(base->kernel);
-    if (kernels.size() > 2) {
-        std::fprintf(stderr, "modharness conform: at most two --kernel options (A and B)\n");
-        return kExitUsage;
-    }
+    if (kernels.size() > 2) return report_error("conform", usage_error("at most two --kernel options (A and B)"));
+    // Every name before the first download: a typo in B must not wait for A's run.
+    for (const auto& k : kernels)
+        if (auto named = mh::kernels::check_kernel_name(k); !named) return report_error("conform", named.error());
     bool quiet = p->has("quiet");
     auto interrupted = install_interrupt_flag();
     std::vector<nlohmann::json> runs;
@@ -118,10 +112,7 @@ int cmd_conform(const Args& args) {
                              std::string(verdict::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         };
         auto run = conformance::run_suite(so);
-        if (!run) {
-            std::fprintf(stderr, "modharness conform: %s\n", run.error().message.c_str());
-            return kExitEnvironment;
-        }
+        if (!run) return report_error("conform", run.error());
         if (run->contains("stopped")) {
             std::fprintf(
                 stderr,

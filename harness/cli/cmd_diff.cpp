@@ -6,6 +6,7 @@
 #include "conformance/report/report.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/common/error_kind.h"
 
 namespace mh::cli {
 namespace {
@@ -45,30 +46,20 @@ bool write_file(const std::string& path, const std::string& bytes) {
 int cmd_diff(const Args& args) {
     const auto specs = diff_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness diff: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("diff", p.error());
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 16);
         std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
-    if (p->positionals.size() != 2) {
-        std::fprintf(stderr, "modharness diff: expected two runs (RUN_A RUN_B), got %zu argument(s); see --help\n", p->positionals.size());
-        return kExitUsage;
-    }
+    if (p->positionals.size() != 2)
+        return report_error("diff", usage_error("expected two runs (RUN_A RUN_B), got " + std::to_string(p->positionals.size()) +
+                                                " argument(s); see --help"));
     auto a = conformance::load_run(p->positionals[0]);
-    if (!a) {
-        std::fprintf(stderr, "modharness diff: run A: %s\n", a.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!a) return report_error("diff", with_context("run A: ", a.error()));
     auto b = conformance::load_run(p->positionals[1]);
-    if (!b) {
-        std::fprintf(stderr, "modharness diff: run B: %s\n", b.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!b) return report_error("diff", with_context("run B: ", b.error()));
     nlohmann::json diff = conformance::diff_runs(*a, *b);
     // Runs may carry bytes that are not UTF-8 (kernel text); replace rather than throw while writing.
     std::string json_text = diff.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -50,10 +50,7 @@ void print_seeds_help(const std::vector<OptionSpec>& specs) {
 int cmd_seeds(const Args& args) {
     const auto specs = seeds_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) {
-        std::fprintf(stderr, "modharness seeds: %s\n", parsed.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!parsed) return report_error("seeds", parsed.error());
     const auto& p = *parsed;
     if (p.has("help")) {
         print_seeds_help(specs);
@@ -69,32 +66,20 @@ int cmd_seeds(const Args& args) {
     std::vector<std::string> names = p.positionals;
     for (const auto& size_text : p.all("big-size")) {
         auto size = mh::kernels::parse_size(size_text);
-        if (!size) {
-            std::fprintf(stderr, "modharness seeds: --big-size: %s\n", size.error().message.c_str());
-            return kExitUsage;
-        }
+        if (!size) return report_error("seeds", usage_error("--big-size: " + size.error().message));
         if (names.empty()) names = mh::kernels::default_seed_names();
         names.push_back(mh::kernels::big_seed_name(*size));
     }
     for (const auto& n : names) {
-        if (auto spec = mh::kernels::parse_seed_name(n); !spec) {
-            std::fprintf(stderr, "modharness seeds: %s\n", spec.error().message.c_str());
-            return kExitUsage;
-        }
+        if (auto spec = mh::kernels::parse_seed_name(n); !spec) return report_error("seeds", spec.error());
     }
 
     auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"),
                                               p.get_or("build-tree", ""));
-    if (!kernel) {
-        std::fprintf(stderr, "modharness seeds: %s\n", kernel.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!kernel) return report_error("seeds", kernel.error());
     const auto t0 = std::chrono::steady_clock::now();
     auto set = mh::kernels::build_seed_modules(*kernel, names, p.has("verbose"));
-    if (!set) {
-        std::fprintf(stderr, "modharness seeds: %s\n", set.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!set) return report_error("seeds", set.error());
     for (const auto& [name, ko] : set->modules) std::printf("%-10s %s\n", name.c_str(), ko.string().c_str());
     std::fprintf(stderr, "modharness seeds: %zu modules for %s in %.2f s (%s)\n", set->modules.size(), kernel->release.c_str(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), set->dir.string().c_str());

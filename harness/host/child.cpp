@@ -44,7 +44,7 @@ std::vector<char*> c_array(std::vector<std::string>& strings) {
 Expected<Child> Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& o, int* failed_errno) {
     auto fail = [&](int e, const std::string& message) -> Expected<Child> {
         if (failed_errno) *failed_errno = e;
-        return make_error(message + ": " + std::strerror(e));
+        return environment_error(message + ": " + std::strerror(e));  // a missing tool, no processes left
     };
     if (argv.empty() || argv[0].empty()) return make_error("empty command");
     std::vector<std::string> args = argv;

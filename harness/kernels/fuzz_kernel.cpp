@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "harness/common/fnv.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/host/file_lock.h"
@@ -320,7 +321,9 @@ Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text) {
     return i;
 }
 
-Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
+namespace {
+
+Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
     const fs::path tarball = options.tarball.empty() ? fs::path(kFuzzSourceTarball) : options.tarball;
     const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path() : options.fragment;
     MH_TRY_ASSIGN(base_fragment, read_text_file(fragment_path));
@@ -448,6 +451,13 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     MH_TRY(retire_other_builds(dir, variant));
     progress(options.verbose, "fuzz kernel " + rec.release + " ready in " + dir.string());
     return FuzzKernel{kernel_from_record(rec, dir, std::string(kFuzzKernelName)), dir, info, true};
+}
+
+}  // namespace
+
+// A failed build is the machine's (missing source package, compiler, disk), whatever its message.
+Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
+    return with_default_kind(build_untagged(options), ErrorKind::kEnvironment);
 }
 
 }  // namespace mh::kernels

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/host/cache_dir.h"
@@ -183,15 +184,31 @@ Expected<Kernel> find_cached_kernel(const std::string& name) {
     for (const auto& [dir, rec] : cached_kernel_records())
         if (record_matches(rec, name)) return kernel_from_record(rec, dir, name);
     if (is_built_kernel_name(name))
-        return make_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
-                          (name.find("-sig") != std::string::npos ? " --signing" : ""));
-    if (!find_alias(name) && name.rfind("linux-", 0) != 0 && release_from_package("linux-image-" + name).empty())
-        return make_error("unknown kernel '" + name +
-                          "': not an alias (see modharness kernel --help), a Debian package name, a release, "
-                          "a cached kernel or a path to a bzImage");
-    return make_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
-                      "); fetch it with: modharness kernel fetch " + name);
+        return environment_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
+                                 (name.find("-sig") != std::string::npos ? " --signing" : ""));
+    MH_TRY(check_kernel_name(name));
+    return environment_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
+                             "); fetch it with: modharness kernel fetch " + name);
 }
+
+Status check_kernel_name(const std::string& name) {
+    if (name.empty() || looks_like_path(name) || find_alias(name) || is_built_kernel_name(name) || name.rfind("linux-", 0) == 0 ||
+        !release_from_package("linux-image-" + name).empty())
+        return ok_status();
+    for (const auto& [dir, rec] : cached_kernel_records())
+        if (record_matches(rec, name)) return ok_status();
+    std::string aliases;
+    for (const auto& a : kernel_aliases()) aliases += std::string(a.alias) + ", ";
+    return usage_error("unknown kernel '" + name + "': not an alias (" + aliases + "fuzz-6.12" +
+                       "), a Debian package name (linux-image-...), a release (6.1.0-56-cloud-amd64), a cached kernel "
+                       "or a path to a bzImage (a name with a '/')");
+}
+
+namespace {
+// The work behind fetch_kernel and resolve_kernel once the name is known to be well formed.
+Expected<Kernel> fetch_checked_name(const std::string& name, const FetchOptions& options);
+Expected<Kernel> resolve_checked_name(const std::string& name, bool fetch, const fs::path& build_tree_override);
+}  // namespace
 
 bool looks_like_path(const std::string& name) {
     if (name.find('/') != std::string::npos || name.rfind('.', 0) == 0) return true;
@@ -231,6 +248,14 @@ Expected<Kernel> user_kernel(const fs::path& bzimage, const fs::path& build_tree
 }
 
 Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& options) {
+    MH_TRY(check_kernel_name(name));  // before apt: a typo is the user's, not the network's
+    // Whatever fails below is the machine's (apt, network, dpkg, disk): exit 3 unless tagged deeper.
+    return with_default_kind(fetch_checked_name(name, options), ErrorKind::kEnvironment);
+}
+
+namespace {
+
+Expected<Kernel> fetch_checked_name(const std::string& name, const FetchOptions& options) {
     // Kernels we build (fuzz-6.12) are not in Debian's archive: apt could only fail.
     if (is_built_kernel_name(name)) return find_cached_kernel(name);
     if (!options.refresh) {
@@ -335,8 +360,18 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
     return kernel_from_record(rec, final_dir, name);
 }
 
+}  // namespace
+
 Expected<Kernel> resolve_kernel(const std::string& name_in, bool fetch, const fs::path& build_tree_override) {
     const std::string name = name_in.empty() ? std::string(kDefaultKernel) : name_in;
+    MH_TRY(check_kernel_name(name));
+    // A kernel that is missing, not a kernel, or whose build tree does not match is the machine's lack.
+    return with_default_kind(resolve_checked_name(name, fetch, build_tree_override), ErrorKind::kEnvironment);
+}
+
+namespace {
+
+Expected<Kernel> resolve_checked_name(const std::string& name, bool fetch, const fs::path& build_tree_override) {
     if (looks_like_path(name)) return user_kernel(name, build_tree_override);
     auto k = fetch ? fetch_kernel(name) : find_cached_kernel(name);
     if (!k) return k.error();
@@ -352,5 +387,7 @@ Expected<Kernel> resolve_kernel(const std::string& name_in, bool fetch, const fs
     }
     return k;
 }
+
+}  // namespace
 
 }  // namespace mh::kernels

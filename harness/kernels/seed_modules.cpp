@@ -12,6 +12,7 @@
 #include <optional>
 #include <system_error>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/fnv.h"
 #include "harness/host/cache_dir.h"
@@ -234,17 +235,17 @@ Expected<SeedSpec> parse_seed_name(const std::string& name) {
     }
     if (name.rfind("big_", 0) == 0) {
         auto size = parse_size(std::string_view(name).substr(4));
-        if (!size) return make_error("seed '" + name + "': " + size.error().message);
+        if (!size) return usage_error("seed '" + name + "': " + size.error().message);
         if (*size == 0 || *size > kMaxBigBytes)
-            return make_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) +
-                              " MiB");
+            return usage_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) +
+                               " MiB");
         // Canonical name, so big_64M and big_65536k share one build.
         std::string canonical = big_seed_name(*size);
         return SeedSpec{canonical, "big", "mh_" + canonical, *size};
     }
     std::string known;
     for (const auto& s : seed_catalogue()) known += (known.empty() ? "" : ", ") + std::string(s.name);
-    return make_error("unknown seed module '" + name + "' (known: " + known + ", big_<size> e.g. big_64m)");
+    return usage_error("unknown seed module '" + name + "' (known: " + known + ", big_<size> e.g. big_64m)");
 }
 
 fs::path corpus_modules_dir() {
@@ -327,7 +328,10 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
     return build_seed_modules(k, names, o);
 }
 
-Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::string>& names_in, const SeedBuildOptions& options) {
+namespace {
+
+// build_seed_modules once the names are known: everything here is the machine's (headers, compiler, make, cache).
+Expected<SeedSet> build_seed_specs(const Kernel& k, const std::vector<SeedSpec>& specs, const SeedBuildOptions& options) {
     std::error_code ec;
     if (k.build_tree.empty())
         return make_error(
@@ -339,12 +343,6 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
     const fs::path source_root = options.source_root.empty() ? corpus_modules_dir() : options.source_root;
     if (source_root.empty() || !fs::is_directory(source_root, ec))
         return make_error("seed module sources not found at '" + source_root.string() + "' (set MH_CORPUS_DIR to corpus/modules)");
-
-    std::vector<SeedSpec> specs;
-    for (const auto& n : names_in.empty() ? default_seed_names() : names_in) {
-        MH_TRY_ASSIGN(spec, parse_seed_name(n));
-        if (std::none_of(specs.begin(), specs.end(), [&](const SeedSpec& s) { return s.name == spec.name; })) specs.push_back(spec);
-    }
 
     SeedSet set;
     set.dir = host::cache_root() / "seeds" / k.release;
@@ -390,6 +388,17 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
             remove_stale_builds(set.dir, *pending[i].spec, pending[i].final_dir);
     }
     return set;
+}
+
+}  // namespace
+
+Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::string>& names_in, const SeedBuildOptions& options) {
+    std::vector<SeedSpec> specs;
+    for (const auto& n : names_in.empty() ? default_seed_names() : names_in) {
+        MH_TRY_ASSIGN(spec, parse_seed_name(n));  // an unknown name is a usage error
+        if (std::none_of(specs.begin(), specs.end(), [&](const SeedSpec& s) { return s.name == spec.name; })) specs.push_back(spec);
+    }
+    return with_default_kind(build_seed_specs(k, specs, options), ErrorKind::kEnvironment);
 }
 
 }  // namespace mh::kernels

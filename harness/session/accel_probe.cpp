@@ -89,7 +89,7 @@ Expected<AccelDecision> accel_from_option(const std::string& option, const std::
     if (option == "tcg") return AccelDecision{vm::Accel::Tcg, "--accel tcg", false};
     if (option == "kvm") return AccelDecision{vm::Accel::Kvm, "--accel kvm", false};
     if (option == "auto") return decide_accel(kernel, executor, qemu);
-    return make_error("--accel must be auto, tcg or kvm (got '" + option + "')");
+    return usage_error("--accel must be auto, tcg or kvm (got '" + option + "')");
 }
 
 }  // namespace mh::session

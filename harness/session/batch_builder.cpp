@@ -52,7 +52,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     PreparedBatch batch;
     batch.token = random_token();
     auto exe = read_batch_file(inputs.executor, "guest executor");
-    if (!exe) return exe.error();
+    if (!exe) return environment_error(exe.error().message);
 
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "mh/img", "proc", "sys", "dev", "tmp"}) cpio.add_directory(d);
@@ -63,16 +63,20 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     std::map<std::string, std::string> added;  // content name -> guest path
     std::string case_lines;
     for (auto& hc : cases) {
-        auto fail = [&](const std::string& why) { return make_error(hc.source + " (case " + hc.guest.id + "): " + why); };
+        // The cause's kind is kept: a missing synthesis profile stays an environment error.
+        auto fail = [&](const std::string& why, ErrorKind kind = ErrorKind::kInput) {
+            return make_error(hc.source + " (case " + hc.guest.id + "): " + why, kind);
+        };
         if (hc.image != "none") {
             std::string bytes;
             std::string base_name;
             if (hc.image.rfind("seed:", 0) == 0) {
                 std::string name = hc.image.substr(5);
                 auto it = inputs.seeds.find(name);
-                if (it == inputs.seeds.end()) return fail("no seed module '" + name + "' was built for this kernel");
+                if (it == inputs.seeds.end())
+                    return fail("no seed module '" + name + "' was built for this kernel", ErrorKind::kEnvironment);
                 auto r = read_batch_file(it->second, "seed module");
-                if (!r) return fail(r.error().message);
+                if (!r) return fail(r.error().message, ErrorKind::kEnvironment);  // a seed just built
                 bytes = std::move(r).value();
             } else if (hc.image.rfind("synth:", 0) == 0) {
                 // synth:RET or synth:RET:NAME
@@ -87,7 +91,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 if (spec.empty() || *end || ret < INT32_MIN || ret > INT32_MAX) return fail("synth: needs an int init value");
                 if (!inputs.synth) return fail("module synthesis is not available here");
                 auto m = inputs.synth(static_cast<int32_t>(ret), name);
-                if (!m) return fail("synth: " + m.error().message);
+                if (!m) return fail("synth: " + m.error().message, m.error().kind);
                 bytes.assign(m->begin(), m->end());
             } else {
                 auto r = read_batch_file(hc.image.substr(5), "image file");
@@ -136,7 +140,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     std::string archive = cpio.finish();
     std::ofstream out(batch.initrd, std::ios::binary | std::ios::trunc);
     out.write(archive.data(), static_cast<std::streamsize>(archive.size()));
-    if (!out) return make_error("cannot write " + batch.initrd.string());
+    if (!out) return storage_error("cannot write " + batch.initrd.string());
     batch.initrd_bytes = archive.size();
     batch.cases = std::move(cases);
     return batch;

@@ -9,11 +9,13 @@
 #include <memory>
 #include <set>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
 #include "harness/session/accel_probe.h"
+#include "harness/session/case_names.h"
 #include "harness/session/free_space.h"
 #include "harness/kernels/kernel_profile.h"
 #include "harness/session/result_json.h"
@@ -57,7 +59,7 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     if (!wanted.empty()) {
         progress("building seed modules for " + kernel.release + " ...");
         auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
-        if (!seeds) return make_error("seed modules: " + seeds.error().message);
+        if (!seeds) return with_context("seed modules: ", seeds.error());
         inputs.seeds = seeds->modules;
     }
     // The ELF malformation catalogue unless the caller injects something else (tests).
@@ -98,18 +100,20 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         if (opt.on_progress) opt.on_progress(s);
     };
     PreparedSession prep;
+    MH_TRY(check_case_names(cases, opt.known_malformation));  // a typo waits for no download or boot
     auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
     if (!kernel) return kernel.error();
     prep.kernel = *kernel;
     prep.executor = opt.executor.empty() ? default_executor_path() : opt.executor;
     if (prep.executor.empty() || !std::filesystem::exists(prep.executor))
-        return make_error("guest executor not found at '" + prep.executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
+        return environment_error("guest executor not found at '" + prep.executor.string() +
+                                 "' (build the mh-executor target or set MH_EXECUTOR)");
     auto inputs = batch_inputs(cases, opt, prep.kernel, prep.executor, progress);
     if (!inputs) return inputs.error();
 
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
-    if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    if (ec) return storage_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
     const auto results_file = opt.out_dir / "results.jsonl";
     if (opt.resume) {
         auto r = read_recorded_results(results_file);
@@ -120,7 +124,7 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         for (auto& hc : cases)
             if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
     } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {
-        return make_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
+        return usage_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
     // Before the initramfs is written: a directory too full for it is "stopped", not an
     // environment error, and the message is the one a full disk gives mid-run.
