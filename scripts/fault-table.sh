@@ -23,6 +23,13 @@ run frames harness/protocol/frame_test
 run results harness/session/result_json_test
 run runner harness/executor/case_runner_test
 run guard harness/executor/executor_refuses_on_host_test
+run guardbench bench/guest/guest_bench_refuses_on_host_test
+run guardfuzz fuzz/guest/mh_fuzz_structured_refuses_on_host_test
+run guardafl fuzz/guest/mh_afl_target_refuses_on_host_test
+run guardc harness/guest_guard/guard_c_test
+run repro harness/campaign/repro_test
+run qemuargv harness/vm/qemu_argv_test
+run token harness/vm/guest_token_test
 run fuzzkernel tests/fuzz_kernel_vm_test
 run fuzz tests/fuzz_vm_test
 run crashstore harness/campaign/crash_store_test
@@ -39,6 +46,10 @@ rows = [
  ("faults", "ConsoleFloodIsJudgedAndTheLogBounded", "module prints 20,000 console warnings in init; another would print 2,000,000, Debian 6.1", "the first is judged (PASS), the same VM goes on, the record's kernel log is cut short; the second is stopped at the console limit (KERNEL 'console flood'), its log under twice the limit; next case PASS; 4 cases, 4 records"),
  ("reliability", "CtrlCThenResume", "Ctrl-C (SIGINT) of modharness mid-batch, then the same command with --resume", "exit 130, no QEMU left; a rerun without --resume is refused (usage, exit 2); with --resume exit 0 and each of 40 cases recorded exactly once"),
  ("reliability", "SigkillLeavesNoQemuAndResumes", "SIGKILL of modharness mid-batch, then --resume", "QEMU dies with it (PDEATHSIG); --resume exit 0, each of 40 cases exactly once"),
+ ("reliability", "OutPathWithACommaWorks", "--out in a directory whose name contains a comma (QEMU splits -chardev option lists at commas)", "exit 0; 3 cases, 3 records; no stray file from a split path"),
+ ("qemuargv", "CommasInOptionValuesAreDoubled", "a comma in the console or results path", "doubled (,,) inside -chardev option lists; -kernel and -initrd paths passed whole"),
+ ("token", "ShortReadIsAnError", "the random source for the guard token ends early (5 bytes; /dev/null)", "an environment error naming the byte count; no weak token is used"),
+ ("token", "UnreadableSourceIsAnError", "the random source cannot be opened or read", "an environment error naming the source and errno"),
  ("reliability", "QemuKilledMidCaseIsRetriedNotBlamedOnTheKernel", "QEMU killed (SIGKILL) from outside during a case", "the case reruns in a fresh VM (progress says 'QEMU was killed'); 3 cases, 3 records"),
  ("diskfull", "ResultsWriteFailsStopsCleanlyAndResumes", "results.jsonl's filesystem full mid-run (write fails with ENOSPC)", "exit 4, 'stopped: cannot write OUT/results.jsonl: No space left on device (ENOSPC)'; no QEMU left; the records before are whole, in order, once each; --resume after freeing space: exit 0, each of 40 cases once"),
  ("diskfull", "OutDirFillingUpStopsBeforeEvidenceIsLost", "another process fills the --out filesystem mid-run", "stops once less than --min-free (1 MiB) is free, before QEMU's console/results writes can fail: exit 4, message names the directory and sizes; no QEMU left; records whole; --resume while still full stops before any VM boots; after freeing space each of 200 cases once"),
@@ -49,8 +60,15 @@ rows = [
  ("runner", "HangTimesOutAndPoisons", "a call that never returns (fake kernel)", "timed_out recorded; the VM is marked poisoned and rebooted"),
  ("runner", "ChildKilledBySignalPoisons", "the calling task is killed (what an oops does)", "signal recorded; VM poisoned"),
  ("runner", "SetupErrorIsBrokenNotACall", "a case whose input cannot be set up", "setup_error (verdict BROK); no syscall made"),
- ("guard", "RefusesAsOrdinaryProcess", "the guest executor started on the host", "exit 2, no module syscall (seccomp would kill it)"),
- ("guard", "RefusesAsPid1OfPidNamespace", "the guest executor as PID 1 of a PID namespace on the host", "refuses (no token), no module syscall"),
+ ("guard", "RefusesAsOrdinaryProcess", "the guest executor started on the host", "exit 2, 'refusing to run' on stderr, no module syscall (seccomp would kill it)"),
+ ("guard", "RefusesAsPid1OfPidNamespace", "the guest executor as PID 1 of a PID namespace on the host", "refuses (no initramfs root, no token), no module syscall"),
+ ("guardbench", "RefusesAsOrdinaryProcess", "the guest bench /init started on the host", "exit 2, 'refusing to run' on stderr, no module syscall"),
+ ("guardbench", "RefusesAsPid1OfPidNamespace", "the guest bench as PID 1 of a PID namespace on the host", "refuses, no module syscall"),
+ ("guardfuzz", "RefusesAsOrdinaryProcess", "the libFuzzer engine (mh-fuzz-structured) started on the host", "exit 2, 'refusing to run' on stderr, no module syscall"),
+ ("guardfuzz", "RefusesAsPid1OfPidNamespace", "the libFuzzer engine as PID 1 of a PID namespace on the host", "refuses, no module syscall"),
+ ("guardafl", "RefusesAsOrdinaryProcess", "the AFL++ target (mh-afl-target) started on the host", "exit 2, 'refusing to run' on stderr, no module syscall"),
+ ("repro", "EveryCallKindCompilesAndRefusesOnTheHost", "a generated repro.c compiled with cc and run on the host, as a process and as PID 1 of a PID namespace", "exit 2, 'repro: refusing to run: ...', no module syscall; no environment variable switches the guard off"),
+ ("guardc", "SameVerdictsAsTheCppGuardInAFakeHarnessVm", "the reproducers' C guard and the C++ guard in a fake harness VM (tmpfs root, token file, kernel command line bound over /proc/cmdline): token matching, mismatching, missing, too short, no command-line word", "the same verdict from both; allowed only where token and command line agree"),
  ("fuzzkernel", "LoaderIsInstrumentedAndCasesRun", "module writes one byte past a kmalloc'd buffer in init, on the KASAN fuzz kernel (skipped where that kernel is not built)", "KERNEL 'KASAN: slab-out-of-bounds Write in mh_kasan_init'; VM replaced; next case PASS; then an oops, titled; 6 cases, 6 records"),
  ("fuzz", "BlackBoxCampaignOnAStockKernelStreamsAndResumes", "a fuzzing campaign whose inputs oops/WARN the kernel over and over (Debian 6.1, black box), stopped at its time budget and run again", "every crash event has a titled group (input kept when sent); corpus/PCs/curve on disk; the rerun resumes (cumulative time, execs, VMs grow); no QEMU left; another engine into the same --out refused (usage, exit 2)"),
  ("fuzz", "ReproReplaysAKernelCrashAndWritesAReproducer", "a crash input replayed in a fresh VM (modharness repro)", "REPRODUCED with the console title (exit 0); a C reproducer that compiles; a harmless input: 'did not reproduce' (exit 1)"),

@@ -18,6 +18,7 @@
 #include "harness/session/batch_builder.h"
 #include "harness/session/run_session.h"
 #include "harness/vm/guest_program.h"
+#include "harness/vm/guest_token.h"
 
 namespace mh::bench {
 namespace {
@@ -139,7 +140,8 @@ Expected<bool> run_once(const KernelJob& job, int run, KernelRuns& kr, BenchOutc
 // All runs of kernel `ki`; sets outcome.interrupted and stops early when the flag is raised.
 Expected<KernelRuns> run_kernel(const BenchOptions& o, const BenchTarget& t, size_t ki, std::optional<long> tsc_khz,
                                 const std::atomic<bool>* interrupted, BenchOutcome& outcome) {
-    KernelJob job{o, t, t.kernels[ki], o.kernels[ki], t.out / o.kernels[ki], {}, session::random_token(), {}, tsc_khz, interrupted};
+    MH_TRY_ASSIGN(token, vm::guest_token());
+    KernelJob job{o, t, t.kernels[ki], o.kernels[ki], t.out / o.kernels[ki], {}, std::move(token), {}, tsc_khz, interrupted};
     KernelRuns kr;
     kr.kernel = job.name;
     kr.release = job.k.release;

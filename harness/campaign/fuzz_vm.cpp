@@ -5,8 +5,8 @@
 #include "harness/common/packed_bytes.h"
 #include <set>
 
-#include "harness/session/batch_builder.h"
 #include "harness/vm/cpio.h"
+#include "harness/vm/guest_token.h"
 #include "harness/host/process.h"
 #include "harness/vm/qemu_argv.h"
 #include "harness/protocol/frame_types.h"
@@ -44,7 +44,7 @@ fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     std::error_code ec;
     fs::create_directories(spec.work_dir, ec);
-    const std::string token = session::random_token();
+    MH_TRY_ASSIGN(token, vm::guest_token());
 
     KvRecord head = protocol::make_record(protocol::FrameType::Fuzz);
     head.set("hang_s", std::to_string(spec.hang_seconds));

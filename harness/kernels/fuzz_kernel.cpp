@@ -19,6 +19,7 @@
 #include "harness/common/text.h"
 #include "harness/host/file_lock.h"
 #include "harness/kernels/kernel_tree.h"
+#include "harness/kernels/package_install.h"
 #include "harness/host/process.h"
 #include "harness/kernels/seed_modules.h"
 
@@ -76,36 +77,48 @@ bool on_path(std::string_view program) {
     return false;
 }
 
-Status check_requirements(bool signing, const fs::path& tarball) {
-    std::vector<std::string> missing_what;
+// What the build lacks: tools and headers (by name), the Debian packages that provide them and,
+// for the default tarball, its source package.
+struct Missing {
+    std::vector<std::string> what;
     std::vector<std::string> packages;
+    bool source = false;
+};
+
+Missing missing_requirements(bool signing, const fs::path& tarball) {
+    Missing m;
     for (const auto& r : kRequirements) {
         if (r.signing_only && !signing) continue;
         std::error_code ec;
         bool present = r.header ? fs::exists(fs::path("/usr/include") / r.what, ec) : on_path(r.what);
         if (present) continue;
-        missing_what.emplace_back(r.what);
-        if (std::find(packages.begin(), packages.end(), r.package) == packages.end()) packages.emplace_back(r.package);
+        m.what.emplace_back(r.what);
+        if (std::find(m.packages.begin(), m.packages.end(), r.package) == m.packages.end()) m.packages.emplace_back(r.package);
     }
     std::error_code ec;
-    const bool have_source = fs::is_regular_file(tarball, ec);
-    if (missing_what.empty() && have_source) return ok_status();
-    std::string msg;
-    if (!have_source) {
-        msg = "kernel source '" + tarball.string() + "' not found";
-        if (tarball == fs::path(kFuzzSourceTarball)) packages.emplace_back(kFuzzSourcePackage);
+    m.source = !fs::is_regular_file(tarball, ec);
+    if (m.source && tarball == fs::path(kFuzzSourceTarball)) m.packages.emplace_back(kFuzzSourcePackage);
+    return m;
+}
+
+Status check_requirements(bool signing, const fs::path& tarball, bool verbose) {
+    Missing m = missing_requirements(signing, tarball);
+    if (m.what.empty() && !m.source) return ok_status();
+    if (!m.packages.empty()) {
+        // The source package (and any missing tool) is installed the way scripts/setup.sh installs
+        // everything else: with apt, as root; otherwise the error says the command to run.
+        MH_TRY(install_debian_packages(m.packages, ::geteuid() == 0, verbose));
+        m = missing_requirements(signing, tarball);
+        if (m.what.empty() && !m.source) return ok_status();
     }
-    if (!missing_what.empty()) {
+    std::string msg;
+    if (m.source) msg = "kernel source '" + tarball.string() + "' not found";
+    if (!m.what.empty()) {
         std::string list;
-        for (const auto& w : missing_what) list += (list.empty() ? "" : ", ") + w;
+        for (const auto& w : m.what) list += (list.empty() ? "" : ", ") + w;
         msg += (msg.empty() ? "" : "; ") + std::string("missing for the kernel build: ") + list;
     }
-    if (!packages.empty()) {
-        std::string pk;
-        for (const auto& p : packages) pk += " " + p;
-        msg += "\ninstall as root: apt-get install -y" + pk;
-    }
-    return make_error(msg);
+    return environment_error(msg);
 }
 
 std::string dpkg_version() {
@@ -327,7 +340,7 @@ Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
     const fs::path tarball = options.tarball.empty() ? fs::path(kFuzzSourceTarball) : options.tarball;
     const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path() : options.fragment;
     MH_TRY_ASSIGN(base_fragment, read_text_file(fragment_path));
-    MH_TRY(check_requirements(options.signing, tarball));
+    MH_TRY(check_requirements(options.signing, tarball, options.verbose));
 
     const std::string merged = fuzz_fragment(base_fragment, options.signing);
     const std::string hash = fuzz_config_hash(merged, source_identity(tarball));

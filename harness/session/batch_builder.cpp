@@ -12,6 +12,7 @@
 #include "harness/common/kv.h"
 #include "harness/elf/reader.h"
 #include "harness/vm/cpio.h"
+#include "harness/vm/guest_token.h"
 
 namespace mh::session {
 namespace {
@@ -35,22 +36,10 @@ std::string content_name(const std::string& bytes) {
 
 }  // namespace
 
-std::string random_token() {
-    std::ifstream in("/dev/urandom", std::ios::binary);
-    unsigned char raw[16] = {};
-    in.read(reinterpret_cast<char*>(raw), sizeof raw);
-    std::string out;
-    char h[3];
-    for (unsigned char c : raw) {
-        std::snprintf(h, sizeof h, "%02x", c);
-        out += h;
-    }
-    return out;
-}
-
 Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir) {
     PreparedBatch batch;
-    batch.token = random_token();
+    MH_TRY_ASSIGN(token, vm::guest_token());
+    batch.token = std::move(token);
     auto exe = read_batch_file(inputs.executor, "guest executor");
     if (!exe) return environment_error(exe.error().message);
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mh::vm {
@@ -24,6 +25,11 @@ struct VmConfig {
     std::filesystem::path results_file;  // ttyS1: framed results
     std::vector<std::string> extra_args;  // appended verbatim (user's escape hatch)
 };
+
+// A value inside a QEMU option list ("file,id=con,path=VALUE"): QEMU splits those at commas and
+// reads ",," as one literal comma, so every comma is doubled. Only for such lists: -kernel,
+// -initrd and -append take their argument whole.
+std::string qemu_option_value(std::string_view value);
 
 // Never includes a network device or a writable host disk: the guest sees only its initramfs.
 std::vector<std::string> qemu_argv(const VmConfig& config);

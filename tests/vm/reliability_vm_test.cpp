@@ -82,3 +82,19 @@ TEST(ReliabilityVm, QemuKilledMidCaseIsRetriedNotBlamedOnTheKernel) {
     EXPECT_EQ(by["after"]["verdict"], "PASS");
     EXPECT_NE(read_text(dir / "log1").find("QEMU was killed"), std::string::npos);
 }
+
+TEST(ReliabilityVm, OutPathWithACommaWorks) {
+    // QEMU splits -chardev option lists at commas: an unescaped "path=.../a,b/..." would make QEMU
+    // refuse the option ("b/... is not a valid parameter") and no case could ever run.
+    auto dir = fresh_dir("comma") / "a,b";
+    fs::create_directories(dir);
+    write_cases(dir / "cases", 3);
+    auto out = dir / "out";
+    EXPECT_EQ(wait_exit(spawn({modharness(), "run", "--kernel", mh::vmtest::kTestKernels[0], "--out", out.string(), "--quiet",
+                               (dir / "cases").string()},
+                              dir / "log")),
+              0)
+        << read_text(dir / "log");
+    expect_each_once(out, 3);
+    EXPECT_FALSE(fs::exists(dir.parent_path() / "a")) << "QEMU took part of the path for a file of its own";
+}
