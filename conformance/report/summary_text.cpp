@@ -97,9 +97,12 @@ std::string summary_text(const nlohmann::json& run) {
     if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
         for (const auto& g : run["groups"]) {
             std::string line =
-                fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events, %.1f s%s", or_dash(str(g, "name")).c_str(),
-                    static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")), static_cast<int>(num(g, "boot_failures")),
-                    static_cast<int>(num(g, "kernel_events")), num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
+                fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events (%d late), %d bad frames, %d results lost, "
+                    "%.1f s%s",
+                    or_dash(str(g, "name")).c_str(), static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")),
+                    static_cast<int>(num(g, "boot_failures")), static_cast<int>(num(g, "kernel_events")),
+                    static_cast<int>(num(g, "late_kernel_events")), static_cast<int>(num(g, "bad_frames")),
+                    static_cast<int>(num(g, "results_lost")), num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
             out += terminal_clean(line, kWidth) + "\n";
         }
     }
@@ -152,6 +155,12 @@ std::string summary_text(const nlohmann::json& run) {
         return verdict_severity(str(*x, "verdict")) > verdict_severity(str(*y, "verdict"));
     });
     out += "\n";
+    auto events = run_events(run);
+    if (!events.empty()) {
+        out += fmt("kernel reports between cases (%zu, each counted as KERNEL):\n", events.size());
+        for (const auto* e : events) out += terminal_clean("  KERNEL " + event_label(*e), kWidth) + "\n";
+        out += "\n";
+    }
     if (bad.empty()) {
         out += "every judged case PASSed\n";
         return out;

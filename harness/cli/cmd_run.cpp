@@ -105,6 +105,7 @@ int cmd_run(const Args& args) {
     };
     auto r = session::run_session(std::move(cases), *opts);
     if (!r) {
+        if (r.error().kind == ErrorKind::kUsage) return report_error("run", r.error());  // before any boot
         std::fprintf(stderr, "modharness run: %s\n", r.error().message.c_str());
         return kExitEnvironment;
     }
@@ -127,7 +128,7 @@ int cmd_run(const Args& args) {
         return kExitStorage;
     }
     if (r->stats.interrupted) return kExitInterrupted;
-    return exit_code_for(r->records);
+    return exit_code_for(*r);
 }
 
 }  // namespace mh::cli

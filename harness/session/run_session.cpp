@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -86,6 +87,28 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     return inputs;
 }
 
+// "case id X is in A:3 and in B:7": ids name results, so one id twice would mix two cases.
+std::optional<std::string> duplicate_id(const std::vector<HostCase>& cases) {
+    std::map<std::string, const HostCase*> seen;
+    for (const auto& hc : cases) {
+        auto [it, fresh] = seen.emplace(hc.guest.id, &hc);
+        if (!fresh)
+            return "duplicate case id '" + hc.guest.id + "' (" + (it->second->source.empty() ? "?" : it->second->source) + " and " +
+                   (hc.source.empty() ? "?" : hc.source) + "): ids must be unique across all case files";
+    }
+    return std::nullopt;
+}
+
+// --resume on another kernel would mix two kernels' results in one record set.
+std::optional<std::string> recorded_on_other_kernel(const RecordedResults& recorded, const kernels::Kernel& kernel,
+                                                    const std::filesystem::path& results_file) {
+    for (const auto& [id, release] : recorded.kernel_release)
+        if (release != kernel.release)
+            return "--resume: " + results_file.string() + " was recorded on kernel release '" + release + "' (case " + id +
+                   "), this run is on '" + kernel.release + "' (" + kernel.name + "): resume with the same kernel, or use another --out";
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::filesystem::path default_executor_path() {
@@ -98,6 +121,7 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         if (opt.on_progress) opt.on_progress(s);
     };
     PreparedSession prep;
+    if (auto dup = duplicate_id(cases)) return usage_error(*dup);
     auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
     if (!kernel) return kernel.error();
     prep.kernel = *kernel;
@@ -117,8 +141,12 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         prep.recorded = std::move(r).value();
         if (prep.recorded.dropped)
             progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
+        if (auto other = recorded_on_other_kernel(prep.recorded, prep.kernel, results_file)) return usage_error(*other);
         for (auto& hc : cases)
-            if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+            if (prep.recorded.by_id.count(hc.guest.id)) {
+                hc.recorded = true;
+                hc.recorded_hash = prep.recorded.input_hash[hc.guest.id];
+            }
     } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {
         return make_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
@@ -142,6 +170,10 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     auto batch = build_batch(std::move(cases), *inputs, opt.out_dir);
     if (!batch) return batch.error();
     prep.batch = std::move(batch).value();
+    for (const auto& hc : prep.batch.cases)
+        if (hc.changed_since_recorded)
+            progress("case " + hc.guest.id +
+                     (hc.recorded_hash.empty() ? " has no input hash in its record" : " changed since it was recorded") + ": rerun");
     return prep;
 }
 
@@ -198,6 +230,15 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
         }
         result.records.push_back({hc, co});
         if (opt.on_case) opt.on_case(hc, co);
+    };
+    result.events = recorded.events;
+    ro.on_event = [&](const SessionEvent& ev) {
+        if (!write_error.empty()) return;
+        if (auto st = sink->append(event_line(ev, *kernel)); !st) {
+            write_error = st.error().message;
+            return;
+        }
+        result.events.push_back(ev);
     };
     ro.stop_check = [&]() -> std::string {
         if (!write_error.empty()) return write_error;

@@ -53,6 +53,7 @@ struct SessionResult {
     std::string accel_reason;
     BatchStats stats;
     std::vector<CaseRecord> records;  // in case order; only cases that finished and were stored
+    std::vector<SessionEvent> events;  // kernel reports between cases (recorded ones included)
     // Non-empty: the run stopped early because its results could not be stored (a failed
     // results.jsonl write, or too little free space in out_dir); says which file and why.
     // Every record above is in results.jsonl; --resume after freeing space runs the rest.
@@ -74,6 +75,8 @@ struct PreparedSession {
     std::optional<SessionResult> ended_early;
 };
 
+// Usage errors, before anything is fetched or booted: the same case id twice (across case
+// files too); with --resume, results recorded on another kernel release.
 Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const SessionOptions& options);
 Expected<SessionResult> run_prepared(PreparedSession prepared, const SessionOptions& options);
 // prepare_session + run_prepared.

@@ -33,6 +33,9 @@ std::string_view vm_end_name(VmEnd e);
 
 struct GuestFrame {
     double host_seconds = 0;  // since QEMU started, when the host read the frame
+    // Size of the console log when the frame was read: console text between two frames' offsets
+    // was printed between them (a kernel report after one case's result and before the next).
+    std::uint64_t console_offset = 0;
     KvRecord record;
 };
 
