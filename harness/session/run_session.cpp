@@ -19,6 +19,7 @@
 #include "harness/kernels/kernel_profile.h"
 #include "harness/session/result_json.h"
 #include "harness/session/results_sink.h"
+#include "harness/session/resume_check.h"
 #include "harness/kernels/seed_modules.h"
 
 #ifndef MH_EXECUTOR_BUILD_PATH
@@ -85,28 +86,6 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     };
 
     return inputs;
-}
-
-// "case id X is in A:3 and in B:7": ids name results, so one id twice would mix two cases.
-std::optional<std::string> duplicate_id(const std::vector<HostCase>& cases) {
-    std::map<std::string, const HostCase*> seen;
-    for (const auto& hc : cases) {
-        auto [it, fresh] = seen.emplace(hc.guest.id, &hc);
-        if (!fresh)
-            return "duplicate case id '" + hc.guest.id + "' (" + (it->second->source.empty() ? "?" : it->second->source) + " and " +
-                   (hc.source.empty() ? "?" : hc.source) + "): ids must be unique across all case files";
-    }
-    return std::nullopt;
-}
-
-// --resume on another kernel would mix two kernels' results in one record set.
-std::optional<std::string> recorded_on_other_kernel(const RecordedResults& recorded, const kernels::Kernel& kernel,
-                                                    const std::filesystem::path& results_file) {
-    for (const auto& [id, release] : recorded.kernel_release)
-        if (release != kernel.release)
-            return "--resume: " + results_file.string() + " was recorded on kernel release '" + release + "' (case " + id +
-                   "), this run is on '" + kernel.release + "' (" + kernel.name + "): resume with the same kernel, or use another --out";
-    return std::nullopt;
 }
 
 }  // namespace
