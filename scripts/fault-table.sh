@@ -26,6 +26,8 @@ run guard harness/executor/executor_refuses_on_host_test
 run fuzzkernel tests/fuzz_kernel_vm_test
 run fuzz tests/fuzz_vm_test
 run crashstore harness/campaign/crash_store_test
+run batchrunner harness/session/batch_runner_test
+run resume harness/session/resume_check_test
 python3 - "$TMP" "$OUT" <<'PY'
 import json, sys, os, datetime
 tmp, out = sys.argv[1], sys.argv[2]
@@ -55,8 +57,14 @@ rows = [
  ("fuzz", "BlackBoxCampaignOnAStockKernelStreamsAndResumes", "a fuzzing campaign whose inputs oops/WARN the kernel over and over (Debian 6.1, black box), stopped at its time budget and run again", "every crash event has a titled group (input kept when sent); corpus/PCs/curve on disk; the rerun resumes (cumulative time, execs, VMs grow); no QEMU left; another engine into the same --out refused (exit 3)"),
  ("fuzz", "ReproReplaysAKernelCrashAndWritesAReproducer", "a crash input replayed in a fresh VM (modharness repro)", "REPRODUCED with the console title (exit 0); a C reproducer that compiles; a harmless input: 'did not reproduce' (exit 1)"),
  ("crashstore", "ReloadsAfterARestartAndSkipsATornLine", "the crash index torn by a power cut, then the campaign resumed", "the torn line is skipped; earlier titles are known (not new); repeats keep counting"),
+ ("faults", "CorruptResultFrameIsRetriedThenBrok", "a result frame corrupted on the results channel (CRC fails) once for one case, twice for another, Debian 6.1", "the first case runs again alone in a fresh VM and PASSes; the second is BROK 'result lost' after its retry also loses it; 3 bad frames and 3 losses counted; each of 4 cases recorded exactly once"),
+ ("batchrunner", "ResultLostTwiceIsBrokNotAVanishedCase", "a CRC-corrupted result frame, in the first VM and in the retry VM (scripted guest)", "one retry VM running only that case (modharness.start/stop), then BROK 'result lost'; every case exactly one outcome; bad_frames 2"),
+ ("batchrunner", "OopsBetweenCasesIsALateEventOfTheCaseThatRanLast", "an oops printed after one case's result and before the next case starts (scripted guest)", "a late-kernel-report session event for the case that ran last and its VM, counted as a kernel event; both cases keep their verdicts"),
+ ("reliability", "ResumeOnAnotherKernelIsRefused", "--resume of results recorded on another kernel release", "exit 2 naming both releases, no VM boots, the recorded line untouched"),
+ ("reliability", "EditedCaseIsRerunOnResume", "a case line edited between a run and its --resume", "'case c1 changed since it was recorded: rerun' on stderr; only that case runs again (a second line with the new input_hash); exit 0"),
+ ("resume", "BatchRerunsCasesWhoseInputChanged", "a recorded case whose case line or image file changed, or whose record has no input_hash", "run again; an unchanged case stays recorded"),
  ("hostile", "UsageErrors", "bad options, unknown command, --resume without --out", "one clear message, exit 2"),
- ("hostile", "BadCaseFiles", "missing, binary, duplicate-id, bad-key, bad-errno, empty case files", "message names file:line, exit 2"),
+ ("hostile", "BadCaseFiles", "missing, binary, duplicate-id (in one file and across two files), bad-key, bad-errno, empty case files", "message names file:line (both places for a duplicate id), exit 2, before any kernel is resolved or VM boots"),
  ("hostile", "NotAKernelAndMissingQemu", "a file that is not a bzImage, a missing path, an unknown kernel name", "message names it, exit 3, no VM booted"),
  ("hostile", "BadRunsForDiff", "diff of missing / wrong-schema runs", "message names the file, exit 2"),
 ]

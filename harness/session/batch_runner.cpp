@@ -78,6 +78,9 @@ private:
         int expect_from = 0;  // the first case this VM has not reported on yet
         int last_done = -1;  // the case whose result came last, while no case runs since
         std::uint64_t late_from = 0;  // console offset at that result
+        // A late report waits for the next case's outcome: the host reads a `start` frame a few
+        // milliseconds late, so a report in the window may be that case's own (it then owns it).
+        std::optional<SessionEvent> pending_late;
     };
     enum class Next { Go, Stop };
 
@@ -116,6 +119,7 @@ private:
     void cases_passed(VmRun& v, int upto);
     void result_lost(VmRun& v, int idx);
     void late_reports(VmRun& v, const std::string& text);
+    void settle_late(VmRun& v, bool next_case_is_kernel);
     bool next_window();
     void account_for_rest();
 
@@ -169,6 +173,17 @@ void BatchRun::late_reports(VmRun& v, const std::string& text) {
     ev.console_log = v.config.console_log;
     ev.console_excerpt = excerpt_of(crashes, text);
     ev.crashes = std::move(crashes);
+    settle_late(v, false);
+    v.pending_late = std::move(ev);
+}
+
+// The case after a pending late report has its outcome: KERNEL means the report may be its own
+// (its verdict already counts it); anything else, the report was printed while no case ran.
+void BatchRun::settle_late(VmRun& v, bool next_case_is_kernel) {
+    if (!v.pending_late) return;
+    SessionEvent ev = std::move(*v.pending_late);
+    v.pending_late.reset();
+    if (next_case_is_kernel) return;
     ++stats_.kernel_events;
     ++stats_.late_kernel_events;
     progress("kernel report after case " + ev.after_id + " (VM " + std::to_string(v.index) + ", late): " + ev.crashes.front().title);
@@ -181,6 +196,7 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
     const auto type = protocol::frame_type(rec);
     if (type == protocol::FrameType::Start) {
         int idx = std::atoi(rec.get_or("idx", "-1").c_str());
+        if (idx < 0 || idx >= n_) return;
         if (v.last_done >= 0) late_reports(v, file_slice(v.config.console_log, v.late_from, f.console_offset));
         cases_passed(v, idx);
         v.current = idx;
@@ -201,6 +217,7 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
             v.held = co;
         } else {
             co.judgement = judge_case(host_case(idx), co.observation);
+            settle_late(v, co.judgement.verdict == verdict::Verdict::Kernel);
             emit(co);
             v.last_done = idx;
             v.late_from = f.console_offset;
@@ -244,6 +261,7 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
     mo.check_interval = opt_.stop_check_interval;
     mo.interrupted = opt_.interrupted;
     mo.on_frame = [&](const vm::GuestFrame& f) { on_frame(v, f); };
+    mo.tamper_results = opt_.tamper_results;
     mo.periodic = [&] { must_stop(); };
     // Stuck between cases (e.g. unloading): no case to blame, the next VM resumes.
     mo.idle_applies = [&] { return v.current < 0; };
@@ -281,6 +299,7 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
     if (!stats_.stopped.empty()) return Next::Stop;  // nothing more is reported, not even a held result
     if (interrupted()) {
         stats_.interrupted = true;
+        settle_late(v, false);
         // A held result is real data: keep it, judged without console evidence.
         if (v.held) {
             v.held->judgement = judge_case(host_case(v.held->idx), v.held->observation);
@@ -295,11 +314,13 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
         v.held->console_excerpt = excerpt_of(crashes, console);
         v.held->judgement = judge_case(host_case(v.held->idx), v.held->observation);
         if (v.held->judgement.verdict == verdict::Verdict::Kernel) ++stats_.kernel_events;
+        settle_late(v, v.held->judgement.verdict == verdict::Verdict::Kernel);
         emit(*v.held);
     } else if (v.last_done >= 0) {
         // The VM ended (or was stopped) after a case's result: anything reported since is late.
         late_reports(v, console.substr(std::min<std::size_t>(v.late_from, console.size())));
     }
+    if (v.current < 0) settle_late(v, false);  // no case after it: the report is late
     if (v.ended) {
         consecutive_failures_ = 0;
         next_ = end_;
@@ -318,6 +339,7 @@ BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel
     // QEMU killed by someone else (OOM killer, an operator): not the kernel's doing. Run the
     // case again in a fresh VM once; a second time it is BROK, never KERNEL.
     if (!v.monitor.killed_by_us && status && WIFSIGNALED(*status)) {
+        settle_late(v, false);  // not the kernel: a report before it was late
         int& tries = qemu_retries_[v.current];
         if (++tries <= 1) {
             progress("QEMU was killed (" + host::describe_wait_status(*status) + ") during case " + host_case(v.current).guest.id +
@@ -339,6 +361,7 @@ BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel
     co.console_excerpt = excerpt_of(crashes, console);
     co.judgement = judge_case(host_case(v.current), co.observation);
     ++stats_.kernel_events;
+    settle_late(v, co.judgement.verdict == verdict::Verdict::Kernel);
     emit(co);
     next_ = v.current + 1;
     consecutive_failures_ = 0;

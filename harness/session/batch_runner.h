@@ -65,6 +65,7 @@ struct RunnerOptions {
     std::function<void(const SessionEvent&)> on_event;  // kernel reports between cases
     // Runs one VM; vm::monitor_vm unless set. Unit tests replace the VM with a script of frames.
     std::function<Expected<vm::MonitorResult>(const vm::MonitorOptions&)> monitor;
+    std::function<void(std::string&)> tamper_results;  // tests only: vm::MonitorOptions::tamper_results
     // Why the batch must stop now, or "" to go on: asked before each VM boots, after every case
     // and every `stop_check_interval` while a VM runs. A reason stops the batch at once: the VM
     // is killed, nothing more is reported (a case in flight is left for --resume) and the reason

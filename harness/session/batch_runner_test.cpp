@@ -29,6 +29,7 @@ struct ScriptedGuest {
     int cases = 0;
     std::map<std::string, int> corrupt_result_times;  // case id -> VMs in which its result is corrupted
     std::map<std::string, std::string> console_after;  // case id -> console text printed after its result
+    std::set<std::string> poisoned;  // case ids whose result says "poisoned": the guest reboots after it
     std::vector<std::string> cmdlines;  // every VM's kernel command line
 
     static int cmdline_int(const std::string& cmdline, const std::string& key, int fallback) {
@@ -65,12 +66,23 @@ struct ScriptedGuest {
             result.set("id", id);
             result.set("ret", "0");
             result.set("errno", "0");
+            const bool poison = poisoned.count(id) > 0;
+            if (poison) {
+                poisoned.erase(id);  // the fresh VM goes on after it
+                result.set("poisoned", "1");
+            }
             bool corrupt = corrupt_result_times[id] > 0;
             if (corrupt) --corrupt_result_times[id];
             send(result, corrupt);
             if (auto text = console_after.find(id); text != console_after.end()) {
                 console << text->second << std::flush;
                 console_bytes += text->second.size();
+            }
+            if (poison) {
+                send(protocol::make_record(protocol::FrameType::Restart), false);
+                r.bad_frames = decoder.bad_frames();
+                r.wait_status = 0;
+                return r;  // powered off: the host boots a fresh VM at the next case
             }
         }
         send(protocol::make_record(protocol::FrameType::End), false);
@@ -224,6 +236,29 @@ TEST(BatchRunner, QuietConsoleBetweenCasesIsNoEvent) {
     ASSERT_TRUE(stats.ok()) << stats.error().message;
     EXPECT_TRUE(f.events.empty());
     EXPECT_EQ(stats->kernel_events, 0);
+}
+
+}  // namespace
+}  // namespace mh::session
+
+namespace mh::session {
+namespace {
+
+// The host reads a `start` frame a little late: a report in the window before a case that turns
+// out KERNEL may be that case's own, and is counted once, as its verdict, not again as late.
+TEST(BatchRunner, ReportBeforeAKernelCaseIsCountedOnce) {
+    ScriptedGuest guest;
+    guest.console_after["c0"] = kOops;
+    guest.poisoned = {"c1"};
+    Fixture f(3, guest);
+    auto stats = run_batch(f.batch, f.opt);
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    f.expect_one_outcome_each();
+    EXPECT_TRUE(f.events.empty());
+    EXPECT_EQ(f.outcome("c1")->judgement.verdict, verdict::Verdict::Kernel);
+    EXPECT_EQ(stats->kernel_events, 1);
+    EXPECT_EQ(stats->vms, 2);
+    EXPECT_EQ(f.outcome("c2")->vm_index, 2);
 }
 
 }  // namespace

@@ -197,6 +197,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
+    ro.tamper_results = opt.tamper_results;
     // The first result that cannot be stored stops the run: later ones could not be stored
     // either, and a record missing from results.jsonl is simply run again by --resume.
     std::string write_error;

@@ -37,6 +37,7 @@ struct SessionOptions {
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
+    std::function<void(std::string&)> tamper_results;  // tests only: see vm::MonitorOptions
     MalformFn malform;  // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
 };

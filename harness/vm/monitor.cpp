@@ -57,7 +57,9 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
     protocol::FrameDecoder decoder;
     auto last_frame = Clock::now();
     auto read_frames = [&] {
-        auto frames = decoder.feed(results.read_new());
+        std::string chunk = results.read_new();
+        if (opt.tamper_results && !chunk.empty()) opt.tamper_results(chunk);
+        auto frames = decoder.feed(chunk);
         if (frames.empty()) return;
         std::error_code ec;
         const std::uint64_t console_offset = std::filesystem::file_size(opt.vm.console_log, ec);
