@@ -34,6 +34,16 @@ TEST(LateEvents, SummaryTextListsThem) {
     EXPECT_EQ(summary_text(testing::run_a()).find("between cases"), std::string::npos);
 }
 
+TEST(LateEvents, GroupLineCountsLateReportsAndBadFrames) {
+    auto run = testing::run_b();
+    for (auto& g : run["groups"])
+        if (g.value("name", "") == "sigenforce") g["late_kernel_events"] = 1, g["bad_frames"] = 3;
+    std::string t = summary_text(run);
+    EXPECT_NE(t.find("  group sigenforce: 1 cases, 1 VMs, 0 boot failures, 0 kernel events (1 late), 3 bad frames, 3.1 s\n"),
+              std::string::npos)
+        << t;
+}
+
 TEST(LateEvents, JunitHasAKernelErrorPerEvent) {
     std::string plain = junit_xml(testing::run_a());
     std::string x = junit_xml(with_late_event(testing::run_a()));

@@ -96,13 +96,17 @@ std::string summary_text(const nlohmann::json& run) {
            "\n";
     if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
         for (const auto& g : run["groups"]) {
-            std::string line =
-                fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events (%d late), %d bad frames, %d results lost, "
-                    "%.1f s%s",
-                    or_dash(str(g, "name")).c_str(), static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")),
-                    static_cast<int>(num(g, "boot_failures")), static_cast<int>(num(g, "kernel_events")),
-                    static_cast<int>(num(g, "late_kernel_events")), static_cast<int>(num(g, "bad_frames")),
-                    static_cast<int>(num(g, "results_lost")), num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
+            // Late reports, bad frames and lost results only when there are any: the line stays short.
+            auto count = [&g](const char* key, const std::string& before, const std::string& after) {
+                int n = static_cast<int>(num(g, key));
+                return n ? before + std::to_string(n) + after : std::string();
+            };
+            std::string line = fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events", or_dash(str(g, "name")).c_str(),
+                                   static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")),
+                                   static_cast<int>(num(g, "boot_failures")), static_cast<int>(num(g, "kernel_events"))) +
+                               count("late_kernel_events", " (", " late)") + count("bad_frames", ", ", " bad frames") +
+                               count("results_lost", ", ", " results lost") +
+                               fmt(", %.1f s%s", num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
             out += terminal_clean(line, kWidth) + "\n";
         }
     }
