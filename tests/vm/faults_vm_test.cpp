@@ -169,7 +169,8 @@ id=after  call=finit fd=minus1 image=none expect=EBADF
     EXPECT_EQ(run->session.stats.vms, 3);
     // results.jsonl has each id once.
     std::map<std::string, int> lines_per_id;
-    for (auto [line, n] : lines(read_text_file(run->session.results_file).value_or("")))
+    const std::string recorded = read_text_file(run->session.results_file).value_or("");
+    for (auto [line, n] : lines(recorded))
         if (!line.empty()) ++lines_per_id[nlohmann::json::parse(line).value("id", "")];
     for (const char* id : {"before", "once", "twice", "after"}) EXPECT_EQ(lines_per_id[id], 1) << id;
 }
