@@ -288,12 +288,21 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             ++summary[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
             run["cases"].push_back(j);
         }
+        // Kernel reports between cases: findings of their own, after the case that ran last.
+        for (const auto& ev : result->events) {
+            json e = session::event_to_json(ev, result->kernel);
+            e["group"] = group.name;
+            run["events"].push_back(e);
+        }
         run["groups"].push_back({{"name", group.name},
                                  {"cmdline", group.cmdline},
                                  {"cases", result->records.size()},
                                  {"vms", result->stats.vms},
                                  {"boot_failures", result->stats.boot_failures},
                                  {"kernel_events", result->stats.kernel_events},
+                                 {"late_kernel_events", result->events.size()},
+                                 {"bad_frames", result->stats.bad_frames},
+                                 {"results_lost", result->stats.results_lost},
                                  {"wall_seconds", result->stats.wall_seconds},
                                  {"first_result_seconds", result->stats.first_result_seconds},
                                  {"completed", result->stats.completed}});

@@ -33,6 +33,8 @@ run token harness/vm/guest_token_test
 run fuzzkernel tests/fuzz_kernel_vm_test
 run fuzz tests/fuzz_vm_test
 run crashstore harness/campaign/crash_store_test
+run batchrunner harness/session/batch_runner_test
+run resume harness/session/resume_check_test
 python3 - "$TMP" "$OUT" <<'PY'
 import json, sys, os, datetime
 tmp, out = sys.argv[1], sys.argv[2]
@@ -73,8 +75,14 @@ rows = [
  ("fuzz", "BlackBoxCampaignOnAStockKernelStreamsAndResumes", "a fuzzing campaign whose inputs oops/WARN the kernel over and over (Debian 6.1, black box), stopped at its time budget and run again", "every crash event has a titled group (input kept when sent); corpus/PCs/curve on disk; the rerun resumes (cumulative time, execs, VMs grow); no QEMU left; another engine into the same --out refused (usage, exit 2)"),
  ("fuzz", "ReproReplaysAKernelCrashAndWritesAReproducer", "a crash input replayed in a fresh VM (modharness repro)", "REPRODUCED with the console title (exit 0); a C reproducer that compiles; a harmless input: 'did not reproduce' (exit 1)"),
  ("crashstore", "ReloadsAfterARestartAndSkipsATornLine", "the crash index torn by a power cut, then the campaign resumed", "the torn line is skipped; earlier titles are known (not new); repeats keep counting"),
+ ("faults", "CorruptResultFrameIsRetriedThenBrok", "a result frame corrupted on the results channel (CRC fails) once for one case, twice for another, Debian 6.1", "the first case runs again alone in a fresh VM and PASSes; the second is BROK 'result lost' after its retry also loses it; 3 bad frames and 3 losses counted; each of 4 cases recorded exactly once"),
+ ("batchrunner", "ResultLostTwiceIsBrokNotAVanishedCase", "a CRC-corrupted result frame, in the first VM and in the retry VM (scripted guest)", "one retry VM running only that case (modharness.start/stop), then BROK 'result lost'; every case exactly one outcome; bad_frames 2"),
+ ("batchrunner", "OopsBetweenCasesIsALateEventOfTheCaseThatRanLast", "an oops printed after one case's result and before the next case starts (scripted guest)", "a late-kernel-report session event for the case that ran last and its VM, counted as a kernel event; both cases keep their verdicts"),
+ ("reliability", "ResumeOnAnotherKernelIsRefused", "--resume of results recorded on another kernel release", "exit 2 naming both releases, no VM boots, the recorded line untouched"),
+ ("reliability", "EditedCaseIsRerunOnResume", "a case line edited between a run and its --resume", "'case c1 changed since it was recorded: rerun' on stderr; only that case runs again (a second line with the new input_hash); exit 0"),
+ ("resume", "BatchRerunsCasesWhoseInputChanged", "a recorded case whose case line or image file changed, or whose record has no input_hash", "run again; an unchanged case stays recorded"),
  ("hostile", "UsageErrors", "bad options, unknown command, --resume without --out", "one clear message, exit 2"),
- ("hostile", "BadCaseFiles", "missing, binary, duplicate-id, bad-key, bad-errno, empty case files; an unknown malformation with a non-kernel --kernel", "message names file:line, exit 2 (the malformation is reported before the kernel is looked at)"),
+ ("hostile", "BadCaseFiles", "missing, binary, duplicate-id (in one file and across two files), bad-key, bad-errno, empty case files; an unknown malformation with a non-kernel --kernel", "message names file:line (both places for a duplicate id), exit 2, before any kernel is resolved or VM boots (the malformation is reported before the kernel is looked at)"),
  ("hostile", "NotAKernelAndMissingQemu", "a file that is not a bzImage, a missing path, a kernel name no kernel can have, a package name not in the cache", "message names it; exit 3 (the name: exit 2 with the accepted forms); no VM booted"),
  ("hostile", "BadNumbersAreUsageErrors", "bad numbers for every numeric option: --rng-seed abc, --jobs 2x, --max-len -1, --boot-timeout -5, --memory 0, --duration -5m, --runs 1x, --top 5abc, --reps 2x...", "exit 2 within a second naming the option, the value and the accepted range; the cache stays empty (nothing fetched, built or booted)"),
  ("hostile", "UnknownNamesAreUsageErrorsBeforeAnyDownload", "unknown kernel (run, conform's second kernel, kernel fetch/info, seeds, accel, bench, fuzz), seed module (case file, seeds, fuzz --seeds), malformation (case file), --engine, --group", "exit 2 within a second with the valid names (similar malformation ids); the cache stays empty: no download, seed build or boot"),

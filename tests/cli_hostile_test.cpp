@@ -87,6 +87,16 @@ TEST(CliHostile, BadCaseFiles) {
     expect(run("run " + badkey.string()), 2, badkey.string() + ":2");
     auto dup = tmp("dup.cases", "id=a call=finit fd=minus1 image=none\nid=a call=finit fd=minus1 image=none\n");
     expect(run("run " + dup.string()), 2, "duplicate case id 'a'");
+    // The same id in two case files: refused before any kernel is resolved (a kernel that does
+    // not exist would otherwise be the error) and before anything boots.
+    auto dup2 = tmp("dup2.cases", "id=b call=finit fd=minus1 image=none\nid=a call=finit fd=minus1 image=none\n");
+    auto one = tmp("one.cases", "id=a call=finit fd=minus1 image=none\n");
+    auto dup_out = fs::temp_directory_path() / ("mh-hostile-" + std::to_string(::getpid()) + "-dupout");
+    auto across = run("run --kernel /nonexistent/bzImage --no-fetch --out " + dup_out.string() + " " + one.string() + " " + dup2.string());
+    expect(across, 2, "duplicate case id 'a'");
+    EXPECT_NE(across.output.find(one.string() + ":1"), std::string::npos) << across.output;
+    EXPECT_NE(across.output.find(dup2.string() + ":2"), std::string::npos) << across.output;
+    EXPECT_FALSE(fs::exists(dup_out / "initrd.cpio"));
     auto bad_expect = tmp("badexpect.cases", "id=a call=finit fd=minus1 image=none expect=ENOTANERRNO\n");
     expect(run("run " + bad_expect.string()), 2, "ENOTANERRNO");
     auto empty = tmp("empty.cases", "# only a comment\n\n");

@@ -64,7 +64,9 @@ bool has_findings(const nlohmann::json& run) {
         auto v = c.value("verdict", "");
         if (v == "FAIL" || v == "BROK" || v == "KERNEL") return true;
     }
-    return false;
+    // Kernel reports between cases are KERNEL findings of their own.
+    auto events = run.find("events");
+    return events != run.end() && events->is_array() && !events->empty();
 }
 
 }  // namespace

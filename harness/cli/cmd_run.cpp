@@ -109,7 +109,7 @@ int cmd_run(const Args& args) {
         return kExitStorage;
     }
     if (r->stats.interrupted) return kExitInterrupted;
-    return exit_code_for(r->records);
+    return exit_code_for(*r);
 }
 
 }  // namespace mh::cli

@@ -55,6 +55,9 @@ int main() {
 
     int start = 0;
     if (auto s = guest_guard::cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
+    // A retry VM runs one case: the host sets where the run stops.
+    int stop = -1;
+    if (auto s = guest_guard::cmdline_value(cmdline, "modharness.stop=")) stop = std::atoi(s->c_str());
     auto cases_text = read_text_file(kCasesPath);
     if (!cases_text) {
         KvRecord err = protocol::make_record(protocol::FrameType::Error);
@@ -73,6 +76,7 @@ int main() {
             continue;
         }
         if (gc->idx < start) continue;
+        if (stop >= 0 && gc->idx >= stop) break;
         KvRecord begin = protocol::make_record(protocol::FrameType::Start);
         begin.set("idx", std::to_string(gc->idx));
         begin.set("id", gc->id);

@@ -11,6 +11,7 @@
 #include "harness/common/files.h"
 #include "harness/common/kv.h"
 #include "harness/elf/reader.h"
+#include "harness/session/input_hash.h"
 #include "harness/vm/cpio.h"
 #include "harness/vm/guest_token.h"
 
@@ -56,6 +57,15 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
         auto fail = [&](const std::string& why, ErrorKind kind = ErrorKind::kInput) {
             return make_error(hc.source + " (case " + hc.guest.id + "): " + why, kind);
         };
+        // The resolved input is known: a recorded result of another input is not kept (--resume).
+        auto settle_recorded = [&hc](std::string_view image_bytes) {
+            hc.input_hash = input_hash(hc.canonical, image_bytes);
+            if (hc.recorded && hc.recorded_hash != hc.input_hash) {
+                hc.recorded = false;
+                hc.changed_since_recorded = true;
+            }
+        };
+        if (hc.image == "none") settle_recorded({});
         if (hc.image != "none") {
             std::string bytes;
             std::string base_name;
@@ -104,6 +114,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 }
                 bytes.assign(m->begin(), m->end());
             }
+            settle_recorded(bytes);
             if (!hc.skip_reason.empty()) continue;
             hc.image_bytes = bytes.size();
             if (hc.recorded) continue;  // resolved for its size only: it is not run again

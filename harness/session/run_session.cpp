@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -20,6 +21,7 @@
 #include "harness/kernels/kernel_profile.h"
 #include "harness/session/result_json.h"
 #include "harness/session/results_sink.h"
+#include "harness/session/resume_check.h"
 #include "harness/kernels/seed_modules.h"
 
 #ifndef MH_EXECUTOR_BUILD_PATH
@@ -100,6 +102,7 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         if (opt.on_progress) opt.on_progress(s);
     };
     PreparedSession prep;
+    if (auto dup = duplicate_id(cases)) return usage_error(*dup);
     MH_TRY(check_case_names(cases, opt.known_malformation));  // a typo waits for no download or boot
     auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
     if (!kernel) return kernel.error();
@@ -121,8 +124,12 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         prep.recorded = std::move(r).value();
         if (prep.recorded.dropped)
             progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
+        if (auto other = recorded_on_other_kernel(prep.recorded, prep.kernel, results_file)) return usage_error(*other);
         for (auto& hc : cases)
-            if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+            if (prep.recorded.by_id.count(hc.guest.id)) {
+                hc.recorded = true;
+                hc.recorded_hash = prep.recorded.input_hash[hc.guest.id];
+            }
     } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {
         return usage_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
@@ -146,6 +153,10 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     auto batch = build_batch(std::move(cases), *inputs, opt.out_dir);
     if (!batch) return batch.error();
     prep.batch = std::move(batch).value();
+    for (const auto& hc : prep.batch.cases)
+        if (hc.changed_since_recorded)
+            progress("case " + hc.guest.id +
+                     (hc.recorded_hash.empty() ? " has no input hash in its record" : " changed since it was recorded") + ": rerun");
     return prep;
 }
 
@@ -190,6 +201,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
+    ro.tamper_results = opt.tamper_results;
     // The first result that cannot be stored stops the run: later ones could not be stored
     // either, and a record missing from results.jsonl is simply run again by --resume.
     std::string write_error;
@@ -202,6 +214,15 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
         }
         result.records.push_back({hc, co});
         if (opt.on_case) opt.on_case(hc, co);
+    };
+    result.events = recorded.events;
+    ro.on_event = [&](const SessionEvent& ev) {
+        if (!write_error.empty()) return;
+        if (auto st = sink->append(event_line(ev, *kernel)); !st) {
+            write_error = st.error().message;
+            return;
+        }
+        result.events.push_back(ev);
     };
     ro.stop_check = [&]() -> std::string {
         if (!write_error.empty()) return write_error;

@@ -52,6 +52,7 @@ std::string guest_cmdline(const GuestCmdline& c) {
     out += " tsc=reliable";
     out += " modharness.guest=" + c.token;
     if (c.start_case) out += " modharness.start=" + std::to_string(c.start_case);
+    if (c.stop_case >= 0) out += " modharness.stop=" + std::to_string(c.stop_case);
     for (const auto& e : c.extra) out += " " + e;
     return out;
 }

@@ -37,6 +37,7 @@ std::vector<std::string> qemu_argv(const VmConfig& config);
 struct GuestCmdline {
     std::string token;  // modharness.guest=
     int start_case = 0;  // modharness.start=
+    int stop_case = -1;  // modharness.stop=: cases from here on are not run (-1: run to the end)
     std::optional<long> tsc_khz;  // tsc_early_khz= (TCG boots hang without it on busy hosts)
     int loglevel = 5;  // 5: WARNING and worse reach the console, boot chatter does not
     std::vector<std::string> extra;  // e.g. module.sig_enforce=1

@@ -85,15 +85,18 @@ TEST(GuestCmdline, Words) {
     g.token = "abc123";
     g.tsc_khz = 2599998;
     g.start_case = 7;
+    g.stop_case = 8;
     g.extra = {"module.sig_enforce=1"};
     auto s = guest_cmdline(g);
     for (const char* w : {"console=ttyS0", "reboot=t", "panic=-1", "loglevel=5", "tsc_early_khz=2599998", "modharness.guest=abc123",
-                          "modharness.start=7", "module.sig_enforce=1", "tsc=reliable"})
+                          "modharness.start=7", "modharness.stop=8", "module.sig_enforce=1", "tsc=reliable"})
         EXPECT_NE(s.find(w), std::string::npos) << w;
     g.start_case = 0;
+    g.stop_case = -1;
     g.tsc_khz.reset();
     s = guest_cmdline(g);
     EXPECT_EQ(s.find("modharness.start"), std::string::npos);
+    EXPECT_EQ(s.find("modharness.stop"), std::string::npos);
     EXPECT_EQ(s.find("tsc_early_khz"), std::string::npos);
 }
 
