@@ -11,6 +11,7 @@
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
@@ -240,8 +241,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     for (const auto& [id, c] : contract->classes) classes[id] = {{"title", c.title}, {"section", c.section}};
     run["classes"] = classes;
     std::map<std::string, int> summary;
-    std::error_code ec;
-    std::filesystem::create_directories(opt.session.out_dir, ec);
+    // Held until the suite returns: a second conform into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.session.out_dir));
 
     for (const auto& group : *groups) {
         if (!opt.only_groups.empty() && std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
@@ -260,7 +261,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         std::vector<std::string> eff_class(selected.cases.size());
         json kernel_json;
         auto prepared = session::prepare_session(selected.cases, so);
-        if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message);
+        if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message, prepared.error().kind);
         if (!prepared->ended_early)
             kernel_json = set_expectations(*contract, selected.meta, enforce, prepared->kernel, prepared->batch.cases, rules, eff_class);
         auto user_on_case = opt.session.on_case;
@@ -269,7 +270,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             if (user_on_case) user_on_case(hc, co);
         };
         auto result = session::run_prepared(std::move(prepared).value(), so);
-        if (!result) return make_error("group " + group.name + ": " + result.error().message);
+        if (!result) return make_error("group " + group.name + ": " + result.error().message, result.error().kind);
         run["kernel"] = kernel_json;
         run["accel_reason"] = result->accel_reason;
         run["accel"] = vm::accel_name(result->accel);
@@ -290,8 +291,13 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        // A run that cannot be stored stops like a full results.jsonl: the caller says why (exit 4).
+        if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                       run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            !w) {
+            run["stopped"] = w.error().message;
+            break;
+        }
         if (!result->stopped.empty()) {
             // Results can no longer be stored: no further group, and the caller says why.
             run["stopped"] = result->stopped;
@@ -299,8 +305,10 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                    run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                           run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+                !w)
+                run["stopped"] = w.error().message;
             break;
         }
     }

@@ -255,17 +255,12 @@ void print_gen_help(const std::vector<OptionSpec>& specs) {
     std::fputs(
         "\n"
         "Compression rows (wrap-xz, ...) produce a stream for finit_module(MODULE_INIT_COMPRESSED_FILE).\n"
-        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply\n",
+        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply, 4 cannot write OUT\n",
         stdout);
 }
 
 int write_out(const std::string& path, const Bytes& b) {
-    std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    if (!f) {
-        std::fprintf(stderr, "modharness gen: cannot write %s\n", path.c_str());
-        return kExitEnvironment;
-    }
+    if (auto w = write_file_atomic(path, std::string(b.begin(), b.end())); !w) return report_error("gen", w.error());
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/host/cache_dir.h"
 #include "harness/kernels/debian_packages.h"
 #include "harness/kernels/fuzz_kernel.h"
@@ -65,7 +66,10 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "options:\n",
         std::string(mh::kernels::kDefaultKernel).c_str(), mh::host::cache_root().string().c_str());
     print_option_help(stdout, specs);
-    std::fputs("\nexit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed)\n", stdout);
+    std::fputs(
+        "\nexit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed),\n"
+        "4 the cache could not be written, 130 interrupted (download or make stopped, nothing half-made kept)\n",
+        stdout);
 }
 
 std::string human_size(std::uintmax_t bytes) {
@@ -129,7 +133,10 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
     o.rebuild = p.has("rebuild");
     o.signing = p.has("signing");
     o.verbose = !p.has("quiet");
+    o.interrupted = install_interrupt_flag();
     auto k = mh::kernels::build_fuzz_kernel(o);
+    if (!k && (k.error().kind == ErrorKind::kInterrupted || k.error().kind == ErrorKind::kStorage))
+        return report_error("kernel build-fuzz", k.error());
     if (!k) {
         std::fprintf(stderr, "modharness kernel build-fuzz: %s\n", k.error().message.c_str());
         return kExitEnvironment;
@@ -175,7 +182,10 @@ int cmd_kernel(const Args& args) {
             mh::kernels::FetchOptions o;
             o.refresh = p.has("refresh");
             o.verbose = !p.has("quiet");
+            o.interrupted = install_interrupt_flag();
             auto k = mh::kernels::fetch_kernel(name, o);
+            if (!k && (k.error().kind == ErrorKind::kInterrupted || k.error().kind == ErrorKind::kStorage))
+                return report_error("kernel fetch", k.error());
             if (!k) {
                 std::fprintf(stderr, "modharness kernel fetch %s: %s\n", name.c_str(), k.error().message.c_str());
                 rc = kExitEnvironment;

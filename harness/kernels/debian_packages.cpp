@@ -174,13 +174,15 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
     return set;
 }
 
-AptAccess system_apt() {
+AptAccess system_apt(const std::atomic<bool>* interrupted) {
     AptAccess apt;
-    apt.depends = [](const std::string& package) -> Expected<std::string> {
+    apt.depends = [interrupted](const std::string& package) -> Expected<std::string> {
         host::ProcessOptions o;
         o.timeout = kAptQueryTimeout;
+        o.interrupted = interrupted;
         auto r = host::run_process({"apt-cache", "depends", package}, o);
-        if (!r) return make_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
         if (!r->success() || r->out.empty()) {
             std::string why = host::tail_lines(r->err, 3);
             return make_error("apt does not know package '" + package + "' (apt-cache " + r->status_text() +
@@ -188,15 +190,17 @@ AptAccess system_apt() {
         }
         return r->out;
     };
-    apt.download = [](const std::vector<std::string>& packages, const std::filesystem::path& dir) -> Status {
+    apt.download = [interrupted](const std::vector<std::string>& packages, const std::filesystem::path& dir) -> Status {
         std::vector<std::string> argv{"apt-get", "download", "-q"};
         argv.insert(argv.end(), packages.begin(), packages.end());
         host::ProcessOptions o;
         o.cwd = dir;
         o.timeout = kAptDownloadTimeout;
         o.merge_stderr = true;
+        o.interrupted = interrupted;
         auto r = host::run_process(argv, o);
-        if (!r) return make_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
         if (!r->success())
             return make_error("'" + host::display_command(argv) + "' failed (" + r->status_text() + "):\n" + host::tail_lines(r->out, 8));
         return ok_status();

@@ -13,6 +13,7 @@
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
+#include "harness/host/output_lock.h"
 #include "harness/session/accel_probe.h"
 #include "harness/session/free_space.h"
 #include "harness/kernels/kernel_profile.h"
@@ -56,8 +57,10 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     inputs.executor = executor;
     if (!wanted.empty()) {
         progress("building seed modules for " + kernel.release + " ...");
-        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
-        if (!seeds) return make_error("seed modules: " + seeds.error().message);
+        kernels::SeedBuildOptions so;
+        so.interrupted = opt.interrupted;
+        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), so);
+        if (!seeds) return make_error("seed modules: " + seeds.error().message, seeds.error().kind);
         inputs.seeds = seeds->modules;
     }
     // The ELF malformation catalogue unless the caller injects something else (tests).
@@ -98,7 +101,7 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         if (opt.on_progress) opt.on_progress(s);
     };
     PreparedSession prep;
-    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree, opt.interrupted);
     if (!kernel) return kernel.error();
     prep.kernel = *kernel;
     prep.executor = opt.executor.empty() ? default_executor_path() : opt.executor;
@@ -108,8 +111,9 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     if (!inputs) return inputs.error();
 
     std::error_code ec;
-    std::filesystem::create_directories(opt.out_dir, ec);
-    if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    // Before anything is read or written there: two sessions never share an --out.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.out_dir));
+    prep.out_lock = std::move(out_lock);
     const auto results_file = opt.out_dir / "results.jsonl";
     if (opt.resume) {
         auto r = read_recorded_results(results_file);
