@@ -128,20 +128,21 @@ std::vector<std::string> gen_argv(const fs::path& out) {
 
 }  // namespace
 
-// gen writes a module image of ~20 KiB: onto a 16 KiB filesystem that holds an older one, the
-// write fails with ENOSPC and the older file stays whole.
+// gen writes a module image of ~3 KiB: onto a 16 KiB filesystem that an older one and a filler
+// fill, the write fails with ENOSPC and the older file stays whole.
 TEST(CliDurable, OutputOnAFullFilesystemIsExit4AndKeepsTheOldFile) {
     TinyTmpfs fsys("full");
     if (!fsys.mounted) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << std::strerror(errno);
     const fs::path out = fsys.dir / "m.ko";
     { std::ofstream(out) << "old module"; }
+    { std::ofstream(fsys.dir / "filler") << std::string(12288, 'f'); }
     const fs::path log = fresh_dir("full-log") / "log";
     EXPECT_EQ(run(gen_argv(out), log), 4) << mh::read_text_file(log).value_or("");
     const std::string text = mh::read_text_file(log).value_or("");
     EXPECT_NE(text.find("cannot write '" + out.string() + "'"), std::string::npos) << text;
     EXPECT_NE(text.find("ENOSPC"), std::string::npos) << text;
     EXPECT_EQ(mh::read_text_file(out).value_or(""), "old module");
-    EXPECT_EQ(entries(fsys.dir), std::vector<std::string>{"m.ko"});
+    EXPECT_EQ(entries(fsys.dir), (std::vector<std::string>{"filler", "m.ko"}));
 }
 
 TEST(CliDurable, OutputOnAReadOnlyFilesystemIsExit4AndKeepsTheOldFile) {

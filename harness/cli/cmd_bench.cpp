@@ -128,11 +128,15 @@ int cmd_bench(const Args& args) {
     o.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
     auto target = bench::resolve_bench_target(o);
+    // A classified error (usage, storage, interrupted...) gets its own exit code.
+    if (!target && target.error().kind != ErrorKind::kInput) return report_error("bench", target.error());
     if (!target) {
         std::fprintf(stderr, "modharness bench: %s\n", target.error().message.c_str());
         return kExitEnvironment;
     }
     auto outcome = bench::run_bench(o, *target, install_interrupt_flag());
+    // A classified error (usage, storage, interrupted...) gets its own exit code.
+    if (!outcome && outcome.error().kind != ErrorKind::kInput) return report_error("bench", outcome.error());
     if (!outcome) {
         std::fprintf(stderr, "modharness bench: %s\n", outcome.error().message.c_str());
         return kExitEnvironment;

@@ -114,6 +114,8 @@ int cmd_conform(const Args& args) {
                              std::string(verdict::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         };
         auto run = conformance::run_suite(so);
+        // A classified error (usage, storage, interrupted...) gets its own exit code.
+        if (!run && run.error().kind != ErrorKind::kInput) return report_error("conform", run.error());
         if (!run) {
             std::fprintf(stderr, "modharness conform: %s\n", run.error().message.c_str());
             return kExitEnvironment;

@@ -173,6 +173,8 @@ int cmd_fuzz(const Args& args) {
     o.interrupted = install_interrupt_flag();
 
     auto s = campaign::run_campaign(o);
+    // A classified error (usage, storage, interrupted...) gets its own exit code.
+    if (!s && s.error().kind != ErrorKind::kInput) return report_error("fuzz", s.error());
     if (!s) {
         std::fprintf(stderr, "modharness fuzz: %s\n", s.error().message.c_str());
         return kExitEnvironment;

@@ -104,6 +104,8 @@ int cmd_run(const Args& args) {
         (void)hc;
     };
     auto r = session::run_session(std::move(cases), *opts);
+    // A classified error (usage, storage, interrupted...) gets its own exit code.
+    if (!r && r.error().kind != ErrorKind::kInput) return report_error("run", r.error());
     if (!r) {
         std::fprintf(stderr, "modharness run: %s\n", r.error().message.c_str());
         return kExitEnvironment;

@@ -55,6 +55,8 @@ int cmd_throughput(const Args& args) {
         session::SessionOptions so = *base;
         so.out_dir = base->out_dir / ("boot-" + std::to_string(i));
         auto r = session::run_session(*cases, so);
+        // A classified error (usage, storage, interrupted...) gets its own exit code.
+        if (!r && r.error().kind != ErrorKind::kInput) return report_error("throughput", r.error());
         if (!r) {
             std::fprintf(stderr, "modharness throughput: %s\n", r.error().message.c_str());
             return kExitEnvironment;
@@ -72,6 +74,8 @@ int cmd_throughput(const Args& args) {
     co.conformance_dir = conformance::default_conformance_dir();
     co.case_filter = p->get_or("only", "");
     auto run = conformance::run_suite(co);
+    // A classified error (usage, storage, interrupted...) gets its own exit code.
+    if (!run && run.error().kind != ErrorKind::kInput) return report_error("throughput", run.error());
     if (!run) {
         std::fprintf(stderr, "modharness throughput: %s\n", run.error().message.c_str());
         return kExitEnvironment;

@@ -131,7 +131,7 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
     for (int hop = 0; release_from_package(image).empty(); ++hop) {
         if (hop >= 4) return make_error("package '" + image + "': too many meta-package hops resolving '" + name + "'");
         auto text = apt.depends(image);
-        if (!text) return make_error("resolving kernel '" + name + "': " + text.error().message);
+        if (!text) return make_error("resolving kernel '" + name + "': " + text.error().message, text.error().kind);
         std::string next;
         for (const auto& rec : parse_apt_depends(*text))
             if (rec.package == image)
@@ -146,19 +146,23 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
 
     // Prefer the unsigned image: identical vmlinuz, no dependency on the signing template.
     std::string unsigned_name = "linux-image-" + set.release + "-unsigned";
-    if (apt.depends(unsigned_name).ok()) {
+    auto unsigned_check = apt.depends(unsigned_name);
+    if (!unsigned_check && unsigned_check.error().kind == ErrorKind::kInterrupted) return unsigned_check.error();
+    if (unsigned_check) {
         set.image_package = unsigned_name;
     } else {
         std::string signed_name = "linux-image-" + set.release;
         auto check = apt.depends(signed_name);
-        if (!check) return make_error("kernel '" + name + "': no image package for release " + set.release + ": " + check.error().message);
+        if (!check)
+            return make_error("kernel '" + name + "': no image package for release " + set.release + ": " + check.error().message,
+                              check.error().kind);
         set.image_package = signed_name;
     }
 
     // Headers: the flavour package plus exactly the -common and kbuild packages it names.
     std::string headers = "linux-headers-" + set.release;
     auto htext = apt.depends(headers);
-    if (!htext) return make_error("kernel '" + name + "': headers for " + set.release + ": " + htext.error().message);
+    if (!htext) return make_error("kernel '" + name + "': headers for " + set.release + ": " + htext.error().message, htext.error().kind);
     set.header_packages.push_back(headers);
     for (const auto& rec : parse_apt_depends(*htext)) {
         if (rec.package != headers) continue;
