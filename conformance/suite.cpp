@@ -13,6 +13,7 @@
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
@@ -249,8 +250,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     for (const auto& [id, c] : contract->classes) classes[id] = {{"title", c.title}, {"section", c.section}};
     run["classes"] = classes;
     std::map<std::string, int> summary;
-    std::error_code ec;
-    std::filesystem::create_directories(opt.session.out_dir, ec);
+    // Held until the suite returns: a second conform into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.session.out_dir));
 
     for (const auto& group : *groups) {
         if (!opt.only_groups.empty() && std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
@@ -308,8 +309,13 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        // A run that cannot be stored stops like a full results.jsonl: the caller says why (exit 4).
+        if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                       run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            !w) {
+            run["stopped"] = w.error().message;
+            break;
+        }
         if (!result->stopped.empty()) {
             // Results can no longer be stored: no further group, and the caller says why.
             run["stopped"] = result->stopped;
@@ -317,8 +323,10 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                    run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                           run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+                !w)
+                run["stopped"] = w.error().message;
             break;
         }
     }

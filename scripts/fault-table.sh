@@ -35,6 +35,9 @@ run fuzz tests/fuzz_vm_test
 run crashstore harness/campaign/crash_store_test
 run batchrunner harness/session/batch_runner_test
 run resume harness/session/resume_check_test
+run files harness/common/files_test
+run process harness/host/process_test
+run durable tests/cli_durable_test
 python3 - "$TMP" "$OUT" <<'PY'
 import json, sys, os, datetime
 tmp, out = sys.argv[1], sys.argv[2]
@@ -87,6 +90,15 @@ rows = [
  ("hostile", "BadNumbersAreUsageErrors", "bad numbers for every numeric option: --rng-seed abc, --jobs 2x, --max-len -1, --boot-timeout -5, --memory 0, --duration -5m, --runs 1x, --top 5abc, --reps 2x...", "exit 2 within a second naming the option, the value and the accepted range; the cache stays empty (nothing fetched, built or booted)"),
  ("hostile", "UnknownNamesAreUsageErrorsBeforeAnyDownload", "unknown kernel (run, conform's second kernel, kernel fetch/info, seeds, accel, bench, fuzz), seed module (case file, seeds, fuzz --seeds), malformation (case file), --engine, --group", "exit 2 within a second with the valid names (similar malformation ids); the cache stays empty: no download, seed build or boot"),
  ("hostile", "BadRunsForDiff", "diff of missing / wrong-schema runs", "message names the file, exit 2"),
+ ("files", "AtomicWriteOnAFullFilesystemKeepsTheOldFile", "durable write (campaign.json, conformance.json, reports) on a full filesystem (64 KiB tmpfs, ENOSPC)", "storage error naming the file and ENOSPC; the old file whole; no temporary left"),
+ ("files", "AtomicWriteOnAReadOnlyFilesystemKeepsTheOldFile", "durable write on a filesystem remounted read-only", "storage error naming the file and EROFS; the old file whole; no temporary left"),
+ ("files", "AtomicWriteBeyondTheFileSizeLimitKeepsTheOldFile", "durable write past the file size limit (RLIMIT_FSIZE: EFBIG mid-write)", "storage error naming the file and EFBIG; the old file whole; no temporary left"),
+ ("durable", "OutputOnAFullFilesystemIsExit4AndKeepsTheOldFile", "modharness writes its output onto a full filesystem (16 KiB tmpfs)", "exit 4, 'cannot write OUT (write): No space left on device (ENOSPC)'; the old file whole; no temporary left"),
+ ("durable", "OutputOnAReadOnlyFilesystemIsExit4AndKeepsTheOldFile", "modharness writes its output onto a read-only filesystem", "exit 4, the error names EROFS; the old file whole; no temporary left"),
+ ("durable", "SecondRunIntoALockedOutIsRefusedAtOnce", "two runs on one --out (the first holds OUT/.modharness.lock)", "the second: exit 2 at once, 'output directory OUT is in use by another modharness run (pid N)', nothing written; once released the same command proceeds"),
+ ("durable", "CtrlCDuringAKernelFetchStopsItCleanly", "Ctrl-C (SIGINT) during `modharness kernel fetch` while apt-get downloads", "exit 130 within 8 s; no .fetch-* directory left; no apt-get or dpkg-deb left running"),
+ ("durable", "CtrlCDuringASeedBuildStopsMake", "Ctrl-C (SIGINT) during a seed module build (make)", "exit 130 within 8 s; no make or compiler left running; no half-built seed directory"),
+ ("process", "InterruptKillsTheWholeProcessGroupPromptly", "Ctrl-C while a tool with children runs (the flag every wait loop checks; make, apt-get, kernel build-fuzz)", "interrupted error within 3 s; the tool's whole process group gone before the caller goes on (a build lock is released only then)"),
 ]
 results = {}
 for name in set(r[0] for r in rows):

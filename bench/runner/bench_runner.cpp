@@ -10,8 +10,8 @@
 #include "bench/runner/bench_frames.h"
 #include "bench/runner/bench_initrd.h"
 #include "bench/runner/host_notes.h"
-#include "bench/runner/write_file.h"
 #include "harness/common/files.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernels/seed_modules.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/session/accel_probe.h"
@@ -191,6 +191,8 @@ Expected<BenchTarget> resolve_bench_target(const BenchOptions& o) {
 }
 
 Expected<BenchOutcome> run_bench(const BenchOptions& o, const BenchTarget& t, const std::atomic<bool>* interrupted) {
+    // Held until the bench returns: a second bench into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(t.out));
     ReportInput report;
     report.accel = t.accel_name;
     report.command = o.command;
@@ -206,7 +208,7 @@ Expected<BenchOutcome> run_bench(const BenchOptions& o, const BenchTarget& t, co
     }
     report.host_notes = "before: " + notes_before + " | after: " + host_notes();
     if (auto s = write_report(report, t.out); !s) return s.error();
-    (void)write_file(t.out / "command.txt", o.command + "\n");
+    if (auto s = write_file_atomic(t.out / "command.txt", o.command + "\n"); !s) return s.error();
     outcome.report = t.out / "report.md";
     return outcome;
 }

@@ -109,8 +109,8 @@ Expected<bool> load_state(CampaignState& st, const CampaignOptions& opt) {
     return resumed;
 }
 
-void save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write) {
-    (void)write_file_atomic(opt.out / "campaign.json", state_file_text(opt.engine, opt.kernel, st.now(), crash_events, final_write));
+Status save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write) {
+    return write_file_atomic(opt.out / "campaign.json", state_file_text(opt.engine, opt.kernel, st.now(), crash_events, final_write));
 }
 
 void add_curve_point(CampaignState& st, int crash_events, session::ResultsSink& curve_file) {

@@ -168,8 +168,10 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const mu
 }
 
 Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
-                                       const std::filesystem::path& work_dir) {
-    auto set = kernels::build_seed_modules(k, seeds, false);
+                                       const std::filesystem::path& work_dir, const std::atomic<bool>* interrupted) {
+    kernels::SeedBuildOptions so;
+    so.interrupted = interrupted;
+    auto set = kernels::build_seed_modules(k, seeds, so);
     if (!set) return with_context("seed modules: ", set.error());
     SeedInputs out;
     for (const auto& name : seeds) {

@@ -37,7 +37,8 @@ options:
 )";
 
 constexpr const char* kBenchExitCodes = R"(
-exit codes: 0 ok, 1 a run failed to produce results, 2 usage, 3 environment, 130 interrupted
+exit codes: 0 ok, 1 a run failed to produce results, 2 usage (or --out in use by another run),
+3 environment, 4 results could not be stored, 130 interrupted
 )";
 
 std::vector<OptionSpec> bench_options() {

@@ -2,7 +2,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -36,8 +35,8 @@ constexpr const char* kHelp =
 
 constexpr const char* kExitCodes =
     "\n"
-    "exit codes: 0 ok, 2 usage or unreadable/garbled PCs file or unwritable output, 3 no such kernel,\n"
-    "no build tree / vmlinux, or binutils missing\n";
+    "exit codes: 0 ok, 2 usage or unreadable/garbled PCs file, 3 no such kernel, no build tree /\n"
+    "vmlinux, or binutils missing, 4 an output file could not be written\n";
 
 std::vector<OptionSpec> cover_options() {
     return {
@@ -53,14 +52,6 @@ std::vector<OptionSpec> cover_options() {
         {"rebuild", "", "rebuild the site map even if its cache matches vmlinux"},
         {"help", "", ""},
     };
-}
-
-bool write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    out.close();
-    if (!out) std::fprintf(stderr, "modharness cover: cannot write %s\n", path.c_str());
-    return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -127,9 +118,13 @@ int cmd_cover(const Args& args) {
         std::fputs(coverage::coverage_json(report, *sites, reached).c_str(), stdout);
     } else {
         std::fputs(coverage::coverage_text(report, *top).c_str(), stdout);
-        if (json_out && !write_file(*json_out, coverage::coverage_json(report, *sites, reached))) return kExitUsage;
+        if (json_out)
+            if (auto w = write_file_atomic(*json_out, coverage::coverage_json(report, *sites, reached)); !w)
+                return report_error("cover", w.error());
     }
-    if (auto html = p->get("html"); html && !write_file(*html, coverage::coverage_html(report, *sites, reached))) return kExitUsage;
+    if (auto html = p->get("html"))
+        if (auto w = write_file_atomic(*html, coverage::coverage_html(report, *sites, reached)); !w)
+            return report_error("cover", w.error());
     std::fflush(stdout);
     return kExitOk;
 }

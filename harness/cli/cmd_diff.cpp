@@ -1,12 +1,12 @@
 // `modharness diff RUN_A RUN_B`: every case whose errno, verdict, log class or taint differs.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "conformance/report/report.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/common/error_kind.h"
+#include "harness/common/files.h"
 
 namespace mh::cli {
 namespace {
@@ -23,7 +23,8 @@ constexpr const char* kHelp =
 
 constexpr const char* kExitCodes =
     "\n"
-    "exit codes: 0 no differences, 1 differences, 2 usage error or unreadable/invalid run or output\n";
+    "exit codes: 0 no differences, 1 differences, 2 usage error or unreadable/invalid run,\n"
+    "4 an output file could not be written\n";
 
 std::vector<OptionSpec> diff_options() {
     return {
@@ -31,14 +32,6 @@ std::vector<OptionSpec> diff_options() {
         {"html", "FILE", "also write the diff as a self-contained HTML page"},
         {"help", "", ""},
     };
-}
-
-bool write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    out.close();
-    if (!out) std::fprintf(stderr, "modharness diff: cannot write %s\n", path.c_str());
-    return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -68,9 +61,11 @@ int cmd_diff(const Args& args) {
         std::fputs(json_text.c_str(), stdout);
     } else {
         std::fputs(conformance::diff_text(diff).c_str(), stdout);
-        if (json_out && !write_file(*json_out, json_text)) return kExitUsage;
+        if (json_out)
+            if (auto w = write_file_atomic(*json_out, json_text); !w) return report_error("diff", w.error());
     }
-    if (auto html = p->get("html"); html && !write_file(*html, conformance::diff_html(diff))) return kExitUsage;
+    if (auto html = p->get("html"))
+        if (auto w = write_file_atomic(*html, conformance::diff_html(diff)); !w) return report_error("diff", w.error());
     std::fflush(stdout);
     return conformance::diff_is_empty(diff) ? kExitOk : kExitFindings;
 }

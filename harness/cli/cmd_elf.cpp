@@ -259,10 +259,7 @@ void print_gen_help(const std::vector<OptionSpec>& specs) {
 }
 
 int write_out(const std::string& path, const Bytes& b) {
-    std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    f.close();
-    if (!f) return report_error("gen", storage_error("cannot write " + path));
+    if (auto w = write_file_atomic(path, std::string(b.begin(), b.end())); !w) return report_error("gen", w.error());
     return kExitOk;
 }
 

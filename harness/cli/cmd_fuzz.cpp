@@ -42,7 +42,7 @@ constexpr const char* kHelpTail =
     "Scale-out: run one campaign per machine with its own --out, then merge corpora with the\n"
     "engine's own tools (see docs/fuzzing.md).\n"
     "\n"
-    "exit codes: 0 no new crash, 1 new crash title(s), 2 usage, 3 environment (kernel, QEMU, guest\n"
+    "exit codes: 0 no new crash, 1 new crash title(s), 2 usage (or --out in use by another run), 3 environment (kernel, QEMU, guest\n"
     "fuzzer missing), 4 results could not be stored, 130 interrupted (state kept: rerun to continue)\n";
 
 constexpr double kMaxDurationSeconds = 366.0 * 24 * 3600;  // a year: past it, a typo
@@ -166,8 +166,8 @@ int cmd_fuzz(const Args& args) {
     auto s = campaign::run_campaign(*o);
     if (!s) return report_error("fuzz", s.error());
     const std::string json = campaign::summary_json(*s);
-    (void)write_file_atomic(o->out / "summary.json", json);
     std::fputs(campaign::summary_table(*s).c_str(), stdout);
+    if (auto w = write_file_atomic(o->out / "summary.json", json); !w) return report_error("fuzz", w.error());
     std::printf("summary: %s\n", (o->out / "summary.json").c_str());
     if (s->interrupted) return kExitInterrupted;
     if (s->storage_error) return kExitStorage;

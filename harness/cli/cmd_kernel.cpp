@@ -7,6 +7,7 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/number_option.h"
+#include "harness/cli/interrupt.h"
 #include "harness/host/cache_dir.h"
 #include "harness/kernels/debian_packages.h"
 #include "harness/kernels/fuzz_kernel.h"
@@ -68,7 +69,8 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
     print_option_help(stdout, specs);
     std::fputs(
         "\nexit codes: 0 ok, 2 usage (an unknown NAME: checked before any download), 3 environment\n"
-        "(apt/network/missing package/bad image/build failed)\n",
+        "(apt/network/missing package/bad image/build failed), 4 the cache could not be written,\n"
+        "130 interrupted (download or make stopped, nothing half-made kept)\n",
         stdout);
 }
 
@@ -124,6 +126,7 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
     o.rebuild = p.has("rebuild");
     o.signing = p.has("signing");
     o.verbose = !p.has("quiet");
+    o.interrupted = install_interrupt_flag();
     auto k = mh::kernels::build_fuzz_kernel(o);
     if (!k) return report_error("kernel build-fuzz", k.error());
     const auto& i = k->info;
@@ -165,7 +168,10 @@ int cmd_kernel(const Args& args) {
             mh::kernels::FetchOptions o;
             o.refresh = p.has("refresh");
             o.verbose = !p.has("quiet");
+            o.interrupted = install_interrupt_flag();
             auto k = mh::kernels::fetch_kernel(name, o);
+            if (!k && (k.error().kind == ErrorKind::kInterrupted || k.error().kind == ErrorKind::kStorage))
+                return report_error("kernel fetch", k.error());
             if (!k) {
                 rc = report_error(("kernel fetch " + name).c_str(), k.error());
                 continue;

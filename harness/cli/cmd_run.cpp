@@ -49,7 +49,8 @@ int cmd_run(const Args& args) {
         std::fputs(kRunHelp, stdout);
         print_option_help(stdout, specs);
         std::fputs(
-            "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
+            "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file (or --out in use by\n"
+            "another run), 3 environment,\n"
             "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
             stdout);
         return kExitOk;
@@ -69,7 +70,7 @@ int cmd_run(const Args& args) {
     std::string json_path = p->get_or("json", "");
     bool json_stdout = json_path == "-";
     std::FILE* human = json_stdout ? stderr : stdout;
-    std::ofstream json_file;
+    // Checked now, so a bad path fails before any VM boots; written (durably) at the end.
     if (!json_path.empty() && !json_stdout) {
         json_file.open(json_path, std::ios::trunc);
         if (!json_file) return report_error("run", usage_error("--json: cannot write " + json_path));
@@ -92,12 +93,12 @@ int cmd_run(const Args& args) {
     if (!r) return report_error("run", r.error());
     if (!json_path.empty()) {
         const std::string results = read_text_file(r->results_file).value_or("");
-        for (auto [line, number] : lines(results)) {
-            if (json_stdout)
-                std::cout << line << "\n";
-            else
-                json_file << line << "\n";
-        }
+        std::string json_lines;
+        for (auto [line, number] : lines(results)) (json_lines += line) += '\n';
+        if (json_stdout)
+            std::cout << json_lines;
+        else if (auto w = write_file_atomic(json_path, json_lines); !w)
+            return report_error("run", w.error());
     }
     std::fputc('\n', human);
     print_case_table(human, r->records);

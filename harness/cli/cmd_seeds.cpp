@@ -5,6 +5,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/seed_modules.h"
 
@@ -41,7 +42,7 @@ void print_seeds_help(const std::vector<OptionSpec>& specs) {
     std::fputs(
         "\n"
         "SEED: names from --list, or big_<size> (big_64m); default: every catalogue seed.\n"
-        "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed)\n",
+        "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed), 130 interrupted\n",
         stdout);
 }
 
@@ -74,11 +75,16 @@ int cmd_seeds(const Args& args) {
         if (auto spec = mh::kernels::parse_seed_name(n); !spec) return report_error("seeds", spec.error());
     }
 
+    // Ctrl-C stops a kernel download or a make (their process groups) and exits 130.
+    const auto interrupted = install_interrupt_flag();
     auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"),
-                                              p.get_or("build-tree", ""));
+                                              p.get_or("build-tree", ""), interrupted);
     if (!kernel) return report_error("seeds", kernel.error());
     const auto t0 = std::chrono::steady_clock::now();
-    auto set = mh::kernels::build_seed_modules(*kernel, names, p.has("verbose"));
+    mh::kernels::SeedBuildOptions so;
+    so.verbose = p.has("verbose");
+    so.interrupted = interrupted;
+    auto set = mh::kernels::build_seed_modules(*kernel, names, so);
     if (!set) return report_error("seeds", set.error());
     for (const auto& [name, ko] : set->modules) std::printf("%-10s %s\n", name.c_str(), ko.string().c_str());
     std::fprintf(stderr, "modharness seeds: %zu modules for %s in %.2f s (%s)\n", set->modules.size(), kernel->release.c_str(),

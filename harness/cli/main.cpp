@@ -43,8 +43,9 @@ static void print_help() {
     std::printf(
         "\nenvironment:\n"
         "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
-        "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage, 3 environment,\n"
-        "            4 results could not be stored (disk full: stopped, --resume later), 130 interrupted\n");
+        "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage (also: --out in use by another run:\n"
+        "            one run per output directory), 3 environment, 4 results could not be stored (disk\n"
+        "            full, read-only: stopped, --resume later), 130 interrupted\n");
 }
 
 }  // namespace mh::cli

@@ -154,8 +154,9 @@ Status run_step(const std::vector<std::string>& argv, const fs::path& cwd, const
                         "ARCH=x86",
                         "KBUILD_BUILD_USER=modharness",
                         "KBUILD_BUILD_HOST=modharness"};
+    po.interrupted = options.interrupted;
     auto r = host::run_process(argv, po);
-    if (!r) return make_error(what + ": " + r.error().message);
+    if (!r) return make_error(what + ": " + r.error().message, r.error().kind);
     {
         std::ofstream log(cwd.parent_path() / "build.log", std::ios::binary | std::ios::app);
         log << "$ " << host::display_command(argv) << "\n" << r->out << "\n[" << r->status_text() << "]\n";
@@ -391,14 +392,15 @@ Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
         host::ProcessOptions po;
         po.timeout = kToolTimeout;
         po.merge_stderr = true;
+        po.interrupted = options.interrupted;
         auto r = host::run_process({"tar", "-xf", tarball.string(), "-C", dir.string()}, po);
-        if (!r) return make_error("tar: " + r.error().message);
+        if (!r) return make_error("tar: " + r.error().message, r.error().kind);
         if (!r->success())
             return make_error("extracting '" + tarball.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->out, 10));
         if (!fs::is_regular_file(tree / "Makefile", ec))
             return make_error("'" + tarball.string() + "' did not unpack to " + std::string(kTreeDirName) + "/Makefile");
         info.extract_seconds = seconds_since(t0);
-        std::ofstream(dir / kExtractedStamp) << info.extract_seconds << "\n";
+        MH_TRY(write_file_atomic(dir / kExtractedStamp, std::to_string(info.extract_seconds) + "\n"));
     } else {
         if (auto t = read_text_file(dir / kExtractedStamp)) info.extract_seconds = std::atof(t->c_str());
         progress(options.verbose, "resuming the build in " + tree.string());

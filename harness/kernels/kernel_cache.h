@@ -1,6 +1,7 @@
 // Kernels for the VMs: Debian kernels fetched into the cache (by alias or package), or a user's bzImage.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -26,8 +27,10 @@ struct Kernel {
 // network (a kernel not in the cache is then an error saying how to fetch it).
 // build_tree_override: a kernel build tree for module builds (a user's kernel, or to replace
 // the cached headers). A name no kernel can have is a usage error (check_kernel_name, before any
-// download); every other failure (not cached, apt, not a bzImage) is an environment error.
-Expected<Kernel> resolve_kernel(const std::string& name, bool fetch, const std::filesystem::path& build_tree_override = {});
+// download); every other failure (not cached, apt, not a bzImage) is an environment error, an
+// interrupt (the flag set while apt or the extraction runs) an interrupted one.
+Expected<Kernel> resolve_kernel(const std::string& name, bool fetch, const std::filesystem::path& build_tree_override = {},
+                                const std::atomic<bool>* interrupted = nullptr);
 
 // Every kernel in the cache, sorted by release.
 std::vector<Kernel> cached_kernels();
@@ -78,6 +81,9 @@ struct FetchOptions {
     bool refresh = false;  // re-resolve the alias with apt even if a kernel is cached for it
     bool verbose = false;  // progress lines on stderr
     const AptAccess* apt = nullptr;  // nullptr: the system's apt
+    // Ctrl-C: apt and dpkg-deb are stopped (process group killed), the partial .fetch-* directory
+    // removed, and an interrupted error returned.
+    const std::atomic<bool>* interrupted = nullptr;
 };
 
 // Downloads and extracts the kernel + headers packages for `name` into <cache>/kernels/<release>/,

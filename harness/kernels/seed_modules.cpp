@@ -127,7 +127,9 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
     po.timeout = options.make_timeout;
     // A parent make's jobserver and flags must not leak into kbuild.
     po.env_overrides = {"MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=", "KBUILD_EXTMOD=", "M="};
+    po.interrupted = options.interrupted;
     auto r = host::run_process(argv, po);
+    if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
     if (!r) return make_error("seed '" + spec.name + "': " + r.error().message + " (install make and gcc)");
     {
         std::ofstream log(tmp / "build.log", std::ios::binary);
@@ -144,10 +146,7 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
         return make_error("make succeeded but produced no '" + ko.string() + "':\n" + host::tail_lines(r->out, kMakeTailLines));
     MH_TRY(verify_seed_module(ko, spec, k.release));
     prune_build_dir(tmp);
-    {
-        std::ofstream stamp(tmp / ".mh-built");
-        stamp << kBuilderVersion << "\n";
-    }
+    MH_TRY(write_file_atomic(tmp / ".mh-built", std::string(kBuilderVersion) + "\n"));
     fs::remove_all(final_dir, ec);
     fs::rename(tmp, final_dir, ec);
     if (ec) return make_error("cannot move '" + tmp.string() + "' to '" + final_dir.string() + "': " + ec.message());

@@ -140,6 +140,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     std::string archive = cpio.finish();
     std::ofstream out(batch.initrd, std::ios::binary | std::ios::trunc);
     out.write(archive.data(), static_cast<std::streamsize>(archive.size()));
+    out.close();  // a delayed write error shows at close
     if (!out) return storage_error("cannot write " + batch.initrd.string());
     batch.initrd_bytes = archive.size();
     batch.cases = std::move(cases);

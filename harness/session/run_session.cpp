@@ -15,6 +15,7 @@
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
+#include "harness/host/output_lock.h"
 #include "harness/session/accel_probe.h"
 #include "harness/session/case_names.h"
 #include "harness/session/free_space.h"
@@ -60,7 +61,9 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     inputs.executor = executor;
     if (!wanted.empty()) {
         progress("building seed modules for " + kernel.release + " ...");
-        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
+        kernels::SeedBuildOptions so;
+        so.interrupted = opt.interrupted;
+        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), so);
         if (!seeds) return with_context("seed modules: ", seeds.error());
         inputs.seeds = seeds->modules;
     }
@@ -104,7 +107,7 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     PreparedSession prep;
     if (auto dup = duplicate_id(cases)) return usage_error(*dup);
     MH_TRY(check_case_names(cases, opt.known_malformation));  // a typo waits for no download or boot
-    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree, opt.interrupted);
     if (!kernel) return kernel.error();
     prep.kernel = *kernel;
     prep.executor = opt.executor.empty() ? default_executor_path() : opt.executor;
@@ -117,6 +120,9 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
     if (ec) return storage_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    // Before anything is read or written there: two sessions never share an --out.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.out_dir));
+    prep.out_lock = std::move(out_lock);
     const auto results_file = opt.out_dir / "results.jsonl";
     if (opt.resume) {
         auto r = read_recorded_results(results_file);

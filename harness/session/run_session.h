@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/common/expected.h"
+#include "harness/host/file_lock.h"
 #include "harness/session/batch_runner.h"
 #include "harness/session/free_space.h"
 #include "harness/session/host_case.h"
@@ -74,6 +75,8 @@ struct PreparedSession {
     // Set when the session ended before a batch was built (too little free space in out_dir):
     // run_prepared returns it as it is.
     std::optional<SessionResult> ended_early;
+    // The lock on out_dir (host/output_lock.h), held until the session is run.
+    std::optional<host::FileLock> out_lock;
 };
 
 // Usage errors, before anything is fetched or booted: the same case id twice (across case
