@@ -191,7 +191,7 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
 
 Expected<Contract> load_contract(const std::filesystem::path& path) {
     auto text = read_text_file(path);
-    if (!text) return make_error("cannot read contract " + path.string());
+    if (!text) return environment_error("cannot read contract " + path.string());
     auto c = parse_contract(*text, path.string());
     if (!c) return c;
     auto v = validate_contract(*c);

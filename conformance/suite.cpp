@@ -1,6 +1,7 @@
 // Conformance suite driver: groups -> cases -> run_session per group -> contract verdicts -> run JSON.
 #include "conformance/suite.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -8,10 +9,12 @@
 #include <sstream>
 
 #include "conformance/report/run_file.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/paths/artefact_paths.h"
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
@@ -219,9 +222,16 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     auto contract = load_contract(opt.conformance_dir / "contract.txt");
     if (!contract) return contract.error();
     auto groups_text = read_text_file(opt.conformance_dir / "groups.txt");
-    if (!groups_text) return make_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
+    if (!groups_text) return environment_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
     auto groups = parse_groups(*groups_text, (opt.conformance_dir / "groups.txt").string());
     if (!groups) return groups.error();
+    // A --group typo would otherwise select nothing and report an empty run.
+    for (const auto& name : opt.only_groups) {
+        std::string known;
+        for (const auto& g : *groups) known += (known.empty() ? "" : ", ") + g.name;
+        if (std::none_of(groups->begin(), groups->end(), [&](const auto& g) { return g.name == name; }))
+            return usage_error("unknown --group '" + name + "' (groups: " + known + ")");
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     json run;
@@ -234,8 +244,8 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     for (const auto& [id, c] : contract->classes) classes[id] = {{"title", c.title}, {"section", c.section}};
     run["classes"] = classes;
     std::map<std::string, int> summary;
-    std::error_code ec;
-    std::filesystem::create_directories(opt.session.out_dir, ec);
+    // Held until the suite returns: a second conform into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.session.out_dir));
 
     for (const auto& group : *groups) {
         if (!opt.only_groups.empty() && std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
@@ -254,7 +264,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         std::vector<std::string> eff_class(selected.cases.size());
         json kernel_json;
         auto prepared = session::prepare_session(selected.cases, so);
-        if (!prepared) return make_error("group " + group.name + ": " + prepared.error().message);
+        if (!prepared) return with_context("group " + group.name + ": ", prepared.error());
         if (!prepared->ended_early)
             kernel_json = set_expectations(*contract, selected.meta, enforce, prepared->kernel, prepared->batch.cases, rules, eff_class);
         auto user_on_case = opt.session.on_case;
@@ -263,7 +273,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             if (user_on_case) user_on_case(hc, co);
         };
         auto result = session::run_prepared(std::move(prepared).value(), so);
-        if (!result) return make_error("group " + group.name + ": " + result.error().message);
+        if (!result) return with_context("group " + group.name + ": ", result.error());
         run["kernel"] = kernel_json;
         run["accel_reason"] = result->accel_reason;
         run["accel"] = vm::accel_name(result->accel);
@@ -273,19 +283,33 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             ++summary[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
             run["cases"].push_back(j);
         }
+        // Kernel reports between cases: findings of their own, after the case that ran last.
+        for (const auto& ev : result->events) {
+            json e = session::event_to_json(ev, result->kernel);
+            e["group"] = group.name;
+            run["events"].push_back(e);
+        }
         run["groups"].push_back({{"name", group.name},
                                  {"cmdline", group.cmdline},
                                  {"cases", result->records.size()},
                                  {"vms", result->stats.vms},
                                  {"boot_failures", result->stats.boot_failures},
                                  {"kernel_events", result->stats.kernel_events},
+                                 {"late_kernel_events", result->events.size()},
+                                 {"bad_frames", result->stats.bad_frames},
+                                 {"results_lost", result->stats.results_lost},
                                  {"wall_seconds", result->stats.wall_seconds},
                                  {"first_result_seconds", result->stats.first_result_seconds},
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        // A run that cannot be stored stops like a full results.jsonl: the caller says why (exit 4).
+        if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                       run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            !w) {
+            run["stopped"] = w.error().message;
+            break;
+        }
         if (!result->stopped.empty()) {
             // Results can no longer be stored: no further group, and the caller says why.
             run["stopped"] = result->stopped;
@@ -293,8 +317,10 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            (void)write_file_atomic(opt.session.out_dir / "conformance.json",
-                                    run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+            if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
+                                           run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+                !w)
+                run["stopped"] = w.error().message;
             break;
         }
     }

@@ -9,10 +9,15 @@ PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   liblzma-dev zlib1g-dev libzstd-dev libelf1 libelf-dev bc xz-utils zstd cpio
   qemu-system-x86 clang libclang-rt-14-dev clang-format
+  # kernel fetch (apt-get download, dpkg-deb -x), seed builds and guest packing (make, ldd, strip)
+  apt dpkg libc-bin binutils tar
+  # tests and scripts: JUnit check (xmllint), bench store image (mke2fs), soak (pgrep),
+  # fault table / soak / fuzz comparison (python3)
+  libxml2-utils e2fsprogs procps python3
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++
   # modharness kernel build-fuzz (the source itself, linux-source-6.12, is installed on demand)
-  flex bison libssl-dev openssl
+  flex bison libssl-dev openssl perl
 )
 
 missing=()

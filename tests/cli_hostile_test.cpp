@@ -1,15 +1,18 @@
 // Hostile inputs to the tool itself: every one gets one clear error naming the problem and a CI
-// exit code (2 usage/bad input, 3 environment), never a crash, a hang or a VM boot.
+// exit code (2 usage/bad input, 3 environment), never a crash, a hang or a VM boot. Bad numbers and
+// unknown names are usage errors before any download, build or boot.
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -20,9 +23,9 @@ struct Outcome {
     std::string output;
 };
 
-Outcome run(const std::string& args) {
+Outcome run(const std::string& args, const std::string& env = "") {
     const char* b = std::getenv("MH_BUILD_DIR");
-    std::string cmd = "timeout 60 " + std::string(b ? b : ".") + "/harness/cli/modharness " + args + " 2>&1";
+    std::string cmd = env + "timeout 60 " + std::string(b ? b : ".") + "/harness/cli/modharness " + args + " 2>&1";
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     std::array<char, 4096> buf{};
@@ -42,6 +45,24 @@ void expect(const Outcome& o, int code, const std::string& needle) {
     EXPECT_EQ(o.code, code) << o.output;
     EXPECT_NE(o.output.find(needle), std::string::npos) << "missing '" << needle << "' in: " << o.output;
     EXPECT_LT(o.code, 124) << "crashed or timed out: " << o.output;
+}
+
+// A usage error that did no work: `args` run with MH_CACHE_DIR on a fresh empty directory exits 2
+// within a second, naming each needle, and the cache is still empty (no kernel fetched, no seed
+// built, no accelerator probed, no VM booted).
+void expect_usage_before_any_work(const std::string& args, const std::vector<std::string>& needles) {
+    SCOPED_TRACE(args);
+    const fs::path cache = fs::temp_directory_path() / ("mh-hostile-cache-" + std::to_string(::getpid()));
+    fs::remove_all(cache);
+    fs::create_directories(cache);
+    const auto t0 = std::chrono::steady_clock::now();
+    const Outcome o = run(args, "MH_CACHE_DIR=" + cache.string() + " ");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(o.code, 2) << o.output;
+    for (const auto& n : needles) EXPECT_NE(o.output.find(n), std::string::npos) << "missing '" << n << "' in: " << o.output;
+    EXPECT_LT(seconds, 1.0) << o.output;
+    EXPECT_TRUE(fs::is_empty(cache)) << "the cache was written to: " << o.output;
+    fs::remove_all(cache);
 }
 
 }  // namespace
@@ -66,13 +87,25 @@ TEST(CliHostile, BadCaseFiles) {
     expect(run("run " + badkey.string()), 2, badkey.string() + ":2");
     auto dup = tmp("dup.cases", "id=a call=finit fd=minus1 image=none\nid=a call=finit fd=minus1 image=none\n");
     expect(run("run " + dup.string()), 2, "duplicate case id 'a'");
+    // The same id in two case files: refused before any kernel is resolved (a kernel that does
+    // not exist would otherwise be the error) and before anything boots.
+    auto dup2 = tmp("dup2.cases", "id=b call=finit fd=minus1 image=none\nid=a call=finit fd=minus1 image=none\n");
+    auto one = tmp("one.cases", "id=a call=finit fd=minus1 image=none\n");
+    auto dup_out = fs::temp_directory_path() / ("mh-hostile-" + std::to_string(::getpid()) + "-dupout");
+    auto across = run("run --kernel /nonexistent/bzImage --no-fetch --out " + dup_out.string() + " " + one.string() + " " + dup2.string());
+    expect(across, 2, "duplicate case id 'a'");
+    EXPECT_NE(across.output.find(one.string() + ":1"), std::string::npos) << across.output;
+    EXPECT_NE(across.output.find(dup2.string() + ":2"), std::string::npos) << across.output;
+    EXPECT_FALSE(fs::exists(dup_out / "initrd.cpio"));
     auto bad_expect = tmp("badexpect.cases", "id=a call=finit fd=minus1 image=none expect=ENOTANERRNO\n");
     expect(run("run " + bad_expect.string()), 2, "ENOTANERRNO");
     auto empty = tmp("empty.cases", "# only a comment\n\n");
     expect(run("run " + empty.string()), 2, "no cases");
     auto bad_malform = tmp("badmalform.cases", "id=a call=init image=synth:-131 malform=no-such-malformation\n");
-    // Resolving images needs a kernel; with a non-kernel it stops there (environment), naming the file.
-    expect(run("run --kernel /etc/passwd --accel tcg " + bad_malform.string()), 3, "/etc/passwd");
+    // Names are checked before the kernel: the unknown malformation is reported (usage, exit 2), not
+    // the non-kernel (which used to win, with exit 3, hiding the case file's mistake).
+    expect(run("run --kernel /etc/passwd --accel tcg " + bad_malform.string()), 2,
+           bad_malform.string() + ":1 (case a): unknown malformation");
 }
 
 TEST(CliHostile, NotAKernelAndMissingQemu) {
@@ -80,11 +113,72 @@ TEST(CliHostile, NotAKernelAndMissingQemu) {
     auto fake = tmp("fake-bzImage", std::string(4096, 'x'));
     expect(run("run --kernel " + fake.string() + " --accel tcg " + cases.string()), 3, fake.string());
     expect(run("run --kernel /nonexistent/bzImage --accel tcg " + cases.string()), 3, "/nonexistent/bzImage");
-    expect(run("run --kernel no-such-alias-or-package --no-fetch --accel tcg " + cases.string()), 3, "no-such-alias-or-package");
+    // A name no kernel can have is a usage error (exit 2; it was 3 when found missing from the cache).
+    expect(run("run --kernel no-such-alias-or-package --no-fetch --accel tcg " + cases.string()), 2,
+           "unknown kernel 'no-such-alias-or-package'");
+    // A well-formed package name that is not cached is the machine's lack: exit 3, how to fetch it.
+    expect(run("run --kernel linux-image-0.0.0-1-none-amd64 --no-fetch --accel tcg " + cases.string()), 3, "modharness kernel fetch");
 }
 
 TEST(CliHostile, BadRunsForDiff) {
     expect(run("diff /nonexistent/a /nonexistent/b"), 2, "/nonexistent/a");
     auto junk = tmp("junk.json", "{\"schema\": \"something-else\"}");
     expect(run("diff " + junk.string() + " " + junk.string()), 2, junk.string());
+}
+
+// Every numeric option takes one whole number in its range; anything else names the option, the
+// value and the range, before any kernel is looked at.
+TEST(CliHostile, BadNumbersAreUsageErrors) {
+    auto cases = tmp("num.cases", "id=a call=finit fd=minus1 image=none expect=EBADF\n");
+    const std::string out = (fs::temp_directory_path() / ("mh-hostile-fuzz-" + std::to_string(::getpid()))).string();
+    const std::vector<std::vector<std::string>> rows = {
+        {"run --memory 0 " + cases.string(), "--memory '0'", "128..65536"},
+        {"run --memory 1024MB " + cases.string(), "--memory '1024MB'", "not a whole number"},
+        {"run --boot-timeout -5 " + cases.string(), "--boot-timeout '-5'", "1..3600"},
+        {"conform --boot-timeout 10s", "--boot-timeout '10s'"},
+        {"throughput --memory abc", "--memory 'abc'"},
+        {"fuzz --out " + out + " --rng-seed abc", "--rng-seed 'abc'", "1..18446744073709551615"},
+        {"fuzz --out " + out + " --rng-seed 0", "--rng-seed '0'"},
+        {"fuzz --out " + out + " --jobs 2x", "--jobs '2x'", "1..64"},
+        {"fuzz --out " + out + " --max-len -1", "--max-len '-1'", "1..1073741824"},
+        {"fuzz --out " + out + " --memory 0", "--memory '0'", "256..65536"},
+        {"fuzz --out " + out + " --duration -5m", "--duration '-5m'"},
+        {"fuzz --out " + out + " --duration 10x", "--duration '10x'", "unknown unit 'x'"},
+        {"repro --runs 1x " + cases.string(), "--runs '1x'", "1..100"},
+        {"kernel build-fuzz --jobs 0", "--jobs '0'", "1..256"},
+        {"cover --top 5abc", "--top '5abc'"},
+        {"check-package --max-failures abc /nonexistent", "--max-failures 'abc'"},
+        {"bench --reps 2x", "--reps '2x'", "1..100000"},
+        {"bench --memory 0", "--memory '0'", "128..65536"},
+    };
+    for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
+    EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad option";
+}
+
+// A name modharness checks later (kernel, seed module, malformation, engine, group) is checked
+// first: exit 2 with the valid names, before any download, seed build or boot. Each of these
+// would otherwise fetch the default kernel into the (empty) cache.
+TEST(CliHostile, UnknownNamesAreUsageErrorsBeforeAnyDownload) {
+    auto cases = tmp("names.cases", "id=a call=finit fd=minus1 image=none expect=EBADF\n");
+    auto bad_seed = tmp("badseed.cases", "id=s call=finit image=seed:no-such-seed\n");
+    auto bad_malform = tmp("badmalform2.cases", "id=m call=init image=seed:ok malform=ehdr-bad-magik\n");
+    const std::string out = (fs::temp_directory_path() / ("mh-hostile-fuzz-" + std::to_string(::getpid()))).string();
+    const std::vector<std::vector<std::string>> rows = {
+        {"run --kernel debian-6.1-clud " + cases.string(), "unknown kernel 'debian-6.1-clud'", "debian-6.1-cloud", "linux-image-"},
+        {"run " + bad_seed.string(), bad_seed.string() + ":1 (case s): unknown seed module 'no-such-seed'", "known: ok,"},
+        {"run " + bad_malform.string(), "unknown malformation 'ehdr-bad-magik'", "similar: ", "ehdr-bad-magic", "modharness malformations"},
+        {"conform --kernel debian-6.1-cloud --kernel debian-6.12-clod", "unknown kernel 'debian-6.12-clod'"},
+        {"conform --group no-such-group", "unknown --group 'no-such-group'", "default"},
+        {"kernel fetch debian-6.1-cloud no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"kernel info no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"seeds --kernel no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"seeds no-such-seed", "unknown seed module 'no-such-seed'", "known: ok,"},
+        {"accel --kernel no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"bench --compare no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"fuzz --out " + out + " --seeds ok,no-such-seed", "--seeds: unknown seed module 'no-such-seed'"},
+        {"fuzz --out " + out + " --engine warp", "unknown --engine 'warp'", "libfuzzer, libfuzzer-bytes, random, aflpp"},
+        {"fuzz --out " + out + " --kernel no-such-kernel", "unknown kernel 'no-such-kernel'"},
+    };
+    for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
+    EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad name";
 }

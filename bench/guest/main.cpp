@@ -13,6 +13,7 @@
 #include "bench/guest/bench_manifest.h"
 #include "harness/common/files.h"
 #include "harness/executor/guest_env.h"
+#include "harness/guest_guard/machine.h"
 #include "harness/protocol/frame_types.h"
 #include "bench/guest/load_benchmarks.h"
 #include "bench/guest/module_store.h"
@@ -70,7 +71,7 @@ void clock_check(ResultsPort& port, const std::string& phase, double sleep_s) {
 int main() {
     // Nothing before this line may touch the module syscalls: benchmarks are registered later,
     // at run time, never by static initialisers.
-    if (auto why = guest_refusal()) return refuse_and_exit("mh-guest-bench", *why);
+    if (auto why = mh::guest_guard::refusal_as_init()) return refuse_and_exit("mh-guest-bench", *why);
     mount_guest_filesystems("size=50%");
     ResultsPort port;
 

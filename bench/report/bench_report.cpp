@@ -101,12 +101,7 @@ Status write_report(const ReportInput& in, const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir, ec);
     std::vector<KernelFigures> kernels;
     for (const auto& k : in.kernels) kernels.push_back(compute_figures(k));
-    auto write = [&](const std::string& name, const std::string& text) -> Status {
-        std::ofstream o(dir / name, std::ios::binary);
-        o << text;
-        if (!o) return make_error("cannot write " + (dir / name).string());
-        return ok_status();
-    };
+    auto write = [&](const std::string& name, const std::string& text) { return write_file_atomic(dir / name, text); };
     // Plots first, summary.json last: the order the files have always been written in.
     for (const auto& [name, svg] : render_plots(in, kernels))
         if (auto s = write(name, svg); !s) return s;

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "bench/report/chunks.h"
-#include "bench/runner/write_file.h"
+#include "harness/common/files.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/vm/cpio.h"
 
@@ -59,7 +59,10 @@ GuestRun collect_run(const vm::GuestProgramResult& r, const std::filesystem::pat
         return run;
     }
     // Raw data for --rerender; gzip: the JSON of one VM is ~0.9 MB and compresses ~10x.
-    (void)write_file(dir / ("gbench-run" + std::to_string(run_index) + ".json.gz"), vm::gzip_compress(*json, 9));
+    if (auto w = write_file_atomic(dir / ("gbench-run" + std::to_string(run_index) + ".json.gz"), vm::gzip_compress(*json, 9)); !w) {
+        error = w.error().message;
+        return run;
+    }
     auto series = parse_gbench_json(*json);
     if (!series) {
         error = series.error().message;

@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "bench/runner/store_inputs.h"
-#include "bench/runner/write_file.h"
 #include "harness/common/files.h"
 #include "harness/paths/artefact_paths.h"
 #include "harness/elf/compression.h"
@@ -70,10 +69,10 @@ Expected<fs::path> prepare_initrd(const kernels::Kernel& k, const Plan& plan, co
     cpio.add_file("mh/store.ext4", image_bytes ? std::string_view(*image_bytes) : std::string_view());
     std::error_code ec;
     fs::remove(image, ec);
-    if (auto s = write_file(work / "bench.conf", *conf); !s) return s.error();
+    if (auto s = write_file_atomic(work / "bench.conf", *conf); !s) return s.error();
     // Uncompressed: the store is incompressible by design and gzip would only cost boot time.
     fs::path initrd = work / "initrd.cpio";
-    if (auto s = write_file(initrd, cpio.finish()); !s) return s.error();
+    if (auto s = write_file_atomic(initrd, cpio.finish()); !s) return s.error();
     return initrd;
 }
 

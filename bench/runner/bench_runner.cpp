@@ -10,14 +10,15 @@
 #include "bench/runner/bench_frames.h"
 #include "bench/runner/bench_initrd.h"
 #include "bench/runner/host_notes.h"
-#include "bench/runner/write_file.h"
 #include "harness/common/files.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernels/seed_modules.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/session/accel_probe.h"
 #include "harness/session/batch_builder.h"
 #include "harness/session/run_session.h"
 #include "harness/vm/guest_program.h"
+#include "harness/vm/guest_token.h"
 
 namespace mh::bench {
 namespace {
@@ -139,7 +140,8 @@ Expected<bool> run_once(const KernelJob& job, int run, KernelRuns& kr, BenchOutc
 // All runs of kernel `ki`; sets outcome.interrupted and stops early when the flag is raised.
 Expected<KernelRuns> run_kernel(const BenchOptions& o, const BenchTarget& t, size_t ki, std::optional<long> tsc_khz,
                                 const std::atomic<bool>* interrupted, BenchOutcome& outcome) {
-    KernelJob job{o, t, t.kernels[ki], o.kernels[ki], t.out / o.kernels[ki], {}, session::random_token(), {}, tsc_khz, interrupted};
+    MH_TRY_ASSIGN(token, vm::guest_token());
+    KernelJob job{o, t, t.kernels[ki], o.kernels[ki], t.out / o.kernels[ki], {}, std::move(token), {}, tsc_khz, interrupted};
     KernelRuns kr;
     kr.kernel = job.name;
     kr.release = job.k.release;
@@ -189,6 +191,8 @@ Expected<BenchTarget> resolve_bench_target(const BenchOptions& o) {
 }
 
 Expected<BenchOutcome> run_bench(const BenchOptions& o, const BenchTarget& t, const std::atomic<bool>* interrupted) {
+    // Held until the bench returns: a second bench into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(t.out));
     ReportInput report;
     report.accel = t.accel_name;
     report.command = o.command;
@@ -204,7 +208,7 @@ Expected<BenchOutcome> run_bench(const BenchOptions& o, const BenchTarget& t, co
     }
     report.host_notes = "before: " + notes_before + " | after: " + host_notes();
     if (auto s = write_report(report, t.out); !s) return s.error();
-    (void)write_file(t.out / "command.txt", o.command + "\n");
+    if (auto s = write_file_atomic(t.out / "command.txt", o.command + "\n"); !s) return s.error();
     outcome.report = t.out / "report.md";
     return outcome;
 }

@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "bench/runner/kbuild_xz.h"
-#include "bench/runner/write_file.h"
 #include "harness/common/files.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
@@ -61,7 +60,7 @@ Expected<StoreExtremes> add_modules(const Plan& plan, const std::vector<std::str
             auto xz = kbuild_xz(*raw);
             if (!xz) return xz.error();
             std::string xzfile = file + ".xz";
-            if (auto s = write_file(store / xzfile, *xz); !s) return s.error();
+            if (auto s = write_file_atomic(store / xzfile, *xz); !s) return s.error();
             m.set("xz", kGuestStore + xzfile);
         }
         m.set("reps", std::to_string(payload >= plan.large_from ? plan.reps_large : plan.reps));
@@ -110,7 +109,7 @@ Status add_rejects(const Plan& plan, const StoreExtremes& ext, const fs::path& s
             continue;
         }
         std::string file = std::string("reject-") + ri.klass + ".ko";
-        if (auto s = write_file(store / file, std::string(bad->begin(), bad->end())); !s) return s.error();
+        if (auto s = write_file_atomic(store / file, std::string(bad->begin(), bad->end())); !s) return s.error();
         reject(ri.klass, "init", kGuestStore + file, 0);
         reject(ri.klass, "finit", kGuestStore + file, 0);
     }

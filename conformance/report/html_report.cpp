@@ -206,6 +206,12 @@ std::string html_report(const nlohmann::json& run, const nlohmann::json* diff) {
     body += "<h2>Failing cases (" + std::to_string(bad.size()) + ")</h2>\n";
     if (bad.empty()) body += html_el("p", "No FAIL, BROK or KERNEL verdict.") + "\n";
     for (const auto* c : bad) body += evidence_section(*c);
+    if (auto events = run_events(run); !events.empty()) {
+        body += "<h2>Kernel reports between cases (KERNEL, " + std::to_string(events.size()) + ")</h2>\n";
+        for (const auto* e : events)
+            body += "<section class=\"case\">\n" + html_el("h3", "KERNEL " + event_label(*e), verdict_css("KERNEL")) + "\n" +
+                    html_el("pre", or_dash(str(*e, "console_excerpt"))) + "\n</section>\n";
+    }
 
     std::vector<const nlohmann::json*> conf;
     for (const auto* c : cases)

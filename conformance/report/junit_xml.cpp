@@ -57,6 +57,18 @@ std::string testcase(const nlohmann::json& c, const std::string& kernel_pkg) {
     return out + "    </testcase>\n";
 }
 
+// A kernel report between cases: a testcase of its own, an error of type KERNEL.
+std::string event_testcase(const nlohmann::json& e, const std::string& kernel_pkg) {
+    std::string name =
+        "late-kernel-report after " + or_dash(str(e, "after_id")) + " (VM " + std::to_string(static_cast<long>(num(e, "vm"))) + ")";
+    std::string excerpt = str(e, "console_excerpt");
+    return "    <testcase name=\"" + markup_attr(name) + "\" classname=\"modharness." + markup_attr(kernel_pkg) + ".late\" time=\"0\">\n" +
+           "      <error type=\"KERNEL\" message=\"" + markup_attr(or_dash(str(e, "title"))) + "\">" +
+           markup_text("late: printed after case " + str(e, "after_id") + "'s result, before the next case; console log " +
+                       or_dash(str(e, "console_log")) + "\n" + excerpt) +
+           "</error>\n    </testcase>\n";
+}
+
 }  // namespace
 
 std::string junit_xml(const nlohmann::json& run) {
@@ -85,6 +97,16 @@ std::string junit_xml(const nlohmann::json& run) {
         by_group[g].push_back(c);
         all.add(str(*c, "verdict"));
     }
+    std::map<std::string, std::vector<const nlohmann::json*>> events_by_group;
+    for (const auto* e : run_events(run)) {
+        std::string g = str(*e, "group");
+        if (!group_info.count(g)) {
+            group_info.emplace(g, nullptr);
+            order.push_back(g);
+        }
+        events_by_group[g].push_back(e);
+        all.add("KERNEL");
+    }
     std::string ts = str(run, "started_utc");
     if (!ts.empty() && ts.back() == 'Z') ts.pop_back();  // the JUnit schema's timestamp has no zone
 
@@ -93,9 +115,11 @@ std::string junit_xml(const nlohmann::json& run) {
            seconds(num(run, "wall_seconds")) + "\">\n";
     for (const auto& g : order) {
         const auto& cases = by_group[g];
-        if (cases.empty()) continue;  // a group that ran nothing has nothing for CI to show
+        const auto& events = events_by_group[g];
+        if (cases.empty() && events.empty()) continue;  // a group that ran nothing has nothing for CI to show
         Counts n;
         for (const auto* c : cases) n.add(str(*c, "verdict"));
+        for (size_t i = 0; i < events.size(); ++i) n.add("KERNEL");
         const nlohmann::json* info = group_info[g];
         double wall = info ? num(*info, "wall_seconds") : 0.0;
         out += "  <testsuite name=\"" + markup_attr(kernel + "/" + (g.empty() ? "default" : g)) + "\"" + n.attrs() + " time=\"" +
@@ -113,6 +137,7 @@ std::string junit_xml(const nlohmann::json& run) {
         }
         out += "    </properties>\n";
         for (const auto* c : cases) out += testcase(*c, kernel_pkg);
+        for (const auto* e : events) out += event_testcase(*e, kernel_pkg);
         out += "  </testsuite>\n";
     }
     out += "</testsuites>\n";

@@ -2,6 +2,8 @@
 #include "conformance/report/run_diff.h"
 
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,29 @@ nlohmann::json lone(const nlohmann::json& c) {
             {"call", case_call(c)},
             {"verdict", str(c, "verdict")},
             {"errno", str(c, "errno")}};
+}
+
+// Late kernel reports of one run missing from the other, joined on (group, after_id, title).
+nlohmann::json diff_events(const nlohmann::json& a, const nlohmann::json& b) {
+    auto keys = [](const nlohmann::json& run) {
+        std::multiset<std::tuple<std::string, std::string, std::string>> out;
+        for (const auto* e : run_events(run)) out.insert({str(*e, "group"), str(*e, "after_id"), str(*e, "title")});
+        return out;
+    };
+    auto ka = keys(a), kb = keys(b);
+    auto only = [](const auto& mine, auto theirs) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& k : mine) {
+            auto it = theirs.find(k);
+            if (it != theirs.end()) {
+                theirs.erase(it);
+                continue;
+            }
+            out.push_back({{"group", std::get<0>(k)}, {"after_id", std::get<1>(k)}, {"title", std::get<2>(k)}});
+        }
+        return out;
+    };
+    return {{"only_a", only(ka, kb)}, {"only_b", only(kb, ka)}};
 }
 
 }  // namespace
@@ -114,12 +139,15 @@ nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b) {
             {"fields", {"errno", "verdict", "log_class", "taint_added"}},
             {"summary", {{"in_both", in_both}, {"same", same}, {"changed", changed}, {"only_a", only_a}, {"only_b", only_b}}},
             {"classes", std::move(classes)},
+            {"events", diff_events(a, b)},
             {"warnings", std::move(warnings)}};
 }
 
 bool diff_is_empty(const nlohmann::json& diff) {
     const auto& s = obj(diff, "summary");
-    return num(s, "changed") == 0 && num(s, "only_a") == 0 && num(s, "only_b") == 0;
+    const auto& ev = obj(diff, "events");
+    auto none = [&ev](const char* k) { return !ev.contains(k) || !ev[k].is_array() || ev[k].empty(); };
+    return num(s, "changed") == 0 && num(s, "only_a") == 0 && num(s, "only_b") == 0 && none("only_a") && none("only_b");
 }
 
 std::string diff_text(const nlohmann::json& diff) {
@@ -176,6 +204,15 @@ std::string diff_text(const nlohmann::json& diff) {
                            "\n";
             }
         }
+    }
+    const auto& ev = obj(diff, "events");
+    for (const char* k : {"only_a", "only_b"}) {
+        if (!ev.contains(k) || !ev[k].is_array()) continue;
+        for (const auto& e : ev[k])
+            out += terminal_clean(std::string(k[5] == 'a' ? "  only A   " : "  only B   ") + "KERNEL late, after " + str(e, "group") + "/" +
+                                      str(e, "after_id") + ": " + or_dash(str(e, "title")),
+                                  100) +
+                   "\n";
     }
     if (diff.is_object() && diff.contains("warnings") && diff["warnings"].is_array() && !diff["warnings"].empty()) {
         out += "\nwarnings:\n";

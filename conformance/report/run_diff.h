@@ -18,6 +18,7 @@ inline constexpr std::string_view kDiffFields[] = {"errno", "verdict", "log_clas
 //  "classes": [{"class", "title",                        // natural class order; a case's class from A, else B
 //               "changed": [{"group", "id", "call", "fields": [...], "a": {...}, "b": {...}}],
 //               "only_a": [{"group", "id", "call", "verdict", "errno"}], "only_b": [...]}],
+//  "events": {"only_a": [{"group", "after_id", "title"}], "only_b": [...]},  // late kernel reports
 //  "warnings": ["..."]}                                  // duplicate keys, class moved between runs
 // Absent fields compare as "" (shown as "-"). Only classes with at least one entry are listed.
 nlohmann::json diff_runs(const nlohmann::json& a, const nlohmann::json& b);

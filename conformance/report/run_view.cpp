@@ -61,6 +61,22 @@ std::vector<const nlohmann::json*> run_cases(const nlohmann::json& run) {
     return out;
 }
 
+std::vector<const nlohmann::json*> run_events(const nlohmann::json& run) {
+    std::vector<const nlohmann::json*> out;
+    if (!run.is_object()) return out;
+    auto it = run.find("events");
+    if (it == run.end() || !it->is_array()) return out;
+    for (const auto& e : *it)
+        if (e.is_object()) out.push_back(&e);
+    return out;
+}
+
+std::string event_label(const nlohmann::json& e) {
+    std::string title = str(e, "title");
+    return "late kernel report after " + or_dash(str(e, "group")) + "/" + or_dash(str(e, "after_id")) + " (VM " +
+           std::to_string(static_cast<long>(num(e, "vm"))) + "): " + or_dash(title);
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
     if (items.empty()) return "-";
     std::string out;

@@ -25,6 +25,12 @@ const nlohmann::json& obj(const nlohmann::json& j, std::string_view key);
 // run["cases"] elements that are objects, in run order.
 std::vector<const nlohmann::json*> run_cases(const nlohmann::json& run);
 
+// run["events"] elements that are objects: kernel reports between cases (modharness.event/1,
+// "late"), each a KERNEL finding blamed on the case that ran last (`after_id`) and its VM.
+std::vector<const nlohmann::json*> run_events(const nlohmann::json& run);
+// "late kernel report after group/id (VM 3): TITLE".
+std::string event_label(const nlohmann::json& e);
+
 // Joins "a, b, c"; "-" for an empty list so table cells are never blank.
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 // "-" for "", else s.

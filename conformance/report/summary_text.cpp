@@ -96,10 +96,17 @@ std::string summary_text(const nlohmann::json& run) {
            "\n";
     if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
         for (const auto& g : run["groups"]) {
-            std::string line =
-                fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events, %.1f s%s", or_dash(str(g, "name")).c_str(),
-                    static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")), static_cast<int>(num(g, "boot_failures")),
-                    static_cast<int>(num(g, "kernel_events")), num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
+            // Late reports, bad frames and lost results only when there are any: the line stays short.
+            auto count = [&g](const char* key, const std::string& before, const std::string& after) {
+                int n = static_cast<int>(num(g, key));
+                return n ? before + std::to_string(n) + after : std::string();
+            };
+            std::string line = fmt("  group %s: %d cases, %d VMs, %d boot failures, %d kernel events", or_dash(str(g, "name")).c_str(),
+                                   static_cast<int>(num(g, "cases")), static_cast<int>(num(g, "vms")),
+                                   static_cast<int>(num(g, "boot_failures")), static_cast<int>(num(g, "kernel_events"))) +
+                               count("late_kernel_events", " (", " late)") + count("bad_frames", ", ", " bad frames") +
+                               count("results_lost", ", ", " results lost") +
+                               fmt(", %.1f s%s", num(g, "wall_seconds"), incomplete(g) ? "  INCOMPLETE" : "");
             out += terminal_clean(line, kWidth) + "\n";
         }
     }
@@ -152,6 +159,12 @@ std::string summary_text(const nlohmann::json& run) {
         return verdict_severity(str(*x, "verdict")) > verdict_severity(str(*y, "verdict"));
     });
     out += "\n";
+    auto events = run_events(run);
+    if (!events.empty()) {
+        out += fmt("kernel reports between cases (%zu, each counted as KERNEL):\n", events.size());
+        for (const auto* e : events) out += terminal_clean("  KERNEL " + event_label(*e), kWidth) + "\n";
+        out += "\n";
+    }
     if (bad.empty()) {
         out += "every judged case PASSed\n";
         return out;

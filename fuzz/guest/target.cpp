@@ -15,7 +15,7 @@
 #include "fuzz/guest/call_exec.h"
 #include "fuzz/guest/kcov.h"
 #include "harness/protocol/shared_state.h"
-#include "harness/executor/guest_env.h"
+#include "harness/guest_guard/machine.h"
 #include "harness/common/monotonic.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/kernel_log/module_log_class.h"
@@ -101,7 +101,7 @@ Target::Target() : impl_(std::make_unique<Impl>()) {}
 Target::~Target() = default;
 
 bool Target::init() {
-    if (auto why = executor::guest_child_refusal()) {
+    if (auto why = guest_guard::refusal_as_descendant()) {
         std::fprintf(stderr, "mh-fuzz: refusing to run: %s\nmh-fuzz: this program runs only inside a modharness fuzzing VM.\n",
                      why->c_str());
         return false;

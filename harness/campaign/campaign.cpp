@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/common/error_kind.h"
 #include "harness/campaign/campaign_job.h"
 #include "harness/campaign/campaign_state.h"
 #include "harness/campaign/check_options.h"
@@ -20,6 +21,7 @@
 #include "harness/campaign/seed_inputs.h"
 #include "harness/common/files.h"
 #include "harness/host/file_tail.h"
+#include "harness/host/output_lock.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/session/accel_probe.h"
 #include "harness/session/results_sink.h"
@@ -39,11 +41,11 @@ using Say = std::function<void(const std::string&)>;
 Expected<SeedInputs> starting_inputs(const CampaignOptions& opt, const kernels::Kernel& kernel, const Say& say) {
     const std::vector<std::string> seed_names = opt.seeds.empty() ? default_fuzz_seed_names() : opt.seeds;
     say("building seed modules (" + std::to_string(seed_names.size()) + ") for " + kernel.release + " ...");
-    auto seeds = build_seed_inputs(kernel, seed_names, opt.out / "work");
+    auto seeds = build_seed_inputs(kernel, seed_names, opt.out / "work", opt.interrupted);
     if (!seeds) return seeds.error();
     for (const auto& f : opt.seed_files) {
         auto text = read_text_file(f);
-        if (!text) return make_error("seed file: " + text.error().message);
+        if (!text) return with_context("seed file: ", text.error());
         seeds->inputs.push_back({f.filename().string(), mutate::Bytes(text->begin(), text->end()), ""});
     }
     // The dictionary stage is the structure-aware mutator's own deterministic work, not a seed:
@@ -54,14 +56,14 @@ Expected<SeedInputs> starting_inputs(const CampaignOptions& opt, const kernels::
 
 // Writes the encoded starting inputs to out/seeds, for the record. Returns the engines' input
 // size limit: --max-len, else 1.5 x the largest starting input + 4 KiB.
-size_t keep_seeds(const CampaignOptions& opt, const SeedInputs& seeds) {
+Expected<size_t> keep_seeds(const CampaignOptions& opt, const SeedInputs& seeds) {
     std::error_code ec;
     size_t largest = 0;
     fs::create_directories(opt.out / "seeds", ec);
     for (const auto* list : {&seeds.inputs, &seeds.stage})
         for (const auto& s : *list) {
             largest = std::max(largest, s.bytes.size());
-            (void)write_file_atomic(opt.out / "seeds" / s.name, std::string(s.bytes.begin(), s.bytes.end()));
+            MH_TRY(write_file_atomic(opt.out / "seeds" / s.name, std::string(s.bytes.begin(), s.bytes.end())));
         }
     return opt.max_len ? opt.max_len : largest + largest / 2 + 4096;
 }
@@ -118,10 +120,12 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     if (!kernel) return kernel.error();
     const fs::path executor = opt.executor.empty() ? session::default_executor_path() : opt.executor;
     std::error_code ec;
-    if (!fs::exists(executor, ec)) return make_error("guest executor not found at " + executor.string());
+    if (!fs::exists(executor, ec)) return environment_error("guest executor not found at " + executor.string());
 
+    // Held until the campaign returns: a second fuzz run into this --out is refused at once.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.out));
     fs::create_directories(opt.out / "corpus", ec);
-    if (ec) return make_error("cannot create " + (opt.out / "corpus").string() + ": " + ec.message());
+    if (ec) return storage_error("cannot create " + (opt.out / "corpus").string() + ": " + ec.message());
 
     // Continue an earlier run of the same campaign.
     CampaignState st;
@@ -136,7 +140,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     // A VM runs every starting input before it fuzzes (AFL++ calibrates each, AFL_FAST_CAL: 3 runs).
     const uint64_t startup_execs = (seeds.inputs.size() + seeds.stage.size()) * (opt.engine == "aflpp" ? 3 : 1);
     MH_TRY_ASSIGN(environment, environment_files(*kernel, opt.out / "work"));
-    const size_t max_len = keep_seeds(opt, seeds);
+    MH_TRY_ASSIGN(max_len, keep_seeds(opt, seeds));
 
     auto accel = session::accel_from_option(opt.accel, kernel->bzimage, executor, "qemu-system-x86_64");
     if (!accel) return accel.error();
@@ -176,7 +180,10 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
 
     std::lock_guard lock(st.mu);
     add_curve_point(st, crashes.events(), curve_file);
-    save_state(st, opt, crashes.events(), true);
+    if (auto s = save_state(st, opt, crashes.events(), true); !s && !st.storage_error) {
+        st.stop_reason = s.error().message;
+        st.storage_error = true;
+    }
     return summarise(opt, kernel->release, st, crashes, known);
 }
 

@@ -94,7 +94,7 @@ void take_stats(CampaignRun& run, size_t j, const KvRecord& rec) {
     if (el - st.last_curve >= 5) {
         add_curve_point(st, run.crashes.events(), run.curve_file);
         st.last_curve = el;
-        save_state(st, run.opt, run.crashes.events(), false);
+        if (auto s = save_state(st, run.opt, run.crashes.events(), false); !s) stop_with(run, s.error().message, true);
     }
     if (el - st.last_progress >= 10) {
         st.last_progress = el;
@@ -223,10 +223,18 @@ bool record_crash(CampaignRun& run, const FuzzVmResult& r) {
     }
     if (const std::string dropped = drop_crashing_seed(run.seeds, e.input); !dropped.empty()) run.say(dropped);
     // The console of the VM that crashed, kept with the group's first event.
-    if (g->count == 1) (void)write_file_atomic(run.opt.out / "crashes" / g->slug / "console.log", r.console);
+    if (g->count == 1) {
+        if (auto w = write_file_atomic(run.opt.out / "crashes" / g->slug / "console.log", r.console); !w) {
+            stop_with(run, w.error().message, true);
+            return false;
+        }
+    }
     run.say(std::string(g->count == 1 ? "NEW crash" : "crash") + " (" + e.kind + "): " + e.title +
             (e.input.empty() ? " [input lost with the VM]" : "") + (g->count > 1 ? " x" + std::to_string(g->count) : ""));
-    save_state(st, run.opt, run.crashes.events(), false);
+    if (auto s = save_state(st, run.opt, run.crashes.events(), false); !s) {
+        stop_with(run, s.error().message, true);
+        return false;
+    }
     return true;
 }
 

@@ -42,8 +42,8 @@ Expected<Totals> parse_state_file(const std::string& text, const CampaignOptions
         return make_error((opt.out / "campaign.json").string() + " is not a modharness campaign state file");
     // Counters of one engine on one kernel do not add up with another's.
     if (j.value("engine", "") != opt.engine || j.value("kernel", "") != opt.kernel)
-        return make_error(opt.out.string() + " holds a " + j.value("engine", "?") + " campaign on " + j.value("kernel", "?") +
-                          ": use another --out for " + opt.engine + " on " + opt.kernel);
+        return usage_error(opt.out.string() + " holds a " + j.value("engine", "?") + " campaign on " + j.value("kernel", "?") +
+                           ": use another --out for " + opt.engine + " on " + opt.kernel);
     try {
         Totals t = j.get<Totals>();
         if (j.contains("errnos"))
@@ -107,8 +107,8 @@ Expected<bool> load_state(CampaignState& st, const CampaignOptions& opt) {
     return resumed;
 }
 
-void save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write) {
-    (void)write_file_atomic(opt.out / "campaign.json", state_file_text(opt.engine, opt.kernel, st.now(), crash_events, final_write));
+Status save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write) {
+    return write_file_atomic(opt.out / "campaign.json", state_file_text(opt.engine, opt.kernel, st.now(), crash_events, final_write));
 }
 
 void add_curve_point(CampaignState& st, int crash_events, session::ResultsSink& curve_file) {

@@ -67,8 +67,8 @@ struct CampaignState {
 // (pcs.txt), the coverage curve (coverage.jsonl) and the corpus file names. True when there was a
 // campaign.json; an error when it belongs to another campaign.
 Expected<bool> load_state(CampaignState& st, const CampaignOptions& opt);
-// Writes campaign.json. Not checked: the write is atomic, so a failure leaves the last one.
-void save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write);
+// Writes campaign.json (durably: a failure leaves the last one and stops the campaign, exit 4).
+Status save_state(const CampaignState& st, const CampaignOptions& opt, int crash_events, bool final_write);
 // A point of the coverage curve, now: kept in memory and appended to coverage.jsonl.
 void add_curve_point(CampaignState& st, int crash_events, session::ResultsSink& curve_file);
 

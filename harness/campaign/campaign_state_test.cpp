@@ -146,7 +146,7 @@ TEST(CampaignState, SaveWritesTheTotalsAsOfNow) {
     st.totals = sample();
     st.start(1);
     st.vm_execs = {5};
-    save_state(st, options_for(dir.path), 4, false);
+    ASSERT_TRUE(save_state(st, options_for(dir.path), 4, false).ok());
     auto t = parse_state_file(read_text_file(dir.path / "campaign.json").value_or(""), options_for(dir.path));
     ASSERT_TRUE(t.ok()) << t.error().message;
     EXPECT_EQ(t->execs, 1005u);

@@ -7,7 +7,8 @@
 namespace mh::campaign {
 
 // The first option out of range, as the error a user sees: --out missing, --jobs outside 1..64,
-// a duration that is not positive, a --weights mix the mutator does not accept. The engine name
+// a duration that is not positive, a --weights mix the mutator does not accept, a --seeds name
+// that is no seed module (all usage errors). The engine name
 // is checked where its command line is made (engine_run.h), the kernel where it is resolved.
 Status check_options(const CampaignOptions& opt);
 

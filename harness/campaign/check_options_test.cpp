@@ -44,6 +44,21 @@ TEST(CheckOptions, RefusesEachBadOption) {
     EXPECT_EQ(refusal(o), "weights: 'nonsense' is not NAME=0..1000 (names: catalogue, field, bytes, call)");
 }
 
+// Every refusal is a usage error (exit 2); a seed typo is caught before any kernel or build.
+TEST(CheckOptions, RefusalsAreUsageErrorsAndSeedNamesAreChecked) {
+    CampaignOptions o = good();
+    o.jobs = 0;
+    EXPECT_EQ(check_options(o).error().kind, ErrorKind::kUsage);
+    o = good();
+    o.seeds = {"ok", "no-such-seed"};
+    auto s = check_options(o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().kind, ErrorKind::kUsage);
+    EXPECT_NE(s.error().message.find("--seeds: unknown seed module 'no-such-seed' (known: ok,"), std::string::npos) << s.error().message;
+    o.seeds = {"ok", "big_64m"};
+    EXPECT_TRUE(check_options(o).ok());
+}
+
 TEST(CheckOptions, FirstProblemWins) {
     CampaignOptions o;
     o.jobs = 0;

@@ -69,7 +69,7 @@ Expected<CrashGroup> CrashStore::add(const CrashEvent& e) {
     }
     const fs::path gdir = dir_ / g.slug;
     fs::create_directories(gdir, ec);
-    if (ec) return make_error("cannot create " + gdir.string() + ": " + ec.message());
+    if (ec) return storage_error("cannot create " + gdir.string() + ": " + ec.message());
     // The group keeps its first input with one; later repeats are counted and their inputs kept
     // as repeat-N.bin (a few), so minimisation can pick the smallest.
     if (!e.input.empty()) {

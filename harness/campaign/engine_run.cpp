@@ -24,7 +24,7 @@ Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path&
     const fs::path p = d / ("mh-fuzz-" + variant);
     std::error_code ec;
     if (d.empty() || !fs::exists(p, ec))
-        return make_error("guest fuzzer " + p.string() + " not found (build the mh-guest-fuzzers target; it needs clang)");
+        return environment_error("guest fuzzer " + p.string() + " not found (build the mh-guest-fuzzers target; it needs clang)");
     return p;
 }
 
@@ -55,9 +55,10 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         std::error_code ec;
         for (const auto& p : {r.binary, mutator, afl_fuzz})
             if (!fs::exists(p, ec))
-                return make_error(p.string() + " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
+                return environment_error(p.string() +
+                                         " not found (engine aflpp needs AFL++: apt-get install afl++, then build mh-guest-fuzzers)");
         std::string so = read_text_file(stripped_copy(mutator, o.out / "work" / "bin")).value_or("");
-        if (so.empty()) return make_error("cannot read " + mutator.string());
+        if (so.empty()) return environment_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};
         r.argv = {afl_fuzz.string(),
@@ -95,7 +96,7 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         r.watch = "/tmp/mh-afl-new";
         return r;
     } else
-        return make_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
+        return usage_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
     MH_TRY_ASSIGN(binary, guest_fuzzer_path(variant, o.guest_fuzz_dir));
     r.binary = binary;
     r.argv = {"/fuzz/engine",

@@ -5,8 +5,8 @@
 #include "harness/common/packed_bytes.h"
 #include <set>
 
-#include "harness/session/batch_builder.h"
 #include "harness/vm/cpio.h"
+#include "harness/vm/guest_token.h"
 #include "harness/host/process.h"
 #include "harness/vm/qemu_argv.h"
 #include "harness/protocol/frame_types.h"
@@ -44,7 +44,7 @@ fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     std::error_code ec;
     fs::create_directories(spec.work_dir, ec);
-    const std::string token = session::random_token();
+    MH_TRY_ASSIGN(token, vm::guest_token());
 
     KvRecord head = protocol::make_record(protocol::FrameType::Fuzz);
     head.set("hang_s", std::to_string(spec.hang_seconds));
@@ -63,7 +63,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
     const std::string exe = read_text_file(spec.executor).value_or("");
-    if (exe.empty()) return make_error("cannot read the guest executor " + spec.executor.string());
+    if (exe.empty()) return environment_error("cannot read the guest executor " + spec.executor.string());
     cpio.add_file("init", exe, 0755);
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
     for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));

@@ -50,8 +50,8 @@ struct MinimiseResult {
 Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title,
                                         int max_vms = 8);
 
-// A C program that makes the same call (for a bug report). Refuses to run unless asked to
-// (MH_I_AM_IN_A_DISPOSABLE_VM=1), since it crashes the kernel it runs on.
+// A C program that makes the same call (for a bug report). It crashes the kernel it runs on, so
+// it applies the guest guard first (harness/guest_guard/guard_c.h) and refuses outside a harness VM.
 std::string c_reproducer(const mutate::FuzzInput& in, const std::string& title);
 
 }  // namespace mh::campaign

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "harness/common/error_kind.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/signature.h"
 #include "harness/campaign/fuzz_vm.h"
@@ -167,15 +168,17 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const mu
 }
 
 Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
-                                       const std::filesystem::path& work_dir) {
-    auto set = kernels::build_seed_modules(k, seeds, false);
-    if (!set) return make_error("seed modules: " + set.error().message);
+                                       const std::filesystem::path& work_dir, const std::atomic<bool>* interrupted) {
+    kernels::SeedBuildOptions so;
+    so.interrupted = interrupted;
+    auto set = kernels::build_seed_modules(k, seeds, so);
+    if (!set) return with_context("seed modules: ", set.error());
     SeedInputs out;
     for (const auto& name : seeds) {
         auto it = set->modules.find(name);
-        if (it == set->modules.end()) return make_error("seed '" + name + "' was not built");
+        if (it == set->modules.end()) return environment_error("seed '" + name + "' was not built");
         const std::string bytes = seed_bytes(k, it->second, work_dir / "seeds");
-        if (bytes.empty()) return make_error("cannot read seed module " + it->second.string());
+        if (bytes.empty()) return environment_error("cannot read seed module " + it->second.string());
         const mutate::Bytes module(bytes.begin(), bytes.end());
         auto inputs = seed_inputs_for(name, module);
         out.inputs.insert(out.inputs.end(), inputs.begin(), inputs.end());
@@ -209,14 +212,14 @@ std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input) {
 
 Expected<std::vector<GuestFile>> environment_files(const kernels::Kernel& k, const fs::path& work_dir) {
     auto set = kernels::build_seed_modules(k, {"provider"}, false);
-    if (!set) return make_error("environment module: " + set.error().message);
+    if (!set) return with_context("environment module: ", set.error());
     auto it = set->modules.find("provider");
-    if (it == set->modules.end()) return make_error("environment module 'provider' was not built");
+    if (it == set->modules.end()) return environment_error("environment module 'provider' was not built");
     // Signed like the seeds (an RSA verification costs milliseconds, paid only when an action
     // reloads it): an unsigned one would use up the once-per-boot "module verification failed"
     // notice before the fuzzer runs.
     const std::string bytes = seed_bytes(k, it->second, work_dir / "env");
-    if (bytes.empty()) return make_error("cannot read environment module " + it->second.string());
+    if (bytes.empty()) return environment_error("cannot read environment module " + it->second.string());
     return std::vector<GuestFile>{{"mh/env/" + it->second.filename().string(), bytes}};
 }
 

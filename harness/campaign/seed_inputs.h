@@ -3,6 +3,7 @@
 // declared parameters set).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -47,8 +48,9 @@ struct SeedInputs {
 // Builds the seed modules for `k` (cached), strips them into work_dir (signed again with the
 // kernel's own key when the build signed them: strip drops the signature), encodes them; the
 // stage holds the first seed's dictionary_seed_inputs and the others' modinfo_seed_inputs.
+// `interrupted` (Ctrl-C) stops the seed builds' make.
 Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
-                                       const std::filesystem::path& work_dir);
+                                       const std::filesystem::path& work_dir, const std::atomic<bool>* interrupted = nullptr);
 
 // A starting input that crashes the kernel would crash every later VM as it starts: removes it
 // from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input

@@ -41,7 +41,7 @@ Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std:
         const OptionSpec* spec = nullptr;
         for (const auto& s : specs)
             if (s.name == body || (!s.alias.empty() && s.alias == body)) spec = &s;
-        if (!spec) return make_error("unknown option '" + a + "' (see --help)");
+        if (!spec) return usage_error("unknown option '" + a + "' (see --help)");
         std::string value;
         if (spec->takes_value()) {
             if (inline_value) {
@@ -49,13 +49,13 @@ Expected<ParsedArgs> parse_args(const std::vector<std::string>& args, const std:
             } else if (i + 1 < args.size()) {
                 value = args[++i];
             } else {
-                return make_error("option --" + body + " needs a value");
+                return usage_error("option --" + body + " needs a value");
             }
         } else if (inline_value) {
-            return make_error("option --" + body + " takes no value");
+            return usage_error("option --" + body + " takes no value");
         }
         auto& slot = out.options[spec->name];
-        if (!slot.empty() && !spec->repeatable && spec->takes_value()) return make_error("option --" + body + " given twice");
+        if (!slot.empty() && !spec->repeatable && spec->takes_value()) return usage_error("option --" + body + " given twice");
         slot.push_back(value);
     }
     return out;

@@ -25,14 +25,10 @@ enum ExitCode : int {
 constexpr ExitCode exit_code_for(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::kInput:
-        case ErrorKind::kUsage:
-            return kExitUsage;
-        case ErrorKind::kEnvironment:
-            return kExitEnvironment;
-        case ErrorKind::kStorage:
-            return kExitStorage;
-        case ErrorKind::kInterrupted:
-            return kExitInterrupted;
+        case ErrorKind::kUsage: return kExitUsage;
+        case ErrorKind::kEnvironment: return kExitEnvironment;
+        case ErrorKind::kStorage: return kExitStorage;
+        case ErrorKind::kInterrupted: return kExitInterrupted;
     }
     return kExitEnvironment;
 }

@@ -1,10 +1,15 @@
-// Option parsing: forms, errors that name the option, positionals after --; the help listing of a table.
+// Option parsing: forms, errors that name the option, positionals after --; the help listing of a table;
+// strict option numbers and durations.
 #include "harness/cli/args.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
 
+#include "harness/cli/number_option.h"
+
+using namespace mh;
 using namespace mh::cli;
 
 namespace {
@@ -117,4 +122,51 @@ TEST(ExitCodes, OneMappingFromErrorKind) {
     EXPECT_EQ(exit_code_for(mh::storage_error("x").kind), kExitStorage);
     EXPECT_EQ(exit_code_for(mh::interrupted_error("x").kind), kExitInterrupted);
     EXPECT_EQ(report_error("test", mh::storage_error("disk full")), 4);
+}
+
+// parse_number takes the whole text as one number in range, or says which option, value and range.
+TEST(NumberOption, AcceptsWholeNumbersInRange) {
+    EXPECT_EQ(parse_number<int>("jobs", "2", 1, 64).value_or(0), 2);
+    EXPECT_EQ(parse_number<int>("jobs", "64", 1, 64).value_or(0), 64);
+    EXPECT_EQ(parse_number<int>("init-ret", "-131", INT32_MIN, INT32_MAX).value_or(0), -131);
+    EXPECT_EQ(parse_number<uint64_t>("rng-seed", "18446744073709551615", 1, UINT64_MAX).value_or(0), UINT64_MAX);
+    EXPECT_EQ(parse_number<uint64_t>("seed-value", "0x10", 0, UINT64_MAX).value_or(0), 16u);
+}
+
+TEST(NumberOption, RejectsJunkSignsSuffixesAndRange) {
+    for (const char* bad : {"", "abc", "2x", " 2", "2 ", "+2", "0x", "1e3", "2.0", "-1", "0", "65", "99999999999999999999"}) {
+        auto r = parse_number<int>("jobs", bad, 1, 64);
+        ASSERT_FALSE(r.ok()) << "'" << bad << "' accepted";
+        EXPECT_EQ(r.error().kind, mh::ErrorKind::kUsage);
+        EXPECT_NE(r.error().message.find("--jobs '" + std::string(bad) + "'"), std::string::npos) << r.error().message;
+        EXPECT_NE(r.error().message.find("1..64"), std::string::npos) << r.error().message;
+    }
+    // Unsigned: no minus sign (strtoull would have made -1 into 2^64-1).
+    EXPECT_FALSE(parse_number<uint64_t>("max-len", "-1", 1, 1u << 30).ok());
+    EXPECT_FALSE(parse_number<uint64_t>("rng-seed", "18446744073709551616", 1, UINT64_MAX).ok());
+    EXPECT_FALSE(parse_number<int>("init-ret", "0x10", INT32_MIN, INT32_MAX).ok());  // hex only unsigned
+}
+
+TEST(NumberOption, FallbackWhenAbsent) {
+    std::vector<OptionSpec> specs = {{"jobs", "N", ""}};
+    auto absent = parse_args({}, specs);
+    ASSERT_TRUE(absent.ok());
+    EXPECT_EQ(number_option<int>(*absent, "jobs", 3, 1, 64).value_or(0), 3);
+    auto bad = parse_args({"--jobs", "2x"}, specs);
+    ASSERT_TRUE(bad.ok());
+    EXPECT_FALSE(number_option<int>(*bad, "jobs", 3, 1, 64).ok());
+}
+
+TEST(NumberOption, Durations) {
+    EXPECT_DOUBLE_EQ(parse_duration("duration", "90s", 1, 1e6).value_or(0), 90);
+    EXPECT_DOUBLE_EQ(parse_duration("duration", "90", 1, 1e6).value_or(0), 90);
+    EXPECT_DOUBLE_EQ(parse_duration("duration", "30m", 1, 1e6).value_or(0), 1800);
+    EXPECT_DOUBLE_EQ(parse_duration("duration", "30min", 1, 1e6).value_or(0), 1800);
+    EXPECT_DOUBLE_EQ(parse_duration("duration", "1.5h", 1, 1e6).value_or(0), 5400);
+    for (const char* bad : {"", "m", "-5m", "10x", "1e3", "inf", "nan", "1..5s", "0s", "1000000h", " 5m"}) {
+        auto r = parse_duration("duration", bad, 1, 1e6);
+        ASSERT_FALSE(r.ok()) << "'" << bad << "' accepted";
+        EXPECT_EQ(r.error().kind, mh::ErrorKind::kUsage);
+        EXPECT_NE(r.error().message.find("--duration '" + std::string(bad) + "'"), std::string::npos) << r.error().message;
+    }
 }

@@ -24,10 +24,7 @@ std::vector<OptionSpec> accel_options() {
 int cmd_accel(const Args& args) {
     const auto specs = accel_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness accel: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("accel", p.error());
     if (p->has("help")) {
         std::fputs(
             "usage: modharness accel [--kernel K] [--qemu PATH] [--reprobe]\n\n"
@@ -42,10 +39,7 @@ int cmd_accel(const Args& args) {
         return kExitOk;
     }
     auto k = kernels::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);
-    if (!k) {
-        std::fprintf(stderr, "modharness accel: %s\n", k.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!k) return report_error("accel", k.error());
     auto d =
         session::decide_accel(k->bzimage, session::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"), !p->has("reprobe"));
     std::printf("%s: %s\n", vm::accel_name(d.accel).c_str(), d.reason.c_str());

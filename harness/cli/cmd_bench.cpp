@@ -9,7 +9,10 @@
 #include "bench/report/bench_report.h"
 #include "bench/runner/bench_runner.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/number_option.h"
+#include "harness/common/error_kind.h"
 #include "harness/kernels/debian_packages.h"
+#include "harness/kernels/kernel_cache.h"
 #endif
 
 namespace mh::cli {
@@ -34,7 +37,8 @@ options:
 )";
 
 constexpr const char* kBenchExitCodes = R"(
-exit codes: 0 ok, 1 a run failed to produce results, 2 usage, 3 environment, 130 interrupted
+exit codes: 0 ok, 1 a run failed to produce results, 2 usage (or --out in use by another run),
+3 environment, 4 results could not be stored, 130 interrupted
 )";
 
 std::vector<OptionSpec> bench_options() {
@@ -43,7 +47,7 @@ std::vector<OptionSpec> bench_options() {
         {"compare", "K2", "also run kernel K2; the report shows both"},
         {"sizes", "LIST", "module payload sizes (default 8k,64k,512k,4m,16m,64m)"},
         {"repeat", "N", "VM runs per kernel (default 1; 2+ gives the run-to-run spread of the ratios)"},
-        {"reps", "N", "samples per path for sizes below --large-from (default 21)"},
+        {"reps", "N", "samples per path for sizes below --large-from (default 21; counts are 1..100000)"},
         {"reps-large", "N", "samples per path from --large-from up (default 15)"},
         {"large-from", "SIZE", "(default 4m)"},
         {"reject-reps", "N", "samples per rejection class (default 60)"},
@@ -51,7 +55,7 @@ std::vector<OptionSpec> bench_options() {
         {"calib-bytes", "SIZE", "memcpy calibration buffer (default 64m)"},
         {"quick", "", "smoke test: sizes 8k,64k, 3 samples, 5 rejection samples, xz at 8k"},
         {"accel", "A", "auto | tcg | kvm (default auto)"},
-        {"memory", "MB", "guest memory (default 2048)"},
+        {"memory", "MB", "guest memory, 128..65536 (default 2048)"},
         {"out", "DIR", "report directory (default bench/results/<kernel>[+<K2>]-<accel>-<UTC date>)"},
         {"no-fetch", "", "never download a kernel"},
         {"no-interleave", "", "run benchmarks one after another instead of randomly interleaved repetitions"},
@@ -78,17 +82,19 @@ bench::PlanOptions plan_options(const ParsedArgs& p) {
     return o;
 }
 
+// The counts and memory as strict numbers (make_plan reads them again from the checked text).
+Status check_plan_numbers(const ParsedArgs& p) {
+    for (const char* count : {"repeat", "reps", "reps-large", "reject-reps"}) MH_TRY(number_option(p, count, 1, 1, 100000));
+    MH_TRY(number_option(p, "memory", 2048, 128, 65536));
+    return ok_status();
+}
+
 // --rerender DIR: the report again from its saved raw data, no VM.
 int rerender(const std::string& dir) {
     auto input = bench::load_report_input(dir);
-    if (!input) {
-        std::fprintf(stderr, "modharness bench: %s\n", input.error().message.c_str());
-        return kExitUsage;
-    }
-    if (auto s = bench::write_report(*input, dir); !s) {
-        std::fprintf(stderr, "modharness bench: %s\n", s.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!input) return report_error("bench", input.error());
+    // The report is the result: a write that fails is exit 4 unless its error says otherwise.
+    if (auto s = bench::write_report(*input, dir); !s) return report_error("bench", with_default_kind(s.error(), ErrorKind::kStorage));
     std::printf("%s\n", (std::filesystem::path(dir) / "report.md").c_str());
     return kExitOk;
 }
@@ -98,10 +104,7 @@ int rerender(const std::string& dir) {
 int cmd_bench(const Args& args) {
     const auto specs = bench_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness bench: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("bench", p.error());
     if (p->has("help")) {
         std::fputs(kBenchHelp, stdout);
         print_option_help(stdout, specs);
@@ -109,15 +112,15 @@ int cmd_bench(const Args& args) {
         return kExitOk;
     }
     if (auto dir = p->get("rerender")) return rerender(*dir);
+    if (auto numbers = check_plan_numbers(*p); !numbers) return report_error("bench", numbers.error());
     auto plan = bench::make_plan(plan_options(*p));
-    if (!plan) {
-        std::fprintf(stderr, "modharness bench: %s\n", plan.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!plan) return report_error("bench", usage_error(plan.error().message));
     bench::BenchOptions o;
     o.plan = *plan;
     o.kernels = {p->get_or("kernel", std::string(kernels::kDefaultKernel))};
     if (auto c = p->get("compare")) o.kernels.push_back(*c);
+    for (const auto& k : o.kernels)
+        if (auto named = kernels::check_kernel_name(k); !named) return report_error("bench", named.error());
     o.fetch = !p->has("no-fetch");
     o.accel = p->get_or("accel", "auto");
     if (auto out = p->get("out")) o.out = *out;
@@ -127,15 +130,10 @@ int cmd_bench(const Args& args) {
     o.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
     auto target = bench::resolve_bench_target(o);
-    if (!target) {
-        std::fprintf(stderr, "modharness bench: %s\n", target.error().message.c_str());
-        return kExitEnvironment;
-    }
+    // A bench target or run fails for want of a kernel, QEMU, headers or the guest program.
+    if (!target) return report_error("bench", with_default_kind(target.error(), ErrorKind::kEnvironment));
     auto outcome = bench::run_bench(o, *target, install_interrupt_flag());
-    if (!outcome) {
-        std::fprintf(stderr, "modharness bench: %s\n", outcome.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!outcome) return report_error("bench", with_default_kind(outcome.error(), ErrorKind::kEnvironment));
     if (outcome->interrupted) return kExitInterrupted;
     std::printf("%s\n", outcome->report.c_str());
     return outcome->failures ? kExitFindings : kExitOk;

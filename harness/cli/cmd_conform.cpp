@@ -1,10 +1,10 @@
 // `modharness conform`: the conformance suite on one or more kernels, with reports and a diff.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "conformance/report/report.h"
 #include "conformance/suite.h"
+#include "harness/common/files.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
@@ -54,17 +54,14 @@ std::string safe_name(std::string s) {
     return s;
 }
 
-void write_file(const std::filesystem::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::trunc);
-    out << text;
-}
-
 bool has_findings(const nlohmann::json& run) {
     for (const auto& c : run.value("cases", nlohmann::json::array())) {
         auto v = c.value("verdict", "");
         if (v == "FAIL" || v == "BROK" || v == "KERNEL") return true;
     }
-    return false;
+    // Kernel reports between cases are KERNEL findings of their own.
+    auto events = run.find("events");
+    return events != run.end() && events->is_array() && !events->empty();
 }
 
 }  // namespace
@@ -72,29 +69,24 @@ bool has_findings(const nlohmann::json& run) {
 int cmd_conform(const Args& args) {
     const auto specs = conform_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness conform: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("conform", p.error());
     if (p->has("help")) {
         std::fputs(kConformHelp, stdout);
         print_option_help(stdout, specs);
         std::puts(
-            "\nexit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage, 3 environment,\n"
+            "\nexit codes: 0 no FAIL/BROK/KERNEL, 1 findings (or the two kernels differ), 2 usage (or --out in use\n"
+            "by another run), 3 environment,\n"
             "4 results could not be stored (disk full: stopped, --resume later), 130 interrupted");
         return kExitOk;
     }
     auto base = session_options_from(*p, "conform");
-    if (!base) {
-        std::fprintf(stderr, "modharness conform: %s\n", base.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!base) return report_error("conform", base.error());
     auto kernels = p->all("kernel");
     if (kernels.empty()) kernels.push_back(base->kernel);
-    if (kernels.size() > 2) {
-        std::fprintf(stderr, "modharness conform: at most two --kernel options (A and B)\n");
-        return kExitUsage;
-    }
+    if (kernels.size() > 2) return report_error("conform", usage_error("at most two --kernel options (A and B)"));
+    // Every name before the first download: a typo in B must not wait for A's run.
+    for (const auto& k : kernels)
+        if (auto named = mh::kernels::check_kernel_name(k); !named) return report_error("conform", named.error());
     bool quiet = p->has("quiet");
     auto interrupted = install_interrupt_flag();
     std::vector<nlohmann::json> runs;
@@ -118,10 +110,7 @@ int cmd_conform(const Args& args) {
                              std::string(verdict::verdict_name(co.judgement.verdict)).c_str(), co.judgement.reason.c_str());
         };
         auto run = conformance::run_suite(so);
-        if (!run) {
-            std::fprintf(stderr, "modharness conform: %s\n", run.error().message.c_str());
-            return kExitEnvironment;
-        }
+        if (!run) return report_error("conform", run.error());
         if (run->contains("stopped")) {
             std::fprintf(
                 stderr,
@@ -129,10 +118,11 @@ int cmd_conform(const Args& args) {
                 (*run)["stopped"].get<std::string>().c_str());
             return kExitStorage;
         }
-        write_file(so.session.out_dir / "junit.xml", conformance::junit_xml(*run));
-        write_file(so.session.out_dir / "report.html", conformance::html_report(*run));
         auto summary = conformance::summary_text(*run);
-        write_file(so.session.out_dir / "summary.txt", summary);
+        for (const auto& [name, text] : {std::pair<const char*, std::string>{"junit.xml", conformance::junit_xml(*run)},
+                                         {"report.html", conformance::html_report(*run)},
+                                         {"summary.txt", summary}})
+            if (auto w = write_file_atomic(so.session.out_dir / name, text); !w) return report_error("conform", w.error());
         std::fputs(summary.c_str(), stdout);
         std::printf("reports: %s/{conformance.json,report.html,junit.xml,summary.txt}\n", so.session.out_dir.c_str());
         if (has_findings(*run)) exit_code = kExitFindings;
@@ -141,10 +131,12 @@ int cmd_conform(const Args& args) {
     }
     if (runs.size() == 2) {
         auto diff = conformance::diff_runs(runs[0], runs[1]);
-        write_file(base->out_dir / "diff.json", diff.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
         auto text = conformance::diff_text(diff);
-        write_file(base->out_dir / "diff.txt", text);
-        write_file(base->out_dir / "diff.html", conformance::diff_html(diff));
+        for (const auto& [name, bytes] :
+             {std::pair<const char*, std::string>{"diff.json", diff.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)},
+              {"diff.txt", text},
+              {"diff.html", conformance::diff_html(diff)}})
+            if (auto w = write_file_atomic(base->out_dir / name, bytes); !w) return report_error("conform", w.error());
         std::fputs(text.c_str(), stdout);
         std::printf("diff: %s/diff.{txt,json,html}\n", base->out_dir.c_str());
         if (!conformance::diff_is_empty(diff)) exit_code = kExitFindings;

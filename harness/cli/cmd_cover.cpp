@@ -2,12 +2,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/number_option.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/coverage/coverage_html.h"
 #include "harness/coverage/coverage_map.h"
@@ -34,8 +35,8 @@ constexpr const char* kHelp =
 
 constexpr const char* kExitCodes =
     "\n"
-    "exit codes: 0 ok, 2 usage or unreadable/garbled PCs file or unwritable output, 3 no such kernel,\n"
-    "no build tree / vmlinux, or binutils missing\n";
+    "exit codes: 0 ok, 2 usage or unreadable/garbled PCs file, 3 no such kernel, no build tree /\n"
+    "vmlinux, or binutils missing, 4 an output file could not be written\n";
 
 std::vector<OptionSpec> cover_options() {
     return {
@@ -47,18 +48,10 @@ std::vector<OptionSpec> cover_options() {
          "also write a self-contained HTML page: tables + the loader sources, lines\n"
          "coloured reached / partly / unreached"},
         {"json", "FILE", "also write JSON (schema modharness.coverage/1, every site); '-' = stdout instead of text"},
-        {"top", "N", "only the N functions with the most missed sites in the text table"},
+        {"top", "N", "only the N functions with the most missed sites in the text table (1..1000000)"},
         {"rebuild", "", "rebuild the site map even if its cache matches vmlinux"},
         {"help", "", ""},
     };
-}
-
-bool write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    out.close();
-    if (!out) std::fprintf(stderr, "modharness cover: cannot write %s\n", path.c_str());
-    return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -66,34 +59,19 @@ bool write_file(const std::string& path, const std::string& bytes) {
 int cmd_cover(const Args& args) {
     const auto specs = cover_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness cover: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("cover", p.error());
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 19);
         std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
-    if (p->positionals.size() > 1) {
-        std::fprintf(stderr, "modharness cover: expected at most one PCS_FILE, got %zu arguments; see --help\n", p->positionals.size());
-        return kExitUsage;
-    }
-    if (p->has("kernel") && p->has("build-tree")) {
-        std::fprintf(stderr, "modharness cover: give --kernel or --build-tree, not both\n");
-        return kExitUsage;
-    }
-    std::size_t top = 0;
-    if (auto t = p->get("top")) {
-        char* end = nullptr;
-        unsigned long n = std::strtoul(t->c_str(), &end, 10);
-        if (t->empty() || *end != '\0' || n == 0 || n > 1000000) {
-            std::fprintf(stderr, "modharness cover: --top '%s' is not a positive number\n", t->c_str());
-            return kExitUsage;
-        }
-        top = n;
-    }
+    if (p->positionals.size() > 1)
+        return report_error(
+            "cover", usage_error("expected at most one PCS_FILE, got " + std::to_string(p->positionals.size()) + " arguments; see --help"));
+    if (p->has("kernel") && p->has("build-tree")) return report_error("cover", usage_error("give --kernel or --build-tree, not both"));
+    auto top = number_option<std::size_t>(*p, "top", 0, 1, 1000000);
+    if (!top) return report_error("cover", top.error());
 
     // The PCs first: a garbled file is the user's to fix and should not wait for the site map.
     coverage::PcSet reached;
@@ -106,10 +84,7 @@ int cmd_cover(const Args& args) {
             pcs = coverage::parse_pcs(read_text_file("/dev/stdin").value_or(""), "<stdin>");
         else
             pcs = coverage::read_pcs_file(file);
-        if (!pcs) {
-            std::fprintf(stderr, "modharness cover: %s\n", pcs.error().message.c_str());
-            return kExitUsage;
-        }
+        if (!pcs) return report_error("cover", pcs.error());
         reached.swap(pcs.value());
     }
 
@@ -119,17 +94,11 @@ int cmd_cover(const Args& args) {
     } else {
         const std::string name = p->get_or("kernel", std::string(kernels::kFuzzKernelName));
         auto k = kernels::resolve_kernel(name, /*fetch=*/false);
-        if (!k) {
-            std::fprintf(stderr, "modharness cover: %s\n", k.error().message.c_str());
-            return kExitEnvironment;
-        }
-        if (k->build_tree.empty()) {
-            std::fprintf(stderr,
-                         "modharness cover: kernel '%s' has no build tree; coverage needs a kernel built with KCOV and debug info "
-                         "(modharness kernel build-fuzz, then --kernel fuzz-6.12) or --build-tree DIR\n",
-                         name.c_str());
-            return kExitEnvironment;
-        }
+        if (!k) return report_error("cover", k.error());
+        if (k->build_tree.empty())
+            return report_error("cover", environment_error("kernel '" + name +
+                                                           "' has no build tree; coverage needs a kernel built with KCOV and debug info "
+                                                           "(modharness kernel build-fuzz, then --kernel fuzz-6.12) or --build-tree DIR"));
         tree = k->build_tree;
     }
 
@@ -137,10 +106,8 @@ int cmd_cover(const Args& args) {
     lo.use_cache = !p->has("rebuild");
     auto t0 = std::chrono::steady_clock::now();
     auto sites = coverage::load_loader_sites(tree, lo);
-    if (!sites) {
-        std::fprintf(stderr, "modharness cover: %s\n", sites.error().message.c_str());
-        return kExitEnvironment;
-    }
+    // The site map needs vmlinux, objdump and addr2line: whatever fails there is the machine's.
+    if (!sites) return report_error("cover", with_default_kind(sites.error(), ErrorKind::kEnvironment));
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "site map: %d loader sites (%s, %.2f s)\n", sites->mapped_total(), sites->from_cache ? "cached" : "built",
                  seconds);
@@ -150,10 +117,14 @@ int cmd_cover(const Args& args) {
     if (json_out && *json_out == "-") {
         std::fputs(coverage::coverage_json(report, *sites, reached).c_str(), stdout);
     } else {
-        std::fputs(coverage::coverage_text(report, top).c_str(), stdout);
-        if (json_out && !write_file(*json_out, coverage::coverage_json(report, *sites, reached))) return kExitUsage;
+        std::fputs(coverage::coverage_text(report, *top).c_str(), stdout);
+        if (json_out)
+            if (auto w = write_file_atomic(*json_out, coverage::coverage_json(report, *sites, reached)); !w)
+                return report_error("cover", w.error());
     }
-    if (auto html = p->get("html"); html && !write_file(*html, coverage::coverage_html(report, *sites, reached))) return kExitUsage;
+    if (auto html = p->get("html"))
+        if (auto w = write_file_atomic(*html, coverage::coverage_html(report, *sites, reached)); !w)
+            return report_error("cover", w.error());
     std::fflush(stdout);
     return kExitOk;
 }

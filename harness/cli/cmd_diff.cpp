@@ -1,11 +1,12 @@
 // `modharness diff RUN_A RUN_B`: every case whose errno, verdict, log class or taint differs.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "conformance/report/report.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/common/error_kind.h"
+#include "harness/common/files.h"
 
 namespace mh::cli {
 namespace {
@@ -22,7 +23,8 @@ constexpr const char* kHelp =
 
 constexpr const char* kExitCodes =
     "\n"
-    "exit codes: 0 no differences, 1 differences, 2 usage error or unreadable/invalid run or output\n";
+    "exit codes: 0 no differences, 1 differences, 2 usage error or unreadable/invalid run,\n"
+    "4 an output file could not be written\n";
 
 std::vector<OptionSpec> diff_options() {
     return {
@@ -32,43 +34,25 @@ std::vector<OptionSpec> diff_options() {
     };
 }
 
-bool write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    out.close();
-    if (!out) std::fprintf(stderr, "modharness diff: cannot write %s\n", path.c_str());
-    return static_cast<bool>(out);
-}
-
 }  // namespace
 
 int cmd_diff(const Args& args) {
     const auto specs = diff_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness diff: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("diff", p.error());
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 16);
         std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
-    if (p->positionals.size() != 2) {
-        std::fprintf(stderr, "modharness diff: expected two runs (RUN_A RUN_B), got %zu argument(s); see --help\n", p->positionals.size());
-        return kExitUsage;
-    }
+    if (p->positionals.size() != 2)
+        return report_error("diff", usage_error("expected two runs (RUN_A RUN_B), got " + std::to_string(p->positionals.size()) +
+                                                " argument(s); see --help"));
     auto a = conformance::load_run(p->positionals[0]);
-    if (!a) {
-        std::fprintf(stderr, "modharness diff: run A: %s\n", a.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!a) return report_error("diff", with_context("run A: ", a.error()));
     auto b = conformance::load_run(p->positionals[1]);
-    if (!b) {
-        std::fprintf(stderr, "modharness diff: run B: %s\n", b.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!b) return report_error("diff", with_context("run B: ", b.error()));
     nlohmann::json diff = conformance::diff_runs(*a, *b);
     // Runs may carry bytes that are not UTF-8 (kernel text); replace rather than throw while writing.
     std::string json_text = diff.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -77,9 +61,11 @@ int cmd_diff(const Args& args) {
         std::fputs(json_text.c_str(), stdout);
     } else {
         std::fputs(conformance::diff_text(diff).c_str(), stdout);
-        if (json_out && !write_file(*json_out, json_text)) return kExitUsage;
+        if (json_out)
+            if (auto w = write_file_atomic(*json_out, json_text); !w) return report_error("diff", w.error());
     }
-    if (auto html = p->get("html"); html && !write_file(*html, conformance::diff_html(diff))) return kExitUsage;
+    if (auto html = p->get("html"))
+        if (auto w = write_file_atomic(*html, conformance::diff_html(diff)); !w) return report_error("diff", w.error());
     std::fflush(stdout);
     return conformance::diff_is_empty(diff) ? kExitOk : kExitFindings;
 }

@@ -14,6 +14,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/number_option.h"
 #include "harness/common/files.h"
 #include "harness/elf/compression.h"
 #include "harness/elf/malform/malformation.h"
@@ -32,10 +33,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace mh::elf;
 
-int usage_error(const char* cmd, const std::string& msg) {
-    std::fprintf(stderr, "modharness %s: %s (see --help)\n", cmd, msg.c_str());
-    return kExitUsage;
-}
+// A usage error of `cmd`, reported with the pointer to its help.
+int report_usage(const char* cmd, const std::string& msg) { return report_error(cmd, mh::usage_error(msg + " (see --help)")); }
 
 // ---------------------------------------------------------------- inspect
 
@@ -67,15 +66,15 @@ void print_inspect_help(const std::vector<OptionSpec>& specs) {
 int cmd_inspect_impl(const Args& args) {
     const auto specs = inspect_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) return usage_error("inspect", parsed.error().message);
+    if (!parsed) return report_usage("inspect", parsed.error().message);
     if (parsed->has("help")) {
         print_inspect_help(specs);
         return kExitOk;
     }
-    if (parsed->positionals.size() != 1) return usage_error("inspect", "expected exactly one FILE");
+    if (parsed->positionals.size() != 1) return report_usage("inspect", "expected exactly one FILE");
     const std::string path = parsed->positionals[0];
     auto raw = read_file_bytes(path);
-    if (!raw) return usage_error("inspect", raw.error().message);
+    if (!raw) return report_usage("inspect", raw.error().message);
     std::vector<std::string> errors;
     auto note = [&](const std::string& e) {
         errors.push_back(e);
@@ -255,59 +254,42 @@ void print_gen_help(const std::vector<OptionSpec>& specs) {
     std::fputs(
         "\n"
         "Compression rows (wrap-xz, ...) produce a stream for finit_module(MODULE_INIT_COMPRESSED_FILE).\n"
-        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply\n",
+        "exit codes: 0 written, 2 usage / unreadable input / malformation does not apply, 4 OUT could not be written\n",
         stdout);
 }
 
 int write_out(const std::string& path, const Bytes& b) {
-    std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    if (!f) {
-        std::fprintf(stderr, "modharness gen: cannot write %s\n", path.c_str());
-        return kExitEnvironment;
-    }
+    if (auto w = write_file_atomic(path, std::string(b.begin(), b.end())); !w) return report_error("gen", w.error());
     return kExitOk;
 }
 
 int cmd_gen_impl(const Args& args) {
     const auto specs = gen_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) return usage_error("gen", parsed.error().message);
+    if (!parsed) return report_usage("gen", parsed.error().message);
     if (parsed->has("help")) {
         print_gen_help(specs);
         return kExitOk;
     }
     auto out = parsed->get("output");  // -o lands here too (the row's alias)
-    if (!out) return usage_error("gen", "-o OUT is required");
+    if (!out) return report_usage("gen", "-o OUT is required");
     if (auto src = parsed->get("extract-profile")) {
         auto bytes = read_file_bytes(*src);
-        if (!bytes) return usage_error("gen", bytes.error().message);
+        if (!bytes) return report_usage("gen", bytes.error().message);
         auto p = extract_profile(*bytes, fs::path(*src).filename().string());
-        if (!p) return usage_error("gen", *src + ": " + p.error().message);
+        if (!p) return report_usage("gen", *src + ": " + p.error().message);
         std::string text = profile_to_text(*p);
         return write_out(*out, bytes_of(text));
     }
-    if (parsed->has("profile") == parsed->has("seed")) return usage_error("gen", "give exactly one of --profile or --seed");
-    auto number = [](const std::string& s, long long& v) {
-        try {
-            size_t used = 0;
-            v = std::stoll(s, &used, 0);
-            return used == s.size();
-        } catch (...) {
-            return false;
-        }
-    };
+    if (parsed->has("profile") == parsed->has("seed")) return report_usage("gen", "give exactly one of --profile or --seed");
     Bytes image;
     if (auto pf = parsed->get("profile")) {
         auto prof = load_profile(*pf);
-        if (!prof) return usage_error("gen", prof.error().message);
+        if (!prof) return report_usage("gen", prof.error().message);
         SynthOptions o;
-        long long v = 0;
-        if (auto r = parsed->get("init-ret")) {
-            if (!number(*r, v) || v < INT32_MIN || v > INT32_MAX)
-                return usage_error("gen", "--init-ret '" + *r + "' is not a 32-bit integer");
-            o.init_ret = static_cast<int32_t>(v);
-        }
+        auto init_ret = number_option<int32_t>(*parsed, "init-ret", o.init_ret, INT32_MIN, INT32_MAX);
+        if (!init_ret) return report_error("gen", init_ret.error());
+        o.init_ret = *init_ret;
         o.name = parsed->get_or("name", o.name);
         o.imports = !parsed->has("no-imports");
         std::string ep = parsed->get_or("epilogue", "auto");
@@ -316,15 +298,15 @@ int cmd_gen_impl(const Args& args) {
         else if (ep == "ret")
             o.epilogue = Epilogue::ret;
         else if (ep != "auto")
-            return usage_error("gen", "--epilogue must be auto, thunk or ret");
+            return report_usage("gen", "--epilogue must be auto, thunk or ret");
         auto spec = synthesize(*prof, o);
-        if (!spec) return usage_error("gen", spec.error().message);
+        if (!spec) return report_usage("gen", spec.error().message);
         image = emit(*spec);
     } else {
         if (parsed->has("init-ret") || parsed->has("name") || parsed->has("epilogue") || parsed->has("no-imports"))
-            return usage_error("gen", "--init-ret/--name/--epilogue/--no-imports only apply with --profile");
+            return report_usage("gen", "--init-ret/--name/--epilogue/--no-imports only apply with --profile");
         auto bytes = load_module_file(*parsed->get("seed"));
-        if (!bytes) return usage_error("gen", bytes.error().message);
+        if (!bytes) return report_usage("gen", bytes.error().message);
         image = std::move(bytes).value();
     }
     std::vector<std::string> ids;
@@ -338,12 +320,11 @@ int cmd_gen_impl(const Args& args) {
             start = comma + 1;
         }
     }
-    long long seed = 1;
-    if (auto s = parsed->get("seed-value"))
-        if (!number(*s, seed)) return usage_error("gen", "--seed-value '" + *s + "' is not a number");
+    auto seed = number_option<uint64_t>(*parsed, "seed-value", 1, 0, UINT64_MAX);
+    if (!seed) return report_error("gen", seed.error());
     if (!ids.empty()) {
-        auto r = apply_malformations(ids, image, static_cast<uint64_t>(seed));
-        if (!r) return usage_error("gen", r.error().message);
+        auto r = apply_malformations(ids, image, *seed);
+        if (!r) return report_usage("gen", r.error().message);
         image = std::move(r).value();
     }
     int rc = write_out(*out, image);
@@ -365,7 +346,7 @@ std::vector<OptionSpec> malformations_options() {
 int cmd_malformations_impl(const Args& args) {
     const auto specs = malformations_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) return usage_error("malformations", parsed.error().message);
+    if (!parsed) return report_usage("malformations", parsed.error().message);
     if (parsed->has("help")) {
         std::fputs(
             "usage: modharness malformations [--json | --markdown] [--tag TAG]\n"
@@ -427,7 +408,7 @@ int run_quiet(const std::vector<std::string>& argv) {
 std::vector<OptionSpec> check_package_options() {
     return {
         {"verbose", "", "print every module checked"},
-        {"max-failures", "N", "list at most N failures (default 20)"},
+        {"max-failures", "N", "list at most N failures, 0..1000000 (default 20)"},
         {"help", "", ""},
     };
 }
@@ -435,7 +416,7 @@ std::vector<OptionSpec> check_package_options() {
 int cmd_check_package_impl(const Args& args) {
     const auto specs = check_package_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) return usage_error("check-package", parsed.error().message);
+    if (!parsed) return report_usage("check-package", parsed.error().message);
     if (parsed->has("help")) {
         std::fputs(
             "usage: modharness check-package DEB_OR_DIR [--verbose] [--max-failures N]\n"
@@ -451,29 +432,22 @@ int cmd_check_package_impl(const Args& args) {
         std::fputs("\nexit codes: 0 all modules ok, 1 some module failed, 2 usage, 3 dpkg-deb failed\n", stdout);
         return kExitOk;
     }
-    if (parsed->positionals.size() != 1) return usage_error("check-package", "expected exactly one DEB_OR_DIR");
+    if (parsed->positionals.size() != 1) return report_usage("check-package", "expected exactly one DEB_OR_DIR");
     fs::path input = parsed->positionals[0];
-    long max_fail = 20;
-    try {
-        max_fail = std::stol(parsed->get_or("max-failures", "20"));
-    } catch (...) {
-        return usage_error("check-package", "--max-failures needs a number");
-    }
+    auto max_failures = number_option<long>(*parsed, "max-failures", 20, 0, 1000000);
+    if (!max_failures) return report_error("check-package", max_failures.error());
+    const long max_fail = *max_failures;
     auto t0 = std::chrono::steady_clock::now();
     fs::path root = input, tmp;
     std::error_code ec;
-    if (!fs::exists(input, ec)) return usage_error("check-package", input.string() + ": no such file or directory");
+    if (!fs::exists(input, ec)) return report_usage("check-package", input.string() + ": no such file or directory");
     if (!fs::is_directory(input, ec)) {
         std::string templ = (fs::temp_directory_path() / "mh-check-package-XXXXXX").string();
-        if (!mkdtemp(templ.data())) {
-            std::fprintf(stderr, "modharness check-package: cannot create a temporary directory\n");
-            return kExitEnvironment;
-        }
+        if (!mkdtemp(templ.data())) return report_error("check-package", environment_error("cannot create a temporary directory"));
         tmp = root = templ;
         if (run_quiet({"dpkg-deb", "-x", input.string(), tmp.string()}) != 0) {
             fs::remove_all(tmp, ec);
-            std::fprintf(stderr, "modharness check-package: dpkg-deb -x %s failed (is it a .deb?)\n", input.c_str());
-            return kExitEnvironment;
+            return report_error("check-package", environment_error("dpkg-deb -x " + input.string() + " failed (is it a .deb?)"));
         }
     }
     auto t1 = std::chrono::steady_clock::now();

@@ -6,9 +6,12 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/number_option.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/campaign/campaign.h"
+#include "harness/campaign/check_options.h"
 #include "harness/coverage/coverage_count.h"
 #include "harness/coverage/coverage_map.h"
 #include "harness/mutate/mutator.h"
@@ -39,8 +42,11 @@ constexpr const char* kHelpTail =
     "Scale-out: run one campaign per machine with its own --out, then merge corpora with the\n"
     "engine's own tools (see docs/fuzzing.md).\n"
     "\n"
-    "exit codes: 0 no new crash, 1 new crash title(s), 2 usage, 3 environment (kernel, QEMU, guest\n"
+    "exit codes: 0 no new crash, 1 new crash title(s), 2 usage (or --out in use by another run), 3 environment (kernel, QEMU, guest\n"
     "fuzzer missing), 4 results could not be stored, 130 interrupted (state kept: rerun to continue)\n";
+
+constexpr double kMaxDurationSeconds = 366.0 * 24 * 3600;  // a year: past it, a typo
+constexpr size_t kMaxInputBytes = size_t{1} << 30;  // what a guest can hold and a module syscall take
 
 std::vector<OptionSpec> fuzz_options() {
     return {
@@ -51,7 +57,7 @@ std::vector<OptionSpec> fuzz_options() {
          "default), libfuzzer-bytes (libFuzzer's own byte mutation), random (fresh\n"
          "random ET_EXEC-style images: the syscall-fuzzer baseline), aflpp"},
         {"duration", "D", "wall time, e.g. 90s, 30m, 2h (default 10m)"},
-        {"jobs", "N", "VMs in parallel, each its own engine instance (default 1)"},
+        {"jobs", "N", "VMs in parallel, each its own engine instance, 1..64 (default 1)"},
         {"seeds", "A,B",
          "seed modules (corpus/modules; default ok,params,sentinel,consumer,\n"
          "provider). The structure-aware engines also start with the dictionary\n"
@@ -60,26 +66,15 @@ std::vector<OptionSpec> fuzz_options() {
         {"seed-file", "F", "extra starting input (repeatable): an encoded input or a raw .ko", kRepeatable},
         {"known-crashes", "F", "crash titles (one per line) that do not count as new"},
         {"accel", "A", "auto (default), tcg, kvm"},
-        {"memory", "MB", "guest memory (default 1024)"},
-        {"max-len", "N", "largest input (default 1.5 x the largest seed)"},
+        {"memory", "MB", "guest memory, 256..65536 (default 1024)"},
+        {"max-len", "N", "largest input in bytes, 1..2^30 (default 1.5 x the largest seed)"},
         {"weights", "W",
          "mutation mix of the structure-aware engines, e.g. call=80,catalogue=10\n"
          "(step kinds catalogue, field, bytes, call; default 30,30,25,15)"},
-        {"rng-seed", "N", "for reproducible engine seeds"},
+        {"rng-seed", "N", "for reproducible engine seeds, 1..2^64-1 (default: from the clock)"},
         {"quiet", "", "no progress lines"},
         {"help", "", ""},
     };
-}
-
-double parse_duration(const std::string& s) {
-    if (s.empty()) return -1;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    const std::string unit = end ? end : "";
-    if (unit.empty() || unit == "s") return v;
-    if (unit == "m" || unit == "min") return v * 60;
-    if (unit == "h") return v * 3600;
-    return -1;
 }
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -94,93 +89,86 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
+// The campaign's options from the command line; every bad value is a usage error naming it.
+Expected<campaign::CampaignOptions> campaign_options(const ParsedArgs& p) {
+    campaign::CampaignOptions o;
+    o.kernel = p.get_or("kernel", "fuzz-6.12");
+    o.engine = p.get_or("engine", "libfuzzer");
+    o.out = p.get_or("out", "");
+    if (o.out.empty()) return usage_error("--out DIR is required (campaign state, corpus and crashes go there)");
+    MH_TRY_ASSIGN(duration, parse_duration("duration", p.get_or("duration", "10m"), 1, kMaxDurationSeconds));
+    o.duration_s = duration;
+    MH_TRY_ASSIGN(jobs, number_option(p, "jobs", 1, 1, 64));
+    o.jobs = jobs;
+    o.accel = p.get_or("accel", "auto");
+    if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm")
+        return usage_error("--accel must be auto, tcg or kvm (got '" + o.accel + "')");
+    MH_TRY_ASSIGN(memory, number_option(p, "memory", 1024, 256, 65536));
+    o.memory_mb = memory;
+    MH_TRY_ASSIGN(max_len, number_option<size_t>(p, "max-len", 0, 1, kMaxInputBytes));
+    o.max_len = max_len;
+    // 0 would mean "a time-based seed": not a reproducible run, so not accepted as a value.
+    MH_TRY_ASSIGN(rng_seed, number_option<uint64_t>(p, "rng-seed", 0, 1, UINT64_MAX));
+    o.rng_seed = rng_seed;
+    if (auto s = p.get("seeds")) o.seeds = split_commas(*s);
+    o.weights = p.get_or("weights", "");
+    for (const auto& f : p.all("seed-file")) o.seed_files.push_back(f);
+    bool known_engine = false;
+    std::string engines;
+    for (const auto& e : campaign::engine_names()) {
+        known_engine |= e == o.engine;
+        engines += (engines.empty() ? "" : ", ") + e;
+    }
+    if (!known_engine) return usage_error("unknown --engine '" + o.engine + "' (" + engines + ")");
+    // --out, --jobs, --duration again, --weights and --seeds names: all before any kernel or build.
+    MH_TRY(campaign::check_options(o));
+    if (auto f = p.get("known-crashes")) {
+        auto text = read_text_file(*f);
+        if (!text) return with_context("--known-crashes: ", text.error());
+        for (auto [line, number] : lines(*text))
+            if (!line.empty() && line[0] != '#') o.known_titles.emplace_back(line);
+    }
+    if (auto k = kernels::check_kernel_name(o.kernel); !k) return k.error();
+    return o;
+}
+
 }  // namespace
 
 int cmd_fuzz(const Args& args) {
     const auto specs = fuzz_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness fuzz: %s\n(see modharness fuzz --help)\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("fuzz", usage_error(p.error().message + "\n(see modharness fuzz --help)"));
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 21);
         std::fputs(kHelpTail, stdout);
         return kExitOk;
     }
-    campaign::CampaignOptions o;
-    o.kernel = p->get_or("kernel", "fuzz-6.12");
-    o.engine = p->get_or("engine", "libfuzzer");
-    o.out = p->get_or("out", "");
-    o.duration_s = parse_duration(p->get_or("duration", "10m"));
-    o.jobs = std::atoi(p->get_or("jobs", "1").c_str());
-    o.accel = p->get_or("accel", "auto");
-    o.memory_mb = std::atoi(p->get_or("memory", "1024").c_str());
-    o.max_len = std::strtoull(p->get_or("max-len", "0").c_str(), nullptr, 10);
-    o.rng_seed = std::strtoull(p->get_or("rng-seed", "0").c_str(), nullptr, 10);
-    if (auto s = p->get("seeds")) o.seeds = split_commas(*s);
-    o.weights = p->get_or("weights", "");
-    if (!o.weights.empty()) {
-        if (auto w = mutate::parse_weights(o.weights); !w) {
-            std::fprintf(stderr, "modharness fuzz: --%s\n", w.error().message.c_str());
-            return kExitUsage;
-        }
-    }
-    for (const auto& f : p->all("seed-file")) o.seed_files.push_back(f);
-    if (o.out.empty()) {
-        std::fprintf(stderr, "modharness fuzz: --out DIR is required (campaign state, corpus and crashes go there)\n");
-        return kExitUsage;
-    }
-    if (o.duration_s <= 0) {
-        std::fprintf(stderr, "modharness fuzz: --duration '%s': use e.g. 90s, 30m, 2h\n", p->get_or("duration", "").c_str());
-        return kExitUsage;
-    }
-    if (o.jobs < 1 || o.jobs > 64 || o.memory_mb < 256) {
-        std::fprintf(stderr, "modharness fuzz: --jobs must be 1..64 and --memory at least 256\n");
-        return kExitUsage;
-    }
-    bool known_engine = false;
-    for (const auto& e : campaign::engine_names()) known_engine |= e == o.engine;
-    if (!known_engine) {
-        std::fprintf(stderr, "modharness fuzz: unknown --engine '%s' (libfuzzer, libfuzzer-bytes, random, aflpp)\n", o.engine.c_str());
-        return kExitUsage;
-    }
-    if (auto f = p->get("known-crashes")) {
-        auto text = read_text_file(*f);
-        if (!text) {
-            std::fprintf(stderr, "modharness fuzz: --known-crashes: %s\n", text.error().message.c_str());
-            return kExitUsage;
-        }
-        for (auto [line, number] : lines(*text))
-            if (!line.empty() && line[0] != '#') o.known_titles.emplace_back(line);
-    }
+    auto o = campaign_options(*p);
+    if (!o) return report_error("fuzz", o.error());
     const bool quiet = p->has("quiet");
-    o.progress = [quiet](const std::string& line) {
+    o->progress = [quiet](const std::string& line) {
         if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
     };
     // Loader coverage when the kernel has a KCOV build tree (fuzz kernels); else PCs only.
     std::shared_ptr<coverage::LoaderSiteSet> site_set;
-    if (auto k = kernels::resolve_kernel(o.kernel, false); k && !k->build_tree.empty()) {
+    if (auto k = kernels::resolve_kernel(o->kernel, false); k && !k->build_tree.empty()) {
         if (auto sites = coverage::load_loader_sites(k->build_tree)) {
             site_set = std::make_shared<coverage::LoaderSiteSet>(*sites);
-            o.loader_ceiling = site_set->size();
-            o.is_loader_site = [site_set](uint64_t pc) { return site_set->contains(pc); };
+            o->loader_ceiling = site_set->size();
+            o->is_loader_site = [site_set](uint64_t pc) { return site_set->contains(pc); };
         } else {
-            o.progress("loader coverage unavailable: " + sites.error().message);
+            o->progress("loader coverage unavailable: " + sites.error().message);
         }
     }
-    o.interrupted = install_interrupt_flag();
+    o->interrupted = install_interrupt_flag();
 
-    auto s = campaign::run_campaign(o);
-    if (!s) {
-        std::fprintf(stderr, "modharness fuzz: %s\n", s.error().message.c_str());
-        return kExitEnvironment;
-    }
+    auto s = campaign::run_campaign(*o);
+    if (!s) return report_error("fuzz", s.error());
     const std::string json = campaign::summary_json(*s);
-    (void)write_file_atomic(o.out / "summary.json", json);
     std::fputs(campaign::summary_table(*s).c_str(), stdout);
-    std::printf("summary: %s\n", (o.out / "summary.json").c_str());
+    if (auto w = write_file_atomic(o->out / "summary.json", json); !w) return report_error("fuzz", w.error());
+    std::printf("summary: %s\n", (o->out / "summary.json").c_str());
     if (s->interrupted) return kExitInterrupted;
     if (s->storage_error) return kExitStorage;
     if (!s->new_titles.empty()) return kExitFindings;

@@ -6,6 +6,8 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/number_option.h"
+#include "harness/cli/interrupt.h"
 #include "harness/host/cache_dir.h"
 #include "harness/kernels/debian_packages.h"
 #include "harness/kernels/fuzz_kernel.h"
@@ -53,8 +55,8 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "\n"
         "Cache: %s/kernels/<release>/ (set MH_CACHE_DIR to move it). Fetching uses apt-get, so the\n"
         "package lists must be current ('apt-get update' as root).\n"
-        "build-fuzz builds the fuzzing kernel fuzz-6.12 from Debian's linux-source-6.12 (apt-get install\n"
-        "linux-source-6.12): tinyconfig + corpus/kernel/fuzz-6.12.config (KCOV with comparisons,\n"
+        "build-fuzz builds the fuzzing kernel fuzz-6.12 from Debian's linux-source-6.12 (installed with\n"
+        "apt-get when missing, as root): tinyconfig + corpus/kernel/fuzz-6.12.config (KCOV with comparisons,\n"
         "KASAN, modules, xz module decompression), kernel/module/main.o instrumented for KCOV, built\n"
         "under `nice -n 19` with --jobs (default 2) into <cache>/kernels/fuzz-6.12-<config hash>/.\n"
         "Several minutes on 2 cores; a no-op when the cached kernel matches the config. --signing adds\n"
@@ -65,7 +67,11 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "options:\n",
         std::string(mh::kernels::kDefaultKernel).c_str(), mh::host::cache_root().string().c_str());
     print_option_help(stdout, specs);
-    std::fputs("\nexit codes: 0 ok, 2 usage, 3 environment (apt/network/missing package/bad image/build failed)\n", stdout);
+    std::fputs(
+        "\nexit codes: 0 ok, 2 usage (an unknown NAME: checked before any download), 3 environment\n"
+        "(apt/network/missing package/bad image/build failed), 4 the cache could not be written,\n"
+        "130 interrupted (download or make stopped, nothing half-made kept)\n",
+        stdout);
 }
 
 std::string human_size(std::uintmax_t bytes) {
@@ -112,28 +118,17 @@ void print_info(const mh::kernels::Kernel& k) {
 }
 
 int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
-    if (!extra.empty()) {
-        std::fprintf(stderr, "modharness kernel build-fuzz: takes no NAME (got '%s'; see --help)\n", extra.front().c_str());
-        return kExitUsage;
-    }
+    if (!extra.empty()) return report_error("kernel build-fuzz", usage_error("takes no NAME (got '" + extra.front() + "'; see --help)"));
     mh::kernels::FuzzBuildOptions o;
-    if (auto jobs = p.get("jobs")) {
-        char* end = nullptr;
-        unsigned long n = std::strtoul(jobs->c_str(), &end, 10);
-        if (jobs->empty() || *end != '\0' || n == 0 || n > 256) {
-            std::fprintf(stderr, "modharness kernel build-fuzz: --jobs '%s' is not a number from 1 to 256\n", jobs->c_str());
-            return kExitUsage;
-        }
-        o.jobs = static_cast<unsigned>(n);
-    }
+    auto jobs = number_option(p, "jobs", o.jobs, 1u, 256u);
+    if (!jobs) return report_error("kernel build-fuzz", jobs.error());
+    o.jobs = *jobs;
     o.rebuild = p.has("rebuild");
     o.signing = p.has("signing");
     o.verbose = !p.has("quiet");
+    o.interrupted = install_interrupt_flag();
     auto k = mh::kernels::build_fuzz_kernel(o);
-    if (!k) {
-        std::fprintf(stderr, "modharness kernel build-fuzz: %s\n", k.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!k) return report_error("kernel build-fuzz", k.error());
     const auto& i = k->info;
     std::printf("%s\t%s\t%s\n", k->kernel.name.c_str(), k->kernel.release.c_str(), k->kernel.bzimage.string().c_str());
     std::printf("%s: build tree %s\n", k->built ? "built" : "cached", k->kernel.build_tree.string().c_str());
@@ -148,10 +143,7 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
 int cmd_kernel(const Args& args) {
     const auto specs = kernel_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) {
-        std::fprintf(stderr, "modharness kernel: %s\n", parsed.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!parsed) return report_error("kernel", parsed.error());
     const auto& p = *parsed;
     if (p.has("help") || p.positionals.empty()) {
         print_kernel_help(specs);
@@ -164,21 +156,24 @@ int cmd_kernel(const Args& args) {
 
     if (sub == "fetch") {
         if (names.empty()) names.push_back(std::string(mh::kernels::kDefaultKernel));
+        // Every name first: a typo in the last one must not wait for the first one's download.
+        for (const auto& name : names) {
+            if (mh::kernels::looks_like_path(name))
+                return report_error("kernel fetch",
+                                    usage_error("'" + name + "' is a path; a user's bzImage needs no fetch (use it directly)"));
+            if (auto named = mh::kernels::check_kernel_name(name); !named) return report_error("kernel fetch", named.error());
+        }
         int rc = kExitOk;
         for (const auto& name : names) {
-            if (mh::kernels::looks_like_path(name)) {
-                std::fprintf(stderr, "modharness kernel fetch: '%s' is a path; a user's bzImage needs no fetch (use it directly)\n",
-                             name.c_str());
-                rc = kExitUsage;
-                continue;
-            }
             mh::kernels::FetchOptions o;
             o.refresh = p.has("refresh");
             o.verbose = !p.has("quiet");
+            o.interrupted = install_interrupt_flag();
             auto k = mh::kernels::fetch_kernel(name, o);
+            if (!k && (k.error().kind == ErrorKind::kInterrupted || k.error().kind == ErrorKind::kStorage))
+                return report_error("kernel fetch", k.error());
             if (!k) {
-                std::fprintf(stderr, "modharness kernel fetch %s: %s\n", name.c_str(), k.error().message.c_str());
-                rc = kExitEnvironment;
+                rc = report_error(("kernel fetch " + name).c_str(), k.error());
                 continue;
             }
             std::printf("%s\t%s\t%s\n", name.c_str(), k->release.c_str(), k->bzimage.string().c_str());
@@ -189,15 +184,10 @@ int cmd_kernel(const Args& args) {
     if (sub == "build-fuzz") return build_fuzz(p, names);
 
     if (sub == "path" || sub == "info") {
-        if (names.size() != 1) {
-            std::fprintf(stderr, "modharness kernel %s: needs exactly one NAME (see --help)\n", sub.c_str());
-            return kExitUsage;
-        }
+        const std::string command = "kernel " + sub;
+        if (names.size() != 1) return report_error(command.c_str(), usage_error("needs exactly one NAME (see --help)"));
         auto k = mh::kernels::resolve_kernel(names[0], /*fetch=*/false, p.get_or("build-tree", ""));
-        if (!k) {
-            std::fprintf(stderr, "modharness kernel %s: %s\n", sub.c_str(), k.error().message.c_str());
-            return kExitEnvironment;
-        }
+        if (!k) return report_error(command.c_str(), k.error());
         if (sub == "path") {
             std::printf("%s\n", k->bzimage.string().c_str());
         } else {
@@ -206,8 +196,7 @@ int cmd_kernel(const Args& args) {
         return kExitOk;
     }
 
-    std::fprintf(stderr, "modharness kernel: unknown subcommand '%s' (fetch, list, path, info, build-fuzz; see --help)\n", sub.c_str());
-    return kExitUsage;
+    return report_error("kernel", usage_error("unknown subcommand '" + sub + "' (fetch, list, path, info, build-fuzz; see --help)"));
 }
 
 }  // namespace mh::cli

@@ -7,6 +7,7 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/number_option.h"
 #include "harness/common/files.h"
 #include "harness/campaign/campaign.h"
 #include "harness/campaign/seed_inputs.h"
@@ -37,7 +38,7 @@ constexpr const char* kExitCodes =
 std::vector<OptionSpec> repro_options() {
     return {
         {"kernel", "NAME", "the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)"},
-        {"runs", "N", "replays of the original input, each in its own VM (default 1)"},
+        {"runs", "N", "replays of the original input, each in its own VM, 1..100 (default 1)"},
         {"no-minimize", "", "only replay"},
         {"accel", "A", "auto (default), tcg, kvm"},
         {"help", "", ""},
@@ -49,26 +50,17 @@ std::vector<OptionSpec> repro_options() {
 int cmd_repro(const Args& args) {
     const auto specs = repro_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness repro: %s\n(see modharness repro --help)\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("repro", usage_error(p.error().message + "\n(see modharness repro --help)"));
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 18);
         std::fputs(kExitCodes, stdout);
         return kExitOk;
     }
-    if (p->positionals.size() != 1) {
-        std::fprintf(stderr, "modharness repro: give one crash directory or input file (see --help)\n");
-        return kExitUsage;
-    }
+    if (p->positionals.size() != 1) return report_error("repro", usage_error("give one crash directory or input file (see --help)"));
     const std::filesystem::path target = p->positionals[0];
     std::error_code ec;
-    if (!std::filesystem::exists(target, ec)) {
-        std::fprintf(stderr, "modharness repro: %s does not exist\n", target.c_str());
-        return kExitUsage;
-    }
+    if (!std::filesystem::exists(target, ec)) return report_error("repro", usage_error(target.string() + " does not exist"));
     std::string kernel_name = p->get_or("kernel", "");
     if (kernel_name.empty()) {
         // <out>/crashes/<slug>/ -> <out>/campaign.json
@@ -81,30 +73,19 @@ int cmd_repro(const Args& args) {
     }
     campaign::TriageOptions to;
     to.minimise = !p->has("no-minimize");
-    to.runs = std::atoi(p->get_or("runs", "1").c_str());
-    if (to.runs < 1 || to.runs > 100) {
-        std::fprintf(stderr, "modharness repro: --runs must be 1..100\n");
-        return kExitUsage;
-    }
+    auto runs = number_option(*p, "runs", 1, 1, 100);
+    if (!runs) return report_error("repro", runs.error());
+    to.runs = *runs;
     auto kernel = kernels::resolve_kernel(kernel_name, false);
-    if (!kernel) {
-        std::fprintf(stderr, "modharness repro: %s\n", kernel.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!kernel) return report_error("repro", kernel.error());
     auto engine = campaign::guest_fuzzer_path("structured");
-    if (!engine) {
-        std::fprintf(stderr, "modharness repro: %s\n", engine.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!engine) return report_error("repro", engine.error());
     campaign::ReplayOptions ro;
     ro.kernel = *kernel;
     ro.executor = session::default_executor_path();
     ro.engine = *engine;
     auto accel = session::accel_from_option(p->get_or("accel", "auto"), kernel->bzimage, ro.executor, "qemu-system-x86_64");
-    if (!accel) {
-        std::fprintf(stderr, "modharness repro: %s\n", accel.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!accel) return report_error("repro", accel.error());
     ro.accel = accel->accel;
     ro.tsc_khz = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
     ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
@@ -119,10 +100,7 @@ int cmd_repro(const Args& args) {
     auto r = campaign::triage_crash(ro, target, to);
     if (!std::getenv("MH_KEEP_WORK")) std::filesystem::remove_all(ro.work_dir, ec);  // consoles of the replay VMs
     if (ro.interrupted->load()) return kExitInterrupted;
-    if (!r) {
-        std::fprintf(stderr, "modharness repro: %s\n", r.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!r) return report_error("repro", r.error());
     std::printf("%s: %s (%d/%d runs)\n", r->reproduces() ? "REPRODUCED" : "did not reproduce",
                 r->expected_title.empty() ? r->observed_title.c_str() : r->expected_title.c_str(), r->reproduced_runs, r->runs);
     if (!r->observed_title.empty() && !r->expected_title.empty() && r->observed_title != r->expected_title)

@@ -44,35 +44,24 @@ std::vector<OptionSpec> run_options() {
 int cmd_run(const Args& args) {
     const auto specs = run_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness run: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("run", p.error());
     if (p->has("help")) {
         std::fputs(kRunHelp, stdout);
         print_option_help(stdout, specs);
         std::fputs(
-            "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file, 3 environment,\n"
+            "\nexit codes: 0 all PASS/RAN, 1 any FAIL/BROK/KERNEL, 2 usage or bad case file (or --out in use by\n"
+            "another run), 3 environment,\n"
             "4 results could not be stored (disk full, I/O error: the run stopped; --resume later), 130 interrupted\n",
             stdout);
         return kExitOk;
     }
-    if (p->positionals.empty()) {
-        std::fprintf(stderr, "modharness run: no case file given (see modharness run --help)\n");
-        return kExitUsage;
-    }
+    if (p->positionals.empty()) return report_error("run", usage_error("no case file given (see modharness run --help)"));
     auto opts = session_options_from(*p, "run");
-    if (!opts) {
-        std::fprintf(stderr, "modharness run: %s\n", opts.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!opts) return report_error("run", opts.error());
     std::vector<session::HostCase> cases;
     for (const auto& f : p->positionals) {
         auto c = session::load_case_file(f);
-        if (!c) {
-            std::fprintf(stderr, "modharness run: %s\n", c.error().message.c_str());
-            return kExitUsage;
-        }
+        if (!c) return report_error("run", c.error());
         for (auto& hc : *c) {
             hc.guest.idx = static_cast<int>(cases.size());
             cases.push_back(std::move(hc));
@@ -81,13 +70,10 @@ int cmd_run(const Args& args) {
     std::string json_path = p->get_or("json", "");
     bool json_stdout = json_path == "-";
     std::FILE* human = json_stdout ? stderr : stdout;
-    std::ofstream json_file;
+    // Checked now, so a bad path fails before any VM boots; written (durably) at the end.
     if (!json_path.empty() && !json_stdout) {
         json_file.open(json_path, std::ios::trunc);
-        if (!json_file) {
-            std::fprintf(stderr, "modharness run: cannot write %s\n", json_path.c_str());
-            return kExitUsage;
-        }
+        if (!json_file) return report_error("run", usage_error("--json: cannot write " + json_path));
     }
     bool quiet = p->has("quiet");
     size_t total = cases.size(), done = 0;
@@ -104,18 +90,15 @@ int cmd_run(const Args& args) {
         (void)hc;
     };
     auto r = session::run_session(std::move(cases), *opts);
-    if (!r) {
-        std::fprintf(stderr, "modharness run: %s\n", r.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!r) return report_error("run", r.error());
     if (!json_path.empty()) {
         const std::string results = read_text_file(r->results_file).value_or("");
-        for (auto [line, number] : lines(results)) {
-            if (json_stdout)
-                std::cout << line << "\n";
-            else
-                json_file << line << "\n";
-        }
+        std::string json_lines;
+        for (auto [line, number] : lines(results)) (json_lines += line) += '\n';
+        if (json_stdout)
+            std::cout << json_lines;
+        else if (auto w = write_file_atomic(json_path, json_lines); !w)
+            return report_error("run", w.error());
     }
     std::fputc('\n', human);
     print_case_table(human, r->records);
@@ -127,7 +110,7 @@ int cmd_run(const Args& args) {
         return kExitStorage;
     }
     if (r->stats.interrupted) return kExitInterrupted;
-    return exit_code_for(r->records);
+    return exit_code_for(*r);
 }
 
 }  // namespace mh::cli

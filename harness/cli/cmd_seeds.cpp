@@ -5,6 +5,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/seed_modules.h"
 
@@ -41,7 +42,7 @@ void print_seeds_help(const std::vector<OptionSpec>& specs) {
     std::fputs(
         "\n"
         "SEED: names from --list, or big_<size> (big_64m); default: every catalogue seed.\n"
-        "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed)\n",
+        "exit codes: 0 ok, 2 usage, 3 environment (no kernel/headers, build failed), 130 interrupted\n",
         stdout);
 }
 
@@ -50,10 +51,7 @@ void print_seeds_help(const std::vector<OptionSpec>& specs) {
 int cmd_seeds(const Args& args) {
     const auto specs = seeds_options();
     auto parsed = parse_args(args, specs);
-    if (!parsed) {
-        std::fprintf(stderr, "modharness seeds: %s\n", parsed.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!parsed) return report_error("seeds", parsed.error());
     const auto& p = *parsed;
     if (p.has("help")) {
         print_seeds_help(specs);
@@ -69,32 +67,25 @@ int cmd_seeds(const Args& args) {
     std::vector<std::string> names = p.positionals;
     for (const auto& size_text : p.all("big-size")) {
         auto size = mh::kernels::parse_size(size_text);
-        if (!size) {
-            std::fprintf(stderr, "modharness seeds: --big-size: %s\n", size.error().message.c_str());
-            return kExitUsage;
-        }
+        if (!size) return report_error("seeds", usage_error("--big-size: " + size.error().message));
         if (names.empty()) names = mh::kernels::default_seed_names();
         names.push_back(mh::kernels::big_seed_name(*size));
     }
     for (const auto& n : names) {
-        if (auto spec = mh::kernels::parse_seed_name(n); !spec) {
-            std::fprintf(stderr, "modharness seeds: %s\n", spec.error().message.c_str());
-            return kExitUsage;
-        }
+        if (auto spec = mh::kernels::parse_seed_name(n); !spec) return report_error("seeds", spec.error());
     }
 
+    // Ctrl-C stops a kernel download or a make (their process groups) and exits 130.
+    const auto interrupted = install_interrupt_flag();
     auto kernel = mh::kernels::resolve_kernel(p.get_or("kernel", std::string(mh::kernels::kDefaultKernel)), !p.has("no-fetch"),
-                                              p.get_or("build-tree", ""));
-    if (!kernel) {
-        std::fprintf(stderr, "modharness seeds: %s\n", kernel.error().message.c_str());
-        return kExitEnvironment;
-    }
+                                              p.get_or("build-tree", ""), interrupted);
+    if (!kernel) return report_error("seeds", kernel.error());
     const auto t0 = std::chrono::steady_clock::now();
-    auto set = mh::kernels::build_seed_modules(*kernel, names, p.has("verbose"));
-    if (!set) {
-        std::fprintf(stderr, "modharness seeds: %s\n", set.error().message.c_str());
-        return kExitEnvironment;
-    }
+    mh::kernels::SeedBuildOptions so;
+    so.verbose = p.has("verbose");
+    so.interrupted = interrupted;
+    auto set = mh::kernels::build_seed_modules(*kernel, names, so);
+    if (!set) return report_error("seeds", set.error());
     for (const auto& [name, ko] : set->modules) std::printf("%-10s %s\n", name.c_str(), ko.string().c_str());
     std::fprintf(stderr, "modharness seeds: %zu modules for %s in %.2f s (%s)\n", set->modules.size(), kernel->release.c_str(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), set->dir.string().c_str());

@@ -29,10 +29,7 @@ std::vector<OptionSpec> throughput_options() {
 int cmd_throughput(const Args& args) {
     const auto specs = throughput_options();
     auto p = parse_args(args, specs);
-    if (!p) {
-        std::fprintf(stderr, "modharness throughput: %s\n", p.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!p) return report_error("throughput", p.error());
     if (p->has("help")) {
         std::puts(
             "usage: modharness throughput [--kernel K] [--only LIST] [--json] [options]\n\n"
@@ -43,10 +40,7 @@ int cmd_throughput(const Args& args) {
         return kExitOk;
     }
     auto base = session_options_from(*p, "throughput");
-    if (!base) {
-        std::fprintf(stderr, "modharness throughput: %s\n", base.error().message.c_str());
-        return kExitUsage;
-    }
+    if (!base) return report_error("throughput", base.error());
     auto interrupted = install_interrupt_flag();
     base->interrupted = interrupted;
     std::vector<double> boots;
@@ -55,10 +49,7 @@ int cmd_throughput(const Args& args) {
         session::SessionOptions so = *base;
         so.out_dir = base->out_dir / ("boot-" + std::to_string(i));
         auto r = session::run_session(*cases, so);
-        if (!r) {
-            std::fprintf(stderr, "modharness throughput: %s\n", r.error().message.c_str());
-            return kExitEnvironment;
-        }
+        if (!r) return report_error("throughput", r.error());
         if (!r->stopped.empty()) {
             std::fprintf(stderr, "modharness throughput: stopped: %s\n", r->stopped.c_str());
             return kExitStorage;
@@ -72,10 +63,7 @@ int cmd_throughput(const Args& args) {
     co.conformance_dir = conformance::default_conformance_dir();
     co.case_filter = p->get_or("only", "");
     auto run = conformance::run_suite(co);
-    if (!run) {
-        std::fprintf(stderr, "modharness throughput: %s\n", run.error().message.c_str());
-        return kExitEnvironment;
-    }
+    if (!run) return report_error("throughput", run.error());
     if (run->contains("stopped")) {
         std::fprintf(stderr, "modharness throughput: stopped: %s\n", (*run)["stopped"].get<std::string>().c_str());
         return kExitStorage;

@@ -3,9 +3,18 @@
 
 #include <ctime>
 
+#include "harness/cli/number_option.h"
 #include "harness/kernels/seed_modules.h"
 
 namespace mh::cli {
+namespace {
+
+// Guest memory a VM can boot with (the initramfs holds every image) up to what QEMU is sensibly given.
+constexpr int kMinMemoryMb = 128;
+constexpr int kMaxMemoryMb = 65536;
+constexpr int kMaxBootTimeoutSeconds = 3600;
+
+}  // namespace
 
 std::vector<OptionSpec> session_option_specs() {
     return {
@@ -15,12 +24,12 @@ std::vector<OptionSpec> session_option_specs() {
         {"build-tree", "DIR", "kernel build tree for seed module builds (with a bzImage path)"},
         {"accel", "A", "auto (default: KVM only if a probe guest boots on it), tcg, kvm"},
         {"machine", "M", "microvm (default) or pc"},
-        {"memory", "MB", "guest memory (default 1024)"},
+        {"memory", "MB", "guest memory, 128..65536 (default 1024)"},
         {"qemu", "PATH", "QEMU binary (default qemu-system-x86_64)"},
         {"cmdline", "WORD", "extra guest kernel command-line word (repeatable), e.g. module.sig_enforce=1", kRepeatable},
         {"out", "DIR", "output directory (default mh-results/<command>-<UTC time>)"},
         {"no-fetch", "", "never download a kernel; fail if it is not cached"},
-        {"boot-timeout", "S", "seconds a VM may take to reach the executor (default 60)"},
+        {"boot-timeout", "S", "seconds a VM may take to reach the executor, 1..3600 (default 60)"},
         {"resume", "",
          "continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
          "are kept and not run again; the report covers every case once"},
@@ -35,32 +44,22 @@ Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, cons
     o.kernel = p.get_or("kernel", o.kernel);
     o.build_tree = p.get_or("build-tree", "");
     o.accel = p.get_or("accel", o.accel);
-    if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm") return make_error("--accel must be auto, tcg or kvm");
+    if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm")
+        return usage_error("--accel must be auto, tcg or kvm (got '" + o.accel + "')");
     o.machine = p.get_or("machine", o.machine);
-    if (o.machine != "microvm" && o.machine != "pc") return make_error("--machine must be microvm or pc");
-    if (auto m = p.get("memory")) {
-        try {
-            o.memory_mb = std::stoi(*m);
-        } catch (...) {
-            return make_error("--memory must be a number of MiB");
-        }
-        if (o.memory_mb < 128 || o.memory_mb > 65536) return make_error("--memory must be 128..65536 MiB");
-    }
+    if (o.machine != "microvm" && o.machine != "pc") return usage_error("--machine must be microvm or pc (got '" + o.machine + "')");
+    MH_TRY_ASSIGN(memory, number_option(p, "memory", o.memory_mb, kMinMemoryMb, kMaxMemoryMb));
+    o.memory_mb = memory;
     o.qemu = p.get_or("qemu", o.qemu);
     o.guest_cmdline_extra = p.all("cmdline");
     o.fetch = !p.has("no-fetch");
     o.resume = p.has("resume");
-    if (o.resume && !p.has("out")) return make_error("--resume needs the --out DIR of the run to continue");
-    if (auto b = p.get("boot-timeout")) {
-        try {
-            o.boot_timeout = std::chrono::seconds(std::stoi(*b));
-        } catch (...) {
-            return make_error("--boot-timeout must be a number of seconds");
-        }
-    }
+    if (o.resume && !p.has("out")) return usage_error("--resume needs the --out DIR of the run to continue");
+    MH_TRY_ASSIGN(boot_timeout, number_option(p, "boot-timeout", static_cast<int>(o.boot_timeout.count()), 1, kMaxBootTimeoutSeconds));
+    o.boot_timeout = std::chrono::seconds(boot_timeout);
     if (auto m = p.get("min-free")) {
         auto bytes = kernels::parse_size(*m);
-        if (!bytes) return make_error("--min-free: " + bytes.error().message);
+        if (!bytes) return usage_error("--min-free: " + bytes.error().message);
         o.min_free_bytes = *bytes;
     }
     if (auto out = p.get("out")) {

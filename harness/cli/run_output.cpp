@@ -42,9 +42,14 @@ void print_summary(std::FILE* out, const session::SessionResult& r) {
     std::string line;
     for (const char* v : {"PASS", "FAIL", "KERNEL", "BROK", "CONF", "RAN"})
         if (counts[v]) line += (line.empty() ? "" : ", ") + std::to_string(counts[v]) + " " + v;
+    // Kernel reports between cases: not any case's verdict, each its own KERNEL finding.
+    for (const auto& ev : r.events)
+        std::fprintf(out, "%4s  %-28s %-5s %-7s late: after case %s in VM %d: %s\n", "-", ("late:" + ev.after_id).substr(0, 28).c_str(),
+                     "-", "KERNEL", ev.after_id.c_str(), ev.vm_index, ev.crashes.empty() ? "?" : ev.crashes.front().title.c_str());
     std::fprintf(out, "\n%zu cases on %s (%s): %s\n", r.records.size(), r.kernel.release.c_str(), r.kernel.version.c_str(), line.c_str());
-    std::fprintf(out, "%d VM(s), %d boot failure(s), %d kernel event(s), %.1f s wall", r.stats.vms, r.stats.boot_failures,
-                 r.stats.kernel_events, r.stats.wall_seconds);
+    std::fprintf(out, "%d VM(s), %d boot failure(s), %d kernel event(s) (%zu late), %zu bad frame(s), %d result(s) lost, %.1f s wall",
+                 r.stats.vms, r.stats.boot_failures, r.stats.kernel_events, r.events.size(), r.stats.bad_frames, r.stats.results_lost,
+                 r.stats.wall_seconds);
     if (r.stats.first_result_seconds >= 0) std::fprintf(out, ", boot-to-first-result %.2f s", r.stats.first_result_seconds);
     std::fprintf(out, "\naccelerator: %s\nresults: %s\n", r.accel_reason.c_str(), r.results_file.string().c_str());
     if (r.stats.interrupted) std::fprintf(out, "INTERRUPTED: results above are complete up to the last case shown\n");
@@ -55,6 +60,8 @@ std::string stopped_message(const session::SessionResult& r) {
     return r.stopped + "; " + r.results_file.string() + " keeps the " + std::to_string(r.records.size()) +
            " result(s) stored before it, whole and once each. Free some space, then run the same command with --resume";
 }
+
+int exit_code_for(const session::SessionResult& r) { return r.events.empty() ? exit_code_for(r.records) : kExitFindings; }
 
 int exit_code_for(const std::vector<session::CaseRecord>& records) {
     for (const auto& r : records) {

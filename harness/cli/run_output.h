@@ -17,5 +17,7 @@ void print_summary(std::FILE* out, const session::SessionResult& r);
 std::string stopped_message(const session::SessionResult& r);
 // kExitOk, or kExitFindings when any FAIL/BROK/KERNEL.
 int exit_code_for(const std::vector<session::CaseRecord>& records);
+// The same, with kernel reports between cases (SessionResult::events) counted as KERNEL.
+int exit_code_for(const session::SessionResult& r);
 
 }  // namespace mh::cli

@@ -1,15 +1,15 @@
 // File helpers: one POSIX read loop for whole files (the static guest programs use it too),
-// atomic replace via rename(2) in the same directory.
+// durable atomic replace: temporary in the same directory, fsync, rename(2), fsync of the directory.
 #include "harness/common/files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 
 namespace mh {
 namespace {
@@ -43,16 +43,61 @@ Expected<std::string> read_text_file(const std::filesystem::path& p) { return re
 
 Expected<std::vector<uint8_t>> read_file_bytes(const std::filesystem::path& p) { return read_whole<std::vector<uint8_t>>(p); }
 
-Status write_file_atomic(const std::filesystem::path& p, const std::string& text) {
-    std::filesystem::path tmp = p;
-    tmp += ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!(o << text)) return make_error("cannot write '" + tmp.string() + "'");
+std::string describe_errno(int err) {
+    const char* name = ::strerrorname_np(err);
+    return std::string(std::strerror(err)) + " (" + (name ? name : "E" + std::to_string(err)) + ")";
+}
+
+namespace {
+
+// Writes every byte of `text` to `fd`; 0 or an errno.
+int write_all(int fd, const std::string& text) {
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        // write() returning 0 for a non-empty buffer has no errno; it means no room.
+        if (n <= 0) return n < 0 ? errno : ENOSPC;
+        done += static_cast<size_t>(n);
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, p, ec);
-    if (ec) return make_error("cannot rename '" + tmp.string() + "' to '" + p.string() + "': " + ec.message());
+    return 0;
+}
+
+// fsync of the directory holding `p`, so the rename itself survives a crash. Filesystems that
+// cannot sync a directory say EINVAL: nothing more can be done there.
+int sync_parent(const std::filesystem::path& p) {
+    std::filesystem::path dir = p.parent_path();
+    if (dir.empty()) dir = ".";
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int err = ::fsync(fd) != 0 && errno != EINVAL ? errno : 0;
+    ::close(fd);
+    return err;
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::filesystem::path& p, const std::string& text) {
+    // pid + a per-process counter: two threads replacing one file never share a temporary.
+    static std::atomic<unsigned> counter{0};
+    std::filesystem::path tmp = p;
+    tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
+    auto fail = [&](const std::string& step, int err) -> Status {
+        return storage_error("cannot write '" + p.string() + "' (" + step + "): " + describe_errno(err));
+    };
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return fail("creating '" + tmp.string() + "'", errno);
+    int err = write_all(fd, text);
+    const char* step = "write";
+    if (err == 0 && ::fsync(fd) != 0) err = errno, step = "fsync";
+    // close() reports delayed write errors (NFS); EINTR still closes the descriptor on Linux.
+    if (::close(fd) != 0 && errno != EINTR && err == 0) err = errno, step = "close";
+    if (err == 0 && ::rename(tmp.c_str(), p.c_str()) != 0) err = errno, step = "rename";
+    if (err != 0) {
+        ::unlink(tmp.c_str());  // the old file, if any, is untouched
+        return fail(step, err);
+    }
+    if (int e = sync_parent(p); e != 0) return fail("fsync of the directory", e);
     return ok_status();
 }
 

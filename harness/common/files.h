@@ -16,8 +16,13 @@ namespace mh {
 Expected<std::string> read_text_file(const std::filesystem::path& p);
 // The same bytes as a byte vector (module images).
 Expected<std::vector<uint8_t>> read_file_bytes(const std::filesystem::path& p);
-// Writes to a temporary beside `p` and renames it over `p`: readers never see half a file.
+// The one durable write: a temporary beside `p` gets every byte and an fsync, is closed (checked),
+// renamed over `p`, and the directory is synced. Readers never see half a file, and a failure
+// (disk full, read-only, I/O error) leaves the old `p` as it was and no temporary behind. Errors
+// are storage errors naming `p`, the step and the errno ("No space left on device (ENOSPC)").
 Status write_file_atomic(const std::filesystem::path& p, const std::string& text);
+// "No space left on device (ENOSPC)": strerror and the errno's name, for storage errors.
+std::string describe_errno(int err);
 // "2026-11-29T04:10:00Z"
 std::string utc_now_iso();
 

@@ -11,6 +11,7 @@
 #include "harness/kernels/fuzz_kernel.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/host/test_files.h"
+#include "harness/common/test_skip.h"
 
 using namespace mh;
 using namespace mh::coverage;
@@ -35,7 +36,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 TEST(LoaderSitesReal, EverySiteOfTheLoaderMatchesTheCeiling) {
     auto trees = fuzz_trees();
-    if (trees.empty()) GTEST_SKIP() << "no fuzz kernel with a build tree in the cache (modharness kernel build-fuzz)";
+    if (trees.empty()) MH_SKIP_WITHOUT_FUZZ_KERNEL("no fuzz kernel with a build tree in the cache (modharness kernel build-fuzz)");
     for (const auto& tree : trees) {
         SCOPED_TRACE(tree.string());
         host::testing::TempDir dir("mh-sites-real");  // keep the test from writing into the kernel cache

@@ -1,11 +1,10 @@
-// Guest /init surroundings shared by the executor and the guest bench: guard, mounts, results port, power-off.
+// Guest /init surroundings shared by the executor and the guest bench: mounts, results port, power-off.
 #include "harness/executor/guest_env.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,17 +12,11 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "harness/common/files.h"
-#include "harness/common/text.h"
 #include "harness/protocol/frame.h"
-#include "harness/executor/guard.h"
 #include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
 namespace {
-
-constexpr uint64_t kRamfsMagic = 0x858458f6;
-constexpr uint64_t kTmpfsMagic = 0x01021994;
 
 void ensure_node(const char* path, mode_t mode, unsigned major, unsigned minor) {
     struct stat st {};
@@ -41,34 +34,6 @@ void write_all(int fd, const std::string& s) {
 }
 
 }  // namespace
-
-std::optional<std::string> guest_refusal() {
-    GuardFacts facts;
-    facts.pid = ::getpid();
-    if (facts.pid != 1) return refusal_reason(facts);
-    struct statfs sfs {};
-    if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = read_text_file(kTokenPath)) facts.token = trim(*tok);
-    // Only inside our own initramfs (token file present, ramfs root) do we mount /proc ourselves.
-    if (facts.token && (facts.root_fs_magic == kRamfsMagic || facts.root_fs_magic == kTmpfsMagic) &&
-        !read_text_file("/proc/cmdline").ok()) {
-        ::mkdir("/proc", 0755);
-        ::mount("proc", "/proc", "proc", 0, nullptr);
-    }
-    if (auto cmdline = read_text_file("/proc/cmdline")) facts.cmdline = std::move(*cmdline);
-    return refusal_reason(facts);
-}
-
-std::optional<std::string> guest_child_refusal() {
-    GuardFacts facts;
-    const auto init = read_text_file("/proc/1/cmdline");
-    facts.pid = init && init->rfind("/init", 0) == 0 ? 1 : ::getpid();
-    struct statfs sfs {};
-    if (::statfs("/", &sfs) == 0) facts.root_fs_magic = static_cast<uint64_t>(sfs.f_type);
-    if (auto tok = read_text_file(kTokenPath)) facts.token = trim(*tok);
-    if (auto cmdline = read_text_file("/proc/cmdline")) facts.cmdline = std::move(*cmdline);
-    return refusal_reason(facts);
-}
 
 void mount_guest_filesystems(const char* tmpfs_options) {
     ::mkdir("/sys", 0755);

@@ -1,19 +1,12 @@
-// A guest /init's surroundings (executor and bench): the harness-VM guard, mounts, the framed results port, power-off.
+// A guest /init's surroundings (executor and bench): mounts, the framed results port, power-off, the refusal
+// message (the guard itself is harness/guest_guard).
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "harness/common/kv.h"
 
 namespace mh::executor {
-
-// Decides whether we are PID 1 of a harness VM (harness/executor/guard.h, the executor's rule);
-// mounts /proc only inside our own initramfs to read the command line. nullopt = allowed.
-std::optional<std::string> guest_refusal();
-// The same rule for a descendant of the harness /init (the in-guest fuzz engines): instead of
-// being PID 1 itself, PID 1 must be /init; /proc must already be mounted (by that /init).
-std::optional<std::string> guest_child_refusal();
 
 // sysfs, devtmpfs (or the few device nodes we need), debugfs, tmpfs /tmp with `tmpfs_options`.
 void mount_guest_filesystems(const char* tmpfs_options = "size=75%");

@@ -9,10 +9,11 @@
 #include "harness/common/text.h"
 #include "harness/executor/case_runner.h"
 #include "harness/executor/fuzz_supervisor.h"
-#include "harness/executor/guard.h"
 #include "harness/protocol/guest_case.h"
 #include "harness/executor/guest_env.h"
 #include "harness/executor/real_backend.h"
+#include "harness/guest_guard/guard.h"
+#include "harness/guest_guard/machine.h"
 #include "harness/protocol/frame_types.h"
 
 namespace {
@@ -26,7 +27,7 @@ constexpr const char* kCasesPath = "/mh/cases";
 }  // namespace
 
 int main() {
-    if (auto why = guest_refusal()) return refuse_and_exit("modharness-executor", *why);
+    if (auto why = guest_guard::refusal_as_init()) return refuse_and_exit("modharness-executor", *why);
     auto cmdline = read_text_file("/proc/cmdline").value_or("");
 
     mount_guest_filesystems();
@@ -53,7 +54,10 @@ int main() {
     }
 
     int start = 0;
-    if (auto s = cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
+    if (auto s = guest_guard::cmdline_value(cmdline, "modharness.start=")) start = std::atoi(s->c_str());
+    // A retry VM runs one case: the host sets where the run stops.
+    int stop = -1;
+    if (auto s = guest_guard::cmdline_value(cmdline, "modharness.stop=")) stop = std::atoi(s->c_str());
     auto cases_text = read_text_file(kCasesPath);
     if (!cases_text) {
         KvRecord err = protocol::make_record(protocol::FrameType::Error);
@@ -72,6 +76,7 @@ int main() {
             continue;
         }
         if (gc->idx < start) continue;
+        if (stop >= 0 && gc->idx >= stop) break;
         KvRecord begin = protocol::make_record(protocol::FrameType::Start);
         begin.set("idx", std::to_string(gc->idx));
         begin.set("id", gc->id);

@@ -1,6 +1,7 @@
 // fork/exec with an exec-errno pipe, a new process group and optional parent-death signal.
 #include "harness/host/child.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -8,7 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+
+#include "harness/common/files.h"
 
 extern char** environ;
 
@@ -44,7 +48,7 @@ std::vector<char*> c_array(std::vector<std::string>& strings) {
 Expected<Child> Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& o, int* failed_errno) {
     auto fail = [&](int e, const std::string& message) -> Expected<Child> {
         if (failed_errno) *failed_errno = e;
-        return make_error(message + ": " + std::strerror(e));
+        return environment_error(message + ": " + std::strerror(e));  // a missing tool, no processes left
     };
     if (argv.empty() || argv[0].empty()) return make_error("empty command");
     std::vector<std::string> args = argv;
@@ -127,7 +131,43 @@ void Child::kill() {
     if (pid_ <= 0 || status_) return;
     kill_group();
     int st = 0;
-    if (::waitpid(pid_, &st, 0) == pid_) status_ = st;
+    while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {}
+    status_ = st;
+    wait_group_gone(std::chrono::seconds(5));
+}
+
+void Child::wait_group_gone(std::chrono::milliseconds limit) {
+    if (pid_ <= 0) return;
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (process_group_alive(pid_) && std::chrono::steady_clock::now() < end) {
+        ::kill(-pid_, SIGKILL);
+        ::usleep(10000);
+    }
+}
+
+bool process_group_alive(pid_t pgid) {
+    if (::kill(-pgid, 0) != 0) return false;  // ESRCH: no member at all
+    // Members killed with the group stay zombies until their new parent reaps them (never, under
+    // an init that does not reap): only members still running count.
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return true;
+    bool alive = false;
+    while (const dirent* e = ::readdir(proc)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        const std::string stat = read_text_file(std::string("/proc/") + e->d_name + "/stat").value_or("");
+        // "pid (comm) S ppid pgrp ...": comm may hold spaces and parentheses, so parse after the last ')'.
+        const size_t close = stat.rfind(')');
+        if (close == std::string::npos) continue;
+        char state = 0;
+        long ppid = 0, pgrp = 0;
+        if (std::sscanf(stat.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) == 3 && pgrp == pgid && state != 'Z' &&
+            state != 'X') {
+            alive = true;
+            break;
+        }
+    }
+    ::closedir(proc);
+    return alive;
 }
 
 std::string describe_wait_status(int status) {

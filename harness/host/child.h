@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -37,16 +38,23 @@ public:
     std::optional<int> poll();
     // Blocks until it ends; its wait status.
     int wait();
-    // SIGKILL to its process group (and itself), then reaps it.
+    // SIGKILL to its process group (and itself), then reaps it and waits (up to 5 s) until no
+    // process of the group is left: a build lock can then be released safely.
     void kill();
     // SIGKILL to its process group without reaping (the caller still drains its pipes, then waits).
     void kill_group();
+    // After the child was reaped: waits until its process group is empty (SIGKILL again to any
+    // member still there), at most `limit`.
+    void wait_group_gone(std::chrono::milliseconds limit);
 
 private:
     explicit Child(pid_t pid) : pid_(pid) {}
     pid_t pid_ = -1;
     std::optional<int> status_;
 };
+
+// True while a process of group `pgid` runs (zombies do not count).
+bool process_group_alive(pid_t pgid);
 
 // "exited 0", "killed by signal 9".
 std::string describe_wait_status(int status);

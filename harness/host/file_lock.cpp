@@ -9,21 +9,46 @@
 #include <cstring>
 #include <system_error>
 
+#include "harness/common/files.h"
+
 namespace mh::host {
 
-Expected<FileLock> FileLock::acquire(const std::filesystem::path& path) {
+namespace {
+
+Expected<int> open_lock_file(const std::filesystem::path& path) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return make_error("cannot create directory '" + path.parent_path().string() + "': " + ec.message());
+    if (ec) return storage_error("cannot create directory '" + path.parent_path().string() + "': " + ec.message());
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return make_error("cannot open lock file '" + path.string() + "': " + std::strerror(errno));
+    if (fd < 0) return storage_error("cannot open lock file '" + path.string() + "': " + describe_errno(errno));
+    return fd;
+}
+
+}  // namespace
+
+Expected<FileLock> FileLock::acquire(const std::filesystem::path& path) {
+    MH_TRY_ASSIGN(fd, open_lock_file(path));
     while (flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR) continue;
         int e = errno;
         ::close(fd);
-        return make_error("cannot lock '" + path.string() + "': " + std::strerror(e));
+        return storage_error("cannot lock '" + path.string() + "': " + describe_errno(e));
     }
     return FileLock(fd);
+}
+
+Expected<std::optional<FileLock>> FileLock::try_acquire(const std::filesystem::path& path) {
+    MH_TRY_ASSIGN(fd, open_lock_file(path));
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        ::close(fd);
+        if (e == EWOULDBLOCK) return std::optional<FileLock>();
+        return storage_error("cannot lock '" + path.string() + "': " + describe_errno(e));
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
+    return std::optional<FileLock>(FileLock(fd));
 }
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "harness/common/expected.h"
 
@@ -11,6 +12,9 @@ class FileLock {
 public:
     // Blocks until the lock on `path` (created if missing, with its directory) is held.
     static Expected<FileLock> acquire(const std::filesystem::path& path);
+    // Takes the lock without waiting: nullopt when another process holds it. The holder's pid is
+    // written into the file (what the message of the one refused can name).
+    static Expected<std::optional<FileLock>> try_acquire(const std::filesystem::path& path);
     FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     FileLock& operator=(FileLock&& other) noexcept;
     FileLock(const FileLock&) = delete;

@@ -73,6 +73,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     so.env_overrides = options.env_overrides;
     so.stdout_fd = out_pipe.w;
     so.stderr_fd = options.merge_stderr ? out_pipe.w : err_pipe.w;
+    so.die_with_parent = true;
     auto child = Child::spawn(argv, so);
     close_fd(out_pipe.w);
     close_fd(err_pipe.w);
@@ -85,8 +86,17 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     ProcessResult result;
     const bool has_deadline = options.timeout.count() > 0;
     const auto deadline = start + options.timeout;
+    bool interrupted = false;
+    std::chrono::steady_clock::time_point killed_at{};
     char buf[65536];
     while (out_pipe.r >= 0 || err_pipe.r >= 0) {
+        if (!interrupted && options.interrupted && options.interrupted->load()) {
+            interrupted = true;
+            killed_at = std::chrono::steady_clock::now();
+            child->kill_group();
+        }
+        // A grandchild that left the group could hold the pipes open: stop reading after a grace.
+        if (interrupted && std::chrono::steady_clock::now() - killed_at > std::chrono::seconds(2)) break;
         pollfd fds[2];
         nfds_t n = 0;
         if (out_pipe.r >= 0) fds[n++] = {out_pipe.r, POLLIN, 0};
@@ -101,6 +111,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
             }
             wait_ms = static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30));
         }
+        if (options.interrupted) wait_ms = wait_ms < 0 ? 100 : std::min(wait_ms, 100);
         int rc = poll(fds, n, wait_ms);
         if (rc < 0) {
             if (errno == EINTR) continue;
@@ -127,6 +138,8 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     close_fd(err_pipe.r);
 
     int st = child->wait();
+    if (interrupted || result.timed_out) child->wait_group_gone(std::chrono::seconds(5));
+    if (interrupted) return interrupted_error("interrupted: stopped " + display_command(argv));
     result.elapsed = std::chrono::steady_clock::now() - start;
     if (WIFEXITED(st)) result.exit_code = WEXITSTATUS(st);
     if (WIFSIGNALED(st)) result.term_signal = WTERMSIG(st);

@@ -1,6 +1,7 @@
 // Run a child process from an argv (never a shell string): capture its output, exit status, timeout.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -18,6 +19,9 @@ struct ProcessOptions {
     bool merge_stderr = false;  // stderr goes into `out`, interleaved in arrival order
     bool echo = false;  // also copy the child's output to our stdout/stderr as it arrives
     std::size_t max_capture = 16u << 20;  // per stream; beyond it the *head* is dropped (errors live at the tail)
+    // Checked while the child runs (every 100 ms): once set, the child's process group is killed
+    // and waited for, and run_process returns an interrupted error (exit 130 in the CLI).
+    const std::atomic<bool>* interrupted = nullptr;
 };
 
 struct ProcessResult {
@@ -34,8 +38,9 @@ struct ProcessResult {
     std::string status_text() const;
 };
 
-// Runs argv[0] (searched in PATH) with argv. The Error case is only for failing to start the
-// program (not found, not executable, fork failure); a non-zero exit is a ProcessResult.
+// Runs argv[0] (searched in PATH) with argv, in its own process group, killed if we die
+// (PR_SET_PDEATHSIG). The Error case is for failing to start the program (not found, not
+// executable, fork failure) and for an interrupt; a non-zero exit is a ProcessResult.
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // The last `max_lines` lines of text (for error messages quoting a tool's output).

@@ -1,7 +1,16 @@
-// Tests for run_process: capture, exit codes, signals, timeouts, missing programs, cwd and env.
+// Tests for run_process: capture, exit codes, signals, timeouts, interrupts, missing programs, cwd and env.
 #include "harness/host/process.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "harness/common/files.h"
+#include "harness/host/child.h"
 
 namespace {
 
@@ -83,6 +92,41 @@ TEST(Process, TailLinesAndDisplay) {
     EXPECT_EQ(mh::host::tail_lines("a\nb\nc\n", 2), "b\nc");
     EXPECT_EQ(mh::host::tail_lines("a\nb", 5), "a\nb");
     EXPECT_EQ(mh::host::display_command({"make", "-C", "/x y", "it's"}), "make -C '/x y' 'it'\\''s'");
+}
+
+// Ctrl-C while a tool runs (apt-get, make): the whole process group goes at once, not when the
+// tool would have finished, and the caller gets an interrupted error.
+TEST(Process, InterruptKillsTheWholeProcessGroupPromptly) {
+    const auto pid_file = std::filesystem::path(::testing::TempDir()) / ("mh-process-pgid-" + std::to_string(::getpid()));
+    std::atomic<bool> interrupted{false};
+    std::thread ctrl_c([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        interrupted = true;
+    });
+    ProcessOptions o;
+    o.interrupted = &interrupted;
+    const auto t0 = std::chrono::steady_clock::now();
+    // A shell with a background grandchild, like make with its compilers.
+    auto r = run_process({"sh", "-c", "echo $$ > '" + pid_file.string() + "'; sleep 30 & sleep 30; wait"}, o);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ctrl_c.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, mh::ErrorKind::kInterrupted);
+    EXPECT_NE(r.error().message.find("sleep 30"), std::string::npos) << r.error().message;
+    EXPECT_LT(took, std::chrono::seconds(3));
+    const pid_t pgid = static_cast<pid_t>(std::stol(mh::read_text_file(pid_file).value_or("0")));
+    ASSERT_GT(pgid, 0);
+    EXPECT_FALSE(mh::host::process_group_alive(pgid));
+    std::filesystem::remove(pid_file);
+}
+
+TEST(Process, NoInterruptRunsToTheEnd) {
+    std::atomic<bool> interrupted{false};
+    ProcessOptions o;
+    o.interrupted = &interrupted;
+    auto r = run_process({"sh", "-c", "sleep 0.3; echo done"}, o);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->out, "done\n");
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
     for (int hop = 0; release_from_package(image).empty(); ++hop) {
         if (hop >= 4) return make_error("package '" + image + "': too many meta-package hops resolving '" + name + "'");
         auto text = apt.depends(image);
-        if (!text) return make_error("resolving kernel '" + name + "': " + text.error().message);
+        if (!text) return make_error("resolving kernel '" + name + "': " + text.error().message, text.error().kind);
         std::string next;
         for (const auto& rec : parse_apt_depends(*text))
             if (rec.package == image)
@@ -139,19 +139,23 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
 
     // Prefer the unsigned image: identical vmlinuz, no dependency on the signing template.
     std::string unsigned_name = "linux-image-" + set.release + "-unsigned";
-    if (apt.depends(unsigned_name).ok()) {
+    auto unsigned_check = apt.depends(unsigned_name);
+    if (!unsigned_check && unsigned_check.error().kind == ErrorKind::kInterrupted) return unsigned_check.error();
+    if (unsigned_check) {
         set.image_package = unsigned_name;
     } else {
         std::string signed_name = "linux-image-" + set.release;
         auto check = apt.depends(signed_name);
-        if (!check) return make_error("kernel '" + name + "': no image package for release " + set.release + ": " + check.error().message);
+        if (!check)
+            return make_error("kernel '" + name + "': no image package for release " + set.release + ": " + check.error().message,
+                              check.error().kind);
         set.image_package = signed_name;
     }
 
     // Headers: the flavour package plus exactly the -common and kbuild packages it names.
     std::string headers = "linux-headers-" + set.release;
     auto htext = apt.depends(headers);
-    if (!htext) return make_error("kernel '" + name + "': headers for " + set.release + ": " + htext.error().message);
+    if (!htext) return make_error("kernel '" + name + "': headers for " + set.release + ": " + htext.error().message, htext.error().kind);
     set.header_packages.push_back(headers);
     for (const auto& rec : parse_apt_depends(*htext)) {
         if (rec.package != headers) continue;
@@ -167,13 +171,15 @@ Expected<KernelPackageSet> resolve_kernel_packages(const std::string& name, cons
     return set;
 }
 
-AptAccess system_apt() {
+AptAccess system_apt(const std::atomic<bool>* interrupted) {
     AptAccess apt;
-    apt.depends = [](const std::string& package) -> Expected<std::string> {
+    apt.depends = [interrupted](const std::string& package) -> Expected<std::string> {
         host::ProcessOptions o;
         o.timeout = kAptQueryTimeout;
+        o.interrupted = interrupted;
         auto r = host::run_process({"apt-cache", "depends", package}, o);
-        if (!r) return make_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
         if (!r->success() || r->out.empty()) {
             std::string why = host::tail_lines(r->err, 3);
             return make_error("apt does not know package '" + package + "' (apt-cache " + r->status_text() +
@@ -181,15 +187,17 @@ AptAccess system_apt() {
         }
         return r->out;
     };
-    apt.download = [](const std::vector<std::string>& packages, const std::filesystem::path& dir) -> Status {
+    apt.download = [interrupted](const std::vector<std::string>& packages, const std::filesystem::path& dir) -> Status {
         std::vector<std::string> argv{"apt-get", "download", "-q"};
         argv.insert(argv.end(), packages.begin(), packages.end());
         host::ProcessOptions o;
         o.cwd = dir;
         o.timeout = kAptDownloadTimeout;
         o.merge_stderr = true;
+        o.interrupted = interrupted;
         auto r = host::run_process(argv, o);
-        if (!r) return make_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
         if (!r->success())
             return make_error("'" + host::display_command(argv) + "' failed (" + r->status_text() + "):\n" + host::tail_lines(r->out, 8));
         return ok_status();

@@ -1,6 +1,7 @@
 // Debian kernel package names: aliases, `apt-cache depends` parsing, alias -> package set resolution.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -37,8 +38,9 @@ struct AptAccess {
     // Downloads the .deb files of `packages` into `dir` (`apt-get download`).
     std::function<Status(const std::vector<std::string>& packages, const std::filesystem::path& dir)> download;
 };
-// The real thing: runs apt-cache / apt-get (no shell), with a timeout.
-AptAccess system_apt();
+// The real thing: runs apt-cache / apt-get (no shell), with a timeout; `interrupted` (Ctrl-C)
+// stops them (an interrupted error).
+AptAccess system_apt(const std::atomic<bool>* interrupted = nullptr);
 
 struct KernelPackageSet {
     std::string requested;  // the name as given

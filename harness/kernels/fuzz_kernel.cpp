@@ -14,10 +14,12 @@
 #include <system_error>
 
 #include "harness/common/fnv.h"
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/host/file_lock.h"
 #include "harness/kernels/kernel_tree.h"
+#include "harness/kernels/package_install.h"
 #include "harness/host/process.h"
 #include "harness/kernels/seed_modules.h"
 
@@ -75,36 +77,48 @@ bool on_path(std::string_view program) {
     return false;
 }
 
-Status check_requirements(bool signing, const fs::path& tarball) {
-    std::vector<std::string> missing_what;
+// What the build lacks: tools and headers (by name), the Debian packages that provide them and,
+// for the default tarball, its source package.
+struct Missing {
+    std::vector<std::string> what;
     std::vector<std::string> packages;
+    bool source = false;
+};
+
+Missing missing_requirements(bool signing, const fs::path& tarball) {
+    Missing m;
     for (const auto& r : kRequirements) {
         if (r.signing_only && !signing) continue;
         std::error_code ec;
         bool present = r.header ? fs::exists(fs::path("/usr/include") / r.what, ec) : on_path(r.what);
         if (present) continue;
-        missing_what.emplace_back(r.what);
-        if (std::find(packages.begin(), packages.end(), r.package) == packages.end()) packages.emplace_back(r.package);
+        m.what.emplace_back(r.what);
+        if (std::find(m.packages.begin(), m.packages.end(), r.package) == m.packages.end()) m.packages.emplace_back(r.package);
     }
     std::error_code ec;
-    const bool have_source = fs::is_regular_file(tarball, ec);
-    if (missing_what.empty() && have_source) return ok_status();
-    std::string msg;
-    if (!have_source) {
-        msg = "kernel source '" + tarball.string() + "' not found";
-        if (tarball == fs::path(kFuzzSourceTarball)) packages.emplace_back(kFuzzSourcePackage);
+    m.source = !fs::is_regular_file(tarball, ec);
+    if (m.source && tarball == fs::path(kFuzzSourceTarball)) m.packages.emplace_back(kFuzzSourcePackage);
+    return m;
+}
+
+Status check_requirements(bool signing, const fs::path& tarball, bool verbose) {
+    Missing m = missing_requirements(signing, tarball);
+    if (m.what.empty() && !m.source) return ok_status();
+    if (!m.packages.empty()) {
+        // The source package (and any missing tool) is installed the way scripts/setup.sh installs
+        // everything else: with apt, as root; otherwise the error says the command to run.
+        MH_TRY(install_debian_packages(m.packages, ::geteuid() == 0, verbose));
+        m = missing_requirements(signing, tarball);
+        if (m.what.empty() && !m.source) return ok_status();
     }
-    if (!missing_what.empty()) {
+    std::string msg;
+    if (m.source) msg = "kernel source '" + tarball.string() + "' not found";
+    if (!m.what.empty()) {
         std::string list;
-        for (const auto& w : missing_what) list += (list.empty() ? "" : ", ") + w;
+        for (const auto& w : m.what) list += (list.empty() ? "" : ", ") + w;
         msg += (msg.empty() ? "" : "; ") + std::string("missing for the kernel build: ") + list;
     }
-    if (!packages.empty()) {
-        std::string pk;
-        for (const auto& p : packages) pk += " " + p;
-        msg += "\ninstall as root: apt-get install -y" + pk;
-    }
-    return make_error(msg);
+    return environment_error(msg);
 }
 
 std::string dpkg_version() {
@@ -140,8 +154,9 @@ Status run_step(const std::vector<std::string>& argv, const fs::path& cwd, const
                         "ARCH=x86",
                         "KBUILD_BUILD_USER=modharness",
                         "KBUILD_BUILD_HOST=modharness"};
+    po.interrupted = options.interrupted;
     auto r = host::run_process(argv, po);
-    if (!r) return make_error(what + ": " + r.error().message);
+    if (!r) return make_error(what + ": " + r.error().message, r.error().kind);
     {
         std::ofstream log(cwd.parent_path() / "build.log", std::ios::binary | std::ios::app);
         log << "$ " << host::display_command(argv) << "\n" << r->out << "\n[" << r->status_text() << "]\n";
@@ -332,11 +347,13 @@ Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text) {
     return i;
 }
 
-Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
+namespace {
+
+Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
     const fs::path tarball = options.tarball.empty() ? fs::path(kFuzzSourceTarball) : options.tarball;
     const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path() : options.fragment;
     MH_TRY_ASSIGN(base_fragment, read_text_file(fragment_path));
-    MH_TRY(check_requirements(options.signing, tarball));
+    MH_TRY(check_requirements(options.signing, tarball, options.verbose));
 
     const std::string merged = fuzz_fragment(base_fragment, options.signing);
     const std::string hash = fuzz_config_hash(merged, source_identity(tarball));
@@ -387,14 +404,15 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
         host::ProcessOptions po;
         po.timeout = kToolTimeout;
         po.merge_stderr = true;
+        po.interrupted = options.interrupted;
         auto r = host::run_process({"tar", "-xf", tarball.string(), "-C", dir.string()}, po);
-        if (!r) return make_error("tar: " + r.error().message);
+        if (!r) return make_error("tar: " + r.error().message, r.error().kind);
         if (!r->success())
             return make_error("extracting '" + tarball.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->out, 10));
         if (!fs::is_regular_file(tree / "Makefile", ec))
             return make_error("'" + tarball.string() + "' did not unpack to " + std::string(kTreeDirName) + "/Makefile");
         info.extract_seconds = seconds_since(t0);
-        std::ofstream(dir / kExtractedStamp) << info.extract_seconds << "\n";
+        MH_TRY(write_file_atomic(dir / kExtractedStamp, std::to_string(info.extract_seconds) + "\n"));
     } else {
         if (auto t = read_text_file(dir / kExtractedStamp)) info.extract_seconds = std::atof(t->c_str());
         progress(options.verbose, "resuming the build in " + tree.string());
@@ -460,6 +478,13 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
     MH_TRY(retire_other_builds(dir, variant));
     progress(options.verbose, "fuzz kernel " + rec.release + " ready in " + dir.string());
     return FuzzKernel{kernel_from_record(rec, dir, std::string(kFuzzKernelName)), dir, info, true};
+}
+
+}  // namespace
+
+// A failed build is the machine's (missing source package, compiler, disk), whatever its message.
+Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options) {
+    return with_default_kind(build_untagged(options), ErrorKind::kEnvironment);
 }
 
 }  // namespace mh::kernels

@@ -1,6 +1,7 @@
 // The KCOV+KASAN fuzzing kernel: built from Debian's linux-source-6.12, cached and registered like a fetched kernel.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +31,8 @@ struct FuzzBuildOptions {
     std::filesystem::path fragment;  // empty: corpus/kernel/fuzz-6.12.config
     std::filesystem::path tarball;  // empty: kFuzzSourceTarball
     std::chrono::seconds make_timeout{7200};
+    // Ctrl-C: make's whole process group is killed and gone before the build lock is released.
+    const std::atomic<bool>* interrupted = nullptr;
 };
 
 // What a build measured; also kept as modharness-fuzz-build.json beside the kernel record.

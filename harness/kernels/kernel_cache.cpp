@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/host/cache_dir.h"
@@ -34,10 +35,12 @@ void progress(bool verbose, const std::string& line) {
 }
 
 // `dpkg-deb -f DEB Package Version` -> {name, version}.
-Expected<PackageVersion> deb_identity(const fs::path& deb) {
+Expected<PackageVersion> deb_identity(const fs::path& deb, const std::atomic<bool>* interrupted) {
     host::ProcessOptions o;
     o.timeout = kDpkgTimeout;
+    o.interrupted = interrupted;
     auto r = host::run_process({"dpkg-deb", "-f", deb.string(), "Package", "Version"}, o);
+    if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
     if (!r) return make_error(r.error().message + " (dpkg-deb is needed to unpack Debian packages)");
     if (!r->success())
         return make_error("dpkg-deb -f '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
@@ -50,10 +53,12 @@ Expected<PackageVersion> deb_identity(const fs::path& deb) {
     return pv;
 }
 
-Status extract_deb(const fs::path& deb, const fs::path& root) {
+Status extract_deb(const fs::path& deb, const fs::path& root, const std::atomic<bool>* interrupted) {
     host::ProcessOptions o;
     o.timeout = kDpkgTimeout;
+    o.interrupted = interrupted;
     auto r = host::run_process({"dpkg-deb", "-x", deb.string(), root.string()}, o);
+    if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
     if (!r) return make_error(r.error().message + " (dpkg-deb is needed to unpack Debian packages)");
     if (!r->success())
         return make_error("dpkg-deb -x '" + deb.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->err, 5));
@@ -83,6 +88,13 @@ bool record_matches(const KernelRecord& rec, const std::string& name) {
     if (std::find(rec.names.begin(), rec.names.end(), name) != rec.names.end()) return true;
     // A versioned package name needs no apt query: its release is in the name.
     return !release_from_package(name).empty() && release_from_package(name) == rec.release && !find_alias(name);
+}
+
+// Partial fetch directories of processes that died mid-fetch (the caller holds the kernels lock).
+void remove_stale_fetches() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(kernels_dir(), ec))
+        if (entry.path().filename().string().rfind(".fetch-", 0) == 0) fs::remove_all(entry.path(), ec);
 }
 
 Status save_record(const fs::path& dir, const KernelRecord& rec) {
@@ -183,15 +195,32 @@ Expected<Kernel> find_cached_kernel(const std::string& name) {
     for (const auto& [dir, rec] : cached_kernel_records())
         if (record_matches(rec, name)) return kernel_from_record(rec, dir, name);
     if (is_built_kernel_name(name))
-        return make_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
-                          (name.find("-sig") != std::string::npos ? " --signing" : ""));
-    if (!find_alias(name) && name.rfind("linux-", 0) != 0 && release_from_package("linux-image-" + name).empty())
-        return make_error("unknown kernel '" + name +
-                          "': not an alias (see modharness kernel --help), a Debian package name, a release, "
-                          "a cached kernel or a path to a bzImage");
-    return make_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
-                      "); fetch it with: modharness kernel fetch " + name);
+        return environment_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
+                                 (name.find("-sig") != std::string::npos ? " --signing" : ""));
+    MH_TRY(check_kernel_name(name));
+    return environment_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
+                             "); fetch it with: modharness kernel fetch " + name);
 }
+
+Status check_kernel_name(const std::string& name) {
+    if (name.empty() || looks_like_path(name) || find_alias(name) || is_built_kernel_name(name) || name.rfind("linux-", 0) == 0 ||
+        !release_from_package("linux-image-" + name).empty())
+        return ok_status();
+    for (const auto& [dir, rec] : cached_kernel_records())
+        if (record_matches(rec, name)) return ok_status();
+    std::string aliases;
+    for (const auto& a : kernel_aliases()) aliases += std::string(a.alias) + ", ";
+    return usage_error("unknown kernel '" + name + "': not an alias (" + aliases + "fuzz-6.12" +
+                       "), a Debian package name (linux-image-...), a release (6.1.0-56-cloud-amd64), a cached kernel "
+                       "or a path to a bzImage (a name with a '/')");
+}
+
+namespace {
+// The work behind fetch_kernel and resolve_kernel once the name is known to be well formed.
+Expected<Kernel> fetch_checked_name(const std::string& name, const FetchOptions& options);
+Expected<Kernel> resolve_checked_name(const std::string& name, bool fetch, const fs::path& build_tree_override,
+                                      const std::atomic<bool>* interrupted);
+}  // namespace
 
 bool looks_like_path(const std::string& name) {
     if (name.find('/') != std::string::npos || name.rfind('.', 0) == 0) return true;
@@ -231,12 +260,20 @@ Expected<Kernel> user_kernel(const fs::path& bzimage, const fs::path& build_tree
 }
 
 Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& options) {
+    MH_TRY(check_kernel_name(name));  // before apt: a typo is the user's, not the network's
+    // Whatever fails below is the machine's (apt, network, dpkg, disk): exit 3 unless tagged deeper.
+    return with_default_kind(fetch_checked_name(name, options), ErrorKind::kEnvironment);
+}
+
+namespace {
+
+Expected<Kernel> fetch_checked_name(const std::string& name, const FetchOptions& options) {
     // Kernels we build (fuzz-6.12) are not in Debian's archive: apt could only fail.
     if (is_built_kernel_name(name)) return find_cached_kernel(name);
     if (!options.refresh) {
         if (auto k = find_cached_kernel(name)) return k;
     }
-    AptAccess system = options.apt ? AptAccess{} : system_apt();
+    AptAccess system = options.apt ? AptAccess{} : system_apt(options.interrupted);
     const AptAccess& apt = options.apt ? *options.apt : system;
 
     progress(options.verbose, "resolving '" + name + "' with apt-cache");
@@ -258,8 +295,9 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
         }
     }
 
+    // Under the lock no other fetch is running: every .fetch-* left is from one that died.
+    remove_stale_fetches();
     const fs::path work = kernels_dir() / (".fetch-" + set.release + "-" + std::to_string(getpid()));
-    fs::remove_all(work, ec);
     const fs::path debs = work / "debs";
     const fs::path root = work / "root";
     fs::create_directories(debs, ec);
@@ -287,12 +325,13 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
     auto t0 = std::chrono::steady_clock::now();
     MH_TRY(apt.download(packages, debs));
     rec.download_seconds = seconds_since(t0);
+    if (options.interrupted && options.interrupted->load()) return interrupted_error("interrupted: fetch of " + set.release + " stopped");
 
     // Map every downloaded .deb to its package; each requested package must be there.
     std::map<std::string, std::pair<fs::path, PackageVersion>> by_name;
     for (const auto& entry : fs::directory_iterator(debs, ec)) {
         if (entry.path().extension() != ".deb") continue;
-        MH_TRY_ASSIGN(id, deb_identity(entry.path()));
+        MH_TRY_ASSIGN(id, deb_identity(entry.path(), options.interrupted));
         by_name[id.name] = {entry.path(), id};
     }
     for (const auto& p : packages)
@@ -302,7 +341,7 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
     progress(options.verbose, "extracting into " + final_dir.string());
     t0 = std::chrono::steady_clock::now();
     for (const auto& p : packages) {
-        MH_TRY(extract_deb(by_name[p].first, root));
+        MH_TRY(extract_deb(by_name[p].first, root, options.interrupted));
         rec.packages.push_back(by_name[p].second);
     }
     MH_TRY_ASSIGN(fix, make_tree_relocatable(root));
@@ -335,10 +374,24 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
     return kernel_from_record(rec, final_dir, name);
 }
 
-Expected<Kernel> resolve_kernel(const std::string& name_in, bool fetch, const fs::path& build_tree_override) {
+}  // namespace
+
+Expected<Kernel> resolve_kernel(const std::string& name_in, bool fetch, const fs::path& build_tree_override,
+                                const std::atomic<bool>* interrupted) {
     const std::string name = name_in.empty() ? std::string(kDefaultKernel) : name_in;
+    MH_TRY(check_kernel_name(name));
+    // A kernel that is missing, not a kernel, or whose build tree does not match is the machine's lack.
+    return with_default_kind(resolve_checked_name(name, fetch, build_tree_override, interrupted), ErrorKind::kEnvironment);
+}
+
+namespace {
+
+Expected<Kernel> resolve_checked_name(const std::string& name, bool fetch, const fs::path& build_tree_override,
+                                      const std::atomic<bool>* interrupted) {
     if (looks_like_path(name)) return user_kernel(name, build_tree_override);
-    auto k = fetch ? fetch_kernel(name) : find_cached_kernel(name);
+    FetchOptions fo;
+    fo.interrupted = interrupted;
+    auto k = fetch ? fetch_kernel(name, fo) : find_cached_kernel(name);
     if (!k) return k.error();
     if (!build_tree_override.empty()) {
         std::error_code ec;
@@ -352,5 +405,7 @@ Expected<Kernel> resolve_kernel(const std::string& name_in, bool fetch, const fs
     }
     return k;
 }
+
+}  // namespace
 
 }  // namespace mh::kernels

@@ -1,6 +1,7 @@
 // Kernels for the VMs: Debian kernels fetched into the cache (by alias or package), or a user's bzImage.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -25,8 +26,11 @@ struct Kernel {
 // name: alias, package name, release, or a path to a bzImage. fetch=false never touches the
 // network (a kernel not in the cache is then an error saying how to fetch it).
 // build_tree_override: a kernel build tree for module builds (a user's kernel, or to replace
-// the cached headers).
-Expected<Kernel> resolve_kernel(const std::string& name, bool fetch, const std::filesystem::path& build_tree_override = {});
+// the cached headers). A name no kernel can have is a usage error (check_kernel_name, before any
+// download); every other failure (not cached, apt, not a bzImage) is an environment error, an
+// interrupt (the flag set while apt or the extraction runs) an interrupted one.
+Expected<Kernel> resolve_kernel(const std::string& name, bool fetch, const std::filesystem::path& build_tree_override = {},
+                                const std::atomic<bool>* interrupted = nullptr);
 
 // Every kernel in the cache, sorted by release.
 std::vector<Kernel> cached_kernels();
@@ -77,6 +81,9 @@ struct FetchOptions {
     bool refresh = false;  // re-resolve the alias with apt even if a kernel is cached for it
     bool verbose = false;  // progress lines on stderr
     const AptAccess* apt = nullptr;  // nullptr: the system's apt
+    // Ctrl-C: apt and dpkg-deb are stopped (process group killed), the partial .fetch-* directory
+    // removed, and an interrupted error returned.
+    const std::atomic<bool>* interrupted = nullptr;
 };
 
 // Downloads and extracts the kernel + headers packages for `name` into <cache>/kernels/<release>/,
@@ -86,6 +93,11 @@ Expected<Kernel> fetch_kernel(const std::string& name, const FetchOptions& optio
 
 // A user's bzImage (validated) with an optional build tree (validated to have a Makefile).
 Expected<Kernel> user_kernel(const std::filesystem::path& bzimage, const std::filesystem::path& build_tree);
+
+// A usage error listing the accepted forms when `name` cannot name a kernel: not a path, an alias,
+// a built kernel (fuzz-*), a Debian package (linux-*), a release or a cached kernel. Checked
+// before any download, so a typo never waits for apt.
+Status check_kernel_name(const std::string& name);
 
 // True when `name` should be treated as a file path rather than an alias/package.
 bool looks_like_path(const std::string& name);

@@ -191,6 +191,7 @@ TEST(KernelCache, DownloadFailureLeavesNothingBehind) {
     auto k = fetch_kernel("debian-6.1-cloud", o);
     ASSERT_FALSE(k.ok());
     EXPECT_NE(k.error().message.find("deb.debian.org"), std::string::npos);
+    EXPECT_EQ(k.error().kind, ErrorKind::kEnvironment);  // exit 3: the machine could not get it
     for (const auto& e : fs::directory_iterator(kernels_dir())) EXPECT_EQ(e.path().filename(), ".lock");
 }
 
@@ -236,6 +237,30 @@ TEST(KernelCache, UserBzImageWithAndWithoutBuildTree) {
     auto bad = resolve_kernel((t.path / "notakernel").string(), true);
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("HdrS"), std::string::npos);
+}
+
+// Every form a kernel can be named in passes; anything else is a usage error listing the forms,
+// before the cache or apt is asked.
+TEST(KernelCache, NamesNoKernelCanHaveAreUsageErrors) {
+    ScopedCache cache;
+    for (const char* good : {"debian-6.1-cloud", "debian-6.12", "fuzz-6.12", "fuzz-6.12-sig", "linux-image-cloud-amd64",
+                             "linux-image-6.1.0-56-cloud-amd64", "6.1.0-56-cloud-amd64", "./bzImage", "/nonexistent/bzImage"})
+        EXPECT_TRUE(check_kernel_name(good).ok()) << good;
+    for (const char* bad : {"debian-6.1-clud", "no-such-kernel", "6.1", "cloud"}) {
+        auto s = check_kernel_name(bad);
+        ASSERT_FALSE(s.ok()) << bad;
+        EXPECT_EQ(s.error().kind, ErrorKind::kUsage) << bad;
+        EXPECT_NE(s.error().message.find("unknown kernel '" + std::string(bad) + "'"), std::string::npos) << s.error().message;
+        EXPECT_NE(s.error().message.find("debian-6.1-cloud, debian-6.12-cloud"), std::string::npos) << s.error().message;
+        // The same refusal from every entry point, with no apt call (no AptAccess is given).
+        EXPECT_EQ(resolve_kernel(bad, true).error().kind, ErrorKind::kUsage) << bad;
+        EXPECT_EQ(fetch_kernel(bad).error().kind, ErrorKind::kUsage) << bad;
+    }
+    // A well-formed name that is not cached: the machine's lack (exit 3), with how to fetch it.
+    auto missing = resolve_kernel("linux-image-6.1.0-56-cloud-amd64", false);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().kind, ErrorKind::kEnvironment);
+    EXPECT_NE(missing.error().message.find("modharness kernel fetch"), std::string::npos) << missing.error().message;
 }
 
 TEST(KernelCache, PathsAreRecognised) {

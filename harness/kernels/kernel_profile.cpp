@@ -25,8 +25,8 @@ Expected<elf::KernelProfile> profile_for_kernel(const Kernel& k) {
             if (p) return p;
         }
     }
-    return make_error("no synthesis profile for kernel " + k.name + ": neither " + committed.string() + " nor a readable module under " +
-                      (k.modules_dir.empty() ? "(no modules dir)" : k.modules_dir.string()));
+    return environment_error("no synthesis profile for kernel " + k.name + ": neither " + committed.string() +
+                             " nor a readable module under " + (k.modules_dir.empty() ? "(no modules dir)" : k.modules_dir.string()));
 }
 
 }  // namespace mh::kernels

@@ -41,15 +41,7 @@ Expected<bool> patch_headers_makefile(const fs::path& root, const fs::path& make
         out += line;
     }
     if (!changed) return false;
-    fs::path tmp = makefile;
-    tmp += ".mh-tmp";
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!(o << out)) return make_error("cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    fs::rename(tmp, makefile, ec);
-    if (ec) return make_error("cannot replace '" + makefile.string() + "': " + ec.message());
+    MH_TRY(write_file_atomic(makefile, out));
     return true;
 }
 

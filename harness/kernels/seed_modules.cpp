@@ -12,6 +12,7 @@
 #include <optional>
 #include <system_error>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/paths/artefact_paths.h"
 #include "harness/common/fnv.h"
@@ -123,7 +124,9 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
     po.timeout = options.make_timeout;
     // A parent make's jobserver and flags must not leak into kbuild.
     po.env_overrides = {"MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=", "KBUILD_EXTMOD=", "M="};
+    po.interrupted = options.interrupted;
     auto r = host::run_process(argv, po);
+    if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
     if (!r) return make_error("seed '" + spec.name + "': " + r.error().message + " (install make and gcc)");
     {
         std::ofstream log(tmp / "build.log", std::ios::binary);
@@ -140,10 +143,7 @@ Status build_one(const Kernel& k, const SeedSpec& spec, const fs::path& source, 
         return make_error("make succeeded but produced no '" + ko.string() + "':\n" + host::tail_lines(r->out, kMakeTailLines));
     MH_TRY(verify_seed_module(ko, spec, k.release));
     prune_build_dir(tmp);
-    {
-        std::ofstream stamp(tmp / ".mh-built");
-        stamp << kBuilderVersion << "\n";
-    }
+    MH_TRY(write_file_atomic(tmp / ".mh-built", std::string(kBuilderVersion) + "\n"));
     fs::remove_all(final_dir, ec);
     fs::rename(tmp, final_dir, ec);
     if (ec) return make_error("cannot move '" + tmp.string() + "' to '" + final_dir.string() + "': " + ec.message());
@@ -231,17 +231,17 @@ Expected<SeedSpec> parse_seed_name(const std::string& name) {
     }
     if (name.rfind("big_", 0) == 0) {
         auto size = parse_size(std::string_view(name).substr(4));
-        if (!size) return make_error("seed '" + name + "': " + size.error().message);
+        if (!size) return usage_error("seed '" + name + "': " + size.error().message);
         if (*size == 0 || *size > kMaxBigBytes)
-            return make_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) +
-                              " MiB");
+            return usage_error("seed '" + name + "': payload size must be between 1 byte and " + std::to_string(kMaxBigBytes >> 20) +
+                               " MiB");
         // Canonical name, so big_64M and big_65536k share one build.
         std::string canonical = big_seed_name(*size);
         return SeedSpec{canonical, "big", "mh_" + canonical, *size};
     }
     std::string known;
     for (const auto& s : seed_catalogue()) known += (known.empty() ? "" : ", ") + std::string(s.name);
-    return make_error("unknown seed module '" + name + "' (known: " + known + ", big_<size> e.g. big_64m)");
+    return usage_error("unknown seed module '" + name + "' (known: " + known + ", big_<size> e.g. big_64m)");
 }
 
 fs::path corpus_modules_dir() { return paths::artefact_path(paths::Artefact::kSeedSources); }
@@ -321,7 +321,10 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
     return build_seed_modules(k, names, o);
 }
 
-Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::string>& names_in, const SeedBuildOptions& options) {
+namespace {
+
+// build_seed_modules once the names are known: everything here is the machine's (headers, compiler, make, cache).
+Expected<SeedSet> build_seed_specs(const Kernel& k, const std::vector<SeedSpec>& specs, const SeedBuildOptions& options) {
     std::error_code ec;
     if (k.build_tree.empty())
         return make_error(
@@ -333,12 +336,6 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
     const fs::path source_root = options.source_root.empty() ? corpus_modules_dir() : options.source_root;
     if (source_root.empty() || !fs::is_directory(source_root, ec))
         return make_error("seed module sources not found at '" + source_root.string() + "' (set MH_CORPUS_DIR to corpus/modules)");
-
-    std::vector<SeedSpec> specs;
-    for (const auto& n : names_in.empty() ? default_seed_names() : names_in) {
-        MH_TRY_ASSIGN(spec, parse_seed_name(n));
-        if (std::none_of(specs.begin(), specs.end(), [&](const SeedSpec& s) { return s.name == spec.name; })) specs.push_back(spec);
-    }
 
     SeedSet set;
     set.dir = host::cache_root() / "seeds" / k.release;
@@ -384,6 +381,17 @@ Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::str
             remove_stale_builds(set.dir, *pending[i].spec, pending[i].final_dir);
     }
     return set;
+}
+
+}  // namespace
+
+Expected<SeedSet> build_seed_modules(const Kernel& k, const std::vector<std::string>& names_in, const SeedBuildOptions& options) {
+    std::vector<SeedSpec> specs;
+    for (const auto& n : names_in.empty() ? default_seed_names() : names_in) {
+        MH_TRY_ASSIGN(spec, parse_seed_name(n));  // an unknown name is a usage error
+        if (std::none_of(specs.begin(), specs.end(), [&](const SeedSpec& s) { return s.name == spec.name; })) specs.push_back(spec);
+    }
+    return with_default_kind(build_seed_specs(k, specs, options), ErrorKind::kEnvironment);
 }
 
 }  // namespace mh::kernels

@@ -1,6 +1,7 @@
 // Seed modules (corpus/modules/*): built against a kernel's headers at run time and cached per release.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -68,6 +69,7 @@ struct SeedBuildOptions {
     std::filesystem::path source_root;  // empty: corpus_modules_dir()
     std::chrono::seconds make_timeout{900};  // per module
     unsigned jobs = 2;  // makes run at once (one per module dir)
+    const std::atomic<bool>* interrupted = nullptr;  // Ctrl-C: make's process group is killed
 };
 
 // Builds (or returns cached) seed modules for kernel k under <cache>/seeds/<release>/, one make

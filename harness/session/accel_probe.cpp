@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/common/files.h"
 #include "harness/session/batch_runner.h"
 #include "harness/host/cache_dir.h"
 
@@ -80,7 +81,8 @@ AccelDecision decide_accel(const std::filesystem::path& kernel, const std::files
     std::error_code ec;
     std::filesystem::remove_all(work, ec);
     std::filesystem::create_directories(dir, ec);
-    std::ofstream(file) << vm::accel_name(d.accel) << "\n" << d.reason << "\n";
+    // A cache: when it cannot be written the probe only runs again next time.
+    (void)write_file_atomic(file, std::string(vm::accel_name(d.accel)) + "\n" + d.reason + "\n");
     return d;
 }
 
@@ -89,7 +91,7 @@ Expected<AccelDecision> accel_from_option(const std::string& option, const std::
     if (option == "tcg") return AccelDecision{vm::Accel::Tcg, "--accel tcg", false};
     if (option == "kvm") return AccelDecision{vm::Accel::Kvm, "--accel kvm", false};
     if (option == "auto") return decide_accel(kernel, executor, qemu);
-    return make_error("--accel must be auto, tcg or kvm (got '" + option + "')");
+    return usage_error("--accel must be auto, tcg or kvm (got '" + option + "')");
 }
 
 }  // namespace mh::session

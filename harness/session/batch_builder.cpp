@@ -11,7 +11,9 @@
 #include "harness/common/files.h"
 #include "harness/common/kv.h"
 #include "harness/elf/reader.h"
+#include "harness/session/input_hash.h"
 #include "harness/vm/cpio.h"
+#include "harness/vm/guest_token.h"
 
 namespace mh::session {
 namespace {
@@ -35,24 +37,12 @@ std::string content_name(const std::string& bytes) {
 
 }  // namespace
 
-std::string random_token() {
-    std::ifstream in("/dev/urandom", std::ios::binary);
-    unsigned char raw[16] = {};
-    in.read(reinterpret_cast<char*>(raw), sizeof raw);
-    std::string out;
-    char h[3];
-    for (unsigned char c : raw) {
-        std::snprintf(h, sizeof h, "%02x", c);
-        out += h;
-    }
-    return out;
-}
-
 Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir) {
     PreparedBatch batch;
-    batch.token = random_token();
+    MH_TRY_ASSIGN(token, vm::guest_token());
+    batch.token = std::move(token);
     auto exe = read_batch_file(inputs.executor, "guest executor");
-    if (!exe) return exe.error();
+    if (!exe) return environment_error(exe.error().message);
 
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "mh/img", "proc", "sys", "dev", "tmp"}) cpio.add_directory(d);
@@ -63,16 +53,29 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     std::map<std::string, std::string> added;  // content name -> guest path
     std::string case_lines;
     for (auto& hc : cases) {
-        auto fail = [&](const std::string& why) { return make_error(hc.source + " (case " + hc.guest.id + "): " + why); };
+        // The cause's kind is kept: a missing synthesis profile stays an environment error.
+        auto fail = [&](const std::string& why, ErrorKind kind = ErrorKind::kInput) {
+            return make_error(hc.source + " (case " + hc.guest.id + "): " + why, kind);
+        };
+        // The resolved input is known: a recorded result of another input is not kept (--resume).
+        auto settle_recorded = [&hc](std::string_view image_bytes) {
+            hc.input_hash = input_hash(hc.canonical, image_bytes);
+            if (hc.recorded && hc.recorded_hash != hc.input_hash) {
+                hc.recorded = false;
+                hc.changed_since_recorded = true;
+            }
+        };
+        if (hc.image == "none") settle_recorded({});
         if (hc.image != "none") {
             std::string bytes;
             std::string base_name;
             if (hc.image.rfind("seed:", 0) == 0) {
                 std::string name = hc.image.substr(5);
                 auto it = inputs.seeds.find(name);
-                if (it == inputs.seeds.end()) return fail("no seed module '" + name + "' was built for this kernel");
+                if (it == inputs.seeds.end())
+                    return fail("no seed module '" + name + "' was built for this kernel", ErrorKind::kEnvironment);
                 auto r = read_batch_file(it->second, "seed module");
-                if (!r) return fail(r.error().message);
+                if (!r) return fail(r.error().message, ErrorKind::kEnvironment);  // a seed just built
                 bytes = std::move(r).value();
             } else if (hc.image.rfind("synth:", 0) == 0) {
                 // synth:RET or synth:RET:NAME
@@ -87,7 +90,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 if (spec.empty() || *end || ret < INT32_MIN || ret > INT32_MAX) return fail("synth: needs an int init value");
                 if (!inputs.synth) return fail("module synthesis is not available here");
                 auto m = inputs.synth(static_cast<int32_t>(ret), name);
-                if (!m) return fail("synth: " + m.error().message);
+                if (!m) return fail("synth: " + m.error().message, m.error().kind);
                 bytes.assign(m->begin(), m->end());
             } else {
                 auto r = read_batch_file(hc.image.substr(5), "image file");
@@ -111,6 +114,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
                 }
                 bytes.assign(m->begin(), m->end());
             }
+            settle_recorded(bytes);
             if (!hc.skip_reason.empty()) continue;
             hc.image_bytes = bytes.size();
             if (hc.recorded) continue;  // resolved for its size only: it is not run again
@@ -136,7 +140,8 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
     std::string archive = cpio.finish();
     std::ofstream out(batch.initrd, std::ios::binary | std::ios::trunc);
     out.write(archive.data(), static_cast<std::streamsize>(archive.size()));
-    if (!out) return make_error("cannot write " + batch.initrd.string());
+    out.close();  // a delayed write error shows at close
+    if (!out) return storage_error("cannot write " + batch.initrd.string());
     batch.initrd_bytes = archive.size();
     batch.cases = std::move(cases);
     return batch;

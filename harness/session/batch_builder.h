@@ -39,7 +39,4 @@ struct PreparedBatch {
 // <work_dir>/initrd.cpio. Errors name the case (file:line) and the image.
 Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir);
 
-// 32 hex characters from /dev/urandom.
-std::string random_token();
-
 }  // namespace mh::session

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <deque>
+#include <fstream>
 #include <map>
 
 #include "harness/host/child.h"
@@ -26,6 +28,20 @@ std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, cons
     if (!crashes.empty()) return crashes.front().excerpt;
     // No parsed report: the console tail is the best evidence of what happened.
     return console.size() > 4000 ? console.substr(console.size() - 4000) : console;
+}
+
+// Bytes [from, to) of a file, at most `limit` of them (the last ones): the console text between
+// two frames without reading the whole log each time.
+std::string file_slice(const std::filesystem::path& p, std::uint64_t from, std::uint64_t to, std::uint64_t limit = 4u << 20) {
+    if (to <= from) return {};
+    if (to - from > limit) from = to - limit;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return {};
+    in.seekg(static_cast<std::streamoff>(from));
+    std::string out(static_cast<size_t>(to - from), '\0');
+    in.read(out.data(), static_cast<std::streamsize>(out.size()));
+    out.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    return out;
 }
 
 verdict::Judgement judge_case(const HostCase& hc, const verdict::Observation& o) {
@@ -58,6 +74,13 @@ private:
         std::optional<CaseOutcome> held;  // a poisoned case waits for the console evidence
         std::string vm_event;  // for the case in flight: "died", "hung", "no-boot", "flood", "idle"
         vm::MonitorResult monitor;
+        int stop = -1;  // modharness.stop= of this VM (a retry runs one case), -1: to the end
+        int expect_from = 0;  // the first case this VM has not reported on yet
+        int last_done = -1;  // the case whose result came last, while no case runs since
+        std::uint64_t late_from = 0;  // console offset at that result
+        // A late report waits for the next case's outcome: the host reads a `start` frame a few
+        // milliseconds late, so a report in the window may be that case's own (it then owns it).
+        std::optional<SessionEvent> pending_late;
     };
     enum class Next { Go, Stop };
 
@@ -89,6 +112,16 @@ private:
     Next after_vm(VmRun& v);
     Next blame_case_in_flight(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console);
     Next no_result_from_vm(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console);
+    bool runnable(int idx) const {
+        const auto& c = host_case(idx);
+        return c.skip_reason.empty() && !c.recorded;
+    }
+    void cases_passed(VmRun& v, int upto);
+    void result_lost(VmRun& v, int idx);
+    void late_reports(VmRun& v, const std::string& text);
+    void settle_late(VmRun& v, bool next_case_is_kernel);
+    bool next_window();
+    void account_for_rest();
 
     const PreparedBatch& batch_;
     const RunnerOptions& opt_;
@@ -97,34 +130,103 @@ private:
     int next_ = 0;
     int consecutive_failures_ = 0;
     std::map<int, int> qemu_retries_;  // case idx -> times QEMU was killed from outside during it
+    std::map<int, int> losses_;  // case idx -> VMs that lost its result
+    std::deque<int> retry_;  // cases to run again, each alone in a fresh VM, after the main pass
+    int end_ = 0;  // the current pass runs cases [next_, end_): all of them, or one retried case
     std::vector<bool> reported_;
 };
+
+// The guest runs its cases in order: a frame about case `upto` (or the end) means every earlier
+// case of this VM is finished, so one without an outcome lost its result frame.
+void BatchRun::cases_passed(VmRun& v, int upto) {
+    for (int i = std::max(v.expect_from, 0); i < std::min(upto, n_); ++i)
+        if (runnable(i) && !reported_[static_cast<size_t>(i)]) result_lost(v, i);
+    v.expect_from = std::max(v.expect_from, upto);
+}
+
+// First loss: the case runs again alone in a fresh VM after the main pass. Second: BROK.
+void BatchRun::result_lost(VmRun& v, int idx) {
+    ++stats_.results_lost;
+    const std::string& id = host_case(idx).guest.id;
+    if (++losses_[idx] <= 1) {
+        progress("case " + id + ": result lost (bad or missing result frame): running it again in a fresh VM");
+        retry_.push_back(idx);
+        return;
+    }
+    CaseOutcome co = outcome_for(idx, v);
+    co.judgement.verdict = verdict::Verdict::Brok;
+    co.judgement.reason = "result lost: its result frame was missing or failed its check in two VMs";
+    emit(co);
+}
+
+// Kernel reports in console text printed while no case ran: session events of the last case.
+void BatchRun::late_reports(VmRun& v, const std::string& text) {
+    const int after = v.last_done;
+    v.last_done = -1;
+    if (after < 0 || text.empty()) return;
+    auto crashes = kernel_log::parse_console(text);
+    if (crashes.empty()) return;
+    SessionEvent ev;
+    ev.after_idx = after;
+    ev.after_id = host_case(after).guest.id;
+    ev.vm_index = v.index;
+    ev.console_log = v.config.console_log;
+    ev.console_excerpt = excerpt_of(crashes, text);
+    ev.crashes = std::move(crashes);
+    settle_late(v, false);
+    v.pending_late = std::move(ev);
+}
+
+// The case after a pending late report has its outcome: KERNEL means the report may be its own
+// (its verdict already counts it); anything else, the report was printed while no case ran.
+void BatchRun::settle_late(VmRun& v, bool next_case_is_kernel) {
+    if (!v.pending_late) return;
+    SessionEvent ev = std::move(*v.pending_late);
+    v.pending_late.reset();
+    if (next_case_is_kernel) return;
+    ++stats_.kernel_events;
+    ++stats_.late_kernel_events;
+    progress("kernel report after case " + ev.after_id + " (VM " + std::to_string(v.index) + ", late): " + ev.crashes.front().title);
+    if (opt_.on_event) opt_.on_event(ev);
+}
 
 void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
     if (!stats_.stopped.empty()) return;  // frames after a stop are left for --resume
     const KvRecord& rec = f.record;
     const auto type = protocol::frame_type(rec);
     if (type == protocol::FrameType::Start) {
-        v.current = std::atoi(rec.get_or("idx", "-1").c_str());
+        int idx = std::atoi(rec.get_or("idx", "-1").c_str());
+        if (idx < 0 || idx >= n_) return;
+        if (v.last_done >= 0) late_reports(v, file_slice(v.config.console_log, v.late_from, f.console_offset));
+        cases_passed(v, idx);
+        v.current = idx;
         v.current_start = Clock::now();
     } else if (type == protocol::FrameType::Result) {
         int idx = std::atoi(rec.get_or("idx", "-1").c_str());
         if (idx < 0 || idx >= n_) return;
+        cases_passed(v, idx);
+        v.expect_from = std::max(v.expect_from, idx + 1);
         if (!v.results_seen && stats_.first_result_seconds < 0) stats_.first_result_seconds = f.host_seconds;
         v.results_seen = true;
         CaseOutcome co = outcome_for(idx, v);
         co.guest = rec;
         co.observation = observation_from_record(rec);
         v.current = -1;
-        next_ = idx + 1;
+        next_ = std::max(next_, idx + 1);
         if (rec.get("poisoned") == "1") {
             v.held = co;
         } else {
             co.judgement = judge_case(host_case(idx), co.observation);
+            settle_late(v, co.judgement.verdict == verdict::Verdict::Kernel);
             emit(co);
+            v.last_done = idx;
+            v.late_from = f.console_offset;
             must_stop();
         }
     } else if (type == protocol::FrameType::End) {
+        // Every case of this VM ran: one started without a result, or never reported, lost it.
+        cases_passed(v, v.stop >= 0 ? v.stop : n_);
+        v.current = -1;
         v.ended = true;
     } else if (type == protocol::FrameType::Error) {
         progress("guest error: " + rec.get_or("message", "?"));
@@ -143,6 +245,9 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
     vm::GuestCmdline cl = opt_.cmdline;
     cl.token = batch_.token;
     cl.start_case = next_;
+    cl.stop_case = end_ < n_ ? end_ : -1;
+    v.stop = cl.stop_case;
+    v.expect_from = next_;
     v.config.append = vm::guest_cmdline(cl);
     v.qemu_log = opt_.work_dir / ("qemu-" + std::to_string(vm_index) + ".log");
 
@@ -156,6 +261,7 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
     mo.check_interval = opt_.stop_check_interval;
     mo.interrupted = opt_.interrupted;
     mo.on_frame = [&](const vm::GuestFrame& f) { on_frame(v, f); };
+    mo.tamper_results = opt_.tamper_results;
     mo.periodic = [&] { must_stop(); };
     // Stuck between cases (e.g. unloading): no case to blame, the next VM resumes.
     mo.idle_applies = [&] { return v.current < 0; };
@@ -167,8 +273,11 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         v.vm_event = "hung";
         return true;
     };
-    if (stats_.vms > 1) progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
-    auto m = vm::monitor_vm(mo);
+    if (end_ < n_)
+        progress("VM " + std::to_string(vm_index) + ": running case " + host_case(next_).guest.id + " again");
+    else if (stats_.vms > 1)
+        progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
+    auto m = opt_.monitor ? opt_.monitor(mo) : vm::monitor_vm(mo);
     if (!m) return m.error();
     v.monitor = *m;
     switch (m->end) {
@@ -190,6 +299,7 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
     if (!stats_.stopped.empty()) return Next::Stop;  // nothing more is reported, not even a held result
     if (interrupted()) {
         stats_.interrupted = true;
+        settle_late(v, false);
         // A held result is real data: keep it, judged without console evidence.
         if (v.held) {
             v.held->judgement = judge_case(host_case(v.held->idx), v.held->observation);
@@ -204,12 +314,17 @@ BatchRun::Next BatchRun::after_vm(VmRun& v) {
         v.held->console_excerpt = excerpt_of(crashes, console);
         v.held->judgement = judge_case(host_case(v.held->idx), v.held->observation);
         if (v.held->judgement.verdict == verdict::Verdict::Kernel) ++stats_.kernel_events;
+        settle_late(v, v.held->judgement.verdict == verdict::Verdict::Kernel);
         emit(*v.held);
+    } else if (v.last_done >= 0) {
+        // The VM ended (or was stopped) after a case's result: anything reported since is late.
+        late_reports(v, console.substr(std::min<std::size_t>(v.late_from, console.size())));
     }
+    if (v.current < 0) settle_late(v, false);  // no case after it: the report is late
     if (v.ended) {
         consecutive_failures_ = 0;
-        next_ = n_;
-        return Next::Stop;
+        next_ = end_;
+        return Next::Go;  // the next pass, if a case is to be run again
     }
     if (v.current >= 0) return blame_case_in_flight(v, crashes, console);
     if (v.held || v.results_seen) {
@@ -224,6 +339,7 @@ BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel
     // QEMU killed by someone else (OOM killer, an operator): not the kernel's doing. Run the
     // case again in a fresh VM once; a second time it is BROK, never KERNEL.
     if (!v.monitor.killed_by_us && status && WIFSIGNALED(*status)) {
+        settle_late(v, false);  // not the kernel: a report before it was late
         int& tries = qemu_retries_[v.current];
         if (++tries <= 1) {
             progress("QEMU was killed (" + host::describe_wait_status(*status) + ") during case " + host_case(v.current).guest.id +
@@ -245,6 +361,7 @@ BatchRun::Next BatchRun::blame_case_in_flight(VmRun& v, const std::vector<kernel
     co.console_excerpt = excerpt_of(crashes, console);
     co.judgement = judge_case(host_case(v.current), co.observation);
     ++stats_.kernel_events;
+    settle_late(v, co.judgement.verdict == verdict::Verdict::Kernel);
     emit(co);
     next_ = v.current + 1;
     consecutive_failures_ = 0;
@@ -260,31 +377,61 @@ BatchRun::Next BatchRun::no_result_from_vm(VmRun& v, const std::vector<kernel_lo
              (v.vm_event.empty() ? host::describe_wait_status(v.monitor.wait_status.value_or(0)) : v.vm_event) + ")" +
              (qemu_text.empty() ? "" : ": " + qemu_text.substr(0, 400)));
     if (consecutive_failures_ < opt_.max_boot_failures) return Next::Go;
-    for (int i = next_; i < n_; ++i) {
+    // VMs do not boot any more: every case still without an outcome, retries included, is no-boot.
+    std::vector<int> rest(retry_.begin(), retry_.end());
+    retry_.clear();
+    for (int i = next_; i < end_; ++i) rest.push_back(i);
+    for (int i : rest) {
+        if (!runnable(i) || reported_[static_cast<size_t>(i)]) continue;  // reported elsewhere
         const auto& c = host_case(i);
-        if (!c.skip_reason.empty() || c.recorded) continue;  // reported elsewhere
         CaseOutcome co = outcome_for(i, v);
         co.observation.vm_event = "no-boot";
         co.console_excerpt = excerpt_of(crashes, console + qemu_text);
         co.judgement = judge_case(c, co.observation);
         emit(co);
     }
-    next_ = n_;
+    next_ = end_ = n_;
     return Next::Stop;
+}
+
+// The main pass is over: the next case to run again alone, if any.
+bool BatchRun::next_window() {
+    if (retry_.empty()) return false;
+    next_ = retry_.front();
+    retry_.pop_front();
+    end_ = next_ + 1;
+    return true;
+}
+
+// Never a silent gap: a case the guest should have run that has no outcome at the end of a
+// complete batch is BROK "result lost" (the checks above should have caught it already).
+void BatchRun::account_for_rest() {
+    VmRun none;
+    for (int i = 0; i < n_; ++i) {
+        if (!runnable(i) || reported_[static_cast<size_t>(i)]) continue;
+        CaseOutcome co = outcome_for(i, none);
+        co.judgement.verdict = verdict::Verdict::Brok;
+        co.judgement.reason = "result lost: no result frame arrived for this case";
+        ++stats_.results_lost;
+        emit(co);
+    }
 }
 
 Expected<BatchStats> BatchRun::run() {
     auto batch_start = Clock::now();
     std::error_code ec;
     std::filesystem::create_directories(opt_.work_dir, ec);
-    while (next_ < n_ && !interrupted()) {
+    end_ = n_;
+    while (!interrupted()) {
+        if (next_ >= end_ && !next_window()) break;
         if (must_stop()) break;  // before the boot: a VM whose evidence cannot be kept is not started
         int vm_index = opt_.first_vm_index + stats_.vms++;
         auto v = boot_and_watch(vm_index);
         if (!v) return v.error();
         if (after_vm(*v) == Next::Stop) break;
     }
-    stats_.completed = next_ >= n_ && !stats_.interrupted && stats_.stopped.empty();
+    stats_.completed = next_ >= end_ && retry_.empty() && !stats_.interrupted && stats_.stopped.empty() && !interrupted();
+    if (stats_.completed) account_for_rest();
     stats_.wall_seconds = seconds_since(batch_start);
     return stats_;
 }

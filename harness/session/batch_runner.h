@@ -16,6 +16,7 @@
 #include "harness/kernel_log/console_parser.h"
 #include "harness/verdict/verdict.h"
 #include "harness/session/batch_builder.h"
+#include "harness/vm/monitor.h"
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::session {
@@ -29,6 +30,19 @@ struct CaseOutcome {
     int vm_index = 0;  // which VM of the batch ran it (1-based)
     std::filesystem::path console_log;
     std::string console_excerpt;  // for KERNEL verdicts
+};
+
+// A kernel report printed while no case ran (after one case's result, before the next case
+// started or the VM ended: deferred work, an RCU callback, an unload path). It is blamed on the
+// case that ran last, marked "late", and on its VM; the case keeps its own verdict.
+struct SessionEvent {
+    std::string kind = "late-kernel-report";
+    int after_idx = -1;  // the case that ran last in the VM
+    std::string after_id;
+    int vm_index = 0;
+    std::filesystem::path console_log;
+    std::vector<kernel_log::CrashReport> crashes;
+    std::string console_excerpt;
 };
 
 struct RunnerOptions {
@@ -48,6 +62,10 @@ struct RunnerOptions {
     std::uint64_t max_console_bytes = 64ull << 20;
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const CaseOutcome&)> on_case;  // called once per case, as soon as it is final
+    std::function<void(const SessionEvent&)> on_event;  // kernel reports between cases
+    // Runs one VM; vm::monitor_vm unless set. Unit tests replace the VM with a script of frames.
+    std::function<Expected<vm::MonitorResult>(const vm::MonitorOptions&)> monitor;
+    std::function<void(std::string&)> tamper_results;  // tests only: vm::MonitorOptions::tamper_results
     // Why the batch must stop now, or "" to go on: asked before each VM boots, after every case
     // and every `stop_check_interval` while a VM runs. A reason stops the batch at once: the VM
     // is killed, nothing more is reported (a case in flight is left for --resume) and the reason
@@ -60,10 +78,12 @@ struct RunnerOptions {
 struct BatchStats {
     int vms = 0;
     int boot_failures = 0;
-    int kernel_events = 0;  // VMs that ended in a crash/hang
+    int kernel_events = 0;  // VMs that ended in a crash/hang, and kernel reports between cases
+    int late_kernel_events = 0;  // of those: reports between cases (SessionEvent)
+    int results_lost = 0;  // cases whose result frame was lost or corrupt (each is run again once)
     double first_result_seconds = -1;  // first VM: QEMU start -> first result frame
     double wall_seconds = 0;
-    size_t bad_frames = 0;
+    size_t bad_frames = 0;  // results-channel lines that failed their length or CRC check
     bool interrupted = false;
     std::string stopped;  // the stop_check reason that ended the batch early
     bool completed = false;  // every case has an outcome

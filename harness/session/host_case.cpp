@@ -7,6 +7,7 @@
 #include "harness/common/files.h"
 #include "harness/common/kv.h"
 #include "harness/common/text.h"
+#include "harness/session/input_hash.h"
 #include "harness/sys/errno_names.h"
 
 namespace mh::session {
@@ -43,6 +44,7 @@ Expected<HostCase> parse_host_case(const std::string& line, const std::string& s
     if (!rec) return make_error(source + ": " + rec.error().message);
     HostCase hc;
     hc.source = source;
+    hc.canonical = canonical_case_line(*rec);
     KvRecord guest;
     guest.set("idx", std::to_string(idx));
     for (const auto& [k, v] : rec->items()) {

@@ -22,6 +22,12 @@ struct HostCase {
     std::string skip_reason;  // non-empty: not run at all, verdict CONF (input not applicable)
     uint64_t image_bytes = 0;  // size of the resolved image (set when the batch is built)
     bool recorded = false;  // --resume: already in results.jsonl, not run again
+    std::string canonical;  // the case line, keys sorted (canonical_case_line)
+    std::string input_hash;  // of the resolved input (input_hash.h), set when the batch is built
+    // --resume: the recorded result's input_hash. A different hash when the batch is built
+    // clears `recorded` and sets `changed_since_recorded`: the case is run again.
+    std::string recorded_hash;
+    bool changed_since_recorded = false;
     std::string input_class;  // contract.md §3 id, e.g. "F1"
     std::string note;
     std::string source;  // "file:line" for error messages

@@ -74,6 +74,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     if (g.privilege != protocol::Privilege::Root) input["priv"] = g.privilege == protocol::Privilege::NoCap ? "nocap" : "userns";
     if (!g.module_name.empty()) input["module"] = g.module_name;
     j["input"] = input;
+    if (!hc.input_hash.empty()) j["input_hash"] = hc.input_hash;
     if (hc.expect) {
         json e = json::array();
         for (int x : *hc.expect) e.push_back(sys::errno_name(x));
@@ -185,6 +186,49 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j) {
     return co;
 }
 
+nlohmann::json event_to_json(const SessionEvent& ev, const kernels::Kernel& kernel) {
+    using nlohmann::json;
+    json j;
+    j["schema"] = kEventSchema;
+    j["kind"] = ev.kind;
+    j["late"] = true;
+    j["after_idx"] = ev.after_idx;
+    j["after_id"] = ev.after_id;
+    j["kernel"] = {{"name", kernel.name}, {"release", kernel.release}, {"version", kernel.version}};
+    j["verdict"] = "KERNEL";
+    json cr = json::array();
+    for (const auto& c : ev.crashes) cr.push_back({{"kind", std::string(kernel_log::crash_kind_name(c.kind))}, {"title", c.title}});
+    j["crashes"] = cr;
+    if (!ev.crashes.empty()) j["title"] = ev.crashes.front().title;
+    if (!ev.console_excerpt.empty()) j["console_excerpt"] = ev.console_excerpt;
+    j["vm"] = ev.vm_index;
+    j["console_log"] = ev.console_log.string();
+    return j;
+}
+
+std::string event_line(const SessionEvent& ev, const kernels::Kernel& kernel) {
+    return event_to_json(ev, kernel).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Expected<SessionEvent> event_from_json(const nlohmann::json& j) {
+    if (!j.is_object() || str(j, "schema") != kEventSchema) return make_error("not a " + std::string(kEventSchema) + " record");
+    SessionEvent ev;
+    ev.kind = str(j, "kind");
+    ev.after_idx = integer<int>(j, "after_idx");
+    ev.after_id = str(j, "after_id");
+    if (ev.kind.empty() || ev.after_id.empty()) return make_error("event record without kind or case");
+    if (auto it = j.find("crashes"); it != j.end() && it->is_array())
+        for (const auto& c : *it) {
+            kernel_log::CrashReport r;
+            if (c.is_object()) r.title = str(c, "title");
+            ev.crashes.push_back(r);
+        }
+    ev.console_excerpt = str(j, "console_excerpt");
+    ev.vm_index = integer<int>(j, "vm");
+    ev.console_log = str(j, "console_log");
+    return ev;
+}
+
 RecordedResults parse_recorded_results(std::string_view text) {
     RecordedResults out;
     // Whole lines only: text after the last '\n' is a line torn by a crash mid-append.
@@ -192,11 +236,22 @@ RecordedResults parse_recorded_results(std::string_view text) {
     for (auto [line, number] : lines(text.substr(0, complete))) {
         if (line.empty()) continue;
         auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j.is_object() && str(j, "schema") == kEventSchema) {
+            auto ev = event_from_json(j);
+            if (ev)
+                out.events.push_back(std::move(ev).value());
+            else
+                ++out.dropped;
+            continue;
+        }
         auto co = j.is_discarded() ? Expected<CaseOutcome>(make_error("bad JSON")) : outcome_from_json(j);
         if (!co) {
             ++out.dropped;
             continue;
         }
+        out.input_hash[co->id] = str(j, "input_hash");
+        auto k = j.find("kernel");
+        out.kernel_release[co->id] = k != j.end() && k->is_object() ? str(*k, "release") : std::string();
         out.by_id[co->id] = std::move(co).value();
     }
     if (complete < text.size()) ++out.dropped;  // torn final line

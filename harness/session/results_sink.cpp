@@ -16,7 +16,7 @@ std::string describe_errno(int err) { return std::string(std::strerror(err)) + "
 
 Expected<ResultsSink> ResultsSink::open(const std::filesystem::path& path) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return make_error("cannot open " + path.string() + " for appending: " + describe_errno(errno));
+    if (fd < 0) return storage_error("cannot open " + path.string() + " for appending: " + describe_errno(errno));
     return ResultsSink(path, fd);
 }
 
@@ -49,7 +49,7 @@ Status ResultsSink::append(const std::string& line) {
     // every other reader (jq, the report tools). Shrinking needs no new blocks, so it works on a
     // full filesystem.
     if (before >= 0) (void)!::ftruncate(fd_, before);
-    return make_error("cannot write " + path_.string() + ": " + describe_errno(err));
+    return storage_error("cannot write " + path_.string() + ": " + describe_errno(err));
 }
 
 }  // namespace mh::session

@@ -6,19 +6,24 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 
+#include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/paths/artefact_paths.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/elf/spec.h"
 #include "harness/elf/synth.h"
+#include "harness/host/output_lock.h"
 #include "harness/session/accel_probe.h"
+#include "harness/session/case_names.h"
 #include "harness/session/free_space.h"
 #include "harness/kernels/kernel_profile.h"
 #include "harness/session/result_json.h"
 #include "harness/session/results_sink.h"
+#include "harness/session/resume_check.h"
 #include "harness/kernels/seed_modules.h"
 
 namespace mh::session {
@@ -53,8 +58,10 @@ Expected<BatchInputs> batch_inputs(const std::vector<HostCase>& cases, const Ses
     inputs.executor = executor;
     if (!wanted.empty()) {
         progress("building seed modules for " + kernel.release + " ...");
-        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), false);
-        if (!seeds) return make_error("seed modules: " + seeds.error().message);
+        kernels::SeedBuildOptions so;
+        so.interrupted = opt.interrupted;
+        auto seeds = kernels::build_seed_modules(kernel, std::vector<std::string>(wanted.begin(), wanted.end()), so);
+        if (!seeds) return with_context("seed modules: ", seeds.error());
         inputs.seeds = seeds->modules;
     }
     // The ELF malformation catalogue unless the caller injects something else (tests).
@@ -92,18 +99,24 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         if (opt.on_progress) opt.on_progress(s);
     };
     PreparedSession prep;
-    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree);
+    if (auto dup = duplicate_id(cases)) return usage_error(*dup);
+    MH_TRY(check_case_names(cases, opt.known_malformation));  // a typo waits for no download or boot
+    auto kernel = kernels::resolve_kernel(opt.kernel, opt.fetch, opt.build_tree, opt.interrupted);
     if (!kernel) return kernel.error();
     prep.kernel = *kernel;
     prep.executor = opt.executor.empty() ? default_executor_path() : opt.executor;
     if (prep.executor.empty() || !std::filesystem::exists(prep.executor))
-        return make_error("guest executor not found at '" + prep.executor.string() + "' (build the mh-executor target or set MH_EXECUTOR)");
+        return environment_error("guest executor not found at '" + prep.executor.string() +
+                                 "' (build the mh-executor target or set MH_EXECUTOR)");
     auto inputs = batch_inputs(cases, opt, prep.kernel, prep.executor, progress);
     if (!inputs) return inputs.error();
 
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
-    if (ec) return make_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    if (ec) return storage_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+    // Before anything is read or written there: two sessions never share an --out.
+    MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.out_dir));
+    prep.out_lock = std::move(out_lock);
     const auto results_file = opt.out_dir / "results.jsonl";
     if (opt.resume) {
         auto r = read_recorded_results(results_file);
@@ -111,10 +124,14 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
         prep.recorded = std::move(r).value();
         if (prep.recorded.dropped)
             progress("resume: ignored " + std::to_string(prep.recorded.dropped) + " unreadable line(s) of " + results_file.string());
+        if (auto other = recorded_on_other_kernel(prep.recorded, prep.kernel, results_file)) return usage_error(*other);
         for (auto& hc : cases)
-            if (prep.recorded.by_id.count(hc.guest.id)) hc.recorded = true;
+            if (prep.recorded.by_id.count(hc.guest.id)) {
+                hc.recorded = true;
+                hc.recorded_hash = prep.recorded.input_hash[hc.guest.id];
+            }
     } else if (std::filesystem::exists(results_file, ec) && std::filesystem::file_size(results_file, ec) > 0) {
-        return make_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
+        return usage_error(results_file.string() + " already has results: use --resume to continue that run, or another --out");
     }
     // Before the initramfs is written: a directory too full for it is "stopped", not an
     // environment error, and the message is the one a full disk gives mid-run.
@@ -136,6 +153,10 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
     auto batch = build_batch(std::move(cases), *inputs, opt.out_dir);
     if (!batch) return batch.error();
     prep.batch = std::move(batch).value();
+    for (const auto& hc : prep.batch.cases)
+        if (hc.changed_since_recorded)
+            progress("case " + hc.guest.id +
+                     (hc.recorded_hash.empty() ? " has no input hash in its record" : " changed since it was recorded") + ": rerun");
     return prep;
 }
 
@@ -180,6 +201,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
+    ro.tamper_results = opt.tamper_results;
     // The first result that cannot be stored stops the run: later ones could not be stored
     // either, and a record missing from results.jsonl is simply run again by --resume.
     std::string write_error;
@@ -192,6 +214,15 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
         }
         result.records.push_back({hc, co});
         if (opt.on_case) opt.on_case(hc, co);
+    };
+    result.events = recorded.events;
+    ro.on_event = [&](const SessionEvent& ev) {
+        if (!write_error.empty()) return;
+        if (auto st = sink->append(event_line(ev, *kernel)); !st) {
+            write_error = st.error().message;
+            return;
+        }
+        result.events.push_back(ev);
     };
     ro.stop_check = [&]() -> std::string {
         if (!write_error.empty()) return write_error;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/common/expected.h"
+#include "harness/host/file_lock.h"
 #include "harness/session/batch_runner.h"
 #include "harness/session/free_space.h"
 #include "harness/session/host_case.h"
@@ -37,6 +38,7 @@ struct SessionOptions {
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
+    std::function<void(std::string&)> tamper_results;  // tests only: see vm::MonitorOptions
     MalformFn malform;  // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
 };
@@ -53,6 +55,7 @@ struct SessionResult {
     std::string accel_reason;
     BatchStats stats;
     std::vector<CaseRecord> records;  // in case order; only cases that finished and were stored
+    std::vector<SessionEvent> events;  // kernel reports between cases (recorded ones included)
     // Non-empty: the run stopped early because its results could not be stored (a failed
     // results.jsonl write, or too little free space in out_dir); says which file and why.
     // Every record above is in results.jsonl; --resume after freeing space runs the rest.
@@ -72,8 +75,12 @@ struct PreparedSession {
     // Set when the session ended before a batch was built (too little free space in out_dir):
     // run_prepared returns it as it is.
     std::optional<SessionResult> ended_early;
+    // The lock on out_dir (host/output_lock.h), held until the session is run.
+    std::optional<host::FileLock> out_lock;
 };
 
+// Usage errors, before anything is fetched or booted: the same case id twice (across case
+// files too); with --resume, results recorded on another kernel release.
 Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const SessionOptions& options);
 Expected<SessionResult> run_prepared(PreparedSession prepared, const SessionOptions& options);
 // prepare_session + run_prepared.

@@ -54,16 +54,16 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
     auto ldd = host::run_process({"ldd", binary.string()}, po);
     if (!ldd) return ldd.error();
     if (!ldd->success())
-        return make_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
+        return environment_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
     for (const auto& lib : parse_ldd_output(ldd->out)) {
         std::string data = read_text_file(lib).value_or("");
-        if (data.empty()) return make_error("cannot read library " + lib);
+        if (data.empty()) return environment_error("cannot read library " + lib);
         add_parents(cpio, lib, dirs);
         cpio.add_file(lib.substr(1), data, 0755);
     }
     std::string prog = read_text_file(binary).value_or("");
-    if (prog.empty()) return make_error("cannot read " + binary.string());
+    if (prog.empty()) return environment_error("cannot read " + binary.string());
     std::string d = dest;
     while (!d.empty() && d.front() == '/') d.erase(0, 1);
     add_parents(cpio, "/" + d, dirs);

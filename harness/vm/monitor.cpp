@@ -57,12 +57,19 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
     protocol::FrameDecoder decoder;
     auto last_frame = Clock::now();
     auto read_frames = [&] {
-        for (auto& payload : decoder.feed(results.read_new())) {
+        std::string chunk = results.read_new();
+        if (opt.tamper_results && !chunk.empty()) opt.tamper_results(chunk);
+        auto frames = decoder.feed(chunk);
+        if (frames.empty()) return;
+        std::error_code ec;
+        const std::uint64_t console_offset = std::filesystem::file_size(opt.vm.console_log, ec);
+        for (auto& payload : frames) {
             last_frame = Clock::now();  // any verified frame is a sign of life
             auto rec = kv_parse(payload);
             if (!rec) continue;
             if (protocol::frame_type(*rec) == protocol::FrameType::Hello) r.booted = true;
-            if (opt.on_frame) opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), *rec});
+            if (opt.on_frame)
+                opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), ec ? 0 : console_offset, *rec});
         }
     };
     auto stop = [&](VmEnd why) {

@@ -33,6 +33,9 @@ std::string_view vm_end_name(VmEnd e);
 
 struct GuestFrame {
     double host_seconds = 0;  // since QEMU started, when the host read the frame
+    // Size of the console log when the frame was read: console text between two frames' offsets
+    // was printed between them (a kernel report after one case's result and before the next).
+    std::uint64_t console_offset = 0;
     KvRecord record;
 };
 
@@ -51,6 +54,9 @@ struct MonitorOptions {
     std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
     std::function<bool()> stop_now;  // every poll, after frames: true stops the VM
     std::function<bool()> idle_applies;  // default: always, once booted
+    // Tests only: sees each chunk read from the results channel before it is decoded (to
+    // corrupt a frame the way a flaky channel would). Never set outside tests.
+    std::function<void(std::string&)> tamper_results;
 };
 
 struct MonitorResult {

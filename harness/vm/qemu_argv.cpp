@@ -10,6 +10,16 @@ namespace mh::vm {
 
 std::string accel_name(Accel a) { return a == Accel::Kvm ? "kvm" : "tcg"; }
 
+std::string qemu_option_value(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (char ch : value) {
+        out += ch;
+        if (ch == ',') out += ',';
+    }
+    return out;
+}
+
 std::vector<std::string> qemu_argv(const VmConfig& c) {
     std::vector<std::string> a = {c.qemu};
     if (c.machine == "microvm") {
@@ -25,9 +35,10 @@ std::vector<std::string> qemu_argv(const VmConfig& c) {
     // No network and no host filesystem: the initramfs is the guest's whole world.
     a.insert(a.end(), {"-net", "none"});
     a.insert(a.end(), {"-kernel", c.kernel.string(), "-initrd", c.initrd.string(), "-append", c.append});
-    a.insert(a.end(), {"-chardev", "file,id=con,path=" + c.console_log.string(), "-serial", "chardev:con"});
+    a.insert(a.end(), {"-chardev", "file,id=con,path=" + qemu_option_value(c.console_log.string()), "-serial", "chardev:con"});
     // A second UART only for results, so console floods and oopses can't corrupt them.
-    a.insert(a.end(), {"-chardev", "file,id=res,path=" + c.results_file.string(), "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
+    a.insert(a.end(), {"-chardev", "file,id=res,path=" + qemu_option_value(c.results_file.string()), "-device",
+                       "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
     a.insert(a.end(), c.extra_args.begin(), c.extra_args.end());
     return a;
 }
@@ -41,6 +52,7 @@ std::string guest_cmdline(const GuestCmdline& c) {
     out += " tsc=reliable";
     out += " modharness.guest=" + c.token;
     if (c.start_case) out += " modharness.start=" + std::to_string(c.start_case);
+    if (c.stop_case >= 0) out += " modharness.stop=" + std::to_string(c.stop_case);
     for (const auto& e : c.extra) out += " " + e;
     return out;
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mh::vm {
@@ -25,12 +26,18 @@ struct VmConfig {
     std::vector<std::string> extra_args;  // appended verbatim (user's escape hatch)
 };
 
+// A value inside a QEMU option list ("file,id=con,path=VALUE"): QEMU splits those at commas and
+// reads ",," as one literal comma, so every comma is doubled. Only for such lists: -kernel,
+// -initrd and -append take their argument whole.
+std::string qemu_option_value(std::string_view value);
+
 // Never includes a network device or a writable host disk: the guest sees only its initramfs.
 std::vector<std::string> qemu_argv(const VmConfig& config);
 
 struct GuestCmdline {
     std::string token;  // modharness.guest=
     int start_case = 0;  // modharness.start=
+    int stop_case = -1;  // modharness.stop=: cases from here on are not run (-1: run to the end)
     std::optional<long> tsc_khz;  // tsc_early_khz= (TCG boots hang without it on busy hosts)
     int loglevel = 5;  // 5: WARNING and worse reach the console, boot chatter does not
     std::vector<std::string> extra;  // e.g. module.sig_enforce=1

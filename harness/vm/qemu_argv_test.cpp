@@ -47,6 +47,25 @@ TEST(QemuArgv, MicrovmTcgDefaults) {
     EXPECT_EQ(a[2].rfind("microvm", 0), 0u);
 }
 
+TEST(QemuArgv, CommasInOptionValuesAreDoubled) {
+    EXPECT_EQ(qemu_option_value("/tmp/plain/con.log"), "/tmp/plain/con.log");
+    EXPECT_EQ(qemu_option_value("/tmp/a,b/con.log"), "/tmp/a,,b/con.log");
+    EXPECT_EQ(qemu_option_value(",x,,"), ",,x,,,,");
+    EXPECT_EQ(qemu_option_value(""), "");
+    VmConfig c;
+    c.kernel = "/k,1/vmlinuz";
+    c.initrd = "/out/a,b/initrd.cpio";
+    c.console_log = "/out/a,b/console.log";
+    c.results_file = "/out/a,b/results.bin";
+    auto a = qemu_argv(c);
+    // Option lists: doubled, so QEMU reads the path back whole and no ",b/..." becomes an option.
+    EXPECT_TRUE(has_pair(a, "-chardev", "file,id=con,path=/out/a,,b/console.log"));
+    EXPECT_TRUE(has_pair(a, "-chardev", "file,id=res,path=/out/a,,b/results.bin"));
+    // -kernel and -initrd take the path whole: unchanged.
+    EXPECT_TRUE(has_pair(a, "-kernel", "/k,1/vmlinuz"));
+    EXPECT_TRUE(has_pair(a, "-initrd", "/out/a,b/initrd.cpio"));
+}
+
 TEST(QemuArgv, KvmAndPcAndExtras) {
     VmConfig c;
     c.accel = Accel::Kvm;
@@ -66,15 +85,18 @@ TEST(GuestCmdline, Words) {
     g.token = "abc123";
     g.tsc_khz = 2599998;
     g.start_case = 7;
+    g.stop_case = 8;
     g.extra = {"module.sig_enforce=1"};
     auto s = guest_cmdline(g);
     for (const char* w : {"console=ttyS0", "reboot=t", "panic=-1", "loglevel=5", "tsc_early_khz=2599998", "modharness.guest=abc123",
-                          "modharness.start=7", "module.sig_enforce=1", "tsc=reliable"})
+                          "modharness.start=7", "modharness.stop=8", "module.sig_enforce=1", "tsc=reliable"})
         EXPECT_NE(s.find(w), std::string::npos) << w;
     g.start_case = 0;
+    g.stop_case = -1;
     g.tsc_khz.reset();
     s = guest_cmdline(g);
     EXPECT_EQ(s.find("modharness.start"), std::string::npos);
+    EXPECT_EQ(s.find("modharness.stop"), std::string::npos);
     EXPECT_EQ(s.find("tsc_early_khz"), std::string::npos);
 }
 

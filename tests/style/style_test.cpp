@@ -45,6 +45,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         };
         add("harness/common", {});
         add("harness/sys", {});
+        add("harness/guest_guard", {});
         add("harness/inputs", {});
         add("harness/elf", {});
         add("harness/kernel_log", {});
@@ -57,14 +58,15 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/mutate", {"harness/elf", "harness/sys", "harness/inputs"});
         add("harness/coverage", {"harness/host", "harness/kernels"});
         // Guest programs: the executor and the engines and benchmark that run beside it.
-        add("harness/executor", {"harness/inputs", "harness/protocol", "harness/sys", "harness/kernel_log"});
-        add("fuzz/guest", {"harness/executor", "harness/protocol", "harness/sys", "harness/kernel_log", "harness/elf", "harness/mutate"});
-        add("bench/guest", {"harness/executor", "harness/protocol", "harness/sys"});
+        add("harness/executor", {"harness/guest_guard", "harness/inputs", "harness/protocol", "harness/sys", "harness/kernel_log"});
+        add("fuzz/guest",
+            {"harness/guest_guard", "harness/protocol", "harness/sys", "harness/kernel_log", "harness/elf", "harness/mutate"});
+        add("bench/guest", {"harness/executor", "harness/guest_guard", "harness/protocol", "harness/sys"});
         add("harness/session", {"harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/protocol", "harness/kernel_log",
                                 "harness/verdict", "harness/sys", "harness/elf", "harness/inputs"});
         add("harness/campaign",
             {"harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/session", "harness/protocol", "harness/kernel_log",
-             "harness/verdict", "harness/sys", "harness/elf", "harness/mutate", "harness/coverage"});
+             "harness/verdict", "harness/sys", "harness/elf", "harness/mutate", "harness/coverage", "harness/guest_guard"});
         add("conformance/report", {"harness/sys"});
         add("conformance/cases", {});
         add("conformance", {"conformance/report", "harness/host", "harness/paths", "harness/kernels", "harness/vm", "harness/session",

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "harness/common/files.h"
@@ -124,4 +125,52 @@ id=after-endless call=finit image=seed:sentinel expect=sentinel
     EXPECT_GT(size, kLimit);
     EXPECT_LT(size, 2 * kLimit);
     expect_one_record_per_case(*run, {"flood", "after-flood", "endless", "after-endless"});
+}
+
+// A result frame that fails its CRC on the way to the host (corrupted here, on the host side, as a
+// flaky channel would): the case runs again alone in a fresh VM; lost there too, it is BROK
+// "result lost". Every case has exactly one record, none vanishes, bad frames are counted.
+TEST(FaultsVm61, CorruptResultFrameIsRetriedThenBrok) {
+    std::map<std::string, int> corrupt_left = {{"once", 1}, {"twice", 2}};
+    auto run = vmtest::run_cases(vmtest::kTestKernels[0], R"(
+id=before call=finit fd=minus1 image=none expect=EBADF
+id=once   call=finit fd=minus1 image=none expect=EBADF
+id=twice  call=finit fd=minus1 image=none expect=EBADF
+id=after  call=finit fd=minus1 image=none expect=EBADF
+)",
+                                 "corrupt-frame", [&](session::SessionOptions& o) {
+                                     o.tamper_results = [&corrupt_left](std::string& chunk) {
+                                         for (auto& [id, left] : corrupt_left) {
+                                             if (left == 0) continue;
+                                             auto at = chunk.find("type=result idx=");
+                                             for (; at != std::string::npos; at = chunk.find("type=result idx=", at + 1)) {
+                                                 auto eol = chunk.find('\n', at);
+                                                 if (chunk.substr(at, eol - at).find(" id=" + id) == std::string::npos) continue;
+                                                 chunk[at + 1] = 'Y';  // one payload byte: the CRC no longer matches
+                                                 --left;
+                                                 break;
+                                             }
+                                         }
+                                     };
+                                 });
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    const auto& by = run->by_id;
+    ASSERT_EQ(run->session.records.size(), 4u);
+    ASSERT_EQ(by.size(), 4u);
+    EXPECT_EQ(corrupt_left["once"], 0) << "the tamper hook never saw the frame: the test proves nothing";
+    EXPECT_EQ(by.at("before").outcome.judgement.verdict, verdict::Verdict::Pass);
+    EXPECT_EQ(by.at("after").outcome.judgement.verdict, verdict::Verdict::Pass);
+    EXPECT_EQ(by.at("once").outcome.judgement.verdict, verdict::Verdict::Pass) << by.at("once").outcome.judgement.reason;
+    EXPECT_GT(by.at("once").outcome.vm_index, 1);  // from the retry VM
+    EXPECT_EQ(by.at("twice").outcome.judgement.verdict, verdict::Verdict::Brok);
+    EXPECT_EQ(by.at("twice").outcome.judgement.reason.rfind("result lost", 0), 0u) << by.at("twice").outcome.judgement.reason;
+    EXPECT_EQ(run->session.stats.bad_frames, 3u);
+    EXPECT_EQ(run->session.stats.results_lost, 3);
+    EXPECT_EQ(run->session.stats.vms, 3);
+    // results.jsonl has each id once.
+    std::map<std::string, int> lines_per_id;
+    const std::string recorded = read_text_file(run->session.results_file).value_or("");
+    for (auto [line, n] : lines(recorded))
+        if (!line.empty()) ++lines_per_id[nlohmann::json::parse(line).value("id", "")];
+    for (const char* id : {"before", "once", "twice", "after"}) EXPECT_EQ(lines_per_id[id], 1) << id;
 }

@@ -8,6 +8,7 @@
 #include "harness/common/files.h"
 #include "harness/kernels/kernel_cache.h"
 #include "tests/vm/vm_test_support.h"
+#include "harness/common/test_skip.h"
 
 using namespace mh;
 
@@ -16,7 +17,7 @@ namespace {}  // namespace
 TEST(FuzzKernelVm, LoaderIsInstrumentedAndCasesRun) {
     const std::string name(kernels::kFuzzKernelName);
     auto k = kernels::find_cached_kernel(name);
-    if (!k) GTEST_SKIP() << "fuzz kernel not built (run: modharness kernel build-fuzz): " << k.error().message;
+    if (!k) MH_SKIP_WITHOUT_FUZZ_KERNEL("fuzz kernel not built (run: modharness kernel build-fuzz): " << k.error().message);
 
     // What the fuzzer relies on, from the kernel's own .config as recorded in the cache.
     for (const char* key : {"CONFIG_MODULES", "CONFIG_MODULE_UNLOAD", "CONFIG_KCOV", "CONFIG_KASAN", "CONFIG_MODULE_DECOMPRESS",

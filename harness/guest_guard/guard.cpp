@@ -1,13 +1,7 @@
 // Guard decision: PID 1, initramfs root, token file present and echoed on the kernel command line.
-#include "harness/executor/guard.h"
+#include "harness/guest_guard/guard.h"
 
-namespace mh::executor {
-namespace {
-
-constexpr uint64_t kRamfsMagic = 0x858458f6;
-constexpr uint64_t kTmpfsMagic = 0x01021994;
-
-}  // namespace
+namespace mh::guest_guard {
 
 std::optional<std::string> cmdline_value(std::string_view cmdline, std::string_view key) {
     size_t pos = 0;
@@ -22,10 +16,12 @@ std::optional<std::string> cmdline_value(std::string_view cmdline, std::string_v
 }
 
 std::optional<std::string> refusal_reason(const GuardFacts& f) {
-    if (f.pid != 1) return "not PID 1 (pid " + std::to_string(f.pid) + "): the executor only runs as /init of a harness VM";
+    if (f.pid != 1)
+        return "not PID 1 of a harness VM (pid " + std::to_string(f.pid) + ", and PID 1 is not " + std::string(kInitPath) +
+               "): this program only runs inside a modharness VM";
     if (f.root_fs_magic != kRamfsMagic && f.root_fs_magic != kTmpfsMagic)
         return "root filesystem is not an initramfs (statfs magic " + std::to_string(f.root_fs_magic) + ")";
-    if (!f.token || f.token->size() < 16) return std::string("no harness token at ") + kTokenPath;
+    if (!f.token || f.token->size() < kMinTokenLength) return std::string("no harness token at ") + kTokenPath;
     if (!f.cmdline) return "cannot read /proc/cmdline";
     auto word = cmdline_value(*f.cmdline, kGuestTokenKey);
     if (!word) return "kernel command line has no " + std::string(kGuestTokenKey) + " word";
@@ -33,4 +29,4 @@ std::optional<std::string> refusal_reason(const GuardFacts& f) {
     return std::nullopt;
 }
 
-}  // namespace mh::executor
+}  // namespace mh::guest_guard

@@ -1,9 +1,9 @@
 // The guard refuses everything but PID 1 on an initramfs with a matching token.
-#include "harness/executor/guard.h"
+#include "harness/guest_guard/guard.h"
 
 #include <gtest/gtest.h>
 
-using namespace mh::executor;
+using namespace mh::guest_guard;
 
 namespace {
 GuardFacts good() {
