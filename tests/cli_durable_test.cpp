@@ -160,7 +160,8 @@ TEST(CliDurable, OutputOnAReadOnlyFilesystemIsExit4AndKeepsTheOldFile) {
 }
 
 // Another run holds the --out lock (here: this test, as a run would): conform is refused before
-// it resolves a kernel or writes anything.
+// it resolves a kernel or writes anything. The kernel is a well-formed package name that is not
+// cached (a name no kernel can have would be a usage error before the lock is looked at).
 TEST(CliDurable, SecondRunIntoALockedOutIsRefusedAtOnce) {
     const fs::path out = fresh_dir("locked");
     const int fd = ::open((out / ".modharness.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -170,7 +171,8 @@ TEST(CliDurable, SecondRunIntoALockedOutIsRefusedAtOnce) {
     ASSERT_EQ(::write(fd, me.data(), me.size()), static_cast<ssize_t>(me.size()));
     const fs::path log = fresh_dir("locked-log") / "log";
     const auto t0 = Clock::now();
-    const int code = run({modharness(), "conform", "--out", out.string(), "--kernel", "no-such-kernel", "--no-fetch"}, log);
+    const int code =
+        run({modharness(), "conform", "--out", out.string(), "--kernel", "linux-image-0.0.0-mh-not-cached-amd64", "--no-fetch"}, log);
     const std::string text = mh::read_text_file(log).value_or("");
     EXPECT_EQ(code, 2) << text;
     EXPECT_LT(Clock::now() - t0, std::chrono::seconds(10));
@@ -181,7 +183,8 @@ TEST(CliDurable, SecondRunIntoALockedOutIsRefusedAtOnce) {
     EXPECT_EQ(entries(out), std::vector<std::string>{".modharness.lock"});
     ::close(fd);
     // Released (the holder ended): the same command now gets past the lock to the kernel.
-    EXPECT_EQ(run({modharness(), "conform", "--out", out.string(), "--kernel", "no-such-kernel", "--no-fetch"}, log), 3)
+    EXPECT_EQ(run({modharness(), "conform", "--out", out.string(), "--kernel", "linux-image-0.0.0-mh-not-cached-amd64", "--no-fetch"}, log),
+              3)
         << mh::read_text_file(log).value_or("");
     EXPECT_EQ(mh::read_text_file(log).value_or("").find("in use"), std::string::npos);
     fs::remove_all(out);

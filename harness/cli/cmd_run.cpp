@@ -71,10 +71,8 @@ int cmd_run(const Args& args) {
     bool json_stdout = json_path == "-";
     std::FILE* human = json_stdout ? stderr : stdout;
     // Checked now, so a bad path fails before any VM boots; written (durably) at the end.
-    if (!json_path.empty() && !json_stdout) {
-        json_file.open(json_path, std::ios::trunc);
-        if (!json_file) return report_error("run", usage_error("--json: cannot write " + json_path));
-    }
+    if (!json_path.empty() && !json_stdout && !std::ofstream(json_path, std::ios::app))
+        return report_error("run", usage_error("--json: cannot write " + json_path));
     bool quiet = p->has("quiet");
     size_t total = cases.size(), done = 0;
     opts->interrupted = install_interrupt_flag();
