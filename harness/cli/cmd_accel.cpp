@@ -3,6 +3,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/session/accel_probe.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/session/run_session.h"
@@ -38,10 +39,13 @@ int cmd_accel(const Args& args) {
         print_option_help(stdout, specs);
         return kExitOk;
     }
+    // Ctrl-C stops a kernel download (its process group) and exits 130.
+    const auto interrupted = install_interrupt_flag();
     auto k = kernels::resolve_kernel(p->get_or("kernel", "debian-6.1-cloud"), true);
     if (!k) return report_error("accel", k.error());
     auto d =
         session::decide_accel(k->bzimage, session::default_executor_path(), p->get_or("qemu", "qemu-system-x86_64"), !p->has("reprobe"));
+    if (interrupted->load()) return report_error("accel", interrupted_error("interrupted (after the probe, which is at most 10 s)"));
     std::printf("%s: %s\n", vm::accel_name(d.accel).c_str(), d.reason.c_str());
     return kExitOk;
 }

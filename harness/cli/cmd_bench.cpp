@@ -129,10 +129,12 @@ int cmd_bench(const Args& args) {
     for (const auto& a : args) o.command += " " + a;
     o.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
+    // From here on Ctrl-C stops a kernel download or seed build too (their process groups).
+    const auto interrupted = install_interrupt_flag();
     auto target = bench::resolve_bench_target(o);
     // A bench target or run fails for want of a kernel, QEMU, headers or the guest program.
     if (!target) return report_error("bench", with_default_kind(target.error(), ErrorKind::kEnvironment));
-    auto outcome = bench::run_bench(o, *target, install_interrupt_flag());
+    auto outcome = bench::run_bench(o, *target, interrupted);
     if (!outcome) return report_error("bench", with_default_kind(outcome.error(), ErrorKind::kEnvironment));
     if (outcome->interrupted) return kExitInterrupted;
     std::printf("%s\n", outcome->report.c_str());

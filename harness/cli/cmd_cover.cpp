@@ -7,6 +7,7 @@
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/cli/number_option.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
@@ -88,6 +89,8 @@ int cmd_cover(const Args& args) {
         reached.swap(pcs.value());
     }
 
+    // Ctrl-C stops objdump (building the site map of a new tree can take a while) and exits 130.
+    install_interrupt_flag();
     std::filesystem::path tree;
     if (auto bt = p->get("build-tree")) {
         tree = *bt;

@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include "harness/host/process.h"
+
 namespace mh::cli {
 namespace {
 std::atomic<bool> g_interrupted{false};  // the one global: signal handlers can reach nothing else
@@ -14,6 +16,7 @@ const std::atomic<bool>* install_interrupt_flag() {
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     for (int s : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(s, &sa, nullptr);
+    host::set_default_interrupt_flag(&g_interrupted);  // children started below us stop too
     return &g_interrupted;
 }
 

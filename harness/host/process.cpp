@@ -57,8 +57,15 @@ std::string ProcessResult::status_text() const {
     return buf;
 }
 
+namespace {
+std::atomic<const std::atomic<bool>*> g_default_interrupted{nullptr};
+}  // namespace
+
+void set_default_interrupt_flag(const std::atomic<bool>* flag) { g_default_interrupted.store(flag); }
+
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
     if (argv.empty() || argv[0].empty()) return make_error("run_process: empty command");
+    const std::atomic<bool>* const stop_flag = options.interrupted ? options.interrupted : g_default_interrupted.load();
     MH_TRY_ASSIGN(out_pipe, make_pipe());
     auto err_pipe_e = options.merge_stderr ? Expected<Pipe>(Pipe{}) : make_pipe();
     if (!err_pipe_e) {
@@ -90,7 +97,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     std::chrono::steady_clock::time_point killed_at{};
     char buf[65536];
     while (out_pipe.r >= 0 || err_pipe.r >= 0) {
-        if (!interrupted && options.interrupted && options.interrupted->load()) {
+        if (!interrupted && stop_flag && stop_flag->load()) {
             interrupted = true;
             killed_at = std::chrono::steady_clock::now();
             child->kill_group();
@@ -111,7 +118,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
             }
             wait_ms = static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30));
         }
-        if (options.interrupted) wait_ms = wait_ms < 0 ? 100 : std::min(wait_ms, 100);
+        if (stop_flag) wait_ms = wait_ms < 0 ? 100 : std::min(wait_ms, 100);
         int rc = poll(fds, n, wait_ms);
         if (rc < 0) {
             if (errno == EINTR) continue;

@@ -21,6 +21,7 @@ struct ProcessOptions {
     std::size_t max_capture = 16u << 20;  // per stream; beyond it the *head* is dropped (errors live at the tail)
     // Checked while the child runs (every 100 ms): once set, the child's process group is killed
     // and waited for, and run_process returns an interrupted error (exit 130 in the CLI).
+    // nullptr: the process-wide flag of set_default_interrupt_flag, if one was set.
     const std::atomic<bool>* interrupted = nullptr;
 };
 
@@ -37,6 +38,11 @@ struct ProcessResult {
     // "exit status 2", "killed by signal 9", "timed out after 5.0 s".
     std::string status_text() const;
 };
+
+// The flag every run_process watches unless its options name another. The CLI sets its signal
+// flag here once, so a Ctrl-C also stops children started deep below it (objdump, apt, tar): they
+// run in their own process groups and never see the terminal's SIGINT themselves.
+void set_default_interrupt_flag(const std::atomic<bool>* flag);
 
 // Runs argv[0] (searched in PATH) with argv, in its own process group, killed if we die
 // (PR_SET_PDEATHSIG). The Error case is for failing to start the program (not found, not

@@ -16,6 +16,7 @@ namespace {
 
 using mh::host::ProcessOptions;
 using mh::host::run_process;
+using mh::host::set_default_interrupt_flag;
 
 TEST(Process, CapturesStdoutAndStderrSeparately) {
     auto r = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
@@ -118,6 +119,29 @@ TEST(Process, InterruptKillsTheWholeProcessGroupPromptly) {
     ASSERT_GT(pgid, 0);
     EXPECT_FALSE(mh::host::process_group_alive(pgid));
     std::filesystem::remove(pid_file);
+}
+
+// Children started where no flag is passed down (objdump for a coverage map, apt for a kernel
+// fetch) stop on the process-wide flag the CLI registers.
+TEST(Process, TheDefaultInterruptFlagStopsChildrenWithoutTheirOwn) {
+    std::atomic<bool> interrupted{false};
+    set_default_interrupt_flag(&interrupted);
+    std::thread ctrl_c([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        interrupted = true;
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run_process({"sleep", "30"});
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ctrl_c.join();
+    set_default_interrupt_flag(nullptr);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, mh::ErrorKind::kInterrupted);
+    EXPECT_LT(took, std::chrono::seconds(3));
+    // Unset again: a later child runs to its end.
+    auto after = run_process({"sh", "-c", "sleep 0.2; echo done"});
+    ASSERT_TRUE(after.ok()) << after.error().message;
+    EXPECT_EQ(after->out, "done\n");
 }
 
 TEST(Process, NoInterruptRunsToTheEnd) {
