@@ -181,6 +181,7 @@ const std::vector<SeedInfo>& seed_catalogue() {
         {"flood", "mh_flood", "fault: init prints lines=20000 console warnings, then -ENOTRECOVERABLE", true},
         {"kasan", "mh_kasan", "fault: init writes one byte past a kmalloc'd buffer (KASAN report on KASAN kernels), then -ENOTRECOVERABLE",
          true},
+        {"lateoops", "mh_lateoops", "fault: init returns 0 and a work item oopses delay_ms=100 later (a report between cases)", true},
         {"paramoops", "mh_paramoops", "fault: oopses only for depth=13 (fuzzing crash-pipeline demo); loads for any other value", true},
     };
     return table;

@@ -105,6 +105,10 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
         } else if (key == "poison_after") {
             if (value != "yes" && value != "no") return bad("must be yes or no");
             c.poison_after = value == "yes";
+        } else if (key == "settle_ms") {
+            auto v = parse_u64(value);
+            if (!v || *v > 60000) return bad("settle must be 0..60000 ms");
+            c.settle_ms = static_cast<uint32_t>(*v);
         } else if (key == "concurrent") {
             auto v = parse_u64(value);
             if (!v || *v < 1 || *v > static_cast<uint64_t>(kMaxConcurrent)) return bad("must be 1.." + std::to_string(kMaxConcurrent));
@@ -165,6 +169,7 @@ KvRecord to_record(const GuestCase& c) {
     if (c.timeout_ms != 10000) r.set("timeout_ms", std::to_string(c.timeout_ms));
     if (!c.unload) r.set("unload", "no");
     if (c.poison_after) r.set("poison_after", "yes");
+    if (c.settle_ms) r.set("settle_ms", std::to_string(c.settle_ms));
     if (!c.sysctl.empty()) r.set("sysctl", c.sysctl);
     if (c.concurrent != 1) r.set("concurrent", std::to_string(c.concurrent));
     if (c.race_init) r.set("race", "init");

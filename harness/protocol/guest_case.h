@@ -36,6 +36,9 @@ struct GuestCase {
     uint32_t timeout_ms = 10000;
     bool unload = true;
     bool poison_after = false;  // e.g. modules_disabled: the VM is not reusable afterwards
+    // Milliseconds the executor waits after this case's result before the next case, so what the
+    // case left behind (a work item, an RCU callback) reports while no case runs.
+    uint32_t settle_ms = 0;
     std::string sysctl;  // "path=value" written under /proc/sys before the call
     // Concurrency (contract §2.7): `concurrent` callers start the call at the same moment, each
     // with its own fd on the same file (same inode); with race=init the last one calls

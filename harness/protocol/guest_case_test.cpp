@@ -8,7 +8,7 @@ using namespace mh::protocol;
 
 TEST(GuestCase, RoundTrip) {
     auto rec = kv_parse(
-        "idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no");
+        "idx=4 id=x call=init img=/mh/img/a.ko modname=mh_ok buf=guard_tail len=0x40 flags=-1 params=a%3D1 priv=nocap timeout_ms=500 unload=no settle_ms=1500");
     ASSERT_TRUE(rec.ok());
     auto c = parse_guest_case(*rec);
     ASSERT_TRUE(c.ok()) << c.error().message;
@@ -19,14 +19,16 @@ TEST(GuestCase, RoundTrip) {
     EXPECT_EQ(c->params, "a=1");
     EXPECT_EQ(c->privilege, Privilege::NoCap);
     EXPECT_FALSE(c->unload);
+    EXPECT_EQ(c->settle_ms, 1500u);
     auto back = parse_guest_case(to_record(*c));
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(kv_format(to_record(*back)), kv_format(to_record(*c)));
 }
 
 TEST(GuestCase, Errors) {
-    for (const char* line : {"idx=1 call=open", "idx=1 bogus=1", "idx=1 fd=nonsense", "idx=1 buf=weird", "idx=1 len=12abc",
-                             "idx=1 timeout_ms=0", "idx=1 call=finit fd=file", "idx=1 sysctl=../../etc"}) {
+    for (const char* line :
+         {"idx=1 call=open", "idx=1 bogus=1", "idx=1 fd=nonsense", "idx=1 buf=weird", "idx=1 len=12abc", "idx=1 timeout_ms=0",
+          "idx=1 call=finit fd=file", "idx=1 sysctl=../../etc", "idx=1 settle_ms=60001", "idx=1 settle_ms=-1"}) {
         auto rec = kv_parse(line);
         ASSERT_TRUE(rec.ok()) << line;
         EXPECT_FALSE(parse_guest_case(*rec).ok()) << line;

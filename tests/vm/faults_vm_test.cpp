@@ -174,3 +174,44 @@ id=after  call=finit fd=minus1 image=none expect=EBADF
         if (!line.empty()) ++lines_per_id[nlohmann::json::parse(line).value("id", "")];
     for (const char* id : {"before", "once", "twice", "after"}) EXPECT_EQ(lines_per_id[id], 1) << id;
 }
+
+// A kernel report printed while no case runs: mh_lateoops loads fine and its work item oopses
+// 300 ms later, during the 2 s the case asks the executor to wait after its result. The report is
+// a late event of that case and its VM, counted as a kernel event; both cases keep their own
+// verdicts, and the next case runs in a fresh VM because the kernel is now tainted D.
+TEST(FaultsVm61, OopsBetweenCasesIsALateEventOfTheCaseBefore) {
+    auto run = vmtest::run_cases(vmtest::kTestKernels[0], R"(
+id=late   call=finit image=seed:lateoops params=delay_ms=300 settle_ms=2000 expect=0
+id=after  call=init  image=seed:sentinel expect=sentinel
+)",
+                                 "lateoops");
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    const auto& by = run->by_id;
+    ASSERT_EQ(by.size(), 2u);
+    for (const char* id : {"late", "after"})
+        EXPECT_EQ(by.at(id).outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
+    ASSERT_EQ(run->session.events.size(), 1u);
+    const auto& ev = run->session.events.front();
+    EXPECT_EQ(ev.kind, "late-kernel-report");
+    EXPECT_EQ(ev.after_id, "late");
+    EXPECT_EQ(ev.vm_index, by.at("late").outcome.vm_index);
+    ASSERT_FALSE(ev.crashes.empty());
+    EXPECT_NE(ev.crashes.front().title.find("mh_lateoops_work"), std::string::npos) << ev.crashes.front().title;
+    EXPECT_EQ(run->session.stats.kernel_events, 1);
+    EXPECT_EQ(run->session.stats.late_kernel_events, 1);
+    EXPECT_LT(by.at("late").outcome.vm_index, by.at("after").outcome.vm_index);
+    // results.jsonl: each case once and the event once.
+    std::map<std::string, int> per_id;
+    int events = 0;
+    const std::string recorded = read_text_file(run->session.results_file).value_or("");
+    for (auto [line, n] : lines(recorded)) {
+        if (line.empty()) continue;
+        auto j = nlohmann::json::parse(line);
+        if (j.value("kind", "") == "late-kernel-report")
+            ++events;
+        else
+            ++per_id[j.value("id", "")];
+    }
+    EXPECT_EQ(events, 1);
+    EXPECT_EQ(per_id, (std::map<std::string, int>{{"late", 1}, {"after", 1}}));
+}
