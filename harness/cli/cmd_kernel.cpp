@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "harness/cli/args.h"
@@ -9,9 +10,11 @@
 #include "harness/cli/number_option.h"
 #include "harness/cli/interrupt.h"
 #include "harness/host/cache_dir.h"
+#include "harness/kernels/archive_kernels.h"
 #include "harness/kernels/debian_packages.h"
 #include "harness/kernels/fuzz_kernel.h"
 #include "harness/kernels/kernel_cache.h"
+#include "harness/kernels/kernel_set.h"
 
 namespace mh::cli {
 namespace {
@@ -20,7 +23,8 @@ std::vector<OptionSpec> kernel_options() {
     return {
         {"refresh", "", "fetch: resolve an alias again even if it is cached"},
         {"quiet", "", "fetch, build-fuzz: no progress output"},
-        {"json", "", "list: one JSON object per cached kernel"},
+        {"json", "", "list: one JSON object per cached (or, with --available, offered) kernel"},
+        {"available", "", "list: what Debian's archive offers (apt-cache, no download), the cached builds marked"},
         {"build-tree", "DIR", "path, info: the build tree of a bzImage given as PATH"},
         {"jobs", "N", "build-fuzz: parallel make jobs, 1..256 (default 2)"},
         {"rebuild", "", "build-fuzz: build again even if the cached kernel matches the config"},
@@ -33,6 +37,7 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
     std::printf(
         "usage: modharness kernel fetch NAME... [--refresh] [--quiet]\n"
         "       modharness kernel list [--json]\n"
+        "       modharness kernel list --available [LINE | SET] [--json]\n"
         "       modharness kernel path NAME [--build-tree DIR]\n"
         "       modharness kernel info NAME [--build-tree DIR]\n"
         "       modharness kernel build-fuzz [--jobs N] [--rebuild] [--signing] [--quiet]\n"
@@ -53,6 +58,12 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "                       names its build tree for seed-module builds\n"
         "The default kernel everywhere is %s.\n"
         "\n"
+        "list --available shows the archive's kernel builds (package, Debian and upstream version,\n"
+        "flavour, download size, whether headers exist -- the suite's seed modules need them -- and\n"
+        "whether it is cached), all of them, those of one LINE (debian-6.1-cloud, debian-6.12,\n"
+        "debian-6.1-rt, ...) or the kernels a SET expands to. Kernel sets (modharness matrix --kernels):\n"
+        "%s"
+        "\n"
         "Cache: %s/kernels/<release>/ (set MH_CACHE_DIR to move it). Fetching uses apt-get, so the\n"
         "package lists must be current ('apt-get update' as root).\n"
         "build-fuzz builds the fuzzing kernel fuzz-6.12 from Debian's linux-source-6.12 (installed with\n"
@@ -65,7 +76,7 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "fuzz-6.12-nosig or fuzz-6.12-sig. See docs/fuzz-kernel.md.\n"
         "\n"
         "options:\n",
-        std::string(mh::kernels::kDefaultKernel).c_str(), mh::host::cache_root().string().c_str());
+        std::string(mh::kernels::kDefaultKernel).c_str(), mh::kernels::kernel_set_help().c_str(), mh::host::cache_root().string().c_str());
     print_option_help(stdout, specs);
     std::fputs(
         "\nexit codes: 0 ok, 2 usage (an unknown NAME: checked before any download), 3 environment\n"
@@ -106,6 +117,64 @@ int list_kernels(bool json) {
         std::printf("%-34s %-32s %-10s %9s  %-7s %s\n", names.c_str(), rec.release.c_str(), rec.version.c_str(),
                     human_size(rec.size_bytes).c_str(), rec.build_tree.empty() ? "no" : "yes", rec.fetched_at.c_str());
     }
+    return kExitOk;
+}
+
+// One row of `kernel list --available`.
+struct AvailableRow {
+    std::string package, version, upstream, flavour, release;
+    std::uintmax_t bytes = 0;
+    bool headers = false, cached = false;
+};
+
+void print_available(const std::vector<AvailableRow>& rows, bool json) {
+    if (json) {
+        for (const auto& r : rows)
+            std::printf("%s\n", nlohmann::json{{"package", r.package},
+                                               {"release", r.release},
+                                               {"version", r.version},
+                                               {"upstream", r.upstream},
+                                               {"flavour", r.flavour},
+                                               {"size_bytes", r.bytes},
+                                               {"headers", r.headers},
+                                               {"cached", r.cached}}
+                                    .dump()
+                                    .c_str());
+        return;
+    }
+    std::printf("%-48s %-20s %-9s %-12s %9s  %-7s %s\n", "PACKAGE", "VERSION", "UPSTREAM", "FLAVOUR", "SIZE", "HEADERS", "CACHED");
+    for (const auto& r : rows)
+        std::printf("%-48s %-20s %-9s %-12s %9s  %-7s %s\n", r.package.c_str(), r.version.c_str(), r.upstream.c_str(), r.flavour.c_str(),
+                    r.bytes ? human_size(r.bytes).c_str() : "-", r.headers ? "yes" : "no", r.cached ? "cached" : "");
+}
+
+// `kernel list --available [LINE | SET]`: the archive's builds (of one line), or a set's kernels.
+int list_available(const std::vector<std::string>& args, bool json) {
+    namespace k = mh::kernels;
+    if (args.size() > 1) return report_error("kernel list", usage_error("--available takes at most one LINE or SET (see --help)"));
+    auto interrupted = install_interrupt_flag();
+    std::set<std::string> cached;
+    for (const auto& [dir, rec] : k::cached_kernel_records()) cached.insert(rec.release);
+    std::vector<AvailableRow> rows;
+    auto line = args.empty() ? std::nullopt : k::parse_kernel_line(args[0]);
+    if (args.empty() || line) {
+        auto archive = k::list_archive_kernels(k::system_apt(interrupted));
+        if (!archive) return report_error("kernel list", archive.error());
+        for (const auto& a : *archive) {
+            if (line && (a.parts.line != line->line || a.parts.flavour != line->flavour)) continue;
+            rows.push_back({a.image_package, a.version, a.upstream, a.parts.flavour, a.release, a.image_bytes, a.headers,
+                            cached.count(a.release) > 0});
+        }
+        if (rows.empty() && !json) std::printf("the archive offers no %s builds\n", args.empty() ? "kernel" : args[0].c_str());
+    } else {
+        if (auto syntax = k::check_kernel_set(args); !syntax) return report_error("kernel list", syntax.error());
+        auto members = k::expand_kernel_set(args, k::system_set_sources(interrupted));
+        if (!members) return report_error("kernel list", members.error());
+        for (const auto& m : *members)
+            rows.push_back({m.image_package.empty() ? m.name : m.image_package, m.version, m.upstream, m.parts.flavour, m.release,
+                            m.image_bytes, !m.user, m.cached || cached.count(m.release) > 0});
+    }
+    if (!rows.empty() || json) print_available(rows, json);
     return kExitOk;
 }
 
@@ -152,7 +221,12 @@ int cmd_kernel(const Args& args) {
     const std::string& sub = p.positionals[0];
     std::vector<std::string> names(p.positionals.begin() + 1, p.positionals.end());
 
-    if (sub == "list") return list_kernels(p.has("json"));
+    if (sub == "list") {
+        if (p.has("available")) return list_available(names, p.has("json"));
+        if (!names.empty())
+            return report_error("kernel list", usage_error("takes no NAME without --available (got '" + names.front() + "')"));
+        return list_kernels(p.has("json"));
+    }
 
     if (sub == "fetch") {
         if (names.empty()) names.push_back(std::string(mh::kernels::kDefaultKernel));

@@ -40,10 +40,11 @@ constexpr std::chrono::seconds kAptDownloadTimeout{1800};
 
 const std::vector<KernelAlias>& kernel_aliases() {
     static const std::vector<KernelAlias> table = {
-        {"debian-6.1-cloud", "linux-image-cloud-amd64", "Debian 12 kernel 6.1, cloud flavour (default; fastest boot)"},
-        {"debian-6.12-cloud", "linux-image-6.12-cloud-amd64", "Debian 12 backported kernel 6.12, cloud flavour"},
-        {"debian-6.1", "linux-image-amd64", "Debian 12 kernel 6.1, generic amd64 flavour"},
-        {"debian-6.12", "linux-image-6.12-amd64", "Debian 12 backported kernel 6.12, generic amd64 flavour"},
+        {"debian-6.1-cloud", "linux-image-cloud-amd64", "Debian 12 kernel 6.1, cloud flavour (default; fastest boot)", "6.1",
+         "cloud-amd64"},
+        {"debian-6.12-cloud", "linux-image-6.12-cloud-amd64", "Debian 12 backported kernel 6.12, cloud flavour", "6.12", "cloud-amd64"},
+        {"debian-6.1", "linux-image-amd64", "Debian 12 kernel 6.1, generic amd64 flavour", "6.1", "amd64"},
+        {"debian-6.12", "linux-image-6.12-amd64", "Debian 12 backported kernel 6.12, generic amd64 flavour", "6.12", "amd64"},
     };
     return table;
 }
@@ -185,6 +186,31 @@ AptAccess system_apt(const std::atomic<bool>* interrupted) {
             return make_error("apt does not know package '" + package + "' (apt-cache " + r->status_text() +
                               (why.empty() ? "" : ": " + why) + "); as root, 'apt-get update' may help");
         }
+        return r->out;
+    };
+    apt.package_names = [interrupted](const std::string& prefix) -> Expected<std::string> {
+        host::ProcessOptions o;
+        o.timeout = kAptQueryTimeout;
+        o.interrupted = interrupted;
+        auto r = host::run_process({"apt-cache", "pkgnames", prefix}, o);
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        // No match is an empty list, not an error (apt-cache exits 0 either way).
+        if (!r->success())
+            return environment_error("apt-cache pkgnames " + prefix + " " + r->status_text() + ": " + host::tail_lines(r->err, 3));
+        return r->out;
+    };
+    apt.show = [interrupted](const std::vector<std::string>& packages) -> Expected<std::string> {
+        std::vector<std::string> argv{"apt-cache", "show", "--no-all-versions"};
+        argv.insert(argv.end(), packages.begin(), packages.end());
+        host::ProcessOptions o;
+        o.timeout = kAptQueryTimeout;
+        o.interrupted = interrupted;
+        auto r = host::run_process(argv, o);
+        if (!r && r.error().kind == ErrorKind::kInterrupted) return r.error();
+        if (!r) return environment_error(r.error().message + " (is this a Debian/Ubuntu system with apt?)");
+        // apt-cache exits 0 when it found at least one of the names; the others are only named on stderr.
+        if (!r->success()) return make_error("apt knows none of the packages asked for (apt-cache show " + r->status_text() + ")");
         return r->out;
     };
     apt.download = [interrupted](const std::vector<std::string>& packages, const std::filesystem::path& dir) -> Status {

@@ -19,6 +19,8 @@ struct KernelAlias {
     std::string_view alias;  // "debian-6.1-cloud"
     std::string_view meta_package;  // "linux-image-cloud-amd64": depends on the current versioned image
     std::string_view description;
+    std::string_view line;  // "6.1": the kernel line its builds belong to (kernel sets: "debian-6.1-cloud@all")
+    std::string_view flavour;  // "cloud-amd64": the release's suffix ("6.1.0-56-cloud-amd64")
 };
 // The const table of aliases modharness knows.
 const std::vector<KernelAlias>& kernel_aliases();
@@ -37,6 +39,11 @@ struct AptAccess {
     std::function<Expected<std::string>(const std::string& package)> depends;
     // Downloads the .deb files of `packages` into `dir` (`apt-get download`).
     std::function<Status(const std::vector<std::string>& packages, const std::filesystem::path& dir)> download;
+    // stdout of `apt-cache pkgnames PREFIX`: every package name the archive lists with that prefix.
+    std::function<Expected<std::string>(const std::string& prefix)> package_names;
+    // stdout of `apt-cache show --no-all-versions PKG...`: one stanza per package apt knows
+    // (the candidate version); unknown names are left out, an Error only when none is known.
+    std::function<Expected<std::string>(const std::vector<std::string>& packages)> show;
 };
 // The real thing: runs apt-cache / apt-get (no shell), with a timeout; `interrupted` (Ctrl-C)
 // stops them (an interrupted error).
