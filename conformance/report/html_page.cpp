@@ -22,9 +22,11 @@ pre{background:#f7f7f7;border:1px solid #ddd;padding:.5em;overflow-x:auto;white-
 
 }  // namespace
 
-std::string html_page(std::string_view title, const std::string& body) {
+std::string html_page(std::string_view title, const std::string& body) { return html_page(title, body, ""); }
+
+std::string html_page(std::string_view title, const std::string& body, std::string_view extra_css) {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" + markup_text(title) + "</title>\n<style>" +
-           std::string(kCss) + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+           std::string(kCss) + std::string(extra_css) + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
 }
 
 std::string html_el(std::string_view tag, std::string_view text, std::string_view css_class) {
