@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "conformance/log_class.h"
 #include "conformance/report/run_file.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
@@ -21,26 +22,6 @@
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::conformance {
-namespace {
-
-std::string log_class_of(const std::optional<KvRecord>& guest) {
-    if (!guest) return "";
-    auto kmsg = guest->get("kmsg");
-    if (!kmsg) return "";
-    auto ends_with = [](const std::string& s, const std::string& suffix) {
-        return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    for (auto [line, number] : lines(*kmsg)) {
-        auto c = kernel_log::classify_module_log_line(line);
-        // Taint notices are printed once per boot (first unsigned/out-of-tree load), so they depend
-        // on which VM ran the case, not on the input: they are not the case's log class.
-        if (!c.empty() && !ends_with(c, "-taint")) return c;
-    }
-    return "";
-}
-
-}  // namespace
-
 std::filesystem::path default_conformance_dir() { return paths::artefact_path(paths::Artefact::kConformance); }
 
 GroupCases malformation_cases() {
@@ -201,7 +182,7 @@ nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionR
         gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
     bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
     j["followed"] = (r && judged) ? followed(r->expect, r->man, gots) : "-";
-    j["log_class"] = log_class_of(rec.outcome.guest);
+    j["log_class"] = case_log_class(rec.outcome.guest);
     // O and E are added by the first unsigned out-of-tree module of each boot: history, not
     // the case. Keep them in the raw field, leave them out of the one diffs compare.
     std::string raw = j.value("taint_added", "");

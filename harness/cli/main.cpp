@@ -13,6 +13,8 @@ namespace mh::cli {
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> commands = {
         {"conform", "run the conformance suite on one or more kernels; reports (table, JSON, JUnit, HTML) and diff", cmd_conform},
+        {"matrix", "the suite (or case files) on every kernel of a set (debian-6.12-cloud@all...): cases x kernels, change points",
+         cmd_matrix},
         {"diff", "compare two conformance runs: every case whose errno, verdict, log class or taint differs", cmd_diff},
         {"run", "run a case list on a kernel inside disposable QEMU VMs; print a table / JSON lines", cmd_run},
         {"kernel", "fetch Debian kernels (+headers) into the cache, list them, print paths", cmd_kernel},
