@@ -150,6 +150,8 @@ TEST(CliHostile, BadNumbersAreUsageErrors) {
         {"check-package --max-failures abc /nonexistent", "--max-failures 'abc'"},
         {"bench --reps 2x", "--reps '2x'", "1..100000"},
         {"bench --memory 0", "--memory '0'", "128..65536"},
+        {"matrix --kernels debian-6.1-cloud --jobs 0", "--jobs '0'", "1..16"},
+        {"matrix --kernels debian-6.1-cloud@newest:0", "newest:N takes a whole number 1..1000"},
     };
     for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
     EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad option";
@@ -178,6 +180,12 @@ TEST(CliHostile, UnknownNamesAreUsageErrorsBeforeAnyDownload) {
         {"fuzz --out " + out + " --seeds ok,no-such-seed", "--seeds: unknown seed module 'no-such-seed'"},
         {"fuzz --out " + out + " --engine warp", "unknown --engine 'warp'", "libfuzzer, libfuzzer-bytes, random, aflpp"},
         {"fuzz --out " + out + " --kernel no-such-kernel", "unknown kernel 'no-such-kernel'"},
+        {"matrix", "no kernel set: --kernels SET"},
+        {"matrix --kernels debian-6.1-clud@all", "unknown line 'debian-6.1-clud'", "LINE@SELECTOR"},
+        {"matrix --kernels debian-6.1-cloud,no-such-kernel", "'no-such-kernel': not a kernel name"},
+        {"matrix --kernels debian-6.1-cloud --group no-such-group", "unknown --group 'no-such-group'", "default"},
+        {"matrix --kernels debian-6.1-cloud --only E1 " + cases.string(), "--group and --only select suite cases"},
+        {"kernel list --available 'debian-6.12-cloud@..'", "a range needs at least one bound"},
     };
     for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
     EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad name";
