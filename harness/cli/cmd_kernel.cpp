@@ -35,7 +35,7 @@ std::vector<OptionSpec> kernel_options() {
 
 void print_kernel_help(const std::vector<OptionSpec>& specs) {
     std::printf(
-        "usage: modharness kernel fetch NAME... [--refresh] [--quiet]\n"
+        "usage: modharness kernel fetch NAME|SET... [--refresh] [--quiet]\n"
         "       modharness kernel list [--json]\n"
         "       modharness kernel list --available [LINE | SET] [--json]\n"
         "       modharness kernel path NAME [--build-tree DIR]\n"
@@ -58,6 +58,7 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "                       names its build tree for seed-module builds\n"
         "The default kernel everywhere is %s.\n"
         "\n"
+        "fetch also takes kernel sets (see below): every kernel of the set is fetched, e.g. ahead of a matrix.\n"
         "list --available shows the archive's kernel builds (package, Debian and upstream version,\n"
         "flavour, download size, whether headers exist -- the suite's seed modules need them -- and\n"
         "whether it is cached), all of them, those of one LINE (debian-6.1-cloud, debian-6.12,\n"
@@ -231,12 +232,30 @@ int cmd_kernel(const Args& args) {
     if (sub == "fetch") {
         if (names.empty()) names.push_back(std::string(mh::kernels::kDefaultKernel));
         // Every name first: a typo in the last one must not wait for the first one's download.
+        auto is_set = [](const std::string& n) { return n.find('@') != std::string::npos || n.find(',') != std::string::npos; };
         for (const auto& name : names) {
+            if (is_set(name)) {
+                if (auto syntax = mh::kernels::check_kernel_set({name}); !syntax) return report_error("kernel fetch", syntax.error());
+                continue;
+            }
             if (mh::kernels::looks_like_path(name))
                 return report_error("kernel fetch",
                                     usage_error("'" + name + "' is a path; a user's bzImage needs no fetch (use it directly)"));
             if (auto named = mh::kernels::check_kernel_name(name); !named) return report_error("kernel fetch", named.error());
         }
+        // Kernel sets (debian-6.12-cloud@all) become their kernels: a matrix's kernels fetched ahead of it.
+        std::vector<std::string> expanded;
+        for (const auto& name : names) {
+            if (!is_set(name)) {
+                expanded.push_back(name);
+                continue;
+            }
+            auto members = mh::kernels::expand_kernel_set({name}, mh::kernels::system_set_sources(install_interrupt_flag()));
+            if (!members) return report_error("kernel fetch", members.error());
+            for (const auto& m : *members)
+                if (!m.user) expanded.push_back(m.name);
+        }
+        names = expanded;
         int rc = kExitOk;
         for (const auto& name : names) {
             mh::kernels::FetchOptions o;
