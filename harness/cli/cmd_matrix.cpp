@@ -112,7 +112,7 @@ Expected<conformance::MatrixSelection> selection_from(const ParsedArgs& p) {
     return sel;
 }
 
-void print_plan(const std::vector<kernels::SetMember>& members, unsigned jobs) {
+void print_plan(const std::vector<kernels::SetMember>& members, unsigned jobs, bool fetch) {
     std::uint64_t bytes = 0;
     int to_fetch = 0;
     for (const auto& m : members)
@@ -120,8 +120,9 @@ void print_plan(const std::vector<kernels::SetMember>& members, unsigned jobs) {
             ++to_fetch;
             bytes += m.image_bytes;
         }
-    std::printf("matrix: %zu kernel(s), %d to fetch%s, %u at a time\n", members.size(), to_fetch,
-                to_fetch ? (" (images " + mib(bytes) + " + headers)").c_str() : "", jobs);
+    std::printf("matrix: %zu kernel(s), %d %s%s, %u at a time\n", members.size(), to_fetch,
+                fetch ? "to fetch" : "not cached (--no-fetch: they fail)",
+                to_fetch && fetch ? (" (images " + mib(bytes) + " + headers)").c_str() : "", jobs);
     for (std::size_t i = 0; i < members.size(); ++i) {
         const auto& m = members[i];
         std::printf("  [%zu] %-30s %-34s %-20s %s\n", i + 1, m.display().c_str(), m.release.c_str(),
@@ -206,7 +207,7 @@ int cmd_matrix(const Args& args) {
     if (!quiet) std::fprintf(stderr, "modharness: matrix: expanding the kernel set (apt-cache, the cache)\n");
     auto members = kernels::expand_kernel_set(set, kernels::system_set_sources(interrupted));
     if (!members) return report_error("matrix", members.error());
-    print_plan(*members, *jobs);
+    print_plan(*members, *jobs, base->fetch);
     if (dry_run) return kExitOk;
 
     // One matrix per OUT; each kernel's suite locks its own directory below it.
