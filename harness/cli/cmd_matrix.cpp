@@ -129,7 +129,8 @@ void print_plan(const std::vector<kernels::SetMember>& members, unsigned jobs, b
                     m.version.empty() ? "-" : m.version.c_str(),
                     m.user     ? "bzImage"
                     : m.cached ? "cached"
-                               : "to fetch");
+                    : fetch    ? "to fetch"
+                               : "not cached");
     }
 }
 
