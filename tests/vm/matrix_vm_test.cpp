@@ -108,3 +108,28 @@ TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
     std::printf("[ metrics  ] matrix of 2 kernels x %zu cases with --jobs 2: %.1f s (wall in JSON %.1f s, %d VM boots); --resume %.1f s\n",
                 m["rows"].size(), first_seconds, timing.value("wall_seconds", 0.0), timing.value("vm_boots", 0), resume_seconds);
 }
+
+// Case files instead of the suite: judged by their own expect=, one group "cases", no change.
+TEST(MatrixVm, CaseFilesOnBothCloudKernels) {
+    const fs::path dir = vmtest::fresh_dir("matrix-cases");
+    const fs::path cases = dir / "three.cases";
+    ASSERT_TRUE(write_file_atomic(cases,
+                                  "id=ok-finit call=finit image=seed:ok expect=0\n"
+                                  "id=bad-flags call=finit image=seed:ok flags=0x100 expect=EINVAL\n"
+                                  "id=null-buf call=init image=none buf=null len=4096 expect=EFAULT\n")
+                    .ok());
+    const fs::path out = dir / "mx";
+    const int rc = vmtest::wait_exit(vmtest::spawn(
+        {vmtest::modharness(), "matrix", "--kernels", "debian-6.1-cloud,debian-6.12-cloud", "--out", out.string(), cases.string()},
+        dir / "log"));
+    ASSERT_EQ(rc, 0) << vmtest::read_text(dir / "log");
+    const auto m = load_json(out / "matrix.json");
+    EXPECT_EQ(m["selection"]["case_files"].size(), 1u);
+    ASSERT_EQ(m["rows"].size(), 3u);
+    for (const auto& row : m["rows"]) {
+        EXPECT_EQ(row.value("group", ""), "cases");
+        for (const auto& cell : row["cells"]) EXPECT_EQ(cell.value("verdict", ""), "PASS") << row.dump();
+    }
+    EXPECT_EQ(m["rows"][1]["cells"][1].value("errno", ""), "EINVAL");
+    EXPECT_TRUE(m["change_points"].empty());
+}
