@@ -1,6 +1,7 @@
 // The conformance reports' public API in one include: load a run, write its reports, diff two runs.
 #pragma once
 
+#include "conformance/report/baseline_gate.h"  // check_against_baseline, baseline_text
 #include "conformance/report/diff_html.h"  // diff_html, diff_html_section
 #include "conformance/report/html_report.h"  // html_report
 #include "conformance/report/junit_xml.h"  // junit_xml
