@@ -5,6 +5,7 @@
 #include "conformance/report/diff_html.h"  // diff_html, diff_html_section
 #include "conformance/report/html_report.h"  // html_report
 #include "conformance/report/junit_xml.h"  // junit_xml
+#include "conformance/report/kcidb.h"  // kcidb_from_run(s)
 #include "conformance/report/run_diff.h"  // diff_runs, diff_text, diff_is_empty
 #include "conformance/report/run_file.h"  // load_run, parse_run
 #include "conformance/report/summary_text.h"  // summary_text

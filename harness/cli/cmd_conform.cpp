@@ -49,6 +49,9 @@ std::vector<OptionSpec> conform_options() {
                      "(its KERNEL events included), 1 naming what changed; auto = <conformance-dir>/baselines/<kernel> "
                      "when it exists"});
     specs.push_back({"update-baseline", "", "with --baseline: record this run as the baseline instead of comparing"});
+    specs.push_back({"kcidb", "FILE",
+                     "also write the run(s) as KernelCI KCIDB JSON (schema v5: checkout, build, one test per case, "
+                     "issues and incidents for kernel reports), for kcidb-submit"});
     specs.push_back({"quiet", "", "no per-case progress lines"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -216,6 +219,12 @@ int cmd_conform(const Args& args) {
         std::fputs(text.c_str(), stdout);
         std::printf("diff: %s/diff.{txt,json,html}\n", base->out_dir.c_str());
         if (!conformance::diff_is_empty(diff)) exit_code = kExitFindings;
+    }
+    if (auto file = p->get("kcidb")) {
+        const auto data = conformance::kcidb_from_runs(runs);
+        if (auto w = write_file_atomic(*file, data.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)); !w)
+            return report_error("conform", w.error());
+        std::printf("kcidb: %s (%zu tests)\n", file->c_str(), data.value("tests", nlohmann::json::array()).size());
     }
     // Gated: what changed decides, not the findings a baseline already knows.
     if (update_baseline) return kExitOk;
