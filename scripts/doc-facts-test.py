@@ -191,5 +191,16 @@ class DocFactsTest(unittest.TestCase):
         self.assertIn(f"count:suite:mal-*-init: quoted 0, computed {inits}", out)
         self.assertIn("case:debian-6.12-cloud:k1-again-finit:errno: quoted x, computed EEXIST", out)
 
+
+    def test_the_deviation_survey_names_the_cases_of_each_kind(self):
+        p = subprocess.run([sys.executable, os.path.join(SRC, "scripts", "deviation-survey.py"),
+                            self.path(os.path.join("conformance", "baselines"))], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        same_bytes = p.stdout.split("## the same image through init_module and finit_module")[1].split("\n## ")[0]
+        self.assertIn("mal-sig-short-info", same_bytes)
+        self.assertIn("init ENOEXEC", same_bytes)
+        self.assertIn("finit EBADMSG", same_bytes)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
