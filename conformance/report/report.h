@@ -2,6 +2,8 @@
 #pragma once
 
 #include "conformance/report/diff_html.h"  // diff_html, diff_html_section
+#include "conformance/report/rule_evidence_html.h"  // rule_evidence_html, rule_evidence_html_section
+#include "conformance/report/rule_evidence_text.h"  // rule_evidence_text
 #include "conformance/report/html_report.h"  // html_report
 #include "conformance/report/junit_xml.h"  // junit_xml
 #include "conformance/report/run_diff.h"  // diff_runs, diff_text, diff_is_empty
