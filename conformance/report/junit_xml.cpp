@@ -135,6 +135,13 @@ std::string junit_xml(const nlohmann::json& run) {
             auto words = str_list(*info, "cmdline");
             prop("cmdline", words.empty() ? "" : join(words, " "));
         }
+        // Which man page the cases were scored against, and how often each outcome came out.
+        if (std::string page = man_page_name(run); !page.empty()) {
+            prop("man_page", page);
+            std::map<std::string, int> followed;
+            for (const auto* c : cases) followed[str(*c, "followed")]++;
+            for (auto f : kFollowed) prop("man_page.followed." + std::string(f), std::to_string(followed[std::string(f)]));
+        }
         out += "    </properties>\n";
         for (const auto* c : cases) out += testcase(*c, kernel_pkg);
         for (const auto* e : events) out += event_testcase(*e, kernel_pkg);

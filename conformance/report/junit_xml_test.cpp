@@ -23,6 +23,16 @@ TEST(JunitXml, CountsAndSuites) {
                      "skipped=\"0\""),
               std::string::npos);
     EXPECT_NE(x.find("<property name=\"cmdline\" value=\"module.sig_enforce=1\"/>"), std::string::npos);
+    // The man page and how often each outcome came out, per suite (the default group's 13 cases).
+    EXPECT_NE(x.find("<property name=\"man_page\" value=\"manpages-6.03\"/>\n"
+                     "      <property name=\"man_page.followed.man\" value=\"0\"/>\n"
+                     "      <property name=\"man_page.followed.code\" value=\"2\"/>\n"
+                     "      <property name=\"man_page.followed.both\" value=\"6\"/>\n"
+                     "      <property name=\"man_page.followed.neither\" value=\"1\"/>\n"
+                     "      <property name=\"man_page.followed.undocumented\" value=\"1\"/>\n"),
+              std::string::npos)
+        << x.substr(0, 1500);
+    EXPECT_EQ(junit_xml(testing::run_b()).find("man_page"), std::string::npos);  // runs before pages were named
 }
 
 TEST(JunitXml, TestcasesByVerdict) {

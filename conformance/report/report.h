@@ -3,6 +3,8 @@
 
 #include "conformance/report/baseline_gate.h"  // check_against_baseline, baseline_text
 #include "conformance/report/diff_html.h"  // diff_html, diff_html_section
+#include "conformance/report/rule_evidence_html.h"  // rule_evidence_html, rule_evidence_html_section
+#include "conformance/report/rule_evidence_text.h"  // rule_evidence_text
 #include "conformance/report/html_report.h"  // html_report
 #include "conformance/report/junit_xml.h"  // junit_xml
 #include "conformance/report/kcidb.h"  // kcidb_from_run(s)

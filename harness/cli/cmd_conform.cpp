@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "conformance/report/report.h"
+#include "conformance/rule_evidence.h"
 #include "conformance/suite.h"
 #include "harness/common/files.h"
 #include "harness/cli/args.h"
@@ -21,7 +22,9 @@ on both syscalls -- privilege, buffers and lengths, every fd kind, flags and com
 signature trailers (also in a module.sig_enforce=1 VM), every malformation of the ELF catalogue,
 parameters, init return values, duplicates -- inside disposable VMs on the kernel(s) given.
 Each case's acceptable errnos come from the contract for that kernel version and config; where
-the man page says otherwise, the report shows which one the kernel followed.
+the man page says otherwise, the report shows which one the kernel followed. The man page is one
+named page (conformance/man_pages.txt): by default the one the kernel's distribution ships
+(Debian 12 kernels: manpages-6.03), else the current upstream text (man-pages-git).
 
 With two --kernel options both are run and diffed (what changed from A to B).
 
@@ -37,9 +40,10 @@ options:
 std::vector<OptionSpec> conform_options() {
     std::vector<OptionSpec> specs = {
         {"kernel", "K", "kernel to test (repeatable; default debian-6.1-cloud)", kRepeatable},
-        {"group", "NAME", "only this group (repeatable): default, sig_enforce", kRepeatable},
+        {"group", "NAME", "only this group (repeatable): default, sig_enforce, lockdown", kRepeatable},
         {"only", "LIST", "only cases whose id contains an item or whose class is one (e.g. F1,G1,bad-magic)"},
         {"conformance-dir", "D", "contract, groups and case files (default: the source tree's conformance/)"},
+        {"man-page", "NAME", "score against this man page: manpages-6.03, man-pages-git (default: the kernel's distribution's)"},
     };
     // The row above replaces the session's --kernel: conform takes two (A and B).
     for (auto& s : session_option_specs())
@@ -164,6 +168,7 @@ int cmd_conform(const Args& args) {
         so.conformance_dir = conformance_dir;
         so.only_groups = p->all("group");
         so.case_filter = p->get_or("only", "");
+        so.man_page = p->get_or("man-page", "");
         so.on_progress = [&](const std::string& s) { std::fprintf(stderr, "modharness: [%s] %s\n", k.c_str(), s.c_str()); };
         so.session.on_progress = so.on_progress;
         size_t done = 0;
@@ -183,8 +188,14 @@ int cmd_conform(const Args& args) {
             return kExitStorage;
         }
         auto summary = conformance::summary_text(*run);
+        // The report shows which kernels' committed runs support each contract rule.
+        nlohmann::json evidence;
+        if (auto contract = conformance::load_contract(so.conformance_dir / "contract.txt"); contract)
+            if (auto baselines = conformance::load_recorded_runs(conformance::baseline_runs(so.conformance_dir));
+                baselines && !baselines->empty())
+                evidence = conformance::rule_evidence(*contract, *baselines);
         for (const auto& [name, text] : {std::pair<const char*, std::string>{"junit.xml", conformance::junit_xml(*run)},
-                                         {"report.html", conformance::html_report(*run)},
+                                         {"report.html", conformance::html_report(*run, nullptr, evidence.is_null() ? nullptr : &evidence)},
                                          {"summary.txt", summary}})
             if (auto w = write_file_atomic(so.session.out_dir / name, text); !w) return report_error("conform", w.error());
         std::fputs(summary.c_str(), stdout);
