@@ -73,7 +73,7 @@ GroupCases malformation_cases() {
 std::string effective_class(const session::HostCase& hc, const CaseMeta& meta) {
     if (!meta.generated || hc.image == "none" || !hc.skip_reason.empty()) return meta.class_id;
     bool sig_class = !meta.class_id.empty() && meta.class_id[0] == 'S';
-    if (hc.guest.call == protocol::Call::Init && protocol::effective_len(hc.guest, hc.image_bytes) < 64) return "B1";
+    if (hc.guest.call == protocol::Call::Init && protocol::init_len(hc.guest, hc.image_bytes) < 64) return "B1";
     if (hc.guest.call == protocol::Call::Finit && hc.guest.flags == 0) {
         if (hc.image_bytes == 0) return "F9";
         if (hc.image_bytes < 64 && !sig_class) return "F16";
