@@ -141,6 +141,8 @@ unsigned long effective_len(const GuestCase& c, unsigned long image_len) {
     }
 }
 
+bool calls_init(const GuestCase& c) { return c.call == Call::Init || c.race_init; }
+
 unsigned long init_len(const GuestCase& c, uint64_t image_bytes) {
     return effective_len(c, inputs::buffer_holds_image(c.buffer) ? static_cast<unsigned long>(image_bytes) : 0);
 }

@@ -48,6 +48,9 @@ struct GuestCase {
 Expected<GuestCase> parse_guest_case(const KvRecord& rec);
 KvRecord to_record(const GuestCase& c);
 
+// Whether a caller of this case calls init_module: call=init, or the last caller of a race=init.
+bool calls_init(const GuestCase& c);
+
 // The length init_module is given for an image of `image_len` bytes.
 unsigned long effective_len(const GuestCase& c, unsigned long image_len);
 // The length init_module is given when the case's image file has `image_bytes` bytes: a

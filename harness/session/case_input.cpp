@@ -7,7 +7,7 @@
 namespace mh::session {
 
 std::optional<uint64_t> resolved_len(const HostCase& hc) {
-    if (hc.guest.call != protocol::Call::Init) return std::nullopt;
+    if (!protocol::calls_init(hc.guest)) return std::nullopt;
     if (hc.image != "none" && hc.image_hash.empty()) return std::nullopt;  // its image was never built
     return protocol::init_len(hc.guest, hc.image_bytes);
 }
@@ -47,7 +47,7 @@ nlohmann::json input_to_json(const HostCase& hc, const std::optional<KvRecord>& 
     if (!hc.image_hash.empty()) input["image_bytes"] = hc.image_bytes, input["image_hash"] = hc.image_hash;
     // Each malformation is applied, in order, with this one seed (session::build_batch).
     if (!hc.malformations.empty()) input["malform"] = hc.malformations, input["malform_seed"] = hc.malform_seed;
-    if (g.call == protocol::Call::Init) {
+    if (protocol::calls_init(g)) {  // race=init: the last caller of a finit case uses init_module
         input["buf"] = g.buffer;
         // What ran, not the case file's words: "image-1" of a 5000-byte image is 4999. The host's
         // resolution stands in when no frame came back, and is kept beside a disagreeing echo.

@@ -13,7 +13,7 @@
 namespace mh::session {
 
 // The init_module length the host resolves for this case from its built image (len=image-1 of a
-// 5000-byte image: 4999); nullopt for other calls. Known once the batch is built.
+// 5000-byte image: 4999); nullopt when no caller uses init_module. Known once the batch is built.
 std::optional<uint64_t> resolved_len(const HostCase& hc);
 
 // The length the guest's result frame says was passed ("len"); nullopt when the frame has none

@@ -88,6 +88,8 @@ TEST(CaseInput, MalformationsParamsAndSetupAreRecorded) {
     EXPECT_EQ(in["params_fill"], 1100u) << "the 1100 'x' bytes passed after sval= are part of the input";
     EXPECT_EQ(in["concurrent"], 2);
     EXPECT_EQ(in["race"], "init");
+    EXPECT_EQ(in["len"], 5000u) << "the race's last caller uses init_module with the image's length";
+    EXPECT_EQ(in["fd"], "file");
     EXPECT_EQ(in["sysctl"], "kernel/x=1");
     EXPECT_EQ(input_to_json(built("id=f call=finit image=file:/x.ko"), std::nullopt).count("seed"), 0u);
 }
@@ -117,4 +119,8 @@ TEST(CaseInput, EchoMismatchIsNamedAndBothValuesKept) {
     EXPECT_EQ(input_to_json(hc, frame("12abc"))["len"], 4999u);
     EXPECT_EQ(input_echo_mismatch(hc, frame("")), "") << "a frame without len says nothing";
     EXPECT_NE(input_echo_mismatch(built("id=f call=finit image=seed:ok"), frame("10")), "");
+    // k8-init-races-finit: finit callers and one init caller; its echo is checked like any other.
+    HostCase race = built("id=k8 call=finit image=seed:params concurrent=2 race=init");
+    EXPECT_EQ(input_echo_mismatch(race, frame("5000")), "");
+    EXPECT_NE(input_echo_mismatch(race, frame("4999")), "");
 }
