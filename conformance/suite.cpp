@@ -16,6 +16,7 @@
 #include "harness/elf/malform/malformation.h"
 #include "harness/host/output_lock.h"
 #include "harness/kernels/debian_packages.h"
+#include "harness/kernel_log/case_log.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
@@ -24,20 +25,13 @@
 namespace mh::conformance {
 namespace {
 
-std::string log_class_of(const std::optional<KvRecord>& guest) {
-    if (!guest) return "";
+// The case's log class and notices (kernel_log/case_log.h): taint notices are printed once per
+// boot, so they depend on which VM ran the case, not on the input, and never speak for it.
+kernel_log::CaseLog case_log_of(const std::optional<KvRecord>& guest) {
+    if (!guest) return {};
     auto kmsg = guest->get("kmsg");
-    if (!kmsg) return "";
-    auto ends_with = [](const std::string& s, const std::string& suffix) {
-        return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    for (auto [line, number] : lines(*kmsg)) {
-        auto c = kernel_log::classify_module_log_line(line);
-        // Taint notices are printed once per boot (first unsigned/out-of-tree load), so they depend
-        // on which VM ran the case, not on the input: they are not the case's log class.
-        if (!c.empty() && !ends_with(c, "-taint")) return c;
-    }
-    return "";
+    if (!kmsg) return {};
+    return kernel_log::summarize_case_log(*kmsg);
 }
 
 }  // namespace
@@ -74,7 +68,7 @@ GroupCases malformation_cases() {
 std::string effective_class(const session::HostCase& hc, const CaseMeta& meta) {
     if (!meta.generated || hc.image == "none" || !hc.skip_reason.empty()) return meta.class_id;
     bool sig_class = !meta.class_id.empty() && meta.class_id[0] == 'S';
-    if (hc.guest.call == protocol::Call::Init && protocol::effective_len(hc.guest, hc.image_bytes) < 64) return "B1";
+    if (hc.guest.call == protocol::Call::Init && protocol::init_len(hc.guest, hc.image_bytes) < 64) return "B1";
     if (hc.guest.call == protocol::Call::Finit && hc.guest.flags == 0) {
         if (hc.image_bytes == 0) return "F9";
         if (hc.image_bytes < 64 && !sig_class) return "F16";
@@ -236,7 +230,10 @@ nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionR
         gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
     bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
     j["followed"] = (r && judged) ? followed(r->expect, man.errnos, gots) : "-";
-    j["log_class"] = log_class_of(rec.outcome.guest);
+    auto log = case_log_of(rec.outcome.guest);
+    j["log_class"] = log.log_class;
+    // Signals besides the errno ("stack-dump", "sysfs-duplicate"): a PASS can come with them.
+    j["log_notes"] = log.notes;
     // O and E are added by the first unsigned out-of-tree module of each boot: history, not
     // the case. Keep them in the raw field, leave them out of the one diffs compare.
     std::string raw = j.value("taint_added", "");

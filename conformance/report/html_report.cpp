@@ -216,6 +216,7 @@ std::string evidence_section(const nlohmann::json& c) {
     kv("contract source", str(c, "contract_source"));
     kv("followed", str(c, "followed"));
     kv("log class", str(c, "log_class"));
+    kv("log notices", notes_text(c));
     kv("taint added", str(c, "taint_added"));
     kv("setup error", str(c, "setup_error"));
     kv("VM event", str(c, "vm_event"));
@@ -236,14 +237,14 @@ std::string all_cases(const std::vector<const nlohmann::json*>& cases) {
     std::string out = "<h2>All cases</h2>\n<details>\n<summary>" + std::to_string(cases.size()) +
                       " cases in run order</summary>\n<table>\n<tr><th>case</th><th>class</th><th>call</th><th>verdict"
                       "</th><th>errno</th><th>expected</th><th>man page</th><th>followed</th><th>log class</th>"
-                      "<th>taint +</th></tr>\n";
+                      "<th>log notices</th><th>taint +</th></tr>\n";
     for (const auto* c : cases) {
         std::string v = str(*c, "verdict");
         out += "<tr>" + html_el("td", case_key(*c)) + html_el("td", case_class(*c)) + html_el("td", case_call(*c)) +
                html_el("td", or_dash(v), verdict_css(v)) + html_el("td", or_dash(str(*c, "errno"))) +
                html_el("td", errno_set_text(str_list(*c, "expect"))) + html_el("td", man_text(*c)) +
                html_el("td", or_dash(str(*c, "followed"))) + html_el("td", or_dash(str(*c, "log_class"))) +
-               html_el("td", or_dash(str(*c, "taint_added"))) + "</tr>\n";
+               html_el("td", or_dash(notes_text(*c))) + html_el("td", or_dash(str(*c, "taint_added"))) + "</tr>\n";
     }
     return out + "</table>\n</details>\n";
 }
@@ -270,6 +271,20 @@ std::string html_report(const nlohmann::json& run, const nlohmann::json* diff, c
         for (const auto* e : events)
             body += "<section class=\"case\">\n" + html_el("h3", "KERNEL " + event_label(*e), verdict_css("KERNEL")) + "\n" +
                     html_el("pre", or_dash(str(*e, "console_excerpt"))) + "\n</section>\n";
+    }
+
+    // Judged on their errno, yet the kernel complained or dumped its stack: evidence shown too.
+    std::vector<const nlohmann::json*> noted;
+    for (const auto* c : cases)
+        if (verdict_severity(str(*c, "verdict")) == 0 && !notes_text(*c).empty()) noted.push_back(c);
+    if (!noted.empty()) {
+        body += "<h2>Passing cases with kernel log notices (" + std::to_string(noted.size()) + ")</h2>\n" +
+                html_el("p",
+                        "The errno was the expected one, but the kernel printed a stack dump, a sysfs or kobject "
+                        "complaint or a warning's text on the way (log notices).",
+                        "muted") +
+                "\n";
+        for (const auto* c : noted) body += evidence_section(*c);
     }
 
     std::vector<const nlohmann::json*> conf;

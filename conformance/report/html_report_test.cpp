@@ -146,5 +146,18 @@ TEST(HtmlReport, WellFormedWithDiffSection) {
     MH_EXPECT_XMLLINT_OK(h, "report_a.html");  // the page is also well-formed XML
 }
 
+// A PASS with kernel log notices gets its evidence shown, and the notices column in the table.
+TEST(HtmlReport, PassWithNoticesShowsItsEvidence) {
+    std::string h = html_report(testing::run_a_with_notes());
+    EXPECT_TRUE(has(h, "<h2>Passing cases with kernel log notices (1)</h2>"));
+    EXPECT_TRUE(has(h, "<h3 class=\"v-pass\">PASS default/e1-bad-magic-init (E1, init)</h3>"));
+    EXPECT_TRUE(has(h, "<tr><th>log notices</th><td>sysfs-duplicate, stack-dump</td></tr>"));
+    EXPECT_TRUE(has(h, "sysfs: cannot create duplicate filename &#39;/module/mh_sentinel") ||
+                has(h, "sysfs: cannot create duplicate filename '/module/mh_sentinel"));
+    EXPECT_TRUE(has(h, "<th>log class</th><th>log notices</th><th>taint +</th>"));
+    EXPECT_TRUE(has(h, "<td>sysfs-duplicate</td><td>sysfs-duplicate, stack-dump</td>"));
+    EXPECT_FALSE(has(html_report(testing::run_a()), "Passing cases with kernel log notices"));
+}
+
 }  // namespace
 }  // namespace mh::conformance

@@ -53,6 +53,22 @@ TEST(JunitXml, TestcasesByVerdict) {
     EXPECT_NE(x.find("kmsg:\n  BUG: unable to handle page fault"), std::string::npos);
 }
 
+// A PASS with kernel log notices is still a pass for CI, with the notices in its system-out.
+TEST(JunitXml, PassWithNoticesCarriesThemInSystemOut) {
+    std::string x = junit_xml(testing::run_a_with_notes());
+    EXPECT_NE(x.find("<testcase name=\"e1-bad-magic-init\" classname=\"modharness.debian-6_1-cloud.E1\" time=\"0.000041\">\n"
+                     "      <system-out>passed with kernel log notices: sysfs-duplicate, stack-dump\ncase: default/e1-bad-magic-init"),
+              std::string::npos)
+        << x;
+    EXPECT_NE(x.find("log notices: sysfs-duplicate, stack-dump\n"), std::string::npos);
+    EXPECT_NE(x.find("kmsg:\n  sysfs: cannot create duplicate filename"), std::string::npos);
+    EXPECT_NE(x.find("<testcase name=\"f1-closed-finit\" classname=\"modharness.debian-6_1-cloud.F1\" time=\"0.000041\"/>"),
+              std::string::npos)
+        << "an empty list of notices is no notice";
+    EXPECT_NE(x.find("failures=\"1\" errors=\"2\" skipped=\"1\""), std::string::npos) << "the counts do not change";
+    EXPECT_EQ(testing::xml_problem(x), "");
+}
+
 TEST(JunitXml, HostileStringsStayWellFormed) {
     auto run = testing::run_a();
     std::string nasty = "]]></testcase><x a=\"1\">&amp;\0\x01\x1f\x7f\xff\xc3\x28\xed\xa0\x80 '\"\t\r\n\xef\xbf\xbf"s;

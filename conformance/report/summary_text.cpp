@@ -198,6 +198,20 @@ std::string summary_text(const nlohmann::json& run) {
         for (const auto* e : events) out += terminal_clean("  KERNEL " + event_label(*e), kWidth) + "\n";
         out += "\n";
     }
+    // A verdict judges the errno only: a PASS that came with a stack dump or a sysfs complaint
+    // is listed so it is seen as such (KERNEL cases are explained by their report already).
+    std::vector<const nlohmann::json*> noted;
+    for (const auto* c : cases)
+        if (str(*c, "verdict") != "KERNEL" && !notes_text(*c).empty()) noted.push_back(c);
+    if (!noted.empty()) {
+        out += fmt("cases with kernel log notices besides their verdict (%zu):\n", noted.size());
+        for (const auto* c : noted)
+            out += terminal_clean(fmt("  %-6s %s  [%s %s]  %s", or_dash(str(*c, "verdict")).c_str(), case_key(*c).c_str(),
+                                      case_class(*c).c_str(), case_call(*c).c_str(), notes_text(*c).c_str()),
+                                  kWidth) +
+                   "\n";
+        out += "\n";
+    }
     if (bad.empty()) {
         out += "every judged case PASSed\n";
         return out;

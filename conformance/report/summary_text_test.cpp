@@ -137,5 +137,18 @@ TEST(TerminalClean, CutsByColumns) {
     EXPECT_EQ(terminal_clean("\xff"), "\\xFF");
 }
 
+// A PASS that came with a stack dump is listed as such, with its notices; cases without any
+// are not, and the verdict counts do not change.
+TEST(SummaryText, PassWithKernelNoticesIsListed) {
+    std::string s = summary_text(testing::run_a_with_notes());
+    EXPECT_NE(s.find("cases with kernel log notices besides their verdict (1):\n"
+                     "  PASS   default/e1-bad-magic-init  [E1 init]  sysfs-duplicate, stack-dump\n"),
+              std::string::npos)
+        << s;
+    EXPECT_EQ(s.find("f1-closed-finit"), std::string::npos);
+    EXPECT_EQ(row_numbers(s, "total"), row_numbers(summary_text(testing::run_a()), "total"));
+    EXPECT_EQ(summary_text(testing::run_a()).find("kernel log notices"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mh::conformance
