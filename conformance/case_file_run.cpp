@@ -5,10 +5,10 @@
 #include <map>
 #include <set>
 
-#include "conformance/log_class.h"
 #include "conformance/report/run_file.h"
 #include "harness/common/files.h"
 #include "harness/host/output_lock.h"
+#include "harness/kernel_log/case_log.h"
 #include "harness/session/result_json.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -58,7 +58,11 @@ Expected<nlohmann::json> run_case_files(const std::vector<std::filesystem::path>
         json j = session::result_to_json(rec.host, rec.outcome, result.kernel);
         j["group"] = kCaseFilesGroup;
         j["class"] = rec.host.input_class;
-        j["log_class"] = case_log_class(rec.outcome.guest);
+        // As the suite does (kernel_log/case_log.h): the class that explains the result, and the notices.
+        const auto kmsg = rec.outcome.guest ? rec.outcome.guest->get("kmsg") : std::nullopt;
+        const auto log = kmsg ? kernel_log::summarize_case_log(*kmsg) : kernel_log::CaseLog{};
+        j["log_class"] = log.log_class;
+        j["log_notes"] = log.notes;
         // As the suite does: O and E come from the boot's first unsigned out-of-tree module, not the case.
         std::string raw = j.value("taint_added", ""), filtered;
         for (char t : raw)

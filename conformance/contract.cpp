@@ -10,20 +10,6 @@
 namespace mh::conformance {
 namespace {
 
-// Fields are separated by " | " so that a bare '|' can appear inside source text (A|B flags).
-std::vector<std::string> split_fields(const std::string& s) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    for (;;) {
-        size_t pos = s.find(" | ", start);
-        out.push_back(trim(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start)));
-        if (pos == std::string::npos) break;
-        start = pos + 3;
-    }
-    if (out.size() == 1 && out[0].empty()) out.clear();
-    return out;
-}
-
 Expected<VersionRange> parse_range(const std::string& text) {
     VersionRange r;
     r.text = text;
@@ -92,6 +78,29 @@ bool ranges_overlap(const VersionRange& a, const VersionRange& b) {
 
 }  // namespace
 
+// Fields are separated by " | " so that a bare '|' can appear inside source text (A|B flags).
+std::vector<std::string> split_fields(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (;;) {
+        size_t pos = s.find(" | ", start);
+        out.push_back(trim(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start)));
+        if (pos == std::string::npos) break;
+        start = pos + 3;
+    }
+    if (out.size() == 1 && out[0].empty()) out.clear();
+    return out;
+}
+
+KernelFacts kernel_facts(const std::string& version, const std::map<std::string, std::string>& config, bool sig_enforce_cmdline) {
+    KernelFacts f;
+    f.version = parse_version(version).value_or(Version{{0}});
+    f.config = config;
+    auto force = config.find("CONFIG_MODULE_SIG_FORCE");
+    f.sig_enforce = sig_enforce_cmdline || (force != config.end() && force->second == "y");
+    return f;
+}
+
 std::optional<Version> parse_version(const std::string& text) {
     Version v;
     for (const auto& part : split_trimmed(text, '.')) {
@@ -158,7 +167,8 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
         } else if (kind == "rule") {
             if (fields.size() != 7)
                 return make_error(
-                    where + "rule needs 7 fields: ID[:malformation] | kernels | condition | expect | man | source | man source (got " +
+                    where +
+                    "rule needs 7 fields: ID[:malformation] | kernels | condition | expect | man page says | source | man note (got " +
                     std::to_string(fields.size()) + ")");
             Rule r;
             r.line = static_cast<int>(lineno);
@@ -176,14 +186,18 @@ Expected<Contract> parse_contract(const std::string& text, const std::string& so
             if (!expect) return make_error(where + "expect: " + expect.error().message);
             if (expect->has_value() && (*expect)->empty()) return make_error(where + "expect cannot be '-'");
             r.expect = *expect;
-            auto man = parse_errno_set(fields[4]);
-            if (!man) return make_error(where + "man: " + man.error().message);
-            r.man = *man;
+            if (fields[4] != "-") r.man_says = split_trimmed(fields[4], ',');
             r.source = fields[5];
-            r.man_source = fields[6];
+            r.man_note = fields[6] == "-" ? "" : fields[6];
             c.rules.push_back(std::move(r));
+        } else if (kind == "uncovered") {
+            if (fields.size() != 4) return make_error(where + "uncovered needs 4 fields: ID | section | title | reason");
+            c.uncovered.push_back({fields[0], fields[1], fields[2], fields[3]});
+        } else if (kind == "spec") {
+            if (fields.size() != 2) return make_error(where + "spec needs 2 fields: section | class ids");
+            c.spec.push_back({fields[0], words(fields[1])});
         } else {
-            return make_error(where + "line must start with 'class' or 'rule'");
+            return make_error(where + "line must start with 'class', 'rule', 'uncovered' or 'spec'");
         }
     }
     return c;
@@ -194,15 +208,35 @@ Expected<Contract> load_contract(const std::filesystem::path& path) {
     if (!text) return environment_error("cannot read contract " + path.string());
     auto c = parse_contract(*text, path.string());
     if (!c) return c;
+    auto man_path = path.parent_path() / "man_pages.txt";
+    auto man_text = read_text_file(man_path);
+    if (!man_text) return environment_error("cannot read man page statements " + man_path.string());
+    auto man = parse_man_pages(*man_text, man_path.string());
+    if (!man) return man.error();
+    c->man = std::move(*man);
     auto v = validate_contract(*c);
     if (!v) return v.error();
     return c;
 }
 
 Status validate_contract(const Contract& c) {
-    for (const auto& r : c.rules)
+    for (const auto& r : c.rules) {
         if (!c.classes.count(r.class_id))
             return make_error("line " + std::to_string(r.line) + ": rule for unknown class '" + r.class_id + "'");
+        for (const auto& k : r.man_says)
+            if (!c.man.says.count(k))
+                return make_error("line " + std::to_string(r.line) + ": rule names man-page statement '" + k +
+                                  "' that man_pages.txt does not have");
+    }
+    std::set<std::string> uncovered;
+    for (const auto& u : c.uncovered) {
+        if (c.classes.count(u.id)) return make_error("class " + u.id + " is declared and also listed as uncovered");
+        if (!uncovered.insert(u.id).second) return make_error("class " + u.id + " is listed as uncovered twice");
+    }
+    std::set<std::string> spec;
+    for (const auto& s : c.spec)
+        for (const auto& id : s.ids)
+            if (!spec.insert(id).second) return make_error("spec lists class " + id + " twice");
     for (size_t i = 0; i < c.rules.size(); ++i)
         for (size_t j = i + 1; j < c.rules.size(); ++j) {
             const auto &a = c.rules[i], &b = c.rules[j];

@@ -1,5 +1,6 @@
 // The errno contract as data (conformance/contract.txt): classes, and rules that give the
-// acceptable errnos per class, kernel version range and configuration, with their sources.
+// acceptable errnos per class, kernel version range and configuration, with their sources and the
+// man-page statements (conformance/man_pages.txt) about the same input.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/man_pages.h"
 #include "harness/common/expected.h"
 
 namespace mh::conformance {
@@ -16,6 +18,21 @@ struct ClassInfo {
     std::string id;  // "F1"
     std::string section;  // contract.md section, "3.3"
     std::string title;
+};
+
+// A class of contract.md §3 that no case runs, and why ("uncovered" lines): the reports print them.
+struct UncoveredClass {
+    std::string id;
+    std::string section;
+    std::string title;
+    std::string reason;
+};
+
+// The class ids one section of contract.md §3 lists ("spec" lines): the coverage test checks that
+// each is a class with cases or an uncovered one.
+struct SpecSection {
+    std::string section;  // "3.9"
+    std::vector<std::string> ids;
 };
 
 struct Version {
@@ -37,7 +54,7 @@ struct Condition {
     std::string value;  // "y" for CONFIG_ atoms
 };
 
-// Errno sets: nullopt means "any result" ("*"); an empty vector means "the man page is silent" ("-").
+// Errno sets: nullopt means "any result" ("*"); an empty vector is written "-".
 using ErrnoSet = std::optional<std::vector<int>>;
 
 struct Rule {
@@ -47,15 +64,18 @@ struct Rule {
     std::vector<Condition> conditions;
     std::string conditions_text;
     ErrnoSet expect;
-    ErrnoSet man;
+    std::vector<std::string> man_says;  // statement keys of man_pages.txt; empty = no page says anything
     std::string source;
-    std::string man_source;
+    std::string man_note;  // why those statements apply ("" for "-")
     int line = 0;
 };
 
 struct Contract {
     std::map<std::string, ClassInfo> classes;
     std::vector<Rule> rules;
+    std::vector<UncoveredClass> uncovered;
+    std::vector<SpecSection> spec;
+    ManPages man;  // load_contract fills it from man_pages.txt beside contract.txt
 };
 
 // What a rule's condition is evaluated against.
@@ -65,11 +85,20 @@ struct KernelFacts {
     bool sig_enforce = false;  // module.sig_enforce=1 on the command line (or SIG_FORCE)
 };
 
+// The facts of a kernel as a run records them (upstream version, config) and whether its VM
+// enforces signatures (module.sig_enforce=1 on the command line, or CONFIG_MODULE_SIG_FORCE=y).
+KernelFacts kernel_facts(const std::string& version, const std::map<std::string, std::string>& config, bool sig_enforce_cmdline);
+
+// The fields of a data line of contract.txt / man_pages.txt, separated by " | ", trimmed.
+std::vector<std::string> split_fields(const std::string& s);
+
 // Parses the text format; errors name the line. Then validate() the result.
 Expected<Contract> parse_contract(const std::string& text, const std::string& source_name);
+// contract.txt and, beside it, man_pages.txt.
 Expected<Contract> load_contract(const std::filesystem::path& path);
-// Known class ids in every rule, errno names valid (checked when parsing), and no two rules for the
-// same class, malformation and condition whose kernel ranges overlap.
+// Known class ids in every rule, errno names valid (checked when parsing), man-page statements
+// known, no two rules for the same class, malformation and condition whose kernel ranges overlap,
+// and no class both declared and listed as uncovered.
 Status validate_contract(const Contract& c);
 
 // The rule for an input: a malformation-specific rule beats the class's own; first match wins.

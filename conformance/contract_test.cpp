@@ -53,7 +53,7 @@ TEST(Contract, LookupByVersionConfigAndMalformation) {
     auto f1 = find_rule(*c, "F1", "", facts("6.1.192", false));
     ASSERT_NE(f1, nullptr);
     EXPECT_EQ(errno_set_text(f1->expect), "EBADF");
-    EXPECT_EQ(errno_set_text(f1->man), "ENOEXEC");
+    EXPECT_EQ(f1->man_says, std::vector<std::string>{"ENOEXEC.fd"});
     EXPECT_EQ(find_rule(*c, "F1", "", facts("4.5", false)), nullptr);  // before 4.6 the rule does not apply
     auto m5_old = find_rule(*c, "M5", "", facts("6.12.117", false));
     auto m5_new = find_rule(*c, "M5", "", facts("6.13.1", false));
@@ -61,6 +61,22 @@ TEST(Contract, LookupByVersionConfigAndMalformation) {
     EXPECT_NE(m5_old, m5_new);
     auto e1_enforced = find_rule(*c, "E1", "", facts("6.1.192", false, true));
     EXPECT_EQ(e1_enforced, nullptr);  // under sig_enforce the P5 rules apply instead
+}
+
+TEST(Contract, RulesNameKnownManStatementsAndUncoveredClassesAreNotDeclared) {
+    auto c = parse_contract("class A | 1 | t\nrule A | * | - | EBADF | NOSUCH | s | m\n", "t");
+    ASSERT_TRUE(c.ok());
+    auto v = validate_contract(*c);
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.error().message.find("NOSUCH"), std::string::npos) << v.error().message;
+    auto both = parse_contract("class A | 1 | t\nrule A | * | - | EBADF | - | s | -\nuncovered A | 1 | t | r\n", "t");
+    ASSERT_TRUE(both.ok());
+    EXPECT_FALSE(validate_contract(*both).ok());
+    EXPECT_FALSE(parse_contract("uncovered A | 1 | t\n", "t").ok());  // no reason
+    auto spec = parse_contract("spec 3.9 | K1 K2\n", "t");
+    ASSERT_TRUE(spec.ok());
+    ASSERT_EQ(spec->spec.size(), 1u);
+    EXPECT_EQ(spec->spec[0].ids, (std::vector<std::string>{"K1", "K2"}));
 }
 
 TEST(Contract, ParserAndValidatorErrors) {

@@ -179,6 +179,7 @@ private:
             suite.conformance_dir = o_.selection.conformance_dir;
             suite.only_groups = o_.selection.groups;
             suite.case_filter = o_.selection.only;
+            suite.man_page = o_.selection.man_page;
             suite.on_progress = so.on_progress;
             run = run_suite(suite);
         }
@@ -223,7 +224,7 @@ nlohmann::json MatrixSelection::to_json() const {
         auto abs = fs::absolute(f, ec);
         files.push_back((ec ? f : abs).lexically_normal().string());
     }
-    return {{"groups", groups}, {"only", only}, {"case_files", files}};
+    return {{"groups", groups}, {"only", only}, {"man_page", man_page}, {"case_files", files}};
 }
 
 nlohmann::json KernelRun::kernel_json() const {

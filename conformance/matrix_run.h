@@ -25,8 +25,9 @@ struct MatrixSelection {
     std::filesystem::path conformance_dir;
     std::vector<std::string> groups;  // empty: all
     std::string only;  // conform's --only
+    std::string man_page;  // conform's --man-page ("" = the kernel's distribution's page)
     std::vector<std::filesystem::path> case_files;  // non-empty: these instead of the suite
-    // {"groups", "only", "case_files"}: a finished kernel is reused by --resume only when equal.
+    // {"groups", "only", "man_page", "case_files"}: a finished kernel is reused by --resume only when equal.
     nlohmann::json to_json() const;
 };
 

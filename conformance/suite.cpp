@@ -8,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-#include "conformance/log_class.h"
 #include "conformance/report/run_file.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
@@ -16,12 +15,27 @@
 #include "harness/common/text.h"
 #include "harness/elf/malform/malformation.h"
 #include "harness/host/output_lock.h"
+#include "harness/kernels/debian_packages.h"
+#include "harness/kernel_log/case_log.h"
 #include "harness/kernel_log/console_parser.h"
 #include "harness/sys/errno_names.h"
 #include "harness/session/result_json.h"
 #include "harness/vm/qemu_argv.h"
 
 namespace mh::conformance {
+namespace {
+
+// The case's log class and notices (kernel_log/case_log.h): taint notices are printed once per
+// boot, so they depend on which VM ran the case, not on the input, and never speak for it.
+kernel_log::CaseLog case_log_of(const std::optional<KvRecord>& guest) {
+    if (!guest) return {};
+    auto kmsg = guest->get("kmsg");
+    if (!kmsg) return {};
+    return kernel_log::summarize_case_log(*kmsg);
+}
+
+}  // namespace
+
 std::filesystem::path default_conformance_dir() { return paths::artefact_path(paths::Artefact::kConformance); }
 
 GroupCases malformation_cases() {
@@ -54,7 +68,7 @@ GroupCases malformation_cases() {
 std::string effective_class(const session::HostCase& hc, const CaseMeta& meta) {
     if (!meta.generated || hc.image == "none" || !hc.skip_reason.empty()) return meta.class_id;
     bool sig_class = !meta.class_id.empty() && meta.class_id[0] == 'S';
-    if (hc.guest.call == protocol::Call::Init && protocol::effective_len(hc.guest, hc.image_bytes) < 64) return "B1";
+    if (hc.guest.call == protocol::Call::Init && protocol::init_len(hc.guest, hc.image_bytes) < 64) return "B1";
     if (hc.guest.call == protocol::Call::Finit && hc.guest.flags == 0) {
         if (hc.image_bytes == 0) return "F9";
         if (hc.image_bytes < 64 && !sig_class) return "F16";
@@ -90,18 +104,34 @@ Expected<GroupCases> build_group_cases(const GroupDef& group, const std::filesys
     return out;
 }
 
-std::string followed(const ErrnoSet& code, const ErrnoSet& man, const std::vector<int>& gots) {
-    if (!man || man->empty() || gots.empty()) return "-";
-    auto in = [&gots](const ErrnoSet& s) {
+std::string followed(const ErrnoSet& code, const std::vector<int>& man, const std::vector<int>& gots) {
+    if (gots.empty()) return "-";
+    if (man.empty()) return "undocumented";
+    auto in = [&gots](const std::vector<int>& s) {
         for (int g : gots)
-            if (s && std::find(s->begin(), s->end(), g) == s->end()) return false;
+            if (std::find(s.begin(), s.end(), g) == s.end()) return false;
         return true;
     };
-    bool c = code && in(code), m = in(man);
+    bool c = code && in(*code), m = in(man);
     if (c && m) return "both";
     if (c) return "code";
     if (m) return "man";
     return "neither";
+}
+
+Expected<nlohmann::json> choose_man_page(const ManPages& m, const std::string& requested, const std::string& kernel_release) {
+    if (!requested.empty()) {
+        const ManPage* p = find_man_page(m, requested);
+        if (!p) return usage_error("unknown --man-page '" + requested + "' (pages: " + man_page_names(m) + ")");
+        return nlohmann::json{{"name", p->name}, {"title", p->title}, {"why", "--man-page"}};
+    }
+    std::string distro = kernels::debian_release_of(kernel_release);
+    const ManPage* p = default_man_page(m, distro);
+    if (!p) return make_error("man_pages.txt has no page for every other kernel");
+    std::string why = !p->fallback     ? "shipped by " + distro + ", the kernel's distribution"
+                      : distro.empty() ? "the kernel is from no known distribution"
+                                       : "no page is listed for " + distro + ", the kernel's distribution";
+    return nlohmann::json{{"name", p->name}, {"title", p->title}, {"why", why}};
 }
 
 // Optional subset (CI): comma-separated items, each a case id substring or an exact class.
@@ -131,10 +161,7 @@ GroupCases select_cases(const GroupCases& all, const std::string& case_filter) {
 nlohmann::json set_expectations(const Contract& contract, const std::vector<CaseMeta>& meta, bool enforce, const kernels::Kernel& k,
                                 std::vector<session::HostCase>& cases, std::vector<const Rule*>& rules,
                                 std::vector<std::string>& eff_class) {
-    KernelFacts facts;
-    facts.version = parse_version(k.version).value_or(Version{{0}});
-    facts.config = k.config;
-    facts.sig_enforce = enforce || (k.config.count("CONFIG_MODULE_SIG_FORCE") && k.config.at("CONFIG_MODULE_SIG_FORCE") == "y");
+    KernelFacts facts = kernel_facts(k.version, k.config, enforce);
     for (size_t i = 0; i < cases.size(); ++i) {
         eff_class[i] = effective_class(cases[i], meta[i]);
         cases[i].input_class = eff_class[i];
@@ -154,25 +181,46 @@ nlohmann::json set_expectations(const Contract& contract, const std::vector<Case
 
 // One case of conformance.json: the result line plus the contract's view of it.
 nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionResult& result, const std::string& group,
-                         const std::string& eff_class, const Rule* r, const CaseMeta& meta) {
+                         const std::string& eff_class, const Rule* r, const CaseMeta& meta, const ManPages& man_pages,
+                         const std::string& man_page) {
     using nlohmann::json;
     json j = session::result_to_json(rec.host, rec.outcome, result.kernel);
     j["group"] = group;
     j["class"] = eff_class;
     j["expect"] = json::array();
+    const auto call = rec.host.guest.call;
+    ManView man = r ? man_view(man_pages, r->man_says, man_page,
+                               call == protocol::Call::Init    ? "init"
+                               : call == protocol::Call::Finit ? "finit"
+                                                               : "")
+                    : ManView{};
     if (r) {
         if (r->expect) {
             for (int e : *r->expect) j["expect"].push_back(sys::errno_name(e));
         } else {
             j["expect"].push_back("*");
         }
-        j["man_expect"] = json::array();
-        if (!r->man)
-            j["man_expect"].push_back("*");
-        else
-            for (int e : *r->man) j["man_expect"].push_back(sys::errno_name(e));
+        j["man_expect"] = json::array();  // [] = the page says nothing about this input on this call
+        for (int e : man.errnos) j["man_expect"].push_back(sys::errno_name(e));
+        // The page's own words for each statement used, then why they apply; when it is silent,
+        // why: a statement of another page, or one the page makes for the other call only.
+        std::string words;
+        for (const auto* s : man.used) words += (words.empty() ? "" : "; ") + s->words;
+        if (!words.empty() && !r->man_note.empty()) words += " (" + r->man_note + ")";
+        if (words.empty()) {
+            std::string why;
+            for (const auto& k : r->man_says) {
+                const auto& s = man_pages.says.at(k);
+                bool on_page = s.pages.empty() || std::find(s.pages.begin(), s.pages.end(), man_page) != s.pages.end();
+                why += (why.empty() ? "" : "; ") + k +
+                       (on_page ? (s.init ? " is listed for init_module() only" : " is listed for finit_module() only")
+                                : " is not in this page");
+            }
+            words = "nothing about this input" + (why.empty() ? std::string() : " (" + why + ")");
+        }
+        j["man_source"] = man_page + ": " + words;
+        j["man_says"] = r->man_says;
         j["contract_source"] = r->source;
-        j["man_source"] = r->man_source;
         j["contract_line"] = r->line;
     }
     const auto& o = rec.outcome.observation;
@@ -181,8 +229,11 @@ nlohmann::json case_json(const session::CaseRecord& rec, const session::SessionR
     for (size_t c = 0; c < o.caller_rets.size(); ++c)
         gots.push_back(o.caller_rets[c] == 0 ? 0 : (c < o.caller_errs.size() ? o.caller_errs[c] : 0));
     bool judged = o.has_result && o.crashes.empty() && o.vm_event.empty() && !o.timed_out;
-    j["followed"] = (r && judged) ? followed(r->expect, r->man, gots) : "-";
-    j["log_class"] = case_log_class(rec.outcome.guest);
+    j["followed"] = (r && judged) ? followed(r->expect, man.errnos, gots) : "-";
+    auto log = case_log_of(rec.outcome.guest);
+    j["log_class"] = log.log_class;
+    // Signals besides the errno ("stack-dump", "sysfs-duplicate"): a PASS can come with them.
+    j["log_notes"] = log.notes;
     // O and E are added by the first unsigned out-of-tree module of each boot: history, not
     // the case. Keep them in the raw field, leave them out of the one diffs compare.
     std::string raw = j.value("taint_added", "");
@@ -202,6 +253,9 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     };
     auto contract = load_contract(opt.conformance_dir / "contract.txt");
     if (!contract) return contract.error();
+    // A --man-page typo is a usage error before anything boots.
+    if (!opt.man_page.empty() && !find_man_page(contract->man, opt.man_page))
+        return usage_error("unknown --man-page '" + opt.man_page + "' (pages: " + man_page_names(contract->man) + ")");
     auto groups_text = read_text_file(opt.conformance_dir / "groups.txt");
     if (!groups_text) return environment_error("cannot read " + (opt.conformance_dir / "groups.txt").string());
     auto groups = parse_groups(*groups_text, (opt.conformance_dir / "groups.txt").string());
@@ -224,7 +278,12 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     json classes = json::object();
     for (const auto& [id, c] : contract->classes) classes[id] = {{"title", c.title}, {"section", c.section}};
     run["classes"] = classes;
-    std::map<std::string, int> summary;
+    // Classes of contract.md §3 that no case runs, with the reason: every report prints them.
+    run["uncovered"] = json::array();
+    for (const auto& u : contract->uncovered)
+        run["uncovered"].push_back({{"id", u.id}, {"section", u.section}, {"title", u.title}, {"reason", u.reason}});
+    std::map<std::string, int> summary, followed_summary;
+    std::string man_page;  // chosen once the first group's kernel is known
     // Held until the suite returns: a second conform into this --out is refused at once.
     MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.session.out_dir));
 
@@ -248,6 +307,12 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         if (!prepared) return with_context("group " + group.name + ": ", prepared.error());
         if (!prepared->ended_early)
             kernel_json = set_expectations(*contract, selected.meta, enforce, prepared->kernel, prepared->batch.cases, rules, eff_class);
+        if (man_page.empty() && !prepared->ended_early) {  // the page of the kernel the first group resolved
+            auto chosen = choose_man_page(contract->man, opt.man_page, prepared->kernel.release);
+            if (!chosen) return chosen.error();
+            man_page = (*chosen)["name"].get<std::string>();
+            run["man_page"] = *chosen;
+        }
         auto user_on_case = opt.session.on_case;
         json group_cases = json::array();
         so.on_case = [&](const session::HostCase& hc, const session::CaseOutcome& co) {
@@ -260,8 +325,9 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         run["accel"] = vm::accel_name(result->accel);
         for (const auto& rec : result->records) {
             size_t i = static_cast<size_t>(rec.outcome.idx);
-            json j = case_json(rec, *result, group.name, eff_class[i], rules[i], selected.meta[i]);
+            json j = case_json(rec, *result, group.name, eff_class[i], rules[i], selected.meta[i], contract->man, man_page);
             ++summary[std::string(verdict::verdict_name(rec.outcome.judgement.verdict))];
+            ++followed_summary[j.value("followed", "-")];
             run["cases"].push_back(j);
         }
         // Kernel reports between cases: findings of their own, after the case that ran last.
@@ -283,6 +349,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"first_result_seconds", result->stats.first_result_seconds},
                                  {"completed", result->stats.completed}});
         run["summary"] = summary;
+        run["followed_summary"] = followed_summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         // A run that cannot be stored stops like a full results.jsonl: the caller says why (exit 4).
         if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",

@@ -44,6 +44,7 @@ struct SuiteOptions {
     std::filesystem::path conformance_dir;  // contract.txt, groups.txt, cases/
     std::vector<std::string> only_groups;  // empty = all
     std::string case_filter;  // comma list: case id substrings or classes ("" = all)
+    std::string man_page;  // man_pages.txt page to score against ("" = the page of the kernel's distribution)
     std::function<void(const std::string&)> on_progress;
 };
 
@@ -52,8 +53,14 @@ struct SuiteOptions {
 Expected<nlohmann::json> run_suite(const SuiteOptions& options);
 
 // Which of the contract and the man page the observed results (one, or one per concurrent
-// caller) all agree with: both, code, man, neither; "-" when the page is silent.
-std::string followed(const ErrnoSet& code, const ErrnoSet& man, const std::vector<int>& gots);
+// caller) all agree with: both, code, man, neither; "undocumented" when the page says nothing
+// about the input (`man` empty); "-" without a result.
+std::string followed(const ErrnoSet& code, const std::vector<int>& man, const std::vector<int>& gots);
+
+// The man page a run is scored against: the one named (an unknown name is a usage error that lists
+// the pages), else the page of the kernel's distribution (kernels::debian_release_of), else the
+// page for every other kernel. JSON for conformance.json's "man_page": name, title, why.
+Expected<nlohmann::json> choose_man_page(const ManPages& m, const std::string& requested, const std::string& kernel_release);
 
 std::filesystem::path default_conformance_dir();
 

@@ -12,7 +12,7 @@ PACKAGES=(
   # kernel fetch (apt-get download, dpkg-deb -x), seed builds and guest packing (make, ldd, strip)
   apt dpkg libc-bin binutils tar
   # tests and scripts: JUnit check (xmllint), bench store image (mke2fs), soak (pgrep),
-  # fault table / soak / fuzz comparison (python3)
+  # fault table / soak / fuzz comparison / the doc_facts test (python3)
   libxml2-utils e2fsprogs procps python3
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++

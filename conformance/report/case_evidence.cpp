@@ -27,6 +27,11 @@ std::string input_words(const nlohmann::json& c) {
     return out.empty() ? "-" : out;
 }
 
+std::string notes_text(const nlohmann::json& c) {
+    auto notes = str_list(c, "log_notes");
+    return notes.empty() ? std::string() : join(notes, ", ");  // join() gives "-" for none
+}
+
 std::string evidence_text(const nlohmann::json& c) {
     std::string out;
     auto line = [&](const std::string& label, const std::string& value) {
@@ -41,6 +46,7 @@ std::string evidence_text(const nlohmann::json& c) {
     line("man page", man_text(c) + (str(c, "man_source").empty() ? "" : " (" + str(c, "man_source") + ")"));
     line("followed", str(c, "followed"));
     line("log class", str(c, "log_class"));
+    line("log notices", notes_text(c));
     line("taint added", str(c, "taint_added"));
     line("setup error", str(c, "setup_error"));
     auto kmsg = str_list(c, "kmsg");

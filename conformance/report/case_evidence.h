@@ -15,6 +15,9 @@ std::string man_text(const nlohmann::json& c);
 std::string got_vs_expected(const nlohmann::json& c);
 // "call=finit fd=closed flags=256 image=seed:sentinel" from the case's input object (keys sorted).
 std::string input_words(const nlohmann::json& c);
+// The case's kernel log notices (signals besides its errno: "stack-dump, sysfs-duplicate"); ""
+// when it has none. A PASS with notices passed, but the kernel complained on the way.
+std::string notes_text(const nlohmann::json& c);
 // Multi-line, unescaped evidence for a JUnit failure/error body (the writer escapes it).
 std::string evidence_text(const nlohmann::json& c);
 

@@ -7,6 +7,7 @@
 
 #include "conformance/report/case_evidence.h"
 #include "conformance/report/diff_html.h"
+#include "conformance/report/rule_evidence_html.h"
 #include "conformance/report/html_page.h"
 #include "conformance/report/markup_escape.h"
 #include "conformance/report/run_view.h"
@@ -30,6 +31,9 @@ std::string header(const nlohmann::json& run, const std::vector<const nlohmann::
     kv("release / version", str(k, "release") + " / " + str(k, "version"));
     std::string reason = str(run, "accel_reason");
     kv("accelerator", str(run, "accel") + (reason.empty() ? "" : " — " + reason));
+    std::string page = man_page_name(run);
+    std::string why = str(obj(run, "man_page"), "why");
+    kv("man page", page.empty() ? "not named (recorded before runs named their man page)" : page + (why.empty() ? "" : " — " + why));
     kv("started (UTC)", str(run, "started_utc"));
     kv("wall time", fixed1(num(run, "wall_seconds")) + " s");
     kv("cases", std::to_string(cases.size()));
@@ -103,10 +107,17 @@ std::string matrix(const nlohmann::json& run, const Tallies& tallies) {
     return out;
 }
 
+std::string undocumented(const nlohmann::json& run, const Tallies& tallies, const std::vector<const nlohmann::json*>& cases);
+
 std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const std::vector<const nlohmann::json*>& cases) {
+    std::string page = man_page_name(run);
     std::string out =
-        "<h2>Man page vs code</h2>\n<p class=\"muted\">Classes where the kernel's errno was not what "
-        "the man page says (followed = code: the code-derived contract held; neither: nothing held).</p>\n";
+        "<h2>Man page vs code</h2>\n" +
+        html_el("p",
+                "Classes where the kernel's errno was not what the man page" + (page.empty() ? std::string() : " (" + page + ")") +
+                    " says (followed = code: the code-derived contract held; neither: nothing held).",
+                "muted") +
+        "\n";
     std::string rows;
     const auto& classes = obj(run, "classes");
     for (const auto& [cls, t] : tallies) {
@@ -132,11 +143,58 @@ std::string man_vs_code(const nlohmann::json& run, const Tallies& tallies, const
                 html_el("td", std::to_string(count("code")), "n") + html_el("td", std::to_string(count("neither")), "n") +
                 html_el("td", j(man)) + html_el("td", j(got)) + html_el("td", j(man_src)) + html_el("td", join(ids)) + "</tr>\n";
     }
-    if (rows.empty()) return out + html_el("p", "The kernel followed the man page wherever the page says something.") + "\n";
-    return out +
-           "<table>\n<tr><th>class</th><th>title</th><th>followed code</th><th>neither</th><th>man page says</th>"
-           "<th>kernel returned</th><th>man page source</th><th>cases</th></tr>\n" +
-           rows + "</table>\n";
+    if (rows.empty())
+        out += html_el("p", "The kernel followed the man page wherever the page says something.") + "\n";
+    else
+        out +=
+            "<table>\n<tr><th>class</th><th>title</th><th>followed code</th><th>neither</th><th>man page says</th>"
+            "<th>kernel returned</th><th>man page source</th><th>cases</th></tr>\n" +
+            rows + "</table>\n";
+    return out + undocumented(run, tallies, cases);
+}
+
+// Classes where the page says nothing about the input on that call: what the kernel did there.
+std::string undocumented(const nlohmann::json& run, const Tallies& tallies, const std::vector<const nlohmann::json*>& cases) {
+    std::string rows;
+    const auto& classes = obj(run, "classes");
+    for (const auto& [cls, t] : tallies) {
+        auto it = t.followed.find("undocumented");
+        if (it == t.followed.end() || it->second == 0) continue;
+        std::set<std::string> got, calls;
+        std::vector<std::string> ids;
+        for (const auto* c : cases) {
+            if (case_class(*c) != cls || str(*c, "followed") != "undocumented") continue;
+            got.insert(or_dash(str(*c, "errno")));
+            calls.insert(case_call(*c));
+            if (ids.size() < 5) ids.push_back(case_key(*c));
+        }
+        rows += "<tr>" + html_el("td", cls) + html_el("td", str(obj(classes, cls), "title")) +
+                html_el("td", std::to_string(it->second), "n") + html_el("td", join(std::vector<std::string>(calls.begin(), calls.end()))) +
+                html_el("td", join(std::vector<std::string>(got.begin(), got.end()), "; ")) + html_el("td", join(ids)) + "</tr>\n";
+    }
+    if (rows.empty()) return "";
+    std::string page = man_page_name(run);
+    return "<h3>Undocumented</h3>\n" +
+           html_el("p",
+                   "Inputs the man page" + (page.empty() ? std::string() : " (" + page + ")") +
+                       " says nothing about on that call (its ERRORS lists some entries for init_module() or "
+                       "finit_module() only), and what the kernel returned.",
+                   "muted") +
+           "\n<table>\n<tr><th>class</th><th>title</th><th>cases</th><th>calls</th><th>kernel returned</th><th>cases</th></tr>\n" + rows +
+           "</table>\n";
+}
+
+// Classes of contract.md §3 that no case runs, with the reason (the contract's "uncovered" lines).
+std::string uncovered_section(const nlohmann::json& run) {
+    auto uncovered = run_uncovered(run);
+    if (uncovered.empty()) return "";
+    std::string out = "<h2>Classes not covered (" + std::to_string(uncovered.size()) +
+                      ")</h2>\n<p class=\"muted\">Classes of contract.md §3 that no case of the suite runs, and why.</p>\n"
+                      "<table>\n<tr><th>class</th><th>section</th><th>input</th><th>why not covered</th></tr>\n";
+    for (const auto* u : uncovered)
+        out += "<tr>" + html_el("td", str(*u, "id")) + html_el("td", str(*u, "section")) + html_el("td", str(*u, "title")) +
+               html_el("td", str(*u, "reason")) + "</tr>\n";
+    return out + "</table>\n";
 }
 
 std::string evidence_section(const nlohmann::json& c) {
@@ -158,6 +216,7 @@ std::string evidence_section(const nlohmann::json& c) {
     kv("contract source", str(c, "contract_source"));
     kv("followed", str(c, "followed"));
     kv("log class", str(c, "log_class"));
+    kv("log notices", notes_text(c));
     kv("taint added", str(c, "taint_added"));
     kv("setup error", str(c, "setup_error"));
     kv("VM event", str(c, "vm_event"));
@@ -178,24 +237,25 @@ std::string all_cases(const std::vector<const nlohmann::json*>& cases) {
     std::string out = "<h2>All cases</h2>\n<details>\n<summary>" + std::to_string(cases.size()) +
                       " cases in run order</summary>\n<table>\n<tr><th>case</th><th>class</th><th>call</th><th>verdict"
                       "</th><th>errno</th><th>expected</th><th>man page</th><th>followed</th><th>log class</th>"
-                      "<th>taint +</th></tr>\n";
+                      "<th>log notices</th><th>taint +</th></tr>\n";
     for (const auto* c : cases) {
         std::string v = str(*c, "verdict");
         out += "<tr>" + html_el("td", case_key(*c)) + html_el("td", case_class(*c)) + html_el("td", case_call(*c)) +
                html_el("td", or_dash(v), verdict_css(v)) + html_el("td", or_dash(str(*c, "errno"))) +
                html_el("td", errno_set_text(str_list(*c, "expect"))) + html_el("td", man_text(*c)) +
                html_el("td", or_dash(str(*c, "followed"))) + html_el("td", or_dash(str(*c, "log_class"))) +
-               html_el("td", or_dash(str(*c, "taint_added"))) + "</tr>\n";
+               html_el("td", or_dash(notes_text(*c))) + html_el("td", or_dash(str(*c, "taint_added"))) + "</tr>\n";
     }
     return out + "</table>\n</details>\n";
 }
 
 }  // namespace
 
-std::string html_report(const nlohmann::json& run, const nlohmann::json* diff) {
+std::string html_report(const nlohmann::json& run, const nlohmann::json* diff, const nlohmann::json* evidence) {
     auto cases = run_cases(run);
     auto tallies = tally_by_class(run);
-    std::string body = header(run, cases) + groups_table(run) + matrix(run, tallies) + man_vs_code(run, tallies, cases);
+    std::string body =
+        header(run, cases) + groups_table(run) + matrix(run, tallies) + uncovered_section(run) + man_vs_code(run, tallies, cases);
 
     std::vector<const nlohmann::json*> bad;
     for (const auto* c : cases)
@@ -213,6 +273,20 @@ std::string html_report(const nlohmann::json& run, const nlohmann::json* diff) {
                     html_el("pre", or_dash(str(*e, "console_excerpt"))) + "\n</section>\n";
     }
 
+    // Judged on their errno, yet the kernel complained or dumped its stack: evidence shown too.
+    std::vector<const nlohmann::json*> noted;
+    for (const auto* c : cases)
+        if (verdict_severity(str(*c, "verdict")) == 0 && !notes_text(*c).empty()) noted.push_back(c);
+    if (!noted.empty()) {
+        body += "<h2>Passing cases with kernel log notices (" + std::to_string(noted.size()) + ")</h2>\n" +
+                html_el("p",
+                        "The errno was the expected one, but the kernel printed a stack dump, a sysfs or kobject "
+                        "complaint or a warning's text on the way (log notices).",
+                        "muted") +
+                "\n";
+        for (const auto* c : noted) body += evidence_section(*c);
+    }
+
     std::vector<const nlohmann::json*> conf;
     for (const auto* c : cases)
         if (str(*c, "verdict") == "CONF") conf.push_back(c);
@@ -222,6 +296,7 @@ std::string html_report(const nlohmann::json& run, const nlohmann::json* diff) {
         body += "</ul>\n";
     }
     body += all_cases(cases);
+    if (evidence) body += rule_evidence_html_section(*evidence);
     if (diff) body += diff_html_section(*diff);
     return html_page("modharness conformance — " + kernel_label(run), body);
 }

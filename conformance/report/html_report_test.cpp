@@ -64,7 +64,52 @@ TEST(HtmlReport, ManPageVersusCode) {
     EXPECT_TRUE(has(section, "<tr><td>F14</td>"));
     EXPECT_TRUE(has(section, "<tr><td>F12</td><td>sysfs attribute file</td><td class=\"n\">0</td><td class=\"n\">1</td>"));
     EXPECT_FALSE(has(section, "<tr><td>F1</td>"));  // followed both: not a deviation
-    EXPECT_FALSE(has(section, "<tr><td>G3</td>"));  // page silent
+    auto deviations = section.substr(0, section.find("<h3>Undocumented</h3>"));
+    EXPECT_FALSE(has(deviations, "<tr><td>G3</td>"));  // page silent: not a deviation, listed as undocumented
+    auto undocumented = section.substr(section.find("<h3>Undocumented</h3>"));
+    EXPECT_TRUE(has(undocumented, "Inputs the man page (manpages-6.03) says nothing about"));
+    EXPECT_TRUE(has(undocumented,
+                    "<tr><td>G3</td><td>COMPRESSED_FILE on plain data</td><td class=\"n\">1</td><td>finit</td><td>EOPNOTSUPP</td>"
+                    "<td>default/g3-plain-compressed</td></tr>"));
+}
+
+TEST(HtmlReport, ManPageUncoveredClassesAndRuleEvidence) {
+    std::string h = html_report(testing::run_a());
+    EXPECT_TRUE(has(h, "<tr><th>man page</th><td>manpages-6.03 — shipped by debian-12"));
+    EXPECT_TRUE(has(h, "<h2>Classes not covered (2)</h2>"));
+    EXPECT_TRUE(has(h,
+                    "<tr><td>R7</td><td>3.8</td><td>relocation r_offset or symbol index out of range</td>"
+                    "<td>no errno contract: &lt;out-of-bounds write&gt; &amp; an oops</td></tr>"));
+    EXPECT_TRUE(has(html_report(testing::run_b()), "<tr><th>man page</th><td>not named"));
+    EXPECT_FALSE(has(h, "<section id=\"evidence\">"));
+    nlohmann::json ev = {
+        {"schema", "modharness.evidence/1"},
+        {"runs",
+         {{{"source", "b/6.1/conformance.json"}, {"kernel", "debian-6.1-cloud"}, {"version", "6.1.192"}, {"cases", 3}, {"matched", 3}}}},
+        {"summary", {{"observed", 1}, {"source-only", 1}}},
+        {"rules",
+         {{{"rule", "K4"},
+           {"line", 280},
+           {"kernels", "-6.3.999"},
+           {"condition", "!sig_enforce"},
+           {"expect", {"ENOEXEC"}},
+           {"status", "observed"},
+           {"observed", {{{"version", "6.1.192"}, {"cases", 2}, {"consistent", 2}, {"results", {"ENOEXEC"}}}}}},
+          {{"rule", "K7"},
+           {"line", 290},
+           {"kernels", "*"},
+           {"condition", "-"},
+           {"expect", {"EBUSY"}},
+           {"status", "source-only"},
+           {"observed", nlohmann::json::array()}}}}};
+    std::string with = html_report(testing::run_a(), nullptr, &ev);
+    EXPECT_TRUE(has(with, "<section id=\"evidence\">"));
+    EXPECT_TRUE(has(with, "<p>Rules: 1 observed, 1 source-only.</p>"));
+    EXPECT_TRUE(has(with,
+                    "<tr><td>K4</td><td class=\"n\">280</td><td>-6.3.999</td><td>!sig_enforce</td><td>ENOEXEC</td>"
+                    "<td class=\"v-pass\">observed</td><td>6.1.192 (2/2)</td><td>-</td><td>6.1.192: ENOEXEC</td></tr>"));
+    EXPECT_TRUE(has(with, "<td class=\"v-conf\">source only</td><td>-</td><td>-</td><td>-</td></tr>"));
+    EXPECT_EQ(testing::xml_problem(with), "");
 }
 
 TEST(HtmlReport, EvidenceForFailingCases) {
@@ -99,6 +144,19 @@ TEST(HtmlReport, WellFormedWithDiffSection) {
     EXPECT_FALSE(has(html_report(a), "<section id=\"diff\">"));
     EXPECT_EQ(testing::xml_problem(h), "");
     MH_EXPECT_XMLLINT_OK(h, "report_a.html");  // the page is also well-formed XML
+}
+
+// A PASS with kernel log notices gets its evidence shown, and the notices column in the table.
+TEST(HtmlReport, PassWithNoticesShowsItsEvidence) {
+    std::string h = html_report(testing::run_a_with_notes());
+    EXPECT_TRUE(has(h, "<h2>Passing cases with kernel log notices (1)</h2>"));
+    EXPECT_TRUE(has(h, "<h3 class=\"v-pass\">PASS default/e1-bad-magic-init (E1, init)</h3>"));
+    EXPECT_TRUE(has(h, "<tr><th>log notices</th><td>sysfs-duplicate, stack-dump</td></tr>"));
+    EXPECT_TRUE(has(h, "sysfs: cannot create duplicate filename &#39;/module/mh_sentinel") ||
+                has(h, "sysfs: cannot create duplicate filename '/module/mh_sentinel"));
+    EXPECT_TRUE(has(h, "<th>log class</th><th>log notices</th><th>taint +</th>"));
+    EXPECT_TRUE(has(h, "<td>sysfs-duplicate</td><td>sysfs-duplicate, stack-dump</td>"));
+    EXPECT_FALSE(has(html_report(testing::run_a()), "Passing cases with kernel log notices"));
 }
 
 }  // namespace

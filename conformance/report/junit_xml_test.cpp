@@ -23,6 +23,16 @@ TEST(JunitXml, CountsAndSuites) {
                      "skipped=\"0\""),
               std::string::npos);
     EXPECT_NE(x.find("<property name=\"cmdline\" value=\"module.sig_enforce=1\"/>"), std::string::npos);
+    // The man page and how often each outcome came out, per suite (the default group's 13 cases).
+    EXPECT_NE(x.find("<property name=\"man_page\" value=\"manpages-6.03\"/>\n"
+                     "      <property name=\"man_page.followed.man\" value=\"0\"/>\n"
+                     "      <property name=\"man_page.followed.code\" value=\"2\"/>\n"
+                     "      <property name=\"man_page.followed.both\" value=\"6\"/>\n"
+                     "      <property name=\"man_page.followed.neither\" value=\"1\"/>\n"
+                     "      <property name=\"man_page.followed.undocumented\" value=\"1\"/>\n"),
+              std::string::npos)
+        << x.substr(0, 1500);
+    EXPECT_EQ(junit_xml(testing::run_b()).find("man_page"), std::string::npos);  // runs before pages were named
 }
 
 TEST(JunitXml, TestcasesByVerdict) {
@@ -41,6 +51,22 @@ TEST(JunitXml, TestcasesByVerdict) {
     // The console excerpt is in the KERNEL error body, escaped, its control bytes visible.
     EXPECT_NE(x.find("RIP: 0010:layout_symtab+0x2a/0x1c0 &lt;script&gt;&amp;\\x01\\x1B[0m"), std::string::npos);
     EXPECT_NE(x.find("kmsg:\n  BUG: unable to handle page fault"), std::string::npos);
+}
+
+// A PASS with kernel log notices is still a pass for CI, with the notices in its system-out.
+TEST(JunitXml, PassWithNoticesCarriesThemInSystemOut) {
+    std::string x = junit_xml(testing::run_a_with_notes());
+    EXPECT_NE(x.find("<testcase name=\"e1-bad-magic-init\" classname=\"modharness.debian-6_1-cloud.E1\" time=\"0.000041\">\n"
+                     "      <system-out>passed with kernel log notices: sysfs-duplicate, stack-dump\ncase: default/e1-bad-magic-init"),
+              std::string::npos)
+        << x;
+    EXPECT_NE(x.find("log notices: sysfs-duplicate, stack-dump\n"), std::string::npos);
+    EXPECT_NE(x.find("kmsg:\n  sysfs: cannot create duplicate filename"), std::string::npos);
+    EXPECT_NE(x.find("<testcase name=\"f1-closed-finit\" classname=\"modharness.debian-6_1-cloud.F1\" time=\"0.000041\"/>"),
+              std::string::npos)
+        << "an empty list of notices is no notice";
+    EXPECT_NE(x.find("failures=\"1\" errors=\"2\" skipped=\"1\""), std::string::npos) << "the counts do not change";
+    EXPECT_EQ(testing::xml_problem(x), "");
 }
 
 TEST(JunitXml, HostileStringsStayWellFormed) {

@@ -161,6 +161,18 @@ Tallies tally_by_class(const nlohmann::json& run) {
     return t;
 }
 
+std::string man_page_name(const nlohmann::json& run) { return str(obj(run, "man_page"), "name"); }
+
+std::vector<const nlohmann::json*> run_uncovered(const nlohmann::json& run) {
+    std::vector<const nlohmann::json*> out;
+    if (!run.is_object()) return out;
+    auto it = run.find("uncovered");
+    if (it == run.end() || !it->is_array()) return out;
+    for (const auto& u : *it)
+        if (u.is_object()) out.push_back(&u);
+    return out;
+}
+
 std::string kernel_label(const nlohmann::json& run) {
     const auto& k = obj(run, "kernel");
     std::string name = str(k, "name"), release = str(k, "release");

@@ -56,7 +56,7 @@ bool class_less(const std::string& a, const std::string& b);
 // Per-class tallies shared by the summary, the HTML matrix and the man-page table.
 struct ClassTally {
     std::array<int, kVerdicts.size()> verdicts{};
-    std::map<std::string, int> followed;  // "man" | "code" | "both" | "neither" | "-" -> count
+    std::map<std::string, int> followed;  // "man" | "code" | "both" | "neither" | "undocumented" | "-" -> count
     std::map<std::string, std::array<int, kVerdicts.size()>> by_call;  // "init"/"finit"/... -> verdicts
     int cases = 0;
 };
@@ -65,5 +65,14 @@ Tallies tally_by_class(const nlohmann::json& run);
 
 // "debian-6.1-cloud (6.1.0-56-cloud-amd64)", or "unknown kernel".
 std::string kernel_label(const nlohmann::json& run);
+
+// The man page the run was scored against, "manpages-6.03"; "" for runs recorded before runs
+// named one (their "followed" is against the page text of contract.txt of that time).
+std::string man_page_name(const nlohmann::json& run);
+// The outcomes of "followed" that the reports count, in column order.
+inline constexpr std::array<std::string_view, 5> kFollowed = {"man", "code", "both", "neither", "undocumented"};
+
+// run["uncovered"] elements that are objects: classes of contract.md §3 no case runs, and why.
+std::vector<const nlohmann::json*> run_uncovered(const nlohmann::json& run);
 
 }  // namespace mh::conformance

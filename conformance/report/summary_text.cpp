@@ -7,12 +7,14 @@
 #include "conformance/report/case_evidence.h"
 #include "conformance/report/markup_escape.h"
 #include "conformance/report/run_view.h"
+#include "harness/common/text.h"
 
 namespace mh::conformance {
 namespace {
 
 constexpr std::size_t kWidth = 100;
 constexpr std::size_t kRule = 98;  // width of the class table
+constexpr std::size_t kFollowedCols = 28;  // the last columns: man code both neither undoc
 
 template <typename... T>
 std::string fmt(const char* f, T... v) {
@@ -27,8 +29,26 @@ std::string row(const std::string& cls, const std::string& title, int cases, con
         auto it = followed.find(k);
         return it == followed.end() ? 0 : it->second;
     };
-    return fmt("%-7s %-28s %5d %4d %4d %4d %4d %6d %4d  %4d %4d %4d %7d\n", terminal_clean(cls, 7).c_str(),
-               terminal_clean(title, 28).c_str(), cases, v[0], v[1], v[2], v[3], v[4], v[5], f("man"), f("code"), f("both"), f("neither"));
+    return fmt("%-7s %-22s %5d %4d %4d %4d %4d %6d %4d  %4d %4d %4d %7d %5d\n", terminal_clean(cls, 7).c_str(),
+               terminal_clean(title, 22).c_str(), cases, v[0], v[1], v[2], v[3], v[4], v[5], f("man"), f("code"), f("both"), f("neither"),
+               f("undocumented"));
+}
+
+// Words of `text` filled into lines of at most kWidth columns: the first starts with `first`, the
+// others with `indent`.
+std::string wrapped(const std::string& text, const std::string& indent, const std::string& first = "") {
+    std::string out, line = first.empty() ? indent : first;
+    bool words_on_line = false;
+    for (const auto& w : words(terminal_clean(text))) {
+        if (words_on_line && line.size() + 1 + w.size() > kWidth) {
+            out += line + "\n";
+            line = indent;
+            words_on_line = false;
+        }
+        line += (words_on_line ? " " : "") + terminal_clean(w, kWidth - indent.size());
+        words_on_line = true;
+    }
+    return out + line + "\n";
 }
 
 bool incomplete(const nlohmann::json& group) {
@@ -94,6 +114,11 @@ std::string summary_text(const nlohmann::json& run) {
                               or_dash(str(run, "accel")).c_str(), or_dash(str(run, "started_utc")).c_str()),
                           kWidth) +
            "\n";
+    std::string page = man_page_name(run);
+    if (!page.empty()) {
+        std::string why = str(obj(run, "man_page"), "why");
+        out += terminal_clean("  man page: " + page + (why.empty() ? "" : " (" + why + ")"), kWidth) + "\n";
+    }
     if (run.is_object() && run.contains("groups") && run["groups"].is_array()) {
         for (const auto& g : run["groups"]) {
             // Late reports, bad frames and lost results only when there are any: the line stays short.
@@ -111,9 +136,9 @@ std::string summary_text(const nlohmann::json& run) {
         }
     }
     out += "\n";
-    out += std::string(kRule - 22, ' ') + "- man page followed --\n";  // over the last 22 columns
-    out += fmt("%-7s %-28s %5s %4s %4s %4s %4s %6s %4s  %4s %4s %4s %7s\n", "class", "title", "cases", "PASS", "FAIL", "CONF", "BROK",
-               "KERNEL", "RAN", "man", "code", "both", "neither");
+    out += std::string(kRule - kFollowedCols, ' ') + "------ man page followed -----\n";  // over the last columns
+    out += fmt("%-7s %-22s %5s %4s %4s %4s %4s %6s %4s  %4s %4s %4s %7s %5s\n", "class", "title", "cases", "PASS", "FAIL", "CONF", "BROK",
+               "KERNEL", "RAN", "man", "code", "both", "neither", "undoc");
     out += std::string(kRule, '-') + "\n";
     std::array<int, kVerdicts.size()> total{};
     std::map<std::string, int> total_followed;
@@ -145,9 +170,17 @@ std::string summary_text(const nlohmann::json& run) {
         }
         out += line + "\n";
     }
-    out +=
-        "man page followed: the errno matched the man page (man), the contract from the kernel code (code),\n"
-        "both, or neither; cases where the page is silent or that gave no result are not counted.\n";
+    out += wrapped("man page followed" + (page.empty() ? std::string() : " (" + page + ")") +
+                       ": the errno matched what the page says (man), the contract from the kernel code (code), both, or "
+                       "neither; undoc: the page says nothing about that input on that call. Cases that gave no result "
+                       "are not counted.",
+                   "");
+    if (auto uncovered = run_uncovered(run); !uncovered.empty()) {
+        out += fmt("\nclasses of contract.md section 3 that no case runs (%zu):\n", uncovered.size());
+        for (const auto* u : uncovered)
+            out += wrapped(or_dash(str(*u, "title")) + ": " + or_dash(str(*u, "reason")), std::string(14, ' '),
+                           terminal_clean(fmt("  %-5s %-5s ", or_dash(str(*u, "id")).c_str(), or_dash(str(*u, "section")).c_str()), 14));
+    }
 
     // Worst first, run order within a verdict: the top lines are what to look at.
     std::vector<const nlohmann::json*> bad;
@@ -163,6 +196,20 @@ std::string summary_text(const nlohmann::json& run) {
     if (!events.empty()) {
         out += fmt("kernel reports between cases (%zu, each counted as KERNEL):\n", events.size());
         for (const auto* e : events) out += terminal_clean("  KERNEL " + event_label(*e), kWidth) + "\n";
+        out += "\n";
+    }
+    // A verdict judges the errno only: a PASS that came with a stack dump or a sysfs complaint
+    // is listed so it is seen as such (KERNEL cases are explained by their report already).
+    std::vector<const nlohmann::json*> noted;
+    for (const auto* c : cases)
+        if (str(*c, "verdict") != "KERNEL" && !notes_text(*c).empty()) noted.push_back(c);
+    if (!noted.empty()) {
+        out += fmt("cases with kernel log notices besides their verdict (%zu):\n", noted.size());
+        for (const auto* c : noted)
+            out += terminal_clean(fmt("  %-6s %s  [%s %s]  %s", or_dash(str(*c, "verdict")).c_str(), case_key(*c).c_str(),
+                                      case_class(*c).c_str(), case_call(*c).c_str(), notes_text(*c).c_str()),
+                                  kWidth) +
+                   "\n";
         out += "\n";
     }
     if (bad.empty()) {

@@ -15,7 +15,7 @@ using testing::words;
 std::vector<std::string> row_numbers(const std::string& text, const std::string& cls) {
     for (const auto& l : lines_of(text)) {
         auto w = words(l);
-        if (!w.empty() && w[0] == cls) return std::vector<std::string>(w.end() - 11, w.end());
+        if (!w.empty() && w[0] == cls) return std::vector<std::string>(w.end() - 12, w.end());
     }
     return {};
 }
@@ -29,16 +29,34 @@ std::size_t columns(const std::string& line) {
 TEST(SummaryText, ClassRowsAndTotals) {
     std::string s = summary_text(testing::run_a());
     using V = std::vector<std::string>;
-    //                          cases PASS FAIL CONF BROK KERNEL RAN man code both neither
-    EXPECT_EQ(row_numbers(s, "F12"), (V{"1", "0", "1", "0", "0", "0", "0", "0", "0", "0", "1"}));
-    EXPECT_EQ(row_numbers(s, "E1"), (V{"2", "2", "0", "0", "0", "0", "0", "0", "0", "2", "0"}));
-    EXPECT_EQ(row_numbers(s, "E12"), (V{"1", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0"}));
-    EXPECT_EQ(row_numbers(s, "S1"), (V{"1", "1", "0", "0", "0", "0", "0", "0", "1", "0", "0"}));
-    EXPECT_EQ(row_numbers(s, "total"), (V{"14", "10", "1", "1", "1", "1", "0", "0", "2", "7", "1"}));
+    //                          cases PASS FAIL CONF BROK KERNEL RAN man code both neither undoc
+    EXPECT_EQ(row_numbers(s, "F12"), (V{"1", "0", "1", "0", "0", "0", "0", "0", "0", "0", "1", "0"}));
+    EXPECT_EQ(row_numbers(s, "E1"), (V{"2", "2", "0", "0", "0", "0", "0", "0", "0", "2", "0", "0"}));
+    EXPECT_EQ(row_numbers(s, "E12"), (V{"1", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0"}));
+    EXPECT_EQ(row_numbers(s, "S1"), (V{"1", "1", "0", "0", "0", "0", "0", "0", "1", "0", "0", "0"}));
+    // The page says nothing about COMPRESSED_FILE: undocumented, its own column.
+    EXPECT_EQ(row_numbers(s, "G3"), (V{"1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1"}));
+    EXPECT_EQ(row_numbers(s, "total"), (V{"14", "10", "1", "1", "1", "1", "0", "0", "2", "7", "1", "1"}));
     // A class the run declares but never ran is named under the table, not given a row of zeros.
     EXPECT_EQ(row_numbers(s, "F13"), V{});
     EXPECT_NE(s.find("\nclasses without cases in this run (1): F13\n"), std::string::npos);
     EXPECT_NE(s.find("F12     sysfs attribute file"), std::string::npos);
+}
+
+TEST(SummaryText, ManPageAndUncoveredClasses) {
+    std::string s = summary_text(testing::run_a());
+    EXPECT_EQ(lines_of(s)[2], "  man page: manpages-6.03 (shipped by debian-12, the kernel's distribution)");
+    EXPECT_NE(s.find("man page followed (manpages-6.03): the errno matched"), std::string::npos);
+    EXPECT_NE(s.find("\nclasses of contract.md section 3 that no case runs (2):\n"
+                     "  K6    3.9   a signal during one of the duplicate-name waits: the executor cannot signal a caller\n"
+                     "              while it waits (no case key for it)\n"
+                     "  R7    3.8   relocation r_offset or symbol index out of range: no errno contract: <out-of-bounds\n"),
+              std::string::npos)
+        << s;
+    // A run recorded before runs named their page: no man page line, no uncovered list.
+    std::string old = summary_text(testing::run_b());
+    EXPECT_EQ(old.find("man page:"), std::string::npos);
+    EXPECT_EQ(old.find("no case runs"), std::string::npos);
 }
 
 TEST(SummaryText, NaturalClassOrder) {
@@ -117,6 +135,19 @@ TEST(TerminalClean, CutsByColumns) {
     EXPECT_EQ(terminal_clean("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4), "\xc3\xa9...");  // é counts as one column
     EXPECT_EQ(terminal_clean("a\tb\nc"), "a b c");
     EXPECT_EQ(terminal_clean("\xff"), "\\xFF");
+}
+
+// A PASS that came with a stack dump is listed as such, with its notices; cases without any
+// are not, and the verdict counts do not change.
+TEST(SummaryText, PassWithKernelNoticesIsListed) {
+    std::string s = summary_text(testing::run_a_with_notes());
+    EXPECT_NE(s.find("cases with kernel log notices besides their verdict (1):\n"
+                     "  PASS   default/e1-bad-magic-init  [E1 init]  sysfs-duplicate, stack-dump\n"),
+              std::string::npos)
+        << s;
+    EXPECT_EQ(s.find("f1-closed-finit"), std::string::npos);
+    EXPECT_EQ(row_numbers(s, "total"), row_numbers(summary_text(testing::run_a()), "total"));
+    EXPECT_EQ(summary_text(testing::run_a()).find("kernel log notices"), std::string::npos);
 }
 
 }  // namespace

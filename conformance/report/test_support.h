@@ -33,6 +33,22 @@ inline nlohmann::json run_b() {
     return r.ok() ? *r : nlohmann::json::object();
 }
 
+// Run A with e1-bad-magic-init as mal-this-module-duplicate-init ran on 6.1: PASS, with a sysfs
+// complaint and a stack dump in its kernel log (log_notes), and one case with an empty list.
+inline nlohmann::json run_a_with_notes() {
+    nlohmann::json run = run_a();
+    for (auto& c : run["cases"]) {
+        if (c.value("id", "") == "e1-bad-magic-init") {
+            c["log_class"] = "sysfs-duplicate";
+            c["log_notes"] = {"sysfs-duplicate", "stack-dump"};
+            c["kmsg"] = {"sysfs: cannot create duplicate filename '/module/mh_sentinel/sections/.gnu.linkonce.this_module'",
+                         "Call Trace:", " dump_stack_lvl+0x44/0x5c"};
+        }
+        if (c.value("id", "") == "f1-closed-finit") c["log_notes"] = nlohmann::json::array();
+    }
+    return run;
+}
+
 // Lines of s.
 inline std::vector<std::string> lines_of(const std::string& s) {
     std::vector<std::string> out;

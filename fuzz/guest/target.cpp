@@ -90,8 +90,11 @@ struct Target::Impl {
             if (n <= 0) break;  // EAGAIN: nothing new; EPIPE: overrun, keep going next time
             rec[n] = 0;
             const char* text = std::strchr(rec, ';');
-            std::string cls = kernel_log::classify_module_log_line(text ? text + 1 : rec);
-            if (!cls.empty()) out.push_back(std::move(cls));
+            kernel_log::LogClass cls = kernel_log::classify_module_log(text ? text + 1 : rec);
+            // Frames and registers add nothing to the line that opened their dump, and noise (the
+            // clocksource watchdog, a seed's own printk) is not about the input: no feature.
+            if (cls.name.empty() || cls.role == kernel_log::LogRole::kDetail || cls.role == kernel_log::LogRole::kNoise) continue;
+            out.push_back(std::move(cls.name));
         }
         return out;
     }

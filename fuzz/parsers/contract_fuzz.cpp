@@ -1,6 +1,9 @@
-// libFuzzer target: the conformance data files, conformance/contract.txt and groups.txt (a
-// --conformance-dir can point anywhere). Properties: no crash; a contract that parses also
-// validates or fails cleanly, and rule lookup works on it; errno sets print back to themselves.
+// libFuzzer target: the conformance data files, conformance/contract.txt, man_pages.txt and
+// groups.txt (a --conformance-dir can point anywhere). Properties: no crash; a contract that parses
+// also validates or fails cleanly, and rule lookup works on it; errno sets print back to
+// themselves; a man page file that parses has one page for unknown kernels, and what a page says
+// uses only statements it carries.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +11,7 @@
 
 #include "conformance/contract.h"
 #include "conformance/groups.h"
+#include "conformance/man_pages.h"
 #include "fuzz/parsers/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -21,6 +25,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto again = parse_errno_set(errno_set_text(*set));
         FUZZ_CHECK(again.ok());
         FUZZ_CHECK(errno_set_text(*again) == errno_set_text(*set));
+    }
+    if (auto m = parse_man_pages(text, "fuzz-man_pages.txt")) {
+        const ManPage* fallback = default_man_page(*m, "");
+        FUZZ_CHECK(fallback != nullptr && fallback->fallback);
+        std::vector<std::string> keys;
+        for (const auto& [k, s] : m->says) keys.push_back(k);
+        for (const auto& p : m->pages)
+            for (const char* call : {"init", "finit"})
+                for (const auto* s : man_view(*m, keys, p.name, call).used)
+                    FUZZ_CHECK(s->pages.empty() || std::find(s->pages.begin(), s->pages.end(), p.name) != s->pages.end());
     }
     auto c = parse_contract(text, "fuzz-contract.txt");
     if (!c) return 0;

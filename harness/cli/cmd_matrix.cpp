@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/case_file_run.h"
+#include "conformance/contract.h"
 #include "conformance/groups.h"
 #include "conformance/matrix_run.h"
 #include "conformance/report/matrix.h"
@@ -53,8 +54,9 @@ SET (repeatable --kernels; items comma-separated):
 std::vector<OptionSpec> matrix_options() {
     std::vector<OptionSpec> specs = {
         {"kernels", "SET", "the kernels (repeatable): see SET above", kRepeatable},
-        {"group", "NAME", "only this group of the suite (repeatable): default, sig_enforce", kRepeatable},
+        {"group", "NAME", "only this group of the suite (repeatable): default, sig_enforce, lockdown", kRepeatable},
         {"only", "LIST", "only suite cases whose id contains an item or whose class is one (e.g. E1,F1)"},
+        {"man-page", "NAME", "score against this man page: manpages-6.03, man-pages-git (default: each kernel's distribution's)"},
         {"conformance-dir", "D", "contract, groups and case files (default: the source tree's conformance/)"},
         {"jobs", "N", "kernels run at once, each with its own VMs, 1..16 (default 1)"},
         {"all-rows", "", "the text table lists every case, not only those that change"},
@@ -90,10 +92,11 @@ Expected<conformance::MatrixSelection> selection_from(const ParsedArgs& p) {
     sel.conformance_dir = p.get_or("conformance-dir", conformance::default_conformance_dir().string());
     sel.groups = p.all("group");
     sel.only = p.get_or("only", "");
+    sel.man_page = p.get_or("man-page", "");
     for (const auto& f : p.positionals) sel.case_files.emplace_back(f);
     if (!sel.case_files.empty()) {
-        if (!sel.groups.empty() || !sel.only.empty())
-            return usage_error("--group and --only select suite cases; with case files, edit the files instead");
+        if (!sel.groups.empty() || !sel.only.empty() || !sel.man_page.empty())
+            return usage_error("--group, --only and --man-page are for the suite; with case files, edit the files instead");
         MH_TRY(conformance::load_case_files(sel.case_files));
         return sel;
     }
@@ -108,6 +111,11 @@ Expected<conformance::MatrixSelection> selection_from(const ParsedArgs& p) {
             found = found || g.name == name;
         }
         if (!found) return usage_error("unknown --group '" + name + "' (groups: " + known + ")");
+    }
+    if (!sel.man_page.empty()) {
+        MH_TRY_ASSIGN(contract, conformance::load_contract(sel.conformance_dir / "contract.txt"));
+        if (!conformance::find_man_page(contract.man, sel.man_page))
+            return usage_error("unknown --man-page '" + sel.man_page + "' (pages: " + conformance::man_page_names(contract.man) + ")");
     }
     return sel;
 }

@@ -33,6 +33,10 @@ struct SharedResult {
     int err;
     uint64_t ns;
     char setup_error[480];
+    // The length init_module was given (a relative len= resolved here): echoed to the host,
+    // which checks it against its own resolution and records it.
+    int len_set;
+    unsigned long len;
     // Concurrent cases: one slot per caller (slot 0 is also copied into ret/err/ns).
     int callers_done;
     long rets[protocol::kMaxConcurrent];
@@ -87,7 +91,9 @@ bool one_call(const protocol::GuestCase& c, protocol::Call call, ModuleBackend& 
             set_setup_error(out, buf.error().message);
             return false;
         }
-        unsigned long len = protocol::effective_len(c, buf->len);
+        unsigned long len = protocol::init_len(c, buf->len);
+        out->len = len;
+        out->len_set = 1;
         out->stage = 1;
         t0 = monotonic_ns();
         r = backend.init_module(buf->ptr, len, params_ptr);
@@ -257,6 +263,7 @@ CaseOutcome run_case(const protocol::GuestCase& c, ModuleBackend& backend, const
         rec.set("errnos", errs);
     }
     if (shared->setup_error[0]) rec.set("setup_error", shared->setup_error);
+    if (shared->len_set) rec.set("len", std::to_string(shared->len));
     if (shared->stage == 2) {
         rec.set("ret", std::to_string(shared->ret));
         rec.set("errno", std::to_string(shared->err));

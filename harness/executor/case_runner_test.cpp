@@ -81,6 +81,31 @@ TEST(CaseRunner, LengthOverrideAndParams) {
     EXPECT_STREQ(be.state->last_params, "a=1 b=hello");
 }
 
+// The result frame says which length was passed, so the host records what ran, not a guess.
+TEST(CaseRunner, PassedLengthIsEchoed) {
+    struct Want {
+        const char* buf;
+        char op;
+        uint64_t n;
+        unsigned long passed;
+    };
+    for (Want w : {Want{"image", 0, 0, 200}, Want{"image", '-', 1, 199}, Want{"mmap", '/', 2, 100}, Want{"guard_tail", '+', 1, 201},
+                   Want{"null", '+', 7, 7}}) {
+        FakeBackend be;
+        auto c = base_case(protocol::Call::Init);
+        c.buffer = w.buf;
+        c.has_len = w.op != 0;
+        c.len_op = w.op;
+        c.len = w.n;
+        auto out = run_case(c, be, env());
+        EXPECT_EQ(be.state->last_len, w.passed) << w.buf << " " << w.op << w.n;
+        EXPECT_EQ(out.record.get("len"), std::to_string(w.passed)) << w.buf << " " << w.op << w.n;
+    }
+    FakeBackend be;
+    auto out = run_case(base_case(protocol::Call::Finit), be, env());
+    EXPECT_FALSE(out.record.has("len")) << "finit_module takes no length";
+}
+
 TEST(CaseRunner, HangTimesOutAndPoisons) {
     FakeBackend be;
     be.on_init = [](unsigned long) -> sys::RawResult {

@@ -57,9 +57,11 @@ bool is_buffer_kind(std::string_view kind) {
     return false;
 }
 
+bool buffer_holds_image(std::string_view kind) { return kind == "image" || kind == "guard_tail" || kind == "mmap"; }
+
 Expected<PreparedBuffer> prepare_buffer(std::string_view kind, const std::string& image_path) {
     std::vector<uint8_t> bytes;
-    if (kind == "image" || kind == "guard_tail" || kind == "mmap") {
+    if (buffer_holds_image(kind)) {
         auto r = read_file_bytes(image_path);
         if (!r) return r.error();
         bytes = std::move(r).value();

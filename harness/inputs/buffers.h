@@ -20,6 +20,9 @@ struct PreparedBuffer {
 
 const std::vector<std::string_view>& buffer_kind_names();
 bool is_buffer_kind(std::string_view kind);
+// image, mmap and guard_tail point at the image's bytes: the base of a relative `len`
+// ("image-1"). The other kinds point at no image, so their base is 0.
+bool buffer_holds_image(std::string_view kind);
 
 // image: heap copy of the bytes; mmap: read-only mapping of the file; null; unmapped (an address
 // that was mapped and then unmapped); prot_none; guard_tail (the image ends exactly at a

@@ -186,6 +186,29 @@ std::string_view frame_function(std::string_view msg) {
     return {};
 }
 
+bool is_stack_trace_line(std::string_view msg) {
+    std::string_view s = ltrim(msg);
+    if (starts_with(s, "? ")) s = s.substr(2);
+    if (starts_with(s, "[<")) return s.find(">]") != std::string_view::npos;
+    if (s.size() >= 3 && s.front() == '<' && s.back() == '>') {
+        // Context markers: <TASK>, </TASK>, <IRQ>, </IRQ>, <NMI>, <SOFTIRQ>, <#DF>...
+        std::string_view inner = s.substr(1, s.size() - 2);
+        if (starts_with(inner, "/")) inner.remove_prefix(1);
+        return !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '#'; });
+    }
+    return !frame_function(s).empty();
+}
+
+bool is_register_dump_line(std::string_view msg) {
+    // The first register of each __show_regs line (x86-64), and the opcode bytes line.
+    static constexpr std::string_view kFirst[] = {
+        "RIP: ", "RSP: ", "RAX: ", "RBX: ", "RCX: ", "RDX: ", "RSI: ", "RDI: ", "RBP: ",  "R08: ", "R09: ", "R10: ",
+        "R11: ", "R12: ", "R13: ", "R14: ", "R15: ", "FS: ",  "GS: ",  "CS: ",  "DS: ",   "ES: ",  "CR0: ", "CR2: ",
+        "CR3: ", "CR4: ", "DR0: ", "DR1: ", "DR2: ", "DR3: ", "DR6: ", "DR7: ", "PKRU: ", "Code: "};
+    std::string_view s = ltrim(msg);
+    return std::any_of(std::begin(kFirst), std::end(kFirst), [s](std::string_view p) { return starts_with(s, p); });
+}
+
 std::string sanitize_message(std::string_view msg) {
     std::string out;
     out.reserve(std::min(msg.size(), kMaxTitleBytes + 16));

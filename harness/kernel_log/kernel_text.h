@@ -46,6 +46,15 @@ std::string_view ip_function(std::string_view msg);
 // Empty for unreliable ("? func") frames and for lines that are not frames.
 std::string_view frame_function(std::string_view msg);
 
+// True for a line of a stack trace, reliable or not: " func+0x1/0x2 [mod]", " ? func+0x1/0x2",
+// an address frame "[<ffffffffc05ac000>] 0xffffffffc05ac000", a context marker " <TASK>",
+// " </IRQ>". Unlike frame_function, unreliable frames count: they are still part of the dump.
+bool is_stack_trace_line(std::string_view msg);
+
+// True for a line of an x86 register dump (__show_regs, show_opcodes): "RIP: 0010:f+0x1/0x2",
+// "RSP: 0018:...", "RAX: ...", "R10: ...", "FS:  ...", "CR2: ...", "DR0: ...", "Code: ...".
+bool is_register_dump_line(std::string_view msg);
+
 // Replaces "func+0x12/0x34" by "func", drops "[<ffffffff8123>]" and kernel addresses,
 // turns bytes that are not printable ASCII into '?', collapses blanks and caps the length:
 // what remains of a message is stable across runs and safe to print anywhere.

@@ -62,6 +62,27 @@ TEST(KernelText, Frames) {
     EXPECT_EQ(frame_function("RIP: 0010:strlen+0x0/0x20"), "");
 }
 
+// Lines of the 6.1 and 6.12 cloud baselines' dumps (conformance/baselines/*/conformance.json).
+TEST(KernelText, StackTraceAndRegisterDumpLines) {
+    for (const char* line : {" dump_stack_lvl+0x44/0x5c", " sysfs_warn_dup.cold+0x17/0x23", " ? __do_sys_init_module+0x17f/0x1b0",
+                             " mh_sentinel_init+0xf/0x1000 [mh_sentinel]", " <TASK>", " </TASK>", " <IRQ>",
+                             "[<ffffffffc05ac000>] 0xffffffffc05ac000", " __dump_stack lib/dump_stack.c:77 [inline]"})
+        EXPECT_TRUE(is_stack_trace_line(line)) << line;
+    for (const char* line : {"Call Trace:", "mh_params: ival=0 sval=default bval=0 ret=-5", "<>", " <task>", "Mem-Info:",
+                             "RIP: 0010:kobject_add_internal+0x280/0x2a0", "sysfs: cannot create duplicate filename '/module/x'"})
+        EXPECT_FALSE(is_stack_trace_line(line)) << line;
+    for (const char* line : {"RIP: 0010:kobject_add_internal+0x280/0x2a0", "RIP: 0033:0x56c8e9",
+                             "RSP: 002b:00007ffd7897ae08 EFLAGS: 00000246 ORIG_RAX: 00000000000000af",
+                             "RAX: ffffffffffffffda RBX: 000000002f8463b8 RCX: 000000000056c8e9",
+                             "R13: 00007f1dbbc7cfff R14: 00007f1dbbc7cfff R15: 00007ffd7897ae80",
+                             "FS:  0000000000000000(0000) GS:ffff88803ec00000(0000) knlGS:0000000000000000",
+                             "CR2: ffffffffc05b300a CR3: 000000000239a000 CR4: 00000000000006f0", "CR2: 0000000000000008",
+                             "Code: Unable to access opcode bytes at 0x56c8bf.", "Code: ff ff c3 66 2e 0f 1f 84 00 <48> 3d 01 f0"})
+        EXPECT_TRUE(is_register_dump_line(line)) << line;
+    for (const char* line : {" dump_stack_lvl+0x44/0x5c", "Call Trace:", "RIPE: 1", "Codes: x", "mh_ok: loaded"})
+        EXPECT_FALSE(is_register_dump_line(line)) << line;
+}
+
 TEST(KernelText, Sanitize) {
     EXPECT_EQ(sanitize_message("stack-protector: Kernel stack is corrupted in: load_module+0x2a1b/0x2a50"),
               "stack-protector: Kernel stack is corrupted in: load_module");

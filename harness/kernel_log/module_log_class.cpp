@@ -1,11 +1,19 @@
 // Module log classes: map one kernel log line printed during a module load to a short stable class.
 #include "harness/kernel_log/module_log_class.h"
 
+#include <algorithm>
+
 #include "harness/kernel_log/console_parser.h"
 #include "harness/kernel_log/kernel_text.h"
 
 namespace mh::kernel_log {
 namespace {
+
+constexpr LogRole kTaint = LogRole::kTaint;
+constexpr LogRole kNotice = LogRole::kNotice;
+constexpr LogRole kDetail = LogRole::kDetail;
+constexpr LogRole kNoise = LogRole::kNoise;
+constexpr bool kAtStart = true;
 
 // Classes are part of the fuzz signal and of recorded conformance baselines: never rename one,
 // add rows instead. More specific needles precede the general ones they contain.
@@ -44,7 +52,7 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"PKCS#7 signature info has unexpected non-zero params", "", "sig-bad-params", "mod_check_sig"},
     {"Module hash ", " is blacklisted", "sig-hash-blacklisted", "mod_is_hash_blacklisted"},
     {"digest memory buffer allocate fail", "", "sig-digest-alloc", "mod_is_hash_blacklisted"},
-    {"module verification failed: signature and/or required key missing", "", "sig-unsigned-taint", "module_augment_kernel_taints"},
+    {"module verification failed: signature and/or required key missing", "", "sig-unsigned-taint", "module_augment_kernel_taints", kTaint},
     // Decompression, kernel/module/decompress.c
     {"not a gzip compressed module", "", "decompress-format", "module_gzip_decompress"},
     {"not an xz compressed module", "", "decompress-format", "module_xz_decompress"},
@@ -61,13 +69,13 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"no symbol version for", "", "symbol-no-version", "check_version"},
     {"is marked as livepatch module, but livepatch support is disabled", "", "livepatch-disabled", "check_modinfo_livepatch"},
     {"loading module not compiled with retpoline compiler", "", "retpoline", "check_modinfo_retpoline"},
-    {"loading out-of-tree module taints kernel", "", "oot-taint", "module_augment_kernel_taints"},
-    {"module is from the staging directory", "", "staging-taint", "module_augment_kernel_taints"},
-    {"tainting kernel with TAINT_LIVEPATCH", "", "livepatch-taint", "module_augment_kernel_taints"},
-    {"loading test module taints kernel", "", "test-taint", "module_augment_kernel_taints"},
-    {"module license '", "taints kernel", "license-taint", "module_license_taint_check"},
-    {"module license taints kernel", "", "license-taint", "module_augment_kernel_taints"},
-    {": kernel tainted.", "", "force-load-taint", "try_to_force_load"},
+    {"loading out-of-tree module taints kernel", "", "oot-taint", "module_augment_kernel_taints", kTaint},
+    {"module is from the staging directory", "", "staging-taint", "module_augment_kernel_taints", kTaint},
+    {"tainting kernel with TAINT_LIVEPATCH", "", "livepatch-taint", "module_augment_kernel_taints", kTaint},
+    {"loading test module taints kernel", "", "test-taint", "module_augment_kernel_taints", kTaint},
+    {"module license '", "taints kernel", "license-taint", "module_license_taint_check", kTaint},
+    {"module license taints kernel", "", "license-taint", "module_augment_kernel_taints", kTaint},
+    {": kernel tainted.", "", "force-load-taint", "try_to_force_load", kTaint},
     {"module uses symbols ", "from proprietary module", "proprietary-taint-inherit", "inherit_taint"},
     {"module using GPL-only symbols uses symbols", "", "gpl-from-proprietary", "inherit_taint"},
     {"from namespace ", "but does not import it", "namespace-missing", "verify_namespace_is_imported"},
@@ -108,29 +116,104 @@ constexpr ModuleLogPattern kModuleLogPatterns[] = {
     {"can only take ", " arguments", "param-array-max", "param_array"},
     {"needs at least ", " arguments", "param-array-min", "param_array"},
     {"string doesn't fit in ", "", "param-string-fit", "param_set_copystring"},
-    {"Setting dangerous option ", "tainting kernel", "param-dangerous-taint", "param_check_unsafe"},
+    {"Setting dangerous option ", "tainting kernel", "param-dangerous-taint", "param_check_unsafe", kTaint},
     {"enabled irq's!", "", "param-irq", "parse_one"},
     // Allocation failures for huge images (mm/vmalloc.c warn_alloc texts)
     {"vmalloc error: size", "", "vmalloc-fail", "__vmalloc_node_range"},
     {"vmalloc: allocation failure", "", "vmalloc-fail", "__vmalloc_node_range"},
+    {"execmem: unable to allocate memory", "", "execmem-fail", "execmem_vmalloc (6.12)"},
+    // Signals besides the errno (kNotice): what a PASS can come with. Taken from every line of the
+    // 6.1 and 6.12 cloud baselines that no row above classified.
+    // dump_stack() without a crash (sysfs_warn_dup, warn_alloc, do_init_module's "suspiciously
+    // returned"), and the header and trace of every report: dump_stack_print_info, show_trace_log_lvl.
+    {"Call Trace:", "", "stack-dump", "show_trace_log_lvl", kNotice, kAtStart},
+    {"CPU: ", " Comm: ", "stack-dump", "dump_stack_print_info", kNotice, kAtStart},
+    {"Hardware name: ", "", "stack-dump", "dump_stack_print_info", kNotice, kAtStart},
+    {"Tainted: [", "]=", "stack-dump", "dump_stack_print_info (6.12 taint legend)", kNotice, kAtStart},
+    {"sysfs: cannot create duplicate filename", "", "sysfs-duplicate", "sysfs_warn_dup", kNotice},
+    {"kobject_add_internal failed for", "", "kobject-add-failed", "kobject_add_internal", kNotice},
+    {"attempted to be registered with empty name", "", "kobject-empty-name", "kobject_add_internal (WARN text)", kNotice},
+    {"tried to init an initialized object", "", "kobject-reinit", "kobject_init", kNotice},
+    {"missing return thunk: ", "", "missing-return-thunk", "apply_returns (WARN text)", kNotice},
+    {"detected buffer overflow in ", "", "fortify-overflow", "__fortify_report / fortify_panic", kNotice},
+    {"[ ftrace bug ]", "", "ftrace-bug", "ftrace_bug", kNotice},
+    {"ftrace failed to modify", "", "ftrace-bug", "ftrace_bug", kNotice},
+    {"ftrace faulted on modifying", "", "ftrace-bug", "ftrace_bug", kNotice},
+    {"Initializing ftrace call sites", "", "ftrace-bug", "print_bug_type", kNotice},
+    {"ftrace record flags: ", "", "ftrace-bug", "ftrace_bug", kNotice},
+    {"expected tramp: ", "", "ftrace-bug", "ftrace_bug", kNotice},
+    {"actual: ", "", "ftrace-bug", "print_ip_ins", kNotice, kAtStart},
+    {"expected: ", "", "ftrace-bug", "print_ip_ins", kNotice, kAtStart},
+    {"System may be vulnerable to spectre v2", "", "spectre-v2-module", "retpoline_module_ok", kNotice},
+    {"Disabling lock debugging due to kernel taint", "", "lockdep-off-taint", "add_taint", kTaint},
+    // Inside a report (kDetail): the lines around the frames and registers, and the memory
+    // summary warn_alloc prints after its stack dump.
+    {"------------[ cut here ]------------", "", "report-detail", "__warn_printk / report_bug", kDetail},
+    {"---[ end trace ", "", "report-detail", "end_report / print_oops_end_marker", kDetail},
+    {"Modules linked in:", "", "report-detail", "print_modules", kDetail, kAtStart},
+    {"#PF: ", "", "report-detail", "show_fault_oops", kDetail, kAtStart},
+    {"PGD ", " PUD ", "report-detail", "dump_pagetable", kDetail, kAtStart},
+    {"PGD 0 ", "", "report-detail", "dump_pagetable", kDetail, kAtStart},
+    {"note: ", " exited with irqs disabled", "report-detail", "make_task_dead", kDetail, kAtStart},
+    {"note: ", " exited with preempt_count ", "report-detail", "make_task_dead", kDetail, kAtStart},
+    {"Mem-Info:", "", "mem-info", "show_mem", kDetail, kAtStart},
+    {"active_anon:", "", "mem-info", "show_free_areas", kDetail, kAtStart},
+    {"Node ", "kB", "mem-info", "show_free_areas", kDetail, kAtStart},
+    {"Node ", " hugepages_total=", "mem-info", "hugetlb_show_meminfo_node", kDetail, kAtStart},
+    {"lowmem_reserve[]:", "", "mem-info", "show_free_areas", kDetail, kAtStart},
+    {" total pagecache pages", "", "mem-info", "show_mem", kDetail},
+    {" pages in swap cache", "", "mem-info", "show_swap_cache_info", kDetail},
+    {"Free swap  = ", "", "mem-info", "show_swap_cache_info", kDetail, kAtStart},
+    {"Total swap = ", "", "mem-info", "show_swap_cache_info", kDetail, kAtStart},
+    {" pages RAM", "", "mem-info", "show_mem", kDetail},
+    {" pages HighMem/MovableOnly", "", "mem-info", "show_mem", kDetail},
+    {" pages reserved", "", "mem-info", "show_mem", kDetail},
+    {" pages hwpoisoned", "", "mem-info", "show_mem", kDetail},
+    // Not about the input (kNoise). The TSC clocksource watchdog prints when it switches, at
+    // whatever case runs a few seconds after boot.
+    {"clocksource: ", "", "clocksource", "clocksource_watchdog / timekeeping", kNoise, kAtStart},
+    {"tsc: ", "", "clocksource", "arch/x86/kernel/tsc.c", kNoise, kAtStart},
+    // A parse_args message ("`VALUE' too large for parameter `NAME'") cut at the printk line
+    // limit loses its newline, so the kernel holds the record open for a continuation and
+    // readers see it with the next printk: in the log of a later case, not of its own.
+    {": `", "", "param-message-cut", "parse_args (record cut at the printk line limit)", kNoise},
+    // corpus/modules: the seed modules' own pr_info/pr_warn lines (the loader's lines about a
+    // seed, "mh_sentinel: loading out-of-tree module...", match the rows above first).
+    {"mh_", ": loaded", "seed-output", "corpus/modules (module init)", kNoise, kAtStart},
+    {"mh_", ": unloaded", "seed-output", "corpus/modules (module exit)", kNoise, kAtStart},
+    {"mh_params: ival=", "", "seed-output", "corpus/modules/params", kNoise, kAtStart},
+    {"mh_consumer: value=", "", "seed-output", "corpus/modules/consumer", kNoise, kAtStart},
+    {"mh_provider: symbol_get caller reached", "", "seed-output", "corpus/modules/provider", kNoise, kAtStart},
+    {"mh_hang: init sleeping forever", "", "seed-output", "corpus/modules/hang", kNoise, kAtStart},
+    {"mh_oom: allocation failed after", "", "seed-output", "corpus/modules/oom", kNoise, kAtStart},
+    {"mh_flood: line ", "", "seed-output", "corpus/modules/flood", kNoise, kAtStart},
+    {"mh_paramoops: deeper than", "", "seed-output", "corpus/modules/paramoops", kNoise, kAtStart},
+    {"mh_", " payload bytes, page checksum ", "seed-output", "corpus/modules/big", kNoise, kAtStart},
 };
 
 }  // namespace
 
 std::span<const ModuleLogPattern> module_log_patterns() { return kModuleLogPatterns; }
 
-std::string classify_module_log_line(std::string_view line) {
-    if (std::optional<CrashKind> kind = crash_start_kind(line); kind.has_value()) return "kernel-" + std::string(crash_kind_name(*kind));
+LogClass classify_module_log(std::string_view line) {
+    if (std::optional<CrashKind> kind = crash_start_kind(line); kind.has_value())
+        return {"kernel-" + std::string(crash_kind_name(*kind)), LogRole::kCheck};
     std::string clean;
     clean_line(line, clean);
     std::string_view msg = strip_console_prefix(clean);
+    std::string_view opened = msg.substr(std::min(msg.find_first_not_of(" \t"), msg.size()));
     for (const ModuleLogPattern& p : kModuleLogPatterns) {
-        std::size_t at = msg.find(p.needle);
+        std::size_t at = p.at_start ? (opened.substr(0, p.needle.size()) == p.needle ? 0 : std::string_view::npos) : msg.find(p.needle);
         if (at == std::string_view::npos) continue;
         if (!p.also.empty() && msg.find(p.also) == std::string_view::npos) continue;
-        return std::string(p.log_class);
+        return {std::string(p.log_class), p.role};
     }
+    // Shapes rather than texts: frames and registers carry no fixed words.
+    if (is_stack_trace_line(msg)) return {"stack-frame", LogRole::kDetail};
+    if (is_register_dump_line(msg)) return {"stack-regs", LogRole::kDetail};
     return {};
 }
+
+std::string classify_module_log_line(std::string_view line) { return classify_module_log(line).name; }
 
 }  // namespace mh::kernel_log

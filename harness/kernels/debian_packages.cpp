@@ -97,6 +97,25 @@ std::string upstream_version(std::string_view debian_version) {
     return std::string(v.substr(0, end));
 }
 
+std::string debian_release_of(std::string_view rel) {
+    // An explicit marker first: backports carry the release they were built for.
+    for (std::string_view marker : {"+deb", ".deb"}) {
+        auto at = rel.find(marker);
+        if (at == std::string_view::npos) continue;
+        std::size_t start = at + marker.size(), end = start;
+        while (end < rel.size() && std::isdigit(static_cast<unsigned char>(rel[end]))) ++end;
+        if (end > start && end - start <= 3) return "debian-" + std::string(rel.substr(start, end - start));
+    }
+    // The kernel line each stable release ships under its ABI name "X.Y.0-N-flavour".
+    static constexpr std::pair<std::string_view, std::string_view> kLines[] = {
+        {"4.19.0-", "debian-10"}, {"5.10.0-", "debian-11"}, {"6.1.0-", "debian-12"}};
+    for (const auto& [prefix, release] : kLines)
+        if (rel.substr(0, prefix.size()) == prefix && rel.size() > prefix.size() &&
+            std::isdigit(static_cast<unsigned char>(rel[prefix.size()])))
+            return std::string(release);
+    return "";
+}
+
 std::vector<std::string> KernelPackageSet::all() const {
     std::vector<std::string> out{image_package};
     out.insert(out.end(), header_packages.begin(), header_packages.end());

@@ -71,6 +71,12 @@ std::string release_from_package(std::string_view package);
 // Debian package version -> upstream kernel version: "6.12.117-1~deb12u1" -> "6.12.117".
 std::string upstream_version(std::string_view debian_version);
 
+// The Debian release a kernel release string ("uname -r") belongs to, as "debian-NN", or "" when
+// it does not look like a Debian kernel: a "+debNN" / ".debNN." marker (6.12.117+deb12-cloud-amd64,
+// bullseye-backports' 6.1.0-0.deb11.13-amd64), else the ABI name of a stable release's own kernel
+// ("6.1.0-57-cloud-amd64" is Debian 12's 6.1 line, "5.10.0-30-amd64" Debian 11's).
+std::string debian_release_of(std::string_view kernel_release);
+
 // A kernel alias from the table, or nullptr.
 const KernelAlias* find_alias(std::string_view name);
 

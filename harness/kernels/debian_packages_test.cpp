@@ -101,6 +101,17 @@ TEST(PackageNames, UpstreamVersion) {
     EXPECT_EQ(upstream_version("1:6.1.1-1"), "6.1.1");
 }
 
+TEST(PackageNames, DebianReleaseOfAKernelRelease) {
+    EXPECT_EQ(debian_release_of("6.1.0-57-cloud-amd64"), "debian-12");
+    EXPECT_EQ(debian_release_of("6.12.117+deb12-cloud-amd64"), "debian-12");
+    EXPECT_EQ(debian_release_of("6.12.57+deb13-amd64"), "debian-13");
+    EXPECT_EQ(debian_release_of("6.1.0-0.deb11.13-amd64"), "debian-11");  // bullseye-backports
+    EXPECT_EQ(debian_release_of("5.10.0-30-amd64"), "debian-11");
+    EXPECT_EQ(debian_release_of("6.1.0"), "");
+    EXPECT_EQ(debian_release_of("6.8.0-45-generic"), "");  // Ubuntu
+    EXPECT_EQ(debian_release_of(""), "");
+}
+
 TEST(Resolve, CloudAliasFollowsMetaPackageAndPrefersUnsigned) {
     auto apt = bookworm();
     auto set = resolve_kernel_packages("debian-6.1-cloud", apt.access());

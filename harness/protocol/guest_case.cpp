@@ -145,6 +145,17 @@ unsigned long effective_len(const GuestCase& c, unsigned long image_len) {
     }
 }
 
+bool calls_init(const GuestCase& c) { return c.call == Call::Init || c.race_init; }
+
+unsigned long init_len(const GuestCase& c, uint64_t image_bytes) {
+    return effective_len(c, inputs::buffer_holds_image(c.buffer) ? static_cast<unsigned long>(image_bytes) : 0);
+}
+
+std::string len_expression(const GuestCase& c) {
+    if (!c.has_len) return "";
+    return (c.len_op ? std::string("image") + c.len_op : std::string()) + std::to_string(c.len);
+}
+
 KvRecord to_record(const GuestCase& c) {
     KvRecord r;
     r.set("idx", std::to_string(c.idx));
@@ -153,7 +164,7 @@ KvRecord to_record(const GuestCase& c) {
     if (!c.image.empty()) r.set("img", c.image);
     if (!c.module_name.empty()) r.set("modname", c.module_name);
     if (c.buffer != "image") r.set("buf", c.buffer);
-    if (c.has_len) r.set("len", (c.len_op ? std::string("image") + c.len_op : std::string()) + std::to_string(c.len));
+    if (c.has_len) r.set("len", len_expression(c));
     if (c.fd != "file") r.set("fd", c.fd);
     if (c.flags)
         r.set(

@@ -51,8 +51,17 @@ struct GuestCase {
 Expected<GuestCase> parse_guest_case(const KvRecord& rec);
 KvRecord to_record(const GuestCase& c);
 
+// Whether a caller of this case calls init_module: call=init, or the last caller of a race=init.
+bool calls_init(const GuestCase& c);
+
 // The length init_module is given for an image of `image_len` bytes.
 unsigned long effective_len(const GuestCase& c, unsigned long image_len);
+// The length init_module is given when the case's image file has `image_bytes` bytes: a
+// relative len counts from the image's size for buffer kinds that hold the image and from 0 for
+// the others (null, unmapped...). The executor passes it and the host records it: one rule.
+unsigned long init_len(const GuestCase& c, uint64_t image_bytes);
+// The case's `len` as written in the case file: "4096", "image-1", "image/2"; "" without len=.
+std::string len_expression(const GuestCase& c);
 
 // Numbers in case files: decimal, 0x hex, or negative (two's complement for flags).
 Expected<uint64_t> parse_u64(const std::string& text);

@@ -50,3 +50,35 @@ TEST(GuestCase, IdsArePlainAsciiWords) {
     auto good = kv_parse("idx=1 call=none id=mal-ehdr_bad.magic:init+2@v/1");
     EXPECT_TRUE(parse_guest_case(*good).ok());
 }
+
+// Relative lengths (conformance/cases/default.cases: len=image-1, image/2, image+1): what the
+// executor passes and what the host records come from init_len, with the image's size as the
+// base only for buffers that hold the image.
+TEST(GuestCase, InitLenResolvesRelativeLengths) {
+    auto parse = [](const std::string& words) {
+        auto rec = kv_parse("idx=1 id=x call=init img=/mh/img/a.ko " + words);
+        EXPECT_TRUE(rec.ok()) << words;
+        auto c = parse_guest_case(*rec);
+        EXPECT_TRUE(c.ok()) << words << ": " << (c.ok() ? "" : c.error().message);
+        return *c;
+    };
+    const uint64_t image = 5000;
+    EXPECT_EQ(init_len(parse(""), image), 5000u);
+    EXPECT_EQ(init_len(parse("len=64"), image), 64u);
+    EXPECT_EQ(init_len(parse("len=image-1"), image), 4999u);
+    EXPECT_EQ(init_len(parse("len=image/2"), image), 2500u);
+    EXPECT_EQ(init_len(parse("buf=mmap len=image/2"), image), 2500u);
+    EXPECT_EQ(init_len(parse("buf=guard_tail len=image+1"), image), 5001u);
+    EXPECT_EQ(init_len(parse("buf=guard_tail len=image+65536"), image), 70536u);
+    EXPECT_EQ(init_len(parse("len=image-6000"), image), 0u) << "a length below 0 is clamped, not wrapped";
+    // A buffer that holds no image: the base is 0, whatever the image file's size.
+    EXPECT_EQ(init_len(parse("buf=null len=image+7"), image), 7u);
+    EXPECT_EQ(init_len(parse("buf=null"), image), 0u);
+    EXPECT_EQ(init_len(parse("buf=null len=-1"), image), ~0ul);
+
+    EXPECT_EQ(len_expression(parse("")), "");
+    EXPECT_EQ(len_expression(parse("len=0x40")), "64");
+    EXPECT_EQ(len_expression(parse("len=image-1")), "image-1");
+    EXPECT_EQ(len_expression(parse("len=image/2")), "image/2");
+    EXPECT_EQ(len_expression(parse("buf=guard_tail len=image+65536")), "image+65536");
+}

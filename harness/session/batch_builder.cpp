@@ -117,6 +117,7 @@ Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInpu
             settle_recorded(bytes);
             if (!hc.skip_reason.empty()) continue;
             hc.image_bytes = bytes.size();
+            hc.image_hash = image_hash(bytes);
             if (hc.recorded) continue;  // resolved for its size only: it is not run again
             if (auto n = elf::module_name(as_span(bytes)))
                 hc.guest.module_name = *n;

@@ -14,6 +14,7 @@
 #include "harness/host/child.h"
 #include "harness/host/file_tail.h"
 #include "harness/protocol/frame_types.h"
+#include "harness/session/case_input.h"
 #include "harness/session/guest_observation.h"
 #include "harness/vm/monitor.h"
 
@@ -211,6 +212,10 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
         CaseOutcome co = outcome_for(idx, v);
         co.guest = rec;
         co.observation = observation_from_record(rec);
+        // A guest that passed another length than the host resolved did not run the input the
+        // record states: BROK, with both values in the record (case_input.h).
+        if (auto why = input_echo_mismatch(host_case(idx), rec); !why.empty() && co.observation.setup_error.empty())
+            co.observation.setup_error = why;
         v.current = -1;
         next_ = std::max(next_, idx + 1);
         if (rec.get("poisoned") == "1") {

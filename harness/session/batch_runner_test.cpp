@@ -30,6 +30,7 @@ struct ScriptedGuest {
     std::map<std::string, int> corrupt_result_times;  // case id -> VMs in which its result is corrupted
     std::map<std::string, std::string> console_after;  // case id -> console text printed after its result
     std::set<std::string> poisoned;  // case ids whose result says "poisoned": the guest reboots after it
+    std::map<std::string, std::string> echo_len;  // case id -> the length its result says was passed
     std::vector<std::string> cmdlines;  // every VM's kernel command line
 
     static int cmdline_int(const std::string& cmdline, const std::string& key, int fallback) {
@@ -66,6 +67,7 @@ struct ScriptedGuest {
             result.set("id", id);
             result.set("ret", "0");
             result.set("errno", "0");
+            if (auto len = echo_len.find(id); len != echo_len.end()) result.set("len", len->second);
             const bool poison = poisoned.count(id) > 0;
             if (poison) {
                 poisoned.erase(id);  // the fresh VM goes on after it
@@ -259,6 +261,31 @@ TEST(BatchRunner, ReportBeforeAKernelCaseIsCountedOnce) {
     EXPECT_EQ(stats->kernel_events, 1);
     EXPECT_EQ(stats->vms, 2);
     EXPECT_EQ(f.outcome("c2")->vm_index, 2);
+}
+
+// The guest echoes the length it passed: agreeing with the host's resolution it is a plain
+// result; disagreeing, the case did not run the input its record states and is BROK.
+TEST(BatchRunner, EchoedLengthMustMatchTheHostsResolution) {
+    ScriptedGuest guest;
+    guest.echo_len["c0"] = "4999";
+    guest.echo_len["c1"] = "1";
+    Fixture f(2, guest);
+    for (auto& hc : f.batch.cases) {
+        hc.guest.call = protocol::Call::Init;
+        hc.image = "seed:sentinel";
+        hc.image_bytes = 5000;
+        hc.image_hash = "fnv1a64:0000000000000001";
+        hc.guest.has_len = true;
+        hc.guest.len_op = '-';
+        hc.guest.len = 1;
+    }
+    auto stats = run_batch(f.batch, f.opt);
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    f.expect_one_outcome_each();
+    EXPECT_EQ(f.outcome("c0")->judgement.verdict, verdict::Verdict::Pass) << f.outcome("c0")->judgement.reason;
+    EXPECT_EQ(f.outcome("c1")->judgement.verdict, verdict::Verdict::Brok);
+    EXPECT_NE(f.outcome("c1")->judgement.reason.find("passed len 1 but the host resolved len=image-1"), std::string::npos)
+        << f.outcome("c1")->judgement.reason;
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ struct HostCase {
     bool recorded = false;  // --resume: already in results.jsonl, not run again
     std::string canonical;  // the case line, keys sorted (canonical_case_line)
     std::string input_hash;  // of the resolved input (input_hash.h), set when the batch is built
+    std::string image_hash;  // of the image bytes alone (input_hash.h); "" for image=none
     // --resume: the recorded result's input_hash. A different hash when the batch is built
     // clears `recorded` and sets `changed_since_recorded`: the case is run again.
     std::string recorded_hash;

@@ -15,20 +15,37 @@ std::string canonical_case_line(const KvRecord& line) {
     return kv_format(sorted);
 }
 
-std::string input_hash(std::string_view canonical, std::string_view image_bytes) {
+namespace {
+
+struct Fnv1a64 {
     std::uint64_t h = 0xcbf29ce484222325ull;
-    auto mix = [&h](std::string_view bytes) {
+    void mix(std::string_view bytes) {
         for (unsigned char c : bytes) {
             h ^= c;
             h *= 0x100000001b3ull;
         }
-    };
-    mix(canonical);
-    mix("\n");
-    mix(image_bytes);
-    char out[32];
-    std::snprintf(out, sizeof out, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
-    return out;
+    }
+    std::string text() const {
+        char out[32];
+        std::snprintf(out, sizeof out, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+        return out;
+    }
+};
+
+}  // namespace
+
+std::string input_hash(std::string_view canonical, std::string_view image_bytes) {
+    Fnv1a64 f;
+    f.mix(canonical);
+    f.mix("\n");
+    f.mix(image_bytes);
+    return f.text();
+}
+
+std::string image_hash(std::string_view image_bytes) {
+    Fnv1a64 f;
+    f.mix(image_bytes);
+    return f.text();
 }
 
 }  // namespace mh::session

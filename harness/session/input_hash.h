@@ -18,4 +18,8 @@ std::string canonical_case_line(const KvRecord& line);
 // hash: results.jsonl is the user's own file.
 std::string input_hash(std::string_view canonical, std::string_view image_bytes);
 
+// "fnv1a64:<16 hex digits>" over the image bytes alone: which image ran, comparable across
+// cases and runs whatever their case lines say (input_hash also covers the line).
+std::string image_hash(std::string_view image_bytes);
+
 }  // namespace mh::session

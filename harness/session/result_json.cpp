@@ -8,6 +8,7 @@
 
 #include "harness/common/files.h"
 #include "harness/common/text.h"
+#include "harness/session/case_input.h"
 #include "harness/kernel_log/taint.h"
 #include "harness/sys/errno_names.h"
 
@@ -52,7 +53,6 @@ bool boolean(const nlohmann::json& j, const char* key) {
 
 nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const kernels::Kernel& kernel) {
     using nlohmann::json;
-    const auto& g = hc.guest;
     const auto& o = co.observation;
     json j;
     j["schema"] = kResultSchema;
@@ -60,20 +60,7 @@ nlohmann::json result_to_json(const HostCase& hc, const CaseOutcome& co, const k
     j["id"] = co.id;
     if (!hc.input_class.empty()) j["class"] = hc.input_class;
     j["kernel"] = {{"name", kernel.name}, {"release", kernel.release}, {"version", kernel.version}};
-    json input = {{"call", g.call == protocol::Call::Init    ? "init"
-                           : g.call == protocol::Call::Finit ? "finit"
-                                                             : "none"},
-                  {"image", hc.image}};
-    if (!hc.malformations.empty()) input["malform"] = hc.malformations, input["malform_seed"] = hc.malform_seed;
-    if (g.call == protocol::Call::Init) {
-        input["buf"] = g.buffer;
-        if (g.has_len) input["len"] = g.len;
-    }
-    if (g.call == protocol::Call::Finit) input["fd"] = g.fd, input["flags"] = g.flags;
-    if (!g.params.empty() || g.params_kind != "string") input["params"] = g.params, input["params_ptr"] = g.params_kind;
-    if (g.privilege != protocol::Privilege::Root) input["priv"] = g.privilege == protocol::Privilege::NoCap ? "nocap" : "userns";
-    if (!g.module_name.empty()) input["module"] = g.module_name;
-    j["input"] = input;
+    j["input"] = input_to_json(hc, co.guest);
     if (!hc.input_hash.empty()) j["input_hash"] = hc.input_hash;
     if (hc.expect) {
         json e = json::array();
