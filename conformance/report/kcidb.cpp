@@ -147,13 +147,14 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
         const std::string title = str(*e, "title");
         if (title.empty()) continue;
         const std::string issue_id = issue_for(title);
-        nlohmann::json inc = {{"id", run_id + ":late:" + str(*e, "group") + "/" + str(*e, "after_id") + ":" + issue_id.substr(origin.size() + 1)},
-                              {"origin", origin},
-                              {"issue_id", issue_id},
-                              {"issue_version", 0},
-                              {"build_id", build_id},
-                              {"present", true},
-                              {"comment", event_label(*e)}};
+        nlohmann::json inc = {
+            {"id", run_id + ":late:" + str(*e, "group") + "/" + str(*e, "after_id") + ":" + issue_id.substr(origin.size() + 1)},
+            {"origin", origin},
+            {"issue_id", issue_id},
+            {"issue_version", 0},
+            {"build_id", build_id},
+            {"present", true},
+            {"comment", event_label(*e)}};
         auto t = test_by_key.find({str(*e, "group"), str(*e, "after_id")});
         if (t != test_by_key.end()) inc["test_id"] = t->second;
         incidents.push_back(std::move(inc));
@@ -204,15 +205,32 @@ std::vector<std::string> kcidb_problems(const nlohmann::json& data) {
     // The properties each object may have (the schema's additionalProperties: false).
     const std::map<std::string, std::set<std::string>> allowed = {
         {"checkouts",
-         {"_timestamp", "id", "origin", "tree_name", "git_repository_url", "git_commit_hash", "git_commit_name", "git_commit_tags",
-          "git_commit_message", "git_repository_branch", "git_repository_branch_tip", "patchset_files", "patchset_hash", "message_id",
-          "comment", "start_time", "log_url", "log_excerpt", "valid", "misc"}},
+         {"_timestamp",
+          "id",
+          "origin",
+          "tree_name",
+          "git_repository_url",
+          "git_commit_hash",
+          "git_commit_name",
+          "git_commit_tags",
+          "git_commit_message",
+          "git_repository_branch",
+          "git_repository_branch_tip",
+          "patchset_files",
+          "patchset_hash",
+          "message_id",
+          "comment",
+          "start_time",
+          "log_url",
+          "log_excerpt",
+          "valid",
+          "misc"}},
         {"builds",
          {"_timestamp", "checkout_id", "id", "origin", "comment", "start_time", "duration", "architecture", "command", "compiler",
           "input_files", "output_files", "config_name", "config_url", "log_url", "log_excerpt", "status", "misc"}},
         {"tests",
-         {"_timestamp", "build_id", "id", "origin", "environment", "path", "comment", "log_url", "log_excerpt", "status", "number", "waived",
-          "start_time", "duration", "output_files", "misc"}},
+         {"_timestamp", "build_id", "id", "origin", "environment", "path", "comment", "log_url", "log_excerpt", "status", "number",
+          "waived", "start_time", "duration", "output_files", "misc"}},
         {"issues", {"_timestamp", "id", "version", "origin", "report_url", "report_subject", "culprit", "comment", "misc"}},
         {"incidents", {"_timestamp", "id", "origin", "issue_id", "issue_version", "build_id", "test_id", "present", "comment", "misc"}}};
     for (const auto& [kind, fields] : required) {

@@ -62,8 +62,11 @@ TEST(Kcidb, KernelReportsAreIssuesWithIncidentsOnTheirTests) {
     for (const auto& c : run["cases"])
         if (c.value("verdict", "") == "KERNEL") title = c.value("title", "");
     ASSERT_FALSE(title.empty()) << "the fixture's KERNEL case has a title";
-    run["events"] = nlohmann::json::array(
-        {{{"schema", "modharness.event/1"}, {"kind", "late-kernel-report"}, {"group", "default"}, {"after_id", "f1-closed-finit"}, {"title", title}}});
+    run["events"] = nlohmann::json::array({{{"schema", "modharness.event/1"},
+                                            {"kind", "late-kernel-report"},
+                                            {"group", "default"},
+                                            {"after_id", "f1-closed-finit"},
+                                            {"title", title}}});
     const auto data = kcidb_from_run(run);
     EXPECT_EQ(problems_text(data), "");
     ASSERT_EQ(data["issues"].size(), 1u);
@@ -86,8 +89,8 @@ TEST(Kcidb, TheCheckerCatchesWhatTheSchemaForbids) {
     data["checkouts"][0]["id"] = "no-colon";
     data["version"]["major"] = 4;
     const auto p = problems_text(data);
-    for (const char* expected : {"tests[0].status", "tests[1] lacks required 'build_id'", "tests[2].path", "tests[3] has property 'verdict'",
-                                 "builds[0].origin", "checkouts[0].id", "version.major"})
+    for (const char* expected : {"tests[0].status", "tests[1] lacks required 'build_id'", "tests[2].path",
+                                 "tests[3] has property 'verdict'", "builds[0].origin", "checkouts[0].id", "version.major"})
         EXPECT_NE(p.find(expected), std::string::npos) << expected << " not in:\n" << p;
 }
 

@@ -101,6 +101,7 @@ TEST(ConformanceVm61, BaselineGateExitsZeroWhenUnchangedAndOneNamingAChangedCase
     EXPECT_NE(log.find(edited_id), std::string::npos) << log;
     const std::string diff = vmtest::read_text(dir / "edited" / "baseline-diff.txt");
     EXPECT_NE(diff.find(edited_id), std::string::npos) << diff;
+}
 
 namespace {
 
