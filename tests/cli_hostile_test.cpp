@@ -147,6 +147,8 @@ TEST(CliHostile, BadNumbersAreUsageErrors) {
         {"check-package --max-failures abc /nonexistent", "--max-failures 'abc'"},
         {"matrix --kernels debian-6.1-cloud --jobs 0", "--jobs '0'", "1..16"},
         {"matrix --kernels debian-6.1-cloud@newest:0", "newest:N takes a whole number 1..1000"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case p1-nocap-init --retries 9", "--retries '9'", "0..5"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case p1-nocap-init --top 0", "--top '0'", "1..200"},
     };
     for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
     EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad option";
@@ -181,6 +183,14 @@ TEST(CliHostile, UnknownNamesAreUsageErrorsBeforeAnyDownload) {
         {"matrix --kernels debian-6.1-cloud --man-page no-such-page", "unknown --man-page 'no-such-page'", "manpages-6.03"},
         {"matrix --kernels debian-6.1-cloud --only E1 " + cases.string(), "--group, --only and --man-page are for the suite"},
         {"kernel list --available 'debian-6.12-cloud@..'", "a range needs at least one bound"},
+        {"bisect --case e", "no kernel set: --kernels SET"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud", "no case: --case [GROUP/]ID"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case default/", "--case 'default/' has no id"},
+        {"bisect --kernels debian-6.1-clud@all --case e", "unknown line 'debian-6.1-clud'"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case e --man-page no-such-page", "unknown --man-page 'no-such-page'"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case no-such-case", "--case 'no-such-case': no such case in the suite"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case nogroup/p1-nocap-init", "unknown group 'nogroup'", "default"},
+        {"bisect --kernels debian-6.1-cloud,debian-6.12-cloud --case nope " + cases.string(), "no case with id=nope in the CASEFILEs"},
     };
     for (const auto& row : rows) expect_usage_before_any_work(row[0], std::vector<std::string>(row.begin() + 1, row.end()));
     EXPECT_FALSE(fs::exists(out)) << "fuzz created its --out for a bad name";

@@ -15,6 +15,7 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/kernel_set_options.h"
 #include "harness/cli/number_option.h"
 #include "harness/cli/run_options.h"
 #include "harness/common/files.h"
@@ -67,57 +68,6 @@ std::vector<OptionSpec> matrix_options() {
     specs.push_back({"quiet", "", "no progress lines (the table and timing are still printed)"});
     specs.push_back({"help", "", ""});
     return specs;
-}
-
-std::string mib(std::uint64_t bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1 << 20));
-    return buf;
-}
-
-// An OUT that already holds a matrix or kernel runs is only continued with --resume.
-Status check_out_dir(const std::filesystem::path& out, bool resume) {
-    std::error_code ec;
-    if (resume || !std::filesystem::exists(out, ec)) return ok_status();
-    for (const auto& e : std::filesystem::directory_iterator(out, ec))
-        if (e.path().filename() != host::kOutputLockFile)
-            return usage_error("output directory " + out.string() +
-                               " is not empty: use --resume to continue that matrix, or another --out");
-    return ok_status();
-}
-
-// The selection is checked before any kernel is fetched: a typo waits for no download.
-Expected<conformance::MatrixSelection> selection_from(const ParsedArgs& p) {
-    conformance::MatrixSelection sel;
-    sel.conformance_dir = p.get_or("conformance-dir", conformance::default_conformance_dir().string());
-    sel.groups = p.all("group");
-    sel.only = p.get_or("only", "");
-    sel.man_page = p.get_or("man-page", "");
-    for (const auto& f : p.positionals) sel.case_files.emplace_back(f);
-    if (!sel.case_files.empty()) {
-        if (!sel.groups.empty() || !sel.only.empty() || !sel.man_page.empty())
-            return usage_error("--group, --only and --man-page are for the suite; with case files, edit the files instead");
-        MH_TRY(conformance::load_case_files(sel.case_files));
-        return sel;
-    }
-    auto text = read_text_file(sel.conformance_dir / "groups.txt");
-    if (!text) return environment_error("cannot read " + (sel.conformance_dir / "groups.txt").string());
-    MH_TRY_ASSIGN(groups, conformance::parse_groups(*text, (sel.conformance_dir / "groups.txt").string()));
-    for (const auto& name : sel.groups) {
-        std::string known;
-        bool found = false;
-        for (const auto& g : groups) {
-            known += (known.empty() ? "" : ", ") + g.name;
-            found = found || g.name == name;
-        }
-        if (!found) return usage_error("unknown --group '" + name + "' (groups: " + known + ")");
-    }
-    if (!sel.man_page.empty()) {
-        MH_TRY_ASSIGN(contract, conformance::load_contract(sel.conformance_dir / "contract.txt"));
-        if (!conformance::find_man_page(contract.man, sel.man_page))
-            return usage_error("unknown --man-page '" + sel.man_page + "' (pages: " + conformance::man_page_names(contract.man) + ")");
-    }
-    return sel;
 }
 
 void print_plan(const std::vector<kernels::SetMember>& members, unsigned jobs, bool fetch) {

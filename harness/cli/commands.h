@@ -28,6 +28,8 @@ int cmd_diff(const Args& args);
 int cmd_contract(const Args& args);
 // The suite (or case files) on every kernel of a kernel set, with change points (cmd_matrix.cpp).
 int cmd_matrix(const Args& args);
+// The first kernel of a set where one case changes, and the changelog entries there (cmd_bisect.cpp).
+int cmd_bisect(const Args& args);
 // Load-latency benchmark, fd vs buffer path, in VMs (cmd_bench.cpp).
 int cmd_bench(const Args& args);
 // Harness throughput figures (cmd_throughput.cpp).

@@ -134,6 +134,12 @@ void write_cases(const fs::path& file, int n) {
 
 std::string read_text(const fs::path& file) { return mh::read_text_file(file).value_or(""); }
 
+nlohmann::json read_json(const fs::path& file) {
+    auto j = nlohmann::json::parse(read_text(file), nullptr, false);
+    EXPECT_TRUE(j.is_object()) << file;
+    return j;
+}
+
 void expect_each_once(const fs::path& dir, int n) {
     auto r = results(dir);
     std::map<std::string, int> seen;

@@ -21,12 +21,6 @@ namespace {
 constexpr const char* kOnly = "E1,E6,F1";
 constexpr const char* kChangingCase = "default/mal-section-offset-into-header-init";
 
-nlohmann::json load_json(const fs::path& file) {
-    auto j = nlohmann::json::parse(vmtest::read_text(file), nullptr, false);
-    EXPECT_TRUE(j.is_object()) << file;
-    return j;
-}
-
 }  // namespace
 
 TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
@@ -41,7 +35,7 @@ TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
     const std::string log = vmtest::read_text(dir / "first.log");
     ASSERT_EQ(rc, 1) << "a change point exits 1\n" << log;
 
-    const auto m = load_json(out / "matrix.json");
+    const auto m = vmtest::read_json(out / "matrix.json");
     EXPECT_EQ(m.value("schema", ""), "modharness.matrix/1");
     EXPECT_TRUE(m.value("complete", false));
     ASSERT_EQ(m["kernels"].size(), 2u) << log;
@@ -99,7 +93,7 @@ TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
     const auto t1 = std::chrono::steady_clock::now();
     EXPECT_EQ(vmtest::wait_exit(vmtest::spawn(resumed_argv, dir / "resume.log")), 1) << vmtest::read_text(dir / "resume.log");
     const double resume_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-    const auto r = load_json(out / "matrix.json");
+    const auto r = vmtest::read_json(out / "matrix.json");
     for (const auto& k : r["kernels"]) EXPECT_EQ(k.value("status", ""), "resumed") << k.dump();
     EXPECT_EQ(r["rows"], m["rows"]);
     EXPECT_EQ(r["timing"].value("vm_boots", -1), 0);
@@ -123,7 +117,7 @@ TEST(MatrixVm, CaseFilesOnBothCloudKernels) {
         {vmtest::modharness(), "matrix", "--kernels", "debian-6.1-cloud,debian-6.12-cloud", "--out", out.string(), cases.string()},
         dir / "log"));
     ASSERT_EQ(rc, 0) << vmtest::read_text(dir / "log");
-    const auto m = load_json(out / "matrix.json");
+    const auto m = vmtest::read_json(out / "matrix.json");
     EXPECT_EQ(m["selection"]["case_files"].size(), 1u);
     ASSERT_EQ(m["rows"].size(), 3u);
     for (const auto& row : m["rows"]) {
