@@ -37,7 +37,8 @@ public:
     explicit Bisect(const BisectOptions& o) : o_(o) {}
 
     Expected<nlohmann::json> run() {
-        auto search = bisect_search(o_.kernels.size(), [this](std::size_t i, int a) { return probe(i, a); }, o_.retries);
+        auto search = bisect_search(
+            o_.kernels.size(), [this](std::size_t i, int a) { return probe(i, a); }, o_.retries);
         if (!search) return search.error();
         return report(*search);
     }
@@ -63,8 +64,7 @@ private:
         ProbeRun p{case_cell(k, o_.group, o_.id), case_record(k.run, o_.group, o_.id)};
         if (i == 0 && p.record.is_null())
             return usage_error("no case '" + (o_.group.empty() ? "" : o_.group + "/") + o_.id + "' in the run on " + k.member.display() +
-                               " (" + (fs::path(mo.out_dir) / k.member.dir_name() / "summary.txt").string() +
-                               " lists the cases that ran)");
+                               " (" + (fs::path(mo.out_dir) / k.member.dir_name() / "summary.txt").string() + " lists the cases that ran)");
         if (o_.on_probed) o_.on_probed(i, attempt, matrix_cell_text(p.cell));
         return p;
     }
@@ -84,12 +84,8 @@ private:
         nlohmann::json kernels = nlohmann::json::array();
         for (std::size_t i = 0; i < o_.kernels.size(); ++i) {
             const auto& m = o_.kernels[i];
-            nlohmann::json k = {{"index", i},
-                                {"label", m.label()},
-                                {"display", m.display()},
-                                {"release", m.release},
-                                {"debian_version", m.version},
-                                {"probed", false}};
+            nlohmann::json k = {{"index", i},           {"label", m.label()},          {"display", m.display()},
+                                {"release", m.release}, {"debian_version", m.version}, {"probed", false}};
             if (const auto* p = s.find(i)) {
                 k["probed"] = true;
                 k["result"] = matrix_cell_text(p->run.cell);
@@ -136,8 +132,8 @@ private:
 
 nlohmann::json changelog_candidates(const kernels::SetMember& before, const kernels::SetMember& after, const fs::path& after_kernel_dir,
                                     const std::vector<std::string>& functions, std::size_t top) {
-    nlohmann::json c = {{"from", before.version}, {"to", after.version}, {"functions", functions}, {"items", 0},
-                        {"ranked", nlohmann::json::array()}};
+    nlohmann::json c = {
+        {"from", before.version}, {"to", after.version}, {"functions", functions}, {"items", 0}, {"ranked", nlohmann::json::array()}};
     if (before.version.empty() || after.version.empty()) {
         c["note"] = "not Debian builds: no changelog connects them";
         return c;

@@ -29,8 +29,8 @@ struct KernelDir {
 
 TEST(BisectCandidates, WithinALineTheModuleFixRanksFirst) {
     KernelDir k;
-    ASSERT_TRUE(kernels::fixtures::write_kernel_changelog(k.dir, "6.1.0-57-cloud-amd64",
-                                                          kernels::fixtures::testdata("changelog-6.1-excerpt.txt")));
+    ASSERT_TRUE(
+        kernels::fixtures::write_kernel_changelog(k.dir, "6.1.0-57-cloud-amd64", kernels::fixtures::testdata("changelog-6.1-excerpt.txt")));
     const auto c = conformance::changelog_candidates(debian("6.1.0-44-cloud-amd64", "6.1.164-1"),
                                                      debian("6.1.0-57-cloud-amd64", "6.1.172-1"), k.dir, {}, 3);
     EXPECT_FALSE(c.contains("note")) << c.dump();

@@ -82,7 +82,8 @@ TEST(BisectSearch, AFlakyKernelIsDecidedByMajorityAndMarked) {
     EXPECT_EQ(k2->attempts.size(), 3u);
     EXPECT_EQ(k2->key, outcome_key(cell("ENOEXEC")));
     // Without retries the one BROK run is believed: the boundary moves to kernel 2.
-    auto once = bisect_search(4, [&](std::size_t i, int a) { return probe(i, a); }, 0);
+    auto once = bisect_search(
+        4, [&](std::size_t i, int a) { return probe(i, a); }, 0);
     ASSERT_TRUE(once.ok());
     EXPECT_EQ(once->first_changed, 2u);
 }

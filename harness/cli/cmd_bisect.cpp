@@ -112,8 +112,8 @@ int cmd_bisect(const Args& args) {
     auto members = kernels::expand_kernel_set(set, kernels::system_set_sources(interrupted));
     if (!members) return report_error("bisect", members.error());
     if (members->size() < 2)
-        return report_error("bisect", usage_error("the kernel set has " + std::to_string(members->size()) +
-                                                  " kernel(s); a bisect needs at least two"));
+        return report_error(
+            "bisect", usage_error("the kernel set has " + std::to_string(members->size()) + " kernel(s); a bisect needs at least two"));
     std::printf("bisect: %zu kernel(s), %s (oldest) .. %s (newest)\n", members->size(), members->front().display().c_str(),
                 members->back().display().c_str());
     if (p->has("dry-run")) {

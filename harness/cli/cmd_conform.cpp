@@ -10,6 +10,7 @@
 #include "harness/common/error_kind.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/kcidb_option.h"
 #include "harness/cli/run_options.h"
 
 namespace mh::cli {
@@ -53,9 +54,7 @@ std::vector<OptionSpec> conform_options() {
                      "(its KERNEL events included), 1 naming what changed; auto = <conformance-dir>/baselines/<kernel> "
                      "when it exists"});
     specs.push_back({"update-baseline", "", "with --baseline: record this run as the baseline instead of comparing"});
-    specs.push_back({"kcidb", "FILE",
-                     "also write the run(s) as KernelCI KCIDB JSON (schema v5: checkout, build, one test per case, "
-                     "issues and incidents for kernel reports), for kcidb-submit"});
+    specs.push_back(kcidb_option_spec());
     specs.push_back({"quiet", "", "no per-case progress lines"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -231,12 +230,8 @@ int cmd_conform(const Args& args) {
         std::printf("diff: %s/diff.{txt,json,html}\n", base->out_dir.c_str());
         if (!conformance::diff_is_empty(diff)) exit_code = kExitFindings;
     }
-    if (auto file = p->get("kcidb")) {
-        const auto data = conformance::kcidb_from_runs(runs);
-        if (auto w = write_file_atomic(*file, data.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)); !w)
-            return report_error("conform", w.error());
-        std::printf("kcidb: %s (%zu tests)\n", file->c_str(), data.value("tests", nlohmann::json::array()).size());
-    }
+    if (auto file = p->get("kcidb"))
+        if (auto w = write_kcidb(*file, runs); !w) return report_error("conform", w.error());
     // Gated: what changed decides, not the findings a baseline already knows.
     if (update_baseline) return kExitOk;
     if (gated) return gate_failed ? kExitFindings : kExitOk;

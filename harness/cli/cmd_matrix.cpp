@@ -15,6 +15,7 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/kcidb_option.h"
 #include "harness/cli/kernel_set_options.h"
 #include "harness/cli/number_option.h"
 #include "harness/cli/run_options.h"
@@ -65,6 +66,7 @@ std::vector<OptionSpec> matrix_options() {
     };
     for (auto& s : session_option_specs())
         if (s.name != "kernel") specs.push_back(std::move(s));
+    specs.push_back(kcidb_option_spec());
     specs.push_back({"quiet", "", "no progress lines (the table and timing are still printed)"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -215,6 +217,12 @@ int cmd_matrix(const Args& args) {
     if (auto w = write_outputs(out, m, all_rows); !w) return report_error("matrix", w.error());
     std::fputs(conformance::matrix_text(m, all_rows).c_str(), stdout);
     std::printf("matrix: %s/{matrix.json,matrix.txt,matrix.html}; per kernel: %s/<release>/\n", out.c_str(), out.c_str());
+    if (auto file = p->get("kcidb")) {
+        std::vector<nlohmann::json> runs;
+        for (const auto& k : result->kernels)
+            if (k.run.is_object()) runs.push_back(k.run);
+        if (auto w = write_kcidb(*file, runs); !w) return report_error("matrix", w.error());
+    }
 
     if (result->interrupted) return kExitInterrupted;
     if (!result->stopped.empty()) {

@@ -84,9 +84,10 @@ Status check_case_exists(const conformance::MatrixSelection& sel, const std::str
         for (const auto& hc : gc.cases)
             if (hc.guest.id == id) return ok_status();
     }
-    if (!group_found)
-        return usage_error("--case '" + named + "': unknown group '" + group + "' (groups: " + known + ")");
-    return usage_error("--case '" + named + "': no such case in the suite (ids: the conformance/cases/*.cases files, and mal-<id>-init/-finit for each row of `modharness malformations`)");
+    if (!group_found) return usage_error("--case '" + named + "': unknown group '" + group + "' (groups: " + known + ")");
+    return usage_error(
+        "--case '" + named +
+        "': no such case in the suite (ids: the conformance/cases/*.cases files, and mal-<id>-init/-finit for each row of `modharness malformations`)");
 }
 
 }  // namespace mh::cli

@@ -87,8 +87,9 @@ Expected<std::vector<ChangelogEntry>> parse_debian_changelog(std::string_view te
             continue;
         }
         if (entries.empty())
-            return make_error("changelog line " + std::to_string(number) + ": expected an entry header 'package (version) distribution; ...', got '" +
-                              std::string(line.substr(0, 80)) + "'");
+            return make_error("changelog line " + std::to_string(number) +
+                              ": expected an entry header 'package (version) distribution; ...', got '" + std::string(line.substr(0, 80)) +
+                              "'");
         auto& entry = entries.back();
         const auto indent = indent_of(line);
         const std::string_view body = line.substr(indent);
@@ -151,8 +152,9 @@ Expected<std::vector<ChangelogEntry>> read_kernel_changelog(const std::filesyste
 std::vector<RankedItem> rank_changelog_items(const std::vector<ChangelogItem>& items, const std::vector<std::string>& functions,
                                              bool keep_unmatched) {
     static const std::vector<std::string_view> kSubjects = {"module:", "modules:", "module/", "kmod:", "kmod "};
-    static const std::vector<std::string_view> kAreas = {"kernel/module", "x86/module", "module signing", "module_sig", "elf", "livepatch",
-                                                         "kallsyms", "modpost", "finit_module", "init_module", "load_module"};
+    static const std::vector<std::string_view> kAreas = {"kernel/module", "x86/module",  "module signing", "module_sig",
+                                                         "elf",           "livepatch",   "kallsyms",       "modpost",
+                                                         "finit_module",  "init_module", "load_module"};
     std::vector<RankedItem> out;
     for (const auto& item : items) {
         RankedItem r{item, 0, {}};

@@ -39,8 +39,7 @@ struct ChangelogEntry {
 Expected<std::vector<ChangelogEntry>> parse_debian_changelog(std::string_view text);
 
 // The items of the entries with `after` < version <= `up_to` (dpkg order), newest first.
-std::vector<ChangelogItem> changelog_between(const std::vector<ChangelogEntry>& entries, std::string_view after,
-                                             std::string_view up_to);
+std::vector<ChangelogItem> changelog_between(const std::vector<ChangelogEntry>& entries, std::string_view after, std::string_view up_to);
 
 // The image package's changelog inside a cached kernel directory
 // (usr/share/doc/linux-image-*/changelog.Debian.gz), decompressed and parsed.
@@ -57,8 +56,8 @@ struct RankedItem {
 // kernel/module, x86/module, elf or module signing (5), naming one of `functions` (8 each; e.g.
 // the stack frames of the case's kernel log). Sorted by score, then changelog order; only items
 // with a score above 0 unless `keep_unmatched`.
-std::vector<RankedItem> rank_changelog_items(const std::vector<ChangelogItem>& items,
-                                             const std::vector<std::string>& functions, bool keep_unmatched = false);
+std::vector<RankedItem> rank_changelog_items(const std::vector<ChangelogItem>& items, const std::vector<std::string>& functions,
+                                             bool keep_unmatched = false);
 
 // Function names of the stack frames in a kernel log text ("free_module+0x81/0x160" ->
 // "free_module"), each once, in order.

@@ -23,8 +23,8 @@ constexpr const char* kBothCloud = "debian-6.1-cloud,debian-6.12-cloud";
 TEST(BisectVm, ChangeAcrossLinesIsConfirmedAndResumable) {
     const fs::path dir = vmtest::fresh_dir("bisect");
     const fs::path out = dir / "bi";
-    const std::vector<std::string> argv = {vmtest::modharness(), "bisect", "--kernels", kBothCloud,   "--case",
-                                           kChangingCase,        "--retries", "1",     "--out", out.string()};
+    const std::vector<std::string> argv = {vmtest::modharness(), "bisect",    "--kernels", kBothCloud, "--case",
+                                           kChangingCase,        "--retries", "1",         "--out",    out.string()};
     const int rc = vmtest::wait_exit(vmtest::spawn(argv, dir / "first.log"));
     const std::string log = vmtest::read_text(dir / "first.log");
     ASSERT_EQ(rc, 1) << "a change exits 1\n" << log;
@@ -86,8 +86,8 @@ TEST(BisectVm, UnchangedCaseFromACaseFileExitsZero) {
     EXPECT_FALSE(r.contains("candidates"));
 
     // A case that is not in the file: a usage error after the oldest kernel's run.
-    const int missing = vmtest::wait_exit(vmtest::spawn(
-        {vmtest::modharness(), "bisect", "--kernels", kBothCloud, "--case", "no-such-case", "--out", (dir / "bi2").string(), cases.string()},
-        dir / "missing.log"));
+    const int missing = vmtest::wait_exit(vmtest::spawn({vmtest::modharness(), "bisect", "--kernels", kBothCloud, "--case", "no-such-case",
+                                                         "--out", (dir / "bi2").string(), cases.string()},
+                                                        dir / "missing.log"));
     EXPECT_EQ(missing, 2) << vmtest::read_text(dir / "missing.log");
 }

@@ -35,7 +35,7 @@ std::filesystem::path scratch_dir(const std::filesystem::path& dir);
 void write_cases(const std::filesystem::path& file, int n);
 // The whole file ("" if missing).
 std::string read_text(const std::filesystem::path& file);
-// The file as one JSON object (a file that does not parse as one fails the calling test).
+// The file as JSON (a file that does not parse fails the calling test; then null).
 nlohmann::json read_json(const std::filesystem::path& file);
 // results.jsonl of `dir` holds each of c0..c<n-1> exactly once (gtest expectations).
 void expect_each_once(const std::filesystem::path& dir, int n);

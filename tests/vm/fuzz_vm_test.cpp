@@ -23,12 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-json read_json(const fs::path& p) {
-    auto j = json::parse(read_text(p), nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << p;
-    return j;
-}
-
 // An encoded fuzz input: init_module of the named seed module, built for `kernel`.
 fs::path seed_input(const std::string& kernel, const std::string& seed, const fs::path& dir) {
     auto k = kernels::resolve_kernel(kernel, false);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "conformance/report/kcidb.h"
 #include "conformance/report/report.h"
 #include "harness/common/files.h"
 #include "tests/vm/cli_support.h"
@@ -26,9 +27,18 @@ constexpr const char* kChangingCase = "default/mal-section-offset-into-header-in
 TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
     const fs::path dir = vmtest::fresh_dir("matrix");
     const fs::path out = dir / "mx";
-    const std::vector<std::string> argv = {
-        vmtest::modharness(), "matrix", "--kernels", "debian-6.1-cloud,debian-6.12-cloud", "--only", kOnly, "--jobs", "2", "--out",
-        out.string()};
+    const std::vector<std::string> argv = {vmtest::modharness(),
+                                           "matrix",
+                                           "--kernels",
+                                           "debian-6.1-cloud,debian-6.12-cloud",
+                                           "--only",
+                                           kOnly,
+                                           "--jobs",
+                                           "2",
+                                           "--out",
+                                           out.string(),
+                                           "--kcidb",
+                                           (dir / "kcidb.json").string()};
     const auto t0 = std::chrono::steady_clock::now();
     const int rc = vmtest::wait_exit(vmtest::spawn(argv, dir / "first.log"));
     const double first_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -82,6 +92,11 @@ TEST(MatrixVm, TwoCloudKernelsInParallelWithChangePointsAndResume) {
             EXPECT_EQ(row["changes"][0]["fields"][0], "errno");
         }
     }
+    // KCIDB: both kernels' runs in one valid submission, a test per case and kernel.
+    const auto kcidb = vmtest::read_json(dir / "kcidb.json");
+    EXPECT_TRUE(conformance::kcidb_problems(kcidb).empty()) << conformance::kcidb_problems(kcidb).front();
+    EXPECT_EQ(kcidb["builds"].size(), 2u);
+    EXPECT_EQ(kcidb["tests"].size(), 2 * m["rows"].size());
     const std::string text = vmtest::read_text(out / "matrix.txt");
     EXPECT_NE(text.find(kChangingCase), std::string::npos) << text;
     EXPECT_NE(vmtest::read_text(out / "matrix.html").find("</html>"), std::string::npos);
