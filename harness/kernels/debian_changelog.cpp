@@ -123,6 +123,18 @@ Expected<std::vector<ChangelogEntry>> parse_debian_changelog(std::string_view te
 
 std::vector<ChangelogItem> changelog_between(const std::vector<ChangelogEntry>& entries, std::string_view after, std::string_view up_to) {
     std::vector<ChangelogItem> out;
+    // A backport's changelog interleaves its own entries ("6.12.117-1~deb12u1: Rebuild for
+    // bookworm") with those of the version it was rebuilt from ("6.12.117-1"), which sort after it
+    // in dpkg order. When both ends have an entry, the file order decides: from up_to's entry down
+    // to, not including, after's.
+    auto at = [&](std::string_view v) {
+        return std::find_if(entries.begin(), entries.end(), [&](const ChangelogEntry& e) { return e.version == v; });
+    };
+    const auto top = at(up_to), bottom = at(after);
+    if (top != entries.end() && bottom != entries.end()) {
+        for (auto e = top; e < bottom; ++e) out.insert(out.end(), e->items.begin(), e->items.end());
+        return out;
+    }
     for (const auto& e : entries)
         if (compare_debian_versions(e.version, after) > 0 && compare_debian_versions(e.version, up_to) <= 0)
             out.insert(out.end(), e.items.begin(), e.items.end());

@@ -38,7 +38,10 @@ struct ChangelogEntry {
 // the line.
 Expected<std::vector<ChangelogEntry>> parse_debian_changelog(std::string_view text);
 
-// The items of the entries with `after` < version <= `up_to` (dpkg order), newest first.
+// The items of the entries after `after` up to and including `up_to`, newest first: when both
+// versions have an entry, the entries between them in file order (a backport's changelog lists
+// the source versions it was rebuilt from beside its own ~debNuM ones); otherwise those with
+// `after` < version <= `up_to` in dpkg order.
 std::vector<ChangelogItem> changelog_between(const std::vector<ChangelogEntry>& entries, std::string_view after, std::string_view up_to);
 
 // The image package's changelog inside a cached kernel directory

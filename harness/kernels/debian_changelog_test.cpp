@@ -74,6 +74,31 @@ TEST(DebianChangelog, RangeIsAfterExclusiveUpToInclusiveInDpkgOrder) {
     EXPECT_EQ(changelog_between(entries, "6.1.170-3", "6.1.172-1").size(), entries[0].items.size());
 }
 
+// The shape of a bookworm backport's changelog (6.12.117+deb12's, abridged): its own ~deb12u1
+// entries interleaved with the trixie entries it was rebuilt from, which sort after them in dpkg
+// order. The range between two backports is the file's entries between them.
+TEST(DebianChangelog, BackportRangeFollowsTheFileOrder) {
+    const std::string sig = "\n -- Ben Hutchings <benh@debian.org>  Sat, 14 Nov 2026 13:56:01 +0100\n\n";
+    auto entries =
+        parse_debian_changelog("linux-6.12 (6.12.117-1~deb12u1) bookworm-security; urgency=high\n\n  * Rebuild for bookworm\n" + sig +
+                               "linux (6.12.117-1) trixie-security; urgency=high\n\n  * New upstream stable update:\n"
+                               "    https://www.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.12.117\n    - module: check shstrtab type\n" +
+                               sig +
+                               "linux (6.12.116-1) trixie-security; urgency=high\n\n  * New upstream stable update:\n"
+                               "    https://www.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.12.116\n    - ext4: something\n" +
+                               sig + "linux-6.12 (6.12.115-2~deb12u1) bookworm-security; urgency=high\n\n  * Rebuild for bookworm\n" + sig +
+                               "linux (6.12.115-2) trixie-security; urgency=high\n\n  * Already in 6.12.115-2~deb12u1\n" + sig);
+    ASSERT_TRUE(entries.ok()) << entries.error().message;
+    const auto items = changelog_between(*entries, "6.12.115-2~deb12u1", "6.12.117-1~deb12u1");
+    ASSERT_EQ(items.size(), 5u);
+    EXPECT_NE(find_item(items, "module: check shstrtab type"), nullptr);
+    EXPECT_EQ(find_item(items, "module: check shstrtab type")->upstream, "6.12.117");
+    EXPECT_NE(find_item(items, "ext4: something"), nullptr);
+    EXPECT_EQ(find_item(items, "Already in"), nullptr);
+    // An end without an entry of its own: dpkg order, as before.
+    EXPECT_EQ(changelog_between(*entries, "6.12.116-1", "6.12.118-1").size(), 3u);
+}
+
 TEST(DebianChangelog, ModuleSubjectsAndNamedFunctionsRankFirst) {
     const auto entries = excerpt();
     const auto items = changelog_between(entries, "6.1.164-1", "6.1.172-1");
