@@ -24,6 +24,16 @@ nlohmann::json case_record(const nlohmann::json& run, const std::string& group, 
     return nullptr;
 }
 
+// A cell as the matrix prints it, plus the other compared fields (log class, taint), so that two
+// results that differ only there read differently.
+std::string outcome_text(const nlohmann::json& cell) {
+    std::string t = matrix_cell_text(cell);
+    if (!cell.is_object()) return t;
+    if (!str(cell, "log_class").empty()) t += " [" + str(cell, "log_class") + "]";
+    if (!str(cell, "taint_added").empty()) t += " taint +" + str(cell, "taint_added");
+    return t;
+}
+
 // The case's matrix cell, computed as the matrix computes it.
 nlohmann::json case_cell(const KernelRun& k, const std::string& group, const std::string& id) {
     const auto m = build_matrix({MatrixColumn{k.kernel_json(), k.run}});
@@ -65,7 +75,7 @@ private:
         if (i == 0 && p.record.is_null())
             return usage_error("no case '" + (o_.group.empty() ? "" : o_.group + "/") + o_.id + "' in the run on " + k.member.display() +
                                " (" + (fs::path(mo.out_dir) / k.member.dir_name() / "summary.txt").string() + " lists the cases that ran)");
-        if (o_.on_probed) o_.on_probed(i, attempt, matrix_cell_text(p.cell));
+        if (o_.on_probed) o_.on_probed(i, attempt, outcome_text(p.cell));
         return p;
     }
 
@@ -88,7 +98,7 @@ private:
                                 {"release", m.release}, {"debian_version", m.version}, {"probed", false}};
             if (const auto* p = s.find(i)) {
                 k["probed"] = true;
-                k["result"] = matrix_cell_text(p->run.cell);
+                k["result"] = outcome_text(p->run.cell);
                 k["key"] = p->key;
                 k["attempts"] = p->attempts;
                 k["flaky"] = p->flaky;
@@ -190,8 +200,8 @@ std::string bisect_text(const nlohmann::json& r) {
     if (r.value("status", "") != "changed") return out + "no change: the newest kernel gives the oldest kernel's result\n";
     const auto& b = r["before"];
     const auto& a = r["after"];
-    out += "changed between " + str(b, "label") + " (" + matrix_cell_text(b["cell"]) + ") and " + str(a, "label") + " (" +
-           matrix_cell_text(a["cell"]) + ")\n";
+    out += "changed between " + str(b, "label") + " (" + outcome_text(b["cell"]) + ") and " + str(a, "label") + " (" +
+           outcome_text(a["cell"]) + ")\n";
     const auto& c = r["candidates"];
     if (c.contains("note")) out += "  changelog: " + str(c, "note") + "\n";
     if (c.value("items", std::size_t{0}) > 0) {
