@@ -44,7 +44,9 @@ nlohmann::json checkout_of(const nlohmann::json& run, const std::string& origin,
     nlohmann::json c = {{"id", checkout_id}, {"origin", origin}, {"valid", true}};
     c["tree_name"] = "debian";
     if (!str(k, "version").empty()) c["git_commit_name"] = "v" + str(k, "version");
-    c["comment"] = "Debian kernel source " + or_dash(str(k, "version")) + " (package linux-image-" + or_dash(str(k, "release")) + ")";
+    c["comment"] = str(k, "version").empty()
+                       ? "kernel source of " + or_dash(str(k, "release"))
+                       : "Debian kernel source " + str(k, "version") + " (package linux-image-" + or_dash(str(k, "release")) + ")";
     if (!str(run, "started_utc").empty()) c["start_time"] = str(run, "started_utc");
     c["misc"] = {{"kernel_name", str(k, "name")}, {"release", str(k, "release")}, {"version", str(k, "version")}};
     return c;
@@ -54,7 +56,8 @@ nlohmann::json build_of(const nlohmann::json& run, const std::string& origin, co
     const auto& k = obj(run, "kernel");
     nlohmann::json b = {{"id", build_id}, {"origin", origin}, {"checkout_id", checkout_id}, {"architecture", "x86_64"}, {"status", "PASS"}};
     if (!str(k, "name").empty()) b["config_name"] = str(k, "name");
-    b["comment"] = "Debian's packaged build linux-image-" + or_dash(str(k, "release"));
+    b["comment"] = str(k, "version").empty() ? "kernel build " + or_dash(str(k, "release"))
+                                             : "Debian's packaged build linux-image-" + or_dash(str(k, "release"));
     b["misc"] = {{"config", obj(k, "config")}};
     return b;
 }
@@ -83,6 +86,22 @@ nlohmann::json test_of(const nlohmann::json& run, const nlohmann::json& c, const
     return t;
 }
 
+// The checkout id: the Debian source version, else (a kernel we built) the release.
+std::string checkout_id_of(const nlohmann::json& k, const std::string& origin) {
+    return str(k, "version").empty() ? origin + ":linux-" + kcidb_path_node(str(k, "release"))
+                                     : origin + ":debian-linux-" + kcidb_path_node(str(k, "version"));
+}
+
+// An issue for a kernel report title (culprit: the kernel's code), its id stable across runs.
+nlohmann::json issue_of(const std::string& title, const std::string& origin, const std::string& seen_by) {
+    return {{"id", origin + ":kernel-report-" + fnv_hex(title)},
+            {"version", 0},
+            {"origin", origin},
+            {"report_subject", title},
+            {"culprit", {{"code", true}, {"tool", false}, {"harness", false}}},
+            {"comment", "kernel report seen by " + seen_by + ": " + title}};
+}
+
 }  // namespace
 
 std::string_view kcidb_status(std::string_view verdict) {
@@ -106,7 +125,7 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
     const std::string& origin = options.origin;
     const auto& k = obj(run, "kernel");
     const std::string release = kcidb_path_node(str(k, "release"));
-    const std::string checkout_id = origin + ":debian-linux-" + kcidb_path_node(str(k, "version"));
+    const std::string checkout_id = checkout_id_of(k, origin);
     const std::string build_id = origin + ":linux-image-" + release;
     // One run, one test id prefix: the same case on another night is another test run.
     const std::string run_id = origin + ":" + release + ":" + str(run, "started_utc");
@@ -116,13 +135,8 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
     auto issue_for = [&](const std::string& title) {
         auto it = issue_by_title.find(title);
         if (it != issue_by_title.end()) return it->second;
-        const std::string id = origin + ":kernel-report-" + fnv_hex(title);
-        issues.push_back({{"id", id},
-                          {"version", 0},
-                          {"origin", origin},
-                          {"report_subject", title},
-                          {"culprit", {{"code", true}, {"tool", false}, {"harness", false}}},
-                          {"comment", "kernel report seen by modharness conformance runs: " + title}});
+        issues.push_back(issue_of(title, origin, "modharness conformance runs"));
+        const std::string id = issues.back()["id"];
         issue_by_title.emplace(title, id);
         return id;
     };
@@ -165,6 +179,53 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
                           {"tests", std::move(tests)}};
     if (!issues.empty()) out["issues"] = std::move(issues);
     if (!incidents.empty()) out["incidents"] = std::move(incidents);
+    return out;
+}
+
+nlohmann::json kcidb_from_fuzz_summary(const nlohmann::json& summary, const std::string& started_utc, const KcidbOptions& options) {
+    const std::string& origin = options.origin;
+    // The campaign's kernel as a run's kernel object: a Debian release has its build's id; a fuzz
+    // kernel (built from linux-source) has no Debian version.
+    const nlohmann::json run = {{"kernel", {{"name", str(summary, "kernel")}, {"release", str(summary, "release")}, {"version", ""}}},
+                                {"started_utc", started_utc}};
+    const std::string checkout_id = checkout_id_of(run["kernel"], origin);
+    const std::string build_id = origin + ":linux-image-" + kcidb_path_node(str(summary, "release"));
+    const std::string engine = str(summary, "engine");
+    const std::string test_id = origin + ":" + kcidb_path_node(str(summary, "release")) + ":" + started_utc + ":fuzz/" + engine;
+    const auto titles = str_list(summary, "crash_titles");
+    const bool stopped = summary.value("interrupted", false) || !str(summary, "stop_reason").empty();
+    nlohmann::json t = {{"id", test_id},
+                        {"origin", origin},
+                        {"build_id", build_id},
+                        {"path", "modharness.fuzz." + kcidb_path_node(engine)},
+                        {"status", !titles.empty() ? "FAIL"
+                                   : stopped       ? "ERROR"
+                                                   : "PASS"}};
+    if (!started_utc.empty()) t["start_time"] = started_utc;
+    if (summary.contains("elapsed_s") && summary["elapsed_s"].is_number()) t["duration"] = summary["elapsed_s"].get<double>();
+    t["comment"] = engine + " campaign: " + std::to_string(summary.value("execs", 0)) + " execs, " + std::to_string(titles.size()) +
+                   " crash title(s)" + (stopped ? " (stopped early: " + or_dash(str(summary, "stop_reason")) + ")" : "");
+    t["environment"] = {
+        {"comment", "QEMU, " + std::to_string(summary.value("vms", 0)) + " VM(s), " + or_dash(str(summary, "feedback")) + " feedback"}};
+    nlohmann::json misc = nlohmann::json::object();
+    for (const char* key : {"execs", "loaded", "vms", "pcs", "loader_sites_reached", "loader_sites_total", "corpus", "crash_events"})
+        if (summary.contains(key) && summary[key].is_number()) misc[key] = summary[key];
+    t["misc"] = std::move(misc);
+    nlohmann::json out = {{"version", {{"major", 5}, {"minor", 0}}},
+                          {"checkouts", nlohmann::json::array({checkout_of(run, origin, checkout_id)})},
+                          {"builds", nlohmann::json::array({build_of(run, origin, checkout_id, build_id)})},
+                          {"tests", nlohmann::json::array({t})}};
+    for (const auto& title : titles) {
+        out["issues"].push_back(issue_of(title, origin, "modharness fuzzing"));
+        const std::string issue_id = out["issues"].back()["id"];
+        out["incidents"].push_back({{"id", test_id + ":" + issue_id.substr(origin.size() + 1)},
+                                    {"origin", origin},
+                                    {"issue_id", issue_id},
+                                    {"issue_version", 0},
+                                    {"build_id", build_id},
+                                    {"test_id", test_id},
+                                    {"present", true}});
+    }
     return out;
 }
 

@@ -26,6 +26,12 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
 // several runs listed once.
 nlohmann::json kcidb_from_runs(const std::vector<nlohmann::json>& runs, const KcidbOptions& options = {});
 
+// A fuzzing campaign's summary.json (modharness.fuzz-summary/1) as KCIDB: the kernel's checkout
+// and build, one test `modharness.fuzz.<engine>` (FAIL when it has crash titles, ERROR when it
+// stopped early, else PASS; execs, coverage and VMs in misc), an issue per crash title and an
+// incident of each on that test. `started_utc` stamps the test (campaigns resume: one per run).
+nlohmann::json kcidb_from_fuzz_summary(const nlohmann::json& summary, const std::string& started_utc, const KcidbOptions& options = {});
+
 // KCIDB's test status for one of our verdicts ("ERROR" for an unknown one).
 std::string_view kcidb_status(std::string_view verdict);
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "conformance/report/test_support.h"
+#include "harness/common/files.h"
 
 using namespace mh::conformance;
 using mh::conformance::testing::run_a;
@@ -116,4 +117,35 @@ TEST(Kcidb, TwoRunsMakeOneSubmissionWithSharedIssuesOnce) {
     EXPECT_EQ(data["tests"].size(), 2 * a["cases"].size());
     EXPECT_EQ(data["issues"].size(), 1u);
     EXPECT_EQ(data["incidents"].size(), 2u);
+}
+
+// A fuzzing campaign's summary (the committed demo campaign on the KCOV fuzz kernel: 11 crash titles).
+TEST(Kcidb, AFuzzCampaignIsOneTestWithAnIssuePerCrashTitle) {
+    const auto path = mh::conformance::testing::testdata().parent_path().parent_path().parent_path() / "docs" / "fuzz-demo-paramoops" /
+                      "campaign-summary.json";
+    auto summary = nlohmann::json::parse(mh::read_text_file(path).value_or(""), nullptr, false);
+    ASSERT_TRUE(summary.is_object()) << path;
+    const auto k = mh::conformance::kcidb_from_fuzz_summary(summary, "2026-12-04T03:00:00Z");
+    EXPECT_EQ(problems_text(k), "");
+    ASSERT_EQ(k["tests"].size(), 1u);
+    const auto& t = k["tests"][0];
+    EXPECT_EQ(t["path"], "modharness.fuzz.libfuzzer");
+    EXPECT_EQ(t["status"], "FAIL");
+    EXPECT_EQ(t["misc"]["execs"], 15822);
+    EXPECT_EQ(k["issues"].size(), summary["crash_titles"].size());
+    EXPECT_EQ(k["incidents"].size(), summary["crash_titles"].size());
+    for (const auto& inc : k["incidents"]) EXPECT_EQ(inc["test_id"], t["id"]);
+    // A fuzz kernel has no Debian version: the checkout is named by its release.
+    EXPECT_EQ(k["checkouts"][0]["id"], "modharness:linux-6_12_117-mhfuzz-sig");
+    // The same title from a conformance run is the same issue.
+    EXPECT_EQ(k["issues"][0]["id"].get<std::string>().rfind("modharness:kernel-report-", 0), 0u);
+
+    // No crash: PASS; stopped early without one: ERROR.
+    summary["crash_titles"] = nlohmann::json::array();
+    EXPECT_EQ(mh::conformance::kcidb_from_fuzz_summary(summary, "t")["tests"][0]["status"], "PASS");
+    summary["stop_reason"] = "results could not be stored";
+    const auto stopped = mh::conformance::kcidb_from_fuzz_summary(summary, "t");
+    EXPECT_EQ(stopped["tests"][0]["status"], "ERROR");
+    EXPECT_FALSE(stopped.contains("issues"));
+    EXPECT_EQ(problems_text(stopped), "");
 }

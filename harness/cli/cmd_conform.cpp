@@ -6,6 +6,7 @@
 #include "conformance/rule_evidence.h"
 #include "conformance/suite.h"
 #include "harness/common/files.h"
+#include "conformance/report/kcidb.h"
 #include "harness/cli/args.h"
 #include "harness/common/error_kind.h"
 #include "harness/cli/commands.h"
@@ -54,7 +55,7 @@ std::vector<OptionSpec> conform_options() {
                      "(its KERNEL events included), 1 naming what changed; auto = <conformance-dir>/baselines/<kernel> "
                      "when it exists"});
     specs.push_back({"update-baseline", "", "with --baseline: record this run as the baseline instead of comparing"});
-    specs.push_back(kcidb_option_spec());
+    specs.push_back(kcidb_option_spec(kKcidbRunsHelp));
     specs.push_back({"quiet", "", "no per-case progress lines"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -131,6 +132,8 @@ int cmd_conform(const Args& args) {
     }
     auto base = session_options_from(*p, "conform");
     if (!base) return report_error("conform", base.error());
+    if (auto file = p->get("kcidb"))
+        if (auto st = check_kcidb_target(*file); !st) return report_error("conform", st.error());
     auto kernels = p->all("kernel");
     if (kernels.empty()) kernels.push_back(base->kernel);
     if (kernels.size() > 2) return report_error("conform", usage_error("at most two --kernel options (A and B)"));
@@ -231,7 +234,7 @@ int cmd_conform(const Args& args) {
         if (!conformance::diff_is_empty(diff)) exit_code = kExitFindings;
     }
     if (auto file = p->get("kcidb"))
-        if (auto w = write_kcidb(*file, runs); !w) return report_error("conform", w.error());
+        if (auto w = write_kcidb(*file, conformance::kcidb_from_runs(runs)); !w) return report_error("conform", w.error());
     // Gated: what changed decides, not the findings a baseline already knows.
     if (update_baseline) return kExitOk;
     if (gated) return gate_failed ? kExitFindings : kExitOk;

@@ -3,9 +3,11 @@
 #include <cstdlib>
 #include <memory>
 
+#include "conformance/report/kcidb.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/kcidb_option.h"
 #include "harness/cli/number_option.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
@@ -72,6 +74,8 @@ std::vector<OptionSpec> fuzz_options() {
          "mutation mix of the structure-aware engines, e.g. call=80,catalogue=10\n"
          "(step kinds catalogue, field, bytes, call; default 30,30,25,15)"},
         {"rng-seed", "N", "for reproducible engine seeds, 1..2^64-1 (default: from the clock)"},
+        kcidb_option_spec("also write the campaign as KernelCI KCIDB JSON (schema v5: checkout, build, a test "
+                          "modharness.fuzz.<engine>, an issue and an incident per crash title), for kcidb-submit"),
         {"quiet", "", "no progress lines"},
         {"help", "", ""},
     };
@@ -146,6 +150,8 @@ int cmd_fuzz(const Args& args) {
     }
     auto o = campaign_options(*p);
     if (!o) return report_error("fuzz", o.error());
+    if (auto file = p->get("kcidb"))
+        if (auto st = check_kcidb_target(*file); !st) return report_error("fuzz", st.error());
     const bool quiet = p->has("quiet");
     o->progress = [quiet](const std::string& line) {
         if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
@@ -163,12 +169,16 @@ int cmd_fuzz(const Args& args) {
     }
     o->interrupted = install_interrupt_flag();
 
+    const std::string started = utc_now_iso();
     auto s = campaign::run_campaign(*o);
     if (!s) return report_error("fuzz", s.error());
     const std::string json = campaign::summary_json(*s);
     std::fputs(campaign::summary_table(*s).c_str(), stdout);
     if (auto w = write_file_atomic(o->out / "summary.json", json); !w) return report_error("fuzz", w.error());
     std::printf("summary: %s\n", (o->out / "summary.json").c_str());
+    if (auto file = p->get("kcidb"))
+        if (auto w = write_kcidb(*file, conformance::kcidb_from_fuzz_summary(nlohmann::json::parse(json), started)); !w)
+            return report_error("fuzz", w.error());
     if (s->interrupted) return kExitInterrupted;
     if (s->storage_error) return kExitStorage;
     if (!s->new_titles.empty()) return kExitFindings;

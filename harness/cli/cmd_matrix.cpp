@@ -12,6 +12,7 @@
 #include "conformance/report/matrix_html.h"
 #include "conformance/report/matrix_text.h"
 #include "conformance/suite.h"
+#include "conformance/report/kcidb.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
@@ -66,7 +67,7 @@ std::vector<OptionSpec> matrix_options() {
     };
     for (auto& s : session_option_specs())
         if (s.name != "kernel") specs.push_back(std::move(s));
-    specs.push_back(kcidb_option_spec());
+    specs.push_back(kcidb_option_spec(kKcidbRunsHelp));
     specs.push_back({"quiet", "", "no progress lines (the table and timing are still printed)"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -153,6 +154,8 @@ int cmd_matrix(const Args& args) {
     if (auto syntax = kernels::check_kernel_set(set); !syntax) return report_error("matrix", syntax.error());
     auto base = session_options_from(*p, "matrix");
     if (!base) return report_error("matrix", base.error());
+    if (auto file = p->get("kcidb"))
+        if (auto st = check_kcidb_target(*file); !st) return report_error("matrix", st.error());
     auto jobs = number_option(p.value(), "jobs", 1u, 1u, kMaxJobs);
     if (!jobs) return report_error("matrix", jobs.error());
     auto sel = selection_from(*p);
@@ -221,7 +224,7 @@ int cmd_matrix(const Args& args) {
         std::vector<nlohmann::json> runs;
         for (const auto& k : result->kernels)
             if (k.run.is_object()) runs.push_back(k.run);
-        if (auto w = write_kcidb(*file, runs); !w) return report_error("matrix", w.error());
+        if (auto w = write_kcidb(*file, conformance::kcidb_from_runs(runs)); !w) return report_error("matrix", w.error());
     }
 
     if (result->interrupted) return kExitInterrupted;

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "conformance/report/kcidb.h"
 #include "harness/common/text.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/kernels/kernel_cache.h"
@@ -105,7 +106,7 @@ TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
     auto dir = fresh_dir("fuzz-crashing-seed");
     const auto out = dir / "out";
     const int rc = wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", "45s", "--seeds", "ok,oops", "--out",
-                                    out.string(), "--rng-seed", "5"},
+                                    out.string(), "--rng-seed", "5", "--kcidb", (dir / "kcidb.json").string()},
                                    dir / "log"));
     const std::string log = read_text(dir / "log");
     EXPECT_EQ(rc, 1) << "a new crash title: " << log;
@@ -118,6 +119,15 @@ TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
     const json s = read_json(out / "summary.json");
     EXPECT_GE(s.value("vms", 0), 2) << "the campaign went on in a fresh VM: " << log;
     EXPECT_GT(s.value("loaded", 0), 0) << "the ok seed still ran";
+    // KCIDB: one failed test for the campaign, the crash title as an issue with an incident on it.
+    const json k = read_json(dir / "kcidb.json");
+    const auto problems = conformance::kcidb_problems(k);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    ASSERT_EQ(k["tests"].size(), 1u) << k.dump();
+    EXPECT_EQ(k["tests"][0].value("status", ""), "FAIL");
+    ASSERT_EQ(k["issues"].size(), s["crash_titles"].size());
+    EXPECT_EQ(k["issues"][0].value("report_subject", ""), s["crash_titles"][0]);
+    EXPECT_EQ(k["incidents"].size(), s["crash_titles"].size());
 }
 
 TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
