@@ -30,6 +30,8 @@ int cmd_contract(const Args& args);
 int cmd_matrix(const Args& args);
 // The first kernel of a set where one case changes, and the changelog entries there (cmd_bisect.cpp).
 int cmd_bisect(const Args& args);
+// Kernel reports to functions and source lines against the kernel's DWARF vmlinux (cmd_symbolize.cpp).
+int cmd_symbolize(const Args& args);
 // Load-latency benchmark, fd vs buffer path, in VMs (cmd_bench.cpp).
 int cmd_bench(const Args& args);
 // Harness throughput figures (cmd_throughput.cpp).

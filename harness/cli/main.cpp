@@ -16,6 +16,7 @@ const std::vector<Command>& all_commands() {
         {"matrix", "the suite (or case files) on every kernel of a set (debian-6.12-cloud@all...): cases x kernels, change points",
          cmd_matrix},
         {"bisect", "the first kernel of a set where one case's result changes; the changelog commits at that boundary", cmd_bisect},
+        {"symbolize", "kernel reports to functions and file:line (inlined calls too), from the kernel's DWARF vmlinux", cmd_symbolize},
         {"diff", "compare two conformance runs: every case whose errno, verdict, log class or taint differs", cmd_diff},
         {"contract", "the contract data: which recorded runs support each rule (evidence); class coverage", cmd_contract},
         {"run", "run a case list on a kernel inside disposable QEMU VMs; print a table / JSON lines", cmd_run},

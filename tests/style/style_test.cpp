@@ -54,6 +54,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/protocol", {"harness/inputs"});
         add("harness/verdict", {"harness/kernel_log", "harness/sys"});
         add("harness/kernels", {"harness/host", "harness/paths", "harness/elf"});
+        add("harness/symbolize", {"harness/host", "harness/kernel_log"});
         add("harness/vm", {"harness/host", "harness/protocol", "harness/kernel_log"});
         add("harness/mutate", {"harness/elf", "harness/sys", "harness/inputs"});
         add("harness/coverage", {"harness/host", "harness/kernels"});
