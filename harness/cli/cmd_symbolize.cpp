@@ -10,6 +10,7 @@
 #include "harness/common/files.h"
 #include "harness/kernel_log/stack_frames.h"
 #include "harness/kernels/debug_vmlinux.h"
+#include "harness/symbolize/attribution.h"
 #include "harness/symbolize/symbolizer.h"
 
 namespace mh::cli {
@@ -22,7 +23,10 @@ Resolves every frame of the kernel reports in INPUT ("RIP: 0010:f+0x1/0x2", " f+
 " ? f+0x1/0x2") to its function and file:line, with the functions inlined at that point, the
 way the kernel's scripts/decode_stacktrace.sh and syzkaller's symboliser do; the report is
 printed again in syzkaller's form (inlined calls as "func file:line [inline]" lines above the
-frame, the frame's own file:line appended to it).
+frame, the frame's own file:line appended to it), followed by its culprit: the module loader
+(the first source line in kernel/module/* or arch/x86/kernel/module.c under the fault, among the
+reliable frames) or the module's own code (the fault is in a module, or a module frame called the
+faulting function: loaded code is trusted, so a malformed module doing harm there is expected).
 
 INPUT is a text with a report (a console log, a crash group's report.txt), a crash group
 directory of `modharness fuzz` (<out>/crashes/<title>/: its report.txt), or a conformance run
@@ -139,15 +143,16 @@ int cmd_symbolize(const Args& args) {
         const auto frames = kernel_log::parse_stack_frames(r.text);
         auto s = sym->symbolize(frames);
         if (!s) return report_error("symbolize", s.error());
-        std::printf("== %s%s\n%s\n", r.source.c_str(), r.title.empty() ? "" : (" (" + r.title + ")").c_str(),
-                    symbolize::symbolized_text(r.text, *s).c_str());
+        const auto blame = symbolize::attribute(*s);
+        std::printf("== %s%s\n%s-- culprit: %s (%s)\n\n", r.source.c_str(), r.title.empty() ? "" : (" (" + r.title + ")").c_str(),
+                    symbolize::symbolized_text(r.text, *s).c_str(), blame.text().c_str(), blame.reason.c_str());
         nlohmann::json fj = nlohmann::json::array();
         for (const auto& f : *s) {
             fj.push_back(frame_json(f));
             ++total;
             if (!f.locations.empty() && !f.locations.back().file.empty()) ++resolved;
         }
-        out["reports"].push_back({{"source", r.source}, {"title", r.title}, {"frames", fj}});
+        out["reports"].push_back({{"source", r.source}, {"title", r.title}, {"culprit", blame.to_json()}, {"frames", fj}});
     }
     std::printf("symbolize: %zu report(s), %zu of %zu frames resolved against %s\n", reports.size(), resolved, total, vmlinux.c_str());
     if (auto file = p->get("json"))

@@ -1,0 +1,48 @@
+// Blame for a symbolised kernel report (see attribution.h).
+#include "harness/symbolize/attribution.h"
+
+namespace mh::symbolize {
+
+nlohmann::json Attribution::to_json() const {
+    nlohmann::json j = {{"kind", kind}, {"reason", reason}};
+    if (!function.empty()) j["function"] = function;
+    if (!file.empty()) j["file"] = file, j["line"] = line;
+    if (!module.empty()) j["module"] = module;
+    return j;
+}
+
+std::string Attribution::text() const {
+    if (kind == "loader") return "loader: " + function + " " + file + ":" + std::to_string(line);
+    if (kind == "module-code") return "module code: " + function + " [" + module + "]";
+    return "unattributed";
+}
+
+bool is_loader_file(std::string_view file) { return file.rfind("kernel/module/", 0) == 0 || file == "arch/x86/kernel/module.c"; }
+
+Attribution attribute(const std::vector<SymbolizedFrame>& frames) {
+    Attribution a;
+    for (const auto& f : frames) {
+        if (!f.frame.reliable && !f.frame.ip) continue;  // "? f+0x.." is stack garbage as often as not
+        if (!f.frame.module.empty()) {
+            a.kind = "module-code";
+            a.function = f.frame.function;
+            a.module = f.frame.module;
+            a.reason = f.frame.ip ? "the fault is in the module's own code" : "the module's own code called the faulting kernel function";
+            return a;
+        }
+        for (const auto& l : f.locations)  // innermost first: an inlined loader helper names the line
+            if (is_loader_file(l.file)) {
+                a.kind = "loader";
+                a.function = l.function;
+                a.file = l.file;
+                a.line = l.line;
+                a.reason = f.frame.ip ? "the fault is in the loader" : "the first loader line under the fault";
+                return a;
+            }
+    }
+    a.kind = "unattributed";
+    a.reason = "no module or loader frame among the reliable ones (or none resolved)";
+    return a;
+}
+
+}  // namespace mh::symbolize
