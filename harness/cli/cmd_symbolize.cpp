@@ -1,13 +1,18 @@
 // `modharness symbolize`: kernel reports to functions and source lines (inlined calls included),
 // against the kernel's DWARF vmlinux (a fuzz kernel's build, or the Debian -dbg package's).
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "conformance/report/report.h"
+#include "conformance/report/run_view.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/kernel_log/stack_frames.h"
 #include "harness/kernels/debug_vmlinux.h"
 #include "harness/symbolize/attribution.h"
@@ -29,7 +34,8 @@ reliable frames) or the module's own code (the fault is in a module, or a module
 faulting function: loaded code is trusted, so a malformed module doing harm there is expected).
 
 INPUT is a text with a report (a console log, a crash group's report.txt), a crash group
-directory of `modharness fuzz` (<out>/crashes/<title>/: its report.txt), or a conformance run
+directory of `modharness fuzz` (<out>/crashes/<title>/: its report.txt), a campaign's --out (every
+crash group; with several reports a "by culprit" table groups the titles by culprit line), or a conformance run
 (a conformance.json or its directory: every KERNEL case's console excerpt; the kernel is the
 run's unless --kernel says otherwise).
 
@@ -40,6 +46,7 @@ Frames of modules ([mh_oops]) are listed but not resolved: the seed modules are 
 debug info.
 
   modharness symbolize --kernel debian-6.1-cloud OUT/crashes/general-protection-fault-in-strcmp
+  modharness symbolize --kernel debian-6.1-cloud --write OUT
   modharness symbolize conformance/baselines/debian-6.1-cloud --json sym.json
   modharness symbolize --vmlinux ~/linux/vmlinux console.log
 
@@ -51,6 +58,7 @@ std::vector<OptionSpec> symbolize_options() {
         {"vmlinux", "PATH", "symbolise against this vmlinux (with DWARF) instead of the kernel's"},
         {"no-fetch", "", "never download a -dbg package; fail if its vmlinux is not cached"},
         {"json", "FILE", "also write every report's frames and their locations as JSON (schema modharness.symbolized/1)"},
+        {"write", "", "fuzz crash groups: write report.symbolized.txt and culprit.json into each group's directory"},
         {"quiet", "", "no progress lines"},
         {"help", "", ""},
     };
@@ -60,6 +68,7 @@ struct Report {
     std::string source;  // file (and case) it came from
     std::string title;
     std::string text;
+    fs::path group_dir;  // a fuzz crash group's directory ("" otherwise): --write puts the results there
 };
 
 // The reports of one INPUT, and the kernel release a conformance run names ("" otherwise).
@@ -67,7 +76,20 @@ Expected<std::vector<Report>> reports_of(const fs::path& input, std::string& run
     std::error_code ec;
     if (fs::is_directory(input, ec) && fs::is_regular_file(input / "report.txt", ec)) {
         MH_TRY_ASSIGN(text, read_text_file(input / "report.txt"));
-        return std::vector<Report>{{(input / "report.txt").string(), read_text_file(input / "title.txt").value_or(""), text}};
+        return std::vector<Report>{{(input / "report.txt").string(), read_text_file(input / "title.txt").value_or(""), text, input}};
+    }
+    // A campaign's --out: every crash group that kept a report.
+    if (fs::is_directory(input / "crashes", ec)) {
+        std::vector<fs::path> groups;
+        for (const auto& e : fs::directory_iterator(input / "crashes", ec))
+            if (e.is_directory() && fs::is_regular_file(e.path() / "report.txt", ec)) groups.push_back(e.path());
+        std::sort(groups.begin(), groups.end());
+        std::vector<Report> out;
+        for (const auto& g : groups) {
+            MH_TRY_ASSIGN(text, read_text_file(g / "report.txt"));
+            out.push_back({(g / "report.txt").string(), trim(read_text_file(g / "title.txt").value_or("")), text, g});
+        }
+        return out;
     }
     if (fs::is_directory(input, ec) || input.filename() == "conformance.json") {
         auto run = conformance::load_run(input);
@@ -77,11 +99,11 @@ Expected<std::vector<Report>> reports_of(const fs::path& input, std::string& run
         for (const auto& c : (*run)["cases"])
             if (c.value("verdict", "") == "KERNEL" && !c.value("console_excerpt", "").empty())
                 out.push_back({input.string() + " " + c.value("group", "") + "/" + c.value("id", ""), c.value("title", ""),
-                               c.value("console_excerpt", "")});
+                               c.value("console_excerpt", ""), fs::path()});
         return out;
     }
     MH_TRY_ASSIGN(text, read_text_file(input));
-    return std::vector<Report>{{input.string(), "", text}};
+    return std::vector<Report>{{input.string(), "", text, fs::path()}};
 }
 
 nlohmann::json frame_json(const symbolize::SymbolizedFrame& f) {
@@ -153,6 +175,30 @@ int cmd_symbolize(const Args& args) {
             if (!f.locations.empty() && !f.locations.back().file.empty()) ++resolved;
         }
         out["reports"].push_back({{"source", r.source}, {"title", r.title}, {"culprit", blame.to_json()}, {"frames", fj}});
+        if (p->has("write") && !r.group_dir.empty()) {
+            if (auto w = write_file_atomic(r.group_dir / "report.symbolized.txt", symbolize::symbolized_text(r.text, *s)); !w)
+                return report_error("symbolize", w.error());
+            if (auto w = write_file_atomic(r.group_dir / "culprit.json", blame.to_json().dump(1) + "\n"); !w)
+                return report_error("symbolize", w.error());
+        }
+    }
+    // Titles name the faulting leaf; the culprit line names the loader path: group by it.
+    std::map<std::string, std::set<std::string>> titles_by_culprit;
+    std::map<std::string, int> reports_by_culprit;
+    for (const auto& r : out["reports"]) {
+        const std::string c =
+            r["culprit"].value("kind", "") == "loader"
+                ? "loader " + r["culprit"].value("function", "") + " " + r["culprit"].value("file", "") + ":" +
+                      std::to_string(r["culprit"].value("line", 0))
+                : r["culprit"].value("kind", "") + (r["culprit"].contains("module") ? " [" + r["culprit"].value("module", "") + "]" : "");
+        titles_by_culprit[c].insert(r.value("title", ""));
+        ++reports_by_culprit[c];
+    }
+    if (reports.size() > 1) {
+        std::printf("by culprit:\n");
+        for (const auto& [c, titles] : titles_by_culprit)
+            std::printf("  %3d  %s  <- %s\n", reports_by_culprit[c], c.c_str(),
+                        conformance::join(std::vector<std::string>(titles.begin(), titles.end()), " | ").c_str());
     }
     std::printf("symbolize: %zu report(s), %zu of %zu frames resolved against %s\n", reports.size(), resolved, total, vmlinux.c_str());
     if (auto file = p->get("json"))
