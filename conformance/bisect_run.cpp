@@ -6,6 +6,7 @@
 
 #include "conformance/report/matrix.h"
 #include "conformance/report/run_view.h"
+#include "harness/kernel_log/stack_frames.h"
 #include "harness/kernels/debian_changelog.h"
 
 namespace mh::conformance {
@@ -129,7 +130,7 @@ private:
                     log += pk->run.record["console_excerpt"].get<std::string>() + "\n";
             const auto& after = o_.kernels[s.first_changed];
             r["candidates"] = changelog_candidates(o_.kernels[s.last_same], after, kernels::kernels_dir() / after.release,
-                                                   kernels::stack_functions(log), o_.top);
+                                                   kernel_log::frame_functions(log), o_.top);
         }
         return r;
     }

@@ -1,6 +1,7 @@
 // Frames of a kernel report (see stack_frames.h).
 #include "harness/kernel_log/stack_frames.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "harness/common/text.h"
@@ -81,6 +82,15 @@ std::vector<StackFrame> parse_stack_frames(std::string_view text) {
         }
         if (msg.find(' ') < msg.find("+0x")) continue;  // "<TASK>", or text before the symbol
         if (parse_symbolic(msg, f)) out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::vector<std::string> frame_functions(std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& f : parse_stack_frames(text)) {
+        std::string name(symbol_name(f.function));
+        if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
     }
     return out;
 }

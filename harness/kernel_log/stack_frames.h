@@ -24,4 +24,8 @@ struct StackFrame {
 // "symbol+0xOFF/0xSIZE" are skipped; a text without frames gives none.
 std::vector<StackFrame> parse_stack_frames(std::string_view text);
 
+// The distinct functions of those frames, in order, compiler clone suffixes dropped
+// (symbol_name): what a changelog subject or a commit would name.
+std::vector<std::string> frame_functions(std::string_view text);
+
 }  // namespace mh::kernel_log

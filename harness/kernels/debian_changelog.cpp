@@ -194,21 +194,4 @@ std::vector<RankedItem> rank_changelog_items(const std::vector<ChangelogItem>& i
     return out;
 }
 
-std::vector<std::string> stack_functions(std::string_view log) {
-    std::vector<std::string> out;
-    for (auto [line, number] : lines(log)) {
-        (void)number;
-        // "[   13.480566]  free_module+0x81/0x160" or " ? handle_mm_fault+0xdb/0x2d0", "RIP: 0010:f+0x..."
-        for (auto plus = line.find("+0x"); plus != std::string_view::npos; plus = line.find("+0x", plus + 1)) {
-            auto start = plus;
-            while (start > 0 && (is_ident_char(line[start - 1]) || line[start - 1] == '.')) --start;
-            std::string name(line.substr(start, plus - start));
-            if (const auto dot = name.find('.'); dot != std::string::npos) name.resize(dot);  // ".cold", ".isra.0"
-            if (name.size() < 2 || std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-            if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-        }
-    }
-    return out;
-}
-
 }  // namespace mh::kernels

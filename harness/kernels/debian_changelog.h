@@ -62,8 +62,4 @@ struct RankedItem {
 std::vector<RankedItem> rank_changelog_items(const std::vector<ChangelogItem>& items, const std::vector<std::string>& functions,
                                              bool keep_unmatched = false);
 
-// Function names of the stack frames in a kernel log text ("free_module+0x81/0x160" ->
-// "free_module"), each once, in order.
-std::vector<std::string> stack_functions(std::string_view log);
-
 }  // namespace mh::kernels

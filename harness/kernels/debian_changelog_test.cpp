@@ -143,18 +143,4 @@ TEST(DebianChangelog, ReadsTheImagePackagesGzippedChangelogFromAKernelDirectory)
     std::filesystem::remove_all(dir);
 }
 
-TEST(StackFunctions, FramesOfAnOops) {
-    const std::string log =
-        "[   13.476898] RIP: 0010:__list_del_entry_valid.cold+0xf/0x6f\n"
-        "[   13.480453]  <TASK>\n"
-        "[   13.480566]  free_module+0x81/0x160\n"
-        "[   13.481023]  __do_sys_init_module+0x17f/0x1b0\n"
-        "[   13.481402]  ? handle_mm_fault+0xdb/0x2d0\n"
-        "[   13.481500]  free_module+0x81/0x160\n"
-        "[   13.481600]  mh_oops_init+0x5/0x10 [mh_oops]\n";
-    EXPECT_EQ(stack_functions(log), (std::vector<std::string>{"__list_del_entry_valid", "free_module", "__do_sys_init_module",
-                                                              "handle_mm_fault", "mh_oops_init"}));
-    EXPECT_TRUE(stack_functions("no frames here\n").empty());
-}
-
 }  // namespace
