@@ -102,6 +102,18 @@ nlohmann::json issue_of(const std::string& title, const std::string& origin, con
             {"comment", "kernel report seen by " + seen_by + ": " + title}};
 }
 
+// An incident of `issue_id` on a test of `build_id`; its id is the test's plus the issue's.
+nlohmann::json incident_on_test(const std::string& test_id, const std::string& issue_id, const std::string& build_id,
+                                const std::string& origin) {
+    return {{"id", test_id + ":" + issue_id.substr(origin.size() + 1)},
+            {"origin", origin},
+            {"issue_id", issue_id},
+            {"issue_version", 0},
+            {"build_id", build_id},
+            {"test_id", test_id},
+            {"present", true}};
+}
+
 }  // namespace
 
 std::string_view kcidb_status(std::string_view verdict) {
@@ -147,13 +159,7 @@ nlohmann::json kcidb_from_run(const nlohmann::json& run, const KcidbOptions& opt
         tests.push_back(test_of(run, *c, origin, build_id, test_id));
         if (str(*c, "verdict") == "KERNEL" && !str(*c, "title").empty()) {
             const std::string issue_id = issue_for(str(*c, "title"));
-            incidents.push_back({{"id", test_id + ":" + issue_id.substr(origin.size() + 1)},
-                                 {"origin", origin},
-                                 {"issue_id", issue_id},
-                                 {"issue_version", 0},
-                                 {"build_id", build_id},
-                                 {"test_id", test_id},
-                                 {"present", true}});
+            incidents.push_back(incident_on_test(test_id, issue_id, build_id, origin));
         }
     }
     // Reports between cases: an incident on the build, and on the test of the case that ran last.
@@ -218,13 +224,7 @@ nlohmann::json kcidb_from_fuzz_summary(const nlohmann::json& summary, const std:
     for (const auto& title : titles) {
         out["issues"].push_back(issue_of(title, origin, "modharness fuzzing"));
         const std::string issue_id = out["issues"].back()["id"];
-        out["incidents"].push_back({{"id", test_id + ":" + issue_id.substr(origin.size() + 1)},
-                                    {"origin", origin},
-                                    {"issue_id", issue_id},
-                                    {"issue_version", 0},
-                                    {"build_id", build_id},
-                                    {"test_id", test_id},
-                                    {"present", true}});
+        out["incidents"].push_back(incident_on_test(test_id, issue_id, build_id, origin));
     }
     return out;
 }
