@@ -161,11 +161,18 @@ int cmd_symbolize(const Args& args) {
     if (!sym) return report_error("symbolize", sym.error());
     nlohmann::json out = {{"schema", "modharness.symbolized/1"}, {"vmlinux", vmlinux.string()}, {"reports", nlohmann::json::array()}};
     std::size_t resolved = 0, total = 0;
+    // Titles name the faulting leaf; the culprit line names the loader path: group by it.
+    std::map<std::string, std::set<std::string>> titles_by_culprit;
+    std::map<std::string, int> reports_by_culprit;
     for (const auto& r : reports) {
         const auto frames = kernel_log::parse_stack_frames(r.text);
         auto s = sym->symbolize(frames);
         if (!s) return report_error("symbolize", s.error());
         const auto blame = symbolize::attribute(*s);
+        const std::string key = blame.kind == "loader" ? "loader " + blame.function + " " + blame.file + ":" + std::to_string(blame.line)
+                                                       : blame.kind + (blame.module.empty() ? "" : " [" + blame.module + "]");
+        titles_by_culprit[key].insert(r.title);
+        ++reports_by_culprit[key];
         std::printf("== %s%s\n%s-- culprit: %s (%s)\n\n", r.source.c_str(), r.title.empty() ? "" : (" (" + r.title + ")").c_str(),
                     symbolize::symbolized_text(r.text, *s).c_str(), blame.text().c_str(), blame.reason.c_str());
         nlohmann::json fj = nlohmann::json::array();
@@ -181,18 +188,6 @@ int cmd_symbolize(const Args& args) {
             if (auto w = write_file_atomic(r.group_dir / "culprit.json", blame.to_json().dump(1) + "\n"); !w)
                 return report_error("symbolize", w.error());
         }
-    }
-    // Titles name the faulting leaf; the culprit line names the loader path: group by it.
-    std::map<std::string, std::set<std::string>> titles_by_culprit;
-    std::map<std::string, int> reports_by_culprit;
-    for (const auto& r : out["reports"]) {
-        const std::string c =
-            r["culprit"].value("kind", "") == "loader"
-                ? "loader " + r["culprit"].value("function", "") + " " + r["culprit"].value("file", "") + ":" +
-                      std::to_string(r["culprit"].value("line", 0))
-                : r["culprit"].value("kind", "") + (r["culprit"].contains("module") ? " [" + r["culprit"].value("module", "") + "]" : "");
-        titles_by_culprit[c].insert(r.value("title", ""));
-        ++reports_by_culprit[c];
     }
     if (reports.size() > 1) {
         std::printf("by culprit:\n");
