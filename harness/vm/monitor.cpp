@@ -56,9 +56,17 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
     ConsoleCrashWatch crash_watch(opt.vm.console_log);
     protocol::FrameDecoder decoder;
     auto last_frame = Clock::now();
+    std::string untampered;  // tests only: the unterminated tail the tamper hook has not seen yet
     auto read_frames = [&] {
         std::string chunk = results.read_new();
-        if (opt.tamper_results && !chunk.empty()) opt.tamper_results(chunk);
+        if (opt.tamper_results) {
+            // The hook sees whole lines only: a frame split across two reads is still one frame.
+            untampered += chunk;
+            const auto eol = untampered.rfind('\n');
+            chunk = eol == std::string::npos ? std::string() : untampered.substr(0, eol + 1);
+            untampered.erase(0, chunk.size());
+            if (!chunk.empty()) opt.tamper_results(chunk);
+        }
         auto frames = decoder.feed(chunk);
         if (frames.empty()) return;
         std::error_code ec;

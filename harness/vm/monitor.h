@@ -54,8 +54,8 @@ struct MonitorOptions {
     std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
     std::function<bool()> stop_now;  // every poll, after frames: true stops the VM
     std::function<bool()> idle_applies;  // default: always, once booted
-    // Tests only: sees each chunk read from the results channel before it is decoded (to
-    // corrupt a frame the way a flaky channel would). Never set outside tests.
+    // Tests only: sees what is read from the results channel, in whole lines, before it is
+    // decoded (to corrupt a frame the way a flaky channel would). Never set outside tests.
     std::function<void(std::string&)> tamper_results;
 };
 
