@@ -14,6 +14,8 @@ PACKAGES=(
   # tests and scripts: JUnit check (xmllint), bench store image (mke2fs), soak (pgrep),
   # fault table / soak / fuzz comparison / the doc_facts test (python3)
   libxml2-utils e2fsprogs procps python3
+  # the bash completion test
+  bash-completion
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++
   # modharness kernel build-fuzz (the source itself, linux-source-6.12, is installed on demand)

@@ -51,7 +51,8 @@ static void print_help() {
         "\nenvironment:\n"
         "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
         "  MH_EXECUTOR, MH_GUEST_FUZZ_DIR, MH_GUEST_BENCH, MH_CORPUS_DIR, MH_PROFILES_DIR, MH_CONFORMANCE_DIR\n"
-        "                 where the guest programs and data are (default: this build; modharness --version --verbose)\n"
+        "                 where the guest programs and data are (default: the installation this binary is in,\n"
+        "                 else this build tree; modharness --version --verbose)\n"
         "\nexit codes: 0 ok, 1 findings (FAIL/BROK/KERNEL), 2 usage (also: --out in use by another run:\n"
         "            one run per output directory), 3 environment, 4 results could not be stored (disk\n"
         "            full, read-only: stopped, --resume later), 130 interrupted\n");
