@@ -6,7 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "harness/campaign/delta_debug.h"
 #include "harness/campaign/fuzz_vm.h"
+#include "harness/campaign/image_diff.h"
 #include "harness/guest_guard/guard_c.h"
 #include "harness/sys/module_abi.h"
 
@@ -133,7 +135,62 @@ std::vector<Candidate> candidates(const mutate::FuzzInput& best) {
 
 }  // namespace
 
-Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const mutate::Bytes& input, const std::string& title, int max_vms) {
+namespace {
+
+// The image part of minimisation: ddmin over the differences from the nearest seed.
+Status minimise_image(const ReplayOptions& o, mutate::FuzzInput& best, const std::string& title, const std::vector<SeedImage>& seeds,
+                      int max_vms, MinimiseResult& res) {
+    const SeedImage* seed = nullptr;
+    size_t distance = 0;
+    for (const auto& s : seeds)
+        if (size_t d = image_distance(s.image, best.image); !seed || d < distance) {
+            seed = &s;
+            distance = d;
+        }
+    if (!seed) return ok_status();
+    // An image that shares little with every seed was not mutated from one (a random or
+    // byte-engine input): its "differences" would be the whole file.
+    if (distance > std::max(seed->image.size(), best.image.size()) / 2) {
+        res.steps.push_back("image: no seed is near (" + std::to_string(distance) + " bytes differ from '" + seed->name + "')");
+        return ok_status();
+    }
+    const auto diffs = diff_images(seed->image, best.image);
+    res.seed = seed->name;
+    res.differences_before = diffs.size();
+    auto candidate = [&](const std::vector<size_t>& keep) {
+        mutate::FuzzInput c = best;
+        c.image = apply_differences(seed->image, best.image, diffs, keep);
+        return mutate::encode(c);
+    };
+    auto tester = [&](const std::vector<std::vector<size_t>>& cands) -> Expected<BatchOutcome> {
+        std::vector<mutate::Bytes> batch;
+        for (const auto& k : cands) batch.push_back(candidate(k));
+        ReplayOptions vo = o;
+        vo.work_dir = o.work_dir / ("structural-" + std::to_string(res.structural_vms));
+        auto r = replay_inputs(vo, batch);
+        ++res.structural_vms;
+        ++res.vms;
+        if (!r) return r.error();
+        if (!r->crashed) return BatchOutcome{std::nullopt, batch.size()};
+        if (r->crashing_index < 0) return BatchOutcome{std::nullopt, batch.size()};  // cannot tell which: none kept
+        const auto idx = static_cast<size_t>(r->crashing_index);
+        if (r->title == title) return BatchOutcome{idx, idx + 1};
+        return BatchOutcome{std::nullopt, idx + 1};  // another crash: that candidate is not equivalent
+    };
+    MH_TRY_ASSIGN(dd, ddmin(diffs.size(), tester, max_vms));
+    res.structural_exhausted = dd.exhausted;
+    best.image = apply_differences(seed->image, best.image, diffs, dd.kept);
+    for (size_t k : dd.kept) res.differences.push_back(diffs[k].text());
+    res.steps.push_back("image: " + std::to_string(diffs.size()) + " differences from seed '" + seed->name + "' -> " +
+                        std::to_string(dd.kept.size()) + " in " + std::to_string(dd.batches) + " VMs" +
+                        (dd.exhausted ? " (VM budget spent: may not be minimal)" : ""));
+    return ok_status();
+}
+
+}  // namespace
+
+Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const mutate::Bytes& input, const std::string& title, int max_vms,
+                                        const std::vector<SeedImage>& seeds, int max_structural_vms) {
     MinimiseResult res;
     mutate::FuzzInput best = mutate::decode(input);
     if (!best.history.empty())
@@ -164,6 +221,7 @@ Expected<MinimiseResult> minimise_crash(const ReplayOptions& o, const mutate::By
         best = cands[static_cast<size_t>(r->crashing_index)].input;
         res.steps.push_back(cands[static_cast<size_t>(r->crashing_index)].step);
     }
+    MH_TRY(minimise_image(o, best, title, seeds, max_structural_vms, res));
     res.input = mutate::encode(best);
     return res;
 }

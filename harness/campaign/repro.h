@@ -39,16 +39,31 @@ struct ReplayOutcome {
 // Runs `inputs` in order in ONE fresh VM; stops at the first crash.
 Expected<ReplayOutcome> replay_inputs(const ReplayOptions& options, const std::vector<mutate::Bytes>& inputs);
 
+// A seed module as the campaign fed it (stripped, signed like the campaign's): what a crash
+// image is compared with.
+struct SeedImage {
+    std::string name;  // "ok"
+    mutate::Bytes image;
+};
+
 struct MinimiseResult {
     mutate::Bytes input;
     std::vector<std::string> steps;  // what was removed, in order ("params: dropped 'x=1'", ...)
-    int vms = 0;
+    int vms = 0;  // all of them, structural ones included
+    // The structural part (empty `seed` when no seed was given or none is near):
+    std::string seed;  // the nearest seed module
+    size_t differences_before = 0;  // image differences from that seed before minimising
+    std::vector<std::string> differences;  // the ones the crash needs, in the ELF model's words
+    int structural_vms = 0;
+    bool structural_exhausted = false;  // the VM budget ended the search: maybe not minimal
 };
 
 // Simplifies the call (params tokens, flags, fd kind, syscall), drops the history and trims the
-// image tail, keeping only changes that still crash with `title`. At most `max_vms` VMs.
-Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title,
-                                        int max_vms = 8);
+// image tail, keeping only changes that still crash with `title`. At most `max_vms` VMs. Then,
+// given `seeds`, reduces the image to the fewest differences from the nearest seed that still
+// crash with `title` (delta debugging, every test in a fresh VM; at most `max_structural_vms`).
+Expected<MinimiseResult> minimise_crash(const ReplayOptions& options, const mutate::Bytes& input, const std::string& title, int max_vms = 8,
+                                        const std::vector<SeedImage>& seeds = {}, int max_structural_vms = 24);
 
 // A C program that makes the same call (for a bug report). It crashes the kernel it runs on, so
 // it applies the guest guard first (harness/guest_guard/guard_c.h) and refuses outside a harness VM.

@@ -38,11 +38,15 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     }
     if (r.reproduces() && options.minimise) {
         const std::string title = r.expected_title.empty() ? r.observed_title : r.expected_title;
-        auto m = minimise_crash(replay, input, title, options.max_minimise_vms);
+        auto m = minimise_crash(replay, input, title, options.max_minimise_vms, options.seeds, options.max_structural_vms);
         if (!m) return m.error();
         r.vms += m->vms;
         r.minimised = true;
         r.minimise_steps = m->steps;
+        r.seed = m->seed;
+        r.differences_before = m->differences_before;
+        r.differences = m->differences;
+        r.structural_exhausted = m->structural_exhausted;
         r.minimised_bytes = m->input.size();
         const std::string stem = is_group ? "" : input_path.filename().string() + ".";
         MH_TRY(write_file_atomic(dir / (stem + "minimized.bin"), std::string(m->input.begin(), m->input.end())));
@@ -53,7 +57,7 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised, minimise_steps,
-                                   input_bytes, minimised_bytes, vms)
+                                   input_bytes, minimised_bytes, seed, differences_before, differences, structural_exhausted, vms)
 
 std::string triage_json(const TriageResult& r) {
     nlohmann::json j = r;

@@ -15,6 +15,8 @@ struct TriageOptions {
     bool minimise = true;
     int runs = 1;  // replays of the original input (each in its own fresh VM)
     int max_minimise_vms = 8;
+    std::vector<SeedImage> seeds;  // for the structural part of minimisation (none: call and tail only)
+    int max_structural_vms = 24;
 };
 
 struct TriageResult {
@@ -24,6 +26,10 @@ struct TriageResult {
     bool minimised = false;
     std::vector<std::string> minimise_steps;
     size_t input_bytes = 0, minimised_bytes = 0;
+    std::string seed;  // the nearest seed module; "" when the structural part did not run
+    size_t differences_before = 0;
+    std::vector<std::string> differences;  // what the crash needs, from that seed, in the ELF model's words
+    bool structural_exhausted = false;
     int vms = 0;
     bool reproduces() const { return reproduced_runs > 0; }
 };

@@ -1,5 +1,6 @@
 // `modharness repro`: replay a fuzzing crash in a fresh VM, say whether it reproduces, minimise it
 // and write a standalone C reproducer.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -25,8 +26,12 @@ constexpr const char* kHelp =
     "Replays a crash found by modharness fuzz in a fresh VM and says whether it reproduces (the\n"
     "same title, from the console or the kernel log). CRASH is a crash group directory\n"
     "(<fuzz out>/crashes/<title>/, holding input.bin and title.txt) or a single input file (then\n"
-    "any crash counts). Unless --no-minimize, the input is then minimised while the title holds\n"
-    "(call parameters, flags, syscall, fd kind, the image's tail; a few VMs), and minimized.bin and\n"
+    "any crash counts). Unless --no-minimize, the input is then minimised while the title holds:\n"
+    "first the call (parameters, flags, syscall, fd kind, the image's tail; a few VMs), then the\n"
+    "image structurally: its differences from the nearest seed module (the kernel's seeds, built\n"
+    "as the campaign built them) as ELF fields, section contents and the tail, reduced by delta\n"
+    "debugging to the few the crash needs (every test in a fresh VM; several per VM) and printed\n"
+    "in the ELF model's words (\"section 12 `.symtab` header sh_link 40 -> 3\"). minimized.bin and\n"
     "repro.c (a standalone C program making the same call) are written beside it, with\n"
     "triage.json.\n"
     "\n";
@@ -40,6 +45,7 @@ std::vector<OptionSpec> repro_options() {
         {"kernel", "NAME", "the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)"},
         {"runs", "N", "replays of the original input, each in its own VM, 1..100 (default 1)"},
         {"no-minimize", "", "only replay"},
+        {"max-vms", "N", "VMs for the structural minimisation, 1..200 (default 24)"},
         {"accel", "A", "auto (default), tcg, kvm"},
         {"help", "", ""},
     };
@@ -76,6 +82,10 @@ int cmd_repro(const Args& args) {
     auto runs = number_option(*p, "runs", 1, 1, 100);
     if (!runs) return report_error("repro", runs.error());
     to.runs = *runs;
+    if (auto vms = number_option(*p, "max-vms", to.max_structural_vms, 1, 200))
+        to.max_structural_vms = *vms;
+    else
+        return report_error("repro", vms.error());
     auto kernel = kernels::resolve_kernel(kernel_name, false);
     if (!kernel) return report_error("repro", kernel.error());
     auto engine = campaign::guest_fuzzer_path("structured");
@@ -95,6 +105,18 @@ int cmd_repro(const Args& args) {
     else
         std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
     ro.interrupted = install_interrupt_flag();
+    // The seed modules as the campaign fed them: the structural part of minimisation reduces the
+    // image to its fewest differences from the nearest one.
+    if (to.minimise) {
+        if (auto seeds = campaign::build_seed_inputs(*kernel, campaign::default_fuzz_seed_names(), ro.work_dir / "seeds", ro.interrupted)) {
+            for (const auto& in : seeds->inputs)
+                if (!in.module.empty() &&
+                    std::none_of(to.seeds.begin(), to.seeds.end(), [&](const auto& s) { return s.name == in.module; }))
+                    to.seeds.push_back({in.module, mutate::decode(in.bytes).image});
+        } else {
+            std::fprintf(stderr, "modharness repro: warning: %s (no structural minimisation)\n", seeds.error().message.c_str());
+        }
+    }
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
     auto r = campaign::triage_crash(ro, target, to);
@@ -108,6 +130,12 @@ int cmd_repro(const Args& args) {
     if (r->minimised) {
         std::printf("minimised: %zu -> %zu bytes in %d VMs\n", r->input_bytes, r->minimised_bytes, r->vms);
         for (const auto& s : r->minimise_steps) std::printf("  - %s\n", s.c_str());
+        if (!r->seed.empty()) {
+            std::printf("the crash needs %zu of %zu differences from seed '%s'%s:\n", r->differences.size(), r->differences_before,
+                        r->seed.c_str(), r->structural_exhausted ? " (VM budget spent: maybe not minimal)" : "");
+            for (const auto& d : r->differences) std::printf("  %s\n", d.c_str());
+            if (r->differences.empty()) std::printf("  (none: the seed image itself crashes with this call)\n");
+        }
         const auto dir = std::filesystem::is_directory(target) ? target : target.parent_path();
         std::printf("wrote %s, %s\n", (dir / "minimized.bin").c_str(), (dir / "repro.c").c_str());
     }
