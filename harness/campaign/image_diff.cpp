@@ -91,7 +91,16 @@ std::vector<ImageDifference> diff_images(std::span<const uint8_t> seed, std::spa
                 continue;
             }
         }
+        if (at && at->kind != elf::Location::Kind::kNone) {
+            d.at = at;
+            if (field)
+                d.skip = d.start - at->start;  // a field partly covered by the previous difference
+            else
+                d.at->within += d.start - i;  // the run's own start
+        }
         i = d.start + d.length;
+        d.bytes.assign(image.begin() + static_cast<std::ptrdiff_t>(d.start),
+                       image.begin() + static_cast<std::ptrdiff_t>(d.start + d.length));
         out.push_back(std::move(d));
     }
     if (seed.size() != image.size()) {
@@ -102,8 +111,10 @@ std::vector<ImageDifference> diff_images(std::span<const uint8_t> seed, std::spa
         if (image.size() > seed.size()) {
             d.where = "after the seed's end (" + hex(common) + ")";
             d.change = std::to_string(d.length) + " bytes appended";
+            d.bytes.assign(image.begin() + static_cast<std::ptrdiff_t>(common), image.end());
         } else {
             const auto at = where_of(common);
+            if (at && at->kind == elf::Location::Kind::kSectionData) d.at = at;
             d.where = at ? elf::describe(*at) + " (" + hex(common) + ")" : "at " + hex(common);
             d.change = "image cut here: the seed's last " + std::to_string(d.length) + " bytes missing";
         }
@@ -128,6 +139,33 @@ mutate::Bytes apply_differences(std::span<const uint8_t> seed, std::span<const u
         if (d.start + d.length > std::min(out.size(), image.size())) continue;  // cut off by the tail
         std::copy_n(image.begin() + static_cast<std::ptrdiff_t>(d.start), d.length, out.begin() + static_cast<std::ptrdiff_t>(d.start));
     }
+    return out;
+}
+
+Expected<mutate::Bytes> port_differences(std::span<const uint8_t> other_seed, const std::vector<ImageDifference>& diffs,
+                                         const std::vector<size_t>& keep) {
+    auto view = elf::ElfView::parse(other_seed, {.require_x86_64_rel = false});
+    if (!view) return make_error("the other seed does not parse: " + view.error().message);
+    mutate::Bytes out(other_seed.begin(), other_seed.end());
+    std::optional<size_t> cut;
+    for (size_t k : keep) {
+        if (k >= diffs.size()) continue;
+        const auto& d = diffs[k];
+        if (d.tail && !d.bytes.empty()) continue;  // appended last, after every in-place change
+        const auto at = d.at ? elf::find_same(*view, *d.at) : std::nullopt;
+        if (!at) return make_error("no place for \"" + d.text() + "\" in the other build");
+        if (d.tail) {
+            cut = *at;
+            continue;
+        }
+        const size_t offset = *at + d.skip;
+        if (offset + d.bytes.size() > out.size()) return make_error("\"" + d.text() + "\" runs past the other build's end");
+        std::copy(d.bytes.begin(), d.bytes.end(), out.begin() + static_cast<std::ptrdiff_t>(offset));
+    }
+    if (cut) out.resize(*cut);
+    for (size_t k : keep)
+        if (k < diffs.size() && diffs[k].tail && !diffs[k].bytes.empty())
+            out.insert(out.end(), diffs[k].bytes.begin(), diffs[k].bytes.end());
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/elf/compression.h"
 #include "harness/elf/reader.h"
 #include "harness/elf/test_support.h"
 
@@ -74,6 +75,49 @@ TEST(ImageDiff, ContentRunsAndCutTail) {
     EXPECT_TRUE(cut_diffs[0].tail);
     EXPECT_NE(cut_diffs[0].change.find(std::to_string(seed.size() - 200) + " bytes missing"), std::string::npos);
     EXPECT_EQ(apply_differences(seed, cut, cut_diffs, {0}), cut);
+}
+
+// The same module of another kernel line (xt_comment of 6.1 and of 6.12, different layouts): the
+// differences found on the 6.1 build are written at the same places of the 6.12 build, and
+// diffing the result against the 6.12 build gives the same changes back.
+TEST(ImageDiff, PortsDifferencesToAnotherBuild) {
+    const auto seed = elf::test::real_61();
+    const auto other = elf::decompress(elf::test::real_612_xz()).value();
+    auto view = elf::ElfView::parse(seed);
+    auto other_view = elf::ElfView::parse(other);
+    ASSERT_TRUE(view.ok() && other_view.ok());
+    ASSERT_NE(seed.size(), other.size());
+    mutate::Bytes image = seed;
+    const size_t symtab = *view->symtab_index();
+    put(image, view->header().shoff + symtab * elf::kShdrSize + elf::shdr_off::link, 3, 4);
+    // A named symbol (the module's init function alias, present in both builds).
+    auto syms = view->symbols().value();
+    size_t named = 0;
+    for (size_t i = 1; i < syms.size() && !named; ++i)
+        if (syms[i].name == "init_module") named = i;
+    ASSERT_NE(named, 0u);
+    put(image, view->section(symtab).offset + named * elf::kSymSize + elf::sym_off::shndx, 0, 2);
+    image.insert(image.end(), {1, 2, 3});
+    const auto diffs = diff_images(seed, image);
+    ASSERT_EQ(diffs.size(), 3u);
+
+    auto ported = port_differences(other, diffs, {0, 1, 2});
+    ASSERT_TRUE(ported.ok()) << ported.error().message;
+    const auto again = diff_images(other, *ported);
+    ASSERT_EQ(again.size(), 3u);
+    EXPECT_EQ(again[2].change, diffs[2].change);
+    for (size_t i = 0; i < 2; ++i) {
+        // Same field names and new values; the old values are the 6.12 build's own.
+        const auto& a = diffs[i];
+        const auto& b = again[i];
+        EXPECT_EQ(a.change.substr(a.change.find("->")), b.change.substr(b.change.find("->"))) << a.text() << " / " << b.text();
+    }
+    EXPECT_NE(again[0].where.find("`init_module` st_shndx"), std::string::npos) << again[0].text();
+    EXPECT_NE(again[1].where.find("`.symtab` header sh_link"), std::string::npos) << again[1].text();
+    EXPECT_TRUE(again[2].tail);
+    // A section the other build does not have is an error naming the difference, not a guess.
+    mutate::Bytes not_elf(200, 0);
+    EXPECT_FALSE(port_differences(not_elf, diffs, {0}).ok());
 }
 
 // Garbage that is no ELF file still diffs (byte runs), and nothing is thrown.

@@ -180,7 +180,10 @@ Status minimise_image(const ReplayOptions& o, mutate::FuzzInput& best, const std
     MH_TRY_ASSIGN(dd, ddmin(diffs.size(), tester, max_vms));
     res.structural_exhausted = dd.exhausted;
     best.image = apply_differences(seed->image, best.image, diffs, dd.kept);
-    for (size_t k : dd.kept) res.differences.push_back(diffs[k].text());
+    for (size_t k : dd.kept) {
+        res.differences.push_back(diffs[k].text());
+        res.kept.push_back(diffs[k]);
+    }
     res.steps.push_back("image: " + std::to_string(diffs.size()) + " differences from seed '" + seed->name + "' -> " +
                         std::to_string(dd.kept.size()) + " in " + std::to_string(dd.batches) + " VMs" +
                         (dd.exhausted ? " (VM budget spent: may not be minimal)" : ""));

@@ -11,6 +11,7 @@
 #include "harness/common/expected.h"
 #include "harness/mutate/fuzz_input.h"
 #include "harness/campaign/fuzz_vm.h"
+#include "harness/campaign/image_diff.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -54,6 +55,7 @@ struct MinimiseResult {
     std::string seed;  // the nearest seed module
     size_t differences_before = 0;  // image differences from that seed before minimising
     std::vector<std::string> differences;  // the ones the crash needs, in the ELF model's words
+    std::vector<ImageDifference> kept;  // the same, as data (for writing them into other kernels' seeds)
     int structural_vms = 0;
     bool structural_exhausted = false;  // the VM budget ended the search: maybe not minimal
 };

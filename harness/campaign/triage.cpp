@@ -47,6 +47,8 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
         r.differences_before = m->differences_before;
         r.differences = m->differences;
         r.structural_exhausted = m->structural_exhausted;
+        r.kept = m->kept;
+        r.minimised_input = m->input;
         r.minimised_bytes = m->input.size();
         const std::string stem = is_group ? "" : input_path.filename().string() + ".";
         MH_TRY(write_file_atomic(dir / (stem + "minimized.bin"), std::string(m->input.begin(), m->input.end())));

@@ -30,6 +30,8 @@ struct TriageResult {
     size_t differences_before = 0;
     std::vector<std::string> differences;  // what the crash needs, from that seed, in the ELF model's words
     bool structural_exhausted = false;
+    std::vector<ImageDifference> kept;  // `differences` as data
+    mutate::Bytes minimised_input;  // encoded (empty when not minimised)
     int vms = 0;
     bool reproduces() const { return reproduced_runs > 0; }
 };

@@ -10,11 +10,13 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/number_option.h"
 #include "harness/common/files.h"
+#include "harness/campaign/affected.h"
 #include "harness/campaign/campaign.h"
 #include "harness/campaign/seed_inputs.h"
 #include "harness/campaign/triage.h"
 #include "harness/session/accel_probe.h"
 #include "harness/kernels/kernel_cache.h"
+#include "harness/kernels/kernel_set.h"
 #include "harness/session/run_session.h"
 
 namespace mh::cli {
@@ -34,6 +36,13 @@ constexpr const char* kHelp =
     "in the ELF model's words (\"section 12 `.symtab` header sh_link 40 -> 3\"). minimized.bin and\n"
     "repro.c (a standalone C program making the same call) are written beside it, with\n"
     "triage.json.\n"
+    "\n"
+    "With --kernels SET, the minimised crash is then replayed on every kernel of the set (each\n"
+    "fetched when missing): its differences are written into that kernel's own build of the seed\n"
+    "(the same ELF fields, symbols and sections; a module only loads on the kernel it was built\n"
+    "for) and run with the minimised call in a fresh VM. Each kernel gets one outcome: crash (the\n"
+    "same title), other-crash, no-crash, not-portable (a difference has no place in that build)\n"
+    "or error; a table and affected.json say which kernels the crash affects.\n"
     "\n";
 
 constexpr const char* kExitCodes =
@@ -46,9 +55,62 @@ std::vector<OptionSpec> repro_options() {
         {"runs", "N", "replays of the original input, each in its own VM, 1..100 (default 1)"},
         {"no-minimize", "", "only replay"},
         {"max-vms", "N", "VMs for the structural minimisation, 1..200 (default 24)"},
+        {"kernels", "SET",
+         "replay the minimised crash on each kernel of SET (repeatable; SET as in\nmodharness matrix --help, e.g. debian-6.1-cloud@cached)",
+         kRepeatable},
         {"accel", "A", "auto (default), tcg, kvm"},
         {"help", "", ""},
     };
+}
+
+// --kernels: the minimised crash on every kernel of the set; a table and affected.json.
+Status replay_affected(const campaign::TriageResult& r, const campaign::ReplayOptions& ro, const std::vector<std::string>& set,
+                       const std::filesystem::path& target) {
+    if (r.seed.empty())
+        return usage_error(
+            "--kernels: the crash image was not reduced to differences from a seed module (no seed is near it), so it "
+            "cannot be rebuilt for other kernels");
+    auto members = kernels::expand_kernel_set(set, kernels::system_set_sources(ro.interrupted));
+    if (!members) return members.error();
+    std::vector<kernels::Kernel> ks;
+    std::vector<campaign::KernelOutcome> unresolved;
+    for (const auto& m : *members) {
+        auto k = kernels::resolve_kernel(m.name, true);
+        if (k)
+            ks.push_back(*k);
+        else
+            unresolved.push_back({m.name, m.release, "error", "", k.error().message, 0});
+    }
+    campaign::AffectedOptions ao;
+    ao.replay = ro;
+    ao.seed = r.seed;
+    ao.differences = r.kept;
+    ao.call = mutate::decode(r.minimised_input).call;
+    ao.title = r.expected_title.empty() ? r.observed_title : r.expected_title;
+    std::printf("\naffected kernels (%zu; the %zu differences written into each kernel's seed '%s'):\n", members->size(), r.kept.size(),
+                r.seed.c_str());
+    auto row = [](const campaign::KernelOutcome& o) {
+        std::printf("  %-34s %-13s %s\n", o.release.empty() ? o.kernel.c_str() : o.release.c_str(), o.outcome.c_str(),
+                    (o.outcome == "crash" ? ""
+                     : !o.title.empty()   ? o.title
+                                          : o.detail)
+                        .c_str());
+        std::fflush(stdout);
+    };
+    for (const auto& o : unresolved) row(o);
+    ao.on_kernel = row;
+    auto outcomes = campaign::replay_on_kernels(ks, ao);
+    if (!outcomes) return outcomes.error();
+    outcomes->insert(outcomes->begin(), unresolved.begin(), unresolved.end());
+    std::size_t crashed = 0;
+    for (const auto& o : *outcomes) crashed += o.outcome == "crash";
+    std::printf("the crash reproduces on %zu of %zu kernels\n", crashed, outcomes->size());
+    std::error_code ec;
+    const bool group = std::filesystem::is_directory(target, ec);
+    const auto file = group ? target / "affected.json" : target.parent_path() / (target.filename().string() + ".affected.json");
+    MH_TRY(write_file_atomic(file, campaign::affected_json(ao, *outcomes)));
+    std::printf("wrote %s\n", file.c_str());
+    return ok_status();
 }
 
 }  // namespace
@@ -62,6 +124,12 @@ int cmd_repro(const Args& args) {
         print_option_help(stdout, specs, 18);
         std::fputs(kExitCodes, stdout);
         return kExitOk;
+    }
+    const auto kernel_set = p->all("kernels");
+    if (!kernel_set.empty()) {
+        if (p->has("no-minimize"))
+            return report_error("repro", usage_error("--kernels replays the minimised crash: it cannot go with --no-minimize"));
+        if (auto syntax = kernels::check_kernel_set(kernel_set); !syntax) return report_error("repro", syntax.error());
     }
     if (p->positionals.size() != 1) return report_error("repro", usage_error("give one crash directory or input file (see --help)"));
     const std::filesystem::path target = p->positionals[0];
@@ -120,7 +188,7 @@ int cmd_repro(const Args& args) {
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
     auto r = campaign::triage_crash(ro, target, to);
-    if (!std::getenv("MH_KEEP_WORK")) std::filesystem::remove_all(ro.work_dir, ec);  // consoles of the replay VMs
+    if (!std::getenv("MH_KEEP_WORK") && kernel_set.empty()) std::filesystem::remove_all(ro.work_dir, ec);  // consoles of the replay VMs
     if (ro.interrupted->load()) return kExitInterrupted;
     if (!r) return report_error("repro", r.error());
     std::printf("%s: %s (%d/%d runs)\n", r->reproduces() ? "REPRODUCED" : "did not reproduce",
@@ -138,6 +206,13 @@ int cmd_repro(const Args& args) {
         }
         const auto dir = std::filesystem::is_directory(target) ? target : target.parent_path();
         std::printf("wrote %s, %s\n", (dir / "minimized.bin").c_str(), (dir / "repro.c").c_str());
+    }
+    if (!kernel_set.empty() && r->reproduces()) {
+        if (auto st = replay_affected(*r, ro, kernel_set, target); !st) {
+            std::filesystem::remove_all(ro.work_dir, ec);
+            return report_error("repro", st.error());
+        }
+        if (!std::getenv("MH_KEEP_WORK")) std::filesystem::remove_all(ro.work_dir, ec);
     }
     return r->reproduces() ? kExitOk : kExitFindings;
 }

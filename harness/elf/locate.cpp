@@ -87,6 +87,66 @@ Location locate(const ElfView& view, size_t offset) {
     return at;
 }
 
+std::optional<size_t> find_same(const ElfView& other, const Location& at) {
+    auto section_index = [&]() -> std::optional<size_t> {
+        if (!at.section_name.empty()) {
+            const auto all = other.find_sections(at.section_name);
+            if (all.size() == 1) return all.front();
+        }
+        if (at.section < other.section_count()) return at.section;
+        return std::nullopt;
+    };
+    auto inside = [&](size_t sec, size_t rel, size_t width) -> std::optional<size_t> {
+        const Shdr& s = other.section(sec);
+        if (s.type == kShtNobits || rel > s.size || s.size - rel < width || s.offset + s.size > other.image().size()) return std::nullopt;
+        return static_cast<size_t>(s.offset) + rel;
+    };
+    auto field_rel = [&](auto table) -> std::optional<size_t> {
+        for (const auto& f : table)
+            if (f.name == at.field) return size_t{f.offset};
+        return std::nullopt;
+    };
+    switch (at.kind) {
+        case Location::Kind::kEhdr: return at.start + at.width <= kEhdrSize ? std::optional{at.start} : std::nullopt;
+        case Location::Kind::kShdr: {
+            const auto sec = section_index();
+            const auto rel = field_rel(kShdrFields);
+            if (!sec || !rel) return std::nullopt;
+            return static_cast<size_t>(other.header().shoff) + *sec * kShdrSize + *rel;
+        }
+        case Location::Kind::kSym: {
+            auto symtab = other.symtab_index();
+            auto syms = other.symbols();
+            const auto rel = field_rel(kSymFields);
+            if (!symtab || !syms || !rel) return std::nullopt;
+            std::optional<size_t> entry;
+            if (!at.symbol_name.empty()) {
+                for (size_t i = 0; i < syms->size(); ++i)
+                    if ((*syms)[i].name == at.symbol_name) {
+                        if (entry) return std::nullopt;  // two symbols of that name: ambiguous
+                        entry = i;
+                    }
+            }
+            if (!entry && at.entry < syms->size()) entry = at.entry;  // renamed, or nameless: the same index
+            if (!entry) return std::nullopt;
+            return inside(*symtab, *entry * kSymSize + *rel, at.width);
+        }
+        case Location::Kind::kRela: {
+            const auto sec = section_index();
+            const auto rel = field_rel(kRelaFields);
+            if (!sec || !rel || other.section(*sec).type != kShtRela) return std::nullopt;
+            return inside(*sec, at.entry * kRelaSize + *rel, at.width);
+        }
+        case Location::Kind::kSectionData: {
+            const auto sec = section_index();
+            if (!sec) return std::nullopt;
+            return inside(*sec, at.within, 1);
+        }
+        case Location::Kind::kNone: break;
+    }
+    return std::nullopt;
+}
+
 std::string describe(const Location& at) {
     auto section = [&](size_t i, const std::string& name) {
         return "section " + std::to_string(i) + (name.empty() ? "" : " `" + name + "`");

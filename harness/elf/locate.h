@@ -32,6 +32,12 @@ Location locate(const ElfView& view, size_t offset);
 // any section".
 std::string describe(const Location& at);
 
+// The offset of the same place in another build of the module: the same ELF header field; the
+// same field of the section header, relocation entry or contents offset of the section with the
+// same name (else the same index); the same field of the symbol with the same name (else the
+// same index). nullopt when the other image has no such place.
+std::optional<size_t> find_same(const ElfView& other, const Location& at);
+
 // The little-endian value of a field range in `image` (nullopt past its end or wider than 8).
 std::optional<uint64_t> field_value(std::span<const uint8_t> image, size_t start, size_t width);
 
