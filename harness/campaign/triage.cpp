@@ -33,7 +33,10 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
         if (!out) return out.error();
         ++r.runs;
         ++r.vms;
-        if (out->crashed) r.observed_title = out->title;
+        if (out->crashed) {
+            r.observed_title = out->title;
+            r.observed_excerpt = out->excerpt;
+        }
         if (matches(*out)) ++r.reproduced_runs;
     }
     if (r.reproduces() && options.minimise) {

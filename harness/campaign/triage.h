@@ -23,6 +23,7 @@ struct TriageResult {
     std::string expected_title;  // title.txt ("" for a bare input file)
     int runs = 0, reproduced_runs = 0;
     std::string observed_title;  // of the last crashing replay
+    std::string observed_excerpt;  // its kernel report (for groups that kept none)
     bool minimised = false;
     std::vector<std::string> minimise_steps;
     size_t input_bytes = 0, minimised_bytes = 0;

@@ -1,23 +1,17 @@
 // `modharness repro`: replay a fuzzing crash in a fresh VM, say whether it reproduces, minimise it
 // and write a standalone C reproducer.
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/number_option.h"
+#include "harness/cli/replay_setup.h"
 #include "harness/common/files.h"
-#include "harness/campaign/affected.h"
-#include "harness/campaign/campaign.h"
-#include "harness/campaign/seed_inputs.h"
 #include "harness/campaign/triage.h"
-#include "harness/session/accel_probe.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/kernel_set.h"
-#include "harness/session/run_session.h"
 
 namespace mh::cli {
 namespace {
@@ -63,56 +57,6 @@ std::vector<OptionSpec> repro_options() {
     };
 }
 
-// --kernels: the minimised crash on every kernel of the set; a table and affected.json.
-Status replay_affected(const campaign::TriageResult& r, const campaign::ReplayOptions& ro, const std::vector<std::string>& set,
-                       const std::filesystem::path& target) {
-    if (r.seed.empty())
-        return usage_error(
-            "--kernels: the crash image was not reduced to differences from a seed module (no seed is near it), so it "
-            "cannot be rebuilt for other kernels");
-    auto members = kernels::expand_kernel_set(set, kernels::system_set_sources(ro.interrupted));
-    if (!members) return members.error();
-    std::vector<kernels::Kernel> ks;
-    std::vector<campaign::KernelOutcome> unresolved;
-    for (const auto& m : *members) {
-        auto k = kernels::resolve_kernel(m.name, true);
-        if (k)
-            ks.push_back(*k);
-        else
-            unresolved.push_back({m.name, m.release, "error", "", k.error().message, 0});
-    }
-    campaign::AffectedOptions ao;
-    ao.replay = ro;
-    ao.seed = r.seed;
-    ao.differences = r.kept;
-    ao.call = mutate::decode(r.minimised_input).call;
-    ao.title = r.expected_title.empty() ? r.observed_title : r.expected_title;
-    std::printf("\naffected kernels (%zu; the %zu differences written into each kernel's seed '%s'):\n", members->size(), r.kept.size(),
-                r.seed.c_str());
-    auto row = [](const campaign::KernelOutcome& o) {
-        std::printf("  %-34s %-13s %s\n", o.release.empty() ? o.kernel.c_str() : o.release.c_str(), o.outcome.c_str(),
-                    (o.outcome == "crash" ? ""
-                     : !o.title.empty()   ? o.title
-                                          : o.detail)
-                        .c_str());
-        std::fflush(stdout);
-    };
-    for (const auto& o : unresolved) row(o);
-    ao.on_kernel = row;
-    auto outcomes = campaign::replay_on_kernels(ks, ao);
-    if (!outcomes) return outcomes.error();
-    outcomes->insert(outcomes->begin(), unresolved.begin(), unresolved.end());
-    std::size_t crashed = 0;
-    for (const auto& o : *outcomes) crashed += o.outcome == "crash";
-    std::printf("the crash reproduces on %zu of %zu kernels\n", crashed, outcomes->size());
-    std::error_code ec;
-    const bool group = std::filesystem::is_directory(target, ec);
-    const auto file = group ? target / "affected.json" : target.parent_path() / (target.filename().string() + ".affected.json");
-    MH_TRY(write_file_atomic(file, campaign::affected_json(ao, *outcomes)));
-    std::printf("wrote %s\n", file.c_str());
-    return ok_status();
-}
-
 }  // namespace
 
 int cmd_repro(const Args& args) {
@@ -136,15 +80,8 @@ int cmd_repro(const Args& args) {
     std::error_code ec;
     if (!std::filesystem::exists(target, ec)) return report_error("repro", usage_error(target.string() + " does not exist"));
     std::string kernel_name = p->get_or("kernel", "");
-    if (kernel_name.empty()) {
-        // <out>/crashes/<slug>/ -> <out>/campaign.json
-        const auto state = std::filesystem::absolute(target).parent_path().parent_path() / "campaign.json";
-        if (auto text = read_text_file(state)) {
-            auto j = nlohmann::json::parse(*text, nullptr, false);
-            if (!j.is_discarded()) kernel_name = j.value("kernel", "");
-        }
-        if (kernel_name.empty()) kernel_name = "fuzz-6.12";
-    }
+    if (kernel_name.empty()) kernel_name = campaign_kernel(std::filesystem::absolute(target).parent_path().parent_path());  // <out>/crashes/<slug>/
+    if (kernel_name.empty()) kernel_name = "fuzz-6.12";
     campaign::TriageOptions to;
     to.minimise = !p->has("no-minimize");
     auto runs = number_option(*p, "runs", 1, 1, 100);
@@ -154,37 +91,10 @@ int cmd_repro(const Args& args) {
         to.max_structural_vms = *vms;
     else
         return report_error("repro", vms.error());
-    auto kernel = kernels::resolve_kernel(kernel_name, false);
-    if (!kernel) return report_error("repro", kernel.error());
-    auto engine = campaign::guest_fuzzer_path("structured");
-    if (!engine) return report_error("repro", engine.error());
     campaign::ReplayOptions ro;
-    ro.kernel = *kernel;
-    ro.executor = session::default_executor_path();
-    ro.engine = *engine;
-    auto accel = session::accel_from_option(p->get_or("accel", "auto"), kernel->bzimage, ro.executor, "qemu-system-x86_64");
-    if (!accel) return report_error("repro", accel.error());
-    ro.accel = accel->accel;
-    ro.tsc_khz = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
-    ro.work_dir = std::filesystem::temp_directory_path() / ("modharness-repro-" + std::to_string(::getpid()));
-    // The same environment modules as the campaign (inputs may import mh_provider's symbols).
-    if (auto env = campaign::environment_files(*kernel, ro.work_dir))
-        ro.environment = std::move(*env);
-    else
-        std::fprintf(stderr, "modharness repro: warning: %s (replaying without it)\n", env.error().message.c_str());
-    ro.interrupted = install_interrupt_flag();
-    // The seed modules as the campaign fed them: the structural part of minimisation reduces the
-    // image to its fewest differences from the nearest one.
-    if (to.minimise) {
-        if (auto seeds = campaign::build_seed_inputs(*kernel, campaign::default_fuzz_seed_names(), ro.work_dir / "seeds", ro.interrupted)) {
-            for (const auto& in : seeds->inputs)
-                if (!in.module.empty() &&
-                    std::none_of(to.seeds.begin(), to.seeds.end(), [&](const auto& s) { return s.name == in.module; }))
-                    to.seeds.push_back({in.module, mutate::decode(in.bytes).image});
-        } else {
-            std::fprintf(stderr, "modharness repro: warning: %s (no structural minimisation)\n", seeds.error().message.c_str());
-        }
-    }
+    if (auto st = replay_setup("repro", kernel_name, p->get_or("accel", "auto"), to.minimise, ro, to); !st)
+        return report_error("repro", st.error());
+    const auto* kernel = &ro.kernel;
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
     auto r = campaign::triage_crash(ro, target, to);
@@ -208,7 +118,10 @@ int cmd_repro(const Args& args) {
         std::printf("wrote %s, %s\n", (dir / "minimized.bin").c_str(), (dir / "repro.c").c_str());
     }
     if (!kernel_set.empty() && r->reproduces()) {
-        if (auto st = replay_affected(*r, ro, kernel_set, target); !st) {
+        std::error_code dir_ec;
+        const auto file = std::filesystem::is_directory(target, dir_ec) ? target / "affected.json"
+                                                                    : target.parent_path() / (target.filename().string() + ".affected.json");
+        if (auto st = replay_affected(*r, ro, kernel_set, file); !st) {
             std::filesystem::remove_all(ro.work_dir, ec);
             return report_error("repro", st.error());
         }

@@ -26,6 +26,7 @@ const std::vector<Command>& all_commands() {
         {"throughput", "the harness's own speed: boot-to-first-result, conformance cases/s", cmd_throughput},
         {"fuzz", "time-boxed, resumable fuzzing campaign in VMs (libFuzzer/AFL++, KCOV or black-box); crashes grouped", cmd_fuzz},
         {"repro", "replay a fuzzing crash in a fresh VM: reproduces or not; minimise; C reproducer", cmd_repro},
+        {"triage", "a campaign's crashes to findings: replayed, minimised, symbolised, deduplicated by culprit", cmd_triage},
         {"cover", "KCOV coverage of the module loader by a set of PCs: per file/function, HTML with coloured sources", cmd_cover},
         {"accel", "probe whether KVM really boots a kernel here, else TCG", cmd_accel},
         {"inspect", "print what the ELF reader sees in a module file, with errors", cmd_inspect},
