@@ -52,7 +52,8 @@ std::string md_escape(std::string s) {
 }  // namespace
 
 size_t Findings::new_loader_bugs() const {
-    return static_cast<size_t>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.kind == "loader" && f.is_new; }));
+    return static_cast<size_t>(
+        std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.kind == "loader" && f.is_new; }));
 }
 
 std::string finding_id(const CrashTriage& c) {
@@ -80,7 +81,8 @@ void group_findings(Findings& f, const std::set<std::string>& known) {
         };
         fi.representative = *std::min_element(fi.crashes.begin(), fi.crashes.end(), better);
     }
-    std::stable_sort(f.findings.begin(), f.findings.end(), [](const Finding& a, const Finding& b) { return kind_rank(a.kind) < kind_rank(b.kind); });
+    std::stable_sort(f.findings.begin(), f.findings.end(),
+                     [](const Finding& a, const Finding& b) { return kind_rank(a.kind) < kind_rank(b.kind); });
 }
 
 Expected<std::set<std::string>> known_finding_ids(std::string_view text) {
@@ -104,7 +106,8 @@ std::string findings_json(const Findings& f) {
         x["titles"] = nlohmann::json::array();
         x["groups"] = nlohmann::json::array();
         for (size_t i : fi.crashes) {
-            if (std::find(x["titles"].begin(), x["titles"].end(), f.crashes[i].title) == x["titles"].end()) x["titles"].push_back(f.crashes[i].title);
+            if (std::find(x["titles"].begin(), x["titles"].end(), f.crashes[i].title) == x["titles"].end())
+                x["titles"].push_back(f.crashes[i].title);
             x["groups"].push_back(f.crashes[i].group);
         }
         x["representative"] = crash_json(rep);
@@ -126,18 +129,18 @@ std::string findings_markdown(const Findings& f) {
         const auto& rep = f.crashes[fi.representative];
         const auto& t = rep.triage;
         md << "## " << md_escape(fi.id) << (fi.is_new ? "" : " (known)") << "\n\n"
-           << "- class: " << fi.kind << (rep.culprit_reason.empty() ? "" : " — " + rep.culprit_reason) << "\n- crash groups: " << fi.crashes.size()
-           << "\n";
+           << "- class: " << fi.kind << (rep.culprit_reason.empty() ? "" : " — " + rep.culprit_reason)
+           << "\n- crash groups: " << fi.crashes.size() << "\n";
         for (size_t i : fi.crashes) md << "  - `" << f.crashes[i].group << "`: " << md_escape(f.crashes[i].title) << "\n";
         md << "- representative `" << rep.group << "`: "
-           << (!rep.has_input             ? "no input (taken with the VM)"
-               : t.reproduces()           ? "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)"
-               : t.runs > 0               ? "did not reproduce in " + std::to_string(t.runs) + " replay(s)"
-                                          : "not replayed")
+           << (!rep.has_input   ? "no input (taken with the VM)"
+               : t.reproduces() ? "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)"
+               : t.runs > 0     ? "did not reproduce in " + std::to_string(t.runs) + " replay(s)"
+                                : "not replayed")
            << "\n";
         if (!t.seed.empty()) {
-            md << "- minimised: the crash needs " << t.differences.size() << " of " << t.differences_before << " differences from seed `" << t.seed
-               << "`" << (t.structural_exhausted ? " (VM budget spent: maybe not minimal)" : "") << ", call `"
+            md << "- minimised: the crash needs " << t.differences.size() << " of " << t.differences_before << " differences from seed `"
+               << t.seed << "`" << (t.structural_exhausted ? " (VM budget spent: maybe not minimal)" : "") << ", call `"
                << mutate::describe_call(mutate::decode(t.minimised_input).call) << "`:\n";
             for (const auto& d : t.differences) md << "  - " << md_escape(d) << "\n";
         }

@@ -31,10 +31,14 @@ CrashTriage crash(std::string group, std::string title, std::string kind, std::s
 TEST(Findings, DedupeByCulpritNotTitle) {
     Findings f;
     f.kernel = "debian-6.1-cloud";
-    f.crashes.push_back(crash("a", "BUG: unable to handle page fault in strcmp", "loader", "resolve_symbol kernel/module/main.c:1200", 1, 3));
-    f.crashes.push_back(crash("b", "BUG: unable to handle page fault in strlen", "loader", "resolve_symbol kernel/module/main.c:1200", 1, 2));
-    f.crashes.push_back(crash("c", "BUG: unable to handle page fault in strcmp", "loader", "add_kallsyms kernel/module/kallsyms.c:180", 0, 0));
-    f.crashes.push_back(crash("d", "BUG: unable to handle page fault in mh_consumer_init", "module-code", "mh_consumer_init [mh_consumer]", 1, 1));
+    f.crashes.push_back(
+        crash("a", "BUG: unable to handle page fault in strcmp", "loader", "resolve_symbol kernel/module/main.c:1200", 1, 3));
+    f.crashes.push_back(
+        crash("b", "BUG: unable to handle page fault in strlen", "loader", "resolve_symbol kernel/module/main.c:1200", 1, 2));
+    f.crashes.push_back(
+        crash("c", "BUG: unable to handle page fault in strcmp", "loader", "add_kallsyms kernel/module/kallsyms.c:180", 0, 0));
+    f.crashes.push_back(
+        crash("d", "BUG: unable to handle page fault in mh_consumer_init", "module-code", "mh_consumer_init [mh_consumer]", 1, 1));
     f.crashes.push_back(crash("e", "WARNING in foo", "unsymbolized", "", 0, 0));
     f.crashes.back().has_input = false;
     group_findings(f, {"loader add_kallsyms kernel/module/kallsyms.c:180"});

@@ -80,7 +80,8 @@ int cmd_repro(const Args& args) {
     std::error_code ec;
     if (!std::filesystem::exists(target, ec)) return report_error("repro", usage_error(target.string() + " does not exist"));
     std::string kernel_name = p->get_or("kernel", "");
-    if (kernel_name.empty()) kernel_name = campaign_kernel(std::filesystem::absolute(target).parent_path().parent_path());  // <out>/crashes/<slug>/
+    if (kernel_name.empty())
+        kernel_name = campaign_kernel(std::filesystem::absolute(target).parent_path().parent_path());  // <out>/crashes/<slug>/
     if (kernel_name.empty()) kernel_name = "fuzz-6.12";
     campaign::TriageOptions to;
     to.minimise = !p->has("no-minimize");
@@ -119,8 +120,9 @@ int cmd_repro(const Args& args) {
     }
     if (!kernel_set.empty() && r->reproduces()) {
         std::error_code dir_ec;
-        const auto file = std::filesystem::is_directory(target, dir_ec) ? target / "affected.json"
-                                                                    : target.parent_path() / (target.filename().string() + ".affected.json");
+        const auto file = std::filesystem::is_directory(target, dir_ec)
+                              ? target / "affected.json"
+                              : target.parent_path() / (target.filename().string() + ".affected.json");
         if (auto st = replay_affected(*r, ro, kernel_set, file); !st) {
             std::filesystem::remove_all(ro.work_dir, ec);
             return report_error("repro", st.error());

@@ -85,14 +85,16 @@ int cmd_triage(const Args& args) {
     if (p->has("help")) {
         std::fputs(kHelp, stdout);
         print_option_help(stdout, specs, 18);
-        std::puts("\nexit codes: 0 no new loader bug, 1 a new loader bug (not in --known), 2 usage, 3 environment,\n"
-                  "4 findings could not be written, 130 interrupted");
+        std::puts(
+            "\nexit codes: 0 no new loader bug, 1 a new loader bug (not in --known), 2 usage, 3 environment,\n"
+            "4 findings could not be written, 130 interrupted");
         return kExitOk;
     }
     if (p->positionals.size() != 1) return report_error("triage", usage_error("give one campaign directory (see --help)"));
     const fs::path dir = p->positionals[0];
     std::error_code ec;
-    if (!fs::is_directory(dir / "crashes", ec)) return report_error("triage", usage_error(dir.string() + " has no crashes/: not a campaign's --out"));
+    if (!fs::is_directory(dir / "crashes", ec))
+        return report_error("triage", usage_error(dir.string() + " has no crashes/: not a campaign's --out"));
     const auto set = p->all("kernels");
     if (!set.empty())
         if (auto syntax = kernels::check_kernel_set(set); !syntax) return report_error("triage", syntax.error());
@@ -162,8 +164,9 @@ int cmd_triage(const Args& args) {
         }
         const std::string report = read_text_file(g / "report.txt").value_or(c.triage.observed_excerpt);
         attribute_report(sym ? &*sym : nullptr, report, c);
-        if (auto w = write_file_atomic(g / "culprit.json",
-                                       nlohmann::json{{"kind", c.culprit_kind}, {"culprit", c.culprit}, {"reason", c.culprit_reason}}.dump(1) + "\n");
+        if (auto w = write_file_atomic(
+                g / "culprit.json",
+                nlohmann::json{{"kind", c.culprit_kind}, {"culprit", c.culprit}, {"reason", c.culprit_reason}}.dump(1) + "\n");
             !w)
             return report_error("triage", w.error());
         std::printf("%-13s %-48s %s\n", c.culprit_kind.c_str(), c.culprit.c_str(), c.title.c_str());

@@ -19,8 +19,8 @@ std::string campaign_kernel(const std::filesystem::path& campaign_out);
 
 // Sets up `ro` for `kernel_name` (accel "auto", "tcg", "kvm"); with `seeds`, fills `to.seeds`.
 // Missing environment modules or seeds are warnings (printed with `command`), not errors.
-Status replay_setup(const char* command, const std::string& kernel_name, const std::string& accel, bool seeds,
-                    campaign::ReplayOptions& ro, campaign::TriageOptions& to);
+Status replay_setup(const char* command, const std::string& kernel_name, const std::string& accel, bool seeds, campaign::ReplayOptions& ro,
+                    campaign::TriageOptions& to);
 
 // The minimised crash `r` on every kernel of `set` (expanded; each fetched when missing): prints a
 // table and writes `file` (affected.json). A crash with no seed differences is a usage error.
