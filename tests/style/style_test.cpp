@@ -94,6 +94,8 @@ std::vector<SourceFile> sources() {
             if (!e.is_regular_file()) continue;
             auto ext = e.path().extension().string();
             if (ext != ".h" && ext != ".cpp" && ext != ".c") continue;
+            // Committed triage results: generated C reproducers (data, with their own raw syscalls).
+            if (fs::relative(e.path(), root).generic_string().rfind("fuzz/findings/", 0) == 0) continue;
             out.push_back({fs::relative(e.path(), root).generic_string(), mh::read_text_file(e.path()).value_or("")});
         }
     }
