@@ -38,7 +38,12 @@ nlohmann::json crash_json(const CrashTriage& c) {
                         {"structural_exhausted", t.structural_exhausted},
                         {"call", t.minimised_input.empty() ? "" : mutate::describe_call(mutate::decode(t.minimised_input).call)},
                         {"vms", t.vms}};
-    j["status"] = !c.has_input ? "no-input" : t.reproduces() ? "reproduces" : t.runs > 0 ? "did-not-reproduce" : "not-replayed";
+    j["status"] = !c.error.empty() ? "error"
+                  : !c.has_input   ? "no-input"
+                  : t.reproduces() ? "reproduces"
+                  : t.runs > 0     ? "did-not-reproduce"
+                                   : "not-replayed";
+    if (!c.error.empty()) j["error"] = c.error;
     j["affected"] = nlohmann::json::array();
     for (const auto& a : c.affected) j["affected"].push_back({{"release", a.release}, {"outcome", a.outcome}, {"title", a.title}});
     return j;
@@ -133,10 +138,11 @@ std::string findings_markdown(const Findings& f) {
            << "\n- crash groups: " << fi.crashes.size() << "\n";
         for (size_t i : fi.crashes) md << "  - `" << f.crashes[i].group << "`: " << md_escape(f.crashes[i].title) << "\n";
         md << "- representative `" << rep.group << "`: "
-           << (!rep.has_input   ? "no input (taken with the VM)"
-               : t.reproduces() ? "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)"
-               : t.runs > 0     ? "did not reproduce in " + std::to_string(t.runs) + " replay(s)"
-                                : "not replayed")
+           << (!rep.error.empty() ? "error: " + md_escape(rep.error)
+               : !rep.has_input   ? "no input (taken with the VM)"
+               : t.reproduces()   ? "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)"
+               : t.runs > 0       ? "did not reproduce in " + std::to_string(t.runs) + " replay(s)"
+                                  : "not replayed")
            << "\n";
         if (!t.seed.empty()) {
             md << "- minimised: the crash needs " << t.differences.size() << " of " << t.differences_before << " differences from seed `"

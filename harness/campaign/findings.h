@@ -22,6 +22,7 @@ struct CrashTriage {
     std::string culprit;  // "simplify_symbols kernel/module/main.c:1324", "mh_consumer_init [mh_consumer]", ""
     std::string culprit_reason;
     bool has_input = true;  // false: the crash took its input with the VM (nothing to replay)
+    std::string error;  // the replay or minimisation failed (the VM did not boot...): status "error"
     TriageResult triage;
     std::vector<KernelOutcome> affected;
 };

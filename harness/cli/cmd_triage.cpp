@@ -156,11 +156,14 @@ int cmd_triage(const Args& args) {
             campaign::ReplayOptions gro = ro;
             gro.work_dir = ro.work_dir / c.group;
             auto r = campaign::triage_crash(gro, g, to);
-            if (!r) {
-                if (ro.interrupted->load()) return kExitInterrupted;
-                return report_error("triage", r.error());
+            if (r) {
+                c.triage = *r;
+            } else {
+                if (ro.interrupted->load() || r.error().kind == ErrorKind::kInterrupted) return kExitInterrupted;
+                if (r.error().kind == ErrorKind::kStorage) return report_error("triage", r.error());
+                c.error = r.error().message;  // this group's outcome; the others go on
+                std::fprintf(stderr, "modharness triage: %s: %s\n", c.group.c_str(), c.error.c_str());
             }
-            c.triage = *r;
         }
         const std::string report = read_text_file(g / "report.txt").value_or(c.triage.observed_excerpt);
         attribute_report(sym ? &*sym : nullptr, report, c);
