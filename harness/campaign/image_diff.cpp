@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "harness/common/text.h"
 #include "harness/elf/locate.h"
 
 namespace mh::campaign {
@@ -14,11 +15,7 @@ namespace {
 // often keeps a byte or two).
 constexpr size_t kRunGap = 3;
 
-std::string number(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, v < 4096 ? "%llu" : "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
+std::string number(uint64_t v) { return v < 4096 ? std::to_string(v) : hex(v); }
 
 std::string hex_bytes(std::span<const uint8_t> bytes) {
     std::string out;
@@ -28,12 +25,6 @@ std::string hex_bytes(std::span<const uint8_t> bytes) {
         out += (out.empty() ? "" : " ") + std::string(b);
     }
     return out;
-}
-
-std::string hex(size_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%zx", v);
-    return b;
 }
 
 }  // namespace

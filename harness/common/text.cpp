@@ -1,9 +1,17 @@
 // Text helpers shared by the data-file parsers.
 #include "harness/common/text.h"
 
+#include <cstdio>
+
 #include <sstream>
 
 namespace mh {
+
+std::string hex(unsigned long long v) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", v);
+    return b;
+}
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(kSpace);

@@ -13,6 +13,8 @@ namespace mh {
 inline constexpr std::string_view kSpace = " \t\r\n\v\f";
 // Without leading/trailing whitespace (kSpace).
 std::string trim(std::string_view s);
+// "0x1f": an address, offset or field value in messages.
+std::string hex(unsigned long long v);
 // Splits on `sep`, items as they are (empty items kept; "" gives one empty item). The views
 // point into `s`.
 std::vector<std::string_view> split(std::string_view s, char sep);

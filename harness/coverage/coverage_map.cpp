@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/common/files.h"
+#include "harness/common/text.h"
 #include "harness/coverage/coverage_cache.h"
 #include "harness/coverage/coverage_placement.h"
 #include "harness/coverage/coverage_tool_output.h"
@@ -26,12 +27,6 @@ constexpr std::uint64_t kMergeGap = 64 * 1024;
 bool is_excluded_section(const std::string& s) { return s == ".text.startup" || s == ".text.exit"; }
 // __init code runs once at boot, before userspace exists to enable KCOV.
 bool is_boot_only_section(const std::string& s) { return s.starts_with(".init"); }
-
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 // A loader function placed in vmlinux.
 struct Placed {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <span>
 
+#include "harness/common/text.h"
+
 namespace mh::elf {
 
 namespace {
@@ -15,12 +17,6 @@ std::optional<std::pair<std::string_view, size_t>> field_at(const std::array<Fie
             return std::pair{f.name, size_t{f.offset}};
         }
     return std::nullopt;
-}
-
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
 }
 
 }  // namespace

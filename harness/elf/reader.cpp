@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "harness/common/checked.h"
+#include "harness/common/text.h"
 #include "harness/elf/compression.h"
 
 namespace mh::elf {
@@ -13,12 +14,6 @@ namespace mh::elf {
 namespace {
 
 std::string num(uint64_t v) { return std::to_string(v); }
-std::string hex(uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 }  // namespace
 
 Expected<ElfView> ElfView::parse(std::span<const uint8_t> image, ReadOptions options) {
