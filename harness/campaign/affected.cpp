@@ -24,8 +24,8 @@ KernelOutcome replay_on(const kernels::Kernel& k, const AffectedOptions& o, cons
     auto seeds = build_seed_inputs(k, {o.seed}, work / "seeds", o.replay.interrupted);
     if (!seeds) return fail("error", "seed '" + o.seed + "': " + seeds.error().message);
     mutate::Bytes seed;
-    for (const auto& in : seeds->inputs)
-        if (in.module == o.seed && seed.empty()) seed = mutate::decode(in.bytes).image;
+    for (auto& s : seed_images(*seeds))
+        if (s.name == o.seed) seed = std::move(s.image);
     if (seed.empty()) return fail("error", "no input made from seed '" + o.seed + "'");
     std::vector<size_t> all(o.differences.size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;

@@ -12,6 +12,7 @@
 #include "harness/mutate/fuzz_input.h"
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/campaign/image_diff.h"
+#include "harness/campaign/seed_inputs.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/vm/qemu_argv.h"
 
@@ -39,13 +40,6 @@ struct ReplayOutcome {
 
 // Runs `inputs` in order in ONE fresh VM; stops at the first crash.
 Expected<ReplayOutcome> replay_inputs(const ReplayOptions& options, const std::vector<mutate::Bytes>& inputs);
-
-// A seed module as the campaign fed it (stripped, signed like the campaign's): what a crash
-// image is compared with.
-struct SeedImage {
-    std::string name;  // "ok"
-    mutate::Bytes image;
-};
 
 struct MinimiseResult {
     mutate::Bytes input;

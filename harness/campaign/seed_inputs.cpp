@@ -188,6 +188,14 @@ Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vect
     return out;
 }
 
+std::vector<SeedImage> seed_images(const SeedInputs& seeds) {
+    std::vector<SeedImage> out;
+    for (const auto& in : seeds.inputs)
+        if (!in.module.empty() && std::none_of(out.begin(), out.end(), [&](const SeedImage& s) { return s.name == in.module; }))
+            out.push_back({in.module, mutate::decode(in.bytes).image});
+    return out;
+}
+
 std::string drop_crashing_seed(SeedInputs& seeds, std::string_view input) {
     const auto same = [&](const NamedInput& s) {
         return s.bytes.size() == input.size() &&

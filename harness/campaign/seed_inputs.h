@@ -40,6 +40,13 @@ std::vector<NamedInput> dictionary_seed_inputs(const std::string& seed, const mu
 // second exporter of its symbols; an importer named lve is proprietary) matter for each module.
 std::vector<NamedInput> modinfo_seed_inputs(const std::string& seed, const mutate::Bytes& module);
 
+// A seed module as the campaign fed it (stripped, signed like the campaign's): what a crash
+// image is compared with.
+struct SeedImage {
+    std::string name;  // "ok"
+    mutate::Bytes image;
+};
+
 struct SeedInputs {
     std::vector<NamedInput> inputs;  // seed_inputs_for each seed: every engine but random starts from these
     std::vector<NamedInput> stage;  // the dictionary stage: structure-aware engines only (it is their mutator's work)
@@ -51,6 +58,9 @@ struct SeedInputs {
 // `interrupted` (Ctrl-C) stops the seed builds' make.
 Expected<SeedInputs> build_seed_inputs(const kernels::Kernel& k, const std::vector<std::string>& seeds,
                                        const std::filesystem::path& work_dir, const std::atomic<bool>* interrupted = nullptr);
+
+// Each seed module's image once, in input order (decoded from its first input).
+std::vector<SeedImage> seed_images(const SeedInputs& seeds);
 
 // A starting input that crashes the kernel would crash every later VM as it starts: removes it
 // from `seeds`, and when it is a seed module unmodified (no mutation in its history), every input

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -50,9 +49,7 @@ Status replay_setup(const char* command, const std::string& kernel_name, const s
         std::fprintf(stderr, "modharness %s: warning: %s (no structural minimisation)\n", command, built.error().message.c_str());
         return ok_status();
     }
-    for (const auto& in : built->inputs)
-        if (!in.module.empty() && std::none_of(to.seeds.begin(), to.seeds.end(), [&](const auto& s) { return s.name == in.module; }))
-            to.seeds.push_back({in.module, mutate::decode(in.bytes).image});
+    to.seeds = campaign::seed_images(*built);
     return ok_status();
 }
 

@@ -160,8 +160,8 @@ TEST(FuzzVm, ReproMinimisesStructurallyToTheFieldsTheCrashNeeds) {
     auto seeds = campaign::build_seed_inputs(*k, {"consumer"}, dir / "seeds");
     ASSERT_TRUE(seeds.ok()) << seeds.error().message;
     mutate::Bytes image;
-    for (const auto& in : seeds->inputs)
-        if (in.module == "consumer" && image.empty()) image = mutate::decode(in.bytes).image;
+    for (auto& s : campaign::seed_images(*seeds))
+        if (s.name == "consumer") image = std::move(s.image);
     ASSERT_FALSE(image.empty());
     auto view = elf::ElfView::parse(image);
     ASSERT_TRUE(view.ok()) << view.error().message;
