@@ -1,7 +1,7 @@
 // The HTML page frame shared by the run report and the diff page: inline CSS, no scripts, no assets.
 #include "conformance/report/html_page.h"
 
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 
 namespace mh::conformance {
 namespace {

@@ -9,7 +9,7 @@
 #include "conformance/report/diff_html.h"
 #include "conformance/report/rule_evidence_html.h"
 #include "conformance/report/html_page.h"
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 #include "conformance/report/run_view.h"
 
 namespace mh::conformance {

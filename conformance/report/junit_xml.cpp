@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "conformance/report/case_evidence.h"
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 #include "conformance/report/run_view.h"
 
 namespace mh::conformance {

@@ -1,5 +1,5 @@
 // Escaping arbitrary bytes for XML/HTML: entities, kept whitespace, \xNN for what XML 1.0 cannot carry.
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 
 #include <gtest/gtest.h>
 

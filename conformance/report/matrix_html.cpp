@@ -6,7 +6,7 @@
 #include <map>
 
 #include "conformance/report/html_page.h"
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 #include "conformance/report/matrix.h"
 #include "conformance/report/run_view.h"
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "conformance/report/case_evidence.h"
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 #include "conformance/report/run_view.h"
 #include "harness/common/text.h"
 

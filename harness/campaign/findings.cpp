@@ -38,11 +38,7 @@ nlohmann::json crash_json(const CrashTriage& c) {
                         {"structural_exhausted", t.structural_exhausted},
                         {"call", t.minimised_input.empty() ? "" : mutate::describe_call(mutate::decode(t.minimised_input).call)},
                         {"vms", t.vms}};
-    j["status"] = !c.error.empty() ? "error"
-                  : !c.has_input   ? "no-input"
-                  : t.reproduces() ? "reproduces"
-                  : t.runs > 0     ? "did-not-reproduce"
-                                   : "not-replayed";
+    j["status"] = crash_status(c);
     if (!c.error.empty()) j["error"] = c.error;
     j["affected"] = nlohmann::json::array();
     for (const auto& a : c.affected) j["affected"].push_back({{"release", a.release}, {"outcome", a.outcome}, {"title", a.title}});
@@ -55,6 +51,24 @@ std::string md_escape(std::string s) {
 }
 
 }  // namespace
+
+std::string crash_status(const CrashTriage& c) {
+    return !c.error.empty()        ? "error"
+           : !c.has_input          ? "no-input"
+           : c.triage.reproduces() ? "reproduces"
+           : c.triage.runs > 0     ? "did-not-reproduce"
+                                   : "not-replayed";
+}
+
+std::string crash_status_text(const CrashTriage& c) {
+    const auto& t = c.triage;
+    const std::string status = crash_status(c);
+    if (status == "error") return "error: " + c.error;
+    if (status == "no-input") return "no input (taken with the VM)";
+    if (status == "reproduces") return "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)";
+    if (status == "did-not-reproduce") return "did not reproduce in " + std::to_string(t.runs) + " replay(s)";
+    return "not replayed";
+}
 
 size_t Findings::new_loader_bugs() const {
     return static_cast<size_t>(
@@ -137,13 +151,7 @@ std::string findings_markdown(const Findings& f) {
            << "- class: " << fi.kind << (rep.culprit_reason.empty() ? "" : " — " + rep.culprit_reason)
            << "\n- crash groups: " << fi.crashes.size() << "\n";
         for (size_t i : fi.crashes) md << "  - `" << f.crashes[i].group << "`: " << md_escape(f.crashes[i].title) << "\n";
-        md << "- representative `" << rep.group << "`: "
-           << (!rep.error.empty() ? "error: " + md_escape(rep.error)
-               : !rep.has_input   ? "no input (taken with the VM)"
-               : t.reproduces()   ? "reproduces (" + std::to_string(t.reproduced_runs) + "/" + std::to_string(t.runs) + " replays)"
-               : t.runs > 0       ? "did not reproduce in " + std::to_string(t.runs) + " replay(s)"
-                                  : "not replayed")
-           << "\n";
+        md << "- representative `" << rep.group << "`: " << md_escape(crash_status_text(rep)) << "\n";
         if (!t.seed.empty()) {
             md << "- minimised: the crash needs " << t.differences.size() << " of " << t.differences_before << " differences from seed `"
                << t.seed << "`" << (t.structural_exhausted ? " (VM budget spent: maybe not minimal)" : "") << ", call `"

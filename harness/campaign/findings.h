@@ -1,6 +1,7 @@
 // Findings of a triaged campaign: every crash group with its replay, minimisation, culprit and
 // affected kernels, deduplicated by culprit (the loader line that trusted the input, or the
-// module's own code), not by title. findings.json (schema modharness.findings/1) and findings.md.
+// module's own code), not by title. findings.json (schema modharness.findings/1) and findings.md
+// (findings.html is in findings_html.h).
 #pragma once
 
 #include <set>
@@ -41,6 +42,12 @@ struct Findings {
     std::vector<Finding> findings;  // loader first, then module code, then the rest
     size_t new_loader_bugs() const;
 };
+
+// What replaying a crash group showed: "reproduces", "did-not-reproduce", "no-input" (the input
+// went with the VM), "not-replayed" or "error".
+std::string crash_status(const CrashTriage& c);
+// The same in words: "reproduces (3/3 replays)", "did not reproduce in 3 replay(s)", "error: ...".
+std::string crash_status_text(const CrashTriage& c);
 
 // The dedupe key of one crash.
 std::string finding_id(const CrashTriage& c);

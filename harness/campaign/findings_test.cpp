@@ -1,4 +1,5 @@
 #include "harness/campaign/findings.h"
+#include "harness/campaign/findings_html.h"
 
 #include <gtest/gtest.h>
 
@@ -86,6 +87,35 @@ TEST(Findings, JsonSchemaAndKnownIds) {
     EXPECT_NE(md.find("## loader resolve_symbol kernel/module/main.c:1200"), std::string::npos) << md;
     EXPECT_NE(md.find("the crash needs 2 of 10 differences from seed `consumer`"), std::string::npos) << md;
     EXPECT_NE(md.find("no input (taken with the VM)"), std::string::npos) << md;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// findings.html: one section per finding linked from the summary table, counts per class, the
+// kernels a finding was replayed on, and untrusted text (titles come from a kernel) escaped.
+TEST(Findings, HtmlPageHasEveryFindingEscaped) {
+    Findings f;
+    f.kernel = "debian-6.1-cloud";
+    f.crashes.push_back(crash("a", "BUG: <script>x</script> in strcmp", "loader", "resolve_symbol kernel/module/main.c:1200", 1, 2));
+    f.crashes[0].affected = {{"k1", "6.1.0-50-cloud-amd64", "crash", "BUG in strcmp", "", 1.5},
+                             {"k2", "6.1.0-57-cloud-amd64", "no-crash", "", "", 1.2}};
+    f.crashes.push_back(crash("b", "t2", "module-code", "mh_consumer_init [mh_consumer]", 0, 0));
+    group_findings(f, {});
+    const std::string html = findings_html(f);
+    EXPECT_EQ(html.find("<script>"), std::string::npos) << "kernel text must be escaped";
+    EXPECT_NE(html.find("BUG: &lt;script&gt;x&lt;/script&gt; in strcmp"), std::string::npos);
+    EXPECT_NE(html.find("href=\"#finding-1\""), std::string::npos);
+    EXPECT_NE(html.find("id=\"finding-2\""), std::string::npos);
+    EXPECT_NE(html.find("same crash on 1 of 2"), std::string::npos) << html;
+    EXPECT_NE(html.find("did not reproduce in 1 replay(s)"), std::string::npos);
+    EXPECT_NE(html.find("6.1.0-57-cloud-amd64"), std::string::npos);
+    EXPECT_EQ(count(html, "<tr"), count(html, "</tr>"));
+    EXPECT_EQ(count(html, "<table"), count(html, "</table>"));
+    EXPECT_EQ(count(html, "<ul"), count(html, "</ul>"));
 }
 
 }  // namespace

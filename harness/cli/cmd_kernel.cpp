@@ -29,6 +29,7 @@ std::vector<OptionSpec> kernel_options() {
         {"jobs", "N", "build-fuzz: parallel make jobs, 1..256 (default 2)"},
         {"rebuild", "", "build-fuzz: build again even if the cached kernel matches the config"},
         {"signing", "", "build-fuzz: the variant with CONFIG_MODULE_SIG"},
+        {"source", "LINE", "build-fuzz: the kernel line to build, 6.1 or 6.12 (default 6.12)"},
         {"help", "", ""},
     };
 }
@@ -40,7 +41,7 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "       modharness kernel list --available [LINE | SET] [--json]\n"
         "       modharness kernel path NAME [--build-tree DIR]\n"
         "       modharness kernel info NAME [--build-tree DIR]\n"
-        "       modharness kernel build-fuzz [--jobs N] [--rebuild] [--signing] [--quiet]\n"
+        "       modharness kernel build-fuzz [--source 6.1|6.12] [--jobs N] [--rebuild] [--signing] [--quiet]\n"
         "\n"
         "Kernels to test come from Debian's archive: `apt-get download` of the kernel image and its\n"
         "headers, unpacked with `dpkg-deb -x` into the cache. Nothing is installed into the system.\n"
@@ -67,14 +68,15 @@ void print_kernel_help(const std::vector<OptionSpec>& specs) {
         "\n"
         "Cache: %s/kernels/<release>/ (set MH_CACHE_DIR to move it). Fetching uses apt-get, so the\n"
         "package lists must be current ('apt-get update' as root).\n"
-        "build-fuzz builds the fuzzing kernel fuzz-6.12 from Debian's linux-source-6.12 (installed with\n"
-        "apt-get when missing, as root): tinyconfig + corpus/kernel/fuzz-6.12.config (KCOV with comparisons,\n"
-        "KASAN, modules, xz module decompression), kernel/module/main.o instrumented for KCOV, built\n"
-        "under `nice -n 19` with --jobs (default 2) into <cache>/kernels/fuzz-6.12-<config hash>/.\n"
-        "Several minutes on 2 cores; a no-op when the cached kernel matches the config. --signing adds\n"
-        "CONFIG_MODULE_SIG (not forced) with a key kbuild generates (needs libssl-dev, openssl);\n"
-        "--rebuild starts over. The last variant built answers to fuzz-6.12; each also to\n"
-        "fuzz-6.12-nosig or fuzz-6.12-sig. See docs/fuzz-kernel.md.\n"
+        "build-fuzz builds the fuzzing kernel fuzz-LINE (LINE from --source: 6.12, the default, or 6.1)\n"
+        "from Debian's linux-source-LINE (installed with apt-get when missing, as root): tinyconfig +\n"
+        "corpus/kernel/fuzz-LINE.config (KCOV with comparisons, KASAN, modules, xz module decompression),\n"
+        "kernel/module/main.o instrumented for KCOV, built under `nice -n 19` with --jobs (default 2)\n"
+        "into <cache>/kernels/fuzz-LINE-<config hash>/. Several minutes on 2 cores; a no-op when the\n"
+        "cached kernel matches the config. --signing adds CONFIG_MODULE_SIG (not forced) with a key\n"
+        "kbuild generates (needs libssl-dev, openssl); --rebuild starts over. The last variant built\n"
+        "of a line answers to fuzz-LINE; each also to fuzz-LINE-nosig or fuzz-LINE-sig. The two lines\n"
+        "are cached side by side. See docs/fuzz-kernel.md.\n"
         "\n"
         "options:\n",
         std::string(mh::kernels::kDefaultKernel).c_str(), mh::kernels::kernel_set_help().c_str(), mh::host::cache_root().string().c_str());
@@ -195,6 +197,8 @@ int build_fuzz(const ParsedArgs& p, const std::vector<std::string>& extra) {
     o.jobs = *jobs;
     o.rebuild = p.has("rebuild");
     o.signing = p.has("signing");
+    o.line = p.get_or("source", std::string(mh::kernels::kDefaultFuzzLine));
+    if (auto source = mh::kernels::fuzz_source(o.line); !source) return report_error("kernel build-fuzz", source.error());
     o.verbose = !p.has("quiet");
     o.interrupted = install_interrupt_flag();
     auto k = mh::kernels::build_fuzz_kernel(o);

@@ -1,12 +1,13 @@
 // `modharness triage DIR`: every crash group of a campaign replayed, minimised (call and
 // structure), symbolised and attributed, deduplicated by culprit, optionally replayed on a kernel
-// set; findings.json and findings.md.
+// set; findings.json, findings.md and findings.html.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "harness/campaign/findings.h"
+#include "harness/campaign/findings_html.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/number_option.h"
@@ -36,7 +37,7 @@ constexpr const char* kHelp =
     "by title. With --kernels, each finding's minimised crash is replayed on every kernel of the set\n"
     "(its differences written into that kernel's own seed build). Groups without an input and\n"
     "crashes that do not reproduce are listed as such. Writes findings.json (schema\n"
-    "modharness.findings/1) and findings.md into --out (default DIR), and each group's\n"
+    "modharness.findings/1), findings.md and findings.html into --out (default DIR), and each group's\n"
     "triage.json, culprit.json, minimized.bin, repro.c (and affected.json).\n"
     "\n";
 
@@ -45,7 +46,7 @@ std::vector<OptionSpec> triage_options() {
         {"kernel", "NAME", "the kernel (default: the campaign's, from DIR/campaign.json)"},
         {"kernels", "SET", "replay each loader finding on every kernel of SET (repeatable; as in matrix --help)", kRepeatable},
         {"known", "FILE", "an earlier findings.json: its findings are known, not new"},
-        {"out", "DIR", "where findings.json and findings.md go (default: DIR)"},
+        {"out", "DIR", "where findings.json, findings.md and findings.html go (default: DIR)"},
         {"max-vms", "N", "VMs per crash for the structural minimisation, 1..200 (default 24)"},
         {"no-minimize", "", "replay and symbolise only"},
         {"no-fetch", "", "do not download the -dbg package (unsymbolised culprits without it)"},
@@ -191,11 +192,12 @@ int cmd_triage(const Args& args) {
     fs::create_directories(out, ec);
     if (auto w = write_file_atomic(out / "findings.json", campaign::findings_json(f)); !w) return report_error("triage", w.error());
     if (auto w = write_file_atomic(out / "findings.md", campaign::findings_markdown(f)); !w) return report_error("triage", w.error());
+    if (auto w = write_file_atomic(out / "findings.html", campaign::findings_html(f)); !w) return report_error("triage", w.error());
     if (!std::getenv("MH_KEEP_WORK")) fs::remove_all(ro.work_dir, ec);
     std::printf("\n%zu crash groups -> %zu findings (%zu new loader bugs)\n", f.crashes.size(), f.findings.size(), f.new_loader_bugs());
     for (const auto& fi : f.findings)
         std::printf("  %s%-60s %zu group(s)\n", fi.is_new ? "NEW " : "    ", fi.id.c_str(), fi.crashes.size());
-    std::printf("wrote %s, %s\n", (out / "findings.json").c_str(), (out / "findings.md").c_str());
+    std::printf("wrote %s, %s, %s\n", (out / "findings.json").c_str(), (out / "findings.md").c_str(), (out / "findings.html").c_str());
     return f.new_loader_bugs() > 0 ? kExitFindings : kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "harness/common/files.h"
+#include "harness/common/markup_escape.h"
 #include "harness/common/text.h"
 
 namespace mh::coverage {
@@ -22,23 +23,6 @@ th{background:#f3f3f3} td.n{text-align:right;font-variant-numeric:tabular-nums}
 .src .cnt{display:inline-block;width:3.5em;color:#555;text-align:right;margin-right:.8em}
 .hit{background:#d8f0d8} .part{background:#fbeab8} .miss{background:#f8d0d0}
 )css";
-
-std::string esc(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 8);
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            case '\r': break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string pct(int reached, int sites) {
     char buf[16];
@@ -65,7 +49,7 @@ bool is_loader_file(const std::string& f) { return f.rfind("kernel/module/", 0) 
 
 std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, const PcSet& reached) {
     std::string b;
-    b += "<h1>KCOV coverage of the module loader</h1>\n<p class=\"muted\">" + esc(r.build_tree) + "</p>\n";
+    b += "<h1>KCOV coverage of the module loader</h1>\n<p class=\"muted\">" + markup_text(r.build_tree) + "</p>\n";
     b += "<p><b>reached " + std::to_string(r.reached) + " of " + std::to_string(r.sites) + " loader sites (" + pct(r.reached, r.sites) +
          "%)</b>";
     if (r.boot_only > 0)
@@ -82,7 +66,7 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
 
     b += "<h2>Files</h2>\n<table><tr><th>file</th><th>sites</th><th>reached</th><th>%</th><th></th></tr>\n";
     for (const auto& f : r.files) {
-        std::string name = is_loader_file(f.file) ? "<a href=\"#" + anchor(f.file, 0) + "\">" + esc(f.file) + "</a>" : esc(f.file);
+        std::string name = is_loader_file(f.file) ? "<a href=\"#" + anchor(f.file, 0) + "\">" + markup_text(f.file) + "</a>" : markup_text(f.file);
         b += "<tr><td>" + name + "</td>" + row_cells(f) + "</tr>\n";
     }
     b += "</table>\n";
@@ -92,9 +76,9 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
          "</th><th>missed</th></tr>\n";
     for (const auto& f : r.functions) {
         std::string name = is_loader_file(f.file) && f.first_line > 0
-                               ? "<a href=\"#" + anchor(f.file, f.first_line) + "\">" + esc(f.function) + "</a>"
-                               : esc(f.function);
-        b += "<tr><td>" + name + (f.boot_only ? " <span class=\"muted\">__init</span>" : "") + "</td><td>" + esc(f.file) + "</td>" +
+                               ? "<a href=\"#" + anchor(f.file, f.first_line) + "\">" + markup_text(f.function) + "</a>"
+                               : markup_text(f.function);
+        b += "<tr><td>" + name + (f.boot_only ? " <span class=\"muted\">__init</span>" : "") + "</td><td>" + markup_text(f.file) + "</td>" +
              row_cells(f) + "<td class=\"n\">" + std::to_string(f.missed()) + "</td></tr>\n";
     }
     b += "</table>\n";
@@ -102,11 +86,11 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
     const auto covered_lines = line_coverage(sites, reached);
     for (const auto& f : r.files) {
         if (!is_loader_file(f.file)) continue;
-        b += "<h2 id=\"" + anchor(f.file, 0) + "\">" + esc(f.file) + " <span class=\"muted\">" + std::to_string(f.reached) + "/" +
+        b += "<h2 id=\"" + anchor(f.file, 0) + "\">" + markup_text(f.file) + " <span class=\"muted\">" + std::to_string(f.reached) + "/" +
              std::to_string(f.sites) + "</span></h2>\n";
         auto text = read_text_file(sites.build_tree / f.file);
         if (!text) {
-            b += "<p class=\"muted\">source not shown: " + esc(text.error().message) + "</p>\n";
+            b += "<p class=\"muted\">source not shown: " + markup_text(text.error().message) + "</p>\n";
             continue;
         }
         auto lc = covered_lines.find(f.file);
@@ -119,7 +103,7 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
             std::string cls = !c ? "" : c->reached == c->sites ? "hit" : c->reached > 0 ? "part" : "miss";
             b += "<div id=\"" + anchor(f.file, no) + "\"" + (cls.empty() ? "" : " class=\"" + cls + "\"") + "><span class=\"no\">" +
                  std::to_string(no) + "</span><span class=\"cnt\">" +
-                 (c ? std::to_string(c->reached) + "/" + std::to_string(c->sites) : "") + "</span>" + esc(line) + "</div>";
+                 (c ? std::to_string(c->reached) + "/" + std::to_string(c->sites) : "") + "</span>" + markup_text(line) + "</div>";
         }
         b += "</div>\n";
     }

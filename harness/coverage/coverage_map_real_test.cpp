@@ -18,12 +18,15 @@ using namespace mh::coverage;
 
 namespace {
 
-// Every cached fuzzing-kernel variant with a vmlinux, once each.
+// Every cached fuzzing-kernel variant of every line with a vmlinux, once each.
 std::set<std::filesystem::path> fuzz_trees() {
     std::set<std::filesystem::path> trees;
-    for (auto name : {kernels::kFuzzKernelName, kernels::kFuzzKernelNameNoSig, kernels::kFuzzKernelNameSig}) {
-        auto k = kernels::find_cached_kernel(std::string(name));
-        if (k && !k->build_tree.empty() && std::filesystem::exists(k->build_tree / "vmlinux")) trees.insert(k->build_tree);
+    for (const auto& line : kernels::fuzz_lines()) {
+        const kernels::FuzzSource source{line};
+        for (const auto& name : {source.name(), source.variant_name(false), source.variant_name(true)}) {
+            auto k = kernels::find_cached_kernel(name);
+            if (k && !k->build_tree.empty() && std::filesystem::exists(k->build_tree / "vmlinux")) trees.insert(k->build_tree);
+        }
     }
     return trees;
 }

@@ -1,4 +1,4 @@
-// Building the KCOV+KASAN fuzzing kernel from Debian's linux-source-6.12 into the kernel cache.
+// Building the KCOV+KASAN fuzzing kernels from Debian's linux-source-6.1 and -6.12 into the kernel cache.
 #include "harness/kernels/fuzz_kernel.h"
 
 #include <sys/stat.h>
@@ -34,7 +34,6 @@ using Json = nlohmann::json;
 constexpr std::string_view kRecipeVersion = "fuzz-recipe-1";
 constexpr std::string_view kKcovExclusion = "KCOV_INSTRUMENT_main.o := n";
 constexpr std::string_view kKcovMarker = "# modharness: 'KCOV_INSTRUMENT_main.o := n' removed";
-constexpr std::string_view kTreeDirName = "linux-source-6.12";
 constexpr std::string_view kExtractedStamp = ".mh-extracted";
 constexpr std::size_t kMakeTailLines = 40;
 constexpr std::chrono::seconds kToolTimeout{600};
@@ -85,7 +84,7 @@ struct Missing {
     bool source = false;
 };
 
-Missing missing_requirements(bool signing, const fs::path& tarball) {
+Missing missing_requirements(bool signing, const FuzzSource& source, const fs::path& tarball) {
     Missing m;
     for (const auto& r : kRequirements) {
         if (r.signing_only && !signing) continue;
@@ -97,18 +96,18 @@ Missing missing_requirements(bool signing, const fs::path& tarball) {
     }
     std::error_code ec;
     m.source = !fs::is_regular_file(tarball, ec);
-    if (m.source && tarball == fs::path(kFuzzSourceTarball)) m.packages.emplace_back(kFuzzSourcePackage);
+    if (m.source && tarball == source.tarball()) m.packages.emplace_back(source.package());
     return m;
 }
 
-Status check_requirements(bool signing, const fs::path& tarball, bool verbose) {
-    Missing m = missing_requirements(signing, tarball);
+Status check_requirements(bool signing, const FuzzSource& source, const fs::path& tarball, bool verbose) {
+    Missing m = missing_requirements(signing, source, tarball);
     if (m.what.empty() && !m.source) return ok_status();
     if (!m.packages.empty()) {
         // The source package (and any missing tool) is installed the way scripts/setup.sh installs
         // everything else: with apt, as root; otherwise the error says the command to run.
         MH_TRY(install_debian_packages(m.packages, ::geteuid() == 0, verbose));
-        m = missing_requirements(signing, tarball);
+        m = missing_requirements(signing, source, tarball);
         if (m.what.empty() && !m.source) return ok_status();
     }
     std::string msg;
@@ -121,16 +120,16 @@ Status check_requirements(bool signing, const fs::path& tarball, bool verbose) {
     return environment_error(msg);
 }
 
-std::string dpkg_version() {
+std::string dpkg_version(const FuzzSource& source) {
     host::ProcessOptions o;
     o.timeout = kToolTimeout;
-    auto r = host::run_process({"dpkg-query", "-W", "-f=${Version}", std::string(kFuzzSourcePackage)}, o);
+    auto r = host::run_process({"dpkg-query", "-W", "-f=${Version}", source.package()}, o);
     return r && r->success() ? r->out : std::string();
 }
 
 // Package version + tarball size + mtime: a Debian point release of the source rebuilds.
-std::string source_identity(const fs::path& tarball) {
-    std::string id = dpkg_version();
+std::string source_identity(const FuzzSource& source, const fs::path& tarball) {
+    std::string id = dpkg_version(source);
     struct stat st {};
     if (::stat(tarball.c_str(), &st) == 0)
         id += " " + std::to_string(static_cast<long long>(st.st_size)) + " " + std::to_string(static_cast<long long>(st.st_mtime));
@@ -181,8 +180,9 @@ std::string tree_release(const fs::path& tree) {
     return rel;
 }
 
-// Another variant built before now loses the shared name; an older build of this variant goes.
-Status retire_other_builds(const fs::path& keep, const std::string& variant_name) {
+// Another variant of the line built before now loses the line's name; an older build of this
+// variant goes. Other lines are left alone.
+Status retire_other_builds(const fs::path& keep, const std::string& line_name, const std::string& variant_name) {
     for (auto& [dir, rec] : cached_kernel_records()) {
         if (dir == keep) continue;
         const bool same_variant = std::find(rec.names.begin(), rec.names.end(), variant_name) != rec.names.end();
@@ -191,7 +191,7 @@ Status retire_other_builds(const fs::path& keep, const std::string& variant_name
             fs::remove_all(dir, ec);  // a stale tree of the same variant: gigabytes, never used again
             continue;
         }
-        auto it = std::find(rec.names.begin(), rec.names.end(), std::string(kFuzzKernelName));
+        auto it = std::find(rec.names.begin(), rec.names.end(), line_name);
         if (it == rec.names.end()) continue;
         rec.names.erase(it);
         MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
@@ -207,7 +207,20 @@ int FuzzBuildInfo::kcov_sites_total() const {
     return n;
 }
 
-fs::path default_fuzz_fragment_path() { return corpus_modules_dir().parent_path() / "kernel" / "fuzz-6.12.config"; }
+std::vector<std::string> fuzz_lines() { return {"6.1", "6.12"}; }
+
+Expected<FuzzSource> fuzz_source(std::string_view line) {
+    std::string known;
+    for (const auto& l : fuzz_lines()) {
+        if (l == line) return FuzzSource{l};
+        known += (known.empty() ? "" : ", ") + l;
+    }
+    return usage_error("no fuzzing kernel recipe for source '" + std::string(line) + "' (known: " + known + ")");
+}
+
+fs::path default_fuzz_fragment_path(std::string_view line) {
+    return corpus_modules_dir().parent_path() / "kernel" / ("fuzz-" + std::string(line) + ".config");
+}
 
 std::string fuzz_local_version(bool signing) { return signing ? "-mhfuzz-sig" : "-mhfuzz"; }
 
@@ -350,16 +363,18 @@ Expected<FuzzBuildInfo> fuzz_build_info_from_json(const std::string& text) {
 namespace {
 
 Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
-    const fs::path tarball = options.tarball.empty() ? fs::path(kFuzzSourceTarball) : options.tarball;
-    const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path() : options.fragment;
+    MH_TRY_ASSIGN(source, fuzz_source(options.line));
+    const fs::path tarball = options.tarball.empty() ? source.tarball() : options.tarball;
+    const fs::path fragment_path = options.fragment.empty() ? default_fuzz_fragment_path(source.line) : options.fragment;
     MH_TRY_ASSIGN(base_fragment, read_text_file(fragment_path));
-    MH_TRY(check_requirements(options.signing, tarball, options.verbose));
+    MH_TRY(check_requirements(options.signing, source, tarball, options.verbose));
 
     const std::string merged = fuzz_fragment(base_fragment, options.signing);
-    const std::string hash = fuzz_config_hash(merged, source_identity(tarball));
-    const std::string variant = std::string(options.signing ? kFuzzKernelNameSig : kFuzzKernelNameNoSig);
-    const fs::path dir = kernels_dir() / ("fuzz-6.12-" + hash);
-    const fs::path tree = dir / kTreeDirName;
+    const std::string hash = fuzz_config_hash(merged, source_identity(source, tarball));
+    const std::string line_name = source.name();
+    const std::string variant = source.variant_name(options.signing);
+    const fs::path dir = kernels_dir() / (line_name + "-" + hash);
+    const fs::path tree = dir / source.tree_dir();
     {
         std::string s = dir.string();
         if (s.find_first_of(" :#$") != std::string::npos)
@@ -377,13 +392,13 @@ Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
             auto rec = kernel_record_from_json(*rec_text);
             auto info = fuzz_build_info_from_json(*info_text);
             if (rec && info && info->config_hash == hash && fs::is_regular_file(dir / rec->bzimage, ec)) {
-                if (std::find(rec->names.begin(), rec->names.end(), std::string(kFuzzKernelName)) == rec->names.end()) {
-                    rec->names.insert(rec->names.begin(), std::string(kFuzzKernelName));
+                if (std::find(rec->names.begin(), rec->names.end(), line_name) == rec->names.end()) {
+                    rec->names.insert(rec->names.begin(), line_name);
                     MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(*rec)));
                 }
-                MH_TRY(retire_other_builds(dir, variant));
+                MH_TRY(retire_other_builds(dir, line_name, variant));
                 progress(options.verbose, "fuzz kernel " + rec->release + " already built in " + dir.string());
-                return FuzzKernel{kernel_from_record(*rec, dir, std::string(kFuzzKernelName)), dir, *info, false};
+                return FuzzKernel{kernel_from_record(*rec, dir, line_name), dir, *info, false};
             }
         }
     }
@@ -410,7 +425,7 @@ Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
         if (!r->success())
             return make_error("extracting '" + tarball.string() + "' failed (" + r->status_text() + "): " + host::tail_lines(r->out, 10));
         if (!fs::is_regular_file(tree / "Makefile", ec))
-            return make_error("'" + tarball.string() + "' did not unpack to " + std::string(kTreeDirName) + "/Makefile");
+            return make_error("'" + tarball.string() + "' did not unpack to " + source.tree_dir() + "/Makefile");
         info.extract_seconds = seconds_since(t0);
         MH_TRY(write_file_atomic(dir / kExtractedStamp, std::to_string(info.extract_seconds) + "\n"));
     } else {
@@ -463,21 +478,21 @@ Expected<FuzzKernel> build_untagged(const FuzzBuildOptions& options) {
     info.built_at = utc_now_iso();
 
     KernelRecord rec;
-    rec.names = {std::string(kFuzzKernelName), variant};
+    rec.names = {line_name, variant};
     rec.release = info.release;
     rec.version = version_from_config_header(config_text);
-    rec.packages = {{std::string(kFuzzSourcePackage), dpkg_version()}};
-    rec.bzimage = (fs::path(kTreeDirName) / "arch" / "x86" / "boot" / "bzImage").string();
-    rec.build_tree = std::string(kTreeDirName);
+    rec.packages = {{source.package(), dpkg_version(source)}};
+    rec.bzimage = (fs::path(source.tree_dir()) / "arch" / "x86" / "boot" / "bzImage").string();
+    rec.build_tree = source.tree_dir();
     rec.config = loader_config(config);
     rec.extract_seconds = info.extract_seconds;
     rec.size_bytes = tree_size_bytes(dir);
     rec.fetched_at = info.built_at;
     MH_TRY(write_file_atomic(dir / kFuzzBuildInfoFile, fuzz_build_info_to_json(info)));
     MH_TRY(write_file_atomic(dir / kKernelRecordFile, kernel_record_to_json(rec)));
-    MH_TRY(retire_other_builds(dir, variant));
+    MH_TRY(retire_other_builds(dir, line_name, variant));
     progress(options.verbose, "fuzz kernel " + rec.release + " ready in " + dir.string());
-    return FuzzKernel{kernel_from_record(rec, dir, std::string(kFuzzKernelName)), dir, info, true};
+    return FuzzKernel{kernel_from_record(rec, dir, line_name), dir, info, true};
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The KCOV+KASAN fuzzing kernel: built from Debian's linux-source-6.12, cached and registered like a fetched kernel.
+// The KCOV+KASAN fuzzing kernels: built from Debian's linux-source-6.1 or -6.12, cached and registered like fetched kernels.
 #pragma once
 
 #include <atomic>
@@ -15,21 +15,36 @@
 
 namespace mh::kernels {
 
-// The name every variant answers to (the most recent build wins), and the per-variant names.
+// The default fuzzing kernel (the line `fuzz` and `cover` use unless told otherwise).
 inline constexpr std::string_view kFuzzKernelName = "fuzz-6.12";
-inline constexpr std::string_view kFuzzKernelNameNoSig = "fuzz-6.12-nosig";
-inline constexpr std::string_view kFuzzKernelNameSig = "fuzz-6.12-sig";
-inline constexpr std::string_view kFuzzSourcePackage = "linux-source-6.12";
-inline constexpr std::string_view kFuzzSourceTarball = "/usr/src/linux-source-6.12.tar.xz";
+inline constexpr std::string_view kDefaultFuzzLine = "6.12";
 inline constexpr std::string_view kFuzzBuildInfoFile = "modharness-fuzz-build.json";
 
+// One kernel line a fuzzing kernel is built from: Debian's linux-source-<line> package, its
+// tarball, and corpus/kernel/fuzz-<line>.config. A line's kernel answers to fuzz-<line> (the
+// most recent variant built wins) and to fuzz-<line>-nosig or fuzz-<line>-sig.
+struct FuzzSource {
+    std::string line;  // "6.1" or "6.12"
+    std::string name() const { return "fuzz-" + line; }
+    std::string variant_name(bool signing) const { return name() + (signing ? "-sig" : "-nosig"); }
+    std::string package() const { return "linux-source-" + line; }
+    std::filesystem::path tarball() const { return "/usr/src/" + package() + ".tar.xz"; }
+    std::string tree_dir() const { return package(); }  // what the tarball unpacks to
+};
+
+// The lines build-fuzz knows (each has a fragment under corpus/kernel/), oldest first.
+std::vector<std::string> fuzz_lines();
+// The source of one line; a usage error naming the known lines otherwise.
+Expected<FuzzSource> fuzz_source(std::string_view line);
+
 struct FuzzBuildOptions {
+    std::string line{kDefaultFuzzLine};  // which linux-source-<line> to build
     unsigned jobs = 2;  // make -j; the build runs under `nice -n 19`
     bool rebuild = false;  // throw the cached tree away and build from scratch
     bool signing = false;  // CONFIG_MODULE_SIG=y with a key kbuild generates
     bool verbose = true;  // progress lines and make's output on stderr
-    std::filesystem::path fragment;  // empty: corpus/kernel/fuzz-6.12.config
-    std::filesystem::path tarball;  // empty: kFuzzSourceTarball
+    std::filesystem::path fragment;  // empty: corpus/kernel/fuzz-<line>.config
+    std::filesystem::path tarball;  // empty: /usr/src/linux-source-<line>.tar.xz
     std::chrono::seconds make_timeout{7200};
     // Ctrl-C: make's whole process group is killed and gone before the build lock is released.
     const std::atomic<bool>* interrupted = nullptr;
@@ -50,7 +65,7 @@ struct FuzzBuildInfo {
 
 struct FuzzKernel {
     Kernel kernel;
-    std::filesystem::path dir;  // <cache>/kernels/fuzz-6.12-<hash>
+    std::filesystem::path dir;  // <cache>/kernels/fuzz-<line>-<hash>
     FuzzBuildInfo info;
     bool built = false;  // false: taken from the cache as it was
 };
@@ -61,8 +76,8 @@ Expected<FuzzKernel> build_fuzz_kernel(const FuzzBuildOptions& options);
 
 // ---- Below: the pure pieces, for the CLI and tests. ----
 
-// corpus/kernel/fuzz-6.12.config of this checkout (beside corpus_modules_dir()).
-std::filesystem::path default_fuzz_fragment_path();
+// corpus/kernel/fuzz-<line>.config of this checkout (beside corpus_modules_dir()).
+std::filesystem::path default_fuzz_fragment_path(std::string_view line = kDefaultFuzzLine);
 
 // The fragment actually merged: the base fragment plus the variant's lines (signing, a
 // LOCALVERSION that makes the release say what it is, so its seeds get their own cache).

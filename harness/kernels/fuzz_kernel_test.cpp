@@ -92,16 +92,38 @@ TEST(FuzzKernel, MismatchesNameWhatWasLost) {
     EXPECT_EQ(bad[1], "CONFIG_SLUB_TINY: wanted n, got y");
 }
 
-TEST(FuzzKernel, ShippedFragmentHasWhatTheFuzzerNeeds) {
-    auto fragment = read_text_file(default_fuzz_fragment_path());
-    ASSERT_TRUE(fragment.ok()) << default_fuzz_fragment_path();
-    auto cfg = parse_kernel_config(*fragment);
-    for (const char* key : {"CONFIG_MODULES", "CONFIG_MODULE_UNLOAD", "CONFIG_KCOV", "CONFIG_KCOV_ENABLE_COMPARISONS", "CONFIG_KASAN",
-                            "CONFIG_MODULE_DECOMPRESS", "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_DEBUG_FS", "CONFIG_SERIAL_8250_CONSOLE",
-                            "CONFIG_BLK_DEV_INITRD", "CONFIG_BINFMT_ELF"})
-        EXPECT_EQ(cfg[key], "y") << key;
-    EXPECT_EQ(cfg["CONFIG_MODVERSIONS"], "n");
-    EXPECT_EQ(cfg["CONFIG_SLUB_TINY"], "n");
+TEST(FuzzKernel, ShippedFragmentsHaveWhatTheFuzzerNeeds) {
+    for (const auto& line : fuzz_lines()) {
+        SCOPED_TRACE(line);
+        auto fragment = read_text_file(default_fuzz_fragment_path(line));
+        ASSERT_TRUE(fragment.ok()) << default_fuzz_fragment_path(line);
+        auto cfg = parse_kernel_config(*fragment);
+        for (const char* key : {"CONFIG_MODULES", "CONFIG_MODULE_UNLOAD", "CONFIG_KCOV", "CONFIG_KCOV_ENABLE_COMPARISONS", "CONFIG_KASAN",
+                                "CONFIG_MODULE_DECOMPRESS", "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_DEBUG_FS", "CONFIG_SERIAL_8250_CONSOLE",
+                                "CONFIG_BLK_DEV_INITRD", "CONFIG_BINFMT_ELF", "CONFIG_DEBUG_INFO_DWARF5", "CONFIG_SYSVIPC"})
+            EXPECT_EQ(cfg[key], "y") << key;
+        EXPECT_EQ(cfg["CONFIG_MODVERSIONS"], "n");
+        EXPECT_NE(cfg["CONFIG_SLUB_TINY"], "y");  // 6.1 has no such option
+    }
+}
+
+TEST(FuzzKernel, EachLineHasItsOwnSourceAndNames) {
+    auto old = fuzz_source("6.1");
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(old->name(), "fuzz-6.1");
+    EXPECT_EQ(old->variant_name(true), "fuzz-6.1-sig");
+    EXPECT_EQ(old->variant_name(false), "fuzz-6.1-nosig");
+    EXPECT_EQ(old->package(), "linux-source-6.1");
+    EXPECT_EQ(old->tarball(), "/usr/src/linux-source-6.1.tar.xz");
+    EXPECT_EQ(old->tree_dir(), "linux-source-6.1");
+    auto current = fuzz_source(kDefaultFuzzLine);
+    ASSERT_TRUE(current.ok());
+    EXPECT_EQ(current->name(), kFuzzKernelName);
+    EXPECT_NE(default_fuzz_fragment_path("6.1"), default_fuzz_fragment_path("6.12"));
+    auto unknown = fuzz_source("5.10");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().kind, ErrorKind::kUsage);
+    EXPECT_NE(unknown.error().message.find("known: 6.1, 6.12"), std::string::npos) << unknown.error().message;
 }
 
 TEST(FuzzKernel, CountsRelocatedCallSites) {
@@ -147,6 +169,15 @@ TEST(FuzzKernel, MissingSourceIsAClearErrorBeforeAnyWork) {
     auto k = build_fuzz_kernel(o);
     ASSERT_FALSE(k.ok());
     EXPECT_NE(k.error().message.find("'/nonexistent/linux-source-6.12.tar.xz' not found"), std::string::npos) << k.error().message;
+}
+
+TEST(FuzzKernel, UnknownLineIsAUsageErrorBeforeAnyWork) {
+    FuzzBuildOptions o;
+    o.line = "4.19";
+    o.verbose = false;
+    auto k = build_fuzz_kernel(o);
+    ASSERT_FALSE(k.ok());
+    EXPECT_EQ(k.error().kind, ErrorKind::kUsage) << k.error().message;
 }
 
 TEST(FuzzKernel, MissingFragmentIsAClearError) {

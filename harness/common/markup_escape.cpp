@@ -1,9 +1,9 @@
 // Escaping arbitrary bytes into XML 1.0 / HTML text and attribute values that stay well-formed.
-#include "conformance/report/markup_escape.h"
+#include "harness/common/markup_escape.h"
 
 #include <cstdint>
 
-namespace mh::conformance {
+namespace mh {
 namespace {
 
 void hex_byte(std::string& out, unsigned char b) {
@@ -81,4 +81,4 @@ std::string escape(std::string_view s, bool attr) {
 std::string markup_text(std::string_view s) { return escape(s, false); }
 std::string markup_attr(std::string_view s) { return escape(s, true); }
 
-}  // namespace mh::conformance
+}  // namespace mh

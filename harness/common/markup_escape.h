@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace mh::conformance {
+namespace mh {
 
 // Kernel consoles and kmsg hold arbitrary bytes, and XML 1.0 cannot carry most control
 // characters even as character references. So: & < > " ' become entities; TAB/LF/CR are kept in
@@ -14,4 +14,4 @@ namespace mh::conformance {
 std::string markup_text(std::string_view s);
 std::string markup_attr(std::string_view s);
 
-}  // namespace mh::conformance
+}  // namespace mh
