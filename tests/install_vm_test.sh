@@ -14,6 +14,13 @@ tmp=$(mktemp -d /tmp/mh-install-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$BUILD" --prefix "$tmp/prefix" --strip >"$tmp/install.log"
 MH=$tmp/prefix/bin/modharness
+# Data read from beside the seed sources: build-fuzz's fragment of every line.
+for line in 6.1 6.12; do
+  if [ ! -s "$tmp/prefix/share/modharness/corpus/kernel/fuzz-$line.config" ]; then
+    echo "FAIL: corpus/kernel/fuzz-$line.config is not installed" >&2
+    exit 1
+  fi
+done
 if ! "$MH" kernel list | awk '{ print $1 }' | grep -qx debian-6.1-cloud; then
   echo "skipped: debian-6.1-cloud is not cached (modharness kernel fetch debian-6.1-cloud)" >&2
   exit 77

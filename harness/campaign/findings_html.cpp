@@ -86,13 +86,14 @@ std::string findings_html(const Findings& f) {
     for (const auto& [kind, n] : by_kind)
         b += "<tr>" + el("td", kind, "k-" + kind) + el("td", std::to_string(n.first), "n") + el("td", std::to_string(n.second), "n") +
              "</tr>\n";
-    b += "</table>\n<table><tr><th>#</th><th>class</th><th>culprit</th><th>groups</th><th>replay</th><th>differences</th><th>kernels</th></tr>\n";
+    b +=
+        "</table>\n<table><tr><th>#</th><th>class</th><th>culprit</th><th>groups</th><th>replay</th><th>differences</th><th>kernels</th></tr>\n";
     for (size_t i = 0; i < f.findings.size(); ++i) {
         const auto& fi = f.findings[i];
         const auto& rep = f.crashes[fi.representative];
-        b += "<tr><td class=\"n\"><a href=\"#" + anchor(i) + "\">" + std::to_string(i + 1) + "</a></td>" + el("td", fi.kind, "k-" + fi.kind) +
-             "<td><code>" + markup_text(rep.culprit.empty() ? rep.title : rep.culprit) + "</code>" + (fi.is_new ? "" : " (known)") + "</td>" +
-             el("td", std::to_string(fi.crashes.size()), "n") + el("td", crash_status(rep)) +
+        b += "<tr><td class=\"n\"><a href=\"#" + anchor(i) + "\">" + std::to_string(i + 1) + "</a></td>" +
+             el("td", fi.kind, "k-" + fi.kind) + "<td><code>" + markup_text(rep.culprit.empty() ? rep.title : rep.culprit) + "</code>" +
+             (fi.is_new ? "" : " (known)") + "</td>" + el("td", std::to_string(fi.crashes.size()), "n") + el("td", crash_status(rep)) +
              el("td", rep.triage.seed.empty() ? "" : std::to_string(rep.triage.differences.size()), "n") + el("td", affected_summary(rep)) +
              "</tr>\n";
     }

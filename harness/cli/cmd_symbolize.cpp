@@ -5,11 +5,13 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "conformance/report/report.h"
 #include "conformance/report/run_view.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/seed_symbols.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
@@ -139,6 +141,7 @@ int cmd_symbolize(const Args& args) {
         reports.insert(reports.end(), r->begin(), r->end());
     }
     fs::path vmlinux;
+    std::optional<kernels::Kernel> kernel;  // for module frames: the seeds built for it
     if (auto v = p->get("vmlinux")) {
         vmlinux = *v;
     } else {
@@ -156,9 +159,11 @@ int cmd_symbolize(const Args& args) {
         auto found = kernels::debug_vmlinux(*k, o);
         if (!found) return report_error("symbolize", found.error());
         vmlinux = *found;
+        kernel = *k;
     }
     auto sym = symbolize::Symbolizer::open(vmlinux);
     if (!sym) return report_error("symbolize", sym.error());
+    if (kernel) add_seed_modules(*sym, *kernel, "symbolize");
     nlohmann::json out = {{"schema", "modharness.symbolized/1"}, {"vmlinux", vmlinux.string()}, {"reports", nlohmann::json::array()}};
     std::size_t resolved = 0, total = 0;
     // Titles name the faulting leaf; the culprit line names the loader path: group by it.
@@ -169,8 +174,7 @@ int cmd_symbolize(const Args& args) {
         auto s = sym->symbolize(frames);
         if (!s) return report_error("symbolize", s.error());
         const auto blame = symbolize::attribute(*s);
-        const std::string key = blame.kind == "loader" ? "loader " + blame.function + " " + blame.file + ":" + std::to_string(blame.line)
-                                                       : blame.kind + (blame.module.empty() ? "" : " [" + blame.module + "]");
+        const std::string key = blame.kind + (blame.culprit().empty() ? "" : " " + blame.culprit());
         titles_by_culprit[key].insert(r.title);
         ++reports_by_culprit[key];
         std::printf("== %s%s\n%s-- culprit: %s (%s)\n\n", r.source.c_str(), r.title.empty() ? "" : (" (" + r.title + ")").c_str(),

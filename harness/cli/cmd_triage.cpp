@@ -12,6 +12,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/number_option.h"
 #include "harness/cli/replay_setup.h"
+#include "harness/cli/seed_symbols.h"
 #include "harness/common/files.h"
 #include "harness/common/text.h"
 #include "harness/kernel_log/stack_frames.h"
@@ -71,10 +72,7 @@ void attribute_report(const symbolize::Symbolizer* sym, const std::string& repor
     const auto blame = symbolize::attribute(*frames);
     c.culprit_kind = blame.kind;
     c.culprit_reason = blame.reason;
-    if (blame.kind == "loader")
-        c.culprit = blame.function + " " + blame.file + ":" + std::to_string(blame.line);
-    else if (blame.kind == "module-code")
-        c.culprit = blame.function + (blame.module.empty() ? "" : " [" + blame.module + "]");
+    c.culprit = blame.culprit();
 }
 
 }  // namespace
@@ -129,9 +127,10 @@ int cmd_triage(const Args& args) {
         if (!quiet) std::fprintf(stderr, "modharness: triage: %s\n", line.c_str());
     };
     if (auto vmlinux = kernels::debug_vmlinux(ro.kernel, dopt)) {
-        if (auto s = symbolize::Symbolizer::open(*vmlinux))
+        if (auto s = symbolize::Symbolizer::open(*vmlinux)) {
             sym = std::move(*s);
-        else
+            add_seed_modules(*sym, ro.kernel, "triage");
+        } else
             std::fprintf(stderr, "modharness triage: warning: %s (culprits unsymbolised)\n", s.error().message.c_str());
     } else {
         std::fprintf(stderr, "modharness triage: warning: %s (culprits unsymbolised)\n", vmlinux.error().message.c_str());

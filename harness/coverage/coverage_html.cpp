@@ -66,7 +66,8 @@ std::string coverage_html(const CoverageReport& r, const LoaderSites& sites, con
 
     b += "<h2>Files</h2>\n<table><tr><th>file</th><th>sites</th><th>reached</th><th>%</th><th></th></tr>\n";
     for (const auto& f : r.files) {
-        std::string name = is_loader_file(f.file) ? "<a href=\"#" + anchor(f.file, 0) + "\">" + markup_text(f.file) + "</a>" : markup_text(f.file);
+        std::string name =
+            is_loader_file(f.file) ? "<a href=\"#" + anchor(f.file, 0) + "\">" + markup_text(f.file) + "</a>" : markup_text(f.file);
         b += "<tr><td>" + name + "</td>" + row_cells(f) + "</tr>\n";
     }
     b += "</table>\n";

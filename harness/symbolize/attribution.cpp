@@ -11,9 +11,16 @@ nlohmann::json Attribution::to_json() const {
     return j;
 }
 
+std::string Attribution::culprit() const {
+    const std::string where = file.empty() ? "" : " " + file + ":" + std::to_string(line);
+    if (kind == "loader") return function + where;
+    if (kind == "module-code") return function + where + (module.empty() ? "" : " [" + module + "]");
+    return "";
+}
+
 std::string Attribution::text() const {
-    if (kind == "loader") return "loader: " + function + " " + file + ":" + std::to_string(line);
-    if (kind == "module-code") return "module code: " + function + " [" + module + "]";
+    if (kind == "loader") return "loader: " + culprit();
+    if (kind == "module-code") return "module code: " + culprit();
     return "unattributed";
 }
 
@@ -27,6 +34,13 @@ Attribution attribute(const std::vector<SymbolizedFrame>& frames) {
             a.kind = "module-code";
             a.function = f.frame.function;
             a.module = f.frame.module;
+            for (const auto& l : f.locations)  // innermost first, when the module's .ko was there
+                if (!l.file.empty()) {
+                    a.function = l.function.empty() ? a.function : l.function;
+                    a.file = l.file;
+                    a.line = l.line;
+                    break;
+                }
             a.reason = f.frame.ip ? "the fault is in the module's own code" : "the module's own code called the faulting kernel function";
             return a;
         }

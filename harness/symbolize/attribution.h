@@ -17,13 +17,17 @@ namespace mh::symbolize {
 struct Attribution {
     std::string kind;  // "loader", "module-code", "unattributed"
     std::string function;  // the loader function (inlined one included) or the module function
-    std::string file;  // the loader source file ("" for module code)
+    std::string file;  // the loader source file, or the module's when its .ko was added to the symboliser
     int line = 0;
     std::string module;  // module-code: the module
     std::string reason;  // one sentence
     nlohmann::json to_json() const;
-    // "loader: mod_sysfs_init kernel/module/sysfs.c:361", "module code: mh_oops_init [mh_oops]", "unattributed"
+    // "loader: mod_sysfs_init kernel/module/sysfs.c:361", "module code: mh_oops_init mh_oops.c:12 [mh_oops]", "unattributed"
     std::string text() const;
+    // What findings deduplicate by: "mod_sysfs_init kernel/module/sysfs.c:361",
+    // "mh_oops_init mh_oops.c:12 [mh_oops]" ("mh_oops_init [mh_oops]" without the module's
+    // lines); "" when unattributed.
+    std::string culprit() const;
 };
 
 // kernel/module/* and arch/x86/kernel/module.c.

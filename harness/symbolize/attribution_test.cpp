@@ -47,8 +47,14 @@ TEST(Attribution, ModuleCodeIsTheModulesOwnDoing) {
                                    frame("do_init_module", {{"do_init_module", "kernel/module/main.c", 2455, 0}})});
     EXPECT_EQ(called.kind, "module-code");
     EXPECT_EQ(called.text(), "module code: mh_paramoops_init [mh_paramoops]");
+    EXPECT_EQ(called.culprit(), "mh_paramoops_init [mh_paramoops]");
     const auto own = attribute({frame("mh_oops_init", {}, true, "mh_oops", true)});
     EXPECT_EQ(own.reason, "the fault is in the module's own code");
+    // With the module's .ko added, the module frame has lines: the culprit names the line.
+    const auto lined = attribute({frame("mh_oops_init", {{"mh_oops_init", "mh_oops.c", 21, 0}}, true, "mh_oops", true)});
+    EXPECT_EQ(lined.culprit(), "mh_oops_init mh_oops.c:21 [mh_oops]");
+    EXPECT_EQ(lined.text(), "module code: mh_oops_init mh_oops.c:21 [mh_oops]");
+    EXPECT_EQ(lined.to_json()["line"], 21);
     EXPECT_EQ(attribute({}).kind, "unattributed");
     EXPECT_EQ(attribute({frame("vfs_read", {{"vfs_read", "fs/read_write.c", 1, 0}}, true, "", true)}).kind, "unattributed");
 }

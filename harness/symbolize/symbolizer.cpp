@@ -144,6 +144,68 @@ std::uint64_t Symbolizer::symbol_address(const std::string& name, std::uint64_t 
     return best;
 }
 
+Status Symbolizer::add_module(const std::string& module, const fs::path& ko) {
+    host::ProcessOptions o;
+    o.timeout = kToolTimeout;
+    auto r = host::run_process({"objdump", "-t", ko.string()}, o);
+    if (!r) return environment_error(r.error().message + " (objdump from binutils is needed to symbolise module frames)");
+    if (!r->success())
+        return environment_error("objdump -t " + ko.string() + " failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
+    ModuleObject m{ko, coverage::parse_function_symbols(r->out)};
+    if (m.functions.empty()) return make_error(ko.string() + " has no function symbols (stripped?)");
+    modules_[module] = std::move(m);
+    return ok_status();
+}
+
+Status Symbolizer::symbolize_module_frames(std::vector<SymbolizedFrame>& frames) const {
+    // (module, section) -> indices of the frames looked up there, in argument order
+    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        auto& s = frames[i];
+        const auto& f = s.frame;
+        if (f.module.empty()) continue;
+        const auto m = modules_.find(f.module);
+        if (m == modules_.end()) continue;  // keeps its "module frame" note
+        const coverage::FunctionSymbol* best = nullptr;
+        for (const auto& fn : m->second.functions)  // as symbol_address: the size that fits best
+            if (fn.name == f.function && (f.size == 0 || fn.size <= f.size) && (!best || fn.size > best->size)) best = &fn;
+        if (!best) {
+            s.note = "not in the symbol table of " + m->second.ko.filename().string();
+            continue;
+        }
+        s.address = best->value + f.offset - (f.ip || f.offset == 0 ? 0 : 1);
+        groups[{f.module, best->section}].push_back(i);
+    }
+    for (const auto& [key, indices] : groups) {
+        const auto& ko = modules_.at(key.first).ko;
+        std::vector<std::string> argv = {"addr2line", "-a", "-f", "-i", "-e", ko.string(), "-j", key.second};
+        for (std::size_t i : indices) argv.push_back(hex(frames[i].address));
+        host::ProcessOptions o;
+        o.timeout = kToolTimeout;
+        auto r = host::run_process(argv, o);
+        if (!r) return environment_error(r.error().message + " (addr2line from binutils is needed to symbolise module frames)");
+        if (!r->success())
+            return environment_error("addr2line on " + ko.string() + " failed (" + r->status_text() + "): " + host::tail_lines(r->err, 3));
+        MH_TRY_ASSIGN(answers, coverage::parse_addr2line(r->out));
+        if (answers.size() != indices.size())
+            return make_error("addr2line on " + ko.string() + " answered " + std::to_string(answers.size()) + " of " +
+                              std::to_string(indices.size()) + " addresses");
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+            auto& s = frames[indices[k]];
+            s.note.clear();
+            for (const auto& sf : answers[k].frames) {
+                // The seed was built in a temporary directory: its file name is what identifies it.
+                const auto slash = sf.file.rfind('/');
+                s.locations.push_back({sf.function == "??" ? "" : sf.function,
+                                       sf.file == "??" ? "" : (slash == std::string::npos ? sf.file : sf.file.substr(slash + 1)), sf.line,
+                                       0});
+            }
+            if (s.locations.empty() || s.locations.back().file.empty()) s.note = "no line information";
+        }
+    }
+    return ok_status();
+}
+
 Expected<std::vector<SymbolizedFrame>> Symbolizer::symbolize(const std::vector<kernel_log::StackFrame>& frames) const {
     std::vector<SymbolizedFrame> out;
     std::vector<std::string> argv = {"llvm-symbolizer", "--obj=" + object_.string(), "--inlining", "--functions=linkage"};
@@ -165,6 +227,7 @@ Expected<std::vector<SymbolizedFrame>> Symbolizer::symbolize(const std::vector<k
         }
         out.push_back(std::move(s));
     }
+    MH_TRY(symbolize_module_frames(out));
     if (looked_up.empty()) return out;
     host::ProcessOptions o;
     o.timeout = kToolTimeout;

@@ -1,7 +1,8 @@
 // Symbolisation of kernel reports, as the kernel's scripts/decode_stacktrace.sh and syzkaller's
 // report symboliser do it: each "func+0xOFF/0xSIZE" frame becomes the function and file:line of
 // the instruction, with the functions inlined there, read from an object with DWARF (a vmlinux:
-// the fuzz kernel's build, or a Debian -dbg package's) by nm and llvm-symbolizer.
+// the fuzz kernel's build, or a Debian -dbg package's) by nm and llvm-symbolizer. Module frames
+// ("[mh_consumer]") resolve against the module's unstripped .ko when one was added.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "harness/common/expected.h"
+#include "harness/coverage/coverage_tool_output.h"
 #include "harness/kernel_log/stack_frames.h"
 
 namespace mh::symbolize {
@@ -35,7 +37,13 @@ public:
     // Reads the symbol table of `object` (nm). Environment error when the tools or the file are missing.
     static Expected<Symbolizer> open(const std::filesystem::path& object);
 
-    // One llvm-symbolizer run for all frames of the image; module frames get a note.
+    // Debug info for the frames of `module` (the name in brackets, "mh_consumer"): its unstripped
+    // .ko. objdump -t gives each function's section; a relocatable object's sections all start
+    // at 0, so its lines are looked up per section (addr2line -j SECTION).
+    Status add_module(const std::string& module, const std::filesystem::path& ko);
+
+    // One llvm-symbolizer run for all frames of the image and one addr2line run per module
+    // section; frames of modules not added get a note.
     Expected<std::vector<SymbolizedFrame>> symbolize(const std::vector<kernel_log::StackFrame>& frames) const;
 
     // The start address of `name` whose size fits `size` (the kallsyms size printed in a report
@@ -46,7 +54,14 @@ public:
     std::size_t symbols() const { return count_; }
 
 private:
+    struct ModuleObject {
+        std::filesystem::path ko;
+        std::vector<coverage::FunctionSymbol> functions;
+    };
+    Status symbolize_module_frames(std::vector<SymbolizedFrame>& frames) const;
+
     std::filesystem::path object_;
+    std::map<std::string, ModuleObject> modules_;
     std::map<std::string, std::vector<std::pair<std::uint64_t, std::uint64_t>>> by_name_;  // name -> (address, size)
     std::size_t count_ = 0;
 };

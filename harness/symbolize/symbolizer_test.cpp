@@ -95,6 +95,54 @@ TEST(Symbolize, ARealProgramWithDwarfResolvesFramesAndInlinedCalls) {
     fs::remove_all(dir);
 }
 
+// Module frames resolve against the module's relocatable object, whose sections all start at 0:
+// an init function in .init.text and a helper in .text, as a seed .ko has them, each found in
+// its own section.
+TEST(Symbolize, ModuleFramesResolveAgainstTheModuleObjectPerSection) {
+    const fs::path dir = fs::temp_directory_path() / ("mh-symbolize-mod-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    ASSERT_TRUE(write_file_atomic(dir / "t.c", "int main(void) { return 0; }\n").ok());
+    ASSERT_TRUE(write_file_atomic(dir / "mh_t.c",
+                                  "__attribute__((noinline)) int mh_t_helper(volatile int *p) {\n"
+                                  "    return *p + 1;\n"
+                                  "}\n"
+                                  "__attribute__((section(\".init.text\"), noinline)) int mh_t_init(void) {\n"
+                                  "    volatile int x = 0;\n"
+                                  "    return mh_t_helper(&x);\n"
+                                  "}\n")
+                    .ok());
+    auto cc = host::run_process({"gcc", "-O2", "-g", "-o", (dir / "t").string(), (dir / "t.c").string()});
+    auto mc = host::run_process({"gcc", "-O2", "-g", "-c", "-o", (dir / "mh_t.ko").string(), (dir / "mh_t.c").string()});
+    if (!cc || !cc->success() || !mc || !mc->success()) GTEST_SKIP() << "no C compiler here";
+    auto s = Symbolizer::open(dir / "t");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    ASSERT_TRUE(s->add_module("mh_t", dir / "mh_t.ko").ok());
+    const std::string report =
+        "RIP: 0010:mh_t_helper+0x0/0x10 [mh_t]\n"
+        " mh_t_init+0x4/0x40 [mh_t]\n"
+        " mh_other_init+0x4/0x40 [mh_other]\n"
+        " mh_t_gone+0x4/0x40 [mh_t]\n";
+    auto sym = s->symbolize(kernel_log::parse_stack_frames(report));
+    ASSERT_TRUE(sym.ok()) << sym.error().message;
+    ASSERT_EQ(sym->size(), 4u);
+    const auto& helper = (*sym)[0];
+    ASSERT_FALSE(helper.locations.empty()) << helper.note;
+    EXPECT_EQ(helper.locations.back().function, "mh_t_helper");
+    EXPECT_EQ(helper.locations.back().file, "mh_t.c") << "the build directory of a seed is temporary: the file name stays";
+    EXPECT_GE(helper.locations.back().line, 1);
+    EXPECT_LE(helper.locations.back().line, 2);
+    const auto& init = (*sym)[1];
+    ASSERT_FALSE(init.locations.empty()) << init.note;
+    EXPECT_EQ(init.locations.back().function, "mh_t_init") << "looked up in .init.text, not at offset 3 of .text";
+    EXPECT_GE(init.locations.back().line, 4);
+    EXPECT_LE(init.locations.back().line, 6);
+    EXPECT_EQ((*sym)[2].note, "module frame [mh_other]");
+    EXPECT_NE((*sym)[3].note.find("not in the symbol table of mh_t.ko"), std::string::npos) << (*sym)[3].note;
+    EXPECT_FALSE(s->add_module("mh_x", dir / "no-such.ko").ok());
+    fs::remove_all(dir);
+}
+
 TEST(Symbolize, AMissingObjectIsAnEnvironmentError) {
     auto s = Symbolizer::open("/nonexistent/vmlinux");
     ASSERT_FALSE(s.ok());

@@ -54,10 +54,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         add("harness/protocol", {"harness/inputs"});
         add("harness/verdict", {"harness/kernel_log", "harness/sys"});
         add("harness/kernels", {"harness/host", "harness/paths", "harness/elf"});
-        add("harness/symbolize", {"harness/host", "harness/kernel_log"});
+        add("harness/coverage", {"harness/host", "harness/kernels"});
+        add("harness/symbolize", {"harness/host", "harness/kernel_log", "harness/coverage"});
         add("harness/vm", {"harness/host", "harness/protocol", "harness/kernel_log"});
         add("harness/mutate", {"harness/elf", "harness/sys", "harness/inputs"});
-        add("harness/coverage", {"harness/host", "harness/kernels"});
         // Guest programs: the executor and the engines and benchmark that run beside it.
         add("harness/executor", {"harness/guest_guard", "harness/inputs", "harness/protocol", "harness/sys", "harness/kernel_log"});
         add("fuzz/guest",
