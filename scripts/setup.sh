@@ -16,6 +16,8 @@ PACKAGES=(
   libxml2-utils e2fsprogs procps python3
   # the bash completion test
   bash-completion
+  # scripts/snapshot-candidates.py (qemu-img: the qcow2 internal-snapshot candidate)
+  qemu-utils
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++
   # modharness kernel build-fuzz (the source itself, linux-source-6.12, is installed on demand)

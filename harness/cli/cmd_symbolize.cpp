@@ -44,8 +44,8 @@ run's unless --kernel says otherwise).
 The DWARF comes from --vmlinux, else from the kernel: a fuzz kernel's build tree has its
 vmlinux; for a Debian build the vmlinux of linux-image-<release>-dbg is fetched on first use
 (about 300 MB to download, 300-600 MB kept in the kernel cache; only that file is extracted).
-Frames of modules ([mh_oops]) are listed but not resolved: the seed modules are built without
-debug info.
+Frames of the seed modules ([mh_oops]) resolve against their .ko as built for the kernel (built
+or taken from the seed cache when the kernel is named; not with --vmlinux alone).
 
   modharness symbolize --kernel debian-6.1-cloud OUT/crashes/general-protection-fault-in-strcmp
   modharness symbolize --kernel debian-6.1-cloud --write OUT
