@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -194,9 +195,14 @@ std::vector<Kernel> cached_kernels() {
 Expected<Kernel> find_cached_kernel(const std::string& name) {
     for (const auto& [dir, rec] : cached_kernel_records())
         if (record_matches(rec, name)) return kernel_from_record(rec, dir, name);
-    if (is_built_kernel_name(name))
+    if (is_built_kernel_name(name)) {
+        // fuzz-<line>[-sig|-nosig]: the line is what --source takes (6.12 is the default).
+        std::string line = name.substr(5);
+        for (const char* suffix : {"-nosig", "-sig"})
+            if (line.size() > std::strlen(suffix) && line.ends_with(suffix)) line.resize(line.size() - std::strlen(suffix));
         return environment_error("kernel '" + name + "' is not built; build it with: modharness kernel build-fuzz" +
-                                 (name.find("-sig") != std::string::npos ? " --signing" : ""));
+                                 (line == "6.12" ? "" : " --source " + line) + (name.ends_with("-sig") ? " --signing" : ""));
+    }
     MH_TRY(check_kernel_name(name));
     return environment_error("kernel '" + name + "' is not in the cache (" + kernels_dir().string() +
                              "); fetch it with: modharness kernel fetch " + name);
@@ -210,7 +216,7 @@ Status check_kernel_name(const std::string& name) {
         if (record_matches(rec, name)) return ok_status();
     std::string aliases;
     for (const auto& a : kernel_aliases()) aliases += std::string(a.alias) + ", ";
-    return usage_error("unknown kernel '" + name + "': not an alias (" + aliases + "fuzz-6.12" +
+    return usage_error("unknown kernel '" + name + "': not an alias (" + aliases + "fuzz-6.1, fuzz-6.12" +
                        "), a Debian package name (linux-image-...), a release (6.1.0-56-cloud-amd64), a cached kernel "
                        "or a path to a bzImage (a name with a '/')");
 }

@@ -195,6 +195,25 @@ TEST(KernelCache, DownloadFailureLeavesNothingBehind) {
     for (const auto& e : fs::directory_iterator(kernels_dir())) EXPECT_EQ(e.path().filename(), ".lock");
 }
 
+// A fuzzing kernel that is not built says the build-fuzz command of its own line and variant.
+TEST(KernelCache, UnbuiltFuzzKernelNamesTheCommandThatBuildsIt) {
+    ScopedCache cache;
+    const std::pair<const char*, const char*> cases[] = {
+        {"fuzz-6.12", "build-fuzz"},
+        {"fuzz-6.12-sig", "build-fuzz --signing"},
+        {"fuzz-6.1", "build-fuzz --source 6.1"},
+        {"fuzz-6.1-nosig", "build-fuzz --source 6.1"},
+        {"fuzz-6.1-sig", "build-fuzz --source 6.1 --signing"},
+    };
+    for (const auto& [name, command] : cases) {
+        auto k = resolve_kernel(name, /*fetch=*/false);
+        ASSERT_FALSE(k.ok()) << name;
+        EXPECT_EQ(k.error().kind, ErrorKind::kEnvironment) << name;
+        const std::string& m = k.error().message;
+        EXPECT_TRUE(m.ends_with(std::string("modharness kernel ") + command)) << name << ": " << m;
+    }
+}
+
 TEST(KernelCache, MissingPackageFileIsNamed) {
     ScopedCache cache;
     FakeArchive archive;
