@@ -14,10 +14,12 @@
 #include "harness/common/text.h"
 #include "harness/campaign/campaign.h"
 #include "harness/campaign/check_options.h"
+#include "harness/campaign/findings.h"
 #include "harness/coverage/coverage_count.h"
 #include "harness/coverage/coverage_map.h"
 #include "harness/mutate/mutator.h"
 #include "harness/kernels/kernel_cache.h"
+#include "harness/kernels/kernel_set.h"
 
 namespace mh::cli {
 namespace {
@@ -37,6 +39,11 @@ constexpr const char* kHelp =
     "history.txt, report.txt, console.log) with crashes/index.jsonl, campaign.json (state) and, at\n"
     "the end, summary.json. Running the same command again continues the campaign (corpus, PCs,\n"
     "statistics and known crash titles are reloaded) for another --duration.\n"
+    "\n"
+    "--triage runs `modharness triage DIR` when the campaign ends (not after Ctrl-C): every crash\n"
+    "group replayed, minimised, symbolised and deduplicated by culprit into findings.json/.md/.html,\n"
+    "each loader finding replayed on --triage-kernels; the exit code is then triage's (1: a new\n"
+    "loader bug, not in --triage-known). A nightly job: fuzz --duration 30m --triage.\n"
     "\n";
 
 constexpr const char* kHelpTail =
@@ -76,9 +83,37 @@ std::vector<OptionSpec> fuzz_options() {
         {"rng-seed", "N", "for reproducible engine seeds, 1..2^64-1 (default: from the clock)"},
         kcidb_option_spec("also write the campaign as KernelCI KCIDB JSON (schema v5: checkout, build, a test "
                           "modharness.fuzz.<engine>, an issue and an incident per crash title), for kcidb-submit"),
+        {"triage", "", "triage the campaign's crashes when it ends (modharness triage DIR)"},
+        {"triage-kernels", "SET", "with --triage: replay each loader finding on every kernel of SET (repeatable)", kRepeatable},
+        {"triage-known", "FILE", "with --triage: an earlier findings.json whose findings are not new"},
         {"quiet", "", "no progress lines"},
         {"help", "", ""},
     };
+}
+
+// `modharness triage` arguments for the campaign `o` ran, from the --triage-* options.
+Args triage_args(const ParsedArgs& p, const campaign::CampaignOptions& o) {
+    Args a = {o.out.string(), "--kernel", o.kernel, "--accel", o.accel};
+    for (const auto& set : p.all("triage-kernels")) a.insert(a.end(), {"--kernels", set});
+    if (auto known = p.get("triage-known")) a.insert(a.end(), {"--known", *known});
+    if (p.has("quiet")) a.push_back("--quiet");
+    return a;
+}
+
+// The --triage-* options are checked before the campaign: a typo must not cost its duration.
+Status check_triage_options(const ParsedArgs& p) {
+    const bool triage = p.has("triage");
+    if (!triage && (!p.all("triage-kernels").empty() || p.get("triage-known")))
+        return usage_error("--triage-kernels and --triage-known need --triage");
+    if (!triage) return ok_status();
+    if (const auto set = p.all("triage-kernels"); !set.empty()) MH_TRY(kernels::check_kernel_set(set));
+    if (auto known = p.get("triage-known")) {
+        auto text = read_text_file(*known);
+        if (!text) return usage_error("--triage-known: " + text.error().message);
+        if (auto ids = campaign::known_finding_ids(*text); !ids)
+            return usage_error("--triage-known " + *known + ": " + ids.error().message);
+    }
+    return ok_status();
 }
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -150,6 +185,7 @@ int cmd_fuzz(const Args& args) {
     }
     auto o = campaign_options(*p);
     if (!o) return report_error("fuzz", o.error());
+    if (auto st = check_triage_options(*p); !st) return report_error("fuzz", st.error());
     if (auto file = p->get("kcidb"))
         if (auto st = check_kcidb_target(*file); !st) return report_error("fuzz", st.error());
     const bool quiet = p->has("quiet");
@@ -181,6 +217,10 @@ int cmd_fuzz(const Args& args) {
             return report_error("fuzz", w.error());
     if (s->interrupted) return kExitInterrupted;
     if (s->storage_error) return kExitStorage;
+    if (p->has("triage")) {
+        if (!quiet) std::fprintf(stderr, "modharness fuzz: triaging %s\n", o->out.c_str());
+        return cmd_triage(triage_args(*p, *o));
+    }
     if (!s->new_titles.empty()) return kExitFindings;
     if (!s->stop_reason.empty()) return kExitEnvironment;
     return kExitOk;
