@@ -78,7 +78,7 @@ Expected<std::vector<Report>> reports_of(const fs::path& input, std::string& run
     std::error_code ec;
     if (fs::is_directory(input, ec) && fs::is_regular_file(input / "report.txt", ec)) {
         MH_TRY_ASSIGN(text, read_text_file(input / "report.txt"));
-        return std::vector<Report>{{(input / "report.txt").string(), read_text_file(input / "title.txt").value_or(""), text, input}};
+        return std::vector<Report>{{(input / "report.txt").string(), trim(read_text_file(input / "title.txt").value_or("")), text, input}};
     }
     // A campaign's --out: every crash group that kept a report.
     if (fs::is_directory(input / "crashes", ec)) {

@@ -24,6 +24,8 @@ std::string Attribution::text() const {
     return "unattributed";
 }
 
+bool calls_module_code(std::string_view loader_function) { return loader_function == "do_mod_ctors"; }
+
 bool is_loader_file(std::string_view file) { return file.rfind("kernel/module/", 0) == 0 || file == "arch/x86/kernel/module.c"; }
 
 Attribution attribute(const std::vector<SymbolizedFrame>& frames) {
@@ -46,6 +48,16 @@ Attribution attribute(const std::vector<SymbolizedFrame>& frames) {
         }
         for (const auto& l : f.locations)  // innermost first: an inlined loader helper names the line
             if (is_loader_file(l.file)) {
+                if (calls_module_code(l.function)) {
+                    a.kind = "module-code";
+                    a.function = l.function;
+                    a.file = l.file;
+                    a.line = l.line;
+                    a.reason =
+                        "the module's constructors were running (a KASAN or gcov constructor tail-calls into the kernel, so "
+                        "its own frame is not on the stack)";
+                    return a;
+                }
                 a.kind = "loader";
                 a.function = l.function;
                 a.file = l.file;

@@ -33,6 +33,11 @@ struct Attribution {
 // kernel/module/* and arch/x86/kernel/module.c.
 bool is_loader_file(std::string_view file);
 
+// Loader functions whose callees are the module's own code: do_mod_ctors calls its constructors.
+// A fault under one is the module's doing even when no module frame shows (KASAN's and gcov's
+// constructors end in a tail call into the kernel, which leaves no frame of theirs).
+bool calls_module_code(std::string_view loader_function);
+
 // Walks the reliable frames from the fault outwards (the faulting frame always counts).
 Attribution attribute(const std::vector<SymbolizedFrame>& frames);
 
