@@ -233,36 +233,27 @@ def main():
 
         # Make the three snapshots, each from a guest at its ready point.
         made = {}
-        vm = Vm(work, kernel, initrd, append, [], "make-migration")
-        vm.wait_for(b"READY", poke=False)
-        t = time.monotonic()
-        q = vm.qmp()
-        q.command("migrate", uri=f"exec:cat > {mig_file}")
-        wait_migration(q, vm.deadline)
-        made["migration"] = {"save_s": time.monotonic() - t, "bytes": os.path.getsize(mig_file)}
-        q.close()
-        vm.quit()
+        def save(extra, tag, *commands, migrate_to=None):
+            """Boots a guest to READY and saves it; seconds from the first save command to done."""
+            vm = Vm(work, kernel, initrd, append, extra, tag)
+            vm.wait_for(b"READY", poke=False)
+            t = time.monotonic()
+            q = vm.qmp()
+            for name, arguments in commands:
+                q.command(name, **arguments)
+            if migrate_to:
+                q.command("migrate", uri=f"exec:cat > {migrate_to}")
+                wait_migration(q, vm.deadline)
+            seconds = time.monotonic() - t
+            q.close()
+            vm.quit()
+            return seconds
 
-        vm = Vm(work, kernel, initrd, append, ram_object, "make-shared")
-        vm.wait_for(b"READY", poke=False)
-        t = time.monotonic()
-        q = vm.qmp()
-        q.command("migrate-set-capabilities", capabilities=[{"capability": "x-ignore-shared", "state": True}])
-        q.command("migrate", uri=f"exec:cat > {dev_file}")
-        wait_migration(q, vm.deadline)
-        made["shared-ram"] = {"save_s": time.monotonic() - t, "bytes": os.path.getsize(dev_file),
-                              "ram_file_bytes_on_disk": os.stat(shm_ram).st_blocks * 512}
-        q.close()
-        vm.quit()
-
-        vm = Vm(work, kernel, initrd, append, drive, "make-qcow2")
-        vm.wait_for(b"READY", poke=False)
-        t = time.monotonic()
-        q = vm.qmp()
-        q.command("human-monitor-command", **{"command-line": "savevm ready"})
-        made["qcow2"] = {"save_s": time.monotonic() - t}
-        q.close()
-        vm.quit()
+        ignore_shared = ("migrate-set-capabilities", {"capabilities": [{"capability": "x-ignore-shared", "state": True}]})
+        made["migration"] = {"save_s": save([], "make-migration", migrate_to=mig_file), "bytes": os.path.getsize(mig_file)}
+        made["shared-ram"] = {"save_s": save(ram_object, "make-shared", ignore_shared, migrate_to=dev_file),
+                              "bytes": os.path.getsize(dev_file), "ram_file_bytes_on_disk": os.stat(shm_ram).st_blocks * 512}
+        made["qcow2"] = {"save_s": save(drive, "make-qcow2", ("human-monitor-command", {"command-line": "savevm ready"}))}
         made["qcow2"]["bytes"] = os.path.getsize(qcow)
 
         def cold():
@@ -277,7 +268,7 @@ def main():
         def shared_ram():
             v = Vm(work, kernel, initrd, append, ram_private + ["-incoming", "defer"], "shared")
             q = v.qmp()
-            q.command("migrate-set-capabilities", capabilities=[{"capability": "x-ignore-shared", "state": True}])
+            q.command(ignore_shared[0], **ignore_shared[1])
             q.command("migrate-incoming", uri=f"exec:cat {dev_file}")
             while q.command("query-status")["status"] == "inmigrate":
                 time.sleep(0.001)
