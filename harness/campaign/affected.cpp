@@ -60,7 +60,7 @@ Expected<std::vector<KernelOutcome>> replay_on_kernels(const std::vector<kernels
     return outcomes;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KernelOutcome, kernel, release, outcome, title, detail, seconds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelOutcome, kernel, release, outcome, title, detail, seconds)
 
 std::string affected_json(const AffectedOptions& o, const std::vector<KernelOutcome>& outcomes) {
     nlohmann::json j;
@@ -73,6 +73,18 @@ std::string affected_json(const AffectedOptions& o, const std::vector<KernelOutc
     j["kernels"] = outcomes;
     j["at"] = utc_now_iso();
     return j.dump(2) + "\n";
+}
+
+Expected<std::vector<KernelOutcome>> parse_affected_json(std::string_view text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return make_error("affected.json is not a JSON object");
+    if (j.value("schema", "") != "modharness.affected/1" || !j.contains("kernels") || !j["kernels"].is_array())
+        return make_error("affected.json: not schema modharness.affected/1 with a kernels list");
+    try {
+        return j["kernels"].get<std::vector<KernelOutcome>>();
+    } catch (const nlohmann::json::exception& e) {
+        return make_error(std::string("affected.json: ") + e.what());
+    }
 }
 
 }  // namespace mh::campaign

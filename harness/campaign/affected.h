@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/campaign/image_diff.h"
@@ -39,5 +40,8 @@ Expected<std::vector<KernelOutcome>> replay_on_kernels(const std::vector<kernels
 
 // affected.json: {"schema":"modharness.affected/1","seed":..,"call":..,"title":..,"differences":[..],"kernels":[..]}
 std::string affected_json(const AffectedOptions& options, const std::vector<KernelOutcome>& outcomes);
+
+// The per-kernel outcomes of an affected.json read back (`triage --reuse`).
+Expected<std::vector<KernelOutcome>> parse_affected_json(std::string_view text);
 
 }  // namespace mh::campaign

@@ -61,7 +61,7 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     return r;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised, minimise_steps,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised, minimise_steps,
                                    input_bytes, minimised_bytes, seed, differences_before, differences, structural_exhausted, vms)
 
 std::string triage_json(const TriageResult& r) {
@@ -70,6 +70,17 @@ std::string triage_json(const TriageResult& r) {
     j["reproduces"] = r.reproduces();
     j["at"] = utc_now_iso();
     return j.dump(2) + "\n";
+}
+
+Expected<TriageResult> parse_triage_json(std::string_view text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return make_error("triage.json is not a JSON object");
+    if (j.value("schema", "") != "modharness.triage/1") return make_error("triage.json: not schema modharness.triage/1");
+    try {
+        return j.get<TriageResult>();
+    } catch (const nlohmann::json::exception& e) {
+        return make_error(std::string("triage.json: ") + e.what());
+    }
 }
 
 }  // namespace mh::campaign

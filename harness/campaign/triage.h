@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/common/expected.h"
@@ -41,5 +42,9 @@ struct TriageResult {
 Expected<TriageResult> triage_crash(const ReplayOptions& replay, const std::filesystem::path& target, const TriageOptions& options);
 
 std::string triage_json(const TriageResult& r);
+
+// A triage.json read back (`triage --reuse`): what it records; `kept` and `minimised_input` stay
+// empty (they are not in the file), observed_excerpt too.
+Expected<TriageResult> parse_triage_json(std::string_view text);
 
 }  // namespace mh::campaign

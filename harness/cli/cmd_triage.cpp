@@ -40,6 +40,11 @@ constexpr const char* kHelp =
     "crashes that do not reproduce are listed as such. Writes findings.json (schema\n"
     "modharness.findings/1), findings.md and findings.html into --out (default DIR), and each group's\n"
     "triage.json, culprit.json, minimized.bin, repro.c (and affected.json).\n"
+    "\n"
+    "With --reuse, a group that already has a triage.json is not replayed: its triage.json and\n"
+    "affected.json are read back and only its report is symbolised again; --kernels then replays\n"
+    "only findings without an affected.json. For writing the findings again after `modharness repro`\n"
+    "re-minimised a group (e.g. with a larger --max-vms) or after an attribution rule changed.\n"
     "\n";
 
 std::vector<OptionSpec> triage_options() {
@@ -51,6 +56,7 @@ std::vector<OptionSpec> triage_options() {
         {"max-vms", "N", "VMs per crash for the structural minimisation, 1..200 (default 24)"},
         {"no-minimize", "", "replay and symbolise only"},
         {"no-fetch", "", "do not download the -dbg package (unsymbolised culprits without it)"},
+        {"reuse", "", "read each group's earlier triage.json and affected.json instead of replaying it"},
         {"accel", "A", "auto (default), tcg, kvm"},
         {"quiet", "", "no progress lines"},
         {"help", "", ""},
@@ -73,6 +79,16 @@ void attribute_report(const symbolize::Symbolizer* sym, const std::string& repor
     c.culprit_kind = blame.kind;
     c.culprit_reason = blame.reason;
     c.culprit = blame.culprit();
+}
+
+// A group's earlier triage (--reuse).
+Expected<campaign::TriageResult> reused_triage(const fs::path& group) {
+    auto text = read_text_file(group / "triage.json");
+    if (!text) return text.error();
+    auto r = campaign::parse_triage_json(*text);
+    if (!r) return make_error((group / "triage.json").string() + ": " + r.error().message);
+    if (auto m = read_text_file(group / "minimized.bin")) r->minimised_input.assign(m->begin(), m->end());  // the call
+    return r;
 }
 
 }  // namespace
@@ -106,6 +122,7 @@ int cmd_triage(const Args& args) {
         known = *ids;
     }
     const bool quiet = p->has("quiet");
+    const bool reuse = p->has("reuse");
     std::string kernel_name = p->get_or("kernel", campaign_kernel(dir));
     if (kernel_name.empty()) return report_error("triage", usage_error("which kernel? DIR has no campaign.json: --kernel NAME"));
     campaign::TriageOptions to;
@@ -150,9 +167,22 @@ int cmd_triage(const Args& args) {
         campaign::CrashTriage c;
         c.group = g.filename().string();
         c.title = trim(read_text_file(g / "title.txt").value_or(""));
-        c.has_input = fs::exists(g / "input.bin", ec);
+        // A reused triage.json was made from an input (the committed findings keep minimized.bin, not input.bin).
+        const bool reused = reuse && fs::exists(g / "triage.json", ec);
+        c.has_input = reused || fs::exists(g / "input.bin", ec);
         if (!quiet) std::fprintf(stderr, "modharness: triage: [%zu/%zu] %s\n", i + 1, groups.size(), c.title.c_str());
-        if (c.has_input) {
+        if (reused) {
+            auto r = reused_triage(g);
+            if (r)
+                c.triage = std::move(*r);
+            else
+                c.error = r.error().message;
+            if (auto a = read_text_file(g / "affected.json")) {
+                auto outcomes = campaign::parse_affected_json(*a);
+                if (!outcomes) return report_error("triage", make_error((g / "affected.json").string() + ": " + outcomes.error().message));
+                c.affected = std::move(*outcomes);
+            }
+        } else if (c.has_input) {
             campaign::ReplayOptions gro = ro;
             gro.work_dir = ro.work_dir / c.group;
             auto r = campaign::triage_crash(gro, g, to);
@@ -180,7 +210,12 @@ int cmd_triage(const Args& args) {
     if (!set.empty())
         for (auto& fi : f.findings) {
             auto& rep = f.crashes[fi.representative];
-            if (fi.kind != "loader" || !rep.triage.reproduces() || rep.triage.seed.empty()) continue;
+            if (fi.kind != "loader" || !rep.triage.reproduces() || rep.triage.seed.empty() || !rep.affected.empty()) continue;
+            if (rep.triage.kept.empty()) {  // reused without an affected.json: its differences are not in triage.json
+                std::fprintf(stderr, "modharness triage: %s: not replayed on --kernels (reused triage.json has no affected.json)\n",
+                             rep.group.c_str());
+                continue;
+            }
             campaign::ReplayOptions aro = ro;
             aro.work_dir = ro.work_dir / ("affected-" + rep.group);
             auto a = replay_affected(rep.triage, aro, set, dir / "crashes" / rep.group / "affected.json");
