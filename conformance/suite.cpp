@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "conformance/report/run_file.h"
+#include "conformance/shard_runs.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
 #include "harness/paths/artefact_paths.h"
@@ -134,6 +135,18 @@ Expected<nlohmann::json> choose_man_page(const ManPages& m, const std::string& r
     return nlohmann::json{{"name", p->name}, {"title", p->title}, {"why", why}};
 }
 
+// The cases marked in `keep`, renumbered in order (idx is the case's place in its VM batch).
+GroupCases keep_cases(const GroupCases& all, const std::vector<bool>& keep) {
+    GroupCases kept;
+    for (size_t i = 0; i < all.cases.size(); ++i) {
+        if (!keep[i]) continue;
+        kept.cases.push_back(all.cases[i]);
+        kept.cases.back().guest.idx = static_cast<int>(kept.meta.size());
+        kept.meta.push_back(all.meta[i]);
+    }
+    return kept;
+}
+
 // Optional subset (CI): comma-separated items, each a case id substring or an exact class.
 GroupCases select_cases(const GroupCases& all, const std::string& case_filter) {
     std::vector<std::string> filters;
@@ -143,17 +156,35 @@ GroupCases select_cases(const GroupCases& all, const std::string& case_filter) {
         while (std::getline(fin, f, ','))
             if (!f.empty()) filters.push_back(f);
     }
-    GroupCases selected;
-    for (size_t i = 0; i < all.cases.size(); ++i) {
-        const auto& id = all.cases[i].guest.id;
-        bool keep = filters.empty();
-        for (const auto& f : filters) keep |= id.find(f) != std::string::npos || all.meta[i].class_id == f;
-        if (!keep) continue;
-        selected.cases.push_back(all.cases[i]);
-        selected.cases.back().guest.idx = static_cast<int>(selected.meta.size());
-        selected.meta.push_back(all.meta[i]);
+    std::vector<bool> keep(all.cases.size(), filters.empty());
+    for (size_t i = 0; i < all.cases.size(); ++i)
+        for (const auto& f : filters) keep[i] = keep[i] || all.cases[i].guest.id.find(f) != std::string::npos || all.meta[i].class_id == f;
+    return keep_cases(all, keep);
+}
+
+// The groups to run, each with the cases selected (--group, --only) and, with a shard, the
+// cases of that shard: one contiguous slice of the whole suite in run order, cut by expected
+// cost (a group's first case also pays for its VM's boot).
+struct PlannedGroup {
+    GroupDef group;
+    GroupCases cases;
+};
+
+void keep_shard(std::vector<PlannedGroup>& plan, const session::Shard& shard,
+                const std::function<double(const std::string&, const std::string&)>& case_cost) {
+    std::vector<double> costs;
+    for (const auto& p : plan)
+        for (size_t i = 0; i < p.cases.cases.size(); ++i)
+            costs.push_back((case_cost ? case_cost(p.group.name, p.cases.cases[i].guest.id) : 1.0) + (i == 0 ? kBootCostInCases : 0.0));
+    const auto in = session::shard_members(costs, shard);
+    size_t at = 0;
+    for (auto& p : plan) {
+        std::vector<bool> keep(in.begin() + static_cast<std::ptrdiff_t>(at),
+                               in.begin() + static_cast<std::ptrdiff_t>(at + p.cases.cases.size()));
+        at += p.cases.cases.size();
+        p.cases = keep_cases(p.cases, keep);
     }
-    return selected;
+    std::erase_if(plan, [](const PlannedGroup& p) { return p.cases.cases.empty(); });
 }
 
 // Each case's expectation from the contract, for this kernel and these resolved images, before
@@ -287,13 +318,24 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     // Held until the suite returns: a second conform into this --out is refused at once.
     MH_TRY_ASSIGN(out_lock, host::lock_output_dir(opt.session.out_dir));
 
+    std::vector<PlannedGroup> plan;
     for (const auto& group : *groups) {
         if (!opt.only_groups.empty() && std::find(opt.only_groups.begin(), opt.only_groups.end(), group.name) == opt.only_groups.end())
             continue;
         auto gc = build_group_cases(group, opt.conformance_dir);
         if (!gc) return gc.error();
         GroupCases selected = select_cases(*gc, opt.case_filter);
-        if (selected.cases.empty()) continue;
+        if (!selected.cases.empty()) plan.push_back({group, std::move(selected)});
+    }
+    if (opt.shard.total > 1) {
+        keep_shard(plan, opt.shard, opt.case_cost);
+        size_t n = 0;
+        for (const auto& p : plan) n += p.cases.cases.size();
+        run["shard"] = {{"index", opt.shard.index}, {"total", opt.shard.total}, {"cases", n}};
+        progress("shard " + opt.shard.text() + ": " + std::to_string(n) + " cases");
+    }
+
+    for (auto& [group, selected] : plan) {
         progress("group " + group.name + ": " + std::to_string(selected.cases.size()) + " cases");
 
         session::SessionOptions so = opt.session;

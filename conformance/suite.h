@@ -13,6 +13,7 @@
 #include "harness/common/expected.h"
 #include "harness/session/host_case.h"
 #include "harness/session/run_session.h"
+#include "harness/session/shard.h"
 
 namespace mh::conformance {
 
@@ -44,6 +45,8 @@ struct SuiteOptions {
     std::filesystem::path conformance_dir;  // contract.txt, groups.txt, cases/
     std::vector<std::string> only_groups;  // empty = all
     std::string case_filter;  // comma list: case id substrings or classes ("" = all)
+    session::Shard shard;  // 1/1: the whole selection
+    std::function<double(const std::string& group, const std::string& id)> case_cost;  // for the shard cut (default 1 each)
     std::string man_page;  // man_pages.txt page to score against ("" = the page of the kernel's distribution)
     std::function<void(const std::string&)> on_progress;
 };

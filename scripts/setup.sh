@@ -12,8 +12,8 @@ PACKAGES=(
   # kernel fetch (apt-get download, dpkg-deb -x), seed builds and guest packing (make, ldd, strip)
   apt dpkg libc-bin binutils tar
   # tests and scripts: JUnit check (xmllint), bench store image (mke2fs), soak (pgrep),
-  # fault table / soak / fuzz comparison / the doc_facts test (python3)
-  libxml2-utils e2fsprogs procps python3
+  # fault table / soak / fuzz comparison / the doc_facts test (python3), the ci-examples test (python3-yaml)
+  libxml2-utils e2fsprogs procps python3 python3-yaml
   # the bash completion test
   bash-completion
   # scripts/snapshot-candidates.py (qemu-img: the qcow2 internal-snapshot candidate)

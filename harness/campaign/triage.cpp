@@ -61,8 +61,9 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     return r;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised, minimise_steps,
-                                   input_bytes, minimised_bytes, seed, differences_before, differences, structural_exhausted, vms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised,
+                                                minimise_steps, input_bytes, minimised_bytes, seed, differences_before, differences,
+                                                structural_exhausted, vms)
 
 std::string triage_json(const TriageResult& r) {
     nlohmann::json j = r;

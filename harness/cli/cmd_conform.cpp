@@ -1,15 +1,18 @@
 // `modharness conform`: the conformance suite on one or more kernels, with reports and a diff.
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <iostream>
 
 #include "conformance/report/report.h"
-#include "conformance/rule_evidence.h"
+#include "conformance/shard_runs.h"
 #include "conformance/suite.h"
 #include "harness/common/files.h"
 #include "conformance/report/kcidb.h"
 #include "harness/cli/args.h"
 #include "harness/common/error_kind.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/conformance_output.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/kcidb_option.h"
 #include "harness/cli/run_options.h"
@@ -46,6 +49,9 @@ std::vector<OptionSpec> conform_options() {
         {"only", "LIST", "only cases whose id contains an item or whose class is one (e.g. F1,G1,bad-magic)"},
         {"conformance-dir", "D", "contract, groups and case files (default: the source tree's conformance/)"},
         {"man-page", "NAME", "score against this man page: manpages-6.03, man-pages-git (default: the kernel's distribution's)"},
+        {"shard", "I/N",
+         "run only shard I of N (1-based; also from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS): a contiguous slice of the selected "
+         "cases cut by expected cost (the kernel's baseline says which cases reboot); modharness merge-runs joins the N outputs"},
     };
     // The row above replaces the session's --kernel: conform takes two (A and B).
     for (auto& s : session_option_specs())
@@ -104,16 +110,6 @@ Expected<bool> gate_on_baseline(const nlohmann::json& run, const std::filesystem
     return check.matches;
 }
 
-bool has_findings(const nlohmann::json& run) {
-    for (const auto& c : run.value("cases", nlohmann::json::array())) {
-        auto v = c.value("verdict", "");
-        if (v == "FAIL" || v == "BROK" || v == "KERNEL") return true;
-    }
-    // Kernel reports between cases are KERNEL findings of their own.
-    auto events = run.find("events");
-    return events != run.end() && events->is_array() && !events->empty();
-}
-
 }  // namespace
 
 int cmd_conform(const Args& args) {
@@ -147,9 +143,21 @@ int cmd_conform(const Args& args) {
     if (update_baseline && baseline.empty()) return report_error("conform", usage_error("--update-baseline needs --baseline DIR|auto"));
     if (!baseline.empty() && baseline != "auto" && kernels.size() > 1)
         return report_error("conform", usage_error("--baseline DIR gates one kernel; with two --kernel options use --baseline auto"));
-    if (update_baseline && filtered)
-        return report_error("conform",
-                            usage_error("a baseline holds the whole suite: --update-baseline cannot be combined with --only/--group"));
+    // --shard I/N, else GoogleTest's sharding variables (a CI matrix sets them for every step).
+    std::optional<session::Shard> shard;
+    if (auto text = p->get("shard")) {
+        auto parsed = session::parse_shard(*text);
+        if (!parsed) return report_error("conform", parsed.error());
+        shard = *parsed;
+    } else {
+        auto from_env = session::shard_from_environment(+[](const char* name) -> const char* { return std::getenv(name); });
+        if (!from_env) return report_error("conform", from_env.error());
+        shard = *from_env;
+    }
+    const bool sharded = shard && shard->total > 1;
+    if (update_baseline && (filtered || sharded))
+        return report_error(
+            "conform", usage_error("a baseline holds the whole suite: --update-baseline cannot be combined with --only/--group/--shard"));
     // A baseline that cannot be read fails now, not after the run.
     if (!baseline.empty() && !update_baseline)
         for (const auto& k : kernels)
@@ -171,6 +179,13 @@ int cmd_conform(const Args& args) {
         so.only_groups = p->all("group");
         so.case_filter = p->get_or("only", "");
         so.man_page = p->get_or("man-page", "");
+        if (sharded) {
+            so.shard = *shard;
+            // The kernel's committed baseline says which cases end their VM (a reboot each).
+            if (auto dir = baseline_dir("auto", conformance_dir, k); !dir.empty())
+                if (auto recorded = conformance::load_run(dir))
+                    so.case_cost = conformance::expected_case_costs(*recorded, conformance::kBootCostInCases);
+        }
         so.on_progress = [&](const std::string& s) { std::fprintf(stderr, "modharness: [%s] %s\n", k.c_str(), s.c_str()); };
         so.session.on_progress = so.on_progress;
         size_t done = 0;
@@ -189,18 +204,9 @@ int cmd_conform(const Args& args) {
                 (*run)["stopped"].get<std::string>().c_str());
             return kExitStorage;
         }
-        auto summary = conformance::summary_text(*run);
-        // The report shows which kernels' committed runs support each contract rule.
-        nlohmann::json evidence;
-        if (auto contract = conformance::load_contract(so.conformance_dir / "contract.txt"); contract)
-            if (auto baselines = conformance::load_recorded_runs(conformance::baseline_runs(so.conformance_dir));
-                baselines && !baselines->empty())
-                evidence = conformance::rule_evidence(*contract, *baselines);
-        for (const auto& [name, text] : {std::pair<const char*, std::string>{"junit.xml", conformance::junit_xml(*run)},
-                                         {"report.html", conformance::html_report(*run, nullptr, evidence.is_null() ? nullptr : &evidence)},
-                                         {"summary.txt", summary}})
-            if (auto w = write_file_atomic(so.session.out_dir / name, text); !w) return report_error("conform", w.error());
-        std::fputs(summary.c_str(), stdout);
+        auto summary = write_conformance_reports(*run, so.session.out_dir, so.conformance_dir);
+        if (!summary) return report_error("conform", summary.error());
+        std::fputs(summary->c_str(), stdout);
         std::printf("reports: %s/{conformance.json,report.html,junit.xml,summary.txt}\n", so.session.out_dir.c_str());
         if (has_findings(*run)) exit_code = kExitFindings;
         if (interrupted->load()) return kExitInterrupted;
@@ -213,7 +219,7 @@ int cmd_conform(const Args& args) {
             } else if (dir.empty()) {
                 std::printf("no baseline for %s under %s/baselines: not gated\n", k.c_str(), conformance_dir.c_str());
             } else {
-                auto matched = gate_on_baseline(*run, so.session.out_dir, dir, filtered);
+                auto matched = gate_on_baseline(*run, so.session.out_dir, dir, filtered || sharded);
                 if (!matched) return report_error("conform", matched.error());
                 gated = true;
                 gate_failed |= !*matched;

@@ -24,6 +24,8 @@ int cmd_run(const Args& args);
 // Conformance suite (cmd_conform.cpp) and the diff of two runs (cmd_diff.cpp).
 int cmd_conform(const Args& args);
 int cmd_diff(const Args& args);
+// The shards of a conformance run joined into one run (cmd_merge_runs.cpp).
+int cmd_merge_runs(const Args& args);
 // The contract data (cmd_contract.cpp): evidence per rule from recorded runs, class coverage.
 int cmd_contract(const Args& args);
 // The suite (or case files) on every kernel of a kernel set, with change points (cmd_matrix.cpp).

@@ -1,0 +1,98 @@
+// Sharded conformance runs (see shard_runs.h).
+#include "conformance/shard_runs.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace mh::conformance {
+
+using nlohmann::json;
+
+CaseCost expected_case_costs(const json& recorded_run, double boot_cost) {
+    auto reboots = std::make_shared<std::set<std::pair<std::string, std::string>>>();
+    for (const auto& c : recorded_run.value("cases", json::array()))
+        if (c.value("verdict", "") == "KERNEL") reboots->insert({c.value("group", ""), c.value("id", "")});
+    for (const auto& e : recorded_run.value("events", json::array())) reboots->insert({e.value("group", ""), e.value("after_id", "")});
+    return [reboots, boot_cost](const std::string& group, const std::string& id) {
+        return 1.0 + (reboots->count({group, id}) ? boot_cost : 0.0);
+    };
+}
+
+namespace {
+
+std::string kernel_release(const json& run) { return run.contains("kernel") ? run["kernel"].value("release", "") : ""; }
+
+}  // namespace
+
+Expected<json> merge_shard_runs(const std::vector<json>& shards) {
+    if (shards.empty()) return usage_error("no shard runs to merge");
+    std::vector<const json*> order(shards.size());
+    int total = 0;
+    for (size_t i = 0; i < shards.size(); ++i) {
+        const auto& s = shards[i];
+        const std::string name = "run " + std::to_string(i + 1);
+        if (!s.is_object() || s.value("schema", "") != "modharness.conformance/1")
+            return usage_error(name + " is not a conformance run (schema modharness.conformance/1)");
+        if (!s.contains("shard") || !s["shard"].is_object()) return usage_error(name + " is not a shard (conform ran without --shard)");
+        if (s.value("interrupted", false) || s.contains("stopped"))
+            return usage_error(name + " (shard " + std::to_string(s["shard"].value("index", 0)) +
+                               ") did not finish: --resume it before merging");
+        const int n = s["shard"].value("total", 0);
+        if (i == 0) total = n;
+        if (n != total)
+            return usage_error("the runs are shards of different splits (" + std::to_string(total) + " and " + std::to_string(n) + ")");
+        if (kernel_release(s) != kernel_release(shards[0]))
+            return usage_error("the runs are of different kernels (" + kernel_release(shards[0]) + " and " + kernel_release(s) + ")");
+        const int index = s["shard"].value("index", 0);
+        if (index < 1 || index > total)
+            return usage_error(name + " has shard index " + std::to_string(index) + " of " + std::to_string(total));
+        order[i] = &s;
+    }
+    std::sort(order.begin(), order.end(), [](const json* a, const json* b) { return (*a)["shard"]["index"] < (*b)["shard"]["index"]; });
+    for (int k = 1; k <= total; ++k) {
+        const auto have = std::count_if(order.begin(), order.end(), [k](const json* s) { return (*s)["shard"]["index"] == k; });
+        if (have != 1)
+            return usage_error("shard " + std::to_string(k) + "/" + std::to_string(total) +
+                               (have == 0 ? " is missing" : " is given twice"));
+    }
+
+    json merged = *order.front();
+    merged.erase("shard");
+    merged["cases"] = json::array();
+    merged["events"] = json::array();
+    merged["groups"] = json::array();
+    merged["merged_shards"] = total;
+    std::map<std::string, int> summary, followed;
+    double wall = 0;
+    for (const json* s : order) {
+        for (const auto& c : s->value("cases", json::array())) {
+            ++summary[c.value("verdict", "")];
+            ++followed[c.value("followed", "-")];
+            merged["cases"].push_back(c);
+        }
+        for (const auto& e : s->value("events", json::array())) merged["events"].push_back(e);
+        wall = std::max(wall, s->value("wall_seconds", 0.0));
+        if (s->value("started_utc", "") < merged.value("started_utc", "")) merged["started_utc"] = (*s)["started_utc"];
+        for (const auto& g : s->value("groups", json::array())) {
+            auto& groups = merged["groups"];
+            auto it = std::find_if(groups.begin(), groups.end(), [&](const json& m) { return m["name"] == g["name"]; });
+            if (it == groups.end()) {
+                groups.push_back(g);
+                continue;
+            }
+            for (const char* count : {"cases", "vms", "boot_failures", "kernel_events", "late_kernel_events", "bad_frames", "results_lost"})
+                (*it)[count] = it->value(count, 0) + g.value(count, 0);
+            (*it)["wall_seconds"] = std::max(it->value("wall_seconds", 0.0), g.value("wall_seconds", 0.0));
+            (*it)["first_result_seconds"] = std::min(it->value("first_result_seconds", 0.0), g.value("first_result_seconds", 0.0));
+            (*it)["completed"] = it->value("completed", false) && g.value("completed", false);
+        }
+    }
+    merged["summary"] = summary;
+    merged["followed_summary"] = followed;
+    merged["wall_seconds"] = wall;
+    return merged;
+}
+
+}  // namespace mh::conformance
