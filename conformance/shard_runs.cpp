@@ -6,6 +6,8 @@
 #include <memory>
 #include <set>
 
+#include "harness/session/shard.h"
+
 namespace mh::conformance {
 
 using nlohmann::json;
@@ -27,9 +29,8 @@ std::string kernel_release(const json& run) { return run.contains("kernel") ? ru
 }  // namespace
 
 Expected<json> merge_shard_runs(const std::vector<json>& shards) {
-    if (shards.empty()) return usage_error("no shard runs to merge");
     std::vector<const json*> order(shards.size());
-    int total = 0;
+    std::vector<session::Shard> set;
     for (size_t i = 0; i < shards.size(); ++i) {
         const auto& s = shards[i];
         const std::string name = "run " + std::to_string(i + 1);
@@ -39,24 +40,14 @@ Expected<json> merge_shard_runs(const std::vector<json>& shards) {
         if (s.value("interrupted", false) || s.contains("stopped"))
             return usage_error(name + " (shard " + std::to_string(s["shard"].value("index", 0)) +
                                ") did not finish: --resume it before merging");
-        const int n = s["shard"].value("total", 0);
-        if (i == 0) total = n;
-        if (n != total)
-            return usage_error("the runs are shards of different splits (" + std::to_string(total) + " and " + std::to_string(n) + ")");
         if (kernel_release(s) != kernel_release(shards[0]))
             return usage_error("the runs are of different kernels (" + kernel_release(shards[0]) + " and " + kernel_release(s) + ")");
-        const int index = s["shard"].value("index", 0);
-        if (index < 1 || index > total)
-            return usage_error(name + " has shard index " + std::to_string(index) + " of " + std::to_string(total));
+        set.push_back({s["shard"].value("index", 0), s["shard"].value("total", 0)});
         order[i] = &s;
     }
+    MH_TRY(session::check_shard_set(set));
     std::sort(order.begin(), order.end(), [](const json* a, const json* b) { return (*a)["shard"]["index"] < (*b)["shard"]["index"]; });
-    for (int k = 1; k <= total; ++k) {
-        const auto have = std::count_if(order.begin(), order.end(), [k](const json* s) { return (*s)["shard"]["index"] == k; });
-        if (have != 1)
-            return usage_error("shard " + std::to_string(k) + "/" + std::to_string(total) +
-                               (have == 0 ? " is missing" : " is given twice"));
-    }
+    const int total = set.front().total;
 
     json merged = *order.front();
     merged.erase("shard");

@@ -2,10 +2,12 @@
 # A sharded conformance run, merged, equals the unsharded run case for case: on debian-6.1-cloud,
 # E1 and F1 plus four malformations that oops 6.1 (each a reboot), run whole and as 3 shards
 # (shard 2 through GoogleTest's GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS), then merge-runs. Also:
-# merge-runs refuses a set with a shard missing. Usage: shard_vm_test.sh BUILD_DIR.
+# merge-runs refuses a set with a shard missing; `run --shard` over corpus/cases/slice.cases in 2
+# shards merges into the unsharded run's results.jsonl. Usage: shard_vm_test.sh BUILD_DIR SOURCE_DIR.
 # Exit 77 (CTest: skipped) without a cached debian-6.1-cloud kernel.
 set -euo pipefail
 MH=$(realpath "$1")/harness/cli/modharness
+SLICE=$(realpath "$2")/corpus/cases/slice.cases
 if ! "$MH" kernel list | awk '{ print $1 }' | grep -qx debian-6.1-cloud; then
   echo "skipped: debian-6.1-cloud is not cached (modharness kernel fetch debian-6.1-cloud)" >&2
   exit 77
@@ -51,3 +53,21 @@ PY
 for f in report.html junit.xml summary.txt; do
   [ -s "merged/$f" ] || { echo "FAIL: merged/$f not written" >&2; exit 1; }
 done
+
+# run --shard: the same join for a case file's results.jsonl.
+run() { "$MH" run --kernel debian-6.1-cloud --no-fetch --quiet "$@" "$SLICE" >/dev/null || [ $? -eq 1 ]; }
+run --out run-full
+run --out run-s1 --shard 1/2
+run --out run-s2 --shard 2/2
+"$MH" merge-runs run-merged run-s2 run-s1 >run-merge.log || [ $? -eq 1 ]
+python3 - <<'PY'
+import json, sys
+def cases(path):
+    rows = [json.loads(l) for l in open(path) if l.strip()]
+    return [{k: r.get(k) for k in ("id", "input", "verdict", "errno", "expect", "taint_added")} for r in rows]
+full, merged = cases("run-full/results.jsonl"), cases("run-merged/results.jsonl")
+halves = [json.load(open(f"run-s{i}/shard.json"))["cases"] for i in (1, 2)]
+if full != merged or len(full) < 2 or 0 in halves:
+    sys.exit(f"FAIL: run shards {halves} merged ({len(merged)} cases) differ from the unsharded run ({len(full)})")
+print(f"ok: run of {len(full)} cases in shards of {halves}, merged = unsharded")
+PY

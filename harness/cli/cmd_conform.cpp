@@ -143,18 +143,9 @@ int cmd_conform(const Args& args) {
     if (update_baseline && baseline.empty()) return report_error("conform", usage_error("--update-baseline needs --baseline DIR|auto"));
     if (!baseline.empty() && baseline != "auto" && kernels.size() > 1)
         return report_error("conform", usage_error("--baseline DIR gates one kernel; with two --kernel options use --baseline auto"));
-    // --shard I/N, else GoogleTest's sharding variables (a CI matrix sets them for every step).
-    std::optional<session::Shard> shard;
-    if (auto text = p->get("shard")) {
-        auto parsed = session::parse_shard(*text);
-        if (!parsed) return report_error("conform", parsed.error());
-        shard = *parsed;
-    } else {
-        auto from_env = session::shard_from_environment(+[](const char* name) -> const char* { return std::getenv(name); });
-        if (!from_env) return report_error("conform", from_env.error());
-        shard = *from_env;
-    }
-    const bool sharded = shard && shard->total > 1;
+    auto shard = shard_option(*p);
+    if (!shard) return report_error("conform", shard.error());
+    const bool sharded = shard->has_value() && (*shard)->total > 1;
     if (update_baseline && (filtered || sharded))
         return report_error(
             "conform", usage_error("a baseline holds the whole suite: --update-baseline cannot be combined with --only/--group/--shard"));
@@ -180,7 +171,7 @@ int cmd_conform(const Args& args) {
         so.case_filter = p->get_or("only", "");
         so.man_page = p->get_or("man-page", "");
         if (sharded) {
-            so.shard = *shard;
+            so.shard = **shard;
             // The kernel's committed baseline says which cases end their VM (a reboot each).
             if (auto dir = baseline_dir("auto", conformance_dir, k); !dir.empty())
                 if (auto recorded = conformance::load_run(dir))

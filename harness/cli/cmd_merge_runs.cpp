@@ -2,6 +2,7 @@
 // per CI runner) joined into the run and reports an unsharded conform writes.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "conformance/report/report.h"
 #include "conformance/shard_runs.h"
@@ -11,6 +12,8 @@
 #include "harness/cli/conformance_output.h"
 #include "harness/common/error_kind.h"
 #include "harness/common/files.h"
+#include "harness/common/text.h"
+#include "harness/session/merge_results.h"
 
 namespace mh::cli {
 namespace {
@@ -25,6 +28,9 @@ constexpr const char* kHelp =
     "the summary recounted; wall time is the longest shard's. A missing or repeated shard, shards\n"
     "of different kernels or splits, and a shard that did not finish (--resume it first) are\n"
     "refused. Each shard's own --baseline gate covers its cases; the merged run is the report.\n"
+    "\n"
+    "Shards of `modharness run --shard I/N CASEFILE...` (each DIR holding results.jsonl and\n"
+    "shard.json) are joined the same way into OUT/results.jsonl, in case-file order.\n"
     "\n";
 
 std::vector<OptionSpec> merge_options() {
@@ -32,6 +38,39 @@ std::vector<OptionSpec> merge_options() {
         {"conformance-dir", "D", "contract and baselines for the report's evidence column (default: the source tree's conformance/)"},
         {"help", "", ""},
     };
+}
+
+// `modharness run --shard` outputs: their results.jsonl joined; exit 1 when a case FAILed,
+// BROKe or saw a KERNEL event, as run's own exit code says.
+int merge_run_shards(const ParsedArgs& p, const std::filesystem::path& out) {
+    std::vector<session::ResultShard> shards;
+    for (size_t i = 1; i < p.positionals.size(); ++i) {
+        const std::filesystem::path dir = p.positionals[i];
+        auto marker = read_text_file(dir / "shard.json");
+        auto results = read_text_file(dir / "results.jsonl");
+        if (!marker || !results)
+            return report_error("merge-runs",
+                                usage_error(dir.string() + ": not a `modharness run --shard` output (shard.json and results.jsonl)"));
+        shards.push_back({nlohmann::json::parse(*marker, nullptr, false), *results, dir.string()});
+    }
+    const size_t n = shards.size();
+    auto joined = session::merge_result_shards(std::move(shards));
+    if (!joined) return report_error("merge-runs", joined.error());
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) return report_error("merge-runs", storage_error("cannot create " + out.string() + ": " + ec.message()));
+    if (auto w = write_file_atomic(out / "results.jsonl", *joined); !w) return report_error("merge-runs", w.error());
+    std::map<std::string, int> verdicts;
+    size_t cases = 0;
+    for (auto [line, number] : lines(*joined)) {
+        ++cases;
+        ++verdicts[nlohmann::json::parse(line, nullptr, false).value("verdict", "?")];
+    }
+    std::printf("%zu cases:", cases);
+    for (const auto& [v, count] : verdicts) std::printf(" %d %s", count, v.c_str());
+    std::printf("\nmerged %zu shards: %s/results.jsonl\n", n, out.c_str());
+    const bool findings = verdicts.count("FAIL") || verdicts.count("BROK") || verdicts.count("KERNEL");
+    return findings ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -49,6 +88,9 @@ int cmd_merge_runs(const Args& args) {
     }
     if (p->positionals.size() < 2) return report_error("merge-runs", usage_error("give OUT and at least one shard directory (see --help)"));
     const std::filesystem::path out = p->positionals[0];
+    std::error_code ec;
+    // Run shards: shard.json beside results.jsonl.
+    if (std::filesystem::exists(std::filesystem::path(p->positionals[1]) / "shard.json", ec)) return merge_run_shards(*p, out);
     std::vector<nlohmann::json> shards;
     for (size_t i = 1; i < p->positionals.size(); ++i) {
         auto run = conformance::load_run(p->positionals[i]);
@@ -58,7 +100,6 @@ int cmd_merge_runs(const Args& args) {
     }
     auto merged = conformance::merge_shard_runs(shards);
     if (!merged) return report_error("merge-runs", merged.error());
-    std::error_code ec;
     std::filesystem::create_directories(out, ec);
     if (ec) return report_error("merge-runs", storage_error("cannot create " + out.string() + ": " + ec.message()));
     if (auto w = write_file_atomic(out / "conformance.json", merged->dump(1, ' ', false, nlohmann::json::error_handler_t::replace)); !w)

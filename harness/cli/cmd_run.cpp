@@ -3,6 +3,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
@@ -33,6 +34,9 @@ options:
 
 std::vector<OptionSpec> run_options() {
     auto specs = session_option_specs();
+    specs.push_back({"shard", "I/N",
+                     "run only shard I of N of the cases (1-based; also from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS): a "
+                     "contiguous slice in file order, with OUT/shard.json; modharness merge-runs joins the N outputs"});
     specs.push_back({"json", "FILE", "also write the JSON result lines to FILE ('-' = stdout, table goes to stderr)"});
     specs.push_back({"quiet", "", "no progress lines"});
     specs.push_back({"help", "", ""});
@@ -67,6 +71,18 @@ int cmd_run(const Args& args) {
             cases.push_back(std::move(hc));
         }
     }
+    auto shard = shard_option(*p);
+    if (!shard) return report_error("run", shard.error());
+    if (*shard && (*shard)->total > 1) {
+        const auto keep = session::shard_members(std::vector<double>(cases.size(), 1.0), **shard);
+        std::vector<session::HostCase> mine;
+        for (size_t i = 0; i < cases.size(); ++i)
+            if (keep[i]) {
+                mine.push_back(std::move(cases[i]));
+                mine.back().guest.idx = static_cast<int>(mine.size() - 1);
+            }
+        cases = std::move(mine);
+    }
     std::string json_path = p->get_or("json", "");
     bool json_stdout = json_path == "-";
     std::FILE* human = json_stdout ? stderr : stdout;
@@ -89,6 +105,14 @@ int cmd_run(const Args& args) {
     };
     auto r = session::run_session(std::move(cases), *opts);
     if (!r) return report_error("run", r.error());
+    if (*shard && (*shard)->total > 1) {
+        const nlohmann::json marker = {{"schema", "modharness.shard/1"},
+                                       {"index", (*shard)->index},
+                                       {"total", (*shard)->total},
+                                       {"cases", r->records.size()},
+                                       {"finished", r->stopped.empty() && !r->stats.interrupted}};
+        if (auto w = write_file_atomic(opts->out_dir / "shard.json", marker.dump(1) + "\n"); !w) return report_error("run", w.error());
+    }
     if (!json_path.empty()) {
         const std::string results = read_text_file(r->results_file).value_or("");
         std::string json_lines;

@@ -1,6 +1,8 @@
 // Parsing of the VM session options.
 #include "harness/cli/run_options.h"
 
+#include <cstdlib>
+
 #include <ctime>
 
 #include "harness/cli/number_option.h"
@@ -71,6 +73,14 @@ Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, cons
         o.out_dir = std::filesystem::path("mh-results") / (command + "-" + stamp);
     }
     return o;
+}
+
+Expected<std::optional<session::Shard>> shard_option(const ParsedArgs& p) {
+    if (auto text = p.get("shard")) {
+        MH_TRY_ASSIGN(shard, session::parse_shard(*text));
+        return std::optional<session::Shard>(shard);
+    }
+    return session::shard_from_environment(+[](const char* name) -> const char* { return std::getenv(name); });
 }
 
 }  // namespace mh::cli

@@ -1,6 +1,7 @@
 // Shards of a case list (see shard.h).
 #include "harness/session/shard.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <numeric>
@@ -37,6 +38,20 @@ Expected<std::optional<Shard>> shard_from_environment(const char* (*get)(const c
         return usage_error(std::string("GTEST_TOTAL_SHARDS=") + total + " GTEST_SHARD_INDEX=" + (index ? index : "(unset)") +
                            ": want 0 <= index < total <= 1000");
     return std::optional<Shard>(Shard{*i + 1, *n});
+}
+
+Status check_shard_set(const std::vector<Shard>& shards) {
+    if (shards.empty()) return usage_error("no shard runs to merge");
+    const int total = shards.front().total;
+    for (const auto& s : shards)
+        if (s.total != total)
+            return usage_error("the runs are shards of different splits (" + std::to_string(total) + " and " + std::to_string(s.total) +
+                               ")");
+    for (int k = 1; k <= total; ++k) {
+        const auto have = std::count_if(shards.begin(), shards.end(), [k](const Shard& s) { return s.index == k; });
+        if (have != 1) return usage_error("shard " + Shard{k, total}.text() + (have == 0 ? " is missing" : " is given twice"));
+    }
+    return ok_status();
 }
 
 std::vector<bool> shard_members(const std::vector<double>& costs, const Shard& shard) {

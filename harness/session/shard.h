@@ -27,6 +27,10 @@ Expected<Shard> parse_shard(std::string_view text);
 // nullopt when GTEST_TOTAL_SHARDS is unset; a malformed pair is a usage error. `get` reads a variable.
 Expected<std::optional<Shard>> shard_from_environment(const char* (*get)(const char*));
 
+// A set of shard runs to be joined is whole: every index 1..N of one N exactly once (runs are
+// named "run 1".. in the errors; "shard 2/3 is missing", "shard 1/3 is given twice").
+Status check_shard_set(const std::vector<Shard>& shards);
+
 // Which items of a list with these expected costs (all > 0) belong to `shard`: item i belongs to
 // the shard whose slice of the total cost holds the midpoint of i's own cost interval.
 std::vector<bool> shard_members(const std::vector<double>& costs, const Shard& shard);
