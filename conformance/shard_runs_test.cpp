@@ -59,6 +59,19 @@ TEST(ShardRuns, MergedInSuiteOrderWithCountsRecomputed) {
     EXPECT_EQ((*m)["merged_shards"], 3);
 }
 
+// More shards than the cut can fill: an empty shard ran no VM and names no kernel.
+TEST(ShardRuns, AnEmptyShardJoinsWithoutAKernel) {
+    auto empty = shard(1, 2, {});
+    empty.erase("kernel");
+    auto full = shard(2, 2, {{"a1", "PASS"}});
+    full["man_page"] = {{"name", "manpages-6.03"}};
+    auto m = merge_shard_runs({empty, full});
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ((*m)["kernel"]["release"], "6.1.0-57-cloud-amd64");
+    EXPECT_EQ((*m)["man_page"]["name"], "manpages-6.03");
+    EXPECT_EQ((*m)["cases"].size(), 1u);
+}
+
 TEST(ShardRuns, IncompleteOrMismatchedSetsAreRefused) {
     auto a = shard(1, 2, {{"a1", "PASS"}});
     auto b = shard(2, 2, {{"a2", "PASS"}});

@@ -1,5 +1,6 @@
 // `modharness merge-runs OUT DIR...`: the shards of a conformance run (conform --shard I/N, one
-// per CI runner) joined into the run and reports an unsharded conform writes.
+// per CI runner) joined into the run and reports an unsharded conform writes; the shards of a
+// case run (run --shard I/N) into one results.jsonl.
 #include <cstdio>
 #include <filesystem>
 #include <map>
