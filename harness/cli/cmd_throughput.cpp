@@ -1,5 +1,6 @@
-// `modharness throughput`: the harness's own speed on one kernel: boot-to-first-result, and
-// conformance cases per second (with and without VM restarts).
+// `modharness throughput`: the harness's own speed on one kernel: boot-to-first-result,
+// conformance cases per second (with and without VM restarts), and fuzzing execs per second of
+// each engine from a short campaign.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,10 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/suite.h"
+#include "harness/campaign/campaign.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/number_option.h"
 #include "harness/cli/run_options.h"
+#include "harness/common/text.h"
 
 namespace mh::cli {
 namespace {
@@ -19,6 +23,8 @@ namespace {
 std::vector<OptionSpec> throughput_options() {
     auto specs = session_option_specs();
     specs.push_back({"only", "LIST", "run only these conformance cases: ids or classes, as conform --only"});
+    specs.push_back({"fuzz-seconds", "S", "seconds of fuzzing per engine for the exec/s figures, 0..3600 (default 60; 0 = none)"});
+    specs.push_back({"engines", "LIST", "engines to time, comma-separated (default: libfuzzer,libfuzzer-bytes,random,aflpp)"});
     specs.push_back({"json", "", "print the figures as JSON (schema modharness.throughput/1)"});
     specs.push_back({"help", "", ""});
     return specs;
@@ -32,15 +38,27 @@ int cmd_throughput(const Args& args) {
     if (!p) return report_error("throughput", p.error());
     if (p->has("help")) {
         std::puts(
-            "usage: modharness throughput [--kernel K] [--only LIST] [--json] [options]\n\n"
+            "usage: modharness throughput [--kernel K] [--only LIST] [--fuzz-seconds S] [--engines LIST] [--json] [options]\n\n"
             "Measures the harness on kernel K: boot-to-first-result of a one-case VM (3 boots, median),\n"
             "then the conformance suite (or --only LIST of it) in cases per second: wall time with boots\n"
-            "and VM restarts, and per VM-second. Fuzzing exec/s will join when the fuzz drivers exist.\n");
+            "and VM restarts, and per VM-second; then a --fuzz-seconds campaign of each engine in one VM:\n"
+            "execs per second of engine time and of wall time (restarts included), and how many execs\n"
+            "loaded a module (the rest were refused early). The split of an exec's time between refused\n"
+            "and loaded inputs is not measured.\n");
         print_option_help(stdout, specs);
         return kExitOk;
     }
     auto base = session_options_from(*p, "throughput");
     if (!base) return report_error("throughput", base.error());
+    auto fuzz_seconds = number_option(*p, "fuzz-seconds", 60, 0, 3600);
+    if (!fuzz_seconds) return report_error("throughput", fuzz_seconds.error());
+    std::vector<std::string> engines = campaign::engine_names();
+    if (auto list = p->get("engines")) {
+        engines = split_trimmed(*list, ',');
+        for (const auto& e : engines)
+            if (std::find(campaign::engine_names().begin(), campaign::engine_names().end(), e) == campaign::engine_names().end())
+                return report_error("throughput", usage_error("--engines: unknown engine '" + e + "'"));
+    }
     auto interrupted = install_interrupt_flag();
     base->interrupted = interrupted;
     std::vector<double> boots;
@@ -85,7 +103,38 @@ int cmd_throughput(const Args& args) {
                             {"vms", vms},
                             {"kernel_events", events},
                             {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0}}},
-                          {"fuzz_execs_per_second", nullptr}};
+                          {"fuzz", nlohmann::json::object()}};
+    // Each engine in one VM for --fuzz-seconds; an engine that cannot run here (AFL++ not
+    // installed...) gets its error and the others go on.
+    for (const auto& engine : engines) {
+        if (*fuzz_seconds <= 0 || interrupted->load()) break;
+        campaign::CampaignOptions fo;
+        fo.kernel = base->kernel;
+        fo.engine = engine;
+        fo.duration_s = *fuzz_seconds;
+        fo.out = base->out_dir / ("fuzz-" + engine);
+        fo.accel = base->accel;
+        fo.memory_mb = base->memory_mb;
+        fo.rng_seed = 1;
+        fo.interrupted = interrupted;
+        std::fprintf(stderr, "modharness: throughput: fuzzing with %s for %d s\n", engine.c_str(), *fuzz_seconds);
+        auto c = campaign::run_campaign(fo);
+        if (!c) {
+            out["fuzz"][engine] = {{"error", c.error().message}};
+            continue;
+        }
+        const double vm_s = c->engine_s + c->restart_s;
+        out["fuzz"][engine] = {{"execs", c->execs},
+                               {"loaded", c->loaded},
+                               {"refused", c->execs - c->loaded},
+                               {"engine_seconds", c->engine_s},
+                               {"restart_seconds", c->restart_s},
+                               {"vms", c->vms},
+                               {"feedback", c->feedback},
+                               {"execs_per_engine_second", c->engine_s > 0 ? static_cast<double>(c->execs) / c->engine_s : 0.0},
+                               {"execs_per_wall_second", c->elapsed_s > 0 ? static_cast<double>(c->execs) / c->elapsed_s : 0.0},
+                               {"restart_share", vm_s > 0 ? c->restart_s / vm_s : 0.0}};
+    }
     if (p->has("json")) {
         std::puts(out.dump(1).c_str());
         return kExitOk;
@@ -95,7 +144,20 @@ int cmd_throughput(const Args& args) {
     std::printf("boot-to-first-result:   %.2f s median (min %.2f, max %.2f; 3 boots)\n", boots[1], boots[0], boots[2]);
     std::printf("conformance:            %zu cases in %.1f s = %.1f cases/s (%d VMs, %d kernel events)\n", cases, wall,
                 wall > 0 ? static_cast<double>(cases) / wall : 0.0, vms, events);
-    std::printf("fuzzing exec/s:         n/a (no fuzz driver yet)\n");
+    if (out["fuzz"].empty()) std::printf("fuzzing exec/s:         not measured (--fuzz-seconds 0)\n");
+    for (const auto& [engine, f] : out["fuzz"].items()) {
+        if (f.contains("error")) {
+            std::printf("fuzzing %-17s error: %s\n", (engine + ":").c_str(), f["error"].get<std::string>().c_str());
+            continue;
+        }
+        std::printf(
+            "fuzzing %-17s %.1f exec/s of engine time, %.1f of wall time (%llu execs, %llu loaded, %llu refused; "
+            "%d VMs, %.0f %% of VM time restarting; %s feedback)\n",
+            (engine + ":").c_str(), f["execs_per_engine_second"].get<double>(), f["execs_per_wall_second"].get<double>(),
+            static_cast<unsigned long long>(f["execs"].get<uint64_t>()), static_cast<unsigned long long>(f["loaded"].get<uint64_t>()),
+            static_cast<unsigned long long>(f["refused"].get<uint64_t>()), f["vms"].get<int>(), 100 * f["restart_share"].get<double>(),
+            f["feedback"].get<std::string>().c_str());
+    }
     return kExitOk;
 }
 
