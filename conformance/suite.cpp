@@ -313,6 +313,14 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
     run["uncovered"] = json::array();
     for (const auto& u : contract->uncovered)
         run["uncovered"].push_back({{"id", u.id}, {"section", u.section}, {"title", u.title}, {"reason", u.reason}});
+    // conformance.json as the run stands. A run that cannot be stored stops like a full
+    // results.jsonl: run["stopped"] says why and the caller exits 4.
+    auto store = [&] {
+        auto w =
+            write_file_atomic(opt.session.out_dir / "conformance.json", run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+        if (!w) run["stopped"] = w.error().message;
+        return static_cast<bool>(w);
+    };
     std::map<std::string, int> summary, followed_summary;
     std::string man_page;  // chosen once the first group's kernel is known
     // Held until the suite returns: a second conform into this --out is refused at once.
@@ -339,10 +347,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
             run["summary"] = json::object();
             run["followed_summary"] = json::object();
             run["wall_seconds"] = 0.0;
-            if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
-                                           run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
-                !w)
-                run["stopped"] = w.error().message;
+            store();
         }
     }
 
@@ -404,13 +409,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         run["summary"] = summary;
         run["followed_summary"] = followed_summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        // A run that cannot be stored stops like a full results.jsonl: the caller says why (exit 4).
-        if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
-                                       run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
-            !w) {
-            run["stopped"] = w.error().message;
-            break;
-        }
+        if (!store()) break;
         if (!result->stopped.empty()) {
             // Results can no longer be stored: no further group, and the caller says why.
             run["stopped"] = result->stopped;
@@ -418,10 +417,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
         }
         if (result->stats.interrupted) {
             run["interrupted"] = true;
-            if (auto w = write_file_atomic(opt.session.out_dir / "conformance.json",
-                                           run.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
-                !w)
-                run["stopped"] = w.error().message;
+            store();
             break;
         }
     }

@@ -1,6 +1,5 @@
 // `modharness conform`: the conformance suite on one or more kernels, with reports and a diff.
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <iostream>
 
