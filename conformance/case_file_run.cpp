@@ -91,6 +91,7 @@ Expected<nlohmann::json> run_case_files(const std::vector<std::filesystem::path>
                                   {"wall_seconds", st.wall_seconds},
                                   {"first_result_seconds", st.first_result_seconds},
                                   {"completed", st.completed}}});
+    run["groups"][0].update(session::reset_to_json(st));
     run["summary"] = summary;
     run["classes"] = json::object();
     run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -406,6 +406,7 @@ Expected<nlohmann::json> run_suite(const SuiteOptions& opt) {
                                  {"wall_seconds", result->stats.wall_seconds},
                                  {"first_result_seconds", result->stats.first_result_seconds},
                                  {"completed", result->stats.completed}});
+        run["groups"].back().update(session::reset_to_json(result->stats));
         run["summary"] = summary;
         run["followed_summary"] = followed_summary;
         run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -39,9 +39,10 @@ int cmd_throughput(const Args& args) {
     if (p->has("help")) {
         std::puts(
             "usage: modharness throughput [--kernel K] [--only LIST] [--fuzz-seconds S] [--engines LIST] [--json] [options]\n\n"
-            "Measures the harness on kernel K: boot-to-first-result of a one-case VM (3 boots, median),\n"
-            "then the conformance suite (or --only LIST of it) in cases per second: wall time with boots\n"
-            "and VM restarts, and per VM-second; then a --fuzz-seconds campaign of each engine in one VM:\n"
+            "Measures the harness on kernel K: first result of a one-case VM after a cold boot and after\n"
+            "a snapshot restore (3 each, median), then the conformance suite (or --only LIST of it) with\n"
+            "each reset (--reset boot, then snapshot) in cases per second, boots and VM restarts\n"
+            "included; then a --fuzz-seconds campaign of each engine in one VM:\n"
             "execs per second of engine time and of wall time (restarts included), and how many execs\n"
             "loaded a module (the rest were refused early). The split of an exec's time between refused\n"
             "and loaded inputs is not measured.\n");
@@ -61,49 +62,87 @@ int cmd_throughput(const Args& args) {
     }
     auto interrupted = install_interrupt_flag();
     base->interrupted = interrupted;
-    std::vector<double> boots;
-    for (int i = 0; i < 3; ++i) {
-        auto cases = session::parse_case_text("id=first call=finit fd=minus1 image=none expect=EBADF\n", "throughput");
-        session::SessionOptions so = *base;
-        so.out_dir = base->out_dir / ("boot-" + std::to_string(i));
-        auto r = session::run_session(*cases, so);
-        if (!r) return report_error("throughput", r.error());
-        if (!r->stopped.empty()) {
-            std::fprintf(stderr, "modharness throughput: stopped: %s\n", r->stopped.c_str());
-            return kExitStorage;
+    // One single-case VM three times per reset: QEMU start -> first result. With snapshot reset
+    // the figure is a restored VM's (the snapshot's own boot is reported beside it).
+    struct FirstResult {
+        std::vector<double> seconds;  // sorted
+        double snapshot_seconds = -1;  // median cost of taking the snapshot
+    };
+    auto first_results = [&](session::Reset reset) -> Expected<FirstResult> {
+        FirstResult fr;
+        std::vector<double> takes;
+        for (int i = 0; i < 3; ++i) {
+            auto cases = session::parse_case_text("id=first call=finit fd=minus1 image=none expect=EBADF\n", "throughput");
+            session::SessionOptions so = *base;
+            so.reset = reset;
+            so.out_dir = base->out_dir / (std::string(session::reset_name(reset)) + "-" + std::to_string(i));
+            auto r = session::run_session(*cases, so);
+            if (!r) return r.error();
+            if (!r->stopped.empty()) return storage_error(r->stopped);
+            if (reset == session::Reset::Snapshot && r->stats.vms_restored == 0)
+                return environment_error("snapshot reset fell back to cold boots: " + r->stats.snapshot_fallback);
+            fr.seconds.push_back(r->stats.first_result_seconds);
+            takes.push_back(r->stats.snapshot_seconds);
         }
-        boots.push_back(r->stats.first_result_seconds);
-    }
-    std::sort(boots.begin(), boots.end());
-    conformance::SuiteOptions co;
-    co.session = *base;
-    co.session.out_dir = base->out_dir / "conform";
-    co.conformance_dir = conformance::default_conformance_dir();
-    co.case_filter = p->get_or("only", "");
-    auto run = conformance::run_suite(co);
-    if (!run) return report_error("throughput", run.error());
-    if (run->contains("stopped")) {
-        std::fprintf(stderr, "modharness throughput: stopped: %s\n", (*run)["stopped"].get<std::string>().c_str());
-        return kExitStorage;
-    }
-    double wall = run->value("wall_seconds", 0.0);
-    size_t cases = (*run)["cases"].size();
-    int vms = 0, events = 0;
-    for (const auto& g : (*run)["groups"]) {
-        vms += g.value("vms", 0);
-        events += g.value("kernel_events", 0);
-    }
+        std::sort(fr.seconds.begin(), fr.seconds.end());
+        std::sort(takes.begin(), takes.end());
+        fr.snapshot_seconds = takes[1];
+        return fr;
+    };
+    // The suite under one reset: wall time, VMs, kernel events.
+    auto suite = [&](session::Reset reset) -> Expected<nlohmann::json> {
+        conformance::SuiteOptions co;
+        co.session = *base;
+        co.session.reset = reset;
+        co.session.out_dir = base->out_dir / ("conform-" + std::string(session::reset_name(reset)));
+        co.conformance_dir = conformance::default_conformance_dir();
+        co.case_filter = p->get_or("only", "");
+        auto run = conformance::run_suite(co);
+        if (!run) return run.error();
+        if (run->contains("stopped")) return storage_error((*run)["stopped"].get<std::string>());
+        const double wall = run->value("wall_seconds", 0.0);
+        const size_t cases = (*run)["cases"].size();
+        int vms = 0, events = 0;
+        for (const auto& g : (*run)["groups"]) {
+            vms += g.value("vms", 0);
+            events += g.value("kernel_events", 0);
+        }
+        return nlohmann::json{{"reset", session::reset_name(reset)},
+                              {"cases", cases},
+                              {"wall_seconds", wall},
+                              {"vms", vms},
+                              {"kernel_events", events},
+                              {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0},
+                              {"kernel", (*run)["kernel"]},
+                              {"accel", run->value("accel", "")}};
+    };
+    auto fail = [&](const Error& e) {
+        return e.kind == ErrorKind::kStorage
+                   ? (std::fprintf(stderr, "modharness throughput: stopped: %s\n", e.message.c_str()), kExitStorage)
+                   : report_error("throughput", e);
+    };
+    auto boots = first_results(session::Reset::Boot);
+    if (!boots) return fail(boots.error());
+    auto restores = first_results(session::Reset::Snapshot);
+    if (!restores) return fail(restores.error());
+    auto cold_suite = suite(session::Reset::Boot);
+    if (!cold_suite) return fail(cold_suite.error());
+    auto snap_suite = suite(session::Reset::Snapshot);
+    if (!snap_suite) return fail(snap_suite.error());
+    auto spread = [](const std::vector<double>& v) { return nlohmann::json{{"median", v[1]}, {"min", v[0]}, {"max", v[2]}}; };
     nlohmann::json out = {{"schema", "modharness.throughput/1"},
-                          {"kernel", (*run)["kernel"]},
-                          {"accel", run->value("accel", "")},
-                          {"boot_to_first_result_seconds", {{"median", boots[1]}, {"min", boots[0]}, {"max", boots[2]}}},
-                          {"conformance",
-                           {{"cases", cases},
-                            {"wall_seconds", wall},
-                            {"vms", vms},
-                            {"kernel_events", events},
-                            {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0}}},
+                          {"kernel", (*snap_suite)["kernel"]},
+                          {"accel", (*snap_suite)["accel"]},
+                          {"boot_to_first_result_seconds", spread(boots->seconds)},
+                          {"restore_to_first_result_seconds", spread(restores->seconds)},
+                          {"snapshot_take_seconds", restores->snapshot_seconds},
+                          {"conformance", *snap_suite},
+                          {"conformance_boot", *cold_suite},
                           {"fuzz", nlohmann::json::object()}};
+    out["conformance"].erase("kernel");
+    out["conformance"].erase("accel");
+    out["conformance_boot"].erase("kernel");
+    out["conformance_boot"].erase("accel");
     // Each engine in one VM for --fuzz-seconds; an engine that cannot run here (AFL++ not
     // installed...) gets its error and the others go on.
     for (const auto& engine : engines) {
@@ -139,11 +178,19 @@ int cmd_throughput(const Args& args) {
         std::puts(out.dump(1).c_str());
         return kExitOk;
     }
-    std::printf("kernel:                 %s (%s), accel %s\n", (*run)["kernel"].value("release", "?").c_str(),
-                (*run)["kernel"].value("version", "?").c_str(), run->value("accel", "?").c_str());
-    std::printf("boot-to-first-result:   %.2f s median (min %.2f, max %.2f; 3 boots)\n", boots[1], boots[0], boots[2]);
-    std::printf("conformance:            %zu cases in %.1f s = %.1f cases/s (%d VMs, %d kernel events)\n", cases, wall,
-                wall > 0 ? static_cast<double>(cases) / wall : 0.0, vms, events);
+    std::printf("kernel:                 %s (%s), accel %s\n", out["kernel"].value("release", "?").c_str(),
+                out["kernel"].value("version", "?").c_str(), out.value("accel", "?").c_str());
+    const auto& b = boots->seconds;
+    const auto& r = restores->seconds;
+    std::printf("boot-to-first-result:   %.2f s median (min %.2f, max %.2f; 3 boots)\n", b[1], b[0], b[2]);
+    std::printf("restore-to-first-result: %.2f s median (min %.2f, max %.2f; 3 restores) = %.1fx faster; taking the snapshot %.2f s\n",
+                r[1], r[0], r[2], r[1] > 0 ? b[1] / r[1] : 0.0, restores->snapshot_seconds);
+    for (const auto* key : {"conformance_boot", "conformance"}) {
+        const auto& c = out[key];
+        std::printf("conformance (%-8s   %zu cases in %.1f s = %.1f cases/s (%d VMs, %d kernel events)\n",
+                    (c["reset"].get<std::string>() + "):").c_str(), c["cases"].get<size_t>(), c["wall_seconds"].get<double>(),
+                    c["cases_per_second"].get<double>(), c["vms"].get<int>(), c["kernel_events"].get<int>());
+    }
     if (out["fuzz"].empty()) std::printf("fuzzing exec/s:         not measured (--fuzz-seconds 0)\n");
     for (const auto& [engine, f] : out["fuzz"].items()) {
         if (f.contains("error")) {

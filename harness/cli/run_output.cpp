@@ -50,7 +50,12 @@ void print_summary(std::FILE* out, const session::SessionResult& r) {
     std::fprintf(out, "%d VM(s), %d boot failure(s), %d kernel event(s) (%zu late), %zu bad frame(s), %d result(s) lost, %.1f s wall",
                  r.stats.vms, r.stats.boot_failures, r.stats.kernel_events, r.events.size(), r.stats.bad_frames, r.stats.results_lost,
                  r.stats.wall_seconds);
-    if (r.stats.first_result_seconds >= 0) std::fprintf(out, ", boot-to-first-result %.2f s", r.stats.first_result_seconds);
+    if (r.stats.first_result_seconds >= 0)
+        std::fprintf(out, ", %s-to-first-result %.2f s", r.stats.vms_restored ? "restore" : "boot", r.stats.first_result_seconds);
+    if (r.stats.snapshot_seconds >= 0)
+        std::fprintf(out, "\nreset: snapshot (taken in %.2f s), %d of %d VM(s) restored", r.stats.snapshot_seconds, r.stats.vms_restored,
+                     r.stats.vms);
+    if (!r.stats.snapshot_fallback.empty()) std::fprintf(out, "\nreset: cold boots: %s", r.stats.snapshot_fallback.c_str());
     std::fprintf(out, "\naccelerator: %s\nresults: %s\n", r.accel_reason.c_str(), r.results_file.string().c_str());
     if (r.stats.interrupted) std::fprintf(out, "INTERRUPTED: results above are complete up to the last case shown\n");
     if (!r.stopped.empty()) std::fprintf(out, "STOPPED: %s\n", stopped_message(r).c_str());

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "harness/common/files.h"
@@ -12,6 +13,7 @@
 #include "harness/common/text.h"
 #include "harness/executor/case_runner.h"
 #include "harness/executor/fuzz_supervisor.h"
+#include "harness/executor/go_wait.h"
 #include "harness/protocol/guest_case.h"
 #include "harness/executor/guest_env.h"
 #include "harness/executor/real_backend.h"
@@ -39,12 +41,36 @@ int main() {
     RealBackend backend;
     RunnerEnv env;
 
+    // A VM booted for a snapshot: say so, and wait here. The host saves the VM now; each VM
+    // restored from it resumes in wait_for_go and gets its cases, a token to check against the
+    // initramfs's (the guard's check, again, for this guest) and a fresh random seed.
+    std::optional<protocol::GoRecord> go;
+    if (guest_guard::cmdline_value(cmdline, "modharness.wait=").value_or("") == "1") {
+        channel.send(protocol::make_record(protocol::FrameType::Ready));
+        auto got = wait_for_go();
+        const auto token = trim(read_text_file(guest_guard::kTokenPath).value_or(""));
+        std::string problem;
+        if (!got)
+            problem = got.error().message;
+        else if (got->token != token)
+            problem = "the go record's token does not match the initramfs token";
+        if (!problem.empty()) {
+            KvRecord err = protocol::make_record(protocol::FrameType::Error);
+            err.set("message", problem);
+            channel.send(err);
+            power_off();
+        }
+        mix_seed(got->seed_hex);
+        go = *got;
+    }
+
     KvRecord hello = protocol::make_record(protocol::FrameType::Hello);
     hello.set("version", kExecutorVersion);
     utsname u{};
     if (::uname(&u) == 0) hello.set("release", u.release);
     hello.set("taint", std::to_string(backend.taint()));
     hello.set("results_port", channel.on_serial() ? "ttyS1" : "console");
+    if (go) hello.set("restored", "1");
     channel.send(hello);
 
     // A fuzzing VM: the host put an engine command line instead of cases.
@@ -62,6 +88,10 @@ int main() {
     // A retry VM runs one case: the host sets where the run stops.
     int stop = -1;
     if (auto s = guest_guard::cmdline_value(cmdline, "modharness.stop=")) stop = std::atoi(s->c_str());
+    if (go) {
+        start = go->start;
+        stop = go->stop;
+    }
     auto cases_text = read_text_file(kCasesPath);
     if (!cases_text) {
         KvRecord err = protocol::make_record(protocol::FrameType::Error);

@@ -22,6 +22,8 @@ namespace mh::protocol {
     X(Start, "start", ToHost, "a case is about to run: idx, id") \
     X(Result, "result", ToHost, "one case's result: errno, timing, taint, kmsg") \
     X(Restart, "restart", ToHost, "the VM is poisoned: restart it at case `next`") \
+    X(Ready, "ready", ToHost, "a guest booted for a snapshot waits for `go` (snapshot-taking VM only)") \
+    X(Go, "go", ToGuest, "restored guest: the cases to run (start, stop), the token, a random seed") \
     /* fuzz supervisor */ \
     X(Engine, "engine", ToHost, "the fuzzing engine started") \
     X(Pcs, "pcs", ToHost, "new kernel PCs seen by KCOV") \

@@ -10,10 +10,12 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <random>
 
 #include "harness/host/child.h"
 #include "harness/host/file_tail.h"
 #include "harness/protocol/frame_types.h"
+#include "harness/protocol/go_record.h"
 #include "harness/session/case_input.h"
 #include "harness/session/guest_observation.h"
 #include "harness/vm/monitor.h"
@@ -24,6 +26,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A fresh seed for each restored guest's entropy pool.
+std::string random_seed_hex() {
+    std::random_device rd;
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < protocol::kGoSeedBytes; ++i) {
+        const unsigned b = rd() & 0xffu;
+        out += digits[b >> 4];
+        out += digits[b & 0xf];
+    }
+    return out;
+}
 
 std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     if (!crashes.empty()) return crashes.front().excerpt;
@@ -109,6 +124,7 @@ private:
         return co;
     }
     Expected<VmRun> boot_and_watch(int vm_index);
+    void prepare_snapshot();
     void on_frame(VmRun& v, const vm::GuestFrame& f);
     Next after_vm(VmRun& v);
     Next blame_case_in_flight(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console);
@@ -135,6 +151,8 @@ private:
     std::deque<int> retry_;  // cases to run again, each alone in a fresh VM, after the main pass
     int end_ = 0;  // the current pass runs cases [next_, end_): all of them, or one retried case
     std::vector<bool> reported_;
+    std::optional<vm::GuestSnapshot> snapshot_;  // Reset::Snapshot, once taken (dropped when a restore fails)
+    bool snapshot_tried_ = false;
 };
 
 // The guest runs its cases in order: a frame about case `upto` (or the end) means every earlier
@@ -238,7 +256,51 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
     }
 }
 
+// Snapshot reset: the batch's guest booted once to the executor's ready point and saved. Any
+// failure is said once and the batch boots cold instead.
+void BatchRun::prepare_snapshot() {
+    if (opt_.reset != Reset::Snapshot || opt_.monitor) return;
+    vm::VmConfig current = opt_.vm;
+    current.initrd = batch_.initrd;
+    if (snapshot_) {
+        const std::string stale = snapshot_->stale_reason(current);
+        if (stale.empty()) return;
+        progress("snapshot is stale (" + stale + "): taking it again");
+        snapshot_.reset();
+        snapshot_tried_ = false;
+    }
+    if (snapshot_tried_) return;
+    snapshot_tried_ = true;
+    vm::SnapshotOptions so;
+    so.vm = current;
+    so.vm.console_log = opt_.work_dir / "console-snapshot.log";
+    so.vm.results_file = opt_.work_dir / "results-snapshot.bin";
+    vm::GuestCmdline cl = opt_.cmdline;
+    cl.token = batch_.token;
+    cl.start_case = 0;
+    cl.stop_case = -1;
+    cl.wait_for_go = true;
+    so.vm.append = vm::guest_cmdline(cl);
+    so.qemu_log = opt_.work_dir / "qemu-snapshot.log";
+    so.state_file = opt_.work_dir / "snapshot.state";
+    so.ram_dir = opt_.snapshot_ram_dir;
+    so.boot_timeout = opt_.boot_timeout;
+    so.interrupted = opt_.interrupted;
+    auto snap = vm::take_snapshot(so);
+    if (!snap) {
+        stats_.snapshot_fallback = snap.error().message;
+        progress("snapshot reset unavailable, booting every VM cold: " + snap.error().message);
+        return;
+    }
+    stats_.snapshot_seconds = snap->take_seconds();
+    ++stats_.snapshots;
+    if (opt_.after_snapshot) opt_.after_snapshot(snap->state_file());
+    progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) + " s; VMs are restored from it");
+    snapshot_.emplace(std::move(*snap));
+}
+
 Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
+    prepare_snapshot();
     VmRun v;
     v.index = vm_index;
     v.config = opt_.vm;
@@ -282,8 +344,24 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         progress("VM " + std::to_string(vm_index) + ": running case " + host_case(next_).guest.id + " again");
     else if (stats_.vms > 1)
         progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
+    if (snapshot_) {
+        mo.restore_from = &*snapshot_;
+        mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, random_seed_hex()});
+        // A restore that works says hello within a second; one that does not is given up early.
+        mo.boot_timeout = std::min(opt_.boot_timeout, std::chrono::seconds(20));
+    }
     auto m = opt_.monitor ? opt_.monitor(mo) : vm::monitor_vm(mo);
     if (!m) return m.error();
+    if (snapshot_ && !m->booted && (!m->restore_error.empty() || m->end == vm::VmEnd::NoBoot)) {
+        // Nothing ran in it: drop the snapshot and boot this VM (and the rest) cold.
+        const std::string why = m->restore_error.empty() ? "the restored guest did not answer" : m->restore_error;
+        stats_.snapshot_fallback = "restore failed: " + why;
+        progress("VM " + std::to_string(vm_index) + ": restore failed (" + why + "); booting cold from now on");
+        snapshot_.reset();
+        return boot_and_watch(vm_index);
+    }
+    if (m->restored) ++stats_.vms_restored;
+    if (m->ready_seconds >= 0) stats_.ready_seconds.push_back(m->ready_seconds);
     v.monitor = *m;
     switch (m->end) {
         case vm::VmEnd::Crash:
@@ -442,6 +520,8 @@ Expected<BatchStats> BatchRun::run() {
 }
 
 }  // namespace
+
+std::string_view reset_name(Reset r) { return r == Reset::Snapshot ? "snapshot" : "boot"; }
 
 Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& opt) { return BatchRun(batch, opt).run(); }
 

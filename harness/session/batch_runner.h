@@ -45,7 +45,14 @@ struct SessionEvent {
     std::string console_excerpt;
 };
 
+// How a batch gets a fresh VM: a cold boot each time, or (vm/snapshot.h) one boot to the
+// executor's ready point, saved, and every VM restored from it in a fraction of a boot.
+enum class Reset { Boot, Snapshot };
+std::string_view reset_name(Reset r);  // "boot", "snapshot"
+
 struct RunnerOptions {
+    Reset reset = Reset::Boot;
+    std::filesystem::path snapshot_ram_dir = "/dev/shm";  // where the snapshot's RAM file lives (tmpfs)
     vm::VmConfig vm;  // kernel, machine, accel, memory (initrd/logs are set per VM)
     vm::GuestCmdline cmdline;  // token and start are set per VM
     std::filesystem::path work_dir;  // console-N.log, results-N.bin, qemu-N.log
@@ -66,6 +73,9 @@ struct RunnerOptions {
     // Runs one VM; vm::monitor_vm unless set. Unit tests replace the VM with a script of frames.
     std::function<Expected<vm::MonitorResult>(const vm::MonitorOptions&)> monitor;
     std::function<void(std::string&)> tamper_results;  // tests only: vm::MonitorOptions::tamper_results
+    // Tests only: called with the snapshot's state file each time one is taken (to corrupt it,
+    // or to touch the initramfs so that the snapshot is stale).
+    std::function<void(const std::filesystem::path&)> after_snapshot;
     // Why the batch must stop now, or "" to go on: asked before each VM boots, after every case
     // and every `stop_check_interval` while a VM runs. A reason stops the batch at once: the VM
     // is killed, nothing more is reported (a case in flight is left for --resume) and the reason
@@ -82,6 +92,13 @@ struct BatchStats {
     int late_kernel_events = 0;  // of those: reports between cases (SessionEvent)
     int results_lost = 0;  // cases whose result frame was lost or corrupt (each is run again once)
     double first_result_seconds = -1;  // first VM: QEMU start -> first result frame
+    // Snapshot reset: VMs restored (the rest booted cold), the snapshot's cost (QEMU start ->
+    // saved; -1: none taken) and, when it was given up, why (the batch booted cold from then on).
+    int vms_restored = 0;
+    int snapshots = 0;  // taken (a stale one is taken again)
+    double snapshot_seconds = -1;
+    std::string snapshot_fallback;
+    std::vector<double> ready_seconds;  // each VM: QEMU start -> hello (boot or restore)
     double wall_seconds = 0;
     size_t bad_frames = 0;  // results-channel lines that failed their length or CRC check
     bool interrupted = false;

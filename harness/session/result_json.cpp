@@ -260,4 +260,11 @@ Expected<RecordedResults> read_recorded_results(const std::filesystem::path& fil
     return parse_recorded_results(text);
 }
 
+nlohmann::json reset_to_json(const BatchStats& st) {
+    nlohmann::json j = {{"reset", st.snapshots > 0 ? "snapshot" : "boot"}, {"vms_restored", st.vms_restored}, {"snapshots", st.snapshots}};
+    if (st.snapshot_seconds >= 0) j["snapshot_seconds"] = st.snapshot_seconds;
+    if (!st.snapshot_fallback.empty()) j["snapshot_fallback"] = st.snapshot_fallback;
+    return j;
+}
+
 }  // namespace mh::session

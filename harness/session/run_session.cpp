@@ -197,11 +197,13 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     ro.cmdline.extra = opt.guest_cmdline_extra;
     ro.work_dir = opt.out_dir;
     ro.boot_timeout = opt.boot_timeout;
+    ro.reset = opt.reset;
     ro.max_console_bytes = opt.max_console_bytes;
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
     ro.tamper_results = opt.tamper_results;
+    ro.after_snapshot = opt.after_snapshot;
     // The first result that cannot be stored stops the run: later ones could not be stored
     // either, and a record missing from results.jsonl is simply run again by --resume.
     std::string write_error;

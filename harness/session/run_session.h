@@ -30,6 +30,7 @@ struct SessionOptions {
     std::filesystem::path out_dir;  // results.jsonl, console logs
     std::filesystem::path executor;  // the guest /init
     std::chrono::seconds boot_timeout{60};
+    Reset reset = Reset::Snapshot;  // how each VM starts (batch_runner.h)
     bool resume = false;  // keep out_dir/results.jsonl, run only cases not in it
     // Free space out_dir must have before the initramfs is written, before each VM boots and
     // while one runs (0: never checked); less stops the run like a failed results write.
@@ -39,6 +40,7 @@ struct SessionOptions {
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
     std::function<void(std::string&)> tamper_results;  // tests only: see vm::MonitorOptions
+    std::function<void(const std::filesystem::path&)> after_snapshot;  // tests only: see RunnerOptions
     MalformFn malform;  // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
 };

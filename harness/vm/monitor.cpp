@@ -2,12 +2,16 @@
 // console and the clocks; VM control, frame decoding and console parsing stay in their own files.
 #include "harness/vm/monitor.h"
 
+#include <fstream>
+#include <optional>
 #include <thread>
 
 #include "harness/host/file_tail.h"
 #include "harness/protocol/frame.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/vm/crash_watch.h"
+#include "harness/vm/host_socket.h"
+#include "harness/vm/qmp.h"
 #include "harness/vm/vm_process.h"
 
 namespace mh::vm {
@@ -50,14 +54,59 @@ std::optional<VmEnd> watchdog(const MonitorOptions& opt, const MonitorResult& r,
 Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
     MonitorResult r;
     r.started = Clock::now();
-    auto proc = VmProcess::start(qemu_argv(opt.vm), opt.qemu_log);
+    // A restored VM's results UART is a socket (the host writes the go line into it); what
+    // arrives is appended to results_file as a booted VM's would be, and read back from there.
+    std::optional<HostSocket> results_socket, qmp_socket;
+    VmConfig config = opt.vm;
+    if (opt.restore_from) {
+        auto rs = HostSocket::listen("results");
+        if (!rs) return rs.error();
+        auto qs = HostSocket::listen("qmp");
+        if (!qs) return qs.error();
+        results_socket.emplace(std::move(*rs));
+        qmp_socket.emplace(std::move(*qs));
+        config = restore_config(*opt.restore_from, opt.vm.console_log, opt.vm.results_file, results_socket->name(), qmp_socket->name());
+        std::error_code ec;
+        std::filesystem::remove(opt.vm.results_file, ec);
+    }
+    auto proc = VmProcess::start(qemu_argv(config), opt.qemu_log);
     if (!proc) return proc.error();
+    std::ofstream results_copy;
+    if (opt.restore_from) {
+        auto failed = [&](const std::string& why) {
+            proc->kill();
+            r.end = VmEnd::NoBoot;
+            r.killed_by_us = true;
+            r.restore_error = why;
+            r.wait_status = proc->poll();
+            return r;
+        };
+        if (!qmp_socket->accept_within(std::chrono::seconds(20))) return failed("QEMU did not connect its monitor");
+        if (!results_socket->accept_within(std::chrono::seconds(5))) return failed("QEMU did not connect the results UART");
+        auto qmp = Qmp::open(*qmp_socket, std::chrono::seconds(10));
+        if (!qmp) return failed(qmp.error().message);
+        if (auto done = restore_into(*qmp, *opt.restore_from); !done) return failed(done.error().message);
+        r.restored = true;
+        results_copy.open(opt.vm.results_file, std::ios::binary | std::ios::app);
+    }
     host::FileTail results(opt.vm.results_file);
     ConsoleCrashWatch crash_watch(opt.vm.console_log);
     protocol::FrameDecoder decoder;
     auto last_frame = Clock::now();
     std::string untampered;  // tests only: the unterminated tail the tamper hook has not seen yet
+    auto last_go = Clock::time_point{};
     auto read_frames = [&] {
+        if (results_socket) {
+            const std::string got = results_socket->read_available();
+            if (!got.empty()) {
+                results_copy.write(got.data(), static_cast<std::streamsize>(got.size()));
+                results_copy.flush();
+            }
+            if (!r.booted && Clock::now() - last_go >= opt.go_resend) {
+                results_socket->write_all(opt.go_line);
+                last_go = Clock::now();
+            }
+        }
         std::string chunk = results.read_new();
         if (opt.tamper_results) {
             // The hook sees whole lines only: a frame split across two reads is still one frame.
@@ -75,7 +124,10 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
             last_frame = Clock::now();  // any verified frame is a sign of life
             auto rec = kv_parse(payload);
             if (!rec) continue;
-            if (protocol::frame_type(*rec) == protocol::FrameType::Hello) r.booted = true;
+            if (protocol::frame_type(*rec) == protocol::FrameType::Hello && !r.booted) {
+                r.booted = true;
+                r.ready_seconds = std::chrono::duration<double>(last_frame - r.started).count();
+            }
             if (opt.on_frame)
                 opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), ec ? 0 : console_offset, *rec});
         }

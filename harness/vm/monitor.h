@@ -15,6 +15,7 @@
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
 #include "harness/vm/qemu_argv.h"
+#include "harness/vm/snapshot.h"
 
 namespace mh::vm {
 
@@ -50,6 +51,13 @@ struct MonitorOptions {
     std::chrono::milliseconds poll_interval{5};
     std::chrono::milliseconds check_interval{250};  // console size and `periodic`
     const std::atomic<bool>* interrupted = nullptr;
+    // Set: the VM is restored from this snapshot instead of booting `vm` (whose console and
+    // results files it keeps), and `go_line` goes to the guest's results UART, again every
+    // `go_resend` until the guest says hello (a byte landing while the restore replaces the
+    // UART's state is lost).
+    const GuestSnapshot* restore_from = nullptr;
+    std::string go_line;
+    std::chrono::milliseconds go_resend{100};
     std::function<void(const GuestFrame&)> on_frame;  // each verified frame, in order
     std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
     std::function<bool()> stop_now;  // every poll, after frames: true stops the VM
@@ -64,6 +72,9 @@ struct MonitorResult {
     std::optional<int> wait_status;  // QEMU's wait status
     bool killed_by_us = false;
     bool booted = false;  // a `hello` frame arrived
+    bool restored = false;  // restored from MonitorOptions::restore_from (the restore itself worked)
+    std::string restore_error;  // the restore failed (QEMU was stopped, nothing ran): why
+    double ready_seconds = -1;  // QEMU start -> `hello`
     std::size_t bad_frames = 0;
     std::chrono::steady_clock::time_point started;
 };

@@ -31,14 +31,25 @@ std::vector<std::string> qemu_argv(const VmConfig& c) {
     a.insert(a.end(), {"-accel", accel_name(c.accel)});
     if (c.accel == Accel::Kvm) a.insert(a.end(), {"-cpu", "host"});
     a.insert(a.end(), {"-m", std::to_string(c.memory_mb), "-smp", std::to_string(c.cpus)});
+    if (!c.ram_file.empty()) {
+        a.insert(a.end(), {"-object",
+                           "memory-backend-file,id=mh-ram,size=" + std::to_string(c.memory_mb) +
+                               "M,mem-path=" + qemu_option_value(c.ram_file.string()) + ",share=" + (c.ram_shared ? "on" : "off"),
+                           "-machine", "memory-backend=mh-ram"});
+    }
     a.insert(a.end(), {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
     // No network and no host filesystem: the initramfs is the guest's whole world.
     a.insert(a.end(), {"-net", "none"});
     a.insert(a.end(), {"-kernel", c.kernel.string(), "-initrd", c.initrd.string(), "-append", c.append});
     a.insert(a.end(), {"-chardev", "file,id=con,path=" + qemu_option_value(c.console_log.string()), "-serial", "chardev:con"});
     // A second UART only for results, so console floods and oopses can't corrupt them.
-    a.insert(a.end(), {"-chardev", "file,id=res,path=" + qemu_option_value(c.results_file.string()), "-device",
-                       "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
+    const std::string results = c.results_socket.empty() ? "file,id=res,path=" + qemu_option_value(c.results_file.string())
+                                                         : "socket,id=res,abstract=on,path=" + qemu_option_value(c.results_socket);
+    a.insert(a.end(), {"-chardev", results, "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"});
+    if (!c.qmp_socket.empty())
+        a.insert(a.end(), {"-chardev", "socket,id=mh-qmp,abstract=on,path=" + qemu_option_value(c.qmp_socket), "-mon",
+                           "chardev=mh-qmp,mode=control"});
+    if (c.incoming) a.insert(a.end(), {"-incoming", "defer"});
     a.insert(a.end(), c.extra_args.begin(), c.extra_args.end());
     return a;
 }
@@ -53,6 +64,7 @@ std::string guest_cmdline(const GuestCmdline& c) {
     out += " modharness.guest=" + c.token;
     if (c.start_case) out += " modharness.start=" + std::to_string(c.start_case);
     if (c.stop_case >= 0) out += " modharness.stop=" + std::to_string(c.stop_case);
+    if (c.wait_for_go) out += " modharness.wait=1";
     for (const auto& e : c.extra) out += " " + e;
     return out;
 }

@@ -24,6 +24,14 @@ struct VmConfig {
     std::filesystem::path console_log;  // ttyS0: kernel console
     std::filesystem::path results_file;  // ttyS1: framed results
     std::vector<std::string> extra_args;  // appended verbatim (user's escape hatch)
+    // Snapshot reset (vm/snapshot.h): guest RAM in this file instead of anonymous memory, shared
+    // (the VM a snapshot is taken of writes into the file) or private (a restored VM's writes
+    // stay its own, copy on write). Empty: anonymous RAM.
+    std::filesystem::path ram_file;
+    bool ram_shared = false;
+    std::string results_socket;  // non-empty: the results UART connects to this abstract socket, not results_file
+    std::string qmp_socket;  // non-empty: a QMP monitor connects to this abstract socket
+    bool incoming = false;  // -incoming defer: the VM waits to be restored over QMP
 };
 
 // A value inside a QEMU option list ("file,id=con,path=VALUE"): QEMU splits those at commas and
@@ -39,6 +47,7 @@ struct GuestCmdline {
     int start_case = 0;  // modharness.start=
     int stop_case = -1;  // modharness.stop=: cases from here on are not run (-1: run to the end)
     std::optional<long> tsc_khz;  // tsc_early_khz= (TCG boots hang without it on busy hosts)
+    bool wait_for_go = false;  // modharness.wait=1: the executor stops at its ready point (a snapshot's VM)
     int loglevel = 5;  // 5: WARNING and worse reach the console, boot chatter does not
     std::vector<std::string> extra;  // e.g. module.sig_enforce=1
 };

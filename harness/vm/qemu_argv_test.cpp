@@ -105,3 +105,47 @@ TEST(GuestCmdline, TscFromCpuinfo) {
     EXPECT_EQ(tsc_khz_from_cpuinfo("processor : 0\n"), std::nullopt);
     EXPECT_EQ(tsc_khz_from_cpuinfo("cpu MHz : garbage\n"), std::nullopt);
 }
+
+TEST(QemuArgv, SnapshotResetWords) {
+    VmConfig c;
+    c.kernel = "/k/vmlinuz";
+    c.initrd = "/tmp/i.cpio";
+    c.console_log = "/tmp/con.log";
+    c.results_file = "/tmp/res.bin";
+    c.memory_mb = 512;
+    auto plain = qemu_argv(c);
+    EXPECT_FALSE(contains(plain, "-incoming"));
+    EXPECT_FALSE(contains(plain, "-mon"));
+    EXPECT_FALSE(contains(plain, "memory-backend=mh-ram"));
+
+    // The VM a snapshot is taken of: RAM in the file, shared, size = -m; a QMP monitor.
+    c.ram_file = "/dev/shm/a,b.ram";
+    c.ram_shared = true;
+    c.qmp_socket = "modharness-1-0-qmp";
+    auto source = qemu_argv(c);
+    EXPECT_TRUE(has_pair(source, "-object", "memory-backend-file,id=mh-ram,size=512M,mem-path=/dev/shm/a,,b.ram,share=on"));
+    EXPECT_TRUE(has_pair(source, "-machine", "memory-backend=mh-ram"));
+    EXPECT_TRUE(has_pair(source, "-chardev", "socket,id=mh-qmp,abstract=on,path=modharness-1-0-qmp"));
+    EXPECT_TRUE(has_pair(source, "-mon", "chardev=mh-qmp,mode=control"));
+    EXPECT_TRUE(has_pair(source, "-chardev", "file,id=res,path=/tmp/res.bin"));
+    EXPECT_FALSE(contains(source, "-incoming"));
+
+    // A restored VM: the same file mapped privately, results over a socket, waiting for the state.
+    c.ram_shared = false;
+    c.results_socket = "modharness-1-1-results";
+    c.incoming = true;
+    auto restored = qemu_argv(c);
+    EXPECT_TRUE(has_pair(restored, "-object", "memory-backend-file,id=mh-ram,size=512M,mem-path=/dev/shm/a,,b.ram,share=off"));
+    EXPECT_TRUE(has_pair(restored, "-chardev", "socket,id=res,abstract=on,path=modharness-1-1-results"));
+    EXPECT_TRUE(has_pair(restored, "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"));
+    EXPECT_TRUE(has_pair(restored, "-incoming", "defer"));
+    EXPECT_FALSE(contains(restored, "-net") && !has_pair(restored, "-net", "none"));
+}
+
+TEST(GuestCmdline, WaitForGoOnlyWhenAsked) {
+    GuestCmdline g;
+    g.token = "t0123456789abcdef";
+    EXPECT_EQ(guest_cmdline(g).find("modharness.wait="), std::string::npos);
+    g.wait_for_go = true;
+    EXPECT_NE(guest_cmdline(g).find(" modharness.wait=1"), std::string::npos);
+}

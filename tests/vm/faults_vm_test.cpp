@@ -43,8 +43,10 @@ id=param-unknown call=finit image=seed:params params=nosuchparam=1 expect=0
     kernel("hang", "hang");
     for (const char* id : {"after-oops", "after-warn", "after-hang", "param-ret", "param-junk", "param-range", "param-unknown"})
         EXPECT_EQ(by.at(id).outcome.judgement.verdict, verdict::Verdict::Pass) << id << ": " << by.at(id).outcome.judgement.reason;
-    // Each kernel event cost exactly one VM: 3 events -> 4 VMs.
+    // Each kernel event cost exactly one VM: 3 events -> 4 VMs, each restored from the batch's
+    // snapshot (the default reset) instead of booted.
     EXPECT_EQ(run->session.stats.vms, 4);
+    EXPECT_EQ(run->session.stats.vms_restored, 4) << run->session.stats.snapshot_fallback;
     EXPECT_LT(by.at("oops").outcome.vm_index, by.at("after-oops").outcome.vm_index);
     EXPECT_LT(by.at("hang").outcome.vm_index, by.at("after-hang").outcome.vm_index);
 }
