@@ -32,6 +32,9 @@ std::vector<OptionSpec> session_option_specs() {
         {"out", "DIR", "output directory (default mh-results/<command>-<UTC time>)"},
         {"no-fetch", "", "never download a kernel; fail if it is not cached"},
         {"boot-timeout", "S", "seconds a VM may take to reach the executor, 1..3600 (default 60)"},
+        {"vms", "N",
+         "VMs side by side, 1..16 (default 1): each runs a contiguous share of the\n"
+         "cases, restored from one snapshot; results and reports are as with one VM"},
         {"reset", "HOW",
          "how each VM starts: snapshot (default: boot once to the executor's ready\n"
          "point, save it, restore every VM from it; cold boots if that fails) or boot"},
@@ -62,6 +65,8 @@ Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, cons
     if (o.resume && !p.has("out")) return usage_error("--resume needs the --out DIR of the run to continue");
     MH_TRY_ASSIGN(boot_timeout, number_option(p, "boot-timeout", static_cast<int>(o.boot_timeout.count()), 1, kMaxBootTimeoutSeconds));
     o.boot_timeout = std::chrono::seconds(boot_timeout);
+    MH_TRY_ASSIGN(vms, number_option(p, "vms", o.parallel_vms, 1, 16));
+    o.parallel_vms = vms;
     const std::string reset = p.get_or("reset", std::string(session::reset_name(o.reset)));
     if (reset != "snapshot" && reset != "boot") return usage_error("--reset must be snapshot or boot (got '" + reset + "')");
     o.reset = reset == "snapshot" ? session::Reset::Snapshot : session::Reset::Boot;

@@ -10,6 +10,7 @@
 
 #include "harness/common/files.h"
 #include "harness/common/kv.h"
+#include "harness/common/monotonic.h"
 #include "harness/common/text.h"
 #include "harness/executor/case_runner.h"
 #include "harness/executor/fuzz_supervisor.h"
@@ -100,6 +101,7 @@ int main() {
         power_off();
     }
     std::uint64_t taint_between = backend.taint();
+    std::uint64_t last_result_ns = 0;
     for (auto [line, number] : lines(*cases_text)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
@@ -123,8 +125,15 @@ int main() {
         KvRecord begin = protocol::make_record(protocol::FrameType::Start);
         begin.set("idx", std::to_string(gc->idx));
         begin.set("id", gc->id);
+        const uint64_t t_start = monotonic_ns();
         channel.send(begin);
+        const uint64_t t_sent = monotonic_ns();
         auto outcome = run_case(*gc, backend, env);
+        outcome.record.set("start_frame_ns", std::to_string(t_sent - t_start));
+        // Guest time from sending the previous case's result to this case's start (the result
+        // frame, the taint check, the next case line).
+        if (last_result_ns) outcome.record.set("between_ns", std::to_string(t_start - last_result_ns));
+        last_result_ns = monotonic_ns();
         channel.send(outcome.record);
         if (outcome.poisoned) {
             KvRecord restart = protocol::make_record(protocol::FrameType::Restart);

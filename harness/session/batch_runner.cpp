@@ -10,6 +10,10 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 #include "harness/host/child.h"
@@ -73,8 +77,20 @@ verdict::Judgement judge_case(const HostCase& hc, const verdict::Observation& o)
 // One batch in progress: the cases' outcomes so far and where the next VM starts.
 class BatchRun {
 public:
-    BatchRun(const PreparedBatch& batch, const RunnerOptions& opt)
-        : batch_(batch), opt_(opt), n_(static_cast<int>(batch.cases.size())), reported_(batch.cases.size(), false) {}
+    // A lane runs the main pass over cases [begin, end); lanes of one batch run side by side,
+    // restore VMs from one shared snapshot (`shared`, may be null) and number VMs from one counter.
+    struct Lane {
+        int begin = 0;
+        int end = -1;  // -1: to the batch's end
+        std::atomic<int>* vm_counter = nullptr;
+        const vm::GuestSnapshot* shared = nullptr;
+        bool parallel = false;
+    };
+    BatchRun(const PreparedBatch& batch, const RunnerOptions& opt, Lane lane)
+        : batch_(batch), opt_(opt), n_(static_cast<int>(batch.cases.size())), reported_(batch.cases.size(), false), lane_(lane) {
+        if (lane_.end < 0) lane_.end = n_;
+        snap_ = lane_.shared;
+    }
     Expected<BatchStats> run();
 
 private:
@@ -151,7 +167,12 @@ private:
     std::deque<int> retry_;  // cases to run again, each alone in a fresh VM, after the main pass
     int end_ = 0;  // the current pass runs cases [next_, end_): all of them, or one retried case
     std::vector<bool> reported_;
-    std::optional<vm::GuestSnapshot> snapshot_;  // Reset::Snapshot, once taken (dropped when a restore fails)
+    Lane lane_;
+    bool retrying_ = false;  // the current pass runs one case again
+    // Reset::Snapshot: the snapshot VMs are restored from (a lane's own, or the lanes' shared
+    // one); null once a restore failed or the snapshot went stale and could not be taken again.
+    const vm::GuestSnapshot* snap_ = nullptr;
+    std::optional<vm::GuestSnapshot> own_snapshot_;
     bool snapshot_tried_ = false;
 };
 
@@ -257,46 +278,64 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
 }
 
 // Snapshot reset: the batch's guest booted once to the executor's ready point and saved. Any
-// failure is said once and the batch boots cold instead.
-void BatchRun::prepare_snapshot() {
-    if (opt_.reset != Reset::Snapshot || opt_.monitor) return;
-    vm::VmConfig current = opt_.vm;
-    current.initrd = batch_.initrd;
-    if (snapshot_) {
-        const std::string stale = snapshot_->stale_reason(current);
-        if (stale.empty()) return;
-        progress("snapshot is stale (" + stale + "): taking it again");
-        snapshot_.reset();
-        snapshot_tried_ = false;
-    }
-    if (snapshot_tried_) return;
-    snapshot_tried_ = true;
+// failure is said (and kept in the stats) and the caller boots cold instead.
+std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch, const RunnerOptions& opt, BatchStats& stats) {
     vm::SnapshotOptions so;
-    so.vm = current;
-    so.vm.console_log = opt_.work_dir / "console-snapshot.log";
-    so.vm.results_file = opt_.work_dir / "results-snapshot.bin";
-    vm::GuestCmdline cl = opt_.cmdline;
-    cl.token = batch_.token;
+    so.vm = opt.vm;
+    so.vm.initrd = batch.initrd;
+    so.vm.console_log = opt.work_dir / "console-snapshot.log";
+    so.vm.results_file = opt.work_dir / "results-snapshot.bin";
+    vm::GuestCmdline cl = opt.cmdline;
+    cl.token = batch.token;
     cl.start_case = 0;
     cl.stop_case = -1;
     cl.wait_for_go = true;
     so.vm.append = vm::guest_cmdline(cl);
-    so.qemu_log = opt_.work_dir / "qemu-snapshot.log";
-    so.state_file = opt_.work_dir / "snapshot.state";
-    so.ram_dir = opt_.snapshot_ram_dir;
-    so.boot_timeout = opt_.boot_timeout;
-    so.interrupted = opt_.interrupted;
+    so.qemu_log = opt.work_dir / "qemu-snapshot.log";
+    so.state_file = opt.work_dir / "snapshot.state";
+    so.ram_dir = opt.snapshot_ram_dir;
+    so.boot_timeout = opt.boot_timeout;
+    so.interrupted = opt.interrupted;
     auto snap = vm::take_snapshot(so);
     if (!snap) {
-        stats_.snapshot_fallback = snap.error().message;
-        progress("snapshot reset unavailable, booting every VM cold: " + snap.error().message);
-        return;
+        stats.snapshot_fallback = snap.error().message;
+        if (opt.on_progress) opt.on_progress("snapshot reset unavailable, booting VMs cold: " + snap.error().message);
+        return std::nullopt;
     }
-    stats_.snapshot_seconds = snap->take_seconds();
-    ++stats_.snapshots;
-    if (opt_.after_snapshot) opt_.after_snapshot(snap->state_file());
-    progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) + " s; VMs are restored from it");
-    snapshot_.emplace(std::move(*snap));
+    stats.snapshot_seconds = snap->take_seconds();
+    ++stats.snapshots;
+    if (opt.after_snapshot) opt.after_snapshot(snap->state_file());
+    if (opt.on_progress)
+        opt.on_progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) +
+                        " s; VMs are restored from it");
+    return std::optional<vm::GuestSnapshot>(std::move(*snap));
+}
+
+// Before each VM: a stale snapshot is taken again (by a lane of its own) or given up (a lane
+// sharing one), and a lane of its own takes its first one here.
+void BatchRun::prepare_snapshot() {
+    if (opt_.reset != Reset::Snapshot || opt_.monitor) return;
+    vm::VmConfig current = opt_.vm;
+    current.initrd = batch_.initrd;
+    if (snap_) {
+        const std::string stale = snap_->stale_reason(current);
+        if (stale.empty()) return;
+        snap_ = nullptr;
+        own_snapshot_.reset();
+        if (lane_.parallel) {
+            stats_.snapshot_fallback = "snapshot stale (" + stale + ")";
+            progress("snapshot is stale (" + stale + "): this lane boots cold from now on");
+            return;
+        }
+        progress("snapshot is stale (" + stale + "): taking it again");
+        snapshot_tried_ = false;
+    }
+    if (snapshot_tried_ || lane_.parallel) return;
+    snapshot_tried_ = true;
+    if (auto taken = take_batch_snapshot(batch_, opt_, stats_)) {
+        own_snapshot_.emplace(std::move(*taken));
+        snap_ = &*own_snapshot_;
+    }
 }
 
 Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
@@ -324,6 +363,7 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
     mo.boot_timeout = opt_.boot_timeout;
     mo.idle_timeout = opt_.idle_timeout;
     mo.crash_grace = opt_.crash_grace;
+    mo.crash_quiet = opt_.crash_quiet;
     mo.max_console_bytes = opt_.max_console_bytes;
     mo.check_interval = opt_.stop_check_interval;
     mo.interrupted = opt_.interrupted;
@@ -340,24 +380,25 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         v.vm_event = "hung";
         return true;
     };
-    if (end_ < n_)
+    if (retrying_)
         progress("VM " + std::to_string(vm_index) + ": running case " + host_case(next_).guest.id + " again");
     else if (stats_.vms > 1)
         progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
-    if (snapshot_) {
-        mo.restore_from = &*snapshot_;
+    if (snap_) {
+        mo.restore_from = snap_;
         mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, random_seed_hex()});
         // A restore that works says hello within a second; one that does not is given up early.
         mo.boot_timeout = std::min(opt_.boot_timeout, std::chrono::seconds(20));
     }
     auto m = opt_.monitor ? opt_.monitor(mo) : vm::monitor_vm(mo);
     if (!m) return m.error();
-    if (snapshot_ && !m->booted && (!m->restore_error.empty() || m->end == vm::VmEnd::NoBoot)) {
+    if (snap_ && !m->booted && (!m->restore_error.empty() || m->end == vm::VmEnd::NoBoot)) {
         // Nothing ran in it: drop the snapshot and boot this VM (and the rest) cold.
         const std::string why = m->restore_error.empty() ? "the restored guest did not answer" : m->restore_error;
         stats_.snapshot_fallback = "restore failed: " + why;
         progress("VM " + std::to_string(vm_index) + ": restore failed (" + why + "); booting cold from now on");
-        snapshot_.reset();
+        snap_ = nullptr;
+        own_snapshot_.reset();
         return boot_and_watch(vm_index);
     }
     if (m->restored) ++stats_.vms_restored;
@@ -473,7 +514,7 @@ BatchRun::Next BatchRun::no_result_from_vm(VmRun& v, const std::vector<kernel_lo
         co.judgement = judge_case(c, co.observation);
         emit(co);
     }
-    next_ = end_ = n_;
+    next_ = end_;
     return Next::Stop;
 }
 
@@ -483,6 +524,7 @@ bool BatchRun::next_window() {
     next_ = retry_.front();
     retry_.pop_front();
     end_ = next_ + 1;
+    retrying_ = true;
     return true;
 }
 
@@ -490,7 +532,7 @@ bool BatchRun::next_window() {
 // complete batch is BROK "result lost" (the checks above should have caught it already).
 void BatchRun::account_for_rest() {
     VmRun none;
-    for (int i = 0; i < n_; ++i) {
+    for (int i = lane_.begin; i < lane_.end; ++i) {
         if (!runnable(i) || reported_[static_cast<size_t>(i)]) continue;
         CaseOutcome co = outcome_for(i, none);
         co.judgement.verdict = verdict::Verdict::Brok;
@@ -504,11 +546,13 @@ Expected<BatchStats> BatchRun::run() {
     auto batch_start = Clock::now();
     std::error_code ec;
     std::filesystem::create_directories(opt_.work_dir, ec);
-    end_ = n_;
+    next_ = lane_.begin;
+    end_ = lane_.end;
     while (!interrupted()) {
         if (next_ >= end_ && !next_window()) break;
         if (must_stop()) break;  // before the boot: a VM whose evidence cannot be kept is not started
-        int vm_index = opt_.first_vm_index + stats_.vms++;
+        ++stats_.vms;
+        int vm_index = opt_.first_vm_index + (lane_.vm_counter ? (*lane_.vm_counter)++ : stats_.vms - 1);
         auto v = boot_and_watch(vm_index);
         if (!v) return v.error();
         if (after_vm(*v) == Next::Stop) break;
@@ -523,6 +567,81 @@ Expected<BatchStats> BatchRun::run() {
 
 std::string_view reset_name(Reset r) { return r == Reset::Snapshot ? "snapshot" : "boot"; }
 
-Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& opt) { return BatchRun(batch, opt).run(); }
+namespace {
+
+// The lanes' stats as one batch's: counts summed, the first result the earliest.
+BatchStats merge_lane_stats(BatchStats total, const std::vector<BatchStats>& lanes) {
+    total.completed = true;
+    for (const auto& l : lanes) {
+        total.vms += l.vms;
+        total.boot_failures += l.boot_failures;
+        total.kernel_events += l.kernel_events;
+        total.late_kernel_events += l.late_kernel_events;
+        total.results_lost += l.results_lost;
+        total.bad_frames += l.bad_frames;
+        total.vms_restored += l.vms_restored;
+        total.snapshots += l.snapshots;
+        if (l.first_result_seconds >= 0 && (total.first_result_seconds < 0 || l.first_result_seconds < total.first_result_seconds))
+            total.first_result_seconds = l.first_result_seconds;
+        total.interrupted |= l.interrupted;
+        if (total.stopped.empty()) total.stopped = l.stopped;
+        if (total.snapshot_fallback.empty()) total.snapshot_fallback = l.snapshot_fallback;
+        total.completed &= l.completed;
+        total.ready_seconds.insert(total.ready_seconds.end(), l.ready_seconds.begin(), l.ready_seconds.end());
+    }
+    return total;
+}
+
+}  // namespace
+
+Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& opt) {
+    // Lanes split the cases to run into contiguous runs of equal length.
+    std::vector<int> runnable;
+    for (const auto& c : batch.cases)
+        if (c.skip_reason.empty() && !c.recorded) runnable.push_back(c.guest.idx);
+    const int lanes = std::clamp(opt.parallel_vms, 1, std::max<int>(1, static_cast<int>(runnable.size())));
+    if (lanes == 1) return BatchRun(batch, opt, {}).run();
+
+    const auto batch_start = Clock::now();
+    BatchStats total;
+    std::optional<vm::GuestSnapshot> snapshot;
+    if (opt.reset == Reset::Snapshot && !opt.monitor) {
+        if (auto taken = take_batch_snapshot(batch, opt, total)) snapshot.emplace(std::move(*taken));
+    }
+    // The caller's callbacks see one lane at a time, as they would one sequential batch.
+    std::mutex mu;
+    RunnerOptions shared = opt;
+    auto locked = [&mu](auto fn) {
+        return [&mu, fn](auto&&... a) {
+            std::lock_guard<std::mutex> g(mu);
+            return fn(std::forward<decltype(a)>(a)...);
+        };
+    };
+    if (opt.on_case) shared.on_case = locked(opt.on_case);
+    if (opt.on_event) shared.on_event = locked(opt.on_event);
+    if (opt.on_progress) shared.on_progress = locked(opt.on_progress);
+    if (opt.stop_check) shared.stop_check = locked(opt.stop_check);
+    std::atomic<int> vm_counter{0};
+    std::vector<Expected<BatchStats>> results(static_cast<size_t>(lanes), Expected<BatchStats>(BatchStats{}));
+    std::vector<std::thread> threads;
+    for (int l = 0; l < lanes; ++l) {
+        BatchRun::Lane lane;
+        lane.begin = l == 0 ? 0 : runnable[runnable.size() * static_cast<size_t>(l) / static_cast<size_t>(lanes)];
+        lane.end = l + 1 == lanes ? -1 : runnable[runnable.size() * static_cast<size_t>(l + 1) / static_cast<size_t>(lanes)];
+        lane.vm_counter = &vm_counter;
+        lane.shared = snapshot ? &*snapshot : nullptr;
+        lane.parallel = true;
+        threads.emplace_back([&, l, lane] { results[static_cast<size_t>(l)] = BatchRun(batch, shared, lane).run(); });
+    }
+    for (auto& t : threads) t.join();
+    std::vector<BatchStats> lane_stats;
+    for (auto& r : results) {
+        if (!r) return r.error();
+        lane_stats.push_back(*r);
+    }
+    total = merge_lane_stats(total, lane_stats);
+    total.wall_seconds = seconds_since(batch_start);
+    return total;
+}
 
 }  // namespace mh::session

@@ -52,6 +52,9 @@ std::string_view reset_name(Reset r);  // "boot", "snapshot"
 
 struct RunnerOptions {
     Reset reset = Reset::Boot;
+    // VMs running side by side, each on a contiguous share of the cases (its own restarts and
+    // retries); with snapshot reset all are restored from one snapshot. 1: one VM at a time.
+    int parallel_vms = 1;
     std::filesystem::path snapshot_ram_dir = "/dev/shm";  // where the snapshot's RAM file lives (tmpfs)
     vm::VmConfig vm;  // kernel, machine, accel, memory (initrd/logs are set per VM)
     vm::GuestCmdline cmdline;  // token and start are set per VM
@@ -62,6 +65,10 @@ struct RunnerOptions {
     // After a crash report appears on the console the guest gets this long to report and reboot
     // by itself (oops and WARN do, in well under a second); then the host kills it.
     std::chrono::seconds crash_grace{5};
+    // A guest silent this long on console and results after a crash line is stopped before the
+    // grace is out: after an oops it either reports within a few hundred milliseconds (measured
+    // under TCG) or is stuck on a lock the oops left held.
+    std::chrono::milliseconds crash_quiet{2000};
     int max_boot_failures = 3;  // consecutive VMs that produced nothing
     int first_vm_index = 1;  // number of the first VM (its console-N.log): a resumed run continues
     // A console log growing past this is a flood (a module printing in a loop): the VM is

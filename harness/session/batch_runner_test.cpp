@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "harness/host/test_files.h"
@@ -286,6 +287,41 @@ TEST(BatchRunner, EchoedLengthMustMatchTheHostsResolution) {
     EXPECT_EQ(f.outcome("c1")->judgement.verdict, verdict::Verdict::Brok);
     EXPECT_NE(f.outcome("c1")->judgement.reason.find("passed len 1 but the host resolved len=image-1"), std::string::npos)
         << f.outcome("c1")->judgement.reason;
+}
+
+}  // namespace
+}  // namespace mh::session
+
+namespace mh::session {
+namespace {
+
+// Two lanes side by side: each runs a contiguous half in VMs of its own (its own restarts and
+// retries), VM numbers stay unique, and every case still gets exactly one outcome.
+TEST(BatchRunner, ParallelLanesSplitTheCasesAndKeepOneOutcomeEach) {
+    ScriptedGuest guest;
+    guest.poisoned.insert("c3");
+    guest.corrupt_result_times["c7"] = 1;
+    Fixture f(10, guest);
+    std::mutex mu;  // the scripted guest serves one VM at a time
+    f.opt.monitor = [&](const vm::MonitorOptions& mo) {
+        std::lock_guard<std::mutex> g(mu);
+        return guest(mo);
+    };
+    f.opt.parallel_vms = 2;
+    auto stats = run_batch(f.batch, f.opt);
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    f.expect_one_outcome_each();
+    EXPECT_TRUE(stats->completed);
+    // Lane 1: c0..c4 (a restart after c3); lane 2: c5..c9 (c7 again alone).
+    EXPECT_EQ(stats->vms, 4);
+    EXPECT_EQ(stats->results_lost, 1);
+    std::set<int> lane1_vms, lane2_vms;
+    for (const auto& co : f.outcomes) (co.idx < 5 ? lane1_vms : lane2_vms).insert(co.vm_index);
+    for (int v : lane1_vms) EXPECT_EQ(lane2_vms.count(v), 0u) << "VM " << v << " ran cases of both lanes";
+    bool lane1_stops_at_5 = false;
+    for (const auto& c : guest.cmdlines) lane1_stops_at_5 |= c.find("modharness.stop=5") != std::string::npos;
+    EXPECT_TRUE(lane1_stops_at_5);
+    for (const auto& co : f.outcomes) EXPECT_EQ(co.judgement.verdict, verdict::Verdict::Pass) << co.id;
 }
 
 }  // namespace

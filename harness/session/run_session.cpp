@@ -198,6 +198,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     ro.work_dir = opt.out_dir;
     ro.boot_timeout = opt.boot_timeout;
     ro.reset = opt.reset;
+    ro.parallel_vms = opt.parallel_vms;
     ro.max_console_bytes = opt.max_console_bytes;
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;

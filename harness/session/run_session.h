@@ -31,6 +31,7 @@ struct SessionOptions {
     std::filesystem::path executor;  // the guest /init
     std::chrono::seconds boot_timeout{60};
     Reset reset = Reset::Snapshot;  // how each VM starts (batch_runner.h)
+    int parallel_vms = 1;  // VMs side by side on one batch (RunnerOptions::parallel_vms)
     bool resume = false;  // keep out_dir/results.jsonl, run only cases not in it
     // Free space out_dir must have before the initramfs is written, before each VM boots and
     // while one runs (0: never checked); less stops the run like a failed results write.

@@ -39,7 +39,7 @@ std::optional<VmEnd> watchdog(const MonitorOptions& opt, const MonitorResult& r,
                               ConsoleCrashWatch& crash_watch) {
     // Watch the console live: a guest stuck in an oops loop (or holding a lock after a BUG) would
     // otherwise cost a whole timeout and flood the log.
-    if (crash_watch.overdue(opt.crash_grace)) return VmEnd::Crash;
+    if (crash_watch.overdue(opt.crash_grace, opt.crash_quiet, last_frame)) return VmEnd::Crash;
     if (opt.interrupted && opt.interrupted->load()) return VmEnd::Interrupted;
     const auto now = Clock::now();
     if (!r.booted && now - r.started > opt.boot_timeout) return VmEnd::NoBoot;

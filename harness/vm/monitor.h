@@ -47,6 +47,9 @@ struct MonitorOptions {
     std::chrono::seconds idle_timeout{0};  // 0: no idle watchdog
     std::chrono::seconds total_timeout{0};  // 0: no total limit
     std::chrono::seconds crash_grace{5};  // crash line seen: the guest gets this long to end
+    // ... but is stopped sooner once console and results have been silent this long after the
+    // crash line (0: wait out the grace).
+    std::chrono::milliseconds crash_quiet{0};
     std::uint64_t max_console_bytes = 0;  // 0: unchecked
     std::chrono::milliseconds poll_interval{5};
     std::chrono::milliseconds check_interval{250};  // console size and `periodic`
