@@ -292,7 +292,6 @@ std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch,
     cl.wait_for_go = true;
     so.vm.append = vm::guest_cmdline(cl);
     so.qemu_log = opt.work_dir / "qemu-snapshot.log";
-    so.state_file = opt.work_dir / "snapshot.state";
     so.ram_dir = opt.snapshot_ram_dir;
     so.boot_timeout = opt.boot_timeout;
     so.interrupted = opt.interrupted;

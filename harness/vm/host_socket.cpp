@@ -54,10 +54,10 @@ bool HostSocket::accept_pending() {
     return true;
 }
 
-bool HostSocket::accept_within(std::chrono::milliseconds limit) {
+bool HostSocket::accept_within(std::chrono::milliseconds limit, const std::function<bool()>& give_up) {
     const auto until = std::chrono::steady_clock::now() + limit;
     while (!accept_pending()) {
-        if (std::chrono::steady_clock::now() > until) return false;
+        if (std::chrono::steady_clock::now() > until || (give_up && give_up())) return false;
         pollfd p{listen_, POLLIN, 0};
         ::poll(&p, 1, 20);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "harness/common/expected.h"
@@ -23,8 +24,8 @@ public:
     const std::string& name() const { return name_; }
     // Accepts QEMU's connection if it is there (never blocks); true once connected.
     bool accept_pending();
-    // Waits up to `limit` for the connection.
-    bool accept_within(std::chrono::milliseconds limit);
+    // Waits up to `limit` for the connection, or until `give_up` says so (QEMU ended).
+    bool accept_within(std::chrono::milliseconds limit, const std::function<bool()>& give_up = {});
     bool connected() const { return conn_ >= 0; }
     // Whatever has arrived (never blocks); `closed` is set at end of stream.
     std::string read_available(bool* closed = nullptr);

@@ -81,8 +81,9 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
             r.wait_status = proc->poll();
             return r;
         };
-        if (!qmp_socket->accept_within(std::chrono::seconds(20))) return failed("QEMU did not connect its monitor");
-        if (!results_socket->accept_within(std::chrono::seconds(5))) return failed("QEMU did not connect the results UART");
+        auto qemu_ended = [&] { return proc->poll().has_value(); };
+        if (!qmp_socket->accept_within(std::chrono::seconds(20), qemu_ended)) return failed("QEMU did not connect its monitor");
+        if (!results_socket->accept_within(std::chrono::seconds(5), qemu_ended)) return failed("QEMU did not connect the results UART");
         auto qmp = Qmp::open(*qmp_socket, std::chrono::seconds(10));
         if (!qmp) return failed(qmp.error().message);
         if (auto done = restore_into(*qmp, *opt.restore_from); !done) return failed(done.error().message);

@@ -1,9 +1,12 @@
 #include "harness/vm/snapshot.h"
 
+#include <signal.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <thread>
 
 #include "harness/common/files.h"
@@ -26,6 +29,18 @@ std::string log_tail(const std::filesystem::path& p) {
     if (s.size() > 400) s = s.substr(s.size() - 400);
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s;
+}
+
+// Files of snapshots whose modharness died without removing them (SIGKILL, a power cut):
+// modharness-<pid>-<n>.ram and .state, removed once no process <pid> runs.
+void remove_orphaned_ram_files(const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("modharness-", 0) != 0 || (e.path().extension() != ".ram" && e.path().extension() != ".state")) continue;
+        const long pid = std::atol(name.c_str() + std::string("modharness-").size());
+        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) std::filesystem::remove(e.path(), ec);
+    }
 }
 
 }  // namespace
@@ -79,6 +94,7 @@ Expected<GuestSnapshot> take_snapshot(const SnapshotOptions& opt) {
     const auto started = Clock::now();
     // The guest writes ~100-150 MB of its RAM before the ready point; ask for the whole size, as
     // a guest that fills its RAM later in a restored VM writes into its private copy, not here.
+    remove_orphaned_ram_files(opt.ram_dir);
     struct statvfs vfs {};
     if (::statvfs(opt.ram_dir.c_str(), &vfs) != 0)
         return environment_error("snapshot: no " + opt.ram_dir.string() + " for the guest's RAM file");
@@ -89,9 +105,10 @@ Expected<GuestSnapshot> take_snapshot(const SnapshotOptions& opt) {
 
     GuestSnapshot snap;
     snap.config_ = opt.vm;
-    snap.config_.ram_file = opt.ram_dir / ("modharness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".ram");
+    const std::string stem = "modharness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    snap.config_.ram_file = opt.ram_dir / (stem + ".ram");
     snap.config_.ram_shared = true;
-    snap.state_file_ = opt.state_file;
+    snap.state_file_ = opt.ram_dir / (stem + ".state");
     std::error_code ec;
     std::filesystem::remove(snap.config_.ram_file, ec);
     std::filesystem::remove(snap.state_file_, ec);
@@ -110,7 +127,8 @@ Expected<GuestSnapshot> take_snapshot(const SnapshotOptions& opt) {
         proc->kill();
         return make_error("snapshot: " + why);
     };
-    if (!qmp_socket->accept_within(std::chrono::seconds(20))) return fail("QEMU did not connect its monitor: " + log_tail(opt.qemu_log));
+    if (!qmp_socket->accept_within(std::chrono::seconds(20), [&] { return proc->poll().has_value(); }))
+        return fail("QEMU did not connect its monitor: " + log_tail(opt.qemu_log));
     auto qmp = Qmp::open(*qmp_socket, std::chrono::seconds(10));
     if (!qmp) return fail(qmp.error().message);
 

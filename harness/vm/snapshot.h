@@ -58,13 +58,15 @@ private:
 struct SnapshotOptions {
     VmConfig vm;  // complete, with the executor told to wait (GuestCmdline::wait_for_go)
     std::filesystem::path qemu_log;
-    std::filesystem::path state_file;  // the device state (small), beside the batch's logs
-    std::filesystem::path ram_dir = "/dev/shm";  // tmpfs: the RAM file is faulted in, never read whole
+    // tmpfs for the RAM file (faulted in, never read whole) and the device state (~50 KB) beside
+    // it: neither is evidence, so neither takes room in the run's output directory.
+    std::filesystem::path ram_dir = "/dev/shm";
     std::chrono::seconds boot_timeout{60};
     const std::atomic<bool>* interrupted = nullptr;
 };
 
-// Boots the VM, waits for the executor's `ready` frame, saves it and stops QEMU. Errors say why
+// Boots the VM, waits for the executor's `ready` frame, saves it into ram_dir/modharness-<pid>-<n>
+// .ram and .state and stops QEMU. Errors say why
 // (too little room for the RAM file, no ready point, QEMU's migration error): the caller boots
 // cold instead.
 Expected<GuestSnapshot> take_snapshot(const SnapshotOptions& options);

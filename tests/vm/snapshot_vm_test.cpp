@@ -53,10 +53,10 @@ TEST(SnapshotVm61, StaleSnapshotIsTakenAgain) {
     int taken = 0;
     auto run = vmtest::run_cases("debian-6.1-cloud", kOopsThenSentinels, "snapshot-stale", [&](session::SessionOptions& o) {
         o.reset = session::Reset::Snapshot;
-        o.after_snapshot = [&](const std::filesystem::path& state) {
+        o.after_snapshot = [&, out = o.out_dir](const std::filesystem::path&) {
             // The first time only: the initramfs gets a new modification time, as a rebuilt one would.
             if (taken++) return;
-            const auto initrd = state.parent_path() / "initrd.cpio";
+            const auto initrd = out / "initrd.cpio";
             std::filesystem::last_write_time(initrd, std::filesystem::last_write_time(initrd) + std::chrono::seconds(5));
         };
     });
