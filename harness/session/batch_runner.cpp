@@ -401,7 +401,6 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         return boot_and_watch(vm_index);
     }
     if (m->restored) ++stats_.vms_restored;
-    if (m->ready_seconds >= 0) stats_.ready_seconds.push_back(m->ready_seconds);
     v.monitor = *m;
     switch (m->end) {
         case vm::VmEnd::Crash:
@@ -586,7 +585,6 @@ BatchStats merge_lane_stats(BatchStats total, const std::vector<BatchStats>& lan
         if (total.stopped.empty()) total.stopped = l.stopped;
         if (total.snapshot_fallback.empty()) total.snapshot_fallback = l.snapshot_fallback;
         total.completed &= l.completed;
-        total.ready_seconds.insert(total.ready_seconds.end(), l.ready_seconds.begin(), l.ready_seconds.end());
     }
     return total;
 }

@@ -105,7 +105,6 @@ struct BatchStats {
     int snapshots = 0;  // taken (a stale one is taken again)
     double snapshot_seconds = -1;
     std::string snapshot_fallback;
-    std::vector<double> ready_seconds;  // each VM: QEMU start -> hello (boot or restore)
     double wall_seconds = 0;
     size_t bad_frames = 0;  // results-channel lines that failed their length or CRC check
     bool interrupted = false;

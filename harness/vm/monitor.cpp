@@ -125,10 +125,7 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
             last_frame = Clock::now();  // any verified frame is a sign of life
             auto rec = kv_parse(payload);
             if (!rec) continue;
-            if (protocol::frame_type(*rec) == protocol::FrameType::Hello && !r.booted) {
-                r.booted = true;
-                r.ready_seconds = std::chrono::duration<double>(last_frame - r.started).count();
-            }
+            if (protocol::frame_type(*rec) == protocol::FrameType::Hello) r.booted = true;
             if (opt.on_frame)
                 opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), ec ? 0 : console_offset, *rec});
         }

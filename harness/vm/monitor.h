@@ -77,7 +77,6 @@ struct MonitorResult {
     bool booted = false;  // a `hello` frame arrived
     bool restored = false;  // restored from MonitorOptions::restore_from (the restore itself worked)
     std::string restore_error;  // the restore failed (QEMU was stopped, nothing ran): why
-    double ready_seconds = -1;  // QEMU start -> `hello`
     std::size_t bad_frames = 0;
     std::chrono::steady_clock::time_point started;
 };
