@@ -14,7 +14,6 @@
 #include <thread>
 #include <algorithm>
 #include <atomic>
-#include <random>
 
 #include "harness/host/child.h"
 #include "harness/host/file_tail.h"
@@ -22,6 +21,7 @@
 #include "harness/protocol/go_record.h"
 #include "harness/session/case_input.h"
 #include "harness/session/guest_observation.h"
+#include "harness/vm/guest_token.h"
 #include "harness/vm/monitor.h"
 
 namespace mh::session {
@@ -30,19 +30,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// A fresh seed for each restored guest's entropy pool.
-std::string random_seed_hex() {
-    std::random_device rd;
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (size_t i = 0; i < protocol::kGoSeedBytes; ++i) {
-        const unsigned b = rd() & 0xffu;
-        out += digits[b >> 4];
-        out += digits[b & 0xf];
-    }
-    return out;
-}
 
 std::string excerpt_of(const std::vector<kernel_log::CrashReport>& crashes, const std::string& console) {
     if (!crashes.empty()) return crashes.front().excerpt;
@@ -383,9 +370,20 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         progress("VM " + std::to_string(vm_index) + ": running case " + host_case(next_).guest.id + " again");
     else if (stats_.vms > 1)
         progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
+    // A fresh seed for each restored guest's entropy pool; without one the VM boots cold (a
+    // restored guest would otherwise share the snapshot's pool state with its siblings).
+    Expected<std::string> seed = snap_ ? vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed") : std::string();
+    if (snap_) {
+        if (!seed) {
+            stats_.snapshot_fallback = seed.error().message;
+            progress("VM " + std::to_string(vm_index) + ": " + seed.error().message + "; booting cold from now on");
+            snap_ = nullptr;
+            own_snapshot_.reset();
+        }
+    }
     if (snap_) {
         mo.restore_from = snap_;
-        mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, random_seed_hex()});
+        mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, *seed});
         // A restore that works says hello within a second; one that does not is given up early.
         mo.boot_timeout = std::min(opt_.boot_timeout, std::chrono::seconds(20));
     }

@@ -20,6 +20,16 @@ TEST(GuestToken, ThirtyTwoHexCharactersAndFresh) {
     EXPECT_NE(*a, *b);
 }
 
+TEST(GuestToken, RandomHexOfAnyLengthNamesItsUseInErrors) {
+    auto seed = random_hex(32, "seed");
+    ASSERT_TRUE(seed.ok()) << seed.error().message;
+    EXPECT_EQ(seed->size(), 64u);
+    EXPECT_EQ(seed->find_first_not_of("0123456789abcdef"), std::string::npos) << *seed;
+    auto short_seed = random_hex_from("/dev/null", 32, "the seed");
+    ASSERT_FALSE(short_seed.ok());
+    EXPECT_EQ(short_seed.error().message, "the seed: /dev/null gave 0 of 32 bytes");
+}
+
 TEST(GuestToken, ShortReadIsAnError) {
     host::testing::TempDir dir("mh-token");
     const auto five = dir.path / "five";
