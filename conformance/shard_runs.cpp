@@ -81,7 +81,7 @@ Expected<json> merge_shard_runs(const std::vector<json>& shards) {
                 continue;
             }
             for (const char* count : {"cases", "vms", "boot_failures", "kernel_events", "late_kernel_events", "bad_frames", "results_lost",
-                                      "vms_restored", "snapshots"})
+                                      "vms_restored", "snapshots", "snapshots_cached"})
                 (*it)[count] = it->value(count, 0) + g.value(count, 0);
             (*it)["wall_seconds"] = std::max(it->value("wall_seconds", 0.0), g.value("wall_seconds", 0.0));
             (*it)["first_result_seconds"] = std::min(it->value("first_result_seconds", 0.0), g.value("first_result_seconds", 0.0));

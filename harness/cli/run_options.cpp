@@ -2,10 +2,10 @@
 #include "harness/cli/run_options.h"
 
 #include <cstdlib>
-
 #include <ctime>
 
 #include "harness/cli/number_option.h"
+#include "harness/host/cache_dir.h"
 #include "harness/kernels/seed_modules.h"
 
 namespace mh::cli {
@@ -38,6 +38,9 @@ std::vector<OptionSpec> session_option_specs() {
         {"reset", "HOW",
          "how each VM starts: snapshot (default: boot once to the executor's ready\n"
          "point, save it, restore every VM from it; cold boots if that fails) or boot"},
+        {"snapshot-cache", "DIR",
+         "keep snapshots of ready guests here for later runs of the same cases on the\n"
+         "same kernel (default <cache>/snapshots, at most 4 GiB; off = none)"},
         {"resume", "",
          "continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
          "are kept and not run again; the report covers every case once"},
@@ -70,6 +73,9 @@ Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, cons
     const std::string reset = p.get_or("reset", std::string(session::reset_name(o.reset)));
     if (reset != "snapshot" && reset != "boot") return usage_error("--reset must be snapshot or boot (got '" + reset + "')");
     o.reset = reset == "snapshot" ? session::Reset::Snapshot : session::Reset::Boot;
+    const std::string cache = p.get_or("snapshot-cache", "");
+    if (p.has("snapshot-cache") && cache.empty()) return usage_error("--snapshot-cache needs a directory or off");
+    if (cache != "off") o.snapshot_cache = cache.empty() ? host::cache_root() / "snapshots" : std::filesystem::path(cache);
     if (auto m = p.get("min-free")) {
         auto bytes = kernels::parse_size(*m);
         if (!bytes) return usage_error("--min-free: " + bytes.error().message);

@@ -52,7 +52,9 @@ void print_summary(std::FILE* out, const session::SessionResult& r) {
                  r.stats.wall_seconds);
     if (r.stats.first_result_seconds >= 0)
         std::fprintf(out, ", %s-to-first-result %.2f s", r.stats.vms_restored ? "restore" : "boot", r.stats.first_result_seconds);
-    if (r.stats.snapshot_seconds >= 0)
+    if (r.stats.snapshot_seconds >= 0 && r.stats.snapshots_cached > 0 && r.stats.snapshots == 0)
+        std::fprintf(out, "\nreset: snapshot (from the snapshot cache), %d of %d VM(s) restored", r.stats.vms_restored, r.stats.vms);
+    else if (r.stats.snapshot_seconds >= 0)
         std::fprintf(out, "\nreset: snapshot (taken in %.2f s), %d of %d VM(s) restored", r.stats.snapshot_seconds, r.stats.vms_restored,
                      r.stats.vms);
     if (!r.stats.snapshot_fallback.empty()) std::fprintf(out, "\nreset: cold boots: %s", r.stats.snapshot_fallback.c_str());

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 
 #include "harness/host/child.h"
 
@@ -62,6 +63,28 @@ std::atomic<const std::atomic<bool>*> g_default_interrupted{nullptr};
 }  // namespace
 
 void set_default_interrupt_flag(const std::atomic<bool>* flag) { g_default_interrupted.store(flag); }
+
+std::optional<std::filesystem::path> find_program(std::string_view program) {
+    if (program.empty()) return std::nullopt;
+    if (program.find('/') != std::string_view::npos) {
+        if (::access(std::string(program).c_str(), X_OK) == 0) return std::filesystem::path(program);
+        return std::nullopt;
+    }
+    const char* path = std::getenv("PATH");
+    const std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t pos = 0;
+    while (pos <= dirs.size()) {
+        const std::size_t colon = dirs.find(':', pos);
+        const std::string dir = dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+        if (!dir.empty()) {
+            auto candidate = std::filesystem::path(dir) / program;
+            if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        }
+        if (colon == std::string::npos) break;
+        pos = colon + 1;
+    }
+    return std::nullopt;
+}
 
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
     if (argv.empty() || argv[0].empty()) return make_error("run_process: empty command");

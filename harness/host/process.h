@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/common/expected.h"
@@ -43,6 +45,10 @@ struct ProcessResult {
 // flag here once, so a Ctrl-C also stops children started deep below it (objdump, apt, tar): they
 // run in their own process groups and never see the terminal's SIGINT themselves.
 void set_default_interrupt_flag(const std::atomic<bool>* flag);
+
+// Where `program` is found: itself when it holds a '/', else the first executable in $PATH
+// (/usr/local/bin:/usr/bin:/bin when unset or empty); nullopt when nowhere.
+std::optional<std::filesystem::path> find_program(std::string_view program);
 
 // Runs argv[0] (searched in PATH) with argv, in its own process group, killed if we die
 // (PR_SET_PDEATHSIG). The Error case is for failing to start the program (not found, not

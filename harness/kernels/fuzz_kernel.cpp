@@ -62,19 +62,7 @@ void progress(bool verbose, const std::string& line) {
     if (verbose) std::fprintf(stderr, "modharness: %s\n", line.c_str());
 }
 
-bool on_path(std::string_view program) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
-    std::size_t pos = 0;
-    while (pos <= dirs.size()) {
-        std::size_t colon = dirs.find(':', pos);
-        std::string dir = dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-        if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
-        if (colon == std::string::npos) break;
-        pos = colon + 1;
-    }
-    return false;
-}
+bool on_path(std::string_view program) { return host::find_program(program).has_value(); }
 
 // What the build lacks: tools and headers (by name), the Debian packages that provide them and,
 // for the default tarball, its source package.

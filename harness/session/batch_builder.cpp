@@ -39,8 +39,12 @@ std::string content_name(const std::string& bytes) {
 
 Expected<PreparedBatch> build_batch(std::vector<HostCase> cases, const BatchInputs& inputs, const std::filesystem::path& work_dir) {
     PreparedBatch batch;
-    MH_TRY_ASSIGN(token, vm::guest_token());
-    batch.token = std::move(token);
+    if (inputs.token.empty()) {
+        MH_TRY_ASSIGN(token, vm::guest_token());
+        batch.token = std::move(token);
+    } else {
+        batch.token = inputs.token;
+    }
     auto exe = read_batch_file(inputs.executor, "guest executor");
     if (!exe) return environment_error(exe.error().message);
 

@@ -23,11 +23,14 @@ struct BatchInputs {
     std::function<bool(const std::string&)> known_malformation;  // id check (unknown ids are errors)
     // Compiler-free module for the kernel under test whose init returns `init_ret` (synth:RET[:NAME]).
     std::function<Expected<std::vector<uint8_t>>(int32_t init_ret, const std::string& name)> synth;
+    // The guard token to put into the initramfs; empty: a fresh one. A snapshot cache's token
+    // makes the initramfs of the same cases the same bytes in every run (vm/snapshot_cache.h).
+    std::string token;
 };
 
 struct PreparedBatch {
     std::vector<HostCase> cases;  // guest.image / guest.module_name filled in
-    std::string token;  // random, also on the guest kernel command line
+    std::string token;  // BatchInputs::token or random; also on the guest kernel command line
     std::filesystem::path initrd;
     size_t image_count = 0;  // distinct images in the initramfs
     uint64_t initrd_bytes = 0;

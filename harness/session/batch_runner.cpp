@@ -23,6 +23,7 @@
 #include "harness/session/guest_observation.h"
 #include "harness/vm/guest_token.h"
 #include "harness/vm/monitor.h"
+#include "harness/vm/snapshot_cache.h"
 
 namespace mh::session {
 namespace {
@@ -266,7 +267,11 @@ void BatchRun::on_frame(VmRun& v, const vm::GuestFrame& f) {
 
 // Snapshot reset: the batch's guest booted once to the executor's ready point and saved. Any
 // failure is said (and kept in the stats) and the caller boots cold instead.
-std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch, const RunnerOptions& opt, BatchStats& stats) {
+std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch, const RunnerOptions& opt, BatchStats& stats,
+                                                     bool may_use_cache) {
+    auto progress = [&](const std::string& s) {
+        if (opt.on_progress) opt.on_progress(s);
+    };
     vm::SnapshotOptions so;
     so.vm = opt.vm;
     so.vm.initrd = batch.initrd;
@@ -282,18 +287,35 @@ std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch,
     so.ram_dir = opt.snapshot_ram_dir;
     so.boot_timeout = opt.boot_timeout;
     so.interrupted = opt.interrupted;
+    // A snapshot taken again because the one in use went stale is never the cached one.
+    const bool cache = !opt.snapshot_cache_dir.empty();
+    if (cache && may_use_cache) {
+        const auto looked_up = Clock::now();
+        auto found = vm::SnapshotCache(opt.snapshot_cache_dir).find(so.vm);
+        if (!found) progress("snapshot cache not used: " + found.error().message);
+        if (found && *found) {
+            stats.snapshot_seconds = seconds_since(looked_up);
+            ++stats.snapshots_cached;
+            if (opt.after_snapshot) opt.after_snapshot((*found)->state_file());
+            progress("snapshot of the ready guest found in the cache (" + (*found)->state_file().parent_path().string() +
+                     "); VMs are restored from it");
+            return std::move(*found);
+        }
+    }
     auto snap = vm::take_snapshot(so);
     if (!snap) {
         stats.snapshot_fallback = snap.error().message;
-        if (opt.on_progress) opt.on_progress("snapshot reset unavailable, booting VMs cold: " + snap.error().message);
+        progress("snapshot reset unavailable, booting VMs cold: " + snap.error().message);
         return std::nullopt;
     }
     stats.snapshot_seconds = snap->take_seconds();
     ++stats.snapshots;
+    if (cache) {
+        if (auto kept = vm::SnapshotCache(opt.snapshot_cache_dir).store(*snap); !kept)
+            progress("snapshot not kept for later runs: " + kept.error().message);
+    }
     if (opt.after_snapshot) opt.after_snapshot(snap->state_file());
-    if (opt.on_progress)
-        opt.on_progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) +
-                        " s; VMs are restored from it");
+    progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) + " s; VMs are restored from it");
     return std::optional<vm::GuestSnapshot>(std::move(*snap));
 }
 
@@ -318,7 +340,7 @@ void BatchRun::prepare_snapshot() {
     }
     if (snapshot_tried_ || lane_.parallel) return;
     snapshot_tried_ = true;
-    if (auto taken = take_batch_snapshot(batch_, opt_, stats_)) {
+    if (auto taken = take_batch_snapshot(batch_, opt_, stats_, stats_.snapshots + stats_.snapshots_cached == 0)) {
         own_snapshot_.emplace(std::move(*taken));
         snap_ = &*own_snapshot_;
     }
@@ -394,6 +416,10 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         const std::string why = m->restore_error.empty() ? "the restored guest did not answer" : m->restore_error;
         stats_.snapshot_fallback = "restore failed: " + why;
         progress("VM " + std::to_string(vm_index) + ": restore failed (" + why + "); booting cold from now on");
+        if (snap_->from_cache()) {
+            vm::SnapshotCache(opt_.snapshot_cache_dir).forget(*snap_);
+            progress("the cached snapshot it came from is removed");
+        }
         snap_ = nullptr;
         own_snapshot_.reset();
         return boot_and_watch(vm_index);
@@ -577,6 +603,7 @@ BatchStats merge_lane_stats(BatchStats total, const std::vector<BatchStats>& lan
         total.bad_frames += l.bad_frames;
         total.vms_restored += l.vms_restored;
         total.snapshots += l.snapshots;
+        total.snapshots_cached += l.snapshots_cached;
         if (l.first_result_seconds >= 0 && (total.first_result_seconds < 0 || l.first_result_seconds < total.first_result_seconds))
             total.first_result_seconds = l.first_result_seconds;
         total.interrupted |= l.interrupted;
@@ -601,7 +628,7 @@ Expected<BatchStats> run_batch(const PreparedBatch& batch, const RunnerOptions& 
     BatchStats total;
     std::optional<vm::GuestSnapshot> snapshot;
     if (opt.reset == Reset::Snapshot && !opt.monitor) {
-        if (auto taken = take_batch_snapshot(batch, opt, total)) snapshot.emplace(std::move(*taken));
+        if (auto taken = take_batch_snapshot(batch, opt, total, true)) snapshot.emplace(std::move(*taken));
     }
     // The caller's callbacks see one lane at a time, as they would one sequential batch.
     std::mutex mu;

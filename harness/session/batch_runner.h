@@ -56,6 +56,10 @@ struct RunnerOptions {
     // retries); with snapshot reset all are restored from one snapshot. 1: one VM at a time.
     int parallel_vms = 1;
     std::filesystem::path snapshot_ram_dir = "/dev/shm";  // where the snapshot's RAM file lives (tmpfs)
+    // A vm::SnapshotCache: the batch's first snapshot is looked up there and, when it had to be
+    // taken, kept there for later batches with the same initramfs. Empty: none. The batch's
+    // token must then be the cache's (build_batch's BatchInputs::token).
+    std::filesystem::path snapshot_cache_dir;
     vm::VmConfig vm;  // kernel, machine, accel, memory (initrd/logs are set per VM)
     vm::GuestCmdline cmdline;  // token and start are set per VM
     std::filesystem::path work_dir;  // console-N.log, results-N.bin, qemu-N.log
@@ -103,6 +107,7 @@ struct BatchStats {
     // saved; -1: none taken) and, when it was given up, why (the batch booted cold from then on).
     int vms_restored = 0;
     int snapshots = 0;  // taken (a stale one is taken again)
+    int snapshots_cached = 0;  // found in the snapshot cache instead of taken
     double snapshot_seconds = -1;
     std::string snapshot_fallback;
     double wall_seconds = 0;

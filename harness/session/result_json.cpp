@@ -261,7 +261,11 @@ Expected<RecordedResults> read_recorded_results(const std::filesystem::path& fil
 }
 
 nlohmann::json reset_to_json(const BatchStats& st) {
-    nlohmann::json j = {{"reset", st.snapshots > 0 ? "snapshot" : "boot"}, {"vms_restored", st.vms_restored}, {"snapshots", st.snapshots}};
+    const bool snapshot = st.snapshots + st.snapshots_cached + st.vms_restored > 0;
+    nlohmann::json j = {{"reset", snapshot ? "snapshot" : "boot"},
+                        {"vms_restored", st.vms_restored},
+                        {"snapshots", st.snapshots},
+                        {"snapshots_cached", st.snapshots_cached}};
     if (st.snapshot_seconds >= 0) j["snapshot_seconds"] = st.snapshot_seconds;
     if (!st.snapshot_fallback.empty()) j["snapshot_fallback"] = st.snapshot_fallback;
     return j;

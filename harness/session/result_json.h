@@ -27,7 +27,9 @@ Expected<CaseOutcome> outcome_from_json(const nlohmann::json& j);
 // The results.jsonl line of a session event (a kernel report between cases), and back.
 nlohmann::json event_to_json(const SessionEvent& ev, const kernels::Kernel& kernel);
 // How a batch's VMs started, for a report's group entry: {"reset": "snapshot"|"boot",
-// "vms_restored", "snapshot_seconds", "snapshot_fallback"} (the last only when it fell back).
+// "vms_restored", "snapshots" (taken), "snapshots_cached" (found in the snapshot cache),
+// "snapshot_seconds" (taking it, or looking it up), "snapshot_fallback"} (the last only when it
+// fell back).
 nlohmann::json reset_to_json(const BatchStats& stats);
 std::string event_line(const SessionEvent& ev, const kernels::Kernel& kernel);
 Expected<SessionEvent> event_from_json(const nlohmann::json& j);

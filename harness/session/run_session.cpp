@@ -25,6 +25,7 @@
 #include "harness/session/results_sink.h"
 #include "harness/session/resume_check.h"
 #include "harness/kernels/seed_modules.h"
+#include "harness/vm/snapshot_cache.h"
 
 namespace mh::session {
 namespace {
@@ -110,6 +111,14 @@ Expected<PreparedSession> prepare_session(std::vector<HostCase> cases, const Ses
                                  "' (build the mh-executor target or set MH_EXECUTOR)");
     auto inputs = batch_inputs(cases, opt, prep.kernel, prep.executor, progress);
     if (!inputs) return inputs.error();
+    if (opt.reset == Reset::Snapshot && !opt.snapshot_cache.empty()) {
+        if (auto token = vm::SnapshotCache(opt.snapshot_cache).token()) {
+            inputs->token = *token;
+            prep.snapshot_cache = opt.snapshot_cache;
+        } else {
+            progress("snapshot cache not used: " + token.error().message);
+        }
+    }
 
     std::error_code ec;
     std::filesystem::create_directories(opt.out_dir, ec);
@@ -199,6 +208,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     ro.boot_timeout = opt.boot_timeout;
     ro.reset = opt.reset;
     ro.parallel_vms = opt.parallel_vms;
+    ro.snapshot_cache_dir = prep.snapshot_cache;
     ro.max_console_bytes = opt.max_console_bytes;
     if (opt.resume) ro.first_vm_index = next_vm_index(opt.out_dir);
     ro.interrupted = opt.interrupted;

@@ -31,6 +31,9 @@ struct SessionOptions {
     std::filesystem::path executor;  // the guest /init
     std::chrono::seconds boot_timeout{60};
     Reset reset = Reset::Snapshot;  // how each VM starts (batch_runner.h)
+    // Snapshot reset: snapshots kept here serve later runs of the same cases (vm/snapshot_cache.h;
+    // the CLI's default is <cache>/snapshots). Empty: each batch takes its own.
+    std::filesystem::path snapshot_cache;
     int parallel_vms = 1;  // VMs side by side on one batch (RunnerOptions::parallel_vms)
     bool resume = false;  // keep out_dir/results.jsonl, run only cases not in it
     // Free space out_dir must have before the initramfs is written, before each VM boots and
@@ -75,6 +78,7 @@ struct PreparedSession {
     std::filesystem::path executor;
     PreparedBatch batch;
     RecordedResults recorded;
+    std::filesystem::path snapshot_cache;  // SessionOptions::snapshot_cache, if its token could be had
     // Set when the session ended before a batch was built (too little free space in out_dir):
     // run_prepared returns it as it is.
     std::optional<SessionResult> ended_early;

@@ -58,7 +58,8 @@ GuestSnapshot::GuestSnapshot(GuestSnapshot&& o) noexcept
       state_file_(std::move(o.state_file_)),
       take_seconds_(o.take_seconds_),
       save_seconds_(o.save_seconds_),
-      owns_(o.owns_) {
+      owns_(o.owns_),
+      from_cache_(o.from_cache_) {
     o.owns_ = false;
 }
 

@@ -4,7 +4,8 @@
 // (share=off: copy on write, the snapshot stays intact for the next one), loads the device state
 // and runs on from the ready point in a fraction of a boot. The snapshot is only valid with the
 // exact machine, memory, kernel, initramfs and kernel command line it was taken with, so it lives
-// as long as the batch whose initramfs it holds, and the files go with the object.
+// as long as the batch whose initramfs it holds, and the files go with the object; a copy kept in
+// a SnapshotCache (vm/snapshot_cache.h) serves later batches with the same initramfs.
 #pragma once
 
 #include <atomic>
@@ -33,6 +34,9 @@ public:
     const std::filesystem::path& state_file() const { return state_file_; }
     double take_seconds() const { return take_seconds_; }  // QEMU start -> saved
     double save_seconds() const { return save_seconds_; }  // ready point -> saved
+    // Found in a SnapshotCache (vm/snapshot_cache.h): the files are the cache's, kept when this
+    // object goes.
+    bool from_cache() const { return from_cache_; }
     // Why a VM configured as `current` cannot be restored from this snapshot ("" if it can): the
     // kernel or initramfs file changed since (size or modification time), or the machine, memory,
     // accelerator or QEMU binary differ. A stale snapshot is taken again, never restored.
@@ -40,6 +44,7 @@ public:
 
 private:
     friend Expected<GuestSnapshot> take_snapshot(const SnapshotOptions&);
+    friend class SnapshotCache;
     GuestSnapshot() = default;
     struct FileStamp {
         std::uintmax_t size = 0;
@@ -53,6 +58,7 @@ private:
     double take_seconds_ = 0;
     double save_seconds_ = 0;
     bool owns_ = true;
+    bool from_cache_ = false;
 };
 
 struct SnapshotOptions {
