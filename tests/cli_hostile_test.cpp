@@ -141,6 +141,7 @@ TEST(CliHostile, BadNumbersAreUsageErrors) {
         {"run --vms 0 " + cases.string(), "--vms '0'", "1..16"},
         {"conform --vms 2x", "--vms '2x'", "not a whole number"},
         {"run --reset fast " + cases.string(), "--reset must be snapshot or boot", "'fast'"},
+        {"run --snapshot-cache= " + cases.string(), "--snapshot-cache needs a directory or off"},
         {"fuzz --out " + out + " --rng-seed abc", "--rng-seed 'abc'", "1..18446744073709551615"},
         {"fuzz --out " + out + " --rng-seed 0", "--rng-seed '0'"},
         {"fuzz --out " + out + " --jobs 2x", "--jobs '2x'", "1..64"},

@@ -41,8 +41,9 @@ int cmd_throughput(const Args& args) {
             "usage: modharness throughput [--kernel K] [--only LIST] [--fuzz-seconds S] [--engines LIST] [--json] [options]\n\n"
             "Measures the harness on kernel K: first result of a one-case VM after a cold boot and after\n"
             "a snapshot restore (3 each, median), then the conformance suite (or --only LIST of it) with\n"
-            "each reset (--reset boot, then snapshot) in cases per second, boots and VM restarts\n"
-            "included; then a --fuzz-seconds campaign of each engine in one VM:\n"
+            "each reset (--reset boot; snapshot with an empty snapshot cache; snapshot again with the\n"
+            "cache that run filled) in cases per second, boots and VM restarts included; then a\n"
+            "--fuzz-seconds campaign of each engine in one VM:\n"
             "execs per second of engine time and of wall time (restarts included), and how many execs\n"
             "loaded a module (the rest were refused early). The split of an exec's time between refused\n"
             "and loaded inputs is not measured.\n");
@@ -75,6 +76,7 @@ int cmd_throughput(const Args& args) {
             auto cases = session::parse_case_text("id=first call=finit fd=minus1 image=none expect=EBADF\n", "throughput");
             session::SessionOptions so = *base;
             so.reset = reset;
+            so.snapshot_cache.clear();  // each snapshot taken, so that taking one is measured too
             so.out_dir = base->out_dir / (std::string(session::reset_name(reset)) + "-" + std::to_string(i));
             auto r = session::run_session(*cases, so);
             if (!r) return r.error();
@@ -89,12 +91,14 @@ int cmd_throughput(const Args& args) {
         fr.snapshot_seconds = takes[1];
         return fr;
     };
-    // The suite under one reset: wall time, VMs, kernel events.
-    auto suite = [&](session::Reset reset) -> Expected<nlohmann::json> {
+    // The suite under one reset (and snapshot cache): wall time, VMs, kernel events.
+    const auto cache_dir = base->out_dir / "snapshot-cache";
+    auto suite = [&](session::Reset reset, const std::string& name) -> Expected<nlohmann::json> {
         conformance::SuiteOptions co;
         co.session = *base;
         co.session.reset = reset;
-        co.session.out_dir = base->out_dir / ("conform-" + std::string(session::reset_name(reset)));
+        co.session.snapshot_cache = reset == session::Reset::Snapshot ? cache_dir : std::filesystem::path();
+        co.session.out_dir = base->out_dir / ("conform-" + name);
         co.conformance_dir = conformance::default_conformance_dir();
         co.case_filter = p->get_or("only", "");
         auto run = conformance::run_suite(co);
@@ -102,15 +106,21 @@ int cmd_throughput(const Args& args) {
         if (run->contains("stopped")) return storage_error((*run)["stopped"].get<std::string>());
         const double wall = run->value("wall_seconds", 0.0);
         const size_t cases = (*run)["cases"].size();
-        int vms = 0, events = 0;
+        int vms = 0, events = 0, restored = 0, taken = 0, cached = 0;
         for (const auto& g : (*run)["groups"]) {
             vms += g.value("vms", 0);
             events += g.value("kernel_events", 0);
+            restored += g.value("vms_restored", 0);
+            taken += g.value("snapshots", 0);
+            cached += g.value("snapshots_cached", 0);
         }
         return nlohmann::json{{"reset", session::reset_name(reset)},
                               {"cases", cases},
                               {"wall_seconds", wall},
                               {"vms", vms},
+                              {"vms_restored", restored},
+                              {"snapshots_taken", taken},
+                              {"snapshots_cached", cached},
                               {"kernel_events", events},
                               {"cases_per_second", wall > 0 ? static_cast<double>(cases) / wall : 0.0},
                               {"kernel", (*run)["kernel"]},
@@ -125,10 +135,17 @@ int cmd_throughput(const Args& args) {
     if (!boots) return fail(boots.error());
     auto restores = first_results(session::Reset::Snapshot);
     if (!restores) return fail(restores.error());
-    auto cold_suite = suite(session::Reset::Boot);
+    auto cold_suite = suite(session::Reset::Boot, "boot");
     if (!cold_suite) return fail(cold_suite.error());
-    auto snap_suite = suite(session::Reset::Snapshot);
+    // Snapshot reset twice: with an empty snapshot cache (every group takes its snapshot), then
+    // with the cache the first run filled (no group boots a VM).
+    std::error_code ec;
+    std::filesystem::remove_all(cache_dir, ec);
+    auto snap_suite = suite(session::Reset::Snapshot, "snapshot");
     if (!snap_suite) return fail(snap_suite.error());
+    auto cached_suite = suite(session::Reset::Snapshot, "snapshot-cached");
+    std::filesystem::remove_all(cache_dir, ec);  // a measurement's, not a cache to keep
+    if (!cached_suite) return fail(cached_suite.error());
     auto spread = [](const std::vector<double>& v) { return nlohmann::json{{"median", v[1]}, {"min", v[0]}, {"max", v[2]}}; };
     nlohmann::json out = {{"schema", "modharness.throughput/1"},
                           {"kernel", (*snap_suite)["kernel"]},
@@ -138,11 +155,14 @@ int cmd_throughput(const Args& args) {
                           {"snapshot_take_seconds", restores->snapshot_seconds},
                           {"conformance", *snap_suite},
                           {"conformance_boot", *cold_suite},
+                          {"conformance_cached", *cached_suite},
                           {"fuzz", nlohmann::json::object()}};
     out["conformance"].erase("kernel");
     out["conformance"].erase("accel");
-    out["conformance_boot"].erase("kernel");
-    out["conformance_boot"].erase("accel");
+    for (const char* key : {"conformance_boot", "conformance_cached"}) {
+        out[key].erase("kernel");
+        out[key].erase("accel");
+    }
     // Each engine in one VM for --fuzz-seconds; an engine that cannot run here (AFL++ not
     // installed...) gets its error and the others go on.
     for (const auto& engine : engines) {
@@ -185,11 +205,13 @@ int cmd_throughput(const Args& args) {
     std::printf("boot-to-first-result:   %.2f s median (min %.2f, max %.2f; 3 boots)\n", b[1], b[0], b[2]);
     std::printf("restore-to-first-result: %.2f s median (min %.2f, max %.2f; 3 restores) = %.1fx faster; taking the snapshot %.2f s\n",
                 r[1], r[0], r[2], r[1] > 0 ? b[1] / r[1] : 0.0, restores->snapshot_seconds);
-    for (const auto* key : {"conformance_boot", "conformance"}) {
+    for (const auto& [key, label] :
+         {std::pair{"conformance_boot", "boot"}, std::pair{"conformance", "snapshot"}, std::pair{"conformance_cached", "cached"}}) {
         const auto& c = out[key];
-        std::printf("conformance (%-8s   %zu cases in %.1f s = %.1f cases/s (%d VMs, %d kernel events)\n",
-                    (c["reset"].get<std::string>() + "):").c_str(), c["cases"].get<size_t>(), c["wall_seconds"].get<double>(),
-                    c["cases_per_second"].get<double>(), c["vms"].get<int>(), c["kernel_events"].get<int>());
+        std::printf("conformance (%-9s  %zu cases in %.1f s = %.1f cases/s (%d VMs, %d restored, %d snapshots taken, %d kernel events)\n",
+                    (std::string(label) + "):").c_str(), c["cases"].get<size_t>(), c["wall_seconds"].get<double>(),
+                    c["cases_per_second"].get<double>(), c["vms"].get<int>(), c["vms_restored"].get<int>(), c["snapshots_taken"].get<int>(),
+                    c["kernel_events"].get<int>());
     }
     if (out["fuzz"].empty()) std::printf("fuzzing exec/s:         not measured (--fuzz-seconds 0)\n");
     for (const auto& [engine, f] : out["fuzz"].items()) {
