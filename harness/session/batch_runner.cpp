@@ -310,12 +310,16 @@ std::optional<vm::GuestSnapshot> take_batch_snapshot(const PreparedBatch& batch,
     }
     stats.snapshot_seconds = snap->take_seconds();
     ++stats.snapshots;
+    progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) + " s; VMs are restored from it");
     if (cache) {
+        const auto storing = Clock::now();
         if (auto kept = vm::SnapshotCache(opt.snapshot_cache_dir).store(*snap); !kept)
             progress("snapshot not kept for later runs: " + kept.error().message);
+        else
+            progress("snapshot kept for later runs in " + kept->string() + " (" + std::to_string(seconds_since(storing)).substr(0, 4) +
+                     " s)");
     }
     if (opt.after_snapshot) opt.after_snapshot(snap->state_file());
-    progress("snapshot of the ready guest taken in " + std::to_string(snap->take_seconds()).substr(0, 4) + " s; VMs are restored from it");
     return std::optional<vm::GuestSnapshot>(std::move(*snap));
 }
 
