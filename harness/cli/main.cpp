@@ -51,7 +51,8 @@ static void print_help() {
         std::printf("  %-15s %.*s\n", std::string(c.name).c_str(), static_cast<int>(c.summary.size()), c.summary.data());
     std::printf(
         "\nenvironment:\n"
-        "  MH_CACHE_DIR   cache for kernels, seed modules, probes (default ~/.cache/modharness)\n"
+        "  MH_CACHE_DIR   cache for kernels, seed modules, probes, snapshots of ready guests\n"
+        "                 (default ~/.cache/modharness)\n"
         "  MH_EXECUTOR, MH_GUEST_FUZZ_DIR, MH_GUEST_BENCH, MH_CORPUS_DIR, MH_PROFILES_DIR, MH_CONFORMANCE_DIR\n"
         "                 where the guest programs and data are (default: the installation this binary is in,\n"
         "                 else this build tree; modharness --version --verbose)\n"
