@@ -77,7 +77,7 @@ int sync_parent(const std::filesystem::path& p) {
 
 }  // namespace
 
-Status write_file_atomic(const std::filesystem::path& p, const std::string& text) {
+Status write_file_atomic(const std::filesystem::path& p, const std::string& text, mode_t mode) {
     // pid + a per-process counter: two threads replacing one file never share a temporary.
     static std::atomic<unsigned> counter{0};
     std::filesystem::path tmp = p;
@@ -85,7 +85,7 @@ Status write_file_atomic(const std::filesystem::path& p, const std::string& text
     auto fail = [&](const std::string& step, int err) -> Status {
         return storage_error("cannot write '" + p.string() + "' (" + step + "): " + describe_errno(err));
     };
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) return fail("creating '" + tmp.string() + "'", errno);
     int err = write_all(fd, text);
     const char* step = "write";

@@ -1,6 +1,8 @@
 // Whole-file helpers used by the caches, reports and guest programs: read, atomic replace, UTC timestamps.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,7 +22,8 @@ Expected<std::vector<uint8_t>> read_file_bytes(const std::filesystem::path& p);
 // renamed over `p`, and the directory is synced. Readers never see half a file, and a failure
 // (disk full, read-only, I/O error) leaves the old `p` as it was and no temporary behind. Errors
 // are storage errors naming `p`, the step and the errno ("No space left on device (ENOSPC)").
-Status write_file_atomic(const std::filesystem::path& p, const std::string& text);
+// `mode` is the new file's (less the umask), from its first byte: 0600 keeps a secret private.
+Status write_file_atomic(const std::filesystem::path& p, const std::string& text, mode_t mode = 0666);
 // "No space left on device (ENOSPC)": strerror and the errno's name, for storage errors.
 std::string describe_errno(int err);
 // "2026-11-29T04:10:00Z"

@@ -64,6 +64,8 @@ std::atomic<const std::atomic<bool>*> g_default_interrupted{nullptr};
 
 void set_default_interrupt_flag(const std::atomic<bool>* flag) { g_default_interrupted.store(flag); }
 
+bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
 std::optional<std::filesystem::path> find_program(std::string_view program) {
     if (program.empty()) return std::nullopt;
     if (program.find('/') != std::string_view::npos) {

@@ -1,6 +1,8 @@
 // Run a child process from an argv (never a shell string): capture its output, exit status, timeout.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -45,6 +47,10 @@ struct ProcessResult {
 // flag here once, so a Ctrl-C also stops children started deep below it (objdump, apt, tar): they
 // run in their own process groups and never see the terminal's SIGINT themselves.
 void set_default_interrupt_flag(const std::atomic<bool>* flag);
+
+// No process `pid` exists (kill(pid, 0) says ESRCH): the owner of a file named after it is gone.
+// A process of another user counts as existing.
+bool process_gone(pid_t pid);
 
 // Where `program` is found: itself when it holds a '/', else the first executable in $PATH
 // (/usr/local/bin:/usr/bin:/bin when unset or empty); nullopt when nowhere.

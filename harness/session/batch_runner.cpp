@@ -129,6 +129,14 @@ private:
     }
     Expected<VmRun> boot_and_watch(int vm_index);
     void prepare_snapshot();
+    // This VM and the rest of the batch boot cold: `fallback` goes into the stats, `said` into
+    // the progress line about VM `vm_index`.
+    void drop_snapshot(int vm_index, const std::string& fallback, const std::string& said) {
+        stats_.snapshot_fallback = fallback;
+        progress("VM " + std::to_string(vm_index) + ": " + said + "; booting cold from now on");
+        snap_ = nullptr;
+        own_snapshot_.reset();
+    }
     void on_frame(VmRun& v, const vm::GuestFrame& f);
     Next after_vm(VmRun& v);
     Next blame_case_in_flight(VmRun& v, const std::vector<kernel_log::CrashReport>& crashes, const std::string& console);
@@ -398,18 +406,16 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
         progress("VM " + std::to_string(vm_index) + ": resuming at case " + std::to_string(next_));
     // A fresh seed for each restored guest's entropy pool; without one the VM boots cold (a
     // restored guest would otherwise share the snapshot's pool state with its siblings).
-    Expected<std::string> seed = snap_ ? vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed") : std::string();
+    std::string seed;
     if (snap_) {
-        if (!seed) {
-            stats_.snapshot_fallback = seed.error().message;
-            progress("VM " + std::to_string(vm_index) + ": " + seed.error().message + "; booting cold from now on");
-            snap_ = nullptr;
-            own_snapshot_.reset();
-        }
+        if (auto fresh = vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed"))
+            seed = *fresh;
+        else
+            drop_snapshot(vm_index, fresh.error().message, fresh.error().message);
     }
     if (snap_) {
         mo.restore_from = snap_;
-        mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, *seed});
+        mo.go_line = protocol::format_go({cl.start_case, cl.stop_case, batch_.token, seed});
         // A restore that works says hello within a second; one that does not is given up early.
         mo.boot_timeout = std::min(opt_.boot_timeout, std::chrono::seconds(20));
     }
@@ -418,14 +424,10 @@ Expected<BatchRun::VmRun> BatchRun::boot_and_watch(int vm_index) {
     if (snap_ && !m->booted && (!m->restore_error.empty() || m->end == vm::VmEnd::NoBoot)) {
         // Nothing ran in it: drop the snapshot and boot this VM (and the rest) cold.
         const std::string why = m->restore_error.empty() ? "the restored guest did not answer" : m->restore_error;
-        stats_.snapshot_fallback = "restore failed: " + why;
-        progress("VM " + std::to_string(vm_index) + ": restore failed (" + why + "); booting cold from now on");
-        if (snap_->from_cache()) {
-            vm::SnapshotCache(opt_.snapshot_cache_dir).forget(*snap_);
-            progress("the cached snapshot it came from is removed");
-        }
-        snap_ = nullptr;
-        own_snapshot_.reset();
+        const bool cached = snap_->from_cache();
+        if (cached) vm::SnapshotCache(opt_.snapshot_cache_dir).forget(*snap_);
+        drop_snapshot(vm_index, "restore failed: " + why, "restore failed (" + why + ")");
+        if (cached) progress("the cached snapshot it came from is removed");
         return boot_and_watch(vm_index);
     }
     if (m->restored) ++stats_.vms_restored;

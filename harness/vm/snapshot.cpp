@@ -1,6 +1,5 @@
 #include "harness/vm/snapshot.h"
 
-#include <signal.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 
 #include "harness/common/files.h"
 #include "harness/host/file_tail.h"
+#include "harness/host/process.h"
 #include "harness/protocol/frame.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/vm/host_socket.h"
@@ -39,7 +39,7 @@ void remove_orphaned_ram_files(const std::filesystem::path& dir) {
         const std::string name = e.path().filename().string();
         if (name.rfind("modharness-", 0) != 0 || (e.path().extension() != ".ram" && e.path().extension() != ".state")) continue;
         const long pid = std::atol(name.c_str() + std::string("modharness-").size());
-        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) std::filesystem::remove(e.path(), ec);
+        if (pid <= 0 || host::process_gone(static_cast<pid_t>(pid))) std::filesystem::remove(e.path(), ec);
     }
 }
 

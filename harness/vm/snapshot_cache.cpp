@@ -3,7 +3,6 @@
 #include "harness/vm/snapshot_cache.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -138,21 +137,8 @@ Expected<std::string> SnapshotCache::token() const {
     const fs::path file = dir_ / "token";
     if (auto t = read_text_file(file); t && t->size() == 2 * kGuestTokenBytes && is_hex(*t)) return *t;
     MH_TRY_ASSIGN(fresh, guest_token());
-    // Private from its first byte (the token is what lets a guest program run), complete before
-    // it has its name.
-    const fs::path tmp = file.string() + ".new";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return fail_errno("snapshot cache: cannot create", tmp);
-    const bool written = ::write(fd, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) && ::fsync(fd) == 0;
-    const int write_errno = errno;
-    if (::close(fd) != 0 || !written) {
-        errno = written ? errno : write_errno;
-        auto err = fail_errno("snapshot cache: cannot write", tmp);
-        fs::remove(tmp, ec);
-        return err;
-    }
-    fs::rename(tmp, file, ec);
-    if (ec) return storage_error("snapshot cache: cannot write " + file.string() + ": " + ec.message());
+    // Private from its first byte: the token is what lets a guest program run.
+    if (auto st = write_file_atomic(file, fresh, 0600); !st) return with_context("snapshot cache: ", st.error());
     return fresh;
 }
 
@@ -243,7 +229,7 @@ void SnapshotCache::evict(const fs::path& keep) const {
         if (!e.is_directory(ec)) continue;
         if (name.rfind(".new-", 0) == 0) {
             const long pid = std::atol(name.substr(name.rfind('-') + 1).c_str());
-            if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+            if (pid > 0 && pid != ::getpid() && host::process_gone(static_cast<pid_t>(pid))) fs::remove_all(e.path(), ec);
             continue;
         }
         Entry en{e.path(), fs::last_write_time(e.path() / "meta.json", ec), disk_bytes(e.path() / "ram") + disk_bytes(e.path() / "state")};
