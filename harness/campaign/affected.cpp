@@ -37,6 +37,7 @@ KernelOutcome replay_on(const kernels::Kernel& k, const AffectedOptions& o, cons
     ReplayOptions ro = o.replay;
     ro.kernel = k;
     ro.work_dir = work / "replay";
+    ro.snapshot = nullptr;  // one VM per kernel: a snapshot would cost more than the boot it saves
     auto env = environment_files(k, work);
     if (!env) return fail("error", "environment modules: " + env.error().message);
     ro.environment = std::move(*env);

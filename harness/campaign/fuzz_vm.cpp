@@ -1,9 +1,12 @@
 // Building and booting one fuzzing VM (see fuzz_vm.h).
 #include "harness/campaign/fuzz_vm.h"
 
+#include <set>
+
+#include "harness/campaign/fuzz_snapshot.h"
 #include "harness/common/files.h"
 #include "harness/common/packed_bytes.h"
-#include <set>
+#include "harness/protocol/go_record.h"
 
 #include "harness/vm/cpio.h"
 #include "harness/vm/guest_token.h"
@@ -41,11 +44,7 @@ fs::path stripped_copy(const fs::path& file, const fs::path& dir) {
     return out;
 }
 
-Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
-    std::error_code ec;
-    fs::create_directories(spec.work_dir, ec);
-    MH_TRY_ASSIGN(token, vm::guest_token());
-
+std::string fuzz_conf(const FuzzVmSpec& spec) {
     KvRecord head = protocol::make_record(protocol::FrameType::Fuzz);
     head.set("hang_s", std::to_string(spec.hang_seconds));
     head.set("stats_s", "2");
@@ -59,7 +58,10 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     for (const auto& a : spec.engine_argv) line(protocol::FrameType::Arg, a);
     for (const auto& e : spec.engine_env) line(protocol::FrameType::Env, e);
     for (const auto& d : spec.make_dirs) line(protocol::FrameType::Mkdir, d);
+    return conf;
+}
 
+Expected<std::string> fuzz_initramfs(const FuzzVmSpec& spec, const std::string& token, bool shared_only) {
     vm::CpioWriter cpio;
     for (const char* d : {"mh", "proc", "sys", "dev", "tmp", "fuzz"}) cpio.add_directory(d);
     const std::string exe = read_text_file(spec.executor).value_or("");
@@ -68,25 +70,22 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
     for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));
     cpio.add_file("mh/token", token + "\n");
-    cpio.add_file("mh/fuzz.conf", conf);
+    if (!shared_only) cpio.add_file("mh/fuzz.conf", fuzz_conf(spec));
     std::set<std::string> dirs;
-    for (const auto& f : spec.files) {
+    auto add = [&](const GuestFile& f) {
         // Parent directories once each (the cpio writer does not invent them).
         for (fs::path p = fs::path(f.path).parent_path(); !p.empty(); p = p.parent_path())
             if (dirs.insert(p.string()).second && p.string() != "mh" && p.string() != "fuzz" && p.string() != "tmp")
                 cpio.add_directory(p.string());
         cpio.add_file(f.path, f.data, 0644);
-    }
-    const fs::path initrd = spec.work_dir / "initrd.cpio";
-    MH_TRY(write_file_atomic(initrd, cpio.finish()));
+    };
+    for (const auto& f : spec.files) add(f);
+    if (!shared_only)
+        for (const auto& f : spec.work_files) add(f);
+    return cpio.finish();
+}
 
-    vm::GuestProgramOptions go;
-    go.vm.kernel = spec.kernel.bzimage;
-    go.vm.initrd = initrd;
-    go.vm.accel = spec.accel;
-    go.vm.memory_mb = spec.memory_mb;
-    go.vm.console_log = spec.work_dir / "console.log";
-    go.vm.results_file = spec.work_dir / "results.bin";
+std::string fuzz_cmdline(const FuzzVmSpec& spec, const std::string& token, bool wait_for_go) {
     vm::GuestCmdline cl;
     cl.token = token;
     cl.tsc_khz = spec.tsc_khz;
@@ -94,7 +93,32 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     // walk runs for every module that gets that far (only when the list is set).
     cl.extra = {"nokaslr", "module_blacklist=mh_blacklisted,mh_fuzz_blocked"};
     cl.loglevel = 1;
-    go.vm.append = vm::guest_cmdline(cl);
+    cl.wait_for_go = wait_for_go;
+    return vm::guest_cmdline(cl);
+}
+
+namespace {
+
+// fuzz.conf and the work files as `file` records, and the go record announcing them.
+void go_for(const FuzzVmSpec& spec, const std::string& token, const std::string& seed, vm::GuestProgramOptions& go) {
+    std::vector<protocol::GoFile> files{{"mh/fuzz.conf", fuzz_conf(spec)}};
+    for (const auto& f : spec.work_files) files.push_back({f.path, f.data});
+    for (const auto& f : files) go.go_files += protocol::format_go_file(f);
+    go.go_line = protocol::format_go({0, -1, token, seed, static_cast<int>(files.size())});
+}
+
+}  // namespace
+
+Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
+    std::error_code ec;
+    fs::create_directories(spec.work_dir, ec);
+
+    vm::GuestProgramOptions go;
+    go.vm.kernel = spec.kernel.bzimage;
+    go.vm.accel = spec.accel;
+    go.vm.memory_mb = spec.memory_mb;
+    go.vm.console_log = spec.work_dir / "console.log";
+    go.vm.results_file = spec.work_dir / "results.bin";
     go.total_timeout = spec.total_timeout;
     go.idle_timeout = std::chrono::seconds(std::max(60, 3 * spec.hang_seconds));
     go.crash_grace = std::chrono::seconds(30);  // the supervisor needs time to send the input
@@ -114,6 +138,38 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
             out.ended = true;
         if (spec.on_frame) spec.on_frame(f);
     };
+
+    if (const vm::GuestSnapshot* snap = spec.snapshot ? spec.snapshot->for_spec(spec) : nullptr) {
+        // A fresh seed per restored guest; without one the VM boots cold.
+        auto seed = vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed");
+        if (!seed) {
+            spec.snapshot->drop(seed.error().message);
+        } else {
+            vm::GuestProgramOptions restored = go;
+            restored.restore_from = snap;
+            go_for(spec, spec.snapshot->token(), *seed, restored);
+            // A restore that works says hello within a second or two; one that does not is given up early.
+            restored.boot_timeout = std::chrono::seconds(20);
+            auto r = vm::run_guest_program(restored);
+            if (!r) return r.error();
+            if (r->booted || (r->restore_error.empty() && r->vm_event != "no-boot")) {
+                spec.snapshot->count_restored();
+                out.vm = std::move(*r);
+                out.console = read_text_file(go.vm.console_log).value_or("");
+                return out;
+            }
+            // Nothing ran in it: boot this VM (and the rest) cold.
+            spec.snapshot->drop("restore failed: " + (r->restore_error.empty() ? "the restored guest did not answer" : r->restore_error));
+            out = FuzzVmResult{};
+        }
+    }
+
+    MH_TRY_ASSIGN(token, vm::guest_token());
+    MH_TRY_ASSIGN(initrd_bytes, fuzz_initramfs(spec, token, false));
+    const fs::path initrd = spec.work_dir / "initrd.cpio";
+    MH_TRY(write_file_atomic(initrd, initrd_bytes));
+    go.vm.initrd = initrd;
+    go.vm.append = fuzz_cmdline(spec, token, false);
     auto r = vm::run_guest_program(go);
     if (!r) return r.error();
     out.vm = std::move(*r);

@@ -23,6 +23,8 @@ struct GuestFile {
     std::string data;
 };
 
+class FuzzSnapshot;
+
 struct FuzzVmSpec {
     kernels::Kernel kernel;
     std::filesystem::path executor;  // static mh-executor
@@ -33,7 +35,13 @@ struct FuzzVmSpec {
     std::vector<std::string> engine_env;  // KEY=VALUE
     std::vector<std::string> make_dirs;  // guest dirs created before the engine starts
     std::string watch_dir = "/tmp/corpus";  // corpus directory the supervisor syncs
-    std::vector<GuestFile> files;
+    std::vector<GuestFile> files;  // shared by every VM of a run (environment modules)
+    // This VM's own work (replay inputs), under mh/: in the initramfs of a booted VM, sent as
+    // `file` records to a restored one (with fuzz.conf).
+    std::vector<GuestFile> work_files;
+    // Set: the VM is restored from this snapshot of the shared part (taken on first use); a
+    // restore that fails drops it and the VM boots cold.
+    FuzzSnapshot* snapshot = nullptr;
     vm::Accel accel = vm::Accel::Tcg;
     int memory_mb = 1024;
     std::optional<long> tsc_khz;
@@ -54,6 +62,13 @@ struct FuzzVmResult {
 };
 
 Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec);
+
+// The parts of a fuzz VM (fuzz_snapshot.cpp builds its snapshot VM from them): the initramfs
+// with `token`, without fuzz.conf and work_files when `shared_only`; the kernel command line.
+Expected<std::string> fuzz_initramfs(const FuzzVmSpec& spec, const std::string& token, bool shared_only);
+std::string fuzz_cmdline(const FuzzVmSpec& spec, const std::string& token, bool wait_for_go);
+// fuzz.conf: the engine's argv, environment and directories for the guest's supervisor.
+std::string fuzz_conf(const FuzzVmSpec& spec);
 
 // The kernel's report of a crash: from the console, else (the console runs at loglevel 1 for
 // speed, so WARN and KASAN text is only in the kernel log) from the log tail the supervisor sent.

@@ -24,7 +24,7 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     spec.engine_argv = {"/fuzz/engine", "-runs=1", "-timeout=0", "-rss_limit_mb=0"};  // no setitimer in the fuzz kernel
     for (size_t i = 0; i < inputs.size(); ++i) {
         const std::string name = "mh/replay/input-" + std::to_string(i);
-        spec.files.push_back({name, std::string(inputs[i].begin(), inputs[i].end())});
+        spec.work_files.push_back({name, std::string(inputs[i].begin(), inputs[i].end())});
         spec.engine_argv.push_back("/" + name);
     }
     spec.files.insert(spec.files.end(), o.environment.begin(), o.environment.end());
@@ -34,6 +34,7 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     spec.work_dir = o.work_dir;
     spec.total_timeout = std::chrono::seconds(300 + 30 * static_cast<long>(inputs.size()));
     spec.interrupted = o.interrupted;
+    spec.snapshot = o.snapshot.get();
     auto r = run_fuzz_vm(spec);
     if (!r) return r.error();
     if (!r->vm.booted)
@@ -42,6 +43,7 @@ Expected<ReplayOutcome> replay_inputs(const ReplayOptions& o, const std::vector<
     if (r->error) return environment_error("guest: " + r->error->get_or("message", "error"));
     ReplayOutcome out;
     out.seconds = r->vm.wall_seconds;
+    out.restored = r->vm.restored;
     const auto report = crash_report_of(*r);
     out.crashed = r->crash.has_value() || report.has_value();
     if (!out.crashed) return out;

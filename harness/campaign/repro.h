@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/common/expected.h"
 #include "harness/mutate/fuzz_input.h"
+#include "harness/campaign/fuzz_snapshot.h"
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/campaign/image_diff.h"
 #include "harness/campaign/seed_inputs.h"
@@ -28,6 +30,9 @@ struct ReplayOptions {
     std::filesystem::path work_dir;
     std::vector<GuestFile> environment;  // the campaign's environment modules (environment_files)
     const std::atomic<bool>* interrupted = nullptr;
+    // Set: replay VMs are restored from one snapshot of the ready guest (shared by copies of these
+    // options) instead of booted; null: every VM boots (`--reset boot`).
+    std::shared_ptr<FuzzSnapshot> snapshot;
 };
 
 struct ReplayOutcome {
@@ -36,6 +41,7 @@ struct ReplayOutcome {
     std::string excerpt;
     int crashing_index = -1;  // which of the inputs crashed (-1: none, or unknown)
     double seconds = 0;
+    bool restored = false;  // the VM was restored from ReplayOptions::snapshot
 };
 
 // Runs `inputs` in order in ONE fresh VM; stops at the first crash.

@@ -1,6 +1,7 @@
 // Replay + minimise + reproducer files for one crash (see triage.h).
 #include "harness/campaign/triage.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "harness/common/files.h"
@@ -21,6 +22,9 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
     const mutate::Bytes input(input_text->begin(), input_text->end());
     TriageResult r;
     r.input_bytes = input.size();
+    const int restored_before = replay.snapshot ? replay.snapshot->restored() : 0;
+    const auto started = std::chrono::steady_clock::now();
+
     if (is_group)
         if (auto t = read_text_file(target / "title.txt")) r.expected_title = trim(*t);
     const fs::path dir = is_group ? target : target.parent_path();
@@ -57,13 +61,15 @@ Expected<TriageResult> triage_crash(const ReplayOptions& replay, const fs::path&
         MH_TRY(write_file_atomic(dir / (stem + "minimized.bin"), std::string(m->input.begin(), m->input.end())));
         MH_TRY(write_file_atomic(dir / (stem + "repro.c"), c_reproducer(mutate::decode(m->input), title)));
     }
+    r.vms_restored = replay.snapshot ? replay.snapshot->restored() - restored_before : 0;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (is_group) MH_TRY(write_file_atomic(dir / "triage.json", triage_json(r)));
     return r;
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TriageResult, expected_title, observed_title, runs, reproduced_runs, minimised,
                                                 minimise_steps, input_bytes, minimised_bytes, seed, differences_before, differences,
-                                                structural_exhausted, vms)
+                                                structural_exhausted, vms, vms_restored, seconds)
 
 std::string triage_json(const TriageResult& r) {
     nlohmann::json j = r;

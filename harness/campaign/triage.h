@@ -35,6 +35,8 @@ struct TriageResult {
     std::vector<ImageDifference> kept;  // `differences` as data
     mutate::Bytes minimised_input;  // encoded (empty when not minimised)
     int vms = 0;
+    int vms_restored = 0;  // of those, restored from the snapshot of the ready guest (the rest booted)
+    double seconds = 0;  // replay and minimisation, wall time
     bool reproduces() const { return reproduced_runs > 0; }
 };
 

@@ -44,7 +44,7 @@ constexpr const char* kExitCodes =
     "exit codes: 0 reproduced, 1 did not reproduce, 2 usage, 3 environment, 130 interrupted\n";
 
 std::vector<OptionSpec> repro_options() {
-    return {
+    std::vector<OptionSpec> specs = {
         {"kernel", "NAME", "the kernel (default: the campaign's, from <out>/campaign.json; else fuzz-6.12)"},
         {"runs", "N", "replays of the original input, each in its own VM, 1..100 (default 1)"},
         {"no-minimize", "", "only replay"},
@@ -52,9 +52,10 @@ std::vector<OptionSpec> repro_options() {
         {"kernels", "SET",
          "replay the minimised crash on each kernel of SET (repeatable; SET as in\nmodharness matrix --help, e.g. debian-6.1-cloud@cached)",
          kRepeatable},
-        {"accel", "A", "auto (default), tcg, kvm"},
-        {"help", "", ""},
     };
+    for (auto& o : replay_vm_options()) specs.push_back(std::move(o));
+    specs.push_back({"help", "", ""});
+    return specs;
 }
 
 }  // namespace
@@ -93,8 +94,7 @@ int cmd_repro(const Args& args) {
     else
         return report_error("repro", vms.error());
     campaign::ReplayOptions ro;
-    if (auto st = replay_setup("repro", kernel_name, p->get_or("accel", "auto"), to.minimise, ro, to); !st)
-        return report_error("repro", st.error());
+    if (auto st = replay_setup("repro", kernel_name, *p, to.minimise, ro, to); !st) return report_error("repro", st.error());
     const auto* kernel = &ro.kernel;
 
     std::fprintf(stderr, "modharness repro: replaying %s on %s ...\n", target.c_str(), kernel->release.c_str());
@@ -106,6 +106,8 @@ int cmd_repro(const Args& args) {
                 r->expected_title.empty() ? r->observed_title.c_str() : r->expected_title.c_str(), r->reproduced_runs, r->runs);
     if (!r->observed_title.empty() && !r->expected_title.empty() && r->observed_title != r->expected_title)
         std::printf("  (the replay crashed differently: %s)\n", r->observed_title.c_str());
+    std::printf("replay VMs: %d in %.1f s, %d restored from a snapshot of the ready guest, %d booted\n", r->vms, r->seconds,
+                r->vms_restored, r->vms - r->vms_restored);
     if (r->minimised) {
         std::printf("minimised: %zu -> %zu bytes in %d VMs\n", r->input_bytes, r->minimised_bytes, r->vms);
         for (const auto& s : r->minimise_steps) std::printf("  - %s\n", s.c_str());

@@ -48,7 +48,7 @@ constexpr const char* kHelp =
     "\n";
 
 std::vector<OptionSpec> triage_options() {
-    return {
+    std::vector<OptionSpec> specs = {
         {"kernel", "NAME", "the kernel (default: the campaign's, from DIR/campaign.json)"},
         {"kernels", "SET", "replay each loader finding on every kernel of SET (repeatable; as in matrix --help)", kRepeatable},
         {"known", "FILE", "an earlier findings.json: its findings are known, not new"},
@@ -57,10 +57,11 @@ std::vector<OptionSpec> triage_options() {
         {"no-minimize", "", "replay and symbolise only"},
         {"no-fetch", "", "do not download the -dbg package (unsymbolised culprits without it)"},
         {"reuse", "", "read each group's earlier triage.json and affected.json instead of replaying it"},
-        {"accel", "A", "auto (default), tcg, kvm"},
         {"quiet", "", "no progress lines"},
-        {"help", "", ""},
     };
+    for (auto& o : replay_vm_options()) specs.push_back(std::move(o));
+    specs.push_back({"help", "", ""});
+    return specs;
 }
 
 // The culprit of one report text, or "unsymbolized" when there is no symboliser or no report.
@@ -132,8 +133,7 @@ int cmd_triage(const Args& args) {
     else
         return report_error("triage", vms.error());
     campaign::ReplayOptions ro;
-    if (auto st = replay_setup("triage", kernel_name, p->get_or("accel", "auto"), to.minimise, ro, to); !st)
-        return report_error("triage", st.error());
+    if (auto st = replay_setup("triage", kernel_name, *p, to.minimise, ro, to); !st) return report_error("triage", st.error());
 
     // The symboliser: its absence leaves culprits unsymbolised, it does not stop the triage.
     std::optional<symbolize::Symbolizer> sym;

@@ -1,39 +1,117 @@
 #include "harness/executor/go_wait.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "harness/protocol/frame_types.h"
+
 namespace mh::executor {
+namespace {
+
+// Lines from /dev/ttyS1, read in blocks (a fuzz VM's files are tens of kilobytes). One reader
+// for the go record and the files after it: a block may hold the end of one and the start of the
+// other.
+class HostLines {
+public:
+    HostLines() : fd_(::open("/dev/ttyS1", O_RDONLY | O_NOCTTY | O_CLOEXEC)) {}
+    ~HostLines() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    HostLines(const HostLines&) = delete;
+    HostLines& operator=(const HostLines&) = delete;
+    bool open() const { return fd_ >= 0; }
+
+    // The next line (without '\n'); `too_long` when it passed `limit` (its bytes are dropped).
+    Expected<std::string> next(size_t limit, bool& too_long) {
+        too_long = false;
+        std::string line;
+        for (;;) {
+            const auto eol = buffer_.find('\n');
+            const size_t take = eol == std::string::npos ? buffer_.size() : eol;
+            if (!too_long) line.append(buffer_, 0, take);
+            if (line.size() > limit) {
+                too_long = true;
+                line.clear();
+            }
+            if (eol != std::string::npos) {
+                buffer_.erase(0, eol + 1);
+                return line;
+            }
+            buffer_.clear();
+            char block[4096];
+            const ssize_t n = ::read(fd_, block, sizeof block);
+            if (n < 0) continue;  // EINTR, or the UART's state changing under a restore: read again
+            if (n == 0) return make_error("/dev/ttyS1 closed while waiting for the host");
+            buffer_.assign(block, static_cast<size_t>(n));
+        }
+    }
+
+private:
+    int fd_;
+    std::string buffer_;
+};
+
+HostLines& host_lines() {
+    static HostLines lines;
+    return lines;
+}
+
+void make_parents(const std::string& path) {
+    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
+        ::mkdir(path.substr(0, slash).c_str(), 0755);
+}
+
+}  // namespace
 
 Expected<protocol::GoRecord> wait_for_go() {
-    const int fd = ::open("/dev/ttyS1", O_RDONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return make_error("cannot open /dev/ttyS1 to wait for the host's go record");
-    std::string line;
+    auto& in = host_lines();
+    if (!in.open()) return make_error("cannot open /dev/ttyS1 to wait for the host's go record");
     for (;;) {
-        char c = 0;
-        const ssize_t n = ::read(fd, &c, 1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) continue;  // the UART's state changing under a restore: read again
-        if (n == 0) {
-            ::close(fd);
-            return make_error("/dev/ttyS1 closed while waiting for the host's go record");
-        }
-        if (c != '\n') {
-            if (line.size() <= protocol::kMaxGoLineBytes) line += c;
-            continue;
-        }
-        auto rec = line.size() <= protocol::kMaxGoLineBytes ? kv_parse(line) : Expected<KvRecord>(make_error("too long"));
-        line.clear();
+        bool too_long = false;
+        MH_TRY_ASSIGN(line, in.next(protocol::kMaxGoLineBytes, too_long));
+        if (too_long) continue;
+        auto rec = kv_parse(line);
         if (!rec) continue;
         auto go = protocol::parse_go(*rec);
-        if (!go) continue;
-        ::close(fd);
-        return go;
+        if (go) return go;
     }
+}
+
+Status receive_go_files(int count) {
+    auto& in = host_lines();
+    if (!in.open()) return make_error("cannot open /dev/ttyS1 to read the host's files");
+    for (int got = 0; got < count;) {
+        bool too_long = false;
+        MH_TRY_ASSIGN(line, in.next(protocol::kMaxGoFileLineBytes, too_long));
+        if (too_long) return make_error("a file record longer than the limit");
+        auto rec = kv_parse(line);
+        if (rec && protocol::frame_type(*rec) == protocol::FrameType::Go) continue;
+        if (!rec) return make_error("a line that is no file record: " + rec.error().message);
+        MH_TRY_ASSIGN(file, protocol::parse_go_file(*rec));
+        const std::string path = "/" + file.path;
+        make_parents(path);
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) return make_error("cannot create " + path + ": " + std::strerror(errno));
+        size_t done = 0;
+        while (done < file.data.size()) {
+            const ssize_t n = ::write(fd, file.data.data() + done, file.data.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                ::close(fd);
+                return make_error("cannot write " + path + ": " + std::strerror(errno));
+            }
+            done += static_cast<size_t>(n);
+        }
+        ::close(fd);
+        ++got;
+    }
+    return ok_status();
 }
 
 void mix_seed(const std::string& seed_hex) {

@@ -1,5 +1,6 @@
 // The ready point of a guest booted for a snapshot: the host saves the VM while the executor
-// blocks here, and every VM restored from that snapshot resumes here and reads which cases to run.
+// blocks here, and every VM restored from that snapshot resumes here and reads which cases to run
+// (and, for a fuzz VM, its fuzz.conf and inputs as files).
 #pragma once
 
 #include <string>
@@ -13,6 +14,12 @@ namespace mh::executor {
 // restore replaces the UART's state is lost, and the host sends the line again until the guest
 // answers. Error only when ttyS1 cannot be read at all.
 Expected<protocol::GoRecord> wait_for_go();
+
+// After the go record announced `count` files and the guest answered `files`: reads that many
+// `file` records from /dev/ttyS1 and writes each under / (parents created). Go lines still in
+// flight (resent before the host saw the answer) are skipped; anything else that does not parse
+// is an error, since the restore is over and the channel no longer loses bytes.
+Status receive_go_files(int count);
 
 // Mixes the go record's seed into the entropy pool, so restored guests do not share the random
 // state the snapshot froze. Best effort: a guest without /dev/urandom runs unseeded.

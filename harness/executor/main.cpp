@@ -44,7 +44,7 @@ int main() {
 
     // A VM booted for a snapshot: say so, and wait here. The host saves the VM now; each VM
     // restored from it resumes in wait_for_go and gets its cases, a token to check against the
-    // initramfs's (the guard's check, again, for this guest) and a fresh random seed.
+    // initramfs's (the guard's check, again, for this guest), a fresh random seed and any files.
     std::optional<protocol::GoRecord> go;
     if (guest_guard::cmdline_value(cmdline, "modharness.wait=").value_or("") == "1") {
         channel.send(protocol::make_record(protocol::FrameType::Ready));
@@ -62,6 +62,17 @@ int main() {
             power_off();
         }
         mix_seed(got->seed_hex);
+        // A fuzz VM's work (fuzz.conf, inputs) differs per VM: it comes as files, now that the
+        // token says this host started this guest.
+        if (got->files > 0) {
+            channel.send(protocol::make_record(protocol::FrameType::Files));
+            if (auto received = receive_go_files(got->files); !received) {
+                KvRecord err = protocol::make_record(protocol::FrameType::Error);
+                err.set("message", "receiving the host's files: " + received.error().message);
+                channel.send(err);
+                power_off();
+            }
+        }
         go = *got;
     }
 

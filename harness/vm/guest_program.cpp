@@ -86,6 +86,9 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     mo.crash_grace = opt.crash_grace;
     mo.poll_interval = std::chrono::milliseconds(2);
     mo.interrupted = opt.interrupted;
+    mo.restore_from = opt.restore_from;
+    mo.go_line = opt.go_line;
+    mo.go_files = opt.go_files;
     mo.on_frame = [&](const GuestFrame& f) {
         if (protocol::frame_type(f.record) == protocol::FrameType::End) res.ended = true;
         if (opt.on_frame) opt.on_frame(f);
@@ -94,6 +97,8 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     auto m = monitor_vm(mo);
     if (!m) return m.error();
     res.booted = m->booted;
+    res.restored = m->restored;
+    res.restore_error = m->restore_error;
     res.vm_event = m->end == VmEnd::Exited ? "" : std::string(vm_end_name(m->end));
     res.bad_frames = m->bad_frames;
     res.exit_status = m->wait_status ? host::describe_wait_status(*m->wait_status) : "killed";

@@ -34,12 +34,19 @@ struct GuestProgramOptions {
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const GuestFrame&)> on_frame;  // live, as frames arrive
     bool keep_frames = true;  // false: frames only stream through on_frame (long fuzzing VMs)
+    // Set: restored from this snapshot instead of booted (MonitorOptions has the details); the
+    // go line and the files it announces reach the guest after the restore.
+    const GuestSnapshot* restore_from = nullptr;
+    std::string go_line;
+    std::string go_files;
 };
 
 struct GuestProgramResult {
     std::vector<GuestFrame> frames;
     bool booted = false;  // a `hello` frame arrived
     bool ended = false;  // an `end` frame arrived
+    bool restored = false;  // restored from GuestProgramOptions::restore_from
+    std::string restore_error;  // the restore failed (nothing ran): why
     std::string vm_event;  // "", "no-boot", "idle", "timeout", "crash", "interrupted"
     std::string exit_status;  // "exited 0", ...
     double wall_seconds = 0;
