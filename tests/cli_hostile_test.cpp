@@ -150,6 +150,8 @@ TEST(CliHostile, BadNumbersAreUsageErrors) {
         {"fuzz --out " + out + " --duration -5m", "--duration '-5m'"},
         {"fuzz --out " + out + " --duration 10x", "--duration '10x'", "unknown unit 'x'"},
         {"repro --runs 1x " + cases.string(), "--runs '1x'", "1..100"},
+        {"repro --reset fast " + cases.string(), "--reset must be snapshot or boot", "'fast'"},
+        {"repro --snapshot-cache= " + cases.string(), "--snapshot-cache needs a directory or off"},
         {"kernel build-fuzz --jobs 0", "--jobs '0'", "1..256"},
         {"cover --top 5abc", "--top '5abc'"},
         {"check-package --max-failures abc /nonexistent", "--max-failures 'abc'"},

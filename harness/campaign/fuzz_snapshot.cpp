@@ -19,10 +19,11 @@ FuzzSnapshot::FuzzSnapshot(fs::path dir, fs::path cache_dir, std::function<void(
 void FuzzSnapshot::drop(const std::string& why) {
     if (given_up_) return;
     given_up_ = true;
-    if (snapshot_ && snapshot_->from_cache()) vm::SnapshotCache(cache_dir_).forget(*snapshot_);
+    const bool cached = snapshot_ && snapshot_->from_cache();
+    if (cached) vm::SnapshotCache(cache_dir_).forget(*snapshot_);
     snapshot_.reset();
     fallback_ = why;
-    if (progress_) progress_("snapshot reset given up, booting VMs cold: " + why);
+    if (progress_) progress_("snapshot reset given up, booting VMs cold: " + why + (cached ? " (the cached snapshot is removed)" : ""));
 }
 
 const vm::GuestSnapshot* FuzzSnapshot::for_spec(const FuzzVmSpec& spec) {

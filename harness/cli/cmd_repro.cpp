@@ -17,7 +17,7 @@ namespace mh::cli {
 namespace {
 
 constexpr const char* kHelp =
-    "usage: modharness repro CRASH [--kernel NAME] [--runs N] [--no-minimize] [--accel A]\n"
+    "usage: modharness repro CRASH [--kernel NAME] [--runs N] [--no-minimize] [--reset HOW] [--accel A]\n"
     "\n"
     "Replays a crash found by modharness fuzz in a fresh VM and says whether it reproduces (the\n"
     "same title, from the console or the kernel log). CRASH is a crash group directory\n"
@@ -37,6 +37,12 @@ constexpr const char* kHelp =
     "for) and run with the minimised call in a fresh VM. Each kernel gets one outcome: crash (the\n"
     "same title), other-crash, no-crash, not-portable (a difference has no place in that build)\n"
     "or error; a table and affected.json say which kernels the crash affects.\n"
+    "\n"
+    "A fresh VM here is a restored one: the guest boots once to the executor's ready point (the\n"
+    "engine and environment modules in its initramfs), is saved, and every replay VM is restored\n"
+    "from that snapshot and gets its inputs over the results UART. The snapshot is kept in the\n"
+    "snapshot cache, so the next repro or triage on the same kernel boots no VM at all. A restore\n"
+    "that fails drops the snapshot (and its cache entry) and the VMs boot, as with --reset boot.\n"
     "\n";
 
 constexpr const char* kExitCodes =

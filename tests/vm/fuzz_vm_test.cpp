@@ -135,18 +135,66 @@ TEST(FuzzVm, ASeedModuleThatCrashesTheKernelCrashesOnlyTheFirstVm) {
 TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
     auto dir = fresh_dir("fuzz-repro");
     const fs::path oops = seed_input(kTestKernels[0], "oops", dir);
-    const int rc = wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], oops.string()}, dir / "log1"));
+    const int rc =
+        wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--snapshot-cache", "off", oops.string()}, dir / "log1"));
     const std::string log = read_text(dir / "log1");
     EXPECT_EQ(rc, 0) << log;
     EXPECT_NE(log.find("REPRODUCED"), std::string::npos) << log;
+    // Every replay VM was restored from the one snapshot of the ready guest (the crash killed
+    // each restored VM; the next was restored from the intact snapshot again).
+    EXPECT_NE(log.find("snapshot of the ready fuzz guest taken"), std::string::npos) << log;
+    EXPECT_NE(log.find("restored from a snapshot of the ready guest, 0 booted"), std::string::npos) << log;
     EXPECT_NE(log.find("mh_oops_init"), std::string::npos) << "titled by the console parser: " << log;
     ASSERT_TRUE(fs::exists(dir / "oops.input.repro.c"));
     EXPECT_EQ(std::system(("cc -fsyntax-only " + (dir / "oops.input.repro.c").string()).c_str()), 0) << "the C reproducer compiles";
 
     const fs::path ok = seed_input(kTestKernels[0], "ok", dir);
-    EXPECT_EQ(wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--no-minimize", ok.string()}, dir / "log2")), 1)
+    EXPECT_EQ(wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--reset", "boot", "--no-minimize", ok.string()},
+                              dir / "log2")),
+              1)
         << "a module that loads does not reproduce anything: " << read_text(dir / "log2");
     EXPECT_NE(read_text(dir / "log2").find("did not reproduce"), std::string::npos);
+    EXPECT_NE(read_text(dir / "log2").find("replay VMs: 1 in "), std::string::npos) << read_text(dir / "log2");
+    EXPECT_NE(read_text(dir / "log2").find("0 restored from a snapshot of the ready guest, 1 booted"), std::string::npos)
+        << "--reset boot boots: " << read_text(dir / "log2");
+}
+
+// The replay snapshot in the snapshot cache: the first repro takes and keeps it, the next (another
+// input, same kernel) boots no VM and still reproduces the crash; a damaged entry makes the VM boot
+// cold with the same verdict, and the entry is removed.
+TEST(FuzzVm, ReproRestoresFromTheSnapshotCacheAndADamagedEntryBootsCold) {
+    auto dir = fresh_dir("fuzz-repro-cache");
+    const fs::path cache = dir / "cache";
+    const fs::path ok = seed_input(kTestKernels[0], "ok", dir);
+    const fs::path oops = seed_input(kTestKernels[0], "oops", dir);
+    auto repro = [&](const fs::path& input, const std::string& log) {
+        return wait_exit(
+            spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--no-minimize", "--snapshot-cache", cache.string(), input.string()},
+                  dir / log));
+    };
+    ASSERT_EQ(repro(ok, "log1"), 1) << read_text(dir / "log1");
+    const std::string log1 = read_text(dir / "log1");
+    EXPECT_NE(log1.find("snapshot of the ready fuzz guest taken"), std::string::npos) << log1;
+    EXPECT_NE(log1.find("snapshot kept for later runs in " + cache.string()), std::string::npos) << log1;
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(cache))
+        if (e.is_directory()) entries.push_back(e.path());
+    ASSERT_EQ(entries.size(), 1u) << log1;
+
+    EXPECT_EQ(repro(oops, "log2"), 0) << read_text(dir / "log2");
+    const std::string log2 = read_text(dir / "log2");
+    EXPECT_NE(log2.find("REPRODUCED: BUG: kernel NULL pointer dereference in mh_oops_init"), std::string::npos) << log2;
+    EXPECT_NE(log2.find("found in the cache"), std::string::npos) << log2;
+    EXPECT_EQ(log2.find("snapshot of the ready fuzz guest taken"), std::string::npos) << "a cached snapshot is not taken again: " << log2;
+    EXPECT_NE(log2.find("1 restored from a snapshot of the ready guest, 0 booted"), std::string::npos) << log2;
+
+    std::ofstream(entries[0] / "state", std::ios::binary | std::ios::trunc) << "not a migration stream";
+    EXPECT_EQ(repro(oops, "log3"), 0) << read_text(dir / "log3");
+    const std::string log3 = read_text(dir / "log3");
+    EXPECT_NE(log3.find("restore failed"), std::string::npos) << log3;
+    EXPECT_NE(log3.find("REPRODUCED: BUG: kernel NULL pointer dereference in mh_oops_init"), std::string::npos) << log3;
+    EXPECT_NE(log3.find("0 restored from a snapshot of the ready guest, 1 booted"), std::string::npos) << log3;
+    EXPECT_FALSE(fs::exists(entries[0])) << "the damaged entry is removed";
 }
 
 // Structural minimisation on a real kernel: the consumer seed (stripped as the campaign strips it)
@@ -192,7 +240,8 @@ TEST(FuzzVm, ReproMinimisesStructurallyToTheFieldsTheCrashNeeds) {
     const fs::path input = dir / "structural.input";
     std::ofstream(input, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 
-    const int rc = wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], input.string()}, dir / "log"));
+    const int rc =
+        wait_exit(spawn({modharness(), "repro", "--kernel", kTestKernels[0], "--snapshot-cache", "off", input.string()}, dir / "log"));
     const std::string log = read_text(dir / "log");
     ASSERT_EQ(rc, 0) << log;
     EXPECT_NE(log.find("the crash needs 2 of " + std::to_string(decoys + 2) + " differences from seed 'consumer'"), std::string::npos)
