@@ -43,6 +43,11 @@ struct CampaignOptions {
     size_t loader_ceiling = 0;
     const std::atomic<bool>* interrupted = nullptr;
     std::function<void(const std::string&)> progress;  // one line per call
+    // Fuzz VMs are restored from a snapshot of the ready guest (fuzz_snapshot.h: taken once, again
+    // when the seed set changes) instead of booted, the corpus reaching them through fw_cfg;
+    // false: every VM boots (--reset boot).
+    bool snapshot_reset = true;
+    std::filesystem::path snapshot_cache;  // a SnapshotCache for that snapshot (empty: none)
 };
 
 struct CurvePoint {
@@ -57,7 +62,8 @@ struct CampaignSummary {
     std::string engine, kernel, release, feedback;
     double elapsed_s = 0;  // cumulative over resumed runs
     double engine_s = 0;  // VM-seconds the engine was running (sum over jobs)
-    double restart_s = 0;  // VM-seconds lost to boots and shutdowns
+    double restart_s = 0;  // VM-seconds lost to boots (or restores) and shutdowns
+    int vms_restored = 0;  // VMs of this run restored from the snapshot instead of booted
     uint64_t execs = 0, loaded = 0;
     int vms = 0;
     size_t pcs = 0, loader = 0, loader_ceiling = 0;

@@ -166,12 +166,14 @@ Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_
         // does not copy starting inputs into its corpus, so later VMs fuzz on without them).
         if (run.state.stage_pending[static_cast<size_t>(id)])
             for (const auto& s : run.seeds.stage) spec.files.push_back({"mh-stage/" + s.name, std::string(s.bytes.begin(), s.bytes.end())});
+        // The corpus differs per VM: with a snapshot it reaches the restored VM as work files.
         for (const auto& name : run.state.corpus_names) {
             std::string data = read_text_file(opt.out / "corpus" / name).value_or("");
-            if (!data.empty()) spec.files.push_back({"mh/corpus/" + name, std::move(data)});
+            if (!data.empty()) spec.work_files.push_back({"mh/corpus/" + name, std::move(data)});
         }
     }
     spec.files.push_back({"mh/corpus/.keep", ""});
+    spec.snapshot = run.snapshot;
     return spec;
 }
 

@@ -15,6 +15,7 @@
 #include "harness/campaign/campaign.h"
 #include "harness/campaign/campaign_state.h"
 #include "harness/campaign/crash_store.h"
+#include "harness/campaign/fuzz_snapshot.h"
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/campaign/seed_inputs.h"
 #include "harness/kernels/kernel_cache.h"
@@ -34,6 +35,7 @@ struct CampaignRun {
     std::optional<long> tsc_khz;
     const std::vector<GuestFile>& environment;  // modules every VM loads first
     SeedInputs& seeds;  // a starting input that crashes the kernel is dropped
+    FuzzSnapshot* snapshot;  // null: every VM boots
     size_t max_len;
     uint64_t startup_execs;  // execs a VM spends on its starting inputs
     double end_at;  // campaign seconds (over all runs) when jobs stop

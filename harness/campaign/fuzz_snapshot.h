@@ -7,8 +7,10 @@
 #pragma once
 
 #include <filesystem>
+#include <atomic>
 #include <functional>
-#include <optional>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "harness/common/expected.h"
@@ -26,9 +28,10 @@ public:
     FuzzSnapshot(std::filesystem::path dir, std::filesystem::path cache_dir, std::function<void(const std::string&)> progress = {});
 
     // The snapshot VMs of `spec` are restored from: taken on first use, and again when the shared
-    // part changed (another kernel, memory size or environment). nullptr when none can be had
-    // (said once; those VMs boot cold).
-    const vm::GuestSnapshot* for_spec(const FuzzVmSpec& spec);
+    // part changed (another kernel, memory size, environment or seed set). nullptr when none can
+    // be had (said once; those VMs boot cold). Safe from several threads (a campaign's jobs); a
+    // snapshot replaced while a VM restores from it lives until that VM lets it go.
+    std::shared_ptr<const vm::GuestSnapshot> for_spec(const FuzzVmSpec& spec);
     // The guard token of the snapshot's initramfs (the go record carries it).
     const std::string& token() const { return token_; }
     // A restore failed: the snapshot is not used again (VMs boot cold from now on).
@@ -38,8 +41,8 @@ public:
     int taken() const { return taken_; }
     int found() const { return found_; }  // in the snapshot cache
     int restored() const { return restored_; }
-    double take_seconds() const { return take_seconds_; }  // all snapshots taken, together
-    const std::string& fallback() const { return fallback_; }  // why VMs boot cold ("" if they do not)
+    double take_seconds() const;  // all snapshots taken, together
+    std::string fallback() const;  // why VMs boot cold ("" if they do not)
 
 private:
     std::filesystem::path dir_;
@@ -47,11 +50,12 @@ private:
     std::function<void(const std::string&)> progress_;
     std::string token_;
     std::string key_;  // the shared part the snapshot holds (kernel, VM options, initramfs bytes)
-    std::optional<vm::GuestSnapshot> snapshot_;
+    std::shared_ptr<vm::GuestSnapshot> snapshot_;
+    mutable std::mutex mu_;
     bool given_up_ = false;
-    int taken_ = 0;
-    int found_ = 0;
-    int restored_ = 0;
+    std::atomic<int> taken_{0};
+    std::atomic<int> found_{0};
+    std::atomic<int> restored_{0};
     double take_seconds_ = 0;
     std::string fallback_;
 };

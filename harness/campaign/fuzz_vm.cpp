@@ -99,12 +99,17 @@ std::string fuzz_cmdline(const FuzzVmSpec& spec, const std::string& token, bool 
 
 namespace {
 
-// fuzz.conf and the work files as `file` records, and the go record announcing them.
-void go_for(const FuzzVmSpec& spec, const std::string& token, const std::string& seed, vm::GuestProgramOptions& go) {
+// fuzz.conf and the work files as `file` records in work_dir/go-files (the restored VM's fw_cfg
+// file), and the go record announcing them.
+Status go_for(const FuzzVmSpec& spec, const std::string& token, const std::string& seed, vm::GuestProgramOptions& go) {
     std::vector<protocol::GoFile> files{{"mh/fuzz.conf", fuzz_conf(spec)}};
     for (const auto& f : spec.work_files) files.push_back({f.path, f.data});
-    for (const auto& f : files) go.go_files += protocol::format_go_file(f);
+    std::string records;
+    for (const auto& f : files) records += protocol::format_go_file(f);
+    go.go_files = spec.work_dir / "go-files";
+    MH_TRY(write_file_atomic(go.go_files, records));
     go.go_line = protocol::format_go({0, -1, token, seed, static_cast<int>(files.size())});
+    return ok_status();
 }
 
 }  // namespace
@@ -139,27 +144,31 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
         if (spec.on_frame) spec.on_frame(f);
     };
 
-    if (const vm::GuestSnapshot* snap = spec.snapshot ? spec.snapshot->for_spec(spec) : nullptr) {
+    if (const auto snap = spec.snapshot ? spec.snapshot->for_spec(spec) : nullptr) {
         // A fresh seed per restored guest; without one the VM boots cold.
         auto seed = vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed");
         if (!seed) {
             spec.snapshot->drop(seed.error().message);
         } else {
             vm::GuestProgramOptions restored = go;
-            restored.restore_from = snap;
-            go_for(spec, spec.snapshot->token(), *seed, restored);
+            restored.restore_from = snap.get();
+            MH_TRY(go_for(spec, spec.snapshot->token(), *seed, restored));
             // A restore that works says hello within a second or two; one that does not is given up early.
             restored.boot_timeout = std::chrono::seconds(20);
             auto r = vm::run_guest_program(restored);
             if (!r) return r.error();
-            if (r->booted || (r->restore_error.empty() && r->vm_event != "no-boot")) {
+            if (r->booted) {
                 spec.snapshot->count_restored();
                 out.vm = std::move(*r);
                 out.console = read_text_file(go.vm.console_log).value_or("");
                 return out;
             }
-            // Nothing ran in it: boot this VM (and the rest) cold.
-            spec.snapshot->drop("restore failed: " + (r->restore_error.empty() ? "the restored guest did not answer" : r->restore_error));
+            // No hello, so nothing ran in it (the guest says hello once it has its files): boot
+            // this VM (and the rest) cold.
+            const std::string why = !r->restore_error.empty() ? r->restore_error
+                                    : out.error               ? "the guest said: " + out.error->get_or("message", "error")
+                                                : "the restored guest did not answer (" + r->vm_event + ", " + r->exit_status + ")";
+            spec.snapshot->drop("restore failed: " + why);
             out = FuzzVmResult{};
         }
     }

@@ -5,6 +5,7 @@
 
 #include "conformance/report/kcidb.h"
 #include "harness/cli/args.h"
+#include "harness/cli/reset_options.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/kcidb_option.h"
@@ -58,7 +59,7 @@ constexpr double kMaxDurationSeconds = 366.0 * 24 * 3600;  // a year: past it, a
 constexpr size_t kMaxInputBytes = size_t{1} << 30;  // what a guest can hold and a module syscall take
 
 std::vector<OptionSpec> fuzz_options() {
-    return {
+    std::vector<OptionSpec> specs = {
         {"out", "DIR", "the campaign directory (required); the same DIR again continues the campaign"},
         {"kernel", "NAME", "kernel to fuzz (default fuzz-6.12)"},
         {"engine", "E",
@@ -87,8 +88,10 @@ std::vector<OptionSpec> fuzz_options() {
         {"triage-kernels", "SET", "with --triage: replay each loader finding on every kernel of SET (repeatable)", kRepeatable},
         {"triage-known", "FILE", "with --triage: an earlier findings.json whose findings are not new"},
         {"quiet", "", "no progress lines"},
-        {"help", "", ""},
     };
+    for (auto& o : reset_option_specs("each fuzz VM")) specs.push_back(std::move(o));
+    specs.push_back({"help", "", ""});
+    return specs;
 }
 
 // `modharness triage` arguments for the campaign `o` ran, from the --triage-* options.
@@ -144,6 +147,9 @@ Expected<campaign::CampaignOptions> campaign_options(const ParsedArgs& p) {
         return usage_error("--accel must be auto, tcg or kvm (got '" + o.accel + "')");
     MH_TRY_ASSIGN(memory, number_option(p, "memory", 1024, 256, 65536));
     o.memory_mb = memory;
+    MH_TRY_ASSIGN(reset, reset_choice(p));
+    o.snapshot_reset = reset.snapshot;
+    o.snapshot_cache = reset.snapshot_cache;
     MH_TRY_ASSIGN(max_len, number_option<size_t>(p, "max-len", 0, 1, kMaxInputBytes));
     o.max_len = max_len;
     // 0 would mean "a time-based seed": not a reproducible run, so not accepted as a value.

@@ -10,7 +10,7 @@
 #include "harness/campaign/seed_inputs.h"
 #include "harness/cli/interrupt.h"
 #include "harness/common/files.h"
-#include "harness/host/cache_dir.h"
+#include "harness/cli/reset_options.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/kernels/kernel_set.h"
 #include "harness/session/accel_probe.h"
@@ -26,24 +26,14 @@ std::string campaign_kernel(const std::filesystem::path& campaign_out) {
 }
 
 std::vector<OptionSpec> replay_vm_options() {
-    return {
-        {"accel", "A", "auto (default), tcg, kvm"},
-        {"reset", "HOW",
-         "how each replay VM starts: snapshot (default: boot once to the executor's\n"
-         "ready point, save it, restore every replay VM from it; cold boots if that\n"
-         "fails) or boot"},
-        {"snapshot-cache", "DIR",
-         "keep that snapshot here for later runs on the same kernel (default\n"
-         "<cache>/snapshots, shared with run and conform; off = none)"},
-    };
+    std::vector<OptionSpec> specs = {{"accel", "A", "auto (default), tcg, kvm"}};
+    for (auto& o : reset_option_specs("each replay VM")) specs.push_back(std::move(o));
+    return specs;
 }
 
 Status replay_setup(const char* command, const std::string& kernel_name, const ParsedArgs& p, bool seeds, campaign::ReplayOptions& ro,
                     campaign::TriageOptions& to) {
-    const std::string reset = p.get_or("reset", "snapshot");
-    if (reset != "snapshot" && reset != "boot") return usage_error("--reset must be snapshot or boot (got '" + reset + "')");
-    const std::string cache = p.get_or("snapshot-cache", "");
-    if (p.has("snapshot-cache") && cache.empty()) return usage_error("--snapshot-cache needs a directory or off");
+    MH_TRY_ASSIGN(reset, reset_choice(p));
     const std::string accel_option = p.get_or("accel", "auto");
     MH_TRY_ASSIGN(kernel, kernels::resolve_kernel(kernel_name, false));
     MH_TRY_ASSIGN(engine, campaign::guest_fuzzer_path("structured"));
@@ -60,14 +50,11 @@ Status replay_setup(const char* command, const std::string& kernel_name, const P
     else
         std::fprintf(stderr, "modharness %s: warning: %s (replaying without it)\n", command, env.error().message.c_str());
     ro.interrupted = install_interrupt_flag();
-    if (reset == "snapshot") {
+    if (reset.snapshot) {
         const std::string prefix = "modharness " + std::string(command) + ": ";
-        const std::filesystem::path cache_dir = cache == "off"  ? std::filesystem::path()
-                                                : cache.empty() ? host::cache_root() / "snapshots"
-                                                                : std::filesystem::path(cache);
-        ro.snapshot = std::make_shared<campaign::FuzzSnapshot>(ro.work_dir / "snapshot", cache_dir, [prefix](const std::string& line) {
-            std::fprintf(stderr, "%s%s\n", prefix.c_str(), line.c_str());
-        });
+        ro.snapshot = std::make_shared<campaign::FuzzSnapshot>(
+            ro.work_dir / "snapshot", reset.snapshot_cache,
+            [prefix](const std::string& line) { std::fprintf(stderr, "%s%s\n", prefix.c_str(), line.c_str()); });
     }
     if (!seeds) return ok_status();
     // The seed modules as the campaign fed them: the structural part of minimisation reduces the

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "harness/cli/number_option.h"
+#include "harness/cli/reset_options.h"
 #include "harness/host/cache_dir.h"
 #include "harness/kernels/seed_modules.h"
 
@@ -19,7 +20,7 @@ constexpr int kMaxBootTimeoutSeconds = 3600;
 }  // namespace
 
 std::vector<OptionSpec> session_option_specs() {
-    return {
+    std::vector<OptionSpec> specs = {
         {"kernel", "K",
          "debian-6.1-cloud (default), debian-6.12-cloud, debian-6.1, debian-6.12,\n"
          "a Debian package name, or a path to your own bzImage"},
@@ -35,12 +36,6 @@ std::vector<OptionSpec> session_option_specs() {
         {"vms", "N",
          "VMs side by side, 1..16 (default 1): each runs a contiguous share of the\n"
          "cases, restored from one snapshot; results and reports are as with one VM"},
-        {"reset", "HOW",
-         "how each VM starts: snapshot (default: boot once to the executor's ready\n"
-         "point, save it, restore every VM from it; cold boots if that fails) or boot"},
-        {"snapshot-cache", "DIR",
-         "keep snapshots of ready guests here for later runs of the same cases on the\n"
-         "same kernel (default <cache>/snapshots, at most 4 GiB; off = none)"},
         {"resume", "",
          "continue an interrupted run in --out DIR: cases already in its results.jsonl\n"
          "are kept and not run again; the report covers every case once"},
@@ -48,6 +43,8 @@ std::vector<OptionSpec> session_option_specs() {
          "stop cleanly (exit 4) when --out has less free space than SIZE, checked\n"
          "before each VM boots and while it runs (default 1M; 0 = never)"},
     };
+    for (auto& o : reset_option_specs("each VM")) specs.push_back(std::move(o));
+    return specs;
 }
 
 Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, const std::string& command) {
@@ -70,12 +67,9 @@ Expected<session::SessionOptions> session_options_from(const ParsedArgs& p, cons
     o.boot_timeout = std::chrono::seconds(boot_timeout);
     MH_TRY_ASSIGN(vms, number_option(p, "vms", o.parallel_vms, 1, 16));
     o.parallel_vms = vms;
-    const std::string reset = p.get_or("reset", std::string(session::reset_name(o.reset)));
-    if (reset != "snapshot" && reset != "boot") return usage_error("--reset must be snapshot or boot (got '" + reset + "')");
-    o.reset = reset == "snapshot" ? session::Reset::Snapshot : session::Reset::Boot;
-    const std::string cache = p.get_or("snapshot-cache", "");
-    if (p.has("snapshot-cache") && cache.empty()) return usage_error("--snapshot-cache needs a directory or off");
-    if (cache != "off") o.snapshot_cache = cache.empty() ? host::cache_root() / "snapshots" : std::filesystem::path(cache);
+    MH_TRY_ASSIGN(reset, reset_choice(p));
+    o.reset = reset.snapshot ? session::Reset::Snapshot : session::Reset::Boot;
+    o.snapshot_cache = reset.snapshot_cache;
     if (auto m = p.get("min-free")) {
         auto bytes = kernels::parse_size(*m);
         if (!bytes) return usage_error("--min-free: " + bytes.error().message);

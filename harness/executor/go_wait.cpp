@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "harness/common/text.h"
+#include "harness/executor/fw_cfg.h"
 #include "harness/protocol/frame_types.h"
 
 namespace mh::executor {
 namespace {
 
-// Lines from /dev/ttyS1, read in blocks (a fuzz VM's files are tens of kilobytes). One reader
-// for the go record and the files after it: a block may hold the end of one and the start of the
-// other.
+// Lines from /dev/ttyS1, read in blocks rather than a read() per byte.
 class HostLines {
 public:
     HostLines() : fd_(::open("/dev/ttyS1", O_RDONLY | O_NOCTTY | O_CLOEXEC)) {}
@@ -57,11 +57,6 @@ private:
     std::string buffer_;
 };
 
-HostLines& host_lines() {
-    static HostLines lines;
-    return lines;
-}
-
 void make_parents(const std::string& path) {
     for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
         ::mkdir(path.substr(0, slash).c_str(), 0755);
@@ -70,7 +65,7 @@ void make_parents(const std::string& path) {
 }  // namespace
 
 Expected<protocol::GoRecord> wait_for_go() {
-    auto& in = host_lines();
+    HostLines in;
     if (!in.open()) return make_error("cannot open /dev/ttyS1 to wait for the host's go record");
     for (;;) {
         bool too_long = false;
@@ -84,15 +79,12 @@ Expected<protocol::GoRecord> wait_for_go() {
 }
 
 Status receive_go_files(int count) {
-    auto& in = host_lines();
-    if (!in.open()) return make_error("cannot open /dev/ttyS1 to read the host's files");
-    for (int got = 0; got < count;) {
-        bool too_long = false;
-        MH_TRY_ASSIGN(line, in.next(protocol::kMaxGoFileLineBytes, too_long));
-        if (too_long) return make_error("a file record longer than the limit");
-        auto rec = kv_parse(line);
-        if (rec && protocol::frame_type(*rec) == protocol::FrameType::Go) continue;
-        if (!rec) return make_error("a line that is no file record: " + rec.error().message);
+    MH_TRY_ASSIGN(blob, read_fw_cfg_file(protocol::kGoFilesFwCfgName, 4 * protocol::kMaxGoFileLineBytes));
+    int got = 0;
+    for (auto [line, number] : lines(blob)) {
+        if (line.empty()) continue;
+        auto rec = kv_parse(std::string(line));
+        if (!rec) return make_error("fw_cfg files, line " + std::to_string(number) + ": " + rec.error().message);
         MH_TRY_ASSIGN(file, protocol::parse_go_file(*rec));
         const std::string path = "/" + file.path;
         make_parents(path);
@@ -111,6 +103,7 @@ Status receive_go_files(int count) {
         ::close(fd);
         ++got;
     }
+    if (got != count) return make_error("the go record announced " + std::to_string(count) + " files, fw_cfg holds " + std::to_string(got));
     return ok_status();
 }
 

@@ -15,10 +15,9 @@ namespace mh::executor {
 // answers. Error only when ttyS1 cannot be read at all.
 Expected<protocol::GoRecord> wait_for_go();
 
-// After the go record announced `count` files and the guest answered `files`: reads that many
-// `file` records from /dev/ttyS1 and writes each under / (parents created). Go lines still in
-// flight (resent before the host saw the answer) are skipped; anything else that does not parse
-// is an error, since the restore is over and the channel no longer loses bytes.
+// After the go record announced `count` files: reads that many `file` records from the fw_cfg
+// file protocol::kGoFilesFwCfgName and writes each under / (parents created). Anything that does
+// not parse, or another count, is an error.
 Status receive_go_files(int count);
 
 // Mixes the go record's seed into the entropy pool, so restored guests do not share the random

@@ -65,7 +65,6 @@ int main() {
         // A fuzz VM's work (fuzz.conf, inputs) differs per VM: it comes as files, now that the
         // token says this host started this guest.
         if (got->files > 0) {
-            channel.send(protocol::make_record(protocol::FrameType::Files));
             if (auto received = receive_go_files(got->files); !received) {
                 KvRecord err = protocol::make_record(protocol::FrameType::Error);
                 err.set("message", "receiving the host's files: " + received.error().message);

@@ -24,8 +24,7 @@ namespace mh::protocol {
     X(Restart, "restart", ToHost, "the VM is poisoned: restart it at case `next`") \
     X(Ready, "ready", ToHost, "a guest booted for a snapshot waits for `go` (snapshot-taking VM only)") \
     X(Go, "go", ToGuest, "restored guest: the cases to run (start, stop), the token, a random seed, how many files follow") \
-    X(Files, "files", ToHost, "a restored guest has its go record and waits for the `file` records it announced") \
-    X(File, "file", ToGuest, "restored guest: one file under /mh, written before its work starts (path, size, packed data)") \
+    X(File, "file", ToGuest, "restored guest: one file under /mh (path, size, packed data), read from fw_cfg before its work starts") \
     /* fuzz supervisor */ \
     X(Engine, "engine", ToHost, "the fuzzing engine started") \
     X(Pcs, "pcs", ToHost, "new kernel PCs seen by KCOV") \

@@ -1,9 +1,12 @@
 // The one line the host sends a guest restored from a snapshot (on ttyS1, the results channel's
 // UART): which cases to run, the batch token (checked against the initramfs token: a fresh guard
 // check per restored guest) and a seed for the guest's entropy pool (every restore of one snapshot
-// would otherwise share the random state the snapshot froze). A go record may announce files: the
-// guest answers `files` and the host then sends one `file` record per file (a fuzz VM's fuzz.conf
-// and inputs, which differ per VM while the snapshot holds only what every VM shares).
+// would otherwise share the random state the snapshot froze). A go record may announce files (a
+// fuzz VM's fuzz.conf and inputs, which differ per VM while the snapshot holds only what every VM
+// shares): `file` records, one per line, in the QEMU fw_cfg file kGoFilesFwCfgName of the restored
+// VM. fw_cfg, not the UART: the guest reads it with port I/O at memory speed, and on 6.12 cloud
+// kernels a restored guest that took tens of kilobytes on its UART crashed with corrupted EFLAGS
+// (docs/performance.md).
 #pragma once
 
 #include <cstddef>
@@ -19,7 +22,7 @@ struct GoRecord {
     int stop = -1;  // cases from here on are not run (-1: to the end)
     std::string token;
     std::string seed_hex;  // 64 hex digits
-    int files = 0;  // `file` records the host sends after the guest's `files` frame
+    int files = 0;  // `file` records in the fw_cfg file kGoFilesFwCfgName
 };
 
 // One file for a restored guest. Its path is relative and under mh/ (no "..", no empty or "."
@@ -34,6 +37,7 @@ inline constexpr std::size_t kGoSeedBytes = 32;
 inline constexpr std::size_t kMaxGoLineBytes = 512;
 // ... and a `file` line longer than this is refused (the guest would hold it in memory).
 inline constexpr std::size_t kMaxGoFileLineBytes = 64u << 20;
+inline constexpr const char* kGoFilesFwCfgName = "opt/modharness/files";
 
 // One kv line ending in '\n'.
 std::string format_go(const GoRecord& go);

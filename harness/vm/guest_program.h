@@ -38,7 +38,7 @@ struct GuestProgramOptions {
     // go line and the files it announces reach the guest after the restore.
     const GuestSnapshot* restore_from = nullptr;
     std::string go_line;
-    std::string go_files;
+    std::filesystem::path go_files;
 };
 
 struct GuestProgramResult {

@@ -99,14 +99,4 @@ bool HostSocket::write_all(const std::string& bytes) {
     return done == bytes.size();
 }
 
-long HostSocket::write_some(std::string_view bytes) {
-    if (conn_ < 0) return -1;
-    for (;;) {
-        const ssize_t n = ::send(conn_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n >= 0) return static_cast<long>(n);
-        if (errno == EINTR) continue;
-        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-    }
-}
-
 }  // namespace mh::vm

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <functional>
 #include <string>
-#include <string_view>
 
 #include "harness/common/expected.h"
 
@@ -32,9 +31,7 @@ public:
     std::string read_available(bool* closed = nullptr);
     // Writes all of `bytes` (blocks briefly if the socket buffer is full); false if not connected.
     bool write_all(const std::string& bytes);
-    // Writes what fits without blocking: the bytes taken (0 when the buffer is full), -1 when not
-    // connected or the peer is gone. For streams larger than the socket buffer.
-    long write_some(std::string_view bytes);
+
     int fd() const { return conn_; }
 
 private:

@@ -9,6 +9,7 @@
 #include "harness/host/file_tail.h"
 #include "harness/protocol/frame.h"
 #include "harness/protocol/frame_types.h"
+#include "harness/protocol/go_record.h"
 #include "harness/vm/crash_watch.h"
 #include "harness/vm/host_socket.h"
 #include "harness/vm/qmp.h"
@@ -66,6 +67,7 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
         results_socket.emplace(std::move(*rs));
         qmp_socket.emplace(std::move(*qs));
         config = restore_config(*opt.restore_from, opt.vm.console_log, opt.vm.results_file, results_socket->name(), qmp_socket->name());
+        if (!opt.go_files.empty()) config.fw_cfg_files.emplace_back(protocol::kGoFilesFwCfgName, opt.go_files);
         std::error_code ec;
         std::filesystem::remove(opt.vm.results_file, ec);
     }
@@ -96,9 +98,6 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
     auto last_frame = Clock::now();
     std::string untampered;  // tests only: the unterminated tail the tamper hook has not seen yet
     auto last_go = Clock::time_point{};
-    bool go_answered = false;  // the guest said hello, or asked for its files
-    std::size_t files_sent = 0;
-    bool sending_files = false;
     auto read_frames = [&] {
         if (results_socket) {
             const std::string got = results_socket->read_available();
@@ -106,15 +105,9 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
                 results_copy.write(got.data(), static_cast<std::streamsize>(got.size()));
                 results_copy.flush();
             }
-            if (!go_answered && !r.booted && Clock::now() - last_go >= opt.go_resend) {
+            if (!r.booted && Clock::now() - last_go >= opt.go_resend) {
                 results_socket->write_all(opt.go_line);
                 last_go = Clock::now();
-            }
-            // The files go out as the UART takes them, between polls: the loop never blocks on a
-            // guest that reads slowly (or has died).
-            if (sending_files && files_sent < opt.go_files.size()) {
-                const long n = results_socket->write_some(std::string_view(opt.go_files).substr(files_sent));
-                if (n > 0) files_sent += static_cast<std::size_t>(n);
             }
         }
         std::string chunk = results.read_new();
@@ -134,9 +127,7 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
             last_frame = Clock::now();  // any verified frame is a sign of life
             auto rec = kv_parse(payload);
             if (!rec) continue;
-            const auto type = protocol::frame_type(*rec);
-            if (type == protocol::FrameType::Hello) r.booted = go_answered = true;
-            if (type == protocol::FrameType::Files && results_socket) go_answered = sending_files = true;
+            if (protocol::frame_type(*rec) == protocol::FrameType::Hello) r.booted = true;
             if (opt.on_frame)
                 opt.on_frame(GuestFrame{std::chrono::duration<double>(last_frame - r.started).count(), ec ? 0 : console_offset, *rec});
         }

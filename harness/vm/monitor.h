@@ -61,9 +61,9 @@ struct MonitorOptions {
     const GuestSnapshot* restore_from = nullptr;
     std::string go_line;
     std::chrono::milliseconds go_resend{100};
-    // The `file` records a go line announced (protocol/go_record.h): sent once, when the guest
-    // answers `files` (the go line is no longer resent from then on).
-    std::string go_files;
+    // The file holding the `file` records the go line announces (protocol/go_record.h): the
+    // restored VM gets it as its fw_cfg file protocol::kGoFilesFwCfgName.
+    std::filesystem::path go_files;
     std::function<void(const GuestFrame&)> on_frame;  // each verified frame, in order
     std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
     std::function<bool()> stop_now;  // every poll, after frames: true stops the VM

@@ -50,6 +50,8 @@ std::vector<std::string> qemu_argv(const VmConfig& c) {
         a.insert(a.end(), {"-chardev", "socket,id=mh-qmp,abstract=on,path=" + qemu_option_value(c.qmp_socket), "-mon",
                            "chardev=mh-qmp,mode=control"});
     if (c.incoming) a.insert(a.end(), {"-incoming", "defer"});
+    for (const auto& [name, file] : c.fw_cfg_files)
+        a.insert(a.end(), {"-fw_cfg", "name=" + qemu_option_value(name) + ",file=" + qemu_option_value(file.string())});
     a.insert(a.end(), c.extra_args.begin(), c.extra_args.end());
     return a;
 }

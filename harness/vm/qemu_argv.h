@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mh::vm {
@@ -32,6 +33,8 @@ struct VmConfig {
     std::string results_socket;  // non-empty: the results UART connects to this abstract socket, not results_file
     std::string qmp_socket;  // non-empty: a QMP monitor connects to this abstract socket
     bool incoming = false;  // -incoming defer: the VM waits to be restored over QMP
+    // -fw_cfg name=NAME,file=PATH: files the guest reads by port I/O (a restored guest's work).
+    std::vector<std::pair<std::string, std::filesystem::path>> fw_cfg_files;
 };
 
 // A value inside a QEMU option list ("file,id=con,path=VALUE"): QEMU splits those at commas and

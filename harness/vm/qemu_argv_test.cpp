@@ -140,6 +140,11 @@ TEST(QemuArgv, SnapshotResetWords) {
     EXPECT_TRUE(has_pair(restored, "-device", "isa-serial,chardev=res,iobase=0x2f8,irq=3"));
     EXPECT_TRUE(has_pair(restored, "-incoming", "defer"));
     EXPECT_FALSE(contains(restored, "-net") && !has_pair(restored, "-net", "none"));
+    EXPECT_FALSE(contains(restored, "-fw_cfg"));
+
+    // A restored fuzz VM's work arrives as a fw_cfg file (read-only to the guest, no device).
+    c.fw_cfg_files = {{"opt/modharness/files", "/tmp/job,1/go-files"}};
+    EXPECT_TRUE(has_pair(qemu_argv(c), "-fw_cfg", "name=opt/modharness/files,file=/tmp/job,,1/go-files"));
 }
 
 TEST(GuestCmdline, WaitForGoOnlyWhenAsked) {
