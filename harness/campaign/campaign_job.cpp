@@ -191,7 +191,7 @@ void fold_vm(CampaignRun& run, size_t j, const FuzzVmResult& r, double last_fram
     st.vm_errnos[j].clear();
     const double running = r.engine_started_s >= 0 ? std::max(0.0, last_frame - r.engine_started_s) : 0;
     st.totals.engine_s += running;
-    st.totals.restart_s += std::max(0.0, r.vm.wall_seconds - running);
+    st.totals.restart_s += std::max(0.0, r.vm.wall_seconds - running) + r.snapshot_s;
 }
 
 // The crash a VM ended with, titled by the kernel's report, else by how the run ended.

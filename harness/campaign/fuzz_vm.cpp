@@ -144,7 +144,10 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
         if (spec.on_frame) spec.on_frame(f);
     };
 
-    if (const auto snap = spec.snapshot ? spec.snapshot->for_spec(spec) : nullptr) {
+    const auto looking = std::chrono::steady_clock::now();
+    const auto snap = spec.snapshot ? spec.snapshot->for_spec(spec) : nullptr;
+    const double snapshot_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - looking).count();
+    if (snap) {
         // A fresh seed per restored guest; without one the VM boots cold.
         auto seed = vm::random_hex(protocol::kGoSeedBytes, "restored guest's entropy seed");
         if (!seed) {
@@ -159,6 +162,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
             if (!r) return r.error();
             if (r->booted) {
                 spec.snapshot->count_restored();
+                out.snapshot_s = snapshot_s;
                 out.vm = std::move(*r);
                 out.console = read_text_file(go.vm.console_log).value_or("");
                 return out;
@@ -170,6 +174,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
                                                 : "the restored guest did not answer (" + r->vm_event + ", " + r->exit_status + ")";
             spec.snapshot->drop("restore failed: " + why);
             out = FuzzVmResult{};
+            out.snapshot_s = snapshot_s + r->wall_seconds;  // the failed restore is time lost too
         }
     }
 
@@ -183,6 +188,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
     if (!r) return r.error();
     out.vm = std::move(*r);
     out.console = read_text_file(go.vm.console_log).value_or("");
+    if (!snap) out.snapshot_s = snapshot_s;  // a snapshot that could not be taken cost its time
     return out;
 }
 

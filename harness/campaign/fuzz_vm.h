@@ -58,6 +58,7 @@ struct FuzzVmResult {
     std::optional<KvRecord> error;  // a guest-side error frame
     bool ended = false;  // the engine finished its time cleanly
     double engine_started_s = -1;  // host seconds from QEMU start to the engine running
+    double snapshot_s = 0;  // before QEMU started: taking (or finding) the snapshot it was restored from
     std::string console;  // console log text (for crash reports)
 };
 
