@@ -183,7 +183,11 @@ bool CallExecutor::unload_environment() {
     return gone;
 }
 
-CallResult CallExecutor::run(const mutate::FuzzInput& in) {
+CallResult CallExecutor::run(const mutate::FuzzInput& in, protocol::PhaseClock* clock) {
+    using protocol::ExecPhase;
+    auto mark = [clock](ExecPhase p) {
+        if (clock) clock->mark(p);
+    };
     const bool bad_params = (in.call.actions & mutate::kBadParamsPointer) && unmapped_ != MAP_FAILED;
     const bool bad_image = (in.call.actions & mutate::kBadImagePointer) && unmapped_ != MAP_FAILED;
     const char* params = bad_params ? static_cast<const char*>(unmapped_) : in.call.params.c_str();
@@ -214,6 +218,7 @@ CallResult CallExecutor::run(const mutate::FuzzInput& in) {
         return fd >= 0 ? sys::finit_module(fd, params, in.call.flags) : sys::RawResult{-1, EBADF};
     };
 
+    mark(ExecPhase::Setup);
     sys::RawResult raced{-1, 0};
     bool racing = false, provider_gone = false;
     if ((in.call.actions & mutate::kRaceProvider) && (provider_gone = unload_environment())) {
@@ -243,18 +248,31 @@ CallResult CallExecutor::run(const mutate::FuzzInput& in) {
         });
         racing = true;
     }
+    if (racing) mark(ExecPhase::Racer);
     const sys::RawResult r = call();
-    if (racing) racer_pcs_ = racer_.finish();
+    mark(ExecPhase::Call);
+    if (racing) {
+        racer_pcs_ = racer_.finish();
+        mark(ExecPhase::Racer);
+    }
 
     if (r.ret == 0 || raced.ret == 0) {
         const auto names = loaded_names();
+        mark(ExecPhase::Listing);
         if (in.call.actions & mutate::kRepeat) (void)call();  // EEXIST: the module is still loaded
+        mark(ExecPhase::Call);
         after_load(in, names);
+        mark(ExecPhase::AfterLoad);
         unload(names, (in.call.actions & mutate::kForceUnload) != 0);
+        mark(ExecPhase::Unload);
     }
-    if (provider_gone) ensure_environment();  // the racer's load may have lost the race
+    if (provider_gone) {
+        ensure_environment();  // the racer's load may have lost the race
+        mark(ExecPhase::Environment);
+    }
     if (fd >= 0 && fd != memfd_) ::close(fd);
     if (extra >= 0) ::close(extra);
+    mark(ExecPhase::Setup);
     return {r.ret, r.ret == 0 ? 0 : r.err};
 }
 

@@ -11,6 +11,7 @@
 
 #include "fuzz/guest/racer.h"
 #include "harness/mutate/fuzz_input.h"
+#include "harness/protocol/shared_state.h"
 
 namespace mh::fuzz {
 
@@ -33,7 +34,8 @@ public:
     // Call only after the harness-VM guard. Returns how many are loaded.
     int load_environment(const std::string& dir);
 
-    CallResult run(const mutate::FuzzInput& in);
+    // `clock` (optional) is marked at the end of each phase of the exec.
+    CallResult run(const mutate::FuzzInput& in, protocol::PhaseClock* clock = nullptr);
     // PCs of the racing caller in the last run (empty unless it had the `concurrent` action).
     std::span<const uint64_t> racer_pcs() const { return racer_pcs_; }
 

@@ -141,10 +141,12 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     st.input_seq.fetch_add(1, std::memory_order_release);
 
     const uint64_t t0 = monotonic_ns();
+    protocol::PhaseClock clock(st.phase_ns);
     const mutate::FuzzInput in = mutate::decode({data, size});
     m.kcov.reset();
+    clock.mark(protocol::ExecPhase::Setup);
     const uint64_t c0 = monotonic_ns();
-    const CallResult r = m.exec.run(in);
+    const CallResult r = m.exec.run(in, &clock);
     const uint64_t call_ns = monotonic_ns() - c0;
 
     for (const auto pcs : {m.kcov.pcs(), m.exec.racer_pcs()}) {
@@ -176,7 +178,9 @@ bool Target::run(const uint8_t* data, size_t size, FeedbackSink sink, void* ctx)
     else
         st.errno_counts[slot].fetch_add(1, std::memory_order_relaxed);
     st.errno_ns[slot].fetch_add(call_ns, std::memory_order_relaxed);
+    clock.mark(protocol::ExecPhase::Feedback);
     const bool clean = poison_check(st);
+    clock.mark(protocol::ExecPhase::TaintCheck);
     m.recheck = r.ret == 0 || in.call.actions != 0;  // a load, or actions that may load (the racer)
     st.target_ns.fetch_add(monotonic_ns() - t0, std::memory_order_relaxed);
     return clean;

@@ -21,6 +21,7 @@
 #include "harness/campaign/progress.h"
 #include "harness/campaign/seed_inputs.h"
 #include "harness/common/files.h"
+#include "harness/protocol/shared_state.h"
 #include "harness/host/file_tail.h"
 #include "harness/host/output_lock.h"
 #include "harness/kernels/kernel_cache.h"
@@ -94,6 +95,10 @@ CampaignSummary summarise(const CampaignOptions& opt, const std::string& release
         if (g.new_this_run && !known.count(t)) s.new_titles.push_back(t);
     }
     s.errnos = st.totals.errnos;
+    for (auto [p, us] : st.totals.phases_us)
+        if (p >= 0 && static_cast<size_t>(p) < protocol::kExecPhases)
+            s.exec_split_s[protocol::kExecPhaseNames[p]] = static_cast<double>(us) / 1e6;
+    s.exec_split_execs = st.totals.phase_execs;
     for (double cp : opt.checkpoints) {
         const CurvePoint* best = nullptr;
         for (const auto& p : st.curve)
@@ -226,6 +231,8 @@ std::string summary_json(const CampaignSummary& s) {
         if (e == 8) enoexec = n;
     }
     j["errnos"] = ej;
+    j["exec_split_s"] = s.exec_split_s;
+    j["exec_split_execs"] = s.exec_split_execs;
     // Share of calls the ELF validity checks (ENOEXEC) did not reject.
     j["past_elf_checks_share"] = s.execs ? 1.0 - static_cast<double>(enoexec) / static_cast<double>(s.execs) : 0;
     json cps = json::array();
@@ -248,6 +255,24 @@ std::string summary_table(const CampaignSummary& s) {
                   s.execs, s.engine_s > 0 ? static_cast<double>(s.execs) / s.engine_s : 0.0, s.loaded, s.restart_s,
                   s.restart_s + s.engine_s);
     out += b;
+    if (s.exec_split_execs > 0) {
+        // Largest first: where an exec's guest time goes.
+        std::vector<std::pair<double, std::string>> phases;
+        double total = 0;
+        for (const auto& [name, sec] : s.exec_split_s) {
+            phases.emplace_back(sec, name);
+            total += sec;
+        }
+        std::sort(phases.rbegin(), phases.rend());
+        out += "guest time per exec " + std::to_string(total * 1e3 / static_cast<double>(s.exec_split_execs)).substr(0, 5) + " ms:";
+        for (const auto& [sec, name] : phases)
+            if (sec > 0) {
+                std::snprintf(b, sizeof b, " %s %.2f ms (%.0f%%)", name.c_str(), sec * 1e3 / static_cast<double>(s.exec_split_execs),
+                              total > 0 ? 100.0 * sec / total : 0.0);
+                out += b;
+            }
+        out += "\n";
+    }
     if (s.loader_ceiling) {
         std::snprintf(b, sizeof b, "loader coverage %zu / %zu sites (%.1f%%), %zu kernel PCs in all\n", s.loader, s.loader_ceiling,
                       100.0 * static_cast<double>(s.loader) / static_cast<double>(s.loader_ceiling), s.pcs);

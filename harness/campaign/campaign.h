@@ -72,6 +72,10 @@ struct CampaignSummary {
     std::vector<std::string> titles;  // distinct, all runs
     std::vector<std::string> new_titles;  // first seen in this run and not known
     std::map<int, uint64_t> errnos;  // errno -> failed calls (0 not included)
+    // Guest seconds per exec phase (protocol::kExecPhaseNames) over this run's VMs, and the execs
+    // they cover: where a structure-aware exec's time goes.
+    std::map<std::string, double> exec_split_s;
+    uint64_t exec_split_execs = 0;
     std::vector<CurvePoint> checkpoints;  // coverage at the requested times (when reached)
     bool interrupted = false;
     std::string stop_reason;  // "" when the budget ran out normally

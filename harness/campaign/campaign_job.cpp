@@ -88,6 +88,7 @@ void take_stats(CampaignRun& run, size_t j, const KvRecord& rec) {
     st.vm_execs[j] = std::strtoull(rec.get_or("execs", "0").c_str(), nullptr, 10);
     st.vm_loaded[j] = std::strtoull(rec.get_or("loaded", "0").c_str(), nullptr, 10);
     st.vm_errnos[j] = parse_errnos(rec.get_or("errnos", ""));
+    st.vm_phases_us[j] = parse_errnos(rec.get_or("phases_us", ""));  // the same "key:count" list
     st.totals.feedback = rec.get_or("feedback", st.totals.feedback);
     flush_pcs(run);
     const double el = st.elapsed();
@@ -187,8 +188,11 @@ void fold_vm(CampaignRun& run, size_t j, const FuzzVmResult& r, double last_fram
     st.totals.execs += st.vm_execs[j];
     st.totals.loaded += st.vm_loaded[j];
     for (auto [e, n] : st.vm_errnos[j]) st.totals.errnos[e] += n;
+    for (auto [p, us] : st.vm_phases_us[j]) st.totals.phases_us[p] += us;
+    if (!st.vm_phases_us[j].empty()) st.totals.phase_execs += st.vm_execs[j];
     st.vm_execs[j] = st.vm_loaded[j] = 0;
     st.vm_errnos[j].clear();
+    st.vm_phases_us[j].clear();
     const double running = r.engine_started_s >= 0 ? std::max(0.0, last_frame - r.engine_started_s) : 0;
     st.totals.engine_s += running;
     st.totals.restart_s += std::max(0.0, r.vm.wall_seconds - running) + r.snapshot_s;

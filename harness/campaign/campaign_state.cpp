@@ -60,6 +60,7 @@ void CampaignState::start(int jobs) {
     stage_pending.assign(static_cast<size_t>(jobs), true);
     vm_loaded.assign(static_cast<size_t>(jobs), 0);
     vm_errnos.assign(static_cast<size_t>(jobs), {});
+    vm_phases_us.assign(static_cast<size_t>(jobs), {});
 }
 
 uint64_t CampaignState::execs() const {

@@ -29,6 +29,10 @@ struct Totals {
     int vms = 0;
     std::string feedback;  // the engines' feedback kind, as they last reported it
     std::map<int, uint64_t> errnos;
+    // Guest time per exec phase (protocol::ExecPhase index -> microseconds) of this run's
+    // finished VMs; not in campaign.json (a resumed run starts it again).
+    std::map<int, uint64_t> phases_us;
+    uint64_t phase_execs = 0;  // the execs phases_us covers
 };
 
 // campaign.json's text: the campaign's engine and kernel, `t`, the crash events so far, and
@@ -49,6 +53,7 @@ struct CampaignState {
     std::vector<uint64_t> vm_execs, vm_loaded;  // per job: the running VM's counters
     std::vector<bool> stage_pending;  // per job: its next VM gets the dictionary stage
     std::vector<std::map<int, uint64_t>> vm_errnos;
+    std::vector<std::map<int, uint64_t>> vm_phases_us;
     std::vector<CurvePoint> curve;
     Clock::time_point started;
     double last_curve = -1e9, last_progress = 0;

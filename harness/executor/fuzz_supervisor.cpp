@@ -70,6 +70,30 @@ std::string kernel_log_tail(size_t bytes) {
     return text.size() > bytes ? text.substr(text.size() - bytes) : text;
 }
 
+// Returns once /dev/kmsg has had no new record for 150 ms (or after 1 s of a kernel that keeps
+// printing): a fixed second after every crash was most of a restored VM's restart time.
+void wait_for_quiet_kernel_log() {
+    const int fd = ::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        ::sleep(1);
+        return;
+    }
+    ::lseek(fd, 0, SEEK_END);
+    const double start = monotonic_seconds();
+    double last_record = start;
+    char buf[8192];
+    while (monotonic_seconds() - start < 1.0 && monotonic_seconds() - last_record < 0.15) {
+        ::usleep(25 * 1000);
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EPIPE) continue;  // overwritten while we read: still news
+            if (n <= 0) break;
+            last_record = monotonic_seconds();
+        }
+    }
+    ::close(fd);
+}
+
 class Reporter {
 public:
     Reporter(ResultsPort& port, SharedState& st, std::string watch) : port_(port), st_(st), watch_(std::move(watch)) {}
@@ -105,6 +129,11 @@ public:
             if (uint64_t n = st_.errno_counts[e].load())
                 errnos += (errnos.empty() ? "" : ",") + std::to_string(e) + ":" + std::to_string(n);
         r.set("errnos", errnos);
+        // Time per exec phase (protocol::ExecPhase), microseconds, "phase index:us,...".
+        std::string phases;
+        for (size_t i = 0; i < protocol::kExecPhases; ++i)
+            phases += (i ? "," : "") + std::to_string(i) + ":" + std::to_string(st_.phase_ns[i].load() / 1000);
+        r.set("phases_us", phases);
         // Milliseconds spent inside calls, by outcome (0 = loaded), and inside the target overall.
         std::string ms;
         for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
@@ -247,7 +276,7 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
             hung = true;  // the engine is stuck in a call; it cannot be killed out of the kernel, so report now
             break;
         }
-        ::usleep(200 * 1000);
+        ::usleep(50 * 1000);
     }
     rep.stats("final");
     if (!hung) rep.corpus(1 << 20);
@@ -273,8 +302,9 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
             r.set("input_size", std::to_string(len));
             r.set("input", pack_bytes(std::string_view(reinterpret_cast<const char*>(st->input), len)));
         }
-        // Give the kernel a moment to finish its report, then send the log's end with the input.
-        ::sleep(1);
+        // Let the kernel finish its report (usually printed by the time the taint shows), then send
+        // the log's end with the input.
+        wait_for_quiet_kernel_log();
         const std::string klog = kernel_log_tail(24 * 1024);
         r.set("kmsg_size", std::to_string(klog.size()));
         r.set("kmsg", pack_bytes(klog));

@@ -7,13 +7,45 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "harness/common/monotonic.h"
+
 namespace mh::protocol {
 
 inline constexpr const char* kSharedStatePath = "/tmp/mh-fuzz-state";
-inline constexpr uint64_t kSharedStateMagic = 0x4d48465a53543031ull;  // "MHFZST01"
+inline constexpr uint64_t kSharedStateMagic = 0x4d48465a53543032ull;  // "MHFZST02"
 inline constexpr size_t kMaxSharedInput = 512 * 1024;  // longer inputs are cut (flagged)
 inline constexpr size_t kPcRingSize = 1 << 16;
 inline constexpr size_t kErrnoSlots = 160;
+
+// Where a target's time per exec goes (its own clock, summed over the execs): the call's setup
+// (decoding, the fd), the call itself, the racer's thread (start, wait, its call), listing the
+// loaded module, the actions after a load (sysfs, kallsyms, provider), unloading it, loading the
+// environment back, KCOV and log-class feedback, and the taint check.
+// clang-format off
+#define MH_EXEC_PHASES(X) \
+    X(Setup, "setup") \
+    X(Call, "call") \
+    X(Racer, "racer") \
+    X(Listing, "list") \
+    X(AfterLoad, "after-load") \
+    X(Unload, "unload") \
+    X(Environment, "environment") \
+    X(Feedback, "feedback") \
+    X(TaintCheck, "taint-check")
+// clang-format on
+
+enum class ExecPhase : std::size_t {
+#define MH_EXEC_PHASE_ENUM(e, name) e,
+    MH_EXEC_PHASES(MH_EXEC_PHASE_ENUM)
+#undef MH_EXEC_PHASE_ENUM
+        count
+};
+inline constexpr const char* kExecPhaseNames[] = {
+#define MH_EXEC_PHASE_NAME(e, name) name,
+    MH_EXEC_PHASES(MH_EXEC_PHASE_NAME)
+#undef MH_EXEC_PHASE_NAME
+};
+inline constexpr std::size_t kExecPhases = static_cast<std::size_t>(ExecPhase::count);
 
 struct SharedState {
     uint64_t magic;
@@ -41,6 +73,22 @@ struct SharedState {
     std::atomic<uint64_t> pc_tail;  // written by the supervisor
     std::atomic<uint64_t> pc_dropped;
     uint64_t pc_ring[kPcRingSize];
+    std::atomic<uint64_t> phase_ns[kExecPhases];  // by ExecPhase
+};
+
+// Adds the time since the previous mark to one phase's counter (no counters: nothing is kept).
+class PhaseClock {
+public:
+    explicit PhaseClock(std::atomic<uint64_t>* counters) : counters_(counters), last_(monotonic_ns()) {}
+    void mark(ExecPhase phase) {
+        const uint64_t now = monotonic_ns();
+        if (counters_) counters_[static_cast<std::size_t>(phase)].fetch_add(now - last_, std::memory_order_relaxed);
+        last_ = now;
+    }
+
+private:
+    std::atomic<uint64_t>* counters_;
+    uint64_t last_;
 };
 
 // Maps the state file (creating and sizing it when `create`); nullptr on failure.

@@ -275,6 +275,15 @@ TEST(FuzzVm, KcovCampaignCoversTheLoader) {
     EXPECT_EQ(s.value("feedback", ""), "kcov");
     EXPECT_GT(s.value("loader_sites_total", 0), 1000);
     EXPECT_GT(s.value("loader_share", 0.0), 0.6) << "a minute of structure-aware fuzzing reaches most of the loader";
+    // Every VM was restored from the snapshot of the ready guest (the default reset), its corpus
+    // read from fw_cfg (the fuzz kernel allows ioperm for it).
+    EXPECT_EQ(s.value("vms_restored", -1), s.value("vms", -2)) << read_text(dir / "log");
+    // The guest time of the execs, split by phase: the call and the unload of loaded modules take some.
+    EXPECT_GT(s.value("exec_split_execs", 0), 0);
+    ASSERT_TRUE(s.contains("exec_split_s"));
+    EXPECT_GT(s["exec_split_s"].value("call", 0.0), 0.0);
+    EXPECT_GT(s["exec_split_s"].value("unload", 0.0), 0.0);
+    EXPECT_NE(read_text(dir / "log").find("guest time per exec"), std::string::npos);
     // Code only the environment and the actions reach: a module that depends on another
     // (ref_module), the wait for a provider still COMING (resolve_symbol_wait), the module API
     // called by mh_consumer's init (symbol_get, a fault fixed up by its own exception table).
