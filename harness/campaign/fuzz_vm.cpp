@@ -160,8 +160,9 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
             restored.boot_timeout = std::chrono::seconds(20);
             auto r = vm::run_guest_program(restored);
             if (!r) return r.error();
-            if (r->booted) {
-                spec.snapshot->count_restored();
+            // Interrupted (Ctrl-C) is no verdict on the snapshot: the VM ends as a booted one would.
+            if (r->booted || r->vm_event == "interrupted") {
+                if (r->booted) spec.snapshot->count_restored();
                 out.snapshot_s = snapshot_s;
                 out.vm = std::move(*r);
                 out.console = read_text_file(go.vm.console_log).value_or("");
