@@ -20,6 +20,8 @@ PACKAGES=(
   qemu-utils
   # modharness fuzz --engine aflpp (afl-fuzz and its runtime object)
   afl++
+  # modharness fuzz merge (a static /bin/sh in the merge VM: libFuzzer's -merge=1 uses system())
+  busybox-static
   # modharness kernel build-fuzz (the source itself, linux-source-6.12, is installed on demand)
   flex bison libssl-dev openssl perl
 )

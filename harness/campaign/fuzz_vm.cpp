@@ -69,6 +69,7 @@ Expected<std::string> fuzz_initramfs(const FuzzVmSpec& spec, const std::string& 
     cpio.add_file("init", exe, 0755);
     MH_TRY(vm::add_dynamic_program(cpio, spec.engine, spec.engine_dest));
     for (const auto& p : spec.extra_programs) MH_TRY(vm::add_dynamic_program(cpio, p, p.string()));
+    if (!spec.shell.empty()) MH_TRY(vm::add_dynamic_program(cpio, spec.shell, "bin/sh"));
     cpio.add_file("mh/token", token + "\n");
     if (!shared_only) cpio.add_file("mh/fuzz.conf", fuzz_conf(spec));
     std::set<std::string> dirs;

@@ -31,6 +31,9 @@ struct FuzzVmSpec {
     std::filesystem::path engine;  // dynamic engine binary (packed with its libraries)
     std::string engine_dest = "fuzz/engine";  // where it goes in the initramfs
     std::vector<std::filesystem::path> extra_programs;  // more dynamic binaries, at their host paths
+    // A shell at /bin/sh (busybox-static): libFuzzer's -merge=1 starts its inner process with
+    // system(). Empty: the guest has none.
+    std::filesystem::path shell;
     std::vector<std::string> engine_argv;  // argv[0] included (e.g. "/fuzz/engine")
     std::vector<std::string> engine_env;  // KEY=VALUE
     std::vector<std::string> make_dirs;  // guest dirs created before the engine starts

@@ -27,6 +27,7 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: modharness fuzz --out DIR [--kernel NAME] [--engine E] [--duration D] [--jobs N] [options]\n"
+    "       modharness fuzz merge OUT DIR... [options]   (see modharness fuzz merge --help)\n"
     "\n"
     "Fuzzes init_module/finit_module inside disposable QEMU VMs. Each VM runs the executor as a\n"
     "supervisor and a fuzzing engine as its child; the engine makes one module syscall per input\n"
@@ -49,8 +50,9 @@ constexpr const char* kHelp =
 
 constexpr const char* kHelpTail =
     "\n"
-    "Scale-out: run one campaign per machine with its own --out, then merge corpora with the\n"
-    "engine's own tools (see docs/fuzzing.md).\n"
+    "Scale-out: run one campaign per machine with its own --out, then minimise their corpora into\n"
+    "one with `modharness fuzz merge OUT DIR...` (libFuzzer's -merge=1 in a fuzz VM; see\n"
+    "modharness fuzz merge --help and docs/fuzzing.md).\n"
     "\n"
     "exit codes: 0 no new crash, 1 new crash title(s), 2 usage (or --out in use by another run), 3 environment (kernel, QEMU, guest\n"
     "fuzzer missing), 4 results could not be stored, 130 interrupted (state kept: rerun to continue)\n";
@@ -180,6 +182,7 @@ Expected<campaign::CampaignOptions> campaign_options(const ParsedArgs& p) {
 }  // namespace
 
 int cmd_fuzz(const Args& args) {
+    if (!args.empty() && args[0] == "merge") return cmd_fuzz_merge(Args(args.begin() + 1, args.end()));
     const auto specs = fuzz_options();
     auto p = parse_args(args, specs);
     if (!p) return report_error("fuzz", usage_error(p.error().message + "\n(see modharness fuzz --help)"));

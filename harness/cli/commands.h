@@ -50,6 +50,8 @@ int cmd_cover(const Args& args);
 
 // Fuzzing campaigns (cmd_fuzz.cpp).
 int cmd_fuzz(const Args& args);
+// Several campaigns' corpora minimised into one in a fuzz VM, crashes joined (cmd_fuzz_merge.cpp).
+int cmd_fuzz_merge(const Args& args);
 int cmd_repro(const Args& args);
 // A campaign's crashes to deduplicated, attributed, minimised findings (cmd_triage.cpp).
 int cmd_triage(const Args& args);

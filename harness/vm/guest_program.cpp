@@ -53,10 +53,12 @@ Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary
     po.timeout = std::chrono::milliseconds(30000);
     auto ldd = host::run_process({"ldd", binary.string()}, po);
     if (!ldd) return ldd.error();
-    if (!ldd->success())
+    // A static binary (busybox-static as the merge VM's /bin/sh) needs no libraries.
+    const bool is_static = (ldd->out + ldd->err).find("not a dynamic executable") != std::string::npos;
+    if (!ldd->success() && !is_static)
         return environment_error("ldd " + binary.string() + ": " + ldd->status_text() + ": " + host::tail_lines(ldd->out + ldd->err, 5));
     std::set<std::string> dirs;
-    for (const auto& lib : parse_ldd_output(ldd->out)) {
+    for (const auto& lib : is_static ? std::vector<std::string>{} : parse_ldd_output(ldd->out)) {
         std::string data = read_text_file(lib).value_or("");
         if (data.empty()) return environment_error("cannot read library " + lib);
         add_parents(cpio, lib, dirs);

@@ -19,7 +19,8 @@
 namespace mh::vm {
 
 // Adds `binary` at `dest` plus its ELF interpreter and every shared library `ldd` lists, each at
-// its host path (symlinks resolved to file contents). The parent directories are added too.
+// its host path (symlinks resolved to file contents); a static binary alone. The parent
+// directories are added too.
 Status add_dynamic_program(CpioWriter& cpio, const std::filesystem::path& binary, const std::string& dest);
 
 // The shared-library paths in `ldd` output ("libx.so => /lib/libx.so (0x..)", "/lib64/ld-linux... (0x..)").

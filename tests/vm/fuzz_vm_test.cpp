@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "conformance/report/kcidb.h"
@@ -157,6 +158,67 @@ TEST(FuzzVm, ReproReplaysAKernelCrashAndWritesAReproducer) {
     EXPECT_NE(read_text(dir / "log2").find("replay VMs: 1 in "), std::string::npos) << read_text(dir / "log2");
     EXPECT_NE(read_text(dir / "log2").find("0 restored from a snapshot of the ready guest, 1 booted"), std::string::npos)
         << "--reset boot boots: " << read_text(dir / "log2");
+}
+
+// fuzz merge on a stock kernel (black-box features): a plain input directory and a campaign
+// directory merged; the repeated input is dropped before the VM, the input that oopses the kernel
+// is set aside and the merge runs again without it; what is kept are inputs given (libFuzzer names
+// them by content); the crash groups of both are joined by title (untriaged).
+TEST(FuzzVm, MergeMinimisesCorporaSetsAsideAKernelCrashAndJoinsCrashes) {
+    auto dir = fresh_dir("fuzz-merge");
+    const fs::path plain = dir / "plain", campaign = dir / "campaign", out = dir / "merged";
+    fs::create_directories(plain);
+    fs::create_directories(campaign / "corpus");
+    std::set<std::string> given;
+    for (const char* seed : {"ok", "params", "oops"}) {
+        const fs::path p = seed_input(kTestKernels[0], seed, dir);
+        fs::copy_file(p, plain / seed);
+        given.insert(read_text(p));
+    }
+    // A truncated image: ENOEXEC, a feature the loaded seeds do not have.
+    const std::string ok = read_text(plain / "ok");
+    mutate::FuzzInput in = mutate::decode(mutate::Bytes(ok.begin(), ok.end()));
+    in.image.resize(200);
+    const auto trunc = mutate::encode(in);
+    const std::string cut(trunc.begin(), trunc.end());
+    given.insert(cut);
+    std::ofstream(campaign / "corpus" / "truncated", std::ios::binary) << cut;
+    std::ofstream(campaign / "corpus" / "ok-again", std::ios::binary) << ok;  // the same bytes as plain/ok
+    fs::create_directories(campaign / "crashes" / "warning-x");
+    std::ofstream(campaign / "crashes" / "warning-x" / "title.txt") << "WARNING in apply_retpolines\n";
+
+    const int rc = wait_exit(spawn({modharness(), "fuzz", "merge", out.string(), plain.string(), campaign.string(), "--kernel",
+                                    kTestKernels[0], "--snapshot-cache", "off"},
+                                   dir / "log"));
+    const std::string log = read_text(dir / "log");
+    ASSERT_EQ(rc, 0) << log;
+    const json m = read_json(out / "merge.json");
+    EXPECT_EQ(m["inputs"].value("files", 0), 5) << m.dump();
+    EXPECT_EQ(m["inputs"].value("duplicates", 0), 1);
+    EXPECT_EQ(m.value("feedback", ""), "blackbox");
+    ASSERT_EQ(m["excluded"].size(), 1u) << log;
+    EXPECT_EQ(m["excluded"][0].value("name", ""), "oops");
+    EXPECT_NE(m["excluded"][0].value("title", "").find("mh_oops_init"), std::string::npos) << m.dump();
+    EXPECT_NE(m.value("libfuzzer", "").find("MERGE-OUTER:"), std::string::npos);
+    // The ENOEXEC input and a loading one differ in features: at least two of the three are kept.
+    size_t kept = 0;
+    for (const auto& e : fs::directory_iterator(out / "corpus")) {
+        ++kept;
+        EXPECT_TRUE(given.count(read_text(e.path()))) << "a kept input is one of the inputs: " << e.path();
+    }
+    EXPECT_EQ(kept, m["merged"].value("files", size_t{0}));
+    EXPECT_GE(kept, 2u) << log;
+    EXPECT_LE(kept, 3u) << log;
+    EXPECT_EQ(m.value("vms", 0), 3) << "a merge VM that crashed, the merge again, the VM measuring the kept inputs: " << log;
+    EXPECT_EQ(m.value("vms_restored", 0), 3) << log;
+    const json c = read_json(out / "crashes.json");
+    ASSERT_EQ(c["crashes"].size(), 1u) << c.dump();
+    EXPECT_EQ(c["crashes"][0].value("id", ""), "untriaged WARNING in apply_retpolines");
+
+    // OUT is not overwritten.
+    EXPECT_EQ(wait_exit(spawn({modharness(), "fuzz", "merge", out.string(), plain.string(), "--kernel", kTestKernels[0]}, dir / "log2")),
+              2);
+    EXPECT_NE(read_text(dir / "log2").find("not an empty directory"), std::string::npos) << read_text(dir / "log2");
 }
 
 // The replay snapshot in the snapshot cache: the first repro takes and keeps it, the next (another
