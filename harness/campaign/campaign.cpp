@@ -2,11 +2,14 @@
 #include "harness/campaign/campaign.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -20,6 +23,7 @@
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/campaign/progress.h"
 #include "harness/campaign/seed_inputs.h"
+#include "harness/campaign/sync_dir.h"
 #include "harness/common/files.h"
 #include "harness/protocol/shared_state.h"
 #include "harness/host/file_tail.h"
@@ -95,6 +99,12 @@ CampaignSummary summarise(const CampaignOptions& opt, const std::string& release
         if (g.new_this_run && !known.count(t)) s.new_titles.push_back(t);
     }
     s.errnos = st.totals.errnos;
+    s.relayed = st.totals.relayed;
+    s.vm_imported = st.totals.vm_imported;
+    s.sync_exported = st.totals.sync_exported;
+    s.sync_imported = st.totals.sync_imported;
+    s.sync_dir = opt.sync_dir.string();
+    s.instance = opt.sync_dir.empty() ? "" : opt.instance;
     for (auto [p, us] : st.totals.phases_us)
         if (p >= 0 && static_cast<size_t>(p) < protocol::kExecPhases)
             s.exec_split_s[protocol::kExecPhaseNames[p]] = static_cast<double>(us) / 1e6;
@@ -162,6 +172,11 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     // lines say when it is taken, found in the cache, or given up.
     std::unique_ptr<FuzzSnapshot> snapshot;
     if (opt.snapshot_reset) snapshot = std::make_unique<FuzzSnapshot>(opt.out / "work" / "snapshot", opt.snapshot_cache, say);
+    std::optional<SyncDir> sync_dir;
+    if (!opt.sync_dir.empty()) {
+        MH_TRY_ASSIGN(sd, SyncDir::open(opt.sync_dir, opt.instance));
+        sync_dir.emplace(std::move(sd));
+    }
 
     st.start(opt.jobs);
     CampaignRun run{.opt = opt,
@@ -173,6 +188,7 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
                     .environment = environment,
                     .seeds = seeds,
                     .snapshot = snapshot.get(),
+                    .sync_dir = sync_dir ? &*sync_dir : nullptr,
                     .max_len = max_len,
                     .startup_execs = startup_execs,
                     .end_at = st.totals.elapsed_s + opt.duration_s,
@@ -186,9 +202,27 @@ Expected<CampaignSummary> run_campaign(const CampaignOptions& opt) {
     say("fuzzing " + kernel->release + " with " + opt.engine + " for " + clock_text(opt.duration_s) + " (" + std::to_string(opt.jobs) +
         " job" + (opt.jobs > 1 ? "s" : "") + ", " + std::string(accel->accel == vm::Accel::Kvm ? "kvm" : "tcg") + ", out " +
         opt.out.string() + ")");
+    if (sync_dir) {
+        import_synced(run);  // what the other instances have so far goes into the first VMs
+        say("sync dir " + opt.sync_dir.string() + " as instance " + opt.instance + ": " + std::to_string(st.totals.sync_imported) +
+            " entries imported from other instances");
+    }
+    if (relays_peers(opt)) say("the VMs share their finds while they run (peer inputs relayed into restored VMs)");
     std::vector<std::thread> threads;
     for (int i = 0; i < opt.jobs; ++i) threads.emplace_back(run_job, std::ref(run), i);
+    // The sync dir is looked at every 5 s while the jobs run.
+    std::atomic<bool> jobs_done{false};
+    std::thread syncer;
+    if (sync_dir)
+        syncer = std::thread([&] {
+            for (int tick = 0; !jobs_done; ++tick) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+                if (tick % 20 == 19) import_synced(run);
+            }
+        });
     for (auto& t : threads) t.join();
+    jobs_done = true;
+    if (syncer.joinable()) syncer.join();
 
     std::lock_guard lock(st.mu);
     add_curve_point(st, crashes.events(), curve_file);
@@ -239,6 +273,12 @@ std::string summary_json(const CampaignSummary& s) {
     for (const auto& p : s.checkpoints)
         cps.push_back({{"t", p.t}, {"execs", p.execs}, {"pcs", p.pcs}, {"loader", p.loader}, {"crashes", p.crashes}});
     j["checkpoints"] = cps;
+    j["sync"] = {{"relayed_to_vms", s.relayed},
+                 {"imported_by_vms", s.vm_imported},
+                 {"sync_dir", s.sync_dir.empty() ? json(nullptr) : json(s.sync_dir)},
+                 {"instance", s.instance.empty() ? json(nullptr) : json(s.instance)},
+                 {"exported", s.sync_exported},
+                 {"imported_from_instances", s.sync_imported}};
     j["interrupted"] = s.interrupted;
     j["stop_reason"] = s.stop_reason;
     return j.dump(2) + "\n";
@@ -287,6 +327,16 @@ std::string summary_table(const CampaignSummary& s) {
     std::snprintf(b, sizeof b, "corpus %zu, crashes %d (%zu titles, %zu new)\n", s.corpus, s.crash_events, s.titles.size(),
                   s.new_titles.size());
     out += b;
+    if (s.relayed || s.vm_imported) {
+        std::snprintf(b, sizeof b, "peer inputs relayed into running VMs %" PRIu64 ", written for their engines %" PRIu64 "\n", s.relayed,
+                      s.vm_imported);
+        out += b;
+    }
+    if (!s.sync_dir.empty()) {
+        std::snprintf(b, sizeof b, "sync dir %s (instance %s): exported %" PRIu64 ", imported %" PRIu64 " from other instances\n",
+                      s.sync_dir.c_str(), s.instance.c_str(), s.sync_exported, s.sync_imported);
+        out += b;
+    }
     for (const auto& t : s.titles) {
         const bool is_new = std::find(s.new_titles.begin(), s.new_titles.end(), t) != s.new_titles.end();
         out += std::string("  ") + (is_new ? "NEW " : "    ") + t + "\n";

@@ -48,6 +48,15 @@ struct CampaignOptions {
     // false: every VM boots (--reset boot).
     bool snapshot_reset = true;
     std::filesystem::path snapshot_cache;  // a SnapshotCache for that snapshot (empty: none)
+    // The VMs of the campaign feed each other's finds through the engines' own sync (sync.h):
+    // peer inputs relayed into running restored VMs; AFL++ as -M main and -S secondaries. False
+    // (--no-sync): each VM sees only the corpus it started with.
+    bool sync = true;
+    // Shared with other campaigns, on this host or others (NFS, rsync): AFL++'s distributed
+    // layout, DIR/<instance>/queue/id:NNNNNN,orig:<name>; this campaign exports its finds there and
+    // imports the other instances'. Empty: none.
+    std::filesystem::path sync_dir;
+    std::string instance;  // this campaign's name in sync_dir (unique per campaign)
 };
 
 struct CurvePoint {
@@ -77,6 +86,10 @@ struct CampaignSummary {
     std::map<std::string, double> exec_split_s;
     uint64_t exec_split_execs = 0;
     std::vector<CurvePoint> checkpoints;  // coverage at the requested times (when reached)
+    // Sync (this run): peer inputs sent into running VMs, and written by their guests for the
+    // engine; finds exported to and imported from --sync-dir.
+    uint64_t relayed = 0, vm_imported = 0, sync_exported = 0, sync_imported = 0;
+    std::string sync_dir, instance;
     bool interrupted = false;
     std::string stop_reason;  // "" when the budget ran out normally
     bool storage_error = false;  // the stop was a failed write in --out

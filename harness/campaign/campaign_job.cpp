@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 
 #include "harness/campaign/engine_run.h"
 #include "harness/campaign/progress.h"
@@ -15,6 +16,7 @@
 #include "harness/host/file_tail.h"
 #include "harness/kernel_log/crash_title.h"
 #include "harness/protocol/frame_types.h"
+#include "harness/protocol/go_record.h"
 
 namespace mh::campaign {
 
@@ -89,6 +91,7 @@ void take_stats(CampaignRun& run, size_t j, const KvRecord& rec) {
     st.vm_loaded[j] = std::strtoull(rec.get_or("loaded", "0").c_str(), nullptr, 10);
     st.vm_errnos[j] = parse_errnos(rec.get_or("errnos", ""));
     st.vm_phases_us[j] = parse_errnos(rec.get_or("phases_us", ""));  // the same "key:count" list
+    st.vm_imported[j] = std::strtoull(rec.get_or("imported", "0").c_str(), nullptr, 10);
     st.totals.feedback = rec.get_or("feedback", st.totals.feedback);
     flush_pcs(run);
     const double el = st.elapsed();
@@ -103,8 +106,9 @@ void take_stats(CampaignRun& run, size_t j, const KvRecord& rec) {
     }
 }
 
-// A corpus frame: a new input, kept in out/corpus under its name (a plain file name, once).
-void take_corpus(CampaignRun& run, const KvRecord& rec) {
+// A corpus frame of job j's VM: a new input, kept in out/corpus under its name (a plain file name,
+// once), logged for the other VMs and exported to the sync dir.
+void take_corpus(CampaignRun& run, size_t j, const KvRecord& rec) {
     auto& st = run.state;
     const std::string name = rec.get_or("name", "");
     if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' || st.corpus_names.count(name)) return;
@@ -115,6 +119,15 @@ void take_corpus(CampaignRun& run, const KvRecord& rec) {
         return;
     }
     st.corpus_names.insert(name);
+    st.corpus_log.emplace_back(name, static_cast<int>(j));
+    if (run.sync_dir) {
+        if (auto e = run.sync_dir->export_entry(name, *data); e) {
+            ++st.totals.sync_exported;
+        } else if (!st.sync_export_failed) {
+            st.sync_export_failed = true;  // said once: the sync dir is a bonus, the campaign's own corpus is kept
+            run.say("sync dir: cannot export (" + e.error().message + "); the campaign goes on");
+        }
+    }
 }
 
 // Frames of job j's VM as they arrive. engine, crash, error and end frames are kept by
@@ -127,14 +140,36 @@ void take_frame(CampaignRun& run, size_t j, const vm::GuestFrame& f) {
     else if (type == protocol::FrameType::Stats)
         take_stats(run, j, f.record);
     else if (type == protocol::FrameType::Corpus)
-        take_corpus(run, f.record);
+        take_corpus(run, j, f.record);
+}
+
+// Job `id`'s VM's feed of peer inputs (FuzzVmSpec::to_guest): the corpus entries logged from
+// `from` on that other jobs or the sync dir added, as `file` records, about 32 KB per call (the UART
+// takes ~100 KB/s, and the guest's tty buffers little more than that).
+std::function<std::string()> peer_relay(CampaignRun& run, int id, size_t from) {
+    auto next = std::make_shared<size_t>(from);
+    return [&run, id, next]() {
+        std::string out;
+        std::lock_guard lock(run.state.mu);
+        const auto& log = run.state.corpus_log;
+        while (*next < log.size() && out.size() < 32 * 1024) {
+            const auto& [name, source] = log[(*next)++];
+            if (source == id) continue;
+            auto data = read_text_file(run.opt.out / "corpus" / name);
+            if (!data) continue;
+            const std::string peer = source == CampaignState::kFromSyncDir ? "sync" : afl_instance_name(source);
+            out += protocol::format_go_file({"mh/peers/" + peer + "/" + name, std::move(*data)});
+            ++run.state.totals.relayed;
+        }
+        return out;
+    };
 }
 
 // The VM of job `id`'s next engine run of `remaining` seconds: engine, environment modules,
 // starting inputs and the corpus so far.
 Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_t seed) {
     const auto& opt = run.opt;
-    auto er = engine_run(opt, remaining, seed, run.max_len);
+    auto er = engine_run(opt, remaining, seed, run.max_len, id);
     if (!er) return er.error();
     FuzzVmSpec spec;
     spec.kernel = run.kernel;
@@ -145,6 +180,7 @@ Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_
     if (!opt.weights.empty()) spec.engine_env.push_back("MH_FUZZ_WEIGHTS=" + opt.weights);
     spec.make_dirs = er->dirs;
     spec.watch_dir = er->watch;
+    spec.import = er->import;
     spec.extra_programs = er->extra_programs;
     spec.files = er->files;
     spec.accel = run.accel;
@@ -172,6 +208,8 @@ Expected<FuzzVmSpec> vm_spec(CampaignRun& run, int id, double remaining, uint64_
             std::string data = read_text_file(opt.out / "corpus" / name).value_or("");
             if (!data.empty()) spec.work_files.push_back({"mh/corpus/" + name, std::move(data)});
         }
+        // What arrives from here on (other VMs' finds, the sync dir's) is relayed into this VM.
+        if (!spec.import.empty()) spec.to_guest = peer_relay(run, id, run.state.corpus_log.size());
     }
     spec.files.push_back({"mh/corpus/.keep", ""});
     spec.snapshot = run.snapshot;
@@ -190,7 +228,8 @@ void fold_vm(CampaignRun& run, size_t j, const FuzzVmResult& r, double last_fram
     for (auto [e, n] : st.vm_errnos[j]) st.totals.errnos[e] += n;
     for (auto [p, us] : st.vm_phases_us[j]) st.totals.phases_us[p] += us;
     if (!st.vm_phases_us[j].empty()) st.totals.phase_execs += st.vm_execs[j];
-    st.vm_execs[j] = st.vm_loaded[j] = 0;
+    st.totals.vm_imported += st.vm_imported[j];
+    st.vm_execs[j] = st.vm_loaded[j] = st.vm_imported[j] = 0;
     st.vm_errnos[j].clear();
     st.vm_phases_us[j].clear();
     const double running = r.engine_started_s >= 0 ? std::max(0.0, last_frame - r.engine_started_s) : 0;
@@ -269,6 +308,23 @@ bool after_vm(CampaignRun& run, const FuzzVmSpec& spec, const FuzzVmResult& r, i
 }
 
 }  // namespace
+
+void import_synced(CampaignRun& run) {
+    if (!run.sync_dir) return;
+    auto fresh = run.sync_dir->import_new();  // outside the lock: the sync dir may be slow storage
+    std::lock_guard lock(run.state.mu);
+    auto& st = run.state;
+    for (auto& e : fresh) {
+        if (st.corpus_names.count(e.name)) continue;  // ours, or already imported from another instance
+        if (auto w = write_file_atomic(run.opt.out / "corpus" / e.name, e.data); !w) {
+            stop_with(run, w.error().message, true);
+            return;
+        }
+        st.corpus_names.insert(e.name);
+        st.corpus_log.emplace_back(e.name, CampaignState::kFromSyncDir);
+        ++st.totals.sync_imported;
+    }
+}
 
 void run_job(CampaignRun& run, int id) {
     auto& st = run.state;

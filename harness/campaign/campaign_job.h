@@ -18,6 +18,7 @@
 #include "harness/campaign/fuzz_snapshot.h"
 #include "harness/campaign/fuzz_vm.h"
 #include "harness/campaign/seed_inputs.h"
+#include "harness/campaign/sync_dir.h"
 #include "harness/kernels/kernel_cache.h"
 #include "harness/session/results_sink.h"
 #include "harness/vm/qemu_argv.h"
@@ -36,6 +37,7 @@ struct CampaignRun {
     const std::vector<GuestFile>& environment;  // modules every VM loads first
     SeedInputs& seeds;  // a starting input that crashes the kernel is dropped
     FuzzSnapshot* snapshot;  // null: every VM boots
+    SyncDir* sync_dir;  // --sync-dir (null: none); new corpus entries are exported there
     size_t max_len;
     uint64_t startup_execs;  // execs a VM spends on its starting inputs
     double end_at;  // campaign seconds (over all runs) when jobs stop
@@ -53,5 +55,9 @@ struct CampaignRun {
 // or something stops the campaign (a failed write in --out, a broken engine, a VM that does not
 // boot three times in a row). Crashes are recorded as each VM ends.
 void run_job(CampaignRun& run, int id);
+
+// One look at the sync dir: the other instances' new entries join the corpus (out/corpus, and the
+// relay to running VMs). A failed write in --out stops the campaign as any other would.
+void import_synced(CampaignRun& run);
 
 }  // namespace mh::campaign

@@ -61,6 +61,7 @@ void CampaignState::start(int jobs) {
     vm_loaded.assign(static_cast<size_t>(jobs), 0);
     vm_errnos.assign(static_cast<size_t>(jobs), {});
     vm_phases_us.assign(static_cast<size_t>(jobs), {});
+    vm_imported.assign(static_cast<size_t>(jobs), 0);
 }
 
 uint64_t CampaignState::execs() const {
@@ -74,6 +75,7 @@ Totals CampaignState::now() const {
     t.elapsed_s = elapsed();
     t.execs = execs();
     for (auto l : vm_loaded) t.loaded += l;
+    for (auto n : vm_imported) t.vm_imported += n;
     for (const auto& m : vm_errnos)
         for (auto [e, n] : m) t.errnos[e] += n;
     return t;

@@ -33,6 +33,9 @@ struct Totals {
     // finished VMs; not in campaign.json (a resumed run starts it again).
     std::map<int, uint64_t> phases_us;
     uint64_t phase_execs = 0;  // the execs phases_us covers
+    // Sync counters of this run (not in campaign.json): peer inputs sent into running VMs,
+    // written by the guests for their engines; finds exported to and imported from --sync-dir.
+    uint64_t relayed = 0, vm_imported = 0, sync_exported = 0, sync_imported = 0;
 };
 
 // campaign.json's text: the campaign's engine and kernel, `t`, the crash events so far, and
@@ -50,10 +53,16 @@ struct CampaignState {
     size_t loader = 0;  // how many of pcs are loader sites
     std::string pcs_pending;  // new PCs not yet in pcs.txt, a hex line each
     std::set<std::string> corpus_names;
+    // Corpus entries of this run in arrival order and where they came from (a job's index, or
+    // kFromSyncDir): what running VMs are relayed (each from the point its VM started).
+    std::vector<std::pair<std::string, int>> corpus_log;
+    static constexpr int kFromSyncDir = -1;
+    bool sync_export_failed = false;  // said once
     std::vector<uint64_t> vm_execs, vm_loaded;  // per job: the running VM's counters
     std::vector<bool> stage_pending;  // per job: its next VM gets the dictionary stage
     std::vector<std::map<int, uint64_t>> vm_errnos;
     std::vector<std::map<int, uint64_t>> vm_phases_us;
+    std::vector<uint64_t> vm_imported;  // per job: the running VM's imported peer inputs
     std::vector<CurvePoint> curve;
     Clock::time_point started;
     double last_curve = -1e9, last_progress = 0;

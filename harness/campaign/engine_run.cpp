@@ -28,8 +28,13 @@ Expected<fs::path> guest_fuzzer_path(const std::string& variant, const fs::path&
     return p;
 }
 
-Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_t seed, size_t max_len) {
+bool relays_peers(const CampaignOptions& o) { return o.sync && (o.jobs > 1 || !o.sync_dir.empty()); }
+
+std::string afl_instance_name(int job) { return job == 0 ? "main" : "s" + std::to_string(job); }
+
+Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_t seed, size_t max_len, int job) {
     EngineRun r;
+    const bool relay = relays_peers(o);
     std::string variant;
     if (o.engine == "libfuzzer")
         variant = "structured";
@@ -61,25 +66,14 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
         if (so.empty()) return environment_error("cannot read " + mutator.string());
         r.files.push_back({"fuzz/mh-afl-mutator.so", std::move(so)});
         r.extra_programs = {afl_fuzz};
-        r.argv = {afl_fuzz.string(),
-                  "-i",
-                  "/mh",
-                  "-o",
-                  "/tmp/afl",
-                  "-M",
-                  "main",
-                  "-F",
-                  "/mh-stage",
-                  "-V",
-                  std::to_string(std::max(1, static_cast<int>(seconds))),
-                  "-t",
-                  "30000",
-                  "-m",
-                  "none",
-                  "-s",
-                  std::to_string(static_cast<uint32_t>(seed) | 1u),
-                  "--",
-                  "/fuzz/engine"};
+        // With sync, job 0 is the -M main node (it runs the stage through -F, which only a main
+        // may) and the others -S secondaries; the host relays the peers' queues into /tmp/afl in
+        // AFL++'s sync_dir layout and AFL++ imports them itself (secondaries from main only).
+        const std::string me = relay ? afl_instance_name(job) : "main";
+        r.argv = {afl_fuzz.string(), "-i", "/mh", "-o", "/tmp/afl", me == "main" ? "-M" : "-S", me};
+        if (me == "main") r.argv.insert(r.argv.end(), {"-F", "/mh-stage"});
+        r.argv.insert(r.argv.end(), {"-V", std::to_string(std::max(1, static_cast<int>(seconds))), "-t", "30000", "-m", "none", "-s",
+                                     std::to_string(static_cast<uint32_t>(seed) | 1u), "--", "/fuzz/engine"});
         r.env = {"AFL_CUSTOM_MUTATOR_LIBRARY=/fuzz/mh-afl-mutator.so",
                  "AFL_CUSTOM_MUTATOR_ONLY=1",
                  "AFL_DISABLE_TRIM=1",
@@ -92,26 +86,26 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
                  "MH_AFL_MAX_LEN=" + std::to_string(max_len),
                  "MH_AFL_EXPORT_DIR=/tmp/mh-afl-new"};
         // The fuzz kernel has no flock(): AFL++ tolerates that only for an output dir that exists.
-        r.dirs = {"/tmp/afl", "/tmp/afl/main"};
+        r.dirs = {"/tmp/afl", "/tmp/afl/" + me};
         r.watch = "/tmp/mh-afl-new";
+        if (relay) {
+            r.env.push_back("AFL_SYNC_TIME=1");  // minutes between syncs (default 30: a campaign's whole run)
+            r.import = "afl:/tmp/afl";
+        }
         return r;
     } else
         return usage_error("unknown engine '" + o.engine + "' (libfuzzer, libfuzzer-bytes, random, aflpp)");
     MH_TRY_ASSIGN(binary, guest_fuzzer_path(variant, o.guest_fuzz_dir));
     r.binary = binary;
-    r.argv = {"/fuzz/engine",
-              "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(seconds))),
+    r.argv = {"/fuzz/engine", "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(seconds))),
               "-timeout=0",  // per-input timeouts need setitimer (no POSIX timers in the fuzz kernel); the supervisor watches hangs
-              "-rss_limit_mb=0",
-              "-max_len=" + std::to_string(max_len),
-              "-seed=" + std::to_string(static_cast<uint32_t>(seed) | 1u),
+              "-rss_limit_mb=0", "-max_len=" + std::to_string(max_len), "-seed=" + std::to_string(static_cast<uint32_t>(seed) | 1u),
               "-print_final_stats=1",
-              "-reload=0",
+              // -reload=N re-reads the output corpus, where relayed peer inputs land.
+              relay ? "-reload=2" : "-reload=0",
               "-entropic=0",  // entropic re-weighs the whole corpus on every new input: too slow here
-              "/tmp/corpus",
-              "/mh/seeds",
-              "/mh-stage",
-              "/mh/corpus"};
+              "/tmp/corpus", "/mh/seeds", "/mh-stage", "/mh/corpus"};
+    if (relay) r.import = "dir:/tmp/corpus";
     return r;
 }
 

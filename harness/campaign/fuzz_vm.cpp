@@ -49,6 +49,7 @@ std::string fuzz_conf(const FuzzVmSpec& spec) {
     head.set("hang_s", std::to_string(spec.hang_seconds));
     head.set("stats_s", "2");
     head.set("watch", spec.watch_dir);
+    if (!spec.import.empty()) head.set("import", spec.import);
     std::string conf = kv_format(head) + "\n";
     auto line = [&](protocol::FrameType type, const std::string& value) {
         KvRecord r = protocol::make_record(type);
@@ -156,6 +157,7 @@ Expected<FuzzVmResult> run_fuzz_vm(const FuzzVmSpec& spec) {
         } else {
             vm::GuestProgramOptions restored = go;
             restored.restore_from = snap.get();
+            restored.to_guest = spec.to_guest;
             MH_TRY(go_for(spec, spec.snapshot->token(), *seed, restored));
             // A restore that works says hello within a second or two; one that does not is given up early.
             restored.boot_timeout = std::chrono::seconds(20);

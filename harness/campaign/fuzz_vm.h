@@ -38,6 +38,11 @@ struct FuzzVmSpec {
     std::vector<std::string> engine_env;  // KEY=VALUE
     std::vector<std::string> make_dirs;  // guest dirs created before the engine starts
     std::string watch_dir = "/tmp/corpus";  // corpus directory the supervisor syncs
+    // Peer inputs while the engine runs (a restored VM only: its results UART is a socket the
+    // host writes): `to_guest` gives `file` records mh/peers/<peer>/<name>, the guest writes them
+    // where `import` says (fuzz.conf; executor/peer_import.h).
+    std::string import;
+    std::function<std::string()> to_guest;
     std::vector<GuestFile> files;  // shared by every VM of a run (environment modules)
     // This VM's own work (replay inputs), under mh/: in the initramfs of a booted VM, sent as
     // `file` records to a restored one (with fuzz.conf).

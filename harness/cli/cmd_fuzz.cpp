@@ -16,6 +16,7 @@
 #include "harness/campaign/campaign.h"
 #include "harness/campaign/check_options.h"
 #include "harness/campaign/findings.h"
+#include "harness/campaign/sync_dir.h"
 #include "harness/coverage/coverage_count.h"
 #include "harness/coverage/coverage_map.h"
 #include "harness/mutate/mutator.h"
@@ -50,9 +51,13 @@ constexpr const char* kHelp =
 
 constexpr const char* kHelpTail =
     "\n"
-    "Scale-out: run one campaign per machine with its own --out, then minimise their corpora into\n"
-    "one with `modharness fuzz merge OUT DIR...` (libFuzzer's -merge=1 in a fuzz VM; see\n"
-    "modharness fuzz merge --help and docs/fuzzing.md).\n"
+    "Sync: with --jobs N the VMs feed each other's finds through the engines' own mechanisms while\n"
+    "they run (libFuzzer re-reads its corpus with -reload; AFL++ runs as -M main and -S secondaries\n"
+    "and imports peers from its sync_dir layout): the host relays each new corpus entry into the\n"
+    "other running VMs (restored VMs; a booted one only gets the corpus it started with).\n"
+    "--sync-dir DIR does the same across campaigns and hosts in AFL++'s distributed layout.\n"
+    "`modharness fuzz merge OUT DIR...` minimises several campaigns' corpora into one (libFuzzer's\n"
+    "-merge=1 in a fuzz VM; see modharness fuzz merge --help and docs/fuzzing.md).\n"
     "\n"
     "exit codes: 0 no new crash, 1 new crash title(s), 2 usage (or --out in use by another run), 3 environment (kernel, QEMU, guest\n"
     "fuzzer missing), 4 results could not be stored, 130 interrupted (state kept: rerun to continue)\n";
@@ -89,6 +94,11 @@ std::vector<OptionSpec> fuzz_options() {
         {"triage", "", "triage the campaign's crashes when it ends (modharness triage DIR)"},
         {"triage-kernels", "SET", "with --triage: replay each loader finding on every kernel of SET (repeatable)", kRepeatable},
         {"triage-known", "FILE", "with --triage: an earlier findings.json whose findings are not new"},
+        {"no-sync", "", "the VMs (--jobs N) do not share their finds while they run: each sees only the\ncorpus it started with"},
+        {"sync-dir", "DIR",
+         "share finds with other campaigns (this host or others: NFS, rsync) through\nDIR in AFL++'s distributed layout: "
+         "DIR/<instance>/queue/id:N,orig:NAME"},
+        {"instance", "NAME", "this campaign's directory in --sync-dir (default: host name and a hash of --out)"},
         {"quiet", "", "no progress lines"},
     };
     for (auto& o : reset_option_specs("each fuzz VM")) specs.push_back(std::move(o));
@@ -158,6 +168,13 @@ Expected<campaign::CampaignOptions> campaign_options(const ParsedArgs& p) {
     MH_TRY_ASSIGN(rng_seed, number_option<uint64_t>(p, "rng-seed", 0, 1, UINT64_MAX));
     o.rng_seed = rng_seed;
     if (auto s = p.get("seeds")) o.seeds = split_commas(*s);
+    o.sync = !p.has("no-sync");
+    o.sync_dir = p.get_or("sync-dir", "");
+    if (p.has("instance") && o.sync_dir.empty()) return usage_error("--instance names this campaign in a --sync-dir: give --sync-dir too");
+    if (!o.sync_dir.empty()) {
+        o.instance = p.get_or("instance", campaign::default_instance_name(o.out));
+        MH_TRY(campaign::check_instance_name(o.instance));
+    }
     o.weights = p.get_or("weights", "");
     for (const auto& f : p.all("seed-file")) o.seed_files.push_back(f);
     bool known_engine = false;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "harness/protocol/shared_state.h"
@@ -20,6 +21,7 @@
 #include "harness/common/packed_bytes.h"
 #include "harness/common/text.h"
 #include "harness/executor/kmsg.h"
+#include "harness/executor/peer_import.h"
 #include "harness/kernel_log/taint.h"
 #include "harness/protocol/frame_types.h"
 
@@ -97,6 +99,9 @@ void wait_for_quiet_kernel_log() {
 class Reporter {
 public:
     Reporter(ResultsPort& port, SharedState& st, std::string watch) : port_(port), st_(st), watch_(std::move(watch)) {}
+    uint64_t imported = 0;  // peer inputs written for the engine (peer_import.h)
+    // A file the host gave (a peer's input): not new, so not sent back.
+    void mark_sent(const std::string& name) { sent_.insert(name); }
     double started = monotonic_seconds();
     double sending = 0;  // seconds spent writing frames (the serial port costs guest CPU)
 
@@ -124,6 +129,7 @@ public:
         r.set("loaded", std::to_string(st_.loaded.load()));
         r.set("feedback", st_.feedback_kind.load() == 1 ? "kcov" : st_.feedback_kind.load() == 2 ? "blackbox" : "none");
         r.set("pc_dropped", std::to_string(st_.pc_dropped.load()));
+        r.set("imported", std::to_string(imported));
         std::string errnos;
         for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
             if (uint64_t n = st_.errno_counts[e].load())
@@ -191,6 +197,7 @@ Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text) {
             if (auto v = rec->get("hang_s")) c.hang_seconds = std::atoi(v->c_str());
             if (auto v = rec->get("stats_s")) c.stats_seconds = std::atoi(v->c_str());
             if (auto v = rec->get("watch")) c.watch_dir = *v;
+            if (auto v = rec->get("import")) c.import = *v;
         } else if (type == protocol::FrameType::Arg) {
             c.argv.push_back(value);
         } else if (type == protocol::FrameType::Env) {
@@ -203,6 +210,8 @@ Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text) {
     }
     if (c.argv.empty()) return make_error("fuzz.conf: no engine command (type=arg lines)");
     if (c.hang_seconds < 1 || c.stats_seconds < 1) return make_error("fuzz.conf: hang_s and stats_s must be >= 1");
+    if (!c.import.empty() && !c.import.starts_with("dir:/") && !c.import.starts_with("afl:/"))
+        return make_error("fuzz.conf: import must be dir:/PATH or afl:/PATH (got '" + c.import + "')");
     return c;
 }
 
@@ -235,6 +244,9 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         ::_exit(127);
     }
     Reporter rep(port, *st, config.watch_dir);
+    std::optional<PeerImport> peers;
+    if (!config.import.empty())
+        peers.emplace(config.import.starts_with("afl:") ? ImportLayout::Afl : ImportLayout::Dir, config.import.substr(4));
     KvRecord started = protocol::make_record(protocol::FrameType::Engine);
     started.set("pid", std::to_string(pid));
     port.send(started);
@@ -263,6 +275,10 @@ void run_fuzz_supervisor(ResultsPort& port, const FuzzSupervisorConfig& config) 
         if (execs != last_execs) {
             last_execs = execs;
             last_progress = now;
+        }
+        if (peers) {
+            peers->poll([&rep](const std::string& name) { rep.mark_sent(name); });
+            rep.imported = peers->imported();
         }
         if (now - last_stats >= config.stats_seconds) {
             rep.stats("run");

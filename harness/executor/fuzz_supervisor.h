@@ -20,9 +20,12 @@ struct FuzzSupervisorConfig {
     std::vector<std::string> make_dirs;  // created before the engine starts
     int hang_seconds = 20;  // no exec progress this long: a hang
     int stats_seconds = 2;
+    // Where peer inputs the host relays go ("dir:/tmp/corpus", "afl:/tmp/afl"; peer_import.h);
+    // empty: the VM takes none.
+    std::string import;
 };
 
-// kv lines: "type=fuzz hang_s=.. stats_s=.. watch=DIR", "type=arg value=..", "type=env value=K=V",
+// kv lines: "type=fuzz hang_s=.. stats_s=.. watch=DIR [import=dir:D|afl:D]", "type=arg value=..", "type=env value=K=V",
 // "type=mkdir value=DIR".
 Expected<FuzzSupervisorConfig> parse_fuzz_conf(const std::string& text);
 

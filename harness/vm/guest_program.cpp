@@ -91,6 +91,7 @@ Expected<GuestProgramResult> run_guest_program(const GuestProgramOptions& opt) {
     mo.restore_from = opt.restore_from;
     mo.go_line = opt.go_line;
     mo.go_files = opt.go_files;
+    mo.to_guest = opt.to_guest;
     mo.on_frame = [&](const GuestFrame& f) {
         if (protocol::frame_type(f.record) == protocol::FrameType::End) res.ended = true;
         if (opt.on_frame) opt.on_frame(f);

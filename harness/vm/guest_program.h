@@ -40,6 +40,7 @@ struct GuestProgramOptions {
     const GuestSnapshot* restore_from = nullptr;
     std::string go_line;
     std::filesystem::path go_files;
+    std::function<std::string()> to_guest;  // MonitorOptions::to_guest
 };
 
 struct GuestProgramResult {

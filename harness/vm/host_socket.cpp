@@ -81,6 +81,12 @@ std::string HostSocket::read_available(bool* closed) {
     }
 }
 
+size_t HostSocket::write_some(std::string_view bytes) {
+    if (conn_ < 0 || bytes.empty()) return 0;
+    const ssize_t n = ::send(conn_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
 bool HostSocket::write_all(const std::string& bytes) {
     if (conn_ < 0) return false;
     size_t done = 0;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "harness/common/expected.h"
 
@@ -31,6 +32,9 @@ public:
     std::string read_available(bool* closed = nullptr);
     // Writes all of `bytes` (blocks briefly if the socket buffer is full); false if not connected.
     bool write_all(const std::string& bytes);
+    // Sends what the socket takes now, without waiting; how many bytes went (0 when it is full,
+    // not connected or closed).
+    size_t write_some(std::string_view bytes);
 
     int fd() const { return conn_; }
 

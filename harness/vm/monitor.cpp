@@ -137,12 +137,15 @@ Expected<MonitorResult> monitor_vm(const MonitorOptions& opt) {
         r.killed_by_us = true;
         proc->kill();
     };
+    std::string to_guest;  // not yet taken by the socket
     auto last_check = Clock::now();
     while (!(r.wait_status = proc->poll())) {
         read_frames();
+        if (results_socket && !to_guest.empty()) to_guest.erase(0, results_socket->write_some(to_guest));
         if (Clock::now() - last_check >= opt.check_interval) {
             last_check = Clock::now();
             if (opt.periodic) opt.periodic();
+            if (results_socket && r.booted && to_guest.empty() && opt.to_guest) to_guest = opt.to_guest();
             std::error_code ec;
             auto console_bytes = std::filesystem::file_size(opt.vm.console_log, ec);
             if (opt.max_console_bytes > 0 && !ec && console_bytes > opt.max_console_bytes) {

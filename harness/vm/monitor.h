@@ -64,6 +64,10 @@ struct MonitorOptions {
     // The file holding the `file` records the go line announces (protocol/go_record.h): the
     // restored VM gets it as its fw_cfg file protocol::kGoFilesFwCfgName.
     std::filesystem::path go_files;
+    // A restored VM only, once it said hello: asked every check_interval for more bytes for the
+    // guest's results UART while what it gave last time has all gone (e.g. a fuzz VM's peer
+    // inputs as `file` records). QEMU takes them as fast as the guest's UART drains.
+    std::function<std::string()> to_guest;
     std::function<void(const GuestFrame&)> on_frame;  // each verified frame, in order
     std::function<void()> periodic;  // every check_interval (e.g. a free-space check)
     std::function<bool()> stop_now;  // every poll, after frames: true stops the VM
