@@ -149,6 +149,8 @@ TEST(CliHostile, BadNumbersAreUsageErrors) {
         {"fuzz --out " + out + " --memory 0", "--memory '0'", "256..65536"},
         {"fuzz --out " + out + " --duration -5m", "--duration '-5m'"},
         {"fuzz --out " + out + " --duration 10x", "--duration '10x'", "unknown unit 'x'"},
+        {"fuzz --out " + out + " --sync-dir /tmp --instance a/b", "--instance 'a/b'", "at most 24 characters"},
+        {"fuzz --out " + out + " --instance a", "--instance names this campaign in a --sync-dir"},
         {"fuzz merge", "give OUT and at least one DIR"},
         {"fuzz merge " + out + " /nonexistent-corpus", "/nonexistent-corpus is not a directory"},
         {"fuzz merge " + out + " " + cases.string() + " --reset fast", "--reset must be snapshot or boot"},

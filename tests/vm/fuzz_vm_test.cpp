@@ -90,6 +90,59 @@ TEST(FuzzVm, BlackBoxCampaignOnAStockKernelStreamsAndResumes) {
     EXPECT_NE(read_text(dir / "log3").find("use another --out"), std::string::npos);
 }
 
+// Sync: the two VMs of a campaign get each other's finds while they run (relayed into the running
+// restored VMs and written for the engine by the guest), and campaigns sharing a --sync-dir import
+// each other's finds (AFL++'s distributed layout): A exports, B imports all of A's, A resumed
+// imports B's.
+TEST(FuzzVm, CampaignVmsAndCampaignsShareFindsThroughTheSyncDir) {
+    auto dir = fresh_dir("fuzz-sync");
+    const fs::path a = dir / "a", b = dir / "b", shared = dir / "sync";
+    auto campaign = [&](const fs::path& out, const std::string& instance, const char* jobs, const char* duration, const char* seeds,
+                        const std::string& log) {
+        const int rc =
+            wait_exit(spawn({modharness(), "fuzz", "--kernel", kTestKernels[0], "--duration", duration, "--jobs", jobs, "--seeds", seeds,
+                             "--out", out.string(), "--rng-seed", "11", "--sync-dir", shared.string(), "--instance", instance},
+                            dir / log));
+        EXPECT_TRUE(rc == 0 || rc == 1) << read_text(dir / log);
+        return read_json(out / "summary.json");
+    };
+    auto corpus = [](const fs::path& out) {
+        std::set<std::string> names;
+        for (const auto& e : fs::directory_iterator(out / "corpus")) names.insert(e.path().filename().string());
+        return names;
+    };
+    const json s1 = campaign(a, "a", "2", "40s", "ok,params", "log-a1");
+    const json& y1 = s1.at("sync");
+    EXPECT_GT(y1.value("relayed_to_vms", 0), 0) << "each VM's finds went into the other, running one: " << s1.dump();
+    EXPECT_GT(y1.value("imported_by_vms", 0), 0) << "and its guest wrote them for libFuzzer: " << s1.dump();
+    EXPECT_LE(y1.value("imported_by_vms", 0), y1.value("relayed_to_vms", 0));
+    EXPECT_EQ(y1.value("exported", 0), s1.value("corpus", -1)) << "every find of a fresh campaign goes to the sync dir";
+    EXPECT_EQ(y1.value("instance", ""), "a");
+    size_t queued = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(shared / "a" / "queue")) ++queued;
+    EXPECT_EQ(queued, s1.value("corpus", size_t{0}));
+
+    // B starts from other seeds: calls A never made (an importing module without its provider:
+    // ENOENT and "Unknown symbol"), so B has finds of its own.
+    const json s2 = campaign(b, "b", "1", "30s", "consumer,sentinel", "log-b");
+    EXPECT_EQ(s2["sync"].value("imported_from_instances", 0), y1.value("exported", -1)) << read_text(dir / "log-b");
+    const auto corpus_a = corpus(a), corpus_b = corpus(b);
+    for (const auto& n : corpus_a) EXPECT_TRUE(corpus_b.count(n)) << "B has A's find " << n;
+
+    // A again: it imports what B found that A does not have.
+    EXPECT_GT(s2["sync"].value("exported", 0), 0) << read_text(dir / "log-b");
+    size_t b_new = 0;
+    for (const auto& e : fs::directory_iterator(shared / "b" / "queue")) {
+        const std::string name = e.path().filename().string();
+        if (!corpus_a.count(name.substr(name.find(",orig:") + 6))) ++b_new;
+    }
+    EXPECT_GT(b_new, 0u);
+    const json s3 = campaign(a, "a", "1", "20s", "ok,params", "log-a2");
+    EXPECT_EQ(s3["sync"].value("imported_from_instances", size_t{0}), b_new) << read_text(dir / "log-a2");
+    const auto corpus_a2 = corpus(a);
+    for (const auto& n : corpus(b)) EXPECT_TRUE(corpus_a2.count(n)) << "A has B's corpus entry " << n;
+}
+
 TEST(FuzzVm, TheEnvironmentModuleLetsTheImportingSeedLoad) {
     // mh_consumer imports mh_provider's symbols: without the environment every input is ENOENT
     // ("Unknown symbol"), so a single load proves the fuzzing VM loaded and kept mh_provider.
