@@ -103,6 +103,7 @@ CampaignSummary summarise(const CampaignOptions& opt, const std::string& release
     s.vm_imported = st.totals.vm_imported;
     s.sync_exported = st.totals.sync_exported;
     s.sync_imported = st.totals.sync_imported;
+    s.engine_imported = st.totals.engine_imported;
     s.sync_dir = opt.sync_dir.string();
     s.instance = opt.sync_dir.empty() ? "" : opt.instance;
     for (auto [p, us] : st.totals.phases_us)
@@ -275,6 +276,7 @@ std::string summary_json(const CampaignSummary& s) {
     j["checkpoints"] = cps;
     j["sync"] = {{"relayed_to_vms", s.relayed},
                  {"imported_by_vms", s.vm_imported},
+                 {"engine_imported", s.engine_imported},
                  {"sync_dir", s.sync_dir.empty() ? json(nullptr) : json(s.sync_dir)},
                  {"instance", s.instance.empty() ? json(nullptr) : json(s.instance)},
                  {"exported", s.sync_exported},
@@ -328,8 +330,10 @@ std::string summary_table(const CampaignSummary& s) {
                   s.new_titles.size());
     out += b;
     if (s.relayed || s.vm_imported) {
-        std::snprintf(b, sizeof b, "peer inputs relayed into running VMs %" PRIu64 ", written for their engines %" PRIu64 "\n", s.relayed,
-                      s.vm_imported);
+        std::snprintf(b, sizeof b,
+                      "peer inputs relayed into running VMs %" PRIu64 ", written for their engines %" PRIu64 "; the engines report %" PRIu64
+                      " imports (libFuzzer RELOAD with new coverage, AFL++ corpus_imported)\n",
+                      s.relayed, s.vm_imported, s.engine_imported);
         out += b;
     }
     if (!s.sync_dir.empty()) {

@@ -89,6 +89,7 @@ struct CampaignSummary {
     // Sync (this run): peer inputs sent into running VMs, and written by their guests for the
     // engine; finds exported to and imported from --sync-dir.
     uint64_t relayed = 0, vm_imported = 0, sync_exported = 0, sync_imported = 0;
+    uint64_t engine_imported = 0;  // the engines' own count (Totals::engine_imported)
     std::string sync_dir, instance;
     bool interrupted = false;
     std::string stop_reason;  // "" when the budget ran out normally

@@ -92,6 +92,7 @@ void take_stats(CampaignRun& run, size_t j, const KvRecord& rec) {
     st.vm_errnos[j] = parse_errnos(rec.get_or("errnos", ""));
     st.vm_phases_us[j] = parse_errnos(rec.get_or("phases_us", ""));  // the same "key:count" list
     st.vm_imported[j] = std::strtoull(rec.get_or("imported", "0").c_str(), nullptr, 10);
+    st.totals.engine_imported += std::strtoull(rec.get_or("engine_imported", "0").c_str(), nullptr, 10);  // final frames only
     st.totals.feedback = rec.get_or("feedback", st.totals.feedback);
     flush_pcs(run);
     const double el = st.elapsed();

@@ -36,6 +36,9 @@ struct Totals {
     // Sync counters of this run (not in campaign.json): peer inputs sent into running VMs,
     // written by the guests for their engines; finds exported to and imported from --sync-dir.
     uint64_t relayed = 0, vm_imported = 0, sync_exported = 0, sync_imported = 0;
+    // The engines' own word on what they took from peers: libFuzzer RELOAD events (a corpus
+    // re-read that added coverage), AFL++'s corpus_imported; summed over VMs that ended.
+    uint64_t engine_imported = 0;
 };
 
 // campaign.json's text: the campaign's engine and kernel, `t`, the crash events so far, and

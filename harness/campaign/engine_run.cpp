@@ -101,8 +101,8 @@ Expected<EngineRun> engine_run(const CampaignOptions& o, double seconds, uint64_
               "-timeout=0",  // per-input timeouts need setitimer (no POSIX timers in the fuzz kernel); the supervisor watches hangs
               "-rss_limit_mb=0", "-max_len=" + std::to_string(max_len), "-seed=" + std::to_string(static_cast<uint32_t>(seed) | 1u),
               "-print_final_stats=1",
-              // -reload=N re-reads the output corpus, where relayed peer inputs land.
-              relay ? "-reload=2" : "-reload=0",
+              // -reload=1 re-reads the output corpus (where relayed peer inputs land) every second.
+              relay ? "-reload=1" : "-reload=0",
               "-entropic=0",  // entropic re-weighs the whole corpus on every new input: too slow here
               "/tmp/corpus", "/mh/seeds", "/mh-stage", "/mh/corpus"};
     if (relay) r.import = "dir:/tmp/corpus";

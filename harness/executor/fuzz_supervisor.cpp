@@ -14,6 +14,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "harness/protocol/shared_state.h"
 #include "harness/common/kv.h"
@@ -130,6 +131,7 @@ public:
         r.set("feedback", st_.feedback_kind.load() == 1 ? "kcov" : st_.feedback_kind.load() == 2 ? "blackbox" : "none");
         r.set("pc_dropped", std::to_string(st_.pc_dropped.load()));
         r.set("imported", std::to_string(imported));
+        if (std::string_view(phase) == "final") r.set("engine_imported", std::to_string(engine_imported()));
         std::string errnos;
         for (size_t e = 0; e < protocol::kErrnoSlots; ++e)
             if (uint64_t n = st_.errno_counts[e].load())
@@ -150,6 +152,26 @@ public:
         r.set("engine_ms", std::to_string(static_cast<long>((monotonic_seconds() - started) * 1000)));
         r.set("send_ms", std::to_string(static_cast<long>(sending * 1000)));
         port_.send(r);
+    }
+
+    // What the engine itself says it took from its peers: libFuzzer's RELOAD lines (a re-read of
+    // its corpus that added coverage), AFL++'s corpus_imported (fuzzer_stats of its own instance;
+    // the relayed peer directories have none).
+    static uint64_t engine_imported() {
+        uint64_t n = 0;
+        const std::string log = read_file("/tmp/engine.log", 64 << 20);
+        for (size_t at = log.find("\tRELOAD"); at != std::string::npos; at = log.find("\tRELOAD", at + 1)) ++n;
+        if (DIR* d = ::opendir("/tmp/afl")) {
+            while (dirent* e = ::readdir(d)) {
+                if (e->d_name[0] == '.') continue;
+                const std::string stats = read_file(std::string("/tmp/afl/") + e->d_name + "/fuzzer_stats", 1 << 16);
+                const size_t key = stats.find("corpus_imported");
+                const size_t colon = key == std::string::npos ? key : stats.find(':', key);
+                if (colon != std::string::npos) n += std::strtoull(stats.c_str() + colon + 1, nullptr, 10);
+            }
+            ::closedir(d);
+        }
+        return n;
     }
 
     // Files that appeared in the watched directory since the last call (at most `max` per call).
