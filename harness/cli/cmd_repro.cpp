@@ -40,7 +40,7 @@ constexpr const char* kHelp =
     "\n"
     "A fresh VM here is a restored one: the guest boots once to the executor's ready point (the\n"
     "engine and environment modules in its initramfs), is saved, and every replay VM is restored\n"
-    "from that snapshot and gets its inputs over the results UART. The snapshot is kept in the\n"
+    "from that snapshot and gets its inputs as a QEMU fw_cfg file. The snapshot is kept in the\n"
     "snapshot cache, so the next repro or triage on the same kernel boots no VM at all. A restore\n"
     "that fails drops the snapshot (and its cache entry) and the VMs boot, as with --reset boot.\n"
     "\n";
