@@ -17,6 +17,7 @@
 #include "harness/kernel_log/crash_title.h"
 #include "harness/protocol/frame_types.h"
 #include "harness/protocol/go_record.h"
+#include "harness/protocol/pc_list.h"
 
 namespace mh::campaign {
 
@@ -68,18 +69,13 @@ void say_progress(CampaignRun& run) {
 // A pcs frame: "ffffffff81000000,..."; new ones are counted and queued for pcs.txt.
 void take_pcs(CampaignRun& run, const std::string& list) {
     auto& st = run.state;
-    for (size_t at = 0; at < list.size();) {
-        size_t comma = list.find(',', at);
-        if (comma == std::string::npos) comma = list.size();
-        const uint64_t pc = std::strtoull(list.c_str() + at, nullptr, 16);
-        if (pc && st.pcs.insert(pc).second) {
-            char b[24];
-            std::snprintf(b, sizeof b, "%" PRIx64 "\n", pc);
-            st.pcs_pending += b;
-            if (run.opt.is_loader_site && run.opt.is_loader_site(pc)) ++st.loader;
-        }
-        at = comma + 1;
-    }
+    protocol::for_each_pc(list, [&](uint64_t pc) {
+        if (!st.pcs.insert(pc).second) return;
+        char b[24];
+        std::snprintf(b, sizeof b, "%" PRIx64 "\n", pc);
+        st.pcs_pending += b;
+        if (run.opt.is_loader_site && run.opt.is_loader_site(pc)) ++st.loader;
+    });
 }
 
 // A stats frame holds the running VM's counters so far (they replace the last ones). Stats frames

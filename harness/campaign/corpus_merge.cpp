@@ -9,6 +9,7 @@
 #include "harness/common/packed_bytes.h"
 #include "harness/common/text.h"
 #include "harness/protocol/frame_types.h"
+#include "harness/protocol/pc_list.h"
 
 namespace mh::campaign {
 
@@ -41,19 +42,10 @@ size_t drop_duplicate_inputs(std::vector<CorpusFile>& files) {
 
 namespace {
 
-void add_pcs(std::set<uint64_t>& pcs, const std::string& list) {
-    for (size_t at = 0; at < list.size();) {
-        size_t comma = list.find(',', at);
-        if (comma == std::string::npos) comma = list.size();
-        if (const uint64_t pc = std::strtoull(list.c_str() + at, nullptr, 16)) pcs.insert(pc);
-        at = comma + 1;
-    }
-}
-
 // What one merge or measuring VM showed.
 struct VmRun {
     FuzzVmResult result;
-    std::set<uint64_t> pcs;
+    coverage::PcSet pcs;
     std::vector<CorpusFile> corpus;  // files the guest synced from its watch directory
     std::string feedback, engine_log;
 };
@@ -81,7 +73,7 @@ Expected<VmRun> run_vm(const ReplayOptions& o, const fs::path& shell, std::vecto
     spec.on_frame = [&](const vm::GuestFrame& f) {
         const auto type = protocol::frame_type(f.record);
         if (type == protocol::FrameType::Pcs) {
-            add_pcs(run.pcs, f.record.get_or("pcs", ""));
+            protocol::for_each_pc(f.record.get_or("pcs", ""), [&run](uint64_t pc) { run.pcs.insert(pc); });
         } else if (type == protocol::FrameType::Stats) {
             run.feedback = f.record.get_or("feedback", run.feedback);
         } else if (type == protocol::FrameType::Corpus) {
@@ -126,10 +118,10 @@ Expected<MergeResult> merge_corpus(const ReplayOptions& o, const fs::path& shell
         for (const auto& f : files) n = std::max(n, f.data.size());
         return n;
     };
-    auto vm_failure = [&o](const VmRun& run, const char* what) {
+    auto vm_failure = [&o](const VmRun& run, const char* what, const char* dir) {
         if (run.result.error) return environment_error(std::string(what) + ": guest: " + run.result.error->get_or("message", "error"));
         return environment_error(std::string(what) + " did not finish (" + run.result.vm.vm_event + ", " + run.result.vm.exit_status +
-                                 "); console: " + (o.work_dir / "merge" / "console.log").string() + ", its end:\n" +
+                                 "); console: " + (o.work_dir / dir / "console.log").string() + ", its end:\n" +
                                  run.result.console.substr(run.result.console.size() > 2000 ? run.result.console.size() - 2000 : 0));
     };
     for (;;) {
@@ -149,7 +141,7 @@ Expected<MergeResult> merge_corpus(const ReplayOptions& o, const fs::path& shell
         MH_TRY_ASSIGN(run, run_vm(o, shell, argv, std::move(work), bytes, "merge"));
         count(run);
         if (o.interrupted && o.interrupted->load()) return make_error("interrupted");
-        if (!run.result.vm.booted) return vm_failure(run, "the merge VM");
+        if (!run.result.vm.booted) return vm_failure(run, "the merge VM", "merge");
         const auto report = crash_report_of(run.result);
         if (run.result.crash || report) {
             // An input poisoned the kernel: merge again without it.
@@ -165,7 +157,7 @@ Expected<MergeResult> merge_corpus(const ReplayOptions& o, const fs::path& shell
                 return environment_error(std::to_string(m.excluded.size()) + " inputs crashed the kernel during the merge: giving up");
             continue;
         }
-        if (!run.result.ended) return vm_failure(run, "the merge VM");
+        if (!run.result.ended) return vm_failure(run, "the merge VM", "merge");
         m.kept = std::move(run.corpus);
         m.pcs_all = std::move(run.pcs);
         m.feedback = run.feedback;
@@ -187,7 +179,7 @@ Expected<MergeResult> merge_corpus(const ReplayOptions& o, const fs::path& shell
     MH_TRY_ASSIGN(run, run_vm(o, shell, argv, std::move(work), bytes, "measure"));
     count(run);
     if (o.interrupted && o.interrupted->load()) return make_error("interrupted");
-    if (!run.result.vm.booted || !run.result.ended) return vm_failure(run, "the VM running the kept inputs");
+    if (!run.result.vm.booted || !run.result.ended) return vm_failure(run, "the VM running the kept inputs", "measure");
     m.pcs_kept = std::move(run.pcs);
     m.kept_measured = true;
     return m;

@@ -5,13 +5,12 @@
 // once to measure the kernel PCs they still reach against the PCs of all inputs.
 #pragma once
 
-#include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "harness/campaign/repro.h"
 #include "harness/common/expected.h"
+#include "harness/coverage/coverage_pcs.h"
 
 namespace mh::campaign {
 
@@ -30,8 +29,8 @@ size_t drop_duplicate_inputs(std::vector<CorpusFile>& files);
 
 struct MergeResult {
     std::vector<CorpusFile> kept;  // as libFuzzer wrote them (named by their SHA-1)
-    std::set<uint64_t> pcs_all;  // kernel PCs while every input ran once (the merge VM)
-    std::set<uint64_t> pcs_kept;  // kernel PCs of the kept inputs run once (empty: not measured)
+    coverage::PcSet pcs_all;  // kernel PCs while every input ran once (the merge VM)
+    coverage::PcSet pcs_kept;  // kernel PCs of the kept inputs run once (empty: not measured)
     bool kept_measured = false;
     std::string feedback;  // kcov, blackbox (as the guest target reported it)
     std::string summary;  // libFuzzer's "MERGE-OUTER: N new files with F new features added; C new coverage edges"

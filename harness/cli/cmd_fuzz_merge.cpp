@@ -144,17 +144,12 @@ int cmd_fuzz_merge(const Args& args) {
     std::optional<coverage::LoaderSiteSet> sites;
     if (!ro.kernel.build_tree.empty())
         if (auto s = coverage::load_loader_sites(ro.kernel.build_tree)) sites.emplace(*s);
-    auto loader = [&sites](const std::set<uint64_t>& pcs) {
-        size_t n = 0;
-        for (uint64_t pc : pcs) n += sites->contains(pc) ? 1 : 0;
-        return n;
-    };
     nlohmann::json cov = {{"pcs_all", m->pcs_all.size()}, {"pcs_kept", nullptr}, {"kept_measured", m->kept_measured}};
     if (m->kept_measured) cov["pcs_kept"] = m->pcs_kept.size();
     if (sites) {
         cov["loader_ceiling"] = sites->size();
-        cov["loader_all"] = loader(m->pcs_all);
-        cov["loader_kept"] = m->kept_measured ? nlohmann::json(loader(m->pcs_kept)) : nlohmann::json(nullptr);
+        cov["loader_all"] = sites->count_reached(m->pcs_all);
+        cov["loader_kept"] = m->kept_measured ? nlohmann::json(sites->count_reached(m->pcs_kept)) : nlohmann::json(nullptr);
     }
     nlohmann::json excluded = nlohmann::json::array();
     for (const auto& e : m->excluded) excluded.push_back({{"dir", e.file.from}, {"name", e.file.name}, {"title", e.title}});
@@ -191,7 +186,9 @@ int cmd_fuzz_merge(const Args& args) {
     } else if (m->kept_measured) {
         std::printf("kernel PCs, every input once: %zu; the kept inputs once: %zu (%.1f %%)", m->pcs_all.size(), m->pcs_kept.size(),
                     m->pcs_all.empty() ? 0.0 : 100.0 * static_cast<double>(m->pcs_kept.size()) / static_cast<double>(m->pcs_all.size()));
-        if (sites) std::printf("; loader sites %zu -> %zu of %zu", loader(m->pcs_all), loader(m->pcs_kept), sites->size());
+        if (sites)
+            std::printf("; loader sites %zu -> %zu of %zu", sites->count_reached(m->pcs_all), sites->count_reached(m->pcs_kept),
+                        sites->size());
         std::printf("\n");
     }
     for (const auto& e : m->excluded)
