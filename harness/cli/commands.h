@@ -26,6 +26,9 @@ int cmd_conform(const Args& args);
 int cmd_diff(const Args& args);
 // The shards of a conformance run joined into one run (cmd_merge_runs.cpp).
 int cmd_merge_runs(const Args& args);
+// A LAVA job for case files, and its log judged as a run (cmd_lava.cpp).
+int cmd_lava_job(const Args& args);
+int cmd_lava_results(const Args& args);
 // The contract data (cmd_contract.cpp): evidence per rule from recorded runs, class coverage.
 int cmd_contract(const Args& args);
 // The suite (or case files) on every kernel of a kernel set, with change points (cmd_matrix.cpp).

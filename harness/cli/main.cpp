@@ -18,6 +18,8 @@ const std::vector<Command>& all_commands() {
         {"bisect", "the first kernel of a set where one case's result changes; the changelog commits at that boundary", cmd_bisect},
         {"symbolize", "kernel reports to functions and file:line (inlined calls too), from the kernel's DWARF vmlinux", cmd_symbolize},
         {"diff", "compare two conformance runs: every case whose errno, verdict, log class or taint differs", cmd_diff},
+        {"lava-job", "write a LAVA job (qemu device type) running case files; lava-run runs it without a server", cmd_lava_job},
+        {"lava-results", "judge a LAVA job's log as `run` judges its VMs: JSON, JUnit, HTML", cmd_lava_results},
         {"merge-runs", "join the shards of a run (conform or run --shard I/N on N CI runners) into one", cmd_merge_runs},
         {"contract", "the contract data: which recorded runs support each rule (evidence); class coverage", cmd_contract},
         {"run", "run a case list on a kernel inside disposable QEMU VMs; print a table / JSON lines", cmd_run},

@@ -35,6 +35,8 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
+void write_console(const std::string& text) { write_all(1, text); }
+
 void mount_guest_filesystems(const char* tmpfs_options) {
     ::mkdir("/sys", 0755);
     ::mkdir("/dev", 0755);
@@ -65,7 +67,8 @@ int refuse_and_exit(const std::string& program, const std::string& why) {
     return 2;
 }
 
-ResultsPort::ResultsPort() {
+ResultsPort::ResultsPort(bool on_console) {
+    if (on_console) return;
     fd_ = ::open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd_ < 0) return;
     termios t{};

@@ -16,10 +16,14 @@ int refuse_and_exit(const std::string& program, const std::string& why);
 
 [[noreturn]] void power_off();
 
-// Raw /dev/ttyS1 writer of CRC frames (harness/protocol/frame.h); console fallback.
+// Plain text to the console (init's stdout), e.g. the lines a LAVA monitor matches.
+void write_console(const std::string& text);
+
+// Raw /dev/ttyS1 writer of CRC frames (harness/protocol/frame.h); console fallback, or the console
+// by choice (`on_console`: a VM with one serial port, e.g. a LAVA lab's qemu device).
 class ResultsPort {
 public:
-    ResultsPort();
+    explicit ResultsPort(bool on_console = false);
     ~ResultsPort();
     ResultsPort(const ResultsPort&) = delete;
     ResultsPort& operator=(const ResultsPort&) = delete;

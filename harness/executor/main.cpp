@@ -31,6 +31,13 @@ using namespace mh::executor;
 constexpr const char* kExecutorVersion = "1";
 constexpr const char* kCasesPath = "/mh/cases";
 
+// The end of the case loop: a console-results run (a LAVA job) says so first, so the LAVA
+// monitor closes even when a poisoned kernel leaves cases unrun.
+[[noreturn]] void end_cases(bool console_results) {
+    if (console_results) write_console("mh-lava: end\n");
+    power_off();
+}
+
 }  // namespace
 
 int main() {
@@ -38,7 +45,10 @@ int main() {
     auto cmdline = read_text_file("/proc/cmdline").value_or("");
 
     mount_guest_filesystems();
-    ResultsPort channel;
+    // modharness.results=console: frames on the console, with a pass/fail line per case for a LAVA
+    // monitor (modharness lava-job); the host reads them back from the job's log.
+    const bool console_results = guest_guard::cmdline_value(cmdline, "modharness.results=").value_or("") == "console";
+    ResultsPort channel(console_results);
     RealBackend backend;
     RunnerEnv env;
 
@@ -112,6 +122,7 @@ int main() {
     }
     std::uint64_t taint_between = backend.taint();
     std::uint64_t last_result_ns = 0;
+    if (console_results) write_console("mh-lava: begin\n");
     for (auto [line, number] : lines(*cases_text)) {
         if (line.empty() || line[0] == '#') continue;
         auto rec = kv_parse(line);
@@ -130,7 +141,7 @@ int main() {
             KvRecord restart = protocol::make_record(protocol::FrameType::Restart);
             restart.set("next", std::to_string(gc->idx));
             channel.send(restart);
-            power_off();
+            end_cases(console_results);
         }
         KvRecord begin = protocol::make_record(protocol::FrameType::Start);
         begin.set("idx", std::to_string(gc->idx));
@@ -145,11 +156,12 @@ int main() {
         if (last_result_ns) outcome.record.set("between_ns", std::to_string(t_start - last_result_ns));
         last_result_ns = monotonic_ns();
         channel.send(outcome.record);
+        if (console_results) write_console(protocol::console_case_line(*gc, outcome.record));
         if (outcome.poisoned) {
             KvRecord restart = protocol::make_record(protocol::FrameType::Restart);
             restart.set("next", std::to_string(gc->idx + 1));
             channel.send(restart);
-            power_off();
+            end_cases(console_results);
         }
         taint_between = backend.taint();
         if (gc->settle_ms) {
@@ -159,5 +171,5 @@ int main() {
     }
     KvRecord end = protocol::make_record(protocol::FrameType::End);
     channel.send(end);
-    power_off();
+    end_cases(console_results);
 }

@@ -1,10 +1,12 @@
 // Guest case codec and validation.
 #include "harness/protocol/guest_case.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
+#include "harness/common/text.h"
 #include "harness/inputs/buffers.h"
 #include "harness/inputs/fd_kinds.h"
 
@@ -116,6 +118,15 @@ Expected<GuestCase> parse_guest_case(const KvRecord& rec) {
         } else if (key == "race") {
             if (value != "init") return bad("only race=init is known");
             c.race_init = true;
+        } else if (key == "lava_expect") {
+            c.console_expect.clear();
+            c.console_expect_any = value == "any";
+            if (!c.console_expect_any)
+                for (const auto& word : split(value, ',')) {
+                    auto v = parse_u64(std::string(word));
+                    if (!v || *v > 4095) return bad("must be 'any' or errno numbers (0 = success) joined by ','");
+                    c.console_expect.push_back(static_cast<int>(*v));
+                }
         } else if (key == "sysctl") {
             if (value.find('=') == std::string::npos || value.find("..") != std::string::npos)
                 return bad("must be path=value under /proc/sys");
@@ -184,7 +195,26 @@ KvRecord to_record(const GuestCase& c) {
     if (!c.sysctl.empty()) r.set("sysctl", c.sysctl);
     if (c.concurrent != 1) r.set("concurrent", std::to_string(c.concurrent));
     if (c.race_init) r.set("race", "init");
+    if (c.console_expect_any) {
+        r.set("lava_expect", "any");
+    } else if (!c.console_expect.empty()) {
+        std::string v;
+        for (int e : c.console_expect) v += (v.empty() ? "" : ",") + std::to_string(e);
+        r.set("lava_expect", v);
+    }
     return r;
+}
+
+std::string console_case_line(const GuestCase& c, const KvRecord& result) {
+    if (!c.console_expect_any && c.console_expect.empty()) return "";
+    // The first caller's result; a setup error, a timeout or a signal is a fail.
+    const std::string ret = result.get_or("ret", ""), err = result.get_or("errno", "");
+    int got = -1;
+    if (!result.has("setup_error") && !result.has("timed_out") && !result.has("signal") && !ret.empty())
+        got = ret == "0" ? 0 : std::atoi(err.c_str());
+    bool pass =
+        got >= 0 && (c.console_expect_any || std::find(c.console_expect.begin(), c.console_expect.end(), got) != c.console_expect.end());
+    return "mh-lava: case=" + c.id + " result=" + (pass ? "pass" : "fail") + " errno=" + std::to_string(got) + "\n";
 }
 
 }  // namespace mh::protocol

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "harness/common/expected.h"
 #include "harness/common/kv.h"
@@ -45,7 +46,16 @@ struct GuestCase {
     // init_module with the same image instead.
     int concurrent = 1;
     bool race_init = false;
+    // Set only in LAVA jobs (modharness lava-job): the errnos (0 = success) the case file expects,
+    // so the executor can print a pass/fail line a LAVA monitor turns into a test case while the
+    // job runs. The contract verdict is still the host's (modharness lava-results). "any": all pass.
+    std::vector<int> console_expect;
+    bool console_expect_any = false;
 };
+
+// A LAVA console line for one result: pass when the case's (first) caller's errno is one of
+// console_expect; "" when the case carries no console_expect.
+std::string console_case_line(const GuestCase& c, const KvRecord& result);
 
 // Parses and validates a case record (unknown keys and bad values are errors naming the key).
 Expected<GuestCase> parse_guest_case(const KvRecord& rec);

@@ -82,3 +82,26 @@ TEST(GuestCase, InitLenResolvesRelativeLengths) {
     EXPECT_EQ(len_expression(parse("len=image/2")), "image/2");
     EXPECT_EQ(len_expression(parse("buf=guard_tail len=image+65536")), "image+65536");
 }
+
+// A LAVA job's case carries the errnos its case file expects; the executor's console line says
+// pass only for one of them, and for no result at all (timeout, signal, setup error) fail.
+TEST(GuestCase, ConsoleLineForLavaPassesOnlyAnExpectedErrno) {
+    auto rec = kv_parse("idx=3 id=fd-minus1 call=finit fd=minus1 lava_expect=9,22");
+    ASSERT_TRUE(rec.ok());
+    auto c = parse_guest_case(*rec);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->console_expect, (std::vector<int>{9, 22}));
+    EXPECT_EQ(to_record(*c).get_or("lava_expect", ""), "9,22");
+    auto result = [](const std::string& words) { return *kv_parse("type=result idx=3 id=fd-minus1 " + words); };
+    EXPECT_EQ(console_case_line(*c, result("ret=-1 errno=9")), "mh-lava: case=fd-minus1 result=pass errno=9\n");
+    EXPECT_EQ(console_case_line(*c, result("ret=-1 errno=2")), "mh-lava: case=fd-minus1 result=fail errno=2\n");
+    EXPECT_EQ(console_case_line(*c, result("ret=0 errno=0")), "mh-lava: case=fd-minus1 result=fail errno=0\n");
+    EXPECT_EQ(console_case_line(*c, result("timed_out=1")), "mh-lava: case=fd-minus1 result=fail errno=-1\n");
+    auto any = parse_guest_case(*kv_parse("idx=0 id=a call=finit fd=minus1 lava_expect=any"));
+    ASSERT_TRUE(any.ok());
+    EXPECT_EQ(console_case_line(*any, result("ret=0 errno=0")), "mh-lava: case=a result=pass errno=0\n");
+    auto none = parse_guest_case(*kv_parse("idx=0 id=a call=finit fd=minus1"));
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(console_case_line(*none, result("ret=0 errno=0")), "") << "no line outside a LAVA job";
+    EXPECT_FALSE(parse_guest_case(*kv_parse("idx=0 id=a call=finit fd=minus1 lava_expect=9,x")).ok());
+}

@@ -214,6 +214,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     ro.interrupted = opt.interrupted;
     ro.on_progress = opt.on_progress;
     ro.tamper_results = opt.tamper_results;
+    ro.monitor = opt.monitor;
     ro.after_snapshot = opt.after_snapshot;
     // The first result that cannot be stored stops the run: later ones could not be stored
     // either, and a record missing from results.jsonl is simply run again by --resume.

@@ -44,6 +44,9 @@ struct SessionOptions {
     std::function<void(const std::string&)> on_progress;
     std::function<void(const HostCase&, const CaseOutcome&)> on_case;
     std::function<void(std::string&)> tamper_results;  // tests only: see vm::MonitorOptions
+    // Runs each VM; vm::monitor_vm unless set (RunnerOptions::monitor): a LAVA job's console
+    // replayed (harness/lava), or a unit test's script of frames.
+    std::function<Expected<vm::MonitorResult>(const vm::MonitorOptions&)> monitor;
     std::function<void(const std::filesystem::path&)> after_snapshot;  // tests only: see RunnerOptions
     MalformFn malform;  // default: the ELF malformation catalogue
     std::function<bool(const std::string&)> known_malformation;  // default: catalogue lookup
