@@ -99,9 +99,8 @@ int cmd_fuzz_merge(const Args& args) {
     if (const auto accel = p->get_or("accel", "auto"); accel != "auto" && accel != "tcg" && accel != "kvm")
         return report_error("fuzz merge", usage_error("--accel must be auto, tcg or kvm (got '" + accel + "')"));
     const fs::path out = p->positionals[0];
+    if (!absent_or_empty_dir(out)) return report_error("fuzz merge", usage_error(out.string() + " exists and is not an empty directory"));
     std::error_code ec;
-    if (fs::exists(out, ec) && (!fs::is_directory(out, ec) || !fs::is_empty(out, ec)))
-        return report_error("fuzz merge", usage_error(out.string() + " exists and is not an empty directory"));
     std::vector<fs::path> dirs;
     std::vector<campaign::CorpusFile> inputs;
     nlohmann::json from = nlohmann::json::array();

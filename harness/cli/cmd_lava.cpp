@@ -85,11 +85,6 @@ std::vector<OptionSpec> results_options() {
     };
 }
 
-bool dir_empty_or_absent(const fs::path& p) {
-    std::error_code ec;
-    return !fs::exists(p, ec) || (fs::is_directory(p, ec) && fs::directory_iterator(p, ec) == fs::directory_iterator());
-}
-
 // Copies the case files into DIR/cases (numbered, so two files of one name stay apart).
 Expected<std::vector<std::string>> copy_case_files(const std::vector<std::string>& files, const fs::path& dir) {
     std::vector<std::string> names;
@@ -121,7 +116,7 @@ int cmd_lava_job(const Args& args) {
     if (p->positionals.empty()) return report_error("lava-job", usage_error("no case file given (see modharness lava-job --help)"));
     if (!p->has("out")) return report_error("lava-job", usage_error("--out DIR is required"));
     const fs::path out = fs::absolute(*p->get("out"));
-    if (!dir_empty_or_absent(out)) return report_error("lava-job", usage_error("--out " + out.string() + " is not empty"));
+    if (!absent_or_empty_dir(out)) return report_error("lava-job", usage_error("--out " + out.string() + " is not empty"));
     session::SessionOptions opts;
     opts.kernel = p->get_or("kernel", opts.kernel);
     opts.build_tree = p->get_or("build-tree", "");
@@ -137,7 +132,7 @@ int cmd_lava_job(const Args& args) {
     std::optional<long> tsc;
     if (auto t = p->get("tsc-khz")) {
         if (*t == "host")
-            tsc = vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or(""));
+            tsc = vm::host_tsc_khz();
         else if (auto n = protocol::parse_u64(*t); n && *n >= 1000 && *n <= 100000000)
             tsc = static_cast<long>(*n);
         if (!tsc) return report_error("lava-job", usage_error("--tsc-khz must be 'host' or a rate in kHz (got '" + *t + "')"));

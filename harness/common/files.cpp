@@ -110,4 +110,9 @@ std::string utc_now_iso() {
     return buf;
 }
 
+bool absent_or_empty_dir(const std::filesystem::path& p) {
+    std::error_code ec;
+    return !std::filesystem::exists(p, ec) || (std::filesystem::is_directory(p, ec) && std::filesystem::is_empty(p, ec));
+}
+
 }  // namespace mh

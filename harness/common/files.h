@@ -23,6 +23,9 @@ Expected<std::vector<uint8_t>> read_file_bytes(const std::filesystem::path& p);
 // (disk full, read-only, I/O error) leaves the old `p` as it was and no temporary behind. Errors
 // are storage errors naming `p`, the step and the errno ("No space left on device (ENOSPC)").
 // `mode` is the new file's (less the umask), from its first byte: 0600 keeps a secret private.
+// True when `p` does not exist or is an empty directory (an output directory a command may fill).
+bool absent_or_empty_dir(const std::filesystem::path& p);
+
 Status write_file_atomic(const std::filesystem::path& p, const std::string& text, mode_t mode = 0666);
 // "No space left on device (ENOSPC)": strerror and the errno's name, for storage errors.
 std::string describe_errno(int err);

@@ -21,12 +21,22 @@ std::string yaml_quote(const std::string& s) {
     return out + "\"";
 }
 
+namespace {
+
+// A YAML block sequence of quoted scalars, each item indented by `indent`.
+std::string yaml_list(const std::vector<std::string>& items, const std::string& indent) {
+    std::string out;
+    for (const auto& item : items) out += indent + "- " + yaml_quote(item) + "\n";
+    return out;
+}
+
+}  // namespace
+
 std::string monitor_pattern() { return "mh-lava: case=(?P<test_case_id>\\S+) result=(?P<result>pass|fail) errno=(?P<measurement>-?\\d+)"; }
 
 std::string job_yaml(const JobSpec& s) {
     auto q = yaml_quote;
-    std::string extra;
-    for (const auto& o : s.extra_qemu_options) extra += "  - " + q(o) + "\n";
+    const std::string extra = yaml_list(s.extra_qemu_options, "  ");
     return "# LAVA job written by modharness lava-job: boots the kernel and the modharness initramfs on the\n"
            "# qemu device type; the executor prints one line per case, the monitor makes each a test case.\n"
            "device_type: qemu\n"
@@ -100,8 +110,7 @@ std::string job_yaml(const JobSpec& s) {
 
 std::string local_qemu_device_yaml(const JobSpec& s, const std::string& qemu) {
     auto q = yaml_quote;
-    std::string extra;
-    for (const auto& o : s.extra_qemu_options) extra += "          - " + q(o) + "\n";
+    const std::string extra = yaml_list(s.extra_qemu_options, "          ");
     return "# A rendered LAVA qemu device (device type qemu, arch amd64) for lava-run on this host,\n"
            "# written by modharness lava-job. A LAVA server renders the same from its qemu.jinja2.\n"
            "constants:\n"

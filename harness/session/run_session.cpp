@@ -30,8 +30,6 @@
 namespace mh::session {
 namespace {
 
-std::optional<long> host_tsc_khz() { return vm::tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or("")); }
-
 // One past the highest N of the console-N.log files in `dir` (1 if none): the VMs of a resumed
 // run get new numbers, so the console logs the recorded results point to are not overwritten.
 int next_vm_index(const std::filesystem::path& dir) {
@@ -202,7 +200,7 @@ Expected<SessionResult> run_prepared(PreparedSession prep, const SessionOptions&
     ro.vm.machine = opt.machine;
     ro.vm.accel = accel->accel;
     ro.vm.memory_mb = opt.memory_mb;
-    ro.cmdline.tsc_khz = host_tsc_khz();
+    ro.cmdline.tsc_khz = vm::host_tsc_khz();
     ro.cmdline.extra = opt.guest_cmdline_extra;
     ro.work_dir = opt.out_dir;
     ro.boot_timeout = opt.boot_timeout;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "harness/common/files.h"
 #include "harness/common/text.h"
 
 namespace mh::vm {
@@ -84,5 +85,7 @@ std::optional<long> tsc_khz_from_cpuinfo(const std::string& cpuinfo) {
     }
     return std::nullopt;
 }
+
+std::optional<long> host_tsc_khz() { return tsc_khz_from_cpuinfo(read_text_file("/proc/cpuinfo").value_or("")); }
 
 }  // namespace mh::vm

@@ -59,5 +59,7 @@ std::string guest_cmdline(const GuestCmdline& c);
 
 // Host TSC frequency in kHz from /proc/cpuinfo text ("cpu MHz : 2599.998" -> 2599998).
 std::optional<long> tsc_khz_from_cpuinfo(const std::string& cpuinfo);
+// This host's TSC frequency in kHz (/proc/cpuinfo), for tsc_early_khz=.
+std::optional<long> host_tsc_khz();
 
 }  // namespace mh::vm
